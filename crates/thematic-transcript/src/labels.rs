@@ -1,0 +1,314 @@
+//! Speaker-label candidates on a line (spec §10, steps 2–3).
+//!
+//! Shapes, tried in order:
+//! - A: label and time alone on a line, speech below (`Speaker 1  0:03`, `Name (00:15):`,
+//!   Teams DOCX `Adeyemi, Ruth   0:03`, Otter);
+//! - B: a bracketed label (`[SPEAKER_00]: …`);
+//! - C: an inline label with an optional time before, within or after it
+//!   (`[00:12:03] Interviewer: …`, `Interviewer [00:12:09]: …`, `S01: [00:00:12] …`);
+//! - D: a label alone on a line ending with a colon (`INTERVIEWER:`), speech below.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::timestamp::{Clock, FractionRule, parse_clock};
+
+const TS: &str = r"-?\d{1,3}(?::-?\d{1,2}){1,2}(?:[.,]-?\d{1,3})?";
+const LABEL: &str = r"[^\s:：\[\]{}<>][^:：\[\]{}<>\n]{0,62}?";
+
+#[allow(clippy::unwrap_used)] // the patterns are constants, checked by the tests
+static SHAPE_A: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<label>{LABEL})(?:[ \t\u{{a0}}]{{2,}}|[ \t]*[\[(])(?P<ts>{TS})[\])]?[ \t]*[:：]?[ \t]*$"
+    ))
+    .unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static SHAPE_B: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[{](?P<label>[^\]}\n:：]{1,63})[\]}][:：]?[ \t]+(?:\S)").unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static SHAPE_C: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:[\[(](?P<ts1>{TS})[\])][ \t]*)?(?P<label>{LABEL})[ \t\u{{a0}}]*(?:[\[(](?P<ts2>{TS})[\])][ \t]*)?[:：][ \t\u{{a0}}]*(?:[\[(](?P<ts3>{TS})[\])][ \t]*)?"
+    ))
+    .unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static KNOWN_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(I|R|P|Q|A|IV|IR|IE|Int|Res|Interviewer|Interviewee|Respondent|Participant|Moderator|Facilitator|Co-facilitator|Researcher|Unknown Speaker|Several participants|All|\?|P\s?\d+|Participant\s?\d+|Speaker\s?\d+|SPEAKER_\d+|S\d{2}|R\d+)$",
+    )
+    .unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static ABBREVIATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|St)\.|[A-Z]\.)\s").unwrap());
+
+/// Words that end in a colon in ordinary prose and are never speakers.
+const STOP_WORDS: &[&str] = &[
+    "note", "nb", "n.b.", "re", "ps", "p.s.", "subject", "see", "example", "warning", "tip",
+    "answer", "question", "summary", "update", "edit", "source", "link", "url", "email", "tel",
+];
+/// Transcription conventions that appear in brackets at the start of a line.
+const CONVENTIONS: &[&str] = &[
+    "inaudible", "crosstalk", "laughs", "laughter", "laughing", "pause", "silence", "unclear",
+    "overlapping", "overtalk", "coughs", "sighs", "music", "noise", "indistinct", "redacted",
+    "break", "end", "start", "background noise",
+];
+
+/// Where a candidate's speech starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speech {
+    /// On the same line, at this byte offset into the line.
+    Inline(usize),
+    /// On the following lines (the label stands alone).
+    Below,
+}
+
+/// A label candidate found at the start of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The label as written, without a qualifier, trimmed.
+    pub label: String,
+    /// A trailing parenthetical qualifier.
+    pub qualifier: Option<String>,
+    /// The time given with the label.
+    pub time: Option<Clock>,
+    /// Where the speech starts.
+    pub speech: Speech,
+}
+
+/// Finds a label candidate at the start of `line`, after the plausibility rules.
+pub fn candidate(line: &str) -> Option<Candidate> {
+    // Cheap prefilter: every shape has a colon, a bracket, or ends in a digit.
+    let head = &line[..floor_char_boundary(line, 96)];
+    let has_colon = head.contains([':', '：']);
+    let bracketed = line.starts_with(['[', '{']);
+    if !has_colon && !bracketed && !line.trim_end().ends_with(|c: char| c.is_ascii_digit() || c == ')') {
+        return None;
+    }
+    if let Some(c) = SHAPE_A.captures(line) {
+        let time = parse_clock(&c["ts"], FractionRule::Decimal);
+        if let Some(cand) = plausible(&c["label"], time, Speech::Below, "") {
+            return Some(cand);
+        }
+    }
+    if bracketed {
+        if let Some(c) = SHAPE_B.captures(line) {
+            let label = c["label"].trim();
+            if !CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w)) && !label.contains(' ') || KNOWN_ROLE.is_match(label) {
+                let end = c.get(0).map_or(0, |m| m.end() - 1);
+                if let Some(cand) = plausible(label, None, Speech::Inline(end), &line[end..]) {
+                    return Some(cand);
+                }
+            }
+        }
+    }
+    if has_colon {
+        if let Some(c) = SHAPE_C.captures(line) {
+            let whole = c.get(0)?;
+            let rest = &line[whole.end()..];
+            let ts = c.name("ts1").or(c.name("ts2")).or(c.name("ts3"));
+            let time = ts.and_then(|m| parse_clock(m.as_str(), FractionRule::Decimal));
+            let speech = if rest.trim().is_empty() { Speech::Below } else { Speech::Inline(whole.end()) };
+            return plausible(&c["label"], time, speech, rest);
+        }
+    }
+    None
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Step 3: reject implausible labels; strip a qualifier.
+fn plausible(label: &str, time: Option<Clock>, speech: Speech, rest: &str) -> Option<Candidate> {
+    let label = label.trim_matches(|c: char| c.is_whitespace());
+    if label.is_empty() || label.chars().count() > 63 {
+        return None;
+    }
+    // A colon that belongs to a time ("At 10:30: we met", "10:30"): the rest starts with digits.
+    if rest.len() >= 2 && rest.as_bytes()[0].is_ascii_digit() && rest.as_bytes()[1].is_ascii_digit() {
+        return None;
+    }
+    if label.chars().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
+        && label != "?"
+    {
+        return None;
+    }
+    let lower = label.to_lowercase();
+    if matches!(lower.rsplit(' ').next(), Some("http" | "https" | "ftp" | "mailto" | "file"))
+        && rest.starts_with("//")
+    {
+        return None;
+    }
+    if STOP_WORDS.contains(&lower.as_str())
+        || lower.starts_with("rule ")
+        || lower.starts_with("step ")
+        || lower.starts_with("at ")
+    {
+        return None;
+    }
+    let (base, qualifier) = split_qualifier(label);
+    if base.is_empty() || base.split_whitespace().count() > 5 {
+        return None;
+    }
+    if base != "?" && base.ends_with(['.', '!', '?', ',', ';']) {
+        let stem = &base[..base.len() - 1];
+        if !is_initial(stem) && !ABBREVIATION.is_match(&format!("{base} ")) {
+            return None;
+        }
+    }
+    for punct in [". ", "! ", "? "] {
+        if let Some(i) = base.find(punct) {
+            if !ABBREVIATION.is_match(&base[..i + 2]) && !is_initial(&base[..i]) {
+                return None;
+            }
+        }
+    }
+    Some(Candidate {
+        label: base.to_string(),
+        qualifier: qualifier.map(str::to_string),
+        time,
+        speech,
+    })
+}
+
+fn is_initial(word_before: &str) -> bool {
+    let last = word_before.rsplit(' ').next().unwrap_or("");
+    last.len() == 1 && last.chars().all(|c| c.is_uppercase())
+}
+
+/// `Participant 06 (Guest)` → (`Participant 06`, `Guest`).
+pub fn split_qualifier(label: &str) -> (&str, Option<&str>) {
+    if let Some(open) = label.rfind(" (") {
+        if label.ends_with(')') && open > 0 {
+            let inner = &label[open + 2..label.len() - 1];
+            if !inner.contains(['(', ')']) {
+                return (label[..open].trim_end(), Some(inner));
+            }
+        }
+    }
+    (label, None)
+}
+
+/// Whether `label` is a known role label (`Interviewer`, `P6`, `SPEAKER_00` …).
+pub fn is_known_role(label: &str) -> bool {
+    KNOWN_ROLE.is_match(label)
+}
+
+/// The normalized key for grouping speakers: spaces collapsed (including no-break spaces),
+/// curly apostrophes folded to `'`, trimmed.
+pub fn speaker_key(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for word in label.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.push(match c {
+                '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => continue,
+                c => c,
+            });
+        }
+    }
+    out
+}
+
+/// For the alias check: `P6`, `P06`, `Participant 6` all give `Some(6)`.
+pub fn participant_number(key: &str) -> Option<u32> {
+    let lower = key.to_lowercase();
+    let digits = lower
+        .strip_prefix("participant")
+        .or_else(|| lower.strip_prefix('p'))?
+        .trim_start_matches([' ', '_', '-']);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(line: &str) -> Option<String> {
+        candidate(line).map(|c| c.label)
+    }
+
+    #[test]
+    fn inline_labels() {
+        assert_eq!(label("Interviewer: So tell me"), Some("Interviewer".into()));
+        assert_eq!(label("P6: Yeah"), Some("P6".into()));
+        assert_eq!(label("Participant 6:\tWell"), Some("Participant 6".into()));
+        assert_eq!(label("P6 : spaced"), Some("P6".into()));
+        assert_eq!(label("Ruth Adeyemi: hello"), Some("Ruth Adeyemi".into()));
+        assert_eq!(label("Dr. Okafor: hello"), Some("Dr. Okafor".into()));
+        assert_eq!(label("P6：fullwidth"), Some("P6".into()));
+    }
+
+    #[test]
+    fn timestamps_before_within_and_after() {
+        let c = candidate("[00:12:03] Interviewer: So").unwrap();
+        assert_eq!((c.label.as_str(), c.time.map(|t| t.ms)), ("Interviewer", Some(723_000)));
+        let c = candidate("Interviewer [00:12:09]: So").unwrap();
+        assert_eq!(c.time.map(|t| t.ms), Some(729_000));
+        let c = candidate("S01: [00:00:12] So").unwrap();
+        assert_eq!((c.label.as_str(), c.time.map(|t| t.ms)), ("S01", Some(12_000)));
+    }
+
+    #[test]
+    fn label_alone_with_time() {
+        let c = candidate("Speaker 1  0:03").unwrap();
+        assert_eq!((c.label.as_str(), c.speech), ("Speaker 1", Speech::Below));
+        let c = candidate("Adeyemi, Ruth   1:02:26").unwrap();
+        assert_eq!(c.label, "Adeyemi, Ruth");
+        assert_eq!(c.time.map(|t| t.ms), Some(3_746_000));
+        let c = candidate("Speaker 2 (00:15):").unwrap();
+        assert_eq!((c.label.as_str(), c.speech), ("Speaker 2", Speech::Below));
+        assert_eq!(candidate("INTERVIEWER:").map(|c| c.speech), Some(Speech::Below));
+    }
+
+    #[test]
+    fn prose_colons_are_not_labels() {
+        for line in [
+            "Note: the recorder was paused",
+            "At 10:30: we met the team",
+            "10:30 is when",
+            "See https://example.org for more",
+            "https://example.org: a site",
+            "Rule one: always listen",
+            "I went to the surgery and then I said to her: look",
+            "It was great. Then he said: no",
+            "[inaudible] and then",
+        ] {
+            assert_eq!(label(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn qualifiers_are_split() {
+        let c = candidate("Participant 06 (Guest): hi").unwrap();
+        assert_eq!((c.label.as_str(), c.qualifier.as_deref()), ("Participant 06", Some("Guest")));
+    }
+
+    #[test]
+    fn keys_fold_spaces_and_apostrophes() {
+        assert_eq!(speaker_key("Mary\u{a0} O\u{2019}Brien "), "Mary O'Brien");
+        assert_eq!(participant_number("P06"), Some(6));
+        assert_eq!(participant_number("Participant 6"), Some(6));
+        assert_eq!(participant_number("Paul"), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! The labelled-text engine: typed transcripts, Markdown, Word, Otter and Rev exports all
+//! come down to lines with speaker labels (spec §9–10). Steps: label candidates per line,
+//! document-level confirmation (the frequency rule), the header zone, then turns, where an
+//! unlabelled paragraph continues the current turn.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::assemble::RawTurn;
+use crate::labels::{Candidate, Speech, candidate, is_known_role, speaker_key};
+use crate::model::{Warning, WarningKind};
+use crate::options::Options;
+
+/// Keys that make a `Key: value` line before the first turn header metadata.
+const HEADER_KEYS: &[&str] = &[
+    "project", "study", "title", "interview", "interview id", "interview no", "interview number",
+    "date", "time", "location", "place", "duration", "length", "interviewer", "interviewers",
+    "participant", "participant id", "respondent", "transcriber", "transcribed by",
+    "transcription", "present", "attendees", "recording", "file", "site", "mode", "language",
+];
+
+#[allow(clippy::unwrap_used)] // constant pattern
+static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\*\*|#+ *)?(?:END OF (?:THE )?(?:INTERVIEW|TAPE|RECORDING|TRANSCRIPT|TRANSCRIPTION)\b|Transcribed by https?://otter\.ai\b|\S.* stopped transcription\s*$)").unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static HEADER_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\*\*)?([A-Za-z][A-Za-z .]{0,30}?)(?:\*\*)?\s*[:：]\s*(.*)$").unwrap());
+
+/// What [`parse_labelled`] found.
+#[derive(Debug, Default)]
+pub(crate) struct Labelled {
+    pub header: Vec<(String, String)>,
+    pub turns: Vec<RawTurn>,
+    pub warnings: Vec<Warning>,
+}
+
+struct Line {
+    start: usize,
+    end: usize,
+    number: usize,
+}
+
+/// Reads labelled text. `first_line` is the 1-based source line of `text`'s first line (the
+/// line numbers of DOCX paragraphs are paragraph numbers).
+pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
+    let lines = split_lines(text);
+    let cands: Vec<Option<Candidate>> = lines
+        .iter()
+        .map(|l| {
+            let s = &text[l.start..l.end];
+            if s.trim().is_empty() || s.starts_with([' ', '\t']) { None } else { candidate(s) }
+        })
+        .collect();
+
+    // Step 4: the frequency rule. Count by key; iterate lines (not the map) for determinism.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in cands.iter().flatten() {
+        *counts.entry(speaker_key(&c.label)).or_default() += 1;
+    }
+    let interviewer = |key: &str| options.interviewers.iter().any(|i| speaker_key(i).eq_ignore_ascii_case(key));
+    let accepted = |c: &Candidate| {
+        let key = speaker_key(&c.label);
+        counts.get(&key).copied().unwrap_or(0) >= 2 || is_known_role(&key) || interviewer(&key)
+    };
+
+    let mut out = Labelled::default();
+    let body_start = header_zone(text, &lines, &cands, &accepted, &mut out);
+
+    let mut current: Option<RawTurn> = None;
+    let mut ended_at: Option<usize> = None;
+    let mut i = body_start;
+    while i < lines.len() {
+        let line = &lines[i];
+        let s = &text[line.start..line.end];
+        if s.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        if TRAILER.is_match(s.trim_start()) {
+            out.turns.extend(current.take());
+            ended_at = Some(i);
+            break;
+        }
+        match cands[i].as_ref().filter(|c| accepted(c)) {
+            Some(c) => {
+                out.turns.extend(current.take());
+                let (start, end) = match c.speech {
+                    Speech::Inline(at) => {
+                        let rest = &s[at..];
+                        let skip = rest.len() - rest.trim_start().len();
+                        (line.start + at + skip, line.end)
+                    }
+                    // Speech starts on the next non-blank line that is not itself a label.
+                    Speech::Below => (line.end, line.end),
+                };
+                current = Some(RawTurn {
+                    speaker: Some(c.label.clone()),
+                    qualifier: c.qualifier.clone(),
+                    start_ms: c.time.map(|t| t.ms),
+                    end_ms: None,
+                    bytes: (start, end),
+                    line: line.number,
+                });
+            }
+            None => {
+                if let Some(c) = &cands[i] {
+                    out.warnings.push(Warning {
+                        line: line.number,
+                        kind: WarningKind::SpeakerSuggestion,
+                        message: format!(
+                            "\"{}\" looks like a speaker label but appears only once, so it is \
+                             read as speech; add it to the study's interviewers or relabel it \
+                             if it is a speaker",
+                            c.label
+                        ),
+                    });
+                }
+                match current.as_mut() {
+                    Some(turn) => {
+                        if turn.bytes.0 == turn.bytes.1 {
+                            turn.bytes.0 = line.start;
+                        }
+                        turn.bytes.1 = line.end;
+                    }
+                    None => out.warnings.push(unplaced(line.number, s)),
+                }
+            }
+        }
+        i += 1;
+    }
+    out.turns.extend(current);
+    if let Some(end) = ended_at {
+        for line in &lines[end + 1..] {
+            let s = &text[line.start..line.end];
+            if !s.trim().is_empty() && !TRAILER.is_match(s.trim_start()) {
+                out.warnings.push(unplaced(line.number, s));
+            }
+        }
+    }
+    // Trim trailing whitespace inside each span.
+    for t in &mut out.turns {
+        let span = &text[t.bytes.0..t.bytes.1];
+        t.bytes.1 = t.bytes.0 + span.trim_end().len();
+    }
+    if out.turns.is_empty() {
+        fallback_paragraphs(text, &lines, body_start, &mut out);
+    }
+    out
+}
+
+fn unplaced(line: usize, s: &str) -> Warning {
+    let preview: String = s.trim().chars().take(40).collect();
+    Warning {
+        line,
+        kind: WarningKind::UnplacedText,
+        message: format!("text outside any turn (\"{preview}\"): kept in the transcript, not in a turn"),
+    }
+}
+
+/// Step 5: leading paragraphs of `Key: value` metadata and short title lines. Returns the
+/// index of the first line after the header zone.
+fn header_zone(
+    text: &str,
+    lines: &[Line],
+    cands: &[Option<Candidate>],
+    accepted: &dyn Fn(&Candidate) -> bool,
+    out: &mut Labelled,
+) -> usize {
+    let mut i = 0;
+    let mut body = 0;
+    while i < lines.len() {
+        // One paragraph: lines[i..j].
+        while i < lines.len() && text[lines[i].start..lines[i].end].trim().is_empty() {
+            i += 1;
+        }
+        let mut j = i;
+        while j < lines.len() && !text[lines[j].start..lines[j].end].trim().is_empty() {
+            j += 1;
+        }
+        if i == j {
+            return lines.len().min(body.max(i));
+        }
+        let mut entries = Vec::new();
+        for k in i..j {
+            let s = text[lines[k].start..lines[k].end].trim();
+            if let Some(entry) = header_entry(s) {
+                entries.push(entry);
+            } else if cands[k].as_ref().is_none_or(|c| !accepted(c))
+                && s.split_whitespace().count() <= 12
+                && !s.ends_with(['.', '?', '!'])
+                && !TRAILER.is_match(s)
+            {
+                entries.push((String::new(), s.trim_start_matches(['#', ' ']).to_string()));
+            } else {
+                return i;
+            }
+        }
+        out.header.extend(entries);
+        i = j;
+        body = j;
+    }
+    body
+}
+
+fn header_entry(line: &str) -> Option<(String, String)> {
+    let c = HEADER_LINE.captures(line)?;
+    let key = c[1].trim();
+    let value = c[2].trim().trim_start_matches("**").trim();
+    let lower = key.to_lowercase();
+    let known = HEADER_KEYS.contains(&lower.as_str());
+    if known && value.split_whitespace().count() <= 6 && !value.ends_with(['?', '.']) {
+        Some((key.to_string(), value.to_string()))
+    } else {
+        None
+    }
+}
+
+/// No turns at all: one turn per paragraph, without a speaker, and say so.
+fn fallback_paragraphs(text: &str, lines: &[Line], from: usize, out: &mut Labelled) {
+    let mut i = from;
+    while i < lines.len() {
+        if text[lines[i].start..lines[i].end].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let first = &lines[i];
+        let mut last = first;
+        while i < lines.len() && !text[lines[i].start..lines[i].end].trim().is_empty() {
+            last = &lines[i];
+            i += 1;
+        }
+        let span = &text[first.start..last.end];
+        out.turns.push(RawTurn {
+            speaker: None,
+            qualifier: None,
+            start_ms: None,
+            end_ms: None,
+            bytes: (first.start, first.start + span.trim_end().len()),
+            line: first.number,
+        });
+    }
+    out.warnings.retain(|w| w.kind != WarningKind::UnplacedText);
+    out.warnings.push(Warning {
+        line: 1,
+        kind: WarningKind::NoTurns,
+        message: "no speaker labels were recognised, so each paragraph is a turn without a \
+                  speaker; label turns as `Interviewer: …` / `P6: …` to get speakers"
+            .into(),
+    });
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(text.len() / 60 + 1);
+    let mut start = 0;
+    for (number, piece) in text.split('\n').enumerate() {
+        let end = start + piece.len();
+        lines.push(Line { start, end, number: number + 1 });
+        start = end + 1;
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Labelled, Vec<(Option<String>, String)>) {
+        let l = parse_labelled(text, &Options::default());
+        let turns = l
+            .turns
+            .iter()
+            .map(|t| (t.speaker.clone(), text[t.bytes.0..t.bytes.1].to_string()))
+            .collect();
+        (l, turns)
+    }
+
+    #[test]
+    fn header_turns_and_trailer() {
+        let text = "Interview ID: P06\nInterviewer: RA\nDate: 3 March 2022\n\n\
+            [00:00:05] Interviewer: Thanks for joining.\n\n\
+            [00:00:09] P06: Happy to.\n\nSecond paragraph.\n\nEND OF INTERVIEW\n";
+        let (l, turns) = parse(text);
+        assert_eq!(l.header[0], ("Interview ID".to_string(), "P06".to_string()));
+        assert_eq!(l.header[1], ("Interviewer".to_string(), "RA".to_string()));
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[1], (Some("P06".into()), "Happy to.\n\nSecond paragraph.".into()));
+        assert_eq!(l.turns[0].start_ms, Some(5_000));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    }
+
+    #[test]
+    fn label_on_its_own_line() {
+        let (_, turns) = parse("Ruth:\nHow are you?\n\nP06:\nFine thanks.\n\nRuth:\nGood.\n");
+        assert_eq!(turns.len(), 3);
+        assert_eq!(turns[0], (Some("Ruth".into()), "How are you?".into()));
+        assert_eq!(turns[1], (Some("P06".into()), "Fine thanks.".into()));
+    }
+
+    #[test]
+    fn prose_colon_seen_once_is_a_suggestion_not_a_turn() {
+        let (l, turns) = parse("I: What helps?\nP6: Mostly listening.\nQ3: was a good quarter.\nI: Right.\n");
+        assert_eq!(turns.len(), 3);
+        assert!(turns[1].1.contains("Q3: was a good quarter."));
+        assert!(l.warnings.iter().any(|w| w.kind == WarningKind::SpeakerSuggestion && w.line == 3));
+    }
+
+    #[test]
+    fn no_labels_falls_back_to_paragraphs() {
+        let (l, turns) = parse("Just some prose.\n\nAnother paragraph here.\n");
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[0].0, None);
+        assert!(l.warnings.iter().any(|w| w.kind == WarningKind::NoTurns));
+    }
+}
