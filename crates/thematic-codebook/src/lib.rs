@@ -1,1 +1,37 @@
-//! placeholder
+//! The codebook: a hierarchical tree of themes — an overarching theme, groups, themes and
+//! codes — read from a flat, hand-editable TOML file where each entry names its `parent`.
+//!
+//! ```
+//! let text = r#"
+//! format_version = 1
+//! name = "Example"
+//!
+//! [[theme]]
+//! id = "roles"
+//! label = "Roles"
+//! codable = false
+//!
+//! [[theme]]
+//! id = "asking-questions"
+//! label = "Asking questions"
+//! parent = "roles"
+//! "#;
+//! let book = thematic_codebook::Codebook::from_toml(text, "example.toml").unwrap();
+//! assert_eq!(book.get("asking-questions").unwrap().parent.as_deref(), Some("roles"));
+//! assert_eq!(book.codable().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["asking-questions"]);
+//! ```
+//!
+//! The format is documented in `docs/codebook-format.md`. Every problem is reported with
+//! the file, line and column, and all problems in a file are reported at once.
+
+mod error;
+mod model;
+mod parse;
+mod similar;
+
+pub use error::{CodebookError, Diagnostic, Severity};
+pub use model::{Codebook, Entry, SearchRules};
+pub use similar::closest;
+
+/// The codebook format version this crate reads and writes.
+pub const FORMAT_VERSION: i64 = 1;

@@ -57,7 +57,7 @@ write("02-utf16le-bom.txt", b"\xff\xfe" + text02.encode("utf-16-le"))
 
 # --- 03: Windows-1252 (Word "Save as Plain Text", Western encoding), CRLF
 text03 = "\r\n".join([
-    "Interviewer: What was the first session like?",
+    "Interviewer: What was the first session at the garden like?",
     "",
     "P06: I’d never done anything like it – a room full of strangers… and then someone said “Right, kettle’s on.”",
     "",

@@ -1,0 +1,126 @@
+//! The codebook tree.
+
+use serde::Serialize;
+
+/// A codebook: named, with its entries in file order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Codebook {
+    /// The codebook's name.
+    pub name: String,
+    /// Free text about it.
+    pub description: Option<String>,
+    /// Every entry, in file order (roots, groups, themes and codes alike).
+    pub entries: Vec<Entry>,
+}
+
+/// One entry of the tree: an overarching theme, a group, a theme or a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The stable id (a slug); never changes on rename.
+    pub id: String,
+    /// The display label.
+    pub label: String,
+    /// The parent's id; `None` for a root.
+    pub parent: Option<String>,
+    /// Whether excerpts can be coded with it (groups usually cannot).
+    pub codable: bool,
+    /// What the entry captures.
+    pub definition: Option<String>,
+    /// When to use it.
+    pub include: Option<String>,
+    /// When not to use it.
+    pub exclude: Option<String>,
+    /// Illustrative quotes.
+    pub examples: Vec<String>,
+    /// Display colour, `#rrggbb` (a `#rgb` colour is expanded when read).
+    pub colour: Option<String>,
+    /// Auto-coding search rules.
+    pub rules: SearchRules,
+    /// Kept for history, hidden when coding.
+    pub retired: bool,
+    /// The line of its `[[theme]]` table, for messages.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Search rules that suggest where a theme may apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SearchRules {
+    /// Single words, matched after stemming.
+    pub keywords: Vec<String>,
+    /// Exact phrases.
+    pub phrases: Vec<String>,
+    /// Regular expressions (case-insensitive).
+    pub patterns: Vec<String>,
+}
+
+impl SearchRules {
+    /// Whether there are no rules at all.
+    pub fn is_empty(&self) -> bool {
+        self.keywords.is_empty() && self.phrases.is_empty() && self.patterns.is_empty()
+    }
+}
+
+impl Codebook {
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Entries that can be applied now: codable and not retired, in tree order.
+    pub fn codable(&self) -> impl Iterator<Item = &Entry> {
+        self.tree_order().into_iter().filter(|e| e.codable && !e.retired)
+    }
+
+    /// Roots, in file order.
+    pub fn roots(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.parent.is_none())
+    }
+
+    /// Children of `id`, in file order.
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.parent.as_deref() == Some(id))
+    }
+
+    /// Ancestors of `id`, nearest first (empty for a root or an unknown id).
+    pub fn ancestors(&self, id: &str) -> Vec<&Entry> {
+        let mut out: Vec<&Entry> = Vec::new();
+        let mut cur = self.get(id).and_then(|e| e.parent.as_deref());
+        while let Some(p) = cur {
+            match self.get(p) {
+                Some(e) if !out.iter().any(|o| o.id == e.id) => {
+                    out.push(e);
+                    cur = e.parent.as_deref();
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// Depth of `id` in the tree (0 for a root).
+    pub fn depth(&self, id: &str) -> usize {
+        self.ancestors(id).len()
+    }
+
+    /// Every entry, depth-first from the roots, siblings in file order: the order of the
+    /// codebook in tables, quotes and the map.
+    pub fn tree_order(&self) -> Vec<&Entry> {
+        let mut out = Vec::with_capacity(self.entries.len());
+        fn visit<'a>(book: &'a Codebook, e: &'a Entry, out: &mut Vec<&'a Entry>) {
+            out.push(e);
+            for c in book.children(&e.id) {
+                visit(book, c, out);
+            }
+        }
+        for root in self.roots() {
+            visit(self, root, &mut out);
+        }
+        out
+    }
+
+    /// The nearest non-codable ancestor's label: the group heading a theme is reported under.
+    pub fn group_of(&self, id: &str) -> Option<&Entry> {
+        self.ancestors(id).into_iter().find(|e| !e.codable)
+    }
+}

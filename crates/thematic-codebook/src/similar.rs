@@ -1,0 +1,41 @@
+//! "Did you mean …?" for unknown ids and fields.
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo
+/// (at most a third of the word's length, and at least 1).
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance. Hand-written: eight lines do not justify a dependency.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos_not_strangers() {
+        assert_eq!(closest("splw-rol", ["splw-role", "the-approach"]), Some("splw-role"));
+        assert_eq!(closest("color", ["colour", "codable"]), Some("colour"));
+        assert_eq!(closest("banana", ["splw-role"]), None);
+    }
+}
