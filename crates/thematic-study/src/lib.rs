@@ -1,1 +1,29 @@
-//! placeholder
+//! The study folder: `thematic.toml`, `transcripts/`, `codebooks/`, `participants.csv`,
+//! `codings/<coder>.csv`, `memos/` and the rebuildable cache `.thematic/` — a plain folder a
+//! team keeps in git. Every write is atomic (temp file, fsync, rename).
+//!
+//! ```
+//! # let dir = tempfile::tempdir().unwrap();
+//! use thematic_study::{Study, InitOptions};
+//!
+//! let study = Study::init(dir.path(), &InitOptions::new("My study")).unwrap();
+//! let found = Study::discover(&dir.path().join("transcripts")).unwrap();
+//! assert_eq!(found.root(), study.root());
+//! assert_eq!(found.config().name, "My study");
+//! ```
+
+mod codings;
+mod config;
+mod error;
+mod fsutil;
+mod participants;
+mod study;
+mod transcripts;
+
+pub use codings::{Coding, CodingsFile, CODINGS_COLUMNS};
+pub use config::{StudyConfig, CONFIG_FILE, FORMAT_VERSION};
+pub use error::StudyError;
+pub use fsutil::{atomic_write, FileLock};
+pub use participants::{Participants, PARTICIPANT_COLUMN};
+pub use study::{InitOptions, Study};
+pub use transcripts::{id_from_file_name, natural_cmp, StudyTranscript, TRANSCRIPT_EXTENSIONS};

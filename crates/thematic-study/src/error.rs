@@ -1,0 +1,52 @@
+//! Errors from the study folder, each naming the file it is about.
+
+use std::path::PathBuf;
+
+/// Something wrong with the study folder or a file in it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StudyError {
+    /// No `thematic.toml` at or above the starting folder.
+    #[error("no study found at or above {}", start.display())]
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// `thematic init` into a folder that already holds a study.
+    #[error("{} already holds a study (thematic.toml exists)", dir.display())]
+    AlreadyExists {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// A file's contents are wrong: file, line, what.
+    #[error("{}:{line}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 when the whole file is concerned).
+        line: usize,
+        /// What is wrong, and how to fix it.
+        message: String,
+    },
+    /// The study's codebook has errors.
+    #[error("{0}")]
+    Codebook(#[from] thematic_codebook::CodebookError),
+}
+
+impl StudyError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StudyError::Io { path: path.into(), source }
+    }
+
+    pub(crate) fn invalid(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+        StudyError::Invalid { path: path.into(), line, message: message.into() }
+    }
+}

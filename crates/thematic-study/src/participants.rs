@@ -1,0 +1,70 @@
+//! `participants.csv`: one row per participant, a column per attribute.
+//!
+//! The first column is `participant` (the id used in transcripts and quotes); every other
+//! column is an attribute (`gender`, `age`, `location`, …). Values are text; a column whose
+//! every non-empty value is a number is numeric for summaries.
+
+use std::path::Path;
+
+use crate::error::StudyError;
+
+/// The required first column.
+pub const PARTICIPANT_COLUMN: &str = "participant";
+
+/// The participants table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Participants {
+    /// Attribute names (columns after `participant`), in file order.
+    pub attributes: Vec<String>,
+    /// Rows: participant id and one value per attribute.
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+impl Participants {
+    /// Reads `participants.csv`; a missing file is an empty table.
+    pub fn read(path: &Path) -> Result<Participants, StudyError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Participants::default()),
+            Err(e) => return Err(StudyError::io(path, e)),
+        };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+        let headers = rdr
+            .headers()
+            .map_err(|e| StudyError::invalid(path, 1, e.to_string()))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect::<Vec<_>>();
+        if headers.first().map(String::as_str) != Some(PARTICIPANT_COLUMN) {
+            return Err(StudyError::invalid(
+                path,
+                1,
+                format!("the first column must be `{PARTICIPANT_COLUMN}` (found `{}`)", headers.join(",")),
+            ));
+        }
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        for record in rdr.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                StudyError::invalid(path, line, format!("{e}; every row needs {} fields", headers.len()))
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let id = record.get(0).unwrap_or("").trim().to_string();
+            if id.is_empty() {
+                return Err(StudyError::invalid(path, line, "empty participant id"));
+            }
+            if rows.iter().any(|(r, _)| *r == id) {
+                return Err(StudyError::invalid(path, line, format!("participant \"{id}\" appears twice")));
+            }
+            rows.push((id, record.iter().skip(1).map(|v| v.trim().to_string()).collect()));
+        }
+        Ok(Participants { attributes: headers[1..].to_vec(), rows })
+    }
+
+    /// The attributes of one participant, as (name, value) pairs.
+    pub fn get(&self, id: &str) -> Option<Vec<(&str, &str)>> {
+        let (_, values) = self.rows.iter().find(|(r, _)| r == id)?;
+        Some(self.attributes.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect())
+    }
+}
