@@ -86,6 +86,13 @@ impl Study {
         Study::open(dir)
     }
 
+    /// Replaces the settings and writes `thematic.toml`.
+    pub fn set_config(&mut self, config: StudyConfig) -> Result<(), StudyError> {
+        atomic_write(&self.root.join(CONFIG_FILE), config.to_toml().as_bytes())?;
+        self.config = config;
+        Ok(())
+    }
+
     /// The study's root folder.
     pub fn root(&self) -> &Path {
         &self.root

@@ -18,12 +18,18 @@
 //! is reported in [`Transcript::warnings`] with its line. Offsets are Unicode code points.
 
 mod assemble;
+mod captions;
+mod cues;
 mod decode;
+mod docx;
 mod error;
+mod json;
 mod labels;
 mod model;
 mod options;
+mod sniff;
 mod timestamp;
+mod tsv;
 mod typed;
 
 pub use assemble::role_of;
@@ -34,26 +40,56 @@ pub use model::{Encoding, Format, Role, Transcript, Turn, Warning, WarningKind};
 pub use options::{DEFAULT_INTERVIEWERS, MAX_BYTES, Options};
 pub use timestamp::format_hms;
 
-/// Parses a transcript file's bytes.
-///
-/// The format is sniffed from the content unless `options.format` forces one.
+/// Parses a transcript file's bytes, sniffing the format from the content unless
+/// `options.format` forces one.
 pub fn parse(bytes: &[u8], options: &Options) -> Result<Transcript, ParseError> {
+    parse_with_hint(bytes, options, None)
+}
+
+/// Like [`parse`], with the file's lowercase extension as a tie-breaker for sniffing (a
+/// `.md` file is Markdown; content always wins over the extension).
+pub fn parse_with_hint(bytes: &[u8], options: &Options, ext: Option<&str>) -> Result<Transcript, ParseError> {
     if bytes.len() > options.max_bytes {
         return Err(ParseError::TooLarge { size: bytes.len(), limit: options.max_bytes });
     }
-    let decoded = decode::decode(bytes)?;
-    let format = options.format.unwrap_or(Format::Txt);
-    let mut warnings = decoded.warnings;
-    let labelled = typed::parse_labelled(&decoded.text, options);
-    warnings.extend(labelled.warnings);
-    let turns = assemble::finish(&decoded.text, labelled.turns, options, &mut warnings);
+    let wants_docx = matches!(options.format, Some(Format::Docx | Format::TeamsDocx));
+    let (text, encoding, mut warnings, format) = if sniff::is_zip(bytes) || wants_docx || ext == Some("docx") && options.format.is_none() {
+        let text = decode::normalize(&docx::docx_text(bytes)?);
+        if text.trim().is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let format = options.format.unwrap_or_else(|| sniff::sniff_docx(&text));
+        (text, Encoding::Utf8, Vec::new(), format)
+    } else {
+        let decoded = decode::decode(bytes)?;
+        let format = options.format.unwrap_or_else(|| sniff::sniff_text(&decoded.text, ext));
+        (decoded.text, decoded.encoding, decoded.warnings, format)
+    };
+    let (format, text, header, raw) = match format {
+        Format::Vtt | Format::ZoomVtt | Format::TeamsVtt | Format::TeamsVttLegacy | Format::Srt => {
+            let c = captions::parse_captions(&text, format == Format::Srt);
+            warnings.extend(c.warnings);
+            let flavour = if options.format.is_some() { format } else { c.format.unwrap_or(format) };
+            let (rendered, raw) = cues::cues_to_turns(c.cues, options, &mut warnings);
+            (flavour, rendered, c.header, raw)
+        }
+        Format::WhisperJson | Format::WhisperxJson | Format::WhisperCppJson => {
+            let (flavour, cues) = json::parse_json(&text)?;
+            let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
+            (if options.format.is_some() { format } else { flavour }, rendered, Vec::new(), raw)
+        }
+        Format::NvivoTsv => {
+            let cues = tsv::parse_tsv(&text, &mut warnings);
+            let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
+            (format, rendered, Vec::new(), raw)
+        }
+        Format::Txt | Format::Md | Format::Docx | Format::TeamsDocx | Format::Otter | Format::Rev => {
+            let labelled = typed::parse_labelled(&text, options);
+            warnings.extend(labelled.warnings);
+            (format, text, labelled.header, labelled.turns)
+        }
+    };
+    let turns = assemble::finish(&text, raw, options, &mut warnings);
     warnings.sort_by_key(|w| w.line);
-    Ok(Transcript {
-        format,
-        encoding: decoded.encoding,
-        text: decoded.text,
-        header: labelled.header,
-        turns,
-        warnings,
-    })
+    Ok(Transcript { format, encoding, text, header, turns, warnings })
 }

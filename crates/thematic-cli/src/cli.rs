@@ -1,0 +1,78 @@
+//! The command line: global options and the subcommands. Each subcommand's arguments live in
+//! its own module under `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+const ABOUT: &str = "Reflexive thematic analysis of interview transcripts: import, code, search, \
+measure agreement, export quote tables.";
+
+const EXAMPLES: &str = "\
+Examples:
+  Build and analyse the sample study (18 link-worker interviews):
+    $ thematic demo
+
+  Start a study, import transcripts, list them:
+    $ thematic init my-study --codebook social-prescribing-mechanisms
+    $ cd my-study
+    $ thematic import ~/interviews/
+    $ thematic transcripts --summary
+
+A study is the folder holding `thematic.toml`; commands find it from any subfolder, or take
+`--study DIR`. Exit codes: 0 success, 1 a problem with the input, 2 an internal error.";
+
+/// `thematic`
+#[derive(Debug, Parser)]
+#[command(name = "thematic", version, about = ABOUT, after_long_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    /// The study folder (default: the nearest folder at or above the current one that holds
+    /// thematic.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub study: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the sample study and show what thematic makes of it.
+    Demo(cmd::demo::Args),
+    /// Create a new study folder.
+    Init(cmd::init::Args),
+    /// Show what the parser makes of transcript files (no study needed).
+    Parse(cmd::parse::Args),
+    /// Copy transcripts into the study.
+    Import(cmd::import::Args),
+    /// List the study's transcripts, or summarise their lengths.
+    Transcripts(cmd::transcripts::Args),
+    /// Print a transcript with turn numbers and speakers.
+    Show(cmd::show::Args),
+    /// Print a shell completion script.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (roff).
+    Man(cmd::completions::ManArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_a_worked_example() {
+        for sub in Cli::command().get_subcommands() {
+            let help = sub.get_after_long_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(help.contains("$ thematic "), "`thematic {}` has no worked example", sub.get_name());
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! `thematic import FILE…|DIR`: copy transcripts into the study.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::json;
+use thematic_study::{ImportError, Study, TRANSCRIPT_EXTENSIONS, natural_cmp};
+
+use crate::cmd::parse::parse_hint;
+use crate::context::Context;
+use crate::error::{CliError, Result};
+use crate::output::{OutputArgs, Table, emit_table};
+use crate::term::sanitize;
+
+const EXAMPLES: &str = "\
+Each file is copied byte for byte into transcripts/, named by its transcript id: the leading
+participant-like token of the file name (P6_zoom.vtt → P6), or --id. The report has one row
+per file: file, id, status, format, turns, speakers, duration, warnings. A file that cannot be
+read is reported and skipped; the others are still imported, and the exit code is 1.
+JSON keys: file, id, status (imported|replaced|failed), format, turns, speakers, duration_ms,
+warnings, error.
+
+Examples:
+  $ thematic import ~/interviews/
+  $ thematic import 'Zoom recording 2022-03-14.vtt' --id P6
+  $ thematic import P6_corrected.docx --id P6 --replace";
+
+/// `thematic import`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// Transcript files, or folders to import every transcript file from.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The transcript id (only with a single file).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Replace a transcript that has the same id.
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let files = expand(&args.paths)?;
+    if args.id.is_some() && files.len() != 1 {
+        return Err(CliError::user(format!("--id names one transcript, but {} files were given", files.len())));
+    }
+    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace);
+    emit_table(&args.output, &table)?;
+    if failed > 0 {
+        return Err(CliError::user(format!("{failed} of {} file(s) were not imported", files.len()))
+            .hint("see the error column; fix those files and import them again"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports `files` and builds the per-file report. Returns the report and how many failed.
+pub fn import_all(study: &Study, files: &[PathBuf], id: Option<&str>, replace: bool) -> (Table, usize) {
+    report(files, |file| study.import(file, id, replace))
+}
+
+/// Imports in-memory files (name, bytes), as the demo does with the embedded sample.
+pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> (Table, usize) {
+    let names: Vec<PathBuf> = files.iter().map(|(n, _)| n.clone()).collect();
+    report(&names, |file| {
+        let bytes = files.iter().find(|(n, _)| n == file).map_or(&[][..], |(_, b)| *b);
+        study.import_bytes(file, bytes, None, false)
+    })
+}
+
+fn report(files: &[PathBuf], mut import: impl FnMut(&Path) -> Result<thematic_study::Imported, ImportError>) -> (Table, usize) {
+    let mut table = Table::new(&[
+        ("file", "File"),
+        ("id", "ID"),
+        ("status", "Status"),
+        ("format", "Format"),
+        ("turns", "Turns"),
+        ("speakers", "Speakers"),
+        ("duration_ms", "Duration"),
+        ("warnings", "Warnings"),
+        ("error", "Error"),
+    ]);
+    let mut failed = 0;
+    for file in files {
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        match import(file) {
+            Ok(done) => {
+                let t = &done.transcript;
+                for w in &t.warnings {
+                    crate::cmd::status(&format!("warning: {name}:{}: {}", w.line, sanitize(&w.message)));
+                }
+                let duration = t.duration_ms();
+                table.push(vec![
+                    json!(name),
+                    json!(done.id),
+                    json!(if done.replaced { "replaced" } else { "imported" }),
+                    json!(t.format.as_str()),
+                    json!(t.turns.len()),
+                    json!(t.speakers()),
+                    json!(duration),
+                    json!(t.warnings.len()),
+                    json!(null),
+                ]);
+            }
+            Err(e) => {
+                failed += 1;
+                let hint = match &e {
+                    ImportError::Parse { source, .. } => format!(" ({})", parse_hint(source)),
+                    ImportError::Duplicate { .. } => " (use --replace to replace it)".into(),
+                    _ => String::new(),
+                };
+                table.push(vec![
+                    json!(name),
+                    json!(null),
+                    json!("failed"),
+                    json!(null),
+                    json!(null),
+                    json!(null),
+                    json!(null),
+                    json!(null),
+                    json!(format!("{e}{hint}")),
+                ]);
+            }
+        }
+    }
+    (table, failed)
+}
+
+/// Files named directly, plus transcript files directly inside named folders, in natural
+/// order of their names.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| CliError::user(format!("cannot read folder {}: {e}", p.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && is_transcript(f))
+                .collect();
+            inside.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+            out.extend(inside);
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(CliError::user(format!("{} does not exist", p.display())));
+        }
+    }
+    Ok(out)
+}
+
+fn is_transcript(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}

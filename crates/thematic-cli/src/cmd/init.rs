@@ -1,0 +1,60 @@
+//! `thematic init DIR`: create a study folder.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use thematic_study::{InitOptions, Study};
+
+use crate::assets;
+use crate::cmd::status;
+use crate::error::{CliError, Result};
+
+const EXAMPLES: &str = "\
+Creates DIR (if needed) with thematic.toml, transcripts/, codebooks/, participants.csv (header
+only), codings/, memos/ and .thematic/ (a rebuildable cache that git ignores).
+
+Examples:
+  A study that starts from the blank codebook, whose comments walk through Braun & Clarke's
+  six phases:
+    $ thematic init my-study
+
+  A study using the shipped social-prescribing mechanisms framework:
+    $ thematic init link-workers --codebook social-prescribing-mechanisms --name \"Link workers\"";
+
+/// `thematic init`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// The folder to create the study in.
+    pub dir: PathBuf,
+    /// The study's name (default: the folder name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A shipped codebook to start from: `blank` or `social-prescribing-mechanisms`.
+    #[arg(long, default_value = "blank", value_name = "NAME")]
+    pub codebook: String,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let (file, text) = assets::codebook(&args.codebook).ok_or_else(|| {
+        CliError::user(format!("there is no shipped codebook called \"{}\"", args.codebook))
+            .hint(format!("choose one of: {}", assets::codebook_names().join(", ")))
+    })?;
+    let name = args.name.clone().unwrap_or_else(|| {
+        std::path::absolute(&args.dir)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "study".into())
+    });
+    let options = InitOptions { name, codebook_file: file.to_string(), codebook_text: text.to_string() };
+    let study = Study::init(&args.dir, &options)
+        .map_err(|e| CliError::from(e).context(format!("cannot create a study in {}", args.dir.display())))?;
+    status(&format!(
+        "created study \"{}\" in {} (codebook: {})\nnext: thematic --study {} import FILES…",
+        study.config().name,
+        args.dir.display(),
+        study.config().codebook,
+        args.dir.display()
+    ));
+    Ok(ExitCode::SUCCESS)
+}

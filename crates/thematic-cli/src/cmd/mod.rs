@@ -1,0 +1,36 @@
+//! One module per subcommand, and the one dispatch `match`.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::error::Result;
+
+pub mod completions;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod parse;
+pub mod show;
+pub mod transcripts;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ctx = Context::new(cli.study);
+    match cli.command {
+        Command::Demo(args) => demo::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Parse(args) => parse::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
+        Command::Transcripts(args) => transcripts::run(&ctx, &args),
+        Command::Show(args) => show::run(&ctx, &args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => completions::man(&args),
+    }
+}
+
+/// Writes a status line to stderr (never stdout, which carries data only).
+pub fn status(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}

@@ -1,0 +1,34 @@
+//! What every command may need, opened once: the study.
+
+use std::path::PathBuf;
+
+use thematic_study::Study;
+
+use crate::error::{CliError, Result};
+
+/// Shared state for a command run.
+#[derive(Debug)]
+pub struct Context {
+    study_dir: Option<PathBuf>,
+}
+
+impl Context {
+    /// From the global `--study` option.
+    pub fn new(study_dir: Option<PathBuf>) -> Context {
+        Context { study_dir }
+    }
+
+    /// Opens the study: `--study DIR` exactly, else the nearest folder at or above the
+    /// working directory holding `thematic.toml`.
+    pub fn study(&self) -> Result<Study> {
+        match &self.study_dir {
+            Some(dir) => Study::open(dir).map_err(|e| {
+                CliError::from(e).context(format!("cannot open the study in {}", dir.display()))
+            }),
+            None => {
+                let cwd = std::env::current_dir()?;
+                Ok(Study::discover(&cwd)?)
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The CLI's error: a message, its causes, a hint, and the exit code it maps to.
+//!
+//! Exit codes: 0 success, 1 user error (bad input, not found, a failed check), 2 internal
+//! error. Printed on stderr as `error: …`, `caused by: …` lines, then `hint: …`.
+
+use std::fmt::Write as _;
+
+use thematic_study::StudyError;
+
+/// An error on its way to the user.
+#[derive(Debug)]
+pub struct CliError {
+    /// 1 for the user's to fix, 2 for ours.
+    pub code: u8,
+    /// The main line.
+    pub message: String,
+    /// Underlying causes, outermost first.
+    pub causes: Vec<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// Writing to a closed pipe: not an error for the user (`thematic … | head`).
+    pub broken_pipe: bool,
+}
+
+pub type Result<T, E = CliError> = std::result::Result<T, E>;
+
+impl CliError {
+    /// A user error (exit 1).
+    pub fn user(message: impl Into<String>) -> CliError {
+        CliError { code: 1, message: message.into(), causes: Vec::new(), hint: None, broken_pipe: false }
+    }
+
+    /// An internal error (exit 2).
+    pub fn internal(message: impl Into<String>) -> CliError {
+        CliError { code: 2, ..CliError::user(message) }
+    }
+
+    /// Adds a `hint:` line.
+    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a `caused by:` line.
+    pub fn cause(mut self, cause: impl Into<String>) -> CliError {
+        self.causes.push(cause.into());
+        self
+    }
+
+    /// Wraps this error in what was being done: the old message becomes a cause.
+    pub fn context(mut self, doing: impl Into<String>) -> CliError {
+        let inner = std::mem::replace(&mut self.message, doing.into());
+        self.causes.insert(0, inner);
+        self
+    }
+
+    /// The text printed on stderr.
+    pub fn render(&self) -> String {
+        let mut s = format!("error: {}\n", self.message);
+        for c in &self.causes {
+            let _ = writeln!(s, "caused by: {c}");
+        }
+        if let Some(h) = &self.hint {
+            let _ = writeln!(s, "hint: {h}");
+        }
+        s
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        let mut err = CliError::user(e.to_string());
+        err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        err
+    }
+}
+
+impl From<StudyError> for CliError {
+    fn from(e: StudyError) -> CliError {
+        match &e {
+            StudyError::NotFound { .. } => CliError::user(e.to_string())
+                .hint("run `thematic init DIR` to create a study, or pass `--study DIR`"),
+            StudyError::AlreadyExists { .. } => {
+                CliError::user(e.to_string()).hint("choose another folder, or work in the existing study")
+            }
+            StudyError::Codebook(book) => {
+                let mut err = CliError::user("the study's codebook has errors");
+                for d in &book.diagnostics {
+                    err = err.cause(d.to_string());
+                }
+                err.hint("fix the lines named above; the format is described in docs/codebook-format.md")
+            }
+            _ => CliError::user(e.to_string()),
+        }
+    }
+}
+
+impl From<thematic_index::IndexError> for CliError {
+    fn from(e: thematic_index::IndexError) -> CliError {
+        match e {
+            thematic_index::IndexError::Query { .. } => CliError::user(e.to_string()),
+            _ => CliError::internal(e.to_string()).hint("run `thematic index --rebuild`"),
+        }
+    }
+}
+
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> CliError {
+        if e.is_io() {
+            return CliError::from(std::io::Error::from(e));
+        }
+        CliError::internal(format!("writing JSON: {e}"))
+    }
+}
+
+impl From<csv::Error> for CliError {
+    fn from(e: csv::Error) -> CliError {
+        if let csv::ErrorKind::Io(_) = e.kind() {
+            if let csv::ErrorKind::Io(io) = e.into_kind() {
+                return CliError::from(io);
+            }
+            return CliError::internal("writing CSV");
+        }
+        CliError::internal(format!("writing CSV: {e}"))
+    }
+}

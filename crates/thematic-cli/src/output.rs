@@ -1,0 +1,219 @@
+//! Tabular output in every format: `--format table|csv|json|md` and `--output FILE`.
+//!
+//! A command builds one [`Table`]: columns with a JSON key and a header, rows of JSON values.
+//! The same table renders as a terminal table (comfy-table), CSV (header row = the keys),
+//! JSON (an array of objects with those keys, in column order) or a Markdown pipe table.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use comfy_table::ContentArrangement;
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::term;
+
+/// The output formats of tabular commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table for reading on a terminal.
+    Table,
+    /// Comma-separated values with a header row of the JSON keys.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// A Markdown (GitHub) pipe table.
+    Md,
+}
+
+/// `--format` and `--output`, shared by every tabular command.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write to this file instead of standard output (written atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A table of results.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    columns: Vec<(String, String)>,
+    rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    /// A table with these `(json_key, header)` columns.
+    pub fn new(columns: &[(&str, &str)]) -> Table {
+        Table { columns: columns.iter().map(|(k, h)| (k.to_string(), h.to_string())).collect(), rows: Vec::new() }
+    }
+
+    /// Adds a row (one value per column).
+    pub fn push(&mut self, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    /// Renders in `format`.
+    pub fn render(&self, format: OutputFormat) -> Result<Vec<u8>> {
+        Ok(match format {
+            OutputFormat::Table => self.render_table().into_bytes(),
+            OutputFormat::Csv => self.render_csv()?,
+            OutputFormat::Json => {
+                let mut v = serde_json::to_vec_pretty(&self.to_json())?;
+                v.push(b'\n');
+                v
+            }
+            OutputFormat::Md => self.render_md().into_bytes(),
+        })
+    }
+
+    /// The rows as JSON objects keyed by column key.
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    let mut m = Map::new();
+                    for ((key, _), v) in self.columns.iter().zip(row) {
+                        m.insert(key.clone(), v.clone());
+                    }
+                    Value::Object(m)
+                })
+                .collect(),
+        )
+    }
+
+    fn render_table(&self) -> String {
+        let mut t = comfy_table::Table::new();
+        // Only a rule under the header: quiet, and easy to read back or diff.
+        t.load_preset(if term::stdout_is_terminal() { "     ─             " } else { "     -             " });
+        t.set_content_arrangement(if term::stdout_is_terminal() {
+            ContentArrangement::Dynamic
+        } else {
+            ContentArrangement::Disabled
+        });
+        t.set_header(self.columns.iter().map(|(_, h)| h.as_str()));
+        for row in &self.rows {
+            t.add_row(row.iter().zip(&self.columns).map(|(v, (k, _))| term::sanitize(&human(k, v)).into_owned()));
+        }
+        for (i, row0) in self.rows.first().into_iter().flatten().enumerate() {
+            if row0.is_number() {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(comfy_table::CellAlignment::Right);
+                }
+            }
+        }
+        let mut s = t.to_string();
+        s.push('\n');
+        s
+    }
+
+    fn render_csv(&self) -> Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|(k, _)| k.as_str()))?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(|v| match v {
+                Value::String(s) => neutralize_formula(s),
+                other => display(other),
+            }))?;
+        }
+        w.into_inner().map_err(|e| crate::error::CliError::internal(format!("writing CSV: {e}")))
+    }
+
+    fn render_md(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+        let mut s = String::new();
+        s.push_str(&format!("| {} |\n", self.columns.iter().map(|(_, h)| esc(h)).collect::<Vec<_>>().join(" | ")));
+        s.push_str(&format!(
+            "|{}|\n",
+            self.columns
+                .iter()
+                .enumerate()
+                .map(|(i, _)| if self.rows.first().is_some_and(|r| r[i].is_number()) { "---:" } else { "---" })
+                .collect::<Vec<_>>()
+                .join("|")
+        ));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().zip(&self.columns).map(|(v, (k, _))| esc(&human(k, v))).collect();
+            s.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        s
+    }
+}
+
+/// A cell for people (table and Markdown): durations (`*_ms` columns) as `hh:mm:ss`.
+fn human(key: &str, v: &Value) -> String {
+    match (key.ends_with("_ms"), v.as_i64()) {
+        (true, Some(ms)) => thematic_transcript::format_hms(ms),
+        _ => display(v),
+    }
+}
+
+/// A value as a table cell: strings bare, `null` empty, numbers as written.
+pub fn display(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(display).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the
+/// start) gets a leading apostrophe, the OWASP advice for CSV injection.
+pub fn neutralize_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+}
+
+/// Writes `bytes` to `--output` (atomically) or to standard output.
+pub fn emit(args: &OutputArgs, bytes: &[u8]) -> Result<()> {
+    match &args.output {
+        Some(path) => thematic_study::atomic_write(path, bytes).map_err(Into::into),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Renders `table` as `args` asks and writes it.
+pub fn emit_table(args: &OutputArgs, table: &Table) -> Result<()> {
+    emit(args, &table.render(args.format)?)
+}
+
+/// Rounds to `places` decimals, for display-friendly JSON numbers.
+pub fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Table {
+        let mut t = Table::new(&[("id", "ID"), ("turns", "Turns"), ("note", "Note")]);
+        t.push(vec![json!("P6"), json!(12), json!("a|b")]);
+        t.push(vec![json!("=cmd"), json!(3), Value::Null]);
+        t
+    }
+
+    #[test]
+    fn csv_json_and_markdown() {
+        let t = sample();
+        let csv = String::from_utf8(t.render(OutputFormat::Csv).unwrap()).unwrap();
+        assert_eq!(csv, "id,turns,note\nP6,12,a|b\n'=cmd,3,\n");
+        let json: Value = serde_json::from_slice(&t.render(OutputFormat::Json).unwrap()).unwrap();
+        assert_eq!(json[0], json!({"id": "P6", "turns": 12, "note": "a|b"}));
+        let md = String::from_utf8(t.render(OutputFormat::Md).unwrap()).unwrap();
+        assert_eq!(md.lines().nth(1), Some("|---|---:|---|"));
+        assert!(md.contains("| P6 | 12 | a\\|b |"));
+    }
+}
