@@ -1,0 +1,118 @@
+//! A small harness over the real `thematic` binary, in the manner of ripgrep's
+//! `tests/util.rs`: temporary study folders, commands run with a clean environment, and
+//! assertions that show the whole output when they fail.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A temporary folder for one test.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        Dir { tmp: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.tmp.path().join(p)
+    }
+
+    pub fn write(&self, p: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    pub fn read(&self, p: &str) -> String {
+        std::fs::read_to_string(self.join(p)).unwrap()
+    }
+
+    /// `thematic ARGS` with the working directory `cwd` (relative to this folder).
+    pub fn cmd_in(&self, cwd: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_thematic"));
+        cmd.args(args).current_dir(self.join(cwd)).env_remove("THEMATIC_CODER").env("NO_COLOR", "1");
+        Run { args: args.iter().map(|s| s.to_string()).collect(), output: cmd.output().unwrap() }
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> Run {
+        self.cmd_in(".", args)
+    }
+
+    /// A new study in `name` (blank codebook unless `codebook` is given).
+    pub fn study(&self, name: &str) -> PathBuf {
+        self.cmd(&["init", name]).ok();
+        self.join(name)
+    }
+}
+
+/// The outcome of one run.
+pub struct Run {
+    args: Vec<String>,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "thematic {}\n--- exit code: {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.args.join(" "),
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+
+    /// Asserts success; returns self.
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code(), 0, "expected success:\n{}", self.describe());
+        self
+    }
+
+    /// Asserts exit code `code`; returns self.
+    pub fn fails_with(self, code: i32) -> Run {
+        assert_eq!(self.code(), code, "expected exit code {code}:\n{}", self.describe());
+        self
+    }
+
+    /// Asserts stdout contains `s`.
+    pub fn stdout_has(self, s: &str) -> Run {
+        assert!(self.stdout().contains(s), "stdout lacks {s:?}:\n{}", self.describe());
+        self
+    }
+
+    /// Asserts stderr contains `s`.
+    pub fn stderr_has(self, s: &str) -> Run {
+        assert!(self.stderr().contains(s), "stderr lacks {s:?}:\n{}", self.describe());
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.describe()))
+    }
+}
+
+/// The repository's sample study folder.
+pub fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-transcripts").join(name)
+}
