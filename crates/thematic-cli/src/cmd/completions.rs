@@ -55,7 +55,7 @@ pub fn man(args: &ManArgs) -> Result<ExitCode> {
     // One section per subcommand, each with its own options and worked example.
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("thematic-{}", sub.get_name());
-        let sub = sub.clone().name(name).display_name(format!("thematic {}", sub.get_name()));
+        let sub = sub.clone().name(name).display_name(format!("thematic {}", sub.get_name())).version(env!("CARGO_PKG_VERSION"));
         let mut page = Vec::new();
         clap_mangen::Man::new(sub).render(&mut page)?;
         buf.extend_from_slice(&page);
