@@ -13,7 +13,10 @@ fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&manifest).join("../..");
     let mut out = String::new();
-    for (name, dir) in [("CODEBOOKS", "codebooks"), ("SAMPLE_STUDY", "sample-transcripts")] {
+    for (name, dir) in [
+        ("CODEBOOKS", "codebooks"),
+        ("SAMPLE_STUDY", "sample-transcripts"),
+    ] {
         let dir = root.join(dir);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -27,7 +30,12 @@ fn main() {
         for f in files {
             let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
             let abs = f.canonicalize().unwrap();
-            writeln!(out, "    ({file_name:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+            writeln!(
+                out,
+                "    ({file_name:?}, include_bytes!({:?})),",
+                abs.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "];").unwrap();
     }

@@ -7,33 +7,60 @@ use util::{Dir, sample};
 #[test]
 fn init_creates_a_study_that_is_found_from_a_subfolder() {
     let d = Dir::new();
-    d.cmd(&["init", "s", "--codebook", "social-prescribing-mechanisms"]).ok().stderr_has("created study \"s\"");
-    for p in ["s/thematic.toml", "s/transcripts", "s/codings", "s/memos", "s/.thematic/.gitignore"] {
+    d.cmd(&["init", "s", "--codebook", "social-prescribing-mechanisms"])
+        .ok()
+        .stderr_has("created study \"s\"");
+    for p in [
+        "s/thematic.toml",
+        "s/transcripts",
+        "s/codings",
+        "s/memos",
+        "s/.thematic/.gitignore",
+    ] {
         assert!(d.join(p).exists(), "{p} missing");
     }
     assert_eq!(d.read("s/participants.csv"), "participant\n");
-    assert!(d.read("s/thematic.toml").contains("codebook = \"codebooks/social-prescribing-mechanisms.toml\""));
+    assert!(
+        d.read("s/thematic.toml")
+            .contains("codebook = \"codebooks/social-prescribing-mechanisms.toml\"")
+    );
     std::fs::create_dir_all(d.join("s/memos/deep")).unwrap();
-    d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"]).ok();
-    assert_eq!(d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"]).json(), serde_json::json!([]));
+    d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"])
+        .ok();
+    assert_eq!(
+        d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"])
+            .json(),
+        serde_json::json!([])
+    );
 }
 
 #[test]
 fn init_refuses_an_existing_study_and_unknown_codebooks() {
     let d = Dir::new();
     d.study("s");
-    d.cmd(&["init", "s"]).fails_with(1).stderr_has("error: cannot create a study in s").stderr_has("already holds a study");
-    d.cmd(&["init", "t", "--codebook", "nope"]).fails_with(1).stderr_has("hint: choose one of: blank, social-prescribing-mechanisms");
+    d.cmd(&["init", "s"])
+        .fails_with(1)
+        .stderr_has("error: cannot create a study in s")
+        .stderr_has("already holds a study");
+    d.cmd(&["init", "t", "--codebook", "nope"])
+        .fails_with(1)
+        .stderr_has("hint: choose one of: blank, social-prescribing-mechanisms");
 }
 
 #[test]
 fn outside_a_study_is_a_user_error_with_a_hint() {
     let d = Dir::new();
     let run = d.cmd(&["transcripts"]).fails_with(1);
-    assert!(run.stderr().starts_with("error: no study found"), "{}", run.stderr());
+    assert!(
+        run.stderr().starts_with("error: no study found"),
+        "{}",
+        run.stderr()
+    );
     assert!(run.stderr().contains("hint: run `thematic init DIR`"));
     assert!(run.stdout().is_empty(), "stdout must carry data only");
-    d.cmd(&["--study", "nowhere", "transcripts"]).fails_with(1).stderr_has("cannot open the study in nowhere");
+    d.cmd(&["--study", "nowhere", "transcripts"])
+        .fails_with(1)
+        .stderr_has("cannot open the study in nowhere");
 }
 
 #[test]
@@ -41,7 +68,9 @@ fn usage_errors_exit_1_and_help_exits_0() {
     let d = Dir::new();
     d.cmd(&["frobnicate"]).fails_with(1);
     d.cmd(&["import"]).fails_with(1);
-    d.cmd(&["init", "--help"]).ok().stdout_has("$ thematic init my-study");
+    d.cmd(&["init", "--help"])
+        .ok()
+        .stdout_has("$ thematic init my-study");
 }
 
 #[test]
@@ -50,20 +79,46 @@ fn import_then_list_in_every_format() {
     let s = d.study("s");
     let p6 = sample("P2_typed.txt");
     let zoom = sample("P7_zoom.vtt");
-    d.cmd_in("s", &["import", p6.to_str().unwrap(), zoom.to_str().unwrap(), "--format", "json"]).ok();
+    d.cmd_in(
+        "s",
+        &[
+            "import",
+            p6.to_str().unwrap(),
+            zoom.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
     assert!(s.join("transcripts/P2.txt").exists() && s.join("transcripts/P7.vtt").exists());
-    let list = d.cmd_in("s", &["transcripts", "--format", "json"]).ok().json();
+    let list = d
+        .cmd_in("s", &["transcripts", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(list[0]["id"], "P2");
     assert_eq!(list[0]["format"], "txt");
     assert_eq!(list[0]["turns"], 54);
     assert_eq!(list[0]["duration_ms"], 2_724_000);
     assert_eq!(list[1]["format"], "zoom-vtt");
-    let csv = d.cmd_in("s", &["transcripts", "--format", "csv"]).ok().stdout();
-    assert!(csv.starts_with("id,participant,format,turns,words,speakers,duration_ms\nP2,P2,txt,54,"), "{csv}");
-    let md = d.cmd_in("s", &["transcripts", "--format", "md"]).ok().stdout();
+    let csv = d
+        .cmd_in("s", &["transcripts", "--format", "csv"])
+        .ok()
+        .stdout();
+    assert!(
+        csv.starts_with("id,participant,format,turns,words,speakers,duration_ms\nP2,P2,txt,54,"),
+        "{csv}"
+    );
+    let md = d
+        .cmd_in("s", &["transcripts", "--format", "md"])
+        .ok()
+        .stdout();
     assert!(md.starts_with("| ID | Participant |"), "{md}");
     assert!(md.contains("00:45:24"), "{md}");
-    d.cmd_in("s", &["transcripts", "--output", "list.json", "--format", "json"]).ok();
+    d.cmd_in(
+        "s",
+        &["transcripts", "--output", "list.json", "--format", "json"],
+    )
+    .ok();
     assert!(d.read("s/list.json").contains("\"id\": \"P7\""));
 }
 
@@ -75,7 +130,17 @@ fn import_reports_every_bad_file_and_keeps_the_good_ones() {
     let empty = d.write("in/P4.txt", b"");
     let good = d.write("in/P5.txt", "Interviewer: Hello there.\nP5: Hi.\n");
     let run = d
-        .cmd_in("s", &["import", bad.to_str().unwrap(), empty.to_str().unwrap(), good.to_str().unwrap(), "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "import",
+                bad.to_str().unwrap(),
+                empty.to_str().unwrap(),
+                good.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        )
         .fails_with(1);
     let report = run.json();
     assert_eq!(report[0]["status"], "failed");
@@ -84,22 +149,38 @@ fn import_reports_every_bad_file_and_keeps_the_good_ones() {
     assert_eq!(report[2]["status"], "imported");
     assert!(run.stderr().contains("2 of 3 file(s) were not imported"));
     // Duplicates are refused unless --replace.
-    d.cmd_in("s", &["import", good.to_str().unwrap()]).fails_with(1).stdout_has("--replace");
-    d.cmd_in("s", &["import", good.to_str().unwrap(), "--replace"]).ok().stdout_has("replaced");
+    d.cmd_in("s", &["import", good.to_str().unwrap()])
+        .fails_with(1)
+        .stdout_has("--replace");
+    d.cmd_in("s", &["import", good.to_str().unwrap(), "--replace"])
+        .ok()
+        .stdout_has("replaced");
 }
 
 #[test]
 fn parse_json_has_the_documented_keys() {
     let d = Dir::new();
     let f = d.write("t.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nInterviewer: What helps?\n\n2\n00:00:05.000 --> 00:00:09.500\nP6: Being heard.\n");
-    let v = d.cmd(&["parse", f.to_str().unwrap(), "--format", "json"]).ok().json();
+    let v = d
+        .cmd(&["parse", f.to_str().unwrap(), "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(v["format"], "zoom-vtt");
     assert_eq!(v["encoding"], "utf-8");
     let t = &v["turns"][1];
-    assert_eq!((t["speaker"].as_str(), t["role"].as_str()), (Some("P6"), Some("participant")));
-    assert_eq!((t["start_ms"].as_i64(), t["end_ms"].as_i64()), (Some(5000), Some(9500)));
+    assert_eq!(
+        (t["speaker"].as_str(), t["role"].as_str()),
+        (Some("P6"), Some("participant"))
+    );
+    assert_eq!(
+        (t["start_ms"].as_i64(), t["end_ms"].as_i64()),
+        (Some(5000), Some(9500))
+    );
     let text = v["text"].as_str().unwrap();
-    let (a, b) = (t["start"].as_u64().unwrap() as usize, t["end"].as_u64().unwrap() as usize);
+    let (a, b) = (
+        t["start"].as_u64().unwrap() as usize,
+        t["end"].as_u64().unwrap() as usize,
+    );
     let span: String = text.chars().skip(a).take(b - a).collect();
     assert_eq!(span, "Being heard.");
     assert!(v["warnings"].as_array().unwrap().is_empty());
@@ -110,28 +191,53 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     let d = Dir::new();
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let out = d.cmd(&["completions", shell]).ok().stdout();
-        assert!(out.contains("transcripts") && out.contains("study"), "{shell} completion lacks commands");
+        assert!(
+            out.contains("transcripts") && out.contains("study"),
+            "{shell} completion lacks commands"
+        );
     }
     let man = d.cmd(&["man"]).ok().stdout();
-    assert!(man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH thematic"), "{}", &man[..200.min(man.len())]);
-    assert!(man.contains(".TH \"thematic import\""), "one page per subcommand");
+    assert!(
+        man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH thematic"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert!(
+        man.contains(".TH \"thematic import\""),
+        "one page per subcommand"
+    );
 }
 
 #[test]
 fn demo_builds_the_sample_study_and_reproduces_interview_lengths() {
     let d = Dir::new();
     let run = d.cmd(&["demo", "demo"]).ok();
-    assert!(run.stdout().contains("Imported 18 transcripts"), "{}", run.stdout());
-    let summary = d.cmd_in("demo", &["transcripts", "--summary", "--format", "json"]).ok().json();
+    assert!(
+        run.stdout().contains("Imported 18 transcripts"),
+        "{}",
+        run.stdout()
+    );
+    let summary = d
+        .cmd_in("demo", &["transcripts", "--summary", "--format", "json"])
+        .ok()
+        .json();
     // Walker, Griffiths & Jiang (2023): interviews lasted 37–72 minutes (M = 53.9, SD = 9.6).
     let dur = &summary[0];
     assert_eq!(dur["measure"], "duration_minutes");
-    assert_eq!((dur["n"].as_u64(), dur["min"].as_f64(), dur["max"].as_f64()), (Some(18), Some(37.0), Some(72.0)));
-    assert_eq!((dur["mean"].as_f64(), dur["sd"].as_f64()), (Some(53.9), Some(9.6)));
+    assert_eq!(
+        (dur["n"].as_u64(), dur["min"].as_f64(), dur["max"].as_f64()),
+        (Some(18), Some(37.0), Some(72.0))
+    );
+    assert_eq!(
+        (dur["mean"].as_f64(), dur["sd"].as_f64()),
+        (Some(53.9), Some(9.6))
+    );
     // Running it again rebuilds; a foreign folder is refused.
     d.cmd(&["demo", "demo"]).ok();
     d.write("other/keep.txt", "mine");
-    d.cmd(&["demo", "other"]).fails_with(1).stderr_has("is not a thematic demo");
+    d.cmd(&["demo", "other"])
+        .fails_with(1)
+        .stderr_has("is not a thematic demo");
     assert_eq!(d.read("other/keep.txt"), "mine");
 }
 
@@ -139,9 +245,17 @@ fn demo_builds_the_sample_study_and_reproduces_interview_lengths() {
 fn show_prints_turns_and_suggests_close_ids() {
     let d = Dir::new();
     d.study("s");
-    let f = d.write("P6.txt", "Interviewer: One?\nP6: Two \u{1b}[31mred\nInterviewer: Three?\n");
+    let f = d.write(
+        "P6.txt",
+        "Interviewer: One?\nP6: Two \u{1b}[31mred\nInterviewer: Three?\n",
+    );
     d.cmd_in("s", &["import", f.to_str().unwrap()]).ok();
-    let out = d.cmd_in("s", &["show", "P6", "--turns", "2-3"]).ok().stdout();
+    let out = d
+        .cmd_in("s", &["show", "P6", "--turns", "2-3"])
+        .ok()
+        .stdout();
     assert_eq!(out, "[2] P6: Two \\u{1b}[31mred\n[3] Interviewer: Three?\n");
-    d.cmd_in("s", &["show", "P7"]).fails_with(1).stderr_has("did you mean \"P6\"?");
+    d.cmd_in("s", &["show", "P7"])
+        .fails_with(1)
+        .stderr_has("did you mean \"P6\"?");
 }

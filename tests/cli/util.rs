@@ -14,7 +14,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { tmp: tempfile::tempdir().unwrap() }
+        Dir {
+            tmp: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -39,8 +41,14 @@ impl Dir {
     /// `thematic ARGS` with the working directory `cwd` (relative to this folder).
     pub fn cmd_in(&self, cwd: &str, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_thematic"));
-        cmd.args(args).current_dir(self.join(cwd)).env_remove("THEMATIC_CODER").env("NO_COLOR", "1");
-        Run { args: args.iter().map(|s| s.to_string()).collect(), output: cmd.output().unwrap() }
+        cmd.args(args)
+            .current_dir(self.join(cwd))
+            .env_remove("THEMATIC_CODER")
+            .env("NO_COLOR", "1");
+        Run {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            output: cmd.output().unwrap(),
+        }
     }
 
     pub fn cmd(&self, args: &[&str]) -> Run {
@@ -91,28 +99,44 @@ impl Run {
 
     /// Asserts exit code `code`; returns self.
     pub fn fails_with(self, code: i32) -> Run {
-        assert_eq!(self.code(), code, "expected exit code {code}:\n{}", self.describe());
+        assert_eq!(
+            self.code(),
+            code,
+            "expected exit code {code}:\n{}",
+            self.describe()
+        );
         self
     }
 
     /// Asserts stdout contains `s`.
     pub fn stdout_has(self, s: &str) -> Run {
-        assert!(self.stdout().contains(s), "stdout lacks {s:?}:\n{}", self.describe());
+        assert!(
+            self.stdout().contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.describe()
+        );
         self
     }
 
     /// Asserts stderr contains `s`.
     pub fn stderr_has(self, s: &str) -> Run {
-        assert!(self.stderr().contains(s), "stderr lacks {s:?}:\n{}", self.describe());
+        assert!(
+            self.stderr().contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.describe()
+        );
         self
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.describe()))
+        serde_json::from_slice(&self.output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.describe()))
     }
 }
 
 /// The repository's sample study folder.
 pub fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sample-transcripts").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../sample-transcripts")
+        .join(name)
 }

@@ -16,7 +16,11 @@ impl Ratings {
             u.resize(coders, None);
         }
         let categories = units.iter().flatten().flatten().max().map_or(0, |m| m + 1);
-        Ratings { coders, units, categories }
+        Ratings {
+            coders,
+            units,
+            categories,
+        }
     }
 
     /// Number of coders.
@@ -103,7 +107,11 @@ impl Ratings {
             let w = 1.0 / (m - 1) as f64;
             for c in 0..q {
                 for k in 0..q {
-                    let pairs = if c == k { counts[c] * counts[c].saturating_sub(1) } else { counts[c] * counts[k] };
+                    let pairs = if c == k {
+                        counts[c] * counts[c].saturating_sub(1)
+                    } else {
+                        counts[c] * counts[k]
+                    };
                     o[c * q + k] += pairs as f64 * w;
                 }
             }
@@ -113,7 +121,11 @@ impl Ratings {
         if n < 2.0 {
             return None;
         }
-        let observed: f64 = (0..q).flat_map(|c| (0..q).map(move |k| (c, k))).filter(|(c, k)| c != k).map(|(c, k)| o[c * q + k]).sum();
+        let observed: f64 = (0..q)
+            .flat_map(|c| (0..q).map(move |k| (c, k)))
+            .filter(|(c, k)| c != k)
+            .map(|(c, k)| o[c * q + k])
+            .sum();
         let expected: f64 = (0..q)
             .flat_map(|c| (0..q).map(move |k| (c, k)))
             .filter(|(c, k)| c != k)
@@ -170,10 +182,17 @@ mod tests {
             [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0],
         ];
         let units = (0..12)
-            .map(|u| rows.iter().map(|r| (r[u] > 0).then(|| r[u] as usize - 1)).collect())
+            .map(|u| {
+                rows.iter()
+                    .map(|r| (r[u] > 0).then(|| r[u] as usize - 1))
+                    .collect()
+            })
             .collect();
         let r = Ratings::new(4, units);
-        assert_eq!(format!("{:.3}", r.krippendorff_alpha_nominal().unwrap()), "0.743");
+        assert_eq!(
+            format!("{:.3}", r.krippendorff_alpha_nominal().unwrap()),
+            "0.743"
+        );
     }
 
     #[test]
@@ -189,7 +208,10 @@ mod tests {
         let a = from_table(&[&[20, 5], &[10, 15]]);
         let swapped = from_table(&[&[20, 10], &[5, 15]]);
         assert_eq!(a.cohen_kappa(), swapped.cohen_kappa());
-        assert_eq!(a.krippendorff_alpha_nominal(), swapped.krippendorff_alpha_nominal());
+        assert_eq!(
+            a.krippendorff_alpha_nominal(),
+            swapped.krippendorff_alpha_nominal()
+        );
         let perfect = from_table(&[&[7, 0], &[0, 3]]);
         assert_eq!(perfect.cohen_kappa(), Some(1.0));
         assert_eq!(perfect.krippendorff_alpha_nominal(), Some(1.0));

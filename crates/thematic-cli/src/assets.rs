@@ -5,7 +5,11 @@ include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 /// A shipped codebook by name (`blank`, `social-prescribing-mechanisms`), with or without
 /// `.toml`.
 pub fn codebook(name: &str) -> Option<(&'static str, &'static str)> {
-    let file = if name.ends_with(".toml") { name.to_string() } else { format!("{name}.toml") };
+    let file = if name.ends_with(".toml") {
+        name.to_string()
+    } else {
+        format!("{name}.toml")
+    };
     CODEBOOKS
         .iter()
         .find(|(n, _)| *n == file)
@@ -14,5 +18,8 @@ pub fn codebook(name: &str) -> Option<(&'static str, &'static str)> {
 
 /// The names of the shipped codebooks, without `.toml`.
 pub fn codebook_names() -> Vec<&'static str> {
-    CODEBOOKS.iter().filter_map(|(n, _)| n.strip_suffix(".toml")).collect()
+    CODEBOOKS
+        .iter()
+        .filter_map(|(n, _)| n.strip_suffix(".toml"))
+        .collect()
 }

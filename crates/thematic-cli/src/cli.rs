@@ -71,8 +71,15 @@ mod tests {
     #[test]
     fn every_subcommand_has_a_worked_example() {
         for sub in Cli::command().get_subcommands() {
-            let help = sub.get_after_long_help().map(|h| h.to_string()).unwrap_or_default();
-            assert!(help.contains("$ thematic "), "`thematic {}` has no worked example", sub.get_name());
+            let help = sub
+                .get_after_long_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                help.contains("$ thematic "),
+                "`thematic {}` has no worked example",
+                sub.get_name()
+            );
         }
     }
 }

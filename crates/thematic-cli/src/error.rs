@@ -27,12 +27,21 @@ pub type Result<T, E = CliError> = std::result::Result<T, E>;
 impl CliError {
     /// A user error (exit 1).
     pub fn user(message: impl Into<String>) -> CliError {
-        CliError { code: 1, message: message.into(), causes: Vec::new(), hint: None, broken_pipe: false }
+        CliError {
+            code: 1,
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+            broken_pipe: false,
+        }
     }
 
     /// An internal error (exit 2).
     pub fn internal(message: impl Into<String>) -> CliError {
-        CliError { code: 2, ..CliError::user(message) }
+        CliError {
+            code: 2,
+            ..CliError::user(message)
+        }
     }
 
     /// Adds a `hint:` line.
@@ -80,15 +89,16 @@ impl From<StudyError> for CliError {
         match &e {
             StudyError::NotFound { .. } => CliError::user(e.to_string())
                 .hint("run `thematic init DIR` to create a study, or pass `--study DIR`"),
-            StudyError::AlreadyExists { .. } => {
-                CliError::user(e.to_string()).hint("choose another folder, or work in the existing study")
-            }
+            StudyError::AlreadyExists { .. } => CliError::user(e.to_string())
+                .hint("choose another folder, or work in the existing study"),
             StudyError::Codebook(book) => {
                 let mut err = CliError::user("the study's codebook has errors");
                 for d in &book.diagnostics {
                     err = err.cause(d.to_string());
                 }
-                err.hint("fix the lines named above; the format is described in docs/codebook-format.md")
+                err.hint(
+                    "fix the lines named above; the format is described in docs/codebook-format.md",
+                )
             }
             _ => CliError::user(e.to_string()),
         }

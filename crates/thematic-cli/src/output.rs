@@ -48,7 +48,13 @@ pub struct Table {
 impl Table {
     /// A table with these `(json_key, header)` columns.
     pub fn new(columns: &[(&str, &str)]) -> Table {
-        Table { columns: columns.iter().map(|(k, h)| (k.to_string(), h.to_string())).collect(), rows: Vec::new() }
+        Table {
+            columns: columns
+                .iter()
+                .map(|(k, h)| (k.to_string(), h.to_string()))
+                .collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Adds a row (one value per column).
@@ -90,7 +96,11 @@ impl Table {
     fn render_table(&self) -> String {
         let mut t = comfy_table::Table::new();
         // Only a rule under the header: quiet, and easy to read back or diff.
-        t.load_preset(if term::stdout_is_terminal() { "     ─             " } else { "     -             " });
+        t.load_preset(if term::stdout_is_terminal() {
+            "     ─             "
+        } else {
+            "     -             "
+        });
         t.set_content_arrangement(if term::stdout_is_terminal() {
             ContentArrangement::Dynamic
         } else {
@@ -98,7 +108,11 @@ impl Table {
         });
         t.set_header(self.columns.iter().map(|(_, h)| h.as_str()));
         for row in &self.rows {
-            t.add_row(row.iter().zip(&self.columns).map(|(v, (k, _))| term::sanitize(&human(k, v)).into_owned()));
+            t.add_row(
+                row.iter()
+                    .zip(&self.columns)
+                    .map(|(v, (k, _))| term::sanitize(&human(k, v)).into_owned()),
+            );
         }
         for (i, row0) in self.rows.first().into_iter().flatten().enumerate() {
             if row0.is_number() {
@@ -121,24 +135,42 @@ impl Table {
                 other => display(other),
             }))?;
         }
-        w.into_inner().map_err(|e| crate::error::CliError::internal(format!("writing CSV: {e}")))
+        w.into_inner()
+            .map_err(|e| crate::error::CliError::internal(format!("writing CSV: {e}")))
     }
 
     fn render_md(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
         let mut s = String::new();
-        s.push_str(&format!("| {} |\n", self.columns.iter().map(|(_, h)| esc(h)).collect::<Vec<_>>().join(" | ")));
+        s.push_str(&format!(
+            "| {} |\n",
+            self.columns
+                .iter()
+                .map(|(_, h)| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
         s.push_str(&format!(
             "|{}|\n",
             self.columns
                 .iter()
                 .enumerate()
-                .map(|(i, _)| if self.rows.first().is_some_and(|r| r[i].is_number()) { "---:" } else { "---" })
+                .map(
+                    |(i, _)| if self.rows.first().is_some_and(|r| r[i].is_number()) {
+                        "---:"
+                    } else {
+                        "---"
+                    }
+                )
                 .collect::<Vec<_>>()
                 .join("|")
         ));
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().zip(&self.columns).map(|(v, (k, _))| esc(&human(k, v))).collect();
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&self.columns)
+                .map(|(v, (k, _))| esc(&human(k, v)))
+                .collect();
             s.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         s
@@ -166,7 +198,11 @@ pub fn display(v: &Value) -> String {
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the
 /// start) gets a leading apostrophe, the OWASP advice for CSV injection.
 pub fn neutralize_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// Writes `bytes` to `--output` (atomically) or to standard output.

@@ -26,7 +26,13 @@ pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(
         text.chars()
-            .map(|c| if bad(c) { c.escape_unicode().to_string() } else { c.to_string() })
+            .map(|c| {
+                if bad(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
             .collect(),
     )
 }

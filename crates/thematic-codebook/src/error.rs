@@ -28,8 +28,16 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let warn = if self.severity == Severity::Warning { "warning: " } else { "" };
-        write!(f, "{}:{}:{}: {warn}{}", self.path, self.line, self.column, self.message)
+        let warn = if self.severity == Severity::Warning {
+            "warning: "
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{}:{}:{}: {warn}{}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 
@@ -45,7 +53,12 @@ impl fmt::Display for CodebookError {
         let n = self.diagnostics.len();
         match self.diagnostics.first() {
             Some(first) if n == 1 => write!(f, "{first}"),
-            Some(first) => write!(f, "{first} (and {} more problem{})", n - 1, if n == 2 { "" } else { "s" }),
+            Some(first) => write!(
+                f,
+                "{first} (and {} more problem{})",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
             None => write!(f, "invalid codebook"),
         }
     }

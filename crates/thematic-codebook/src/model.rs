@@ -69,7 +69,9 @@ impl Codebook {
 
     /// Entries that can be applied now: codable and not retired, in tree order.
     pub fn codable(&self) -> impl Iterator<Item = &Entry> {
-        self.tree_order().into_iter().filter(|e| e.codable && !e.retired)
+        self.tree_order()
+            .into_iter()
+            .filter(|e| e.codable && !e.retired)
     }
 
     /// Roots, in file order.
@@ -79,7 +81,9 @@ impl Codebook {
 
     /// Children of `id`, in file order.
     pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
-        self.entries.iter().filter(move |e| e.parent.as_deref() == Some(id))
+        self.entries
+            .iter()
+            .filter(move |e| e.parent.as_deref() == Some(id))
     }
 
     /// Ancestors of `id`, nearest first (empty for a root or an unknown id).

@@ -5,14 +5,25 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::FORMAT_VERSION;
 use crate::error::{CodebookError, Diagnostic, Severity, line_col};
 use crate::model::{Codebook, Entry, SearchRules};
 use crate::similar::closest;
-use crate::FORMAT_VERSION;
 
 const FIELDS: &[&str] = &[
-    "id", "label", "parent", "codable", "definition", "include", "exclude", "examples", "colour",
-    "keywords", "phrases", "patterns", "retired",
+    "id",
+    "label",
+    "parent",
+    "codable",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "colour",
+    "keywords",
+    "phrases",
+    "patterns",
+    "retired",
 ];
 const TOP_FIELDS: &[&str] = &["format_version", "name", "description", "theme"];
 
@@ -58,7 +69,13 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn at(&mut self, offset: usize, severity: Severity, message: String) {
         let (line, column) = line_col(self.text, offset);
-        self.out.push(Diagnostic { path: self.path.to_string(), line, column, severity, message });
+        self.out.push(Diagnostic {
+            path: self.path.to_string(),
+            line,
+            column,
+            severity,
+            message,
+        });
     }
     fn error(&mut self, offset: usize, message: String) {
         self.at(offset, Severity::Error, message);
@@ -74,19 +91,28 @@ impl Codebook {
     }
 
     /// Reads a codebook and also returns its warnings (entries without a definition).
-    pub fn from_toml_with_warnings(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), CodebookError> {
+    pub fn from_toml_with_warnings(
+        text: &str,
+        path: &str,
+    ) -> Result<(Codebook, Vec<Diagnostic>), CodebookError> {
         parse(text, path)
     }
 }
 
 fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), CodebookError> {
-    let mut cx = Ctx { text, path, out: Vec::new() };
+    let mut cx = Ctx {
+        text,
+        path,
+        out: Vec::new(),
+    };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let offset = e.span().map_or(0, |s| s.start);
             cx.error(offset, toml_message(&e));
-            return Err(CodebookError { diagnostics: cx.out });
+            return Err(CodebookError {
+                diagnostics: cx.out,
+            });
         }
     };
     if *raw.format_version.get_ref() != FORMAT_VERSION {
@@ -111,32 +137,52 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
         if !is_slug(id) {
             cx.error(
                 e.id.span().start,
-                format!("invalid id \"{id}\": ids are lowercase slugs such as \"asking-questions\""),
+                format!(
+                    "invalid id \"{id}\": ids are lowercase slugs such as \"asking-questions\""
+                ),
             );
         }
         let (line, _) = line_col(text, table_at);
         if let Some(&first) = first_seen.get(id) {
-            cx.error(e.id.span().start, format!("duplicate id \"{id}\" (first defined at line {first})"));
+            cx.error(
+                e.id.span().start,
+                format!("duplicate id \"{id}\" (first defined at line {first})"),
+            );
         } else {
             first_seen.insert(id.clone(), line);
         }
         if e.label.get_ref().trim().is_empty() {
-            cx.error(e.label.span().start, format!("theme \"{id}\" has an empty label"));
+            cx.error(
+                e.label.span().start,
+                format!("theme \"{id}\" has an empty label"),
+            );
         }
-        let colour = e.colour.as_ref().and_then(|c| match expand_colour(c.get_ref()) {
-            Some(v) => Some(v),
-            None => {
-                cx.error(c.span().start, format!("invalid colour \"{}\": expected #rgb or #rrggbb", c.get_ref()));
-                None
-            }
-        });
+        let colour = e
+            .colour
+            .as_ref()
+            .and_then(|c| match expand_colour(c.get_ref()) {
+                Some(v) => Some(v),
+                None => {
+                    cx.error(
+                        c.span().start,
+                        format!(
+                            "invalid colour \"{}\": expected #rgb or #rrggbb",
+                            c.get_ref()
+                        ),
+                    );
+                    None
+                }
+            });
         for k in &e.keywords {
             if k.get_ref().trim().is_empty() {
                 cx.error(k.span().start, format!("empty keyword in theme \"{id}\""));
             } else if k.get_ref().contains(char::is_whitespace) {
                 cx.error(
                     k.span().start,
-                    format!("keyword \"{}\" contains whitespace; put it in phrases instead", k.get_ref()),
+                    format!(
+                        "keyword \"{}\" contains whitespace; put it in phrases instead",
+                        k.get_ref()
+                    ),
                 );
             }
         }
@@ -149,7 +195,10 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
             if p.get_ref().is_empty() {
                 cx.error(p.span().start, format!("empty pattern in theme \"{id}\""));
             } else if let Err(err) = regex::Regex::new(p.get_ref()) {
-                cx.error(p.span().start, format!("invalid pattern '{}': {}", p.get_ref(), regex_reason(&err)));
+                cx.error(
+                    p.span().start,
+                    format!("invalid pattern '{}': {}", p.get_ref(), regex_reason(&err)),
+                );
             }
         }
         entries.push(Entry {
@@ -163,7 +212,11 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
             examples: e.examples.clone(),
             colour,
             rules: SearchRules {
-                keywords: e.keywords.iter().map(|k| k.get_ref().to_lowercase()).collect(),
+                keywords: e
+                    .keywords
+                    .iter()
+                    .map(|k| k.get_ref().to_lowercase())
+                    .collect(),
                 phrases: e.phrases.iter().map(|k| k.get_ref().clone()).collect(),
                 patterns: e.patterns.iter().map(|k| k.get_ref().clone()).collect(),
             },
@@ -174,10 +227,15 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
 
     // Parents: unknown, self, cycles.
     for (spanned, entry) in raw.theme.iter().zip(&entries) {
-        let Some(parent) = &spanned.get_ref().parent else { continue };
+        let Some(parent) = &spanned.get_ref().parent else {
+            continue;
+        };
         let p = parent.get_ref();
         if p == &entry.id {
-            cx.error(parent.span().start, format!("theme \"{p}\" is its own parent"));
+            cx.error(
+                parent.span().start,
+                format!("theme \"{p}\" is its own parent"),
+            );
         } else if !first_seen.contains_key(p) {
             let hint = closest(p, entries.iter().map(|e| e.id.as_str()))
                 .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -186,7 +244,10 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
         } else if let Some(cycle) = cycle_from(&entries, &entry.id) {
             // Report each cycle once, at its smallest id.
             if cycle.iter().min() == Some(&entry.id) {
-                cx.error(parent.span().start, format!("parent cycle: {}", cycle_text(&cycle)));
+                cx.error(
+                    parent.span().start,
+                    format!("parent cycle: {}", cycle_text(&cycle)),
+                );
             }
         }
     }
@@ -207,9 +268,15 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
 
     if !cx.out.is_empty() {
         cx.out.sort_by_key(|d| (d.line, d.column));
-        return Err(CodebookError { diagnostics: cx.out });
+        return Err(CodebookError {
+            diagnostics: cx.out,
+        });
     }
-    let book = Codebook { name: raw.name.into_inner().trim().to_string(), description: raw.description, entries };
+    let book = Codebook {
+        name: raw.name.into_inner().trim().to_string(),
+        description: raw.description,
+        entries,
+    };
     Ok((book, warnings))
 }
 
@@ -219,7 +286,11 @@ fn toml_message(e: &toml::de::Error) -> String {
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         if let Some(end) = rest.find('`') {
             let field = &rest[..end];
-            let known = if msg.contains("`format_version`") { TOP_FIELDS } else { FIELDS };
+            let known = if msg.contains("`format_version`") {
+                TOP_FIELDS
+            } else {
+                FIELDS
+            };
             let hint = closest(field, known.iter().copied())
                 .map(|c| format!(" (did you mean \"{c}\"?)"))
                 .unwrap_or_else(|| format!(" (known fields: {})", known.join(", ")));
@@ -241,7 +312,12 @@ fn regex_reason(err: &regex::Error) -> String {
     } else if s.contains("backreferences") {
         "backreferences are not supported".into()
     } else {
-        s.lines().last().unwrap_or("does not compile").trim().trim_start_matches("error: ").to_string()
+        s.lines()
+            .last()
+            .unwrap_or("does not compile")
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string()
     }
 }
 
@@ -251,7 +327,8 @@ pub fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn expand_colour(c: &str) -> Option<String> {
@@ -261,7 +338,13 @@ fn expand_colour(c: &str) -> Option<String> {
     }
     match hex.len() {
         6 => Some(format!("#{}", hex.to_ascii_lowercase())),
-        3 => Some(format!("#{}", hex.chars().flat_map(|c| [c, c]).collect::<String>().to_ascii_lowercase())),
+        3 => Some(format!(
+            "#{}",
+            hex.chars()
+                .flat_map(|c| [c, c])
+                .collect::<String>()
+                .to_ascii_lowercase()
+        )),
         _ => None,
     }
 }
@@ -309,7 +392,10 @@ mod tests {
         let text = format!(
             "{HEAD}[[theme]]\nid = \"splw-role\"\nlabel = \"R\"\n\n[[theme]]\nid = \"a\"\nlabel = \"A\"\nparent = \"splw-rol\"\n"
         );
-        assert_eq!(errors(&text), ["x.toml:10:10: unknown parent \"splw-rol\" (did you mean \"splw-role\"?)"]);
+        assert_eq!(
+            errors(&text),
+            ["x.toml:10:10: unknown parent \"splw-rol\" (did you mean \"splw-role\"?)"]
+        );
     }
 
     #[test]
@@ -318,9 +404,15 @@ mod tests {
             "{HEAD}[[theme]]\nid = \"a\"\nlabel = \"A\"\nparent = \"b\"\n[[theme]]\nid = \"b\"\nlabel = \" \"\nparent = \"a\"\ncolour = \"#12345\"\n[[theme]]\nid = \"a\"\nlabel = \"again\"\n"
         );
         let errs = errors(&text);
-        assert!(errs.contains(&"x.toml:6:10: parent cycle: \"a\" -> \"b\" -> \"a\"".to_string()), "{errs:?}");
+        assert!(
+            errs.contains(&"x.toml:6:10: parent cycle: \"a\" -> \"b\" -> \"a\"".to_string()),
+            "{errs:?}"
+        );
         assert!(errs.iter().any(|e| e.contains("empty label")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("invalid colour \"#12345\"")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains("invalid colour \"#12345\"")),
+            "{errs:?}"
+        );
         assert!(errs.iter().any(|e| e.starts_with("x.toml:13:6: duplicate id \"a\" (first defined at line 3)")), "{errs:?}");
     }
 
@@ -329,7 +421,10 @@ mod tests {
         let text = format!("{HEAD}[[theme]]\nid = \"a\"\nlabel = \"A\"\ncolor = \"#fff\"\n");
         let errs = errors(&text);
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].contains("unknown field \"color\" (did you mean \"colour\"?)"), "{errs:?}");
+        assert!(
+            errs[0].contains("unknown field \"color\" (did you mean \"colour\"?)"),
+            "{errs:?}"
+        );
         assert!(errs[0].starts_with("x.toml:6:1:"), "{errs:?}");
     }
 
@@ -339,8 +434,14 @@ mod tests {
             "{HEAD}[[theme]]\nid = \"Asking_Questions\"\nlabel = \"A\"\nkeywords = [\"open questions\"]\npatterns = ['\\bwhat(?= would)']\n"
         );
         let errs = errors(&text);
-        assert!(errs[0].starts_with("x.toml:4:6: invalid id \"Asking_Questions\""), "{errs:?}");
-        assert!(errs[1].contains("keyword \"open questions\" contains whitespace"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("x.toml:4:6: invalid id \"Asking_Questions\""),
+            "{errs:?}"
+        );
+        assert!(
+            errs[1].contains("keyword \"open questions\" contains whitespace"),
+            "{errs:?}"
+        );
         assert!(errs[2].contains("look-around is not supported"), "{errs:?}");
     }
 
@@ -361,19 +462,36 @@ mod tests {
         let book = Codebook::from_toml(text, "m.toml").unwrap();
         let root = book.roots().collect::<Vec<_>>();
         assert_eq!(root.len(), 1);
-        assert_eq!(root[0].label, "Theoretical underpinning: Solution-focused and strengths-based");
-        let groups: Vec<&str> = book.children(&root[0].id).map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            root[0].label,
+            "Theoretical underpinning: Solution-focused and strengths-based"
+        );
+        let groups: Vec<&str> = book
+            .children(&root[0].id)
+            .map(|e| e.label.as_str())
+            .collect();
         assert_eq!(groups, ["SPLWs' role", "Patients' role", "The approach"]);
         let themes: Vec<&str> = book.codable().map(|e| e.id.as_str()).collect();
         assert_eq!(
             themes,
             [
-                "asking-questions", "motivational-interviewing", "therapeutic-alliance", "empowerment",
-                "active-engagement", "patient-stories", "solution-building", "goal-orientation", "what-matters"
+                "asking-questions",
+                "motivational-interviewing",
+                "therapeutic-alliance",
+                "empowerment",
+                "active-engagement",
+                "patient-stories",
+                "solution-building",
+                "goal-orientation",
+                "what-matters"
             ]
         );
         for t in book.codable() {
-            assert!(t.definition.is_some() && t.include.is_some() && t.exclude.is_some(), "{}", t.id);
+            assert!(
+                t.definition.is_some() && t.include.is_some() && t.exclude.is_some(),
+                "{}",
+                t.id
+            );
             assert!(!t.rules.is_empty(), "{} has no search rules", t.id);
         }
     }

@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn finds_typos_not_strangers() {
-        assert_eq!(closest("splw-rol", ["splw-role", "the-approach"]), Some("splw-role"));
+        assert_eq!(
+            closest("splw-rol", ["splw-role", "the-approach"]),
+            Some("splw-role")
+        );
         assert_eq!(closest("color", ["colour", "codable"]), Some("colour"));
         assert_eq!(closest("banana", ["splw-role"]), None);
     }

@@ -5,7 +5,8 @@ use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 
@@ -58,10 +59,14 @@ pub struct TurnIndex {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let stemmed = TextOptions::default().set_stored().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("en_stem").set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let exact = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("default").set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         transcript: b.add_text_field("transcript", STRING | STORED),
@@ -77,7 +82,10 @@ fn schema() -> (Schema, Fields) {
 impl TurnIndex {
     /// Builds a fresh index of `docs` in `dir` (emptied first).
     pub fn build(dir: &Path, docs: &[TurnDoc]) -> Result<TurnIndex, IndexError> {
-        let io = |e| IndexError::Io { path: dir.display().to_string(), source: e };
+        let io = |e| IndexError::Io {
+            path: dir.display().to_string(),
+            source: e,
+        };
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(io)?;
         }
@@ -104,16 +112,27 @@ impl TurnIndex {
         let reader = self.index.reader()?;
         let searcher = reader.searcher();
         let parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
-        let parsed = parser
-            .parse_query(query)
-            .map_err(|e| IndexError::Query { query: query.to_string(), reason: e.to_string() })?;
+        let parsed = parser.parse_query(query).map_err(|e| IndexError::Query {
+            query: query.to_string(),
+            reason: e.to_string(),
+        })?;
         let top = searcher.search(&parsed, &TopDocs::with_limit(limit).order_by_score())?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let d: TantivyDocument = searcher.doc(address)?;
-            let transcript = d.get_first(self.fields.transcript).and_then(|v| v.as_str()).unwrap_or_default();
-            let turn = d.get_first(self.fields.turn).and_then(|v| v.as_u64()).unwrap_or_default();
-            hits.push(Hit { transcript: transcript.to_string(), turn, score });
+            let transcript = d
+                .get_first(self.fields.transcript)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let turn = d
+                .get_first(self.fields.turn)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default();
+            hits.push(Hit {
+                transcript: transcript.to_string(),
+                turn,
+                score,
+            });
         }
         Ok(hits)
     }
@@ -124,7 +143,13 @@ mod tests {
     use super::*;
 
     fn doc(t: &str, turn: u64, text: &str) -> TurnDoc {
-        TurnDoc { transcript: t.into(), turn, speaker: t.into(), role: "participant".into(), text: text.into() }
+        TurnDoc {
+            transcript: t.into(),
+            turn,
+            speaker: t.into(),
+            role: "participant".into(),
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -143,13 +168,21 @@ mod tests {
         let hits = index.search("\"what matters\"", 10).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!((hits[0].transcript.as_str(), hits[0].turn), ("P1", 1));
-        assert!(index.search("walking AND NOT funding", 10).unwrap().is_empty());
+        assert!(
+            index
+                .search("walking AND NOT funding", 10)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn a_bad_query_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
         let index = TurnIndex::build(dir.path(), &[doc("P1", 1, "x")]).unwrap();
-        assert!(matches!(index.search("text:(", 10), Err(IndexError::Query { .. })));
+        assert!(matches!(
+            index.search("text:(", 10),
+            Err(IndexError::Query { .. })
+        ));
     }
 }

@@ -22,7 +22,17 @@ use serde::{Deserialize, Serialize};
 use crate::error::StudyError;
 
 /// The header of a codings file.
-pub const CODINGS_COLUMNS: [&str; 9] = ["id", "transcript", "turn", "start", "end", "theme", "text", "memo", "created"];
+pub const CODINGS_COLUMNS: [&str; 9] = [
+    "id",
+    "transcript",
+    "turn",
+    "start",
+    "end",
+    "theme",
+    "text",
+    "memo",
+    "created",
+];
 
 /// One coded excerpt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,9 +73,15 @@ pub struct CodingsFile {
 impl CodingsFile {
     /// Reads `codings/<coder>.csv`. Every malformed row is an error naming its line.
     pub fn read(path: &Path) -> Result<CodingsFile, StudyError> {
-        let coder = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let coder = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes.as_slice());
         let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
         let expected: Vec<&str> = CODINGS_COLUMNS.to_vec();
         if headers.iter().collect::<Vec<_>>() != expected {
@@ -87,7 +103,11 @@ impl CodingsFile {
                 Ok(true) => {
                     let line = record.position().map_or(0, |p| p.line() as usize);
                     let mut c: Coding = record.deserialize(Some(&headers)).map_err(|e| {
-                        StudyError::invalid(path, line, format!("{}; fix or remove this row", field_error(&e)))
+                        StudyError::invalid(
+                            path,
+                            line,
+                            format!("{}; fix or remove this row", field_error(&e)),
+                        )
                     })?;
                     if c.end < c.start {
                         return Err(StudyError::invalid(
@@ -107,7 +127,9 @@ impl CodingsFile {
 
     /// The CSV text of these codings, header first.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
         // Writing to a Vec cannot fail; errors would only come from the writer's sink.
         let _ = w.write_record(CODINGS_COLUMNS);
         for c in &self.codings {
@@ -120,7 +142,11 @@ impl CodingsFile {
 fn field_error(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::Deserialize { err, .. } => {
-            let field = err.field().and_then(|i| CODINGS_COLUMNS.get(i as usize)).copied().unwrap_or("a field");
+            let field = err
+                .field()
+                .and_then(|i| CODINGS_COLUMNS.get(i as usize))
+                .copied()
+                .unwrap_or("a field");
             format!("bad value in column `{field}`: {}", err.kind())
         }
         _ => e.to_string(),
@@ -130,8 +156,12 @@ fn field_error(e: &csv::Error) -> String {
 fn csv_error(path: &Path, e: &csv::Error) -> StudyError {
     let line = e.position().map_or(0, |p| p.line() as usize);
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this row has {len} fields but the header has {expected_len}; check for an unquoted comma")
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!(
+                "this row has {len} fields but the header has {expected_len}; check for an unquoted comma"
+            )
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8; save the file as UTF-8 CSV".into(),
         _ => e.to_string(),
@@ -162,7 +192,10 @@ mod tests {
     fn round_trip_through_csv() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("KW.csv");
-        let file = CodingsFile { coder: "KW".into(), codings: vec![sample()] };
+        let file = CodingsFile {
+            coder: "KW".into(),
+            codings: vec![sample()],
+        };
         std::fs::write(&path, file.to_csv()).unwrap();
         assert_eq!(CodingsFile::read(&path).unwrap(), file);
     }
@@ -171,7 +204,14 @@ mod tests {
     fn a_bad_row_names_its_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("KW.csv");
-        let mut text = String::from_utf8(CodingsFile { coder: "KW".into(), codings: vec![sample()] }.to_csv()).unwrap();
+        let mut text = String::from_utf8(
+            CodingsFile {
+                coder: "KW".into(),
+                codings: vec![sample()],
+            }
+            .to_csv(),
+        )
+        .unwrap();
         text.push_str("c-2,P6,four,1,2,x,t,,2026-11-21T10:00:00Z\n");
         std::fs::write(&path, text).unwrap();
         let err = CodingsFile::read(&path).unwrap_err().to_string();

@@ -34,7 +34,10 @@ pub struct StudyConfig {
 }
 
 fn default_interviewers() -> Vec<String> {
-    thematic_transcript::DEFAULT_INTERVIEWERS.iter().map(|s| s.to_string()).collect()
+    thematic_transcript::DEFAULT_INTERVIEWERS
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 fn default_unit() -> String {
@@ -58,7 +61,9 @@ impl StudyConfig {
     pub fn read(path: &Path) -> Result<StudyConfig, StudyError> {
         let text = std::fs::read_to_string(path).map_err(|e| StudyError::io(path, e))?;
         let config: StudyConfig = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map_or(0, |s| text[..s.start].matches('\n').count() + 1);
             StudyError::invalid(path, line, e.message().trim().to_string())
         })?;
         if config.format_version > FORMAT_VERSION {
@@ -77,7 +82,12 @@ impl StudyConfig {
 
     /// The file's text, with comments explaining each setting.
     pub fn to_toml(&self) -> String {
-        let list = |v: &[String]| v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let mut out = format!(
             "# thematic study settings. See `thematic --help`.\n\
              format_version = {}\n\
@@ -95,7 +105,9 @@ impl StudyConfig {
             list(&self.interviewers),
             self.default_unit
         );
-        out.push_str("\n# Coder for `thematic code` when neither --coder nor THEMATIC_CODER is set.\n");
+        out.push_str(
+            "\n# Coder for `thematic code` when neither --coder nor THEMATIC_CODER is set.\n",
+        );
         match &self.default_coder {
             Some(c) => out.push_str(&format!("default_coder = {c:?}\n")),
             None => out.push_str("# default_coder = \"KW\"\n"),
@@ -120,7 +132,11 @@ mod tests {
     fn unknown_keys_are_reported_with_their_line() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("thematic.toml");
-        std::fs::write(&p, "format_version = 1\nname = \"x\"\ncodebook = \"c.toml\"\ninterviewer = []\n").unwrap();
+        std::fs::write(
+            &p,
+            "format_version = 1\nname = \"x\"\ncodebook = \"c.toml\"\ninterviewer = []\n",
+        )
+        .unwrap();
         let err = StudyConfig::read(&p).unwrap_err().to_string();
         assert!(err.contains("thematic.toml:4:"), "{err}");
         assert!(err.contains("interviewer"), "{err}");

@@ -43,10 +43,21 @@ pub enum StudyError {
 
 impl StudyError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        StudyError::Io { path: path.into(), source }
+        StudyError::Io {
+            path: path.into(),
+            source,
+        }
     }
 
-    pub(crate) fn invalid(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        StudyError::Invalid { path: path.into(), line, message: message.into() }
+    pub(crate) fn invalid(
+        path: impl Into<PathBuf>,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        StudyError::Invalid {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
     }
 }

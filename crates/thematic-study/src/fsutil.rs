@@ -10,14 +10,21 @@ use crate::error::StudyError;
 /// over the target, fsync of the folder. A reader (or a crash) sees the old file or the new
 /// one, never a torn one.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".thematic-tmp-")
         .tempfile_in(dir)
         .map_err(|e| StudyError::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| StudyError::io(tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| StudyError::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| StudyError::io(path, e.error))?;
+    tmp.write_all(bytes)
+        .map_err(|e| StudyError::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| StudyError::io(tmp.path(), e))?;
+    tmp.persist(path)
+        .map_err(|e| StudyError::io(path, e.error))?;
     // Make the rename itself durable. Opening a directory for fsync is a Unix idiom; on other
     // systems the rename is as durable as the platform makes it.
     #[cfg(unix)]
@@ -75,7 +82,10 @@ mod tests {
         atomic_write(&p, b"one").unwrap();
         atomic_write(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.csv")]);
     }
 }

@@ -58,25 +58,46 @@ pub enum ImportError {
 
 impl Study {
     /// Imports one file. `id` overrides the id taken from the file name.
-    pub fn import(&self, file: &Path, id: Option<&str>, replace: bool) -> Result<Imported, ImportError> {
+    pub fn import(
+        &self,
+        file: &Path,
+        id: Option<&str>,
+        replace: bool,
+    ) -> Result<Imported, ImportError> {
         let bytes = std::fs::read(file).map_err(|e| StudyError::io(file, e))?;
         self.import_bytes(file, &bytes, id, replace)
     }
 
     /// Imports a file's bytes; `file` gives the name (for the id and the extension).
-    pub fn import_bytes(&self, file: &Path, bytes: &[u8], id: Option<&str>, replace: bool) -> Result<Imported, ImportError> {
+    pub fn import_bytes(
+        &self,
+        file: &Path,
+        bytes: &[u8],
+        id: Option<&str>,
+        replace: bool,
+    ) -> Result<Imported, ImportError> {
         let ext = file
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .filter(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
-            .ok_or_else(|| ImportError::Extension { path: file.to_path_buf() })?;
+            .ok_or_else(|| ImportError::Extension {
+                path: file.to_path_buf(),
+            })?;
         let id = id.map_or_else(|| id_from_file_name(file), str::to_string);
-        if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(ImportError::BadId(id));
         }
-        let transcript = thematic_transcript::parse_with_hint(bytes, &self.parse_options(), Some(&ext))
-            .map_err(|source| ImportError::Parse { path: file.to_path_buf(), source })?;
+        let transcript =
+            thematic_transcript::parse_with_hint(bytes, &self.parse_options(), Some(&ext))
+                .map_err(|source| ImportError::Parse {
+                    path: file.to_path_buf(),
+                    source,
+                })?;
         let existing: Vec<PathBuf> = self
             .transcript_files()?
             .into_iter()
@@ -85,7 +106,10 @@ impl Study {
             .collect();
         if let Some(first) = existing.first() {
             if !replace {
-                return Err(ImportError::Duplicate { id, existing: first.clone() });
+                return Err(ImportError::Duplicate {
+                    id,
+                    existing: first.clone(),
+                });
             }
         }
         let stored = self.transcripts_dir().join(format!("{id}.{ext}"));
@@ -93,6 +117,11 @@ impl Study {
         for old in existing.iter().filter(|p| **p != stored) {
             std::fs::remove_file(old).map_err(|e| StudyError::io(old, e))?;
         }
-        Ok(Imported { id, stored, replaced: !existing.is_empty(), transcript })
+        Ok(Imported {
+            id,
+            stored,
+            replaced: !existing.is_empty(),
+            transcript,
+        })
     }
 }

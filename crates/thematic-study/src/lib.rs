@@ -21,11 +21,11 @@ mod participants;
 mod study;
 mod transcripts;
 
-pub use codings::{Coding, CodingsFile, CODINGS_COLUMNS};
-pub use config::{StudyConfig, CONFIG_FILE, FORMAT_VERSION};
+pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile};
+pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
 pub use error::StudyError;
-pub use fsutil::{atomic_write, FileLock};
+pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported};
-pub use participants::{Participants, PARTICIPANT_COLUMN};
+pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use study::{InitOptions, Study};
-pub use transcripts::{id_from_file_name, natural_cmp, StudyTranscript, TRANSCRIPT_EXTENSIONS};
+pub use transcripts::{StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp};

@@ -25,7 +25,9 @@ impl Participants {
     pub fn read(path: &Path) -> Result<Participants, StudyError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Participants::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Participants::default());
+            }
             Err(e) => return Err(StudyError::io(path, e)),
         };
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -40,14 +42,21 @@ impl Participants {
             return Err(StudyError::invalid(
                 path,
                 1,
-                format!("the first column must be `{PARTICIPANT_COLUMN}` (found `{}`)", headers.join(",")),
+                format!(
+                    "the first column must be `{PARTICIPANT_COLUMN}` (found `{}`)",
+                    headers.join(",")
+                ),
             ));
         }
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for record in rdr.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                StudyError::invalid(path, line, format!("{e}; every row needs {} fields", headers.len()))
+                StudyError::invalid(
+                    path,
+                    line,
+                    format!("{e}; every row needs {} fields", headers.len()),
+                )
             })?;
             let line = record.position().map_or(0, |p| p.line() as usize);
             let id = record.get(0).unwrap_or("").trim().to_string();
@@ -55,16 +64,36 @@ impl Participants {
                 return Err(StudyError::invalid(path, line, "empty participant id"));
             }
             if rows.iter().any(|(r, _)| *r == id) {
-                return Err(StudyError::invalid(path, line, format!("participant \"{id}\" appears twice")));
+                return Err(StudyError::invalid(
+                    path,
+                    line,
+                    format!("participant \"{id}\" appears twice"),
+                ));
             }
-            rows.push((id, record.iter().skip(1).map(|v| v.trim().to_string()).collect()));
+            rows.push((
+                id,
+                record
+                    .iter()
+                    .skip(1)
+                    .map(|v| v.trim().to_string())
+                    .collect(),
+            ));
         }
-        Ok(Participants { attributes: headers[1..].to_vec(), rows })
+        Ok(Participants {
+            attributes: headers[1..].to_vec(),
+            rows,
+        })
     }
 
     /// The attributes of one participant, as (name, value) pairs.
     pub fn get(&self, id: &str) -> Option<Vec<(&str, &str)>> {
         let (_, values) = self.rows.iter().find(|(r, _)| r == id)?;
-        Some(self.attributes.iter().map(String::as_str).zip(values.iter().map(String::as_str)).collect())
+        Some(
+            self.attributes
+                .iter()
+                .map(String::as_str)
+                .zip(values.iter().map(String::as_str))
+                .collect(),
+        )
     }
 }

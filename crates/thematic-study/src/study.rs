@@ -50,23 +50,32 @@ impl Study {
             }
             dir = d.parent();
         }
-        Err(StudyError::NotFound { start: start.to_path_buf() })
+        Err(StudyError::NotFound {
+            start: start.to_path_buf(),
+        })
     }
 
     /// Opens the study rooted at `root` (which must hold `thematic.toml`).
     pub fn open(root: &Path) -> Result<Study, StudyError> {
         let config_path = root.join(CONFIG_FILE);
         if !config_path.is_file() {
-            return Err(StudyError::NotFound { start: root.to_path_buf() });
+            return Err(StudyError::NotFound {
+                start: root.to_path_buf(),
+            });
         }
         let config = StudyConfig::read(&config_path)?;
-        Ok(Study { root: root.to_path_buf(), config })
+        Ok(Study {
+            root: root.to_path_buf(),
+            config,
+        })
     }
 
     /// Creates a study in `dir` (created if missing; it must not already hold a study).
     pub fn init(dir: &Path, options: &InitOptions) -> Result<Study, StudyError> {
         if dir.join(CONFIG_FILE).exists() {
-            return Err(StudyError::AlreadyExists { dir: dir.to_path_buf() });
+            return Err(StudyError::AlreadyExists {
+                dir: dir.to_path_buf(),
+            });
         }
         for sub in ["transcripts", "codebooks", "codings", "memos", ".thematic"] {
             let p = dir.join(sub);
@@ -76,7 +85,10 @@ impl Study {
         Codebook::from_toml(&options.codebook_text, &options.codebook_file)?;
         let codebook_rel = format!("codebooks/{}", options.codebook_file);
         atomic_write(&dir.join(&codebook_rel), options.codebook_text.as_bytes())?;
-        atomic_write(&dir.join("participants.csv"), format!("{PARTICIPANT_COLUMN}\n").as_bytes())?;
+        atomic_write(
+            &dir.join("participants.csv"),
+            format!("{PARTICIPANT_COLUMN}\n").as_bytes(),
+        )?;
         atomic_write(
             &dir.join(".thematic/.gitignore"),
             b"# Rebuildable caches (search index, parse cache): never commit.\n*\n",
@@ -137,7 +149,11 @@ impl Study {
     pub fn codebook(&self) -> Result<Codebook, StudyError> {
         let path = self.codebook_path();
         let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
-        let shown = path.strip_prefix(&self.root).unwrap_or(&path).display().to_string();
+        let shown = path
+            .strip_prefix(&self.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         Ok(Codebook::from_toml(&text, &shown)?)
     }
 
@@ -163,12 +179,26 @@ mod tests {
     fn init_creates_the_layout_and_refuses_twice() {
         let dir = tempfile::tempdir().unwrap();
         let study = Study::init(dir.path(), &InitOptions::new("S")).unwrap();
-        for p in ["thematic.toml", "transcripts", "codebooks/blank.toml", "participants.csv", "codings", "memos", ".thematic/.gitignore"] {
+        for p in [
+            "thematic.toml",
+            "transcripts",
+            "codebooks/blank.toml",
+            "participants.csv",
+            "codings",
+            "memos",
+            ".thematic/.gitignore",
+        ] {
             assert!(dir.path().join(p).exists(), "{p} missing");
         }
-        assert_eq!(std::fs::read_to_string(study.participants_path()).unwrap(), "participant\n");
+        assert_eq!(
+            std::fs::read_to_string(study.participants_path()).unwrap(),
+            "participant\n"
+        );
         assert!(study.codebook().is_ok());
-        assert!(matches!(Study::init(dir.path(), &InitOptions::new("S")), Err(StudyError::AlreadyExists { .. })));
+        assert!(matches!(
+            Study::init(dir.path(), &InitOptions::new("S")),
+            Err(StudyError::AlreadyExists { .. })
+        ));
     }
 
     #[test]
@@ -177,8 +207,14 @@ mod tests {
         Study::init(dir.path(), &InitOptions::new("S")).unwrap();
         let deep = dir.path().join("memos/a/b");
         std::fs::create_dir_all(&deep).unwrap();
-        assert_eq!(Study::discover(&deep).unwrap().root(), std::path::absolute(dir.path()).unwrap());
+        assert_eq!(
+            Study::discover(&deep).unwrap().root(),
+            std::path::absolute(dir.path()).unwrap()
+        );
         let outside = tempfile::tempdir().unwrap();
-        assert!(matches!(Study::discover(outside.path()), Err(StudyError::NotFound { .. })));
+        assert!(matches!(
+            Study::discover(outside.path()),
+            Err(StudyError::NotFound { .. })
+        ));
     }
 }

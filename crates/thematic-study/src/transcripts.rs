@@ -38,7 +38,13 @@ pub fn id_from_file_name(path: &Path) -> String {
     let cleaned: String = stem
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     cleaned.trim_matches('-').to_string()
 }
@@ -52,11 +58,19 @@ impl Study {
         for entry in entries {
             let entry = entry.map_err(|e| StudyError::io(&dir, e))?;
             let path = entry.path();
-            let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            if !path.is_file() || !ext.is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            if !path.is_file() || !ext.is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
+            {
                 continue;
             }
-            let id = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let id = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             out.push((id, path));
         }
         out.sort_by(|a, b| natural_cmp(&a.0, &b.0));
@@ -65,7 +79,9 @@ impl Study {
 
     /// Parses every transcript, on all cores. Each file's result is kept: one bad file does
     /// not hide the others.
-    pub fn load_transcripts(&self) -> Result<Vec<(String, PathBuf, Result<Transcript, ParseError>)>, StudyError> {
+    pub fn load_transcripts(
+        &self,
+    ) -> Result<Vec<(String, PathBuf, Result<Transcript, ParseError>)>, StudyError> {
         let files = self.transcript_files()?;
         let options = self.parse_options();
         let results = parallel_map(&files, |(_, path)| {
@@ -85,7 +101,11 @@ impl Study {
         self.load_transcripts()?
             .into_iter()
             .map(|(id, path, result)| match result {
-                Ok(transcript) => Ok(StudyTranscript { id, path, transcript }),
+                Ok(transcript) => Ok(StudyTranscript {
+                    id,
+                    path,
+                    transcript,
+                }),
                 Err(e) => Err(StudyError::invalid(&path, 0, e.to_string())),
             })
             .collect()
@@ -95,14 +115,22 @@ impl Study {
 /// Maps `f` over `items` on every available core, keeping order. Scoped threads over
 /// contiguous chunks: the work per item is similar, so no work stealing is needed.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
     if threads <= 1 {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = items.chunks(chunk).map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     })
 }
 
@@ -138,7 +166,10 @@ mod tests {
     fn ids_from_file_names() {
         assert_eq!(id_from_file_name(Path::new("P6_zoom.vtt")), "P6");
         assert_eq!(id_from_file_name(Path::new("x/P12 typed.txt")), "P12");
-        assert_eq!(id_from_file_name(Path::new("interview with Ann.docx")), "interview-with-Ann");
+        assert_eq!(
+            id_from_file_name(Path::new("interview with Ann.docx")),
+            "interview-with-Ann"
+        );
     }
 
     #[test]

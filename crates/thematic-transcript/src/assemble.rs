@@ -17,13 +17,25 @@ pub(crate) struct RawTurn {
 }
 
 /// Labels that stand for nobody in particular.
-const OTHER_LABELS: &[&str] = &["?", "unknown", "unknown speaker", "all", "several participants", "everyone"];
+const OTHER_LABELS: &[&str] = &[
+    "?",
+    "unknown",
+    "unknown speaker",
+    "all",
+    "several participants",
+    "everyone",
+];
 
 /// The role of a speaker key under `options`.
 pub fn role_of(key: Option<&str>, options: &Options) -> Role {
     match key {
         None => Role::Other,
-        Some(k) if options.interviewers.iter().any(|i| speaker_key(i).eq_ignore_ascii_case(k)) => {
+        Some(k)
+            if options
+                .interviewers
+                .iter()
+                .any(|i| speaker_key(i).eq_ignore_ascii_case(k)) =>
+        {
             Role::Interviewer
         }
         Some(k) if OTHER_LABELS.iter().any(|o| o.eq_ignore_ascii_case(k)) => Role::Other,
@@ -32,14 +44,23 @@ pub fn role_of(key: Option<&str>, options: &Options) -> Role {
 }
 
 /// Turns raw turns into turns over `text`.
-pub(crate) fn finish(text: &str, raw: Vec<RawTurn>, options: &Options, warnings: &mut Vec<Warning>) -> Vec<Turn> {
+pub(crate) fn finish(
+    text: &str,
+    raw: Vec<RawTurn>,
+    options: &Options,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Turn> {
     let mut offsets: Vec<usize> = raw.iter().flat_map(|r| [r.bytes.0, r.bytes.1]).collect();
     chars_at(text, &mut offsets);
     let turns: Vec<Turn> = raw
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let key = r.speaker.as_deref().map(speaker_key).filter(|k| !k.is_empty());
+            let key = r
+                .speaker
+                .as_deref()
+                .map(speaker_key)
+                .filter(|k| !k.is_empty());
             let role = role_of(key.as_deref(), options);
             Turn {
                 speaker: r.speaker,
@@ -121,7 +142,9 @@ fn time_warnings(turns: &[Turn], warnings: &mut Vec<Warning>) {
                 warnings.push(Warning {
                     line: t.line,
                     kind: WarningKind::EndBeforeStart,
-                    message: format!("the end time ({e} ms) is before the start time ({s} ms); kept as written"),
+                    message: format!(
+                        "the end time ({e} ms) is before the start time ({s} ms); kept as written"
+                    ),
                 });
             }
         }

@@ -6,23 +6,28 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cues::{Cue, decode_entities, split_speaker};
+use crate::cues::{Cue, decode_entities, split_speakers};
 use crate::labels::split_qualifier;
 use crate::model::{Format, Warning, WarningKind};
 use crate::timestamp::{FractionRule, parse_clock};
 
 #[allow(clippy::unwrap_used)] // constant patterns
-static TIMING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?P<a>-?[\d:.,-]+)\s*-->\s*(?P<b>-?[\d:.,-]+)(?P<rest>.*)$").unwrap());
+static TIMING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?P<a>-?[\d:.,-]+)\s*-->\s*(?P<b>-?[\d:.,-]+)(?P<rest>.*)$").unwrap()
+});
 #[allow(clippy::unwrap_used)]
-static VOICE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<v(?:\.[^ \t>]*)?[ \t]+([^>]*)>").unwrap());
+static VOICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<v(?:\.[^ \t>]*)?[ \t]+([^>]*)>").unwrap());
 #[allow(clippy::unwrap_used)]
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[a-zA-Z][^>]*>|<\d[^>]*>").unwrap());
 #[allow(clippy::unwrap_used)]
-static GUID_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/\d+-\d+)?$").unwrap());
+static GUID_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/\d+-\d+)?$")
+        .unwrap()
+});
 #[allow(clippy::unwrap_used)]
-static UNPADDED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?\d+:-?\d:|^-?\d+:-?\d+:-?\d(?:[.,]|$)").unwrap());
+static UNPADDED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^-?\d+:-?\d:|^-?\d+:-?\d+:-?\d(?:[.,]|$)").unwrap());
 
 /// What a caption file held.
 #[derive(Debug, Default)]
@@ -40,11 +45,18 @@ struct Line<'a> {
 
 /// Reads WebVTT (`srt = false`) or SRT (`srt = true`).
 pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
-    let lines: Vec<Line<'_>> = text.split('\n').enumerate().map(|(i, s)| Line { n: i + 1, s }).collect();
+    let lines: Vec<Line<'_>> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, s)| Line { n: i + 1, s })
+        .collect();
     let mut out = Captions::default();
     let mut i = 0;
     // The WEBVTT header block (also tolerated at the top of an SRT file).
-    if lines.first().is_some_and(|l| l.s.trim_start().starts_with("WEBVTT")) {
+    if lines
+        .first()
+        .is_some_and(|l| l.s.trim_start().starts_with("WEBVTT"))
+    {
         let title = lines[0].s.trim_start()["WEBVTT".len()..].trim();
         if !title.is_empty() {
             out.header.push(("WEBVTT".into(), title.to_string()));
@@ -52,15 +64,26 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         i = 1;
         while i < lines.len() && !lines[i].s.trim().is_empty() && !lines[i].s.contains("-->") {
             if let Some((k, v)) = lines[i].s.split_once(':') {
-                out.header.push((k.trim().to_string(), v.trim().to_string()));
+                out.header
+                    .push((k.trim().to_string(), v.trim().to_string()));
             }
             i += 1;
         }
     }
-    let legacy = !srt && lines.iter().filter_map(|l| TIMING.captures(l.s)).take(50).any(|c| UNPADDED.is_match(&c["a"]));
-    let rule = if legacy { FractionRule::IntegerMs } else { FractionRule::Decimal };
+    let legacy = !srt
+        && lines
+            .iter()
+            .filter_map(|l| TIMING.captures(l.s))
+            .take(50)
+            .any(|c| UNPADDED.is_match(&c["a"]));
+    let rule = if legacy {
+        FractionRule::IntegerMs
+    } else {
+        FractionRule::Decimal
+    };
     let (mut ids_guid, mut ids_int, mut voices, mut name_prefix, mut cue_count) = (0, 0, 0, 0, 0);
     let mut flags = Flags::default();
+    let mut unnamed: Vec<usize> = Vec::new(); // cues without a voice tag: names come from `Name:` prefixes
 
     while i < lines.len() {
         if lines[i].s.trim().is_empty() {
@@ -69,7 +92,13 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         }
         let first = lines[i].s.trim();
         // NOTE, STYLE and REGION blocks: skipped to the next blank line.
-        if !srt && (first == "NOTE" || first.starts_with("NOTE ") || first.starts_with("NOTE\t") || first == "STYLE" || first == "REGION") {
+        if !srt
+            && (first == "NOTE"
+                || first.starts_with("NOTE ")
+                || first.starts_with("NOTE\t")
+                || first == "STYLE"
+                || first == "REGION")
+        {
             while i < lines.len() && !lines[i].s.trim().is_empty() {
                 i += 1;
             }
@@ -102,20 +131,40 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
             }
         }
         let timing_line = &lines[timing_at];
-        let Some(c) = TIMING.captures(timing_line.s) else { break };
-        let start = time(&c["a"], rule, srt, timing_line.n, &mut flags, &mut out.warnings);
-        let end = time(&c["b"], rule, srt, timing_line.n, &mut flags, &mut out.warnings);
+        let Some(c) = TIMING.captures(timing_line.s) else {
+            break;
+        };
+        let start = time(
+            &c["a"],
+            rule,
+            srt,
+            timing_line.n,
+            &mut flags,
+            &mut out.warnings,
+        );
+        let end = time(
+            &c["b"],
+            rule,
+            srt,
+            timing_line.n,
+            &mut flags,
+            &mut out.warnings,
+        );
         // Payload: to the next blank line, or (a missing blank line) the next timing line.
         let mut j = timing_at + 1;
         let mut payload: Vec<&str> = Vec::new();
         while j < lines.len() && !lines[j].s.trim().is_empty() {
             let next_is_timing = TIMING.is_match(lines[j].s)
-                || (j + 1 < lines.len() && TIMING.is_match(lines[j + 1].s) && !payload.is_empty() && looks_like_id(lines[j].s));
+                || (j + 1 < lines.len()
+                    && TIMING.is_match(lines[j + 1].s)
+                    && !payload.is_empty()
+                    && looks_like_id(lines[j].s));
             if next_is_timing {
                 out.warnings.push(Warning {
                     line: lines[j].n,
                     kind: WarningKind::MissingBlankLine,
-                    message: "a new cue starts without a blank line before it; read as a new cue".into(),
+                    message: "a new cue starts without a blank line before it; read as a new cue"
+                        .into(),
                 });
                 break;
             }
@@ -139,21 +188,41 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         }
         for (voice, body) in pieces {
             let body = decode_entities(&TAG.replace_all(&body, ""));
-            let body = body.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
-            let (speaker, qualifier, words) = match voice {
+            let body = body
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let (speaker, qualifier) = match voice {
                 Some(v) => {
                     let (base, q) = split_qualifier(v.trim());
-                    (Some(base.to_string()), q.map(str::to_string), body)
+                    (Some(base.to_string()), q.map(str::to_string))
                 }
-                None => match split_speaker(&body) {
-                    Some((s, q, rest)) => {
-                        name_prefix += 1;
-                        (Some(s), q, rest)
-                    }
-                    None => (None, None, body),
-                },
+                None => {
+                    unnamed.push(out.cues.len());
+                    (None, None)
+                }
             };
-            out.cues.push(Cue { speaker, qualifier, start_ms: start, end_ms: end, text: words, line: timing_line.n });
+            out.cues.push(Cue {
+                speaker,
+                qualifier,
+                start_ms: start,
+                end_ms: end,
+                text: body,
+                line: timing_line.n,
+            });
+        }
+    }
+    let texts: Vec<&str> = unnamed.iter().map(|&i| out.cues[i].text.as_str()).collect();
+    let splits = split_speakers(&texts);
+    for (&i, split) in unnamed.iter().zip(splits) {
+        if let Some((speaker, qualifier, rest)) = split {
+            name_prefix += 1;
+            let cue = &mut out.cues[i];
+            cue.speaker = Some(speaker);
+            cue.qualifier = qualifier;
+            cue.text = rest;
         }
     }
     out.format = Some(if srt {
@@ -191,7 +260,14 @@ struct Flags {
     over: bool,
 }
 
-fn time(s: &str, rule: FractionRule, srt: bool, line: usize, flags: &mut Flags, warnings: &mut Vec<Warning>) -> Option<i64> {
+fn time(
+    s: &str,
+    rule: FractionRule,
+    srt: bool,
+    line: usize,
+    flags: &mut Flags,
+    warnings: &mut Vec<Warning>,
+) -> Option<i64> {
     let Some(c) = parse_clock(s, rule) else {
         warnings.push(Warning {
             line,
@@ -206,7 +282,9 @@ fn time(s: &str, rule: FractionRule, srt: bool, line: usize, flags: &mut Flags, 
         warnings.push(Warning {
             line,
             kind: WarningKind::SeparatorMismatch,
-            message: format!("\"{s}\" uses '{wrong}' before the milliseconds; read as milliseconds anyway"),
+            message: format!(
+                "\"{s}\" uses '{wrong}' before the milliseconds; read as milliseconds anyway"
+            ),
         });
     }
     if c.ambiguous_fraction && !flags.ambiguous {
@@ -214,7 +292,9 @@ fn time(s: &str, rule: FractionRule, srt: bool, line: usize, flags: &mut Flags, 
         warnings.push(Warning {
             line,
             kind: WarningKind::AmbiguousFraction,
-            message: format!("\"{s}\" has a 1–2 digit fraction; read as a decimal fraction of a second"),
+            message: format!(
+                "\"{s}\" has a 1–2 digit fraction; read as a decimal fraction of a second"
+            ),
         });
     }
     if c.over_59 && !flags.over {
@@ -269,14 +349,21 @@ mod tests {
         let legacy = "WEBVTT\n\n0:0:21.40 --> 0:0:24.0\n<v Ruth>It was my GP</v>\n";
         let c = parse_captions(legacy, false);
         assert_eq!(c.format, Some(Format::TeamsVttLegacy));
-        assert_eq!((c.cues[0].start_ms, c.cues[0].end_ms), (Some(21_040), Some(24_000)));
+        assert_eq!(
+            (c.cues[0].start_ms, c.cues[0].end_ms),
+            (Some(21_040), Some(24_000))
+        );
     }
 
     #[test]
     fn several_voices_in_one_cue() {
         let text = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>Yes.</v> <v B>No.\n";
         let c = parse_captions(text, false);
-        let who: Vec<_> = c.cues.iter().map(|q| (q.speaker.as_deref(), q.text.as_str())).collect();
+        let who: Vec<_> = c
+            .cues
+            .iter()
+            .map(|q| (q.speaker.as_deref(), q.text.as_str()))
+            .collect();
         assert_eq!(who, [(Some("A"), "Yes."), (Some("B"), "No.")]);
     }
 
@@ -285,7 +372,15 @@ mod tests {
         let text = "1\n00:00:01.000 --> 00:00:02.000\nP6: one\n2\n00:00:03,000 --> 00:00:04,000\nP6: two\n";
         let c = parse_captions(text, true);
         assert_eq!(c.cues.len(), 2);
-        assert!(c.warnings.iter().any(|w| w.kind == WarningKind::SeparatorMismatch));
-        assert!(c.warnings.iter().any(|w| w.kind == WarningKind::MissingBlankLine));
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::SeparatorMismatch)
+        );
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::MissingBlankLine)
+        );
     }
 }

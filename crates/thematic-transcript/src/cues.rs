@@ -19,7 +19,11 @@ pub(crate) struct Cue {
 
 /// Sorts (if asked), reports order problems, merges, and renders. Returns the text and the
 /// raw turns over it.
-pub(crate) fn cues_to_turns(mut cues: Vec<Cue>, options: &Options, warnings: &mut Vec<Warning>) -> (String, Vec<RawTurn>) {
+pub(crate) fn cues_to_turns(
+    mut cues: Vec<Cue>,
+    options: &Options,
+    warnings: &mut Vec<Warning>,
+) -> (String, Vec<RawTurn>) {
     let mut last: Option<i64> = None;
     let mut moved = 0usize;
     let mut first_line = 0usize;
@@ -37,7 +41,11 @@ pub(crate) fn cues_to_turns(mut cues: Vec<Cue>, options: &Options, warnings: &mu
         }
     }
     if moved > 0 {
-        let what = if options.sort_cues { "sorted by start time" } else { "kept in file order" };
+        let what = if options.sort_cues {
+            "sorted by start time"
+        } else {
+            "kept in file order"
+        };
         warnings.push(Warning {
             line: first_line,
             kind: WarningKind::OutOfOrder,
@@ -47,7 +55,11 @@ pub(crate) fn cues_to_turns(mut cues: Vec<Cue>, options: &Options, warnings: &mu
             cues.sort_by_key(|c| c.start_ms.unwrap_or(i64::MIN)); // stable
         }
     }
-    let merged: Vec<Cue> = if options.merge_cues { merge(cues) } else { cues };
+    let merged: Vec<Cue> = if options.merge_cues {
+        merge(cues)
+    } else {
+        cues
+    };
     render(merged)
 }
 
@@ -55,7 +67,8 @@ fn merge(cues: Vec<Cue>) -> Vec<Cue> {
     let mut out: Vec<Cue> = Vec::with_capacity(cues.len());
     for c in cues {
         if let Some(prev) = out.last_mut() {
-            if prev.speaker.is_some() && prev.speaker == c.speaker && prev.qualifier == c.qualifier {
+            if prev.speaker.is_some() && prev.speaker == c.speaker && prev.qualifier == c.qualifier
+            {
                 if !c.text.is_empty() {
                     if !prev.text.is_empty() {
                         prev.text.push(' ');
@@ -112,17 +125,55 @@ fn render(cues: Vec<Cue>) -> (String, Vec<RawTurn>) {
     (text, turns)
 }
 
-/// Splits a `Name: text` prefix off a cue's text (Zoom, SRT), when the name is a plausible
-/// speaker label. Returns (speaker, qualifier, rest).
-pub(crate) fn split_speaker(text: &str) -> Option<(String, Option<String>, String)> {
-    let c = crate::labels::candidate(text)?;
-    if c.time.is_some() {
-        return None;
+/// Splits `Name: text` prefixes off cue texts (Zoom, SRT). A name may itself hold a colon
+/// (`Dr: Okafor: Hello`), so the split is chosen over the whole file: each cue's possible
+/// names are the texts before each `": "` in its first 64 bytes that pass the label rules;
+/// the longest one seen in two or more cues wins, else the first. Returns, per text,
+/// `(speaker, qualifier, rest)` or `None` when there is no name.
+pub(crate) fn split_speakers(texts: &[&str]) -> Vec<Option<(String, Option<String>, String)>> {
+    let options: Vec<Vec<usize>> = texts
+        .iter()
+        .map(|t| {
+            let head = &t[..floor(t, 64)];
+            head.match_indices(": ")
+                .map(|(i, _)| i)
+                .filter(|&i| crate::labels::plausible_label(&t[..i]))
+                .collect()
+        })
+        .collect();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (t, opts) in texts.iter().zip(&options) {
+        for &i in opts {
+            *counts.entry(&t[..i]).or_default() += 1;
+        }
     }
-    match c.speech {
-        crate::labels::Speech::Inline(at) => Some((c.label, c.qualifier, text[at..].trim().to_string())),
-        crate::labels::Speech::Below => Some((c.label, c.qualifier, String::new())),
+    texts
+        .iter()
+        .zip(&options)
+        .map(|(t, opts)| {
+            let chosen = opts
+                .iter()
+                .rev()
+                .find(|&&i| counts.get(&t[..i]).copied().unwrap_or(0) >= 2)
+                .or(opts.first())?;
+            let (name, qualifier) = crate::labels::split_qualifier(t[..*chosen].trim());
+            Some((
+                name.to_string(),
+                qualifier.map(str::to_string),
+                t[chosen + 2..].trim().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
     }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Decodes the HTML character references WebVTT allows.

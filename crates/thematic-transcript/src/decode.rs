@@ -27,33 +27,40 @@ pub struct Decoded {
 /// Decodes `bytes` to normalized text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     let mut warnings = Vec::new();
-    let (raw, encoding): (Cow<'_, str>, Encoding) = if let Some(rest) =
-        bytes.strip_prefix(b"\xEF\xBB\xBF")
-    {
-        (utf8_or_fallback(rest, &mut warnings).0, Encoding::Utf8Bom)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (utf16(rest, true), Encoding::Utf16Le)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (utf16(rest, false), Encoding::Utf16Be)
-    } else if let Some(little) = utf16_without_bom(bytes) {
-        warnings.push(Warning {
-            line: 0,
-            kind: WarningKind::Utf16WithoutBom,
-            message: format!(
-                "no byte-order mark, but the NUL bytes say UTF-16 {}: decoded as that",
-                if little { "little-endian" } else { "big-endian" }
-            ),
-        });
-        (
-            utf16(bytes, little),
-            if little { Encoding::Utf16Le } else { Encoding::Utf16Be },
-        )
-    } else {
-        if let Some(offset) = memchr_nul(bytes) {
-            return Err(ParseError::Binary { offset });
-        }
-        utf8_or_fallback(bytes, &mut warnings)
-    };
+    let (raw, encoding): (Cow<'_, str>, Encoding) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            (utf8_or_fallback(rest, &mut warnings).0, Encoding::Utf8Bom)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+            (utf16(rest, true), Encoding::Utf16Le)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+            (utf16(rest, false), Encoding::Utf16Be)
+        } else if let Some(little) = utf16_without_bom(bytes) {
+            warnings.push(Warning {
+                line: 0,
+                kind: WarningKind::Utf16WithoutBom,
+                message: format!(
+                    "no byte-order mark, but the NUL bytes say UTF-16 {}: decoded as that",
+                    if little {
+                        "little-endian"
+                    } else {
+                        "big-endian"
+                    }
+                ),
+            });
+            (
+                utf16(bytes, little),
+                if little {
+                    Encoding::Utf16Le
+                } else {
+                    Encoding::Utf16Be
+                },
+            )
+        } else {
+            if let Some(offset) = memchr_nul(bytes) {
+                return Err(ParseError::Binary { offset });
+            }
+            utf8_or_fallback(bytes, &mut warnings)
+        };
     if let Some(offset) = binary_control(&raw) {
         return Err(ParseError::Binary { offset });
     }
@@ -61,7 +68,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
-    Ok(Decoded { text, encoding, warnings })
+    if let Some((line, count)) = control_characters(&text) {
+        warnings.push(Warning {
+            line,
+            kind: WarningKind::ControlCharacters,
+            message: format!(
+                "{count} control character(s) in the text (first on this line): kept, and shown escaped"
+            ),
+        });
+    }
+    Ok(Decoded {
+        text,
+        encoding,
+        warnings,
+    })
 }
 
 fn utf8_or_fallback<'a>(bytes: &'a [u8], warnings: &mut Vec<Warning>) -> (Cow<'a, str>, Encoding) {
@@ -86,7 +106,11 @@ fn utf8_or_fallback<'a>(bytes: &'a [u8], warnings: &mut Vec<Warning>) -> (Cow<'a
 }
 
 fn utf16(bytes: &[u8], little: bool) -> Cow<'_, str> {
-    let enc = if little { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+    let enc = if little {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
     let (s, _) = enc.decode_without_bom_handling(bytes);
     s
 }
@@ -138,6 +162,20 @@ fn binary_control(text: &str) -> Option<usize> {
     }
     let total = sample.chars().count().max(1);
     if count * 10 > total { first } else { None }
+}
+
+/// Control characters other than tab, newline and form feed: (first line, count).
+fn control_characters(text: &str) -> Option<(usize, usize)> {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\x0c'))
+            || matches!(c, '\u{202a}'..='\u{202e}')
+    };
+    let count = text.chars().filter(|&c| bad(c)).count();
+    if count == 0 {
+        return None;
+    }
+    let first = text.find(bad).unwrap_or(0);
+    Some((1 + text[..first].matches('\n').count(), count))
 }
 
 /// Normalizes line endings to `\n`, removes a stray leading BOM, and applies NFC.
@@ -192,7 +230,10 @@ mod tests {
 
     #[test]
     fn binary_and_empty_are_errors() {
-        assert!(matches!(decode(b"PK\x03\x04\x00\x00garbage"), Err(ParseError::Binary { .. })));
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00garbage"),
+            Err(ParseError::Binary { .. })
+        ));
         assert!(matches!(decode(b"  \n\r\n"), Err(ParseError::Empty)));
     }
 }

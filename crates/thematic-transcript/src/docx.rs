@@ -19,13 +19,16 @@ const MAX_RATIO: u64 = 200;
 /// Extracts the document text: paragraphs separated by blank lines, `<w:br/>` as `\n`.
 pub(crate) fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
     let corrupt = |reason: String| ParseError::CorruptDocx { reason };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("not a zip package ({e})")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| corrupt(format!("not a zip package ({e})")))?;
     let mut entry = archive
         .by_name("word/document.xml")
         .map_err(|_| corrupt("it has no word/document.xml".into()))?;
     let (size, packed) = (entry.size(), entry.compressed_size().max(1));
     if size > MAX_XML || size / packed > MAX_RATIO {
-        return Err(corrupt(format!("word/document.xml is implausibly large ({size} bytes from {packed})")));
+        return Err(corrupt(format!(
+            "word/document.xml is implausibly large ({size} bytes from {packed})"
+        )));
     }
     let mut xml = Vec::with_capacity(size as usize);
     entry
@@ -44,7 +47,9 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
     let mut in_text = false;
     let mut skip = 0usize; // inside w:del, w:delText or w:instrText
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| format!("bad XML at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("bad XML at byte {}: {e}", reader.buffer_position()))?;
         match event {
             Event::Start(e) => match e.name().as_ref() {
                 b"w:t" => in_text = true,
@@ -95,7 +100,14 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
     // Blank lines between paragraphs; lines inside a paragraph stay single.
     let text: Vec<String> = out
         .into_iter()
-        .map(|p| p.split('\n').map(str::trim_end).collect::<Vec<_>>().join("\n").trim_matches('\n').to_string())
+        .map(|p| {
+            p.split('\n')
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim_matches('\n')
+                .to_string()
+        })
         .filter(|p| !p.trim().is_empty())
         .collect();
     Ok(text.join("\n\n"))
@@ -111,11 +123,17 @@ mod tests {
             <w:p><w:r><w:t>Adeyemi, Ruth</w:t><w:tab/><w:t>0:03</w:t><w:br/><w:t>Thanks &amp; hello&#8217;s</w:t></w:r></w:p>
             <w:p><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:r><w:t xml:space="preserve">kept </w:t></w:r></w:p>
         </w:body></w:document>"#;
-        assert_eq!(paragraphs(xml).unwrap(), "Adeyemi, Ruth\t0:03\nThanks & hello\u{2019}s\n\nkept");
+        assert_eq!(
+            paragraphs(xml).unwrap(),
+            "Adeyemi, Ruth\t0:03\nThanks & hello\u{2019}s\n\nkept"
+        );
     }
 
     #[test]
     fn a_truncated_package_is_an_error() {
-        assert!(matches!(docx_text(b"PK\x03\x04\x14\x00\x00\x00"), Err(ParseError::CorruptDocx { .. })));
+        assert!(matches!(
+            docx_text(b"PK\x03\x04\x14\x00\x00\x00"),
+            Err(ParseError::CorruptDocx { .. })
+        ));
     }
 }

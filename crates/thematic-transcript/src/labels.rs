@@ -31,8 +31,15 @@ static SHAPE_B: LazyLock<Regex> = LazyLock::new(|| {
 #[allow(clippy::unwrap_used)]
 static SHAPE_C: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:[\[(](?P<ts1>{TS})[\])][ \t]*)?(?P<label>{LABEL})[ \t\u{{a0}}]*(?:[\[(](?P<ts2>{TS})[\])][ \t]*)?[:：][ \t\u{{a0}}]*(?:[\[(](?P<ts3>{TS})[\])][ \t]*)?"
+        r"^(?:[\[(](?P<ts1>{TS})[\])][ \t]*)?(?P<label>{LABEL})[ \t\u{{a0}}]*(?:[\[(](?P<ts2>{TS})[\])][ \t]*)?(?:\*\*|__)?[:：](?:\*\*|__)?[ \t\u{{a0}}]*(?:[\[(](?P<ts3>{TS})[\])][ \t]*)?"
     ))
+    .unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static WALL_CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\[(?P<label>[^\]\n:]{1,63})\][ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[ \t]*$",
+    )
     .unwrap()
 });
 #[allow(clippy::unwrap_used)]
@@ -53,9 +60,26 @@ const STOP_WORDS: &[&str] = &[
 ];
 /// Transcription conventions that appear in brackets at the start of a line.
 const CONVENTIONS: &[&str] = &[
-    "inaudible", "crosstalk", "laughs", "laughter", "laughing", "pause", "silence", "unclear",
-    "overlapping", "overtalk", "coughs", "sighs", "music", "noise", "indistinct", "redacted",
-    "break", "end", "start", "background noise",
+    "inaudible",
+    "crosstalk",
+    "laughs",
+    "laughter",
+    "laughing",
+    "pause",
+    "silence",
+    "unclear",
+    "overlapping",
+    "overtalk",
+    "coughs",
+    "sighs",
+    "music",
+    "noise",
+    "indistinct",
+    "redacted",
+    "break",
+    "end",
+    "start",
+    "background noise",
 ];
 
 /// Where a candidate's speech starts.
@@ -78,15 +102,37 @@ pub struct Candidate {
     pub time: Option<Clock>,
     /// Where the speech starts.
     pub speech: Speech,
+    /// The time is a time of day (Zoom local captions), not an offset: not used as a time.
+    pub wall_clock: bool,
 }
 
-/// Finds a label candidate at the start of `line`, after the plausibility rules.
+/// Finds a label candidate at the start of `line`, after the plausibility rules. Leading
+/// zero-width characters and Markdown bold (`**Interviewer:**`) are looked through.
 pub fn candidate(line: &str) -> Option<Candidate> {
+    let skip = line.len()
+        - line
+            .trim_start_matches(['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'])
+            .len();
+    let skip =
+        skip + usize::from(line[skip..].starts_with("**") || line[skip..].starts_with("__")) * 2;
+    let mut c = candidate_at(&line[skip..])?;
+    if let Speech::Inline(at) = &mut c.speech {
+        *at += skip;
+    }
+    Some(c)
+}
+
+fn candidate_at(line: &str) -> Option<Candidate> {
     // Cheap prefilter: every shape has a colon, a bracket, or ends in a digit.
     let head = &line[..floor_char_boundary(line, 96)];
     let has_colon = head.contains([':', '：']);
     let bracketed = line.starts_with(['[', '{']);
-    if !has_colon && !bracketed && !line.trim_end().ends_with(|c: char| c.is_ascii_digit() || c == ')') {
+    if !has_colon
+        && !bracketed
+        && !line
+            .trim_end()
+            .ends_with(|c: char| c.is_ascii_digit() || c == ')')
+    {
         return None;
     }
     if let Some(c) = SHAPE_A.captures(line) {
@@ -96,9 +142,17 @@ pub fn candidate(line: &str) -> Option<Candidate> {
         }
     }
     if bracketed {
+        if let Some(c) = WALL_CLOCK.captures(line) {
+            if let Some(mut cand) = plausible(&c["label"], None, Speech::Below, "") {
+                cand.wall_clock = true;
+                return Some(cand);
+            }
+        }
         if let Some(c) = SHAPE_B.captures(line) {
             let label = c["label"].trim();
-            if !CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w)) && !label.contains(' ') || KNOWN_ROLE.is_match(label) {
+            if !CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w)) && !label.contains(' ')
+                || KNOWN_ROLE.is_match(label)
+            {
                 let end = c.get(0).map_or(0, |m| m.end() - 1);
                 if let Some(cand) = plausible(label, None, Speech::Inline(end), &line[end..]) {
                     return Some(cand);
@@ -112,7 +166,11 @@ pub fn candidate(line: &str) -> Option<Candidate> {
             let rest = &line[whole.end()..];
             let ts = c.name("ts1").or(c.name("ts2")).or(c.name("ts3"));
             let time = ts.and_then(|m| parse_clock(m.as_str(), FractionRule::Decimal));
-            let speech = if rest.trim().is_empty() { Speech::Below } else { Speech::Inline(whole.end()) };
+            let speech = if rest.trim().is_empty() {
+                Speech::Below
+            } else {
+                Speech::Inline(whole.end())
+            };
             return plausible(&c["label"], time, speech, rest);
         }
     }
@@ -136,17 +194,22 @@ fn plausible(label: &str, time: Option<Clock>, speech: Speech, rest: &str) -> Op
         return None;
     }
     // A colon that belongs to a time ("At 10:30: we met", "10:30"): the rest starts with digits.
-    if rest.len() >= 2 && rest.as_bytes()[0].is_ascii_digit() && rest.as_bytes()[1].is_ascii_digit() {
+    if rest.len() >= 2 && rest.as_bytes()[0].is_ascii_digit() && rest.as_bytes()[1].is_ascii_digit()
+    {
         return None;
     }
-    if label.chars().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
+    if label
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
         && label != "?"
     {
         return None;
     }
     let lower = label.to_lowercase();
-    if matches!(lower.rsplit(' ').next(), Some("http" | "https" | "ftp" | "mailto" | "file"))
-        && rest.starts_with("//")
+    if matches!(
+        lower.rsplit(' ').next(),
+        Some("http" | "https" | "ftp" | "mailto" | "file")
+    ) && rest.starts_with("//")
     {
         return None;
     }
@@ -179,6 +242,7 @@ fn plausible(label: &str, time: Option<Clock>, speech: Speech, rest: &str) -> Op
         qualifier: qualifier.map(str::to_string),
         time,
         speech,
+        wall_clock: false,
     })
 }
 
@@ -198,6 +262,12 @@ pub fn split_qualifier(label: &str) -> (&str, Option<&str>) {
         }
     }
     (label, None)
+}
+
+/// Whether `label` passes the plausibility rules for a speaker label (used where the split
+/// point is already known, as in `Name: text` caption cues).
+pub fn plausible_label(label: &str) -> bool {
+    plausible(label, None, Speech::Below, "").is_some()
 }
 
 /// Whether `label` is a known role label (`Interviewer`, `P6`, `SPEAKER_00` …).
@@ -257,16 +327,24 @@ mod tests {
         assert_eq!(label("Ruth Adeyemi: hello"), Some("Ruth Adeyemi".into()));
         assert_eq!(label("Dr. Okafor: hello"), Some("Dr. Okafor".into()));
         assert_eq!(label("P6：fullwidth"), Some("P6".into()));
+        assert_eq!(label("**Interviewer:** So"), Some("Interviewer".into()));
+        assert_eq!(label("\u{200b}P6: hidden space"), Some("P6".into()));
     }
 
     #[test]
     fn timestamps_before_within_and_after() {
         let c = candidate("[00:12:03] Interviewer: So").unwrap();
-        assert_eq!((c.label.as_str(), c.time.map(|t| t.ms)), ("Interviewer", Some(723_000)));
+        assert_eq!(
+            (c.label.as_str(), c.time.map(|t| t.ms)),
+            ("Interviewer", Some(723_000))
+        );
         let c = candidate("Interviewer [00:12:09]: So").unwrap();
         assert_eq!(c.time.map(|t| t.ms), Some(729_000));
         let c = candidate("S01: [00:00:12] So").unwrap();
-        assert_eq!((c.label.as_str(), c.time.map(|t| t.ms)), ("S01", Some(12_000)));
+        assert_eq!(
+            (c.label.as_str(), c.time.map(|t| t.ms)),
+            ("S01", Some(12_000))
+        );
     }
 
     #[test]
@@ -278,7 +356,10 @@ mod tests {
         assert_eq!(c.time.map(|t| t.ms), Some(3_746_000));
         let c = candidate("Speaker 2 (00:15):").unwrap();
         assert_eq!((c.label.as_str(), c.speech), ("Speaker 2", Speech::Below));
-        assert_eq!(candidate("INTERVIEWER:").map(|c| c.speech), Some(Speech::Below));
+        assert_eq!(
+            candidate("INTERVIEWER:").map(|c| c.speech),
+            Some(Speech::Below)
+        );
     }
 
     #[test]
@@ -301,7 +382,10 @@ mod tests {
     #[test]
     fn qualifiers_are_split() {
         let c = candidate("Participant 06 (Guest): hi").unwrap();
-        assert_eq!((c.label.as_str(), c.qualifier.as_deref()), ("Participant 06", Some("Guest")));
+        assert_eq!(
+            (c.label.as_str(), c.qualifier.as_deref()),
+            ("Participant 06", Some("Guest"))
+        );
     }
 
     #[test]

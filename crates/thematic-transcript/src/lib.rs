@@ -48,42 +48,88 @@ pub fn parse(bytes: &[u8], options: &Options) -> Result<Transcript, ParseError> 
 
 /// Like [`parse`], with the file's lowercase extension as a tie-breaker for sniffing (a
 /// `.md` file is Markdown; content always wins over the extension).
-pub fn parse_with_hint(bytes: &[u8], options: &Options, ext: Option<&str>) -> Result<Transcript, ParseError> {
+pub fn parse_with_hint(
+    bytes: &[u8],
+    options: &Options,
+    ext: Option<&str>,
+) -> Result<Transcript, ParseError> {
     if bytes.len() > options.max_bytes {
-        return Err(ParseError::TooLarge { size: bytes.len(), limit: options.max_bytes });
+        return Err(ParseError::TooLarge {
+            size: bytes.len(),
+            limit: options.max_bytes,
+        });
     }
     let wants_docx = matches!(options.format, Some(Format::Docx | Format::TeamsDocx));
-    let (text, encoding, mut warnings, format) = if sniff::is_zip(bytes) || wants_docx || ext == Some("docx") && options.format.is_none() {
-        let text = decode::normalize(&docx::docx_text(bytes)?);
-        if text.trim().is_empty() {
-            return Err(ParseError::Empty);
-        }
-        let format = options.format.unwrap_or_else(|| sniff::sniff_docx(&text));
-        (text, Encoding::Utf8, Vec::new(), format)
-    } else {
-        let decoded = decode::decode(bytes)?;
-        let format = options.format.unwrap_or_else(|| sniff::sniff_text(&decoded.text, ext));
-        (decoded.text, decoded.encoding, decoded.warnings, format)
-    };
+    let (text, encoding, mut warnings, format) =
+        if sniff::is_zip(bytes) || wants_docx || ext == Some("docx") && options.format.is_none() {
+            let text = decode::normalize(&docx::docx_text(bytes)?);
+            if text.trim().is_empty() {
+                return Err(ParseError::Empty);
+            }
+            let format = options.format.unwrap_or_else(|| sniff::sniff_docx(&text));
+            (text, Encoding::Utf8, Vec::new(), format)
+        } else {
+            let decoded = decode::decode(bytes)?;
+            let format = options
+                .format
+                .unwrap_or_else(|| sniff::sniff_text(&decoded.text, ext));
+            (decoded.text, decoded.encoding, decoded.warnings, format)
+        };
     let (format, text, header, raw) = match format {
         Format::Vtt | Format::ZoomVtt | Format::TeamsVtt | Format::TeamsVttLegacy | Format::Srt => {
             let c = captions::parse_captions(&text, format == Format::Srt);
             warnings.extend(c.warnings);
-            let flavour = if options.format.is_some() { format } else { c.format.unwrap_or(format) };
+            let flavour = if options.format.is_some() {
+                format
+            } else {
+                c.format.unwrap_or(format)
+            };
             let (rendered, raw) = cues::cues_to_turns(c.cues, options, &mut warnings);
             (flavour, rendered, c.header, raw)
         }
         Format::WhisperJson | Format::WhisperxJson | Format::WhisperCppJson => {
             let (flavour, cues) = json::parse_json(&text)?;
             let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
-            (if options.format.is_some() { format } else { flavour }, rendered, Vec::new(), raw)
+            (
+                if options.format.is_some() {
+                    format
+                } else {
+                    flavour
+                },
+                rendered,
+                Vec::new(),
+                raw,
+            )
         }
         Format::NvivoTsv => {
             let cues = tsv::parse_tsv(&text, &mut warnings);
             let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
             (format, rendered, Vec::new(), raw)
         }
-        Format::Txt | Format::Md | Format::Docx | Format::TeamsDocx | Format::Otter | Format::Rev => {
+        Format::TeamsDocx => {
+            // Teams writes an entry every few seconds: read the labels, then treat the
+            // entries as cues, so consecutive entries of one speaker merge into one turn.
+            let labelled = typed::parse_labelled(&text, options);
+            warnings.extend(labelled.warnings);
+            let cues = labelled
+                .turns
+                .iter()
+                .map(|t| cues::Cue {
+                    speaker: t.speaker.clone(),
+                    qualifier: t.qualifier.clone(),
+                    start_ms: t.start_ms,
+                    end_ms: t.end_ms,
+                    text: text[t.bytes.0..t.bytes.1]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    line: t.line,
+                })
+                .collect();
+            let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
+            (format, rendered, labelled.header, raw)
+        }
+        Format::Txt | Format::Md | Format::Docx | Format::Otter | Format::Rev => {
             let labelled = typed::parse_labelled(&text, options);
             warnings.extend(labelled.warnings);
             (format, text, labelled.header, labelled.turns)
@@ -91,5 +137,12 @@ pub fn parse_with_hint(bytes: &[u8], options: &Options, ext: Option<&str>) -> Re
     };
     let turns = assemble::finish(&text, raw, options, &mut warnings);
     warnings.sort_by_key(|w| w.line);
-    Ok(Transcript { format, encoding, text, header, turns, warnings })
+    Ok(Transcript {
+        format,
+        encoding,
+        text,
+        header,
+        turns,
+        warnings,
+    })
 }

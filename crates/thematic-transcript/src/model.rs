@@ -282,12 +282,18 @@ impl Transcript {
     /// Total duration in milliseconds: the latest time any turn reaches (its end, else its
     /// start), measured from the start of the recording. `None` when no turn has a time.
     pub fn duration_ms(&self) -> Option<i64> {
-        self.turns.iter().filter_map(|t| t.end_ms.or(t.start_ms)).max()
+        self.turns
+            .iter()
+            .filter_map(|t| t.end_ms.or(t.start_ms))
+            .max()
     }
 
     /// Number of words in the turns (whitespace-separated).
     pub fn word_count(&self) -> usize {
-        self.turns.iter().map(|t| t.text(&self.text).split_whitespace().count()).sum()
+        self.turns
+            .iter()
+            .map(|t| t.text(&self.text).split_whitespace().count())
+            .sum()
     }
 
     /// Distinct speaker keys, in order of first appearance.

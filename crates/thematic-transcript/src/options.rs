@@ -7,8 +7,17 @@ use crate::model::Format;
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// The interviewer labels used when a study does not name its own.
-pub const DEFAULT_INTERVIEWERS: &[&str] =
-    &["Interviewer", "I", "Int", "IV", "IR", "Q", "Moderator", "Facilitator", "Researcher"];
+pub const DEFAULT_INTERVIEWERS: &[&str] = &[
+    "Interviewer",
+    "I",
+    "Int",
+    "IV",
+    "IR",
+    "Q",
+    "Moderator",
+    "Facilitator",
+    "Researcher",
+];
 
 /// How to read a transcript.
 #[derive(Debug, Clone)]

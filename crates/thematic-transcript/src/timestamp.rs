@@ -50,7 +50,11 @@ pub fn parse_clock(s: &str, rule: FractionRule) -> Option<Clock> {
     if n < 2 {
         return None;
     }
-    let (h, m, sec) = if n == 3 { (parts[0], parts[1], parts[2]) } else { (0, parts[0], parts[1]) };
+    let (h, m, sec) = if n == 3 {
+        (parts[0], parts[1], parts[2])
+    } else {
+        (0, parts[0], parts[1])
+    };
     let over_59 = m.abs() >= 60 || sec.abs() >= 60;
     let mut ambiguous_fraction = false;
     let frac_ms = match fraction {
@@ -58,7 +62,8 @@ pub fn parse_clock(s: &str, rule: FractionRule) -> Option<Clock> {
         Some(f) => {
             let negative = f.starts_with('-');
             let digits = f.trim_start_matches('-');
-            if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 return None;
             }
             let v: i64 = digits.parse().ok()?;
@@ -98,7 +103,12 @@ fn signed_int(s: &str) -> Option<i64> {
 /// Formats milliseconds as `hh:mm:ss` (negative times clamp to zero for display).
 pub fn format_hms(ms: i64) -> String {
     let total = ms.max(0) / 1000;
-    format!("{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        total / 3600,
+        total / 60 % 60,
+        total % 60
+    )
 }
 
 #[cfg(test)]
@@ -124,8 +134,16 @@ mod tests {
         let c = parse_clock("0:0:21.40", FractionRule::IntegerMs).unwrap();
         assert_eq!(c.ms, 21_040);
         assert!(!c.ambiguous_fraction);
-        assert_eq!(parse_clock("0:1:35.0", FractionRule::IntegerMs).unwrap().ms, 95_000);
-        assert_eq!(parse_clock("0:0:-6.-820", FractionRule::IntegerMs).unwrap().ms, -6_820);
+        assert_eq!(
+            parse_clock("0:1:35.0", FractionRule::IntegerMs).unwrap().ms,
+            95_000
+        );
+        assert_eq!(
+            parse_clock("0:0:-6.-820", FractionRule::IntegerMs)
+                .unwrap()
+                .ms,
+            -6_820
+        );
     }
 
     #[test]

@@ -15,19 +15,50 @@ use crate::options::Options;
 
 /// Keys that make a `Key: value` line before the first turn header metadata.
 const HEADER_KEYS: &[&str] = &[
-    "project", "study", "title", "interview", "interview id", "interview no", "interview number",
-    "date", "time", "location", "place", "duration", "length", "interviewer", "interviewers",
-    "participant", "participant id", "respondent", "transcriber", "transcribed by",
-    "transcription", "present", "attendees", "recording", "file", "site", "mode", "language",
+    "project",
+    "study",
+    "title",
+    "interview",
+    "interview id",
+    "interview no",
+    "interview number",
+    "date",
+    "time",
+    "location",
+    "place",
+    "duration",
+    "length",
+    "interviewer",
+    "interviewers",
+    "participant",
+    "participant id",
+    "respondent",
+    "transcriber",
+    "transcribed by",
+    "transcription",
+    "present",
+    "attendees",
+    "recording",
+    "file",
+    "site",
+    "mode",
+    "language",
 ];
 
 #[allow(clippy::unwrap_used)] // constant pattern
 static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\*\*|#+ *)?(?:END OF (?:THE )?(?:INTERVIEW|TAPE|RECORDING|TRANSCRIPT|TRANSCRIPTION)\b|Transcribed by https?://otter\.ai\b|\S.* stopped transcription\s*$)").unwrap()
+    Regex::new(r"^(?:\*\*|#+ *)?(?:END OF (?:THE )?(?:INTERVIEW|TAPE|RECORDING|TRANSCRIPT|TRANSCRIPTION)\b|Transcribed by https?://otter\.ai\b|\S.* (?:stopped transcription|hat die Transkription beendet|a arrêté la transcription|ha detenido la transcripción|heeft de transcriptie gestopt)\s*$)").unwrap()
 });
 #[allow(clippy::unwrap_used)]
-static HEADER_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\*\*)?([A-Za-z][A-Za-z .]{0,30}?)(?:\*\*)?\s*[:：]\s*(.*)$").unwrap());
+static STAMP_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\[({#]?(\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)[\])}#]?$").unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static CA_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}[ \t]+").unwrap());
+#[allow(clippy::unwrap_used)]
+static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\*\*)?([A-Za-z][A-Za-z .]{0,30}?)(?:\*\*)?\s*[:：]\s*(.*)$").unwrap()
+});
 
 /// What [`parse_labelled`] found.
 #[derive(Debug, Default)]
@@ -47,11 +78,26 @@ struct Line {
 /// line numbers of DOCX paragraphs are paragraph numbers).
 pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
     let lines = split_lines(text);
+    // Conversation-analysis transcripts number every line: look past the numbers.
+    let ca = ca_mode(text, &lines);
     let cands: Vec<Option<Candidate>> = lines
         .iter()
         .map(|l| {
             let s = &text[l.start..l.end];
-            if s.trim().is_empty() || s.starts_with([' ', '\t']) { None } else { candidate(s) }
+            let skip = if ca {
+                CA_NUMBER.find(s).map_or(0, |m| m.end())
+            } else {
+                0
+            };
+            let rest = &s[skip..];
+            if rest.trim().is_empty() || rest.starts_with([' ', '\t']) {
+                return None;
+            }
+            let mut c = candidate(rest)?;
+            if let Speech::Inline(at) = &mut c.speech {
+                *at += skip;
+            }
+            Some(c)
         })
         .collect();
 
@@ -60,7 +106,12 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
     for c in cands.iter().flatten() {
         *counts.entry(speaker_key(&c.label)).or_default() += 1;
     }
-    let interviewer = |key: &str| options.interviewers.iter().any(|i| speaker_key(i).eq_ignore_ascii_case(key));
+    let interviewer = |key: &str| {
+        options
+            .interviewers
+            .iter()
+            .any(|i| speaker_key(i).eq_ignore_ascii_case(key))
+    };
     let accepted = |c: &Candidate| {
         let key = speaker_key(&c.label);
         counts.get(&key).copied().unwrap_or(0) >= 2 || is_known_role(&key) || interviewer(&key)
@@ -71,6 +122,8 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
 
     let mut current: Option<RawTurn> = None;
     let mut ended_at: Option<usize> = None;
+    let mut pending_time: Option<i64> = None;
+    let mut wall_clock_warned = false;
     let mut i = body_start;
     while i < lines.len() {
         let line = &lines[i];
@@ -84,9 +137,32 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
             ended_at = Some(i);
             break;
         }
+        // A line holding only a time stamp dates the turn that follows it.
+        if let Some(m) = STAMP_ONLY.captures(s.trim()) {
+            if cands[i].is_none() {
+                if let Some(c) =
+                    crate::timestamp::parse_clock(&m[1], crate::timestamp::FractionRule::Decimal)
+                {
+                    pending_time = Some(c.ms);
+                    i += 1;
+                    continue;
+                }
+            }
+        }
         match cands[i].as_ref().filter(|c| accepted(c)) {
             Some(c) => {
                 out.turns.extend(current.take());
+                if c.wall_clock && !wall_clock_warned {
+                    wall_clock_warned = true;
+                    out.warnings.push(Warning {
+                        line: line.number,
+                        kind: WarningKind::WallClock,
+                        message:
+                            "the times beside the speakers are times of day, not offsets into the \
+                                  recording, so turns are left without times"
+                                .into(),
+                    });
+                }
                 let (start, end) = match c.speech {
                     Speech::Inline(at) => {
                         let rest = &s[at..];
@@ -99,7 +175,7 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
                 current = Some(RawTurn {
                     speaker: Some(c.label.clone()),
                     qualifier: c.qualifier.clone(),
-                    start_ms: c.time.map(|t| t.ms),
+                    start_ms: c.time.map(|t| t.ms).or(pending_time.take()),
                     end_ms: None,
                     bytes: (start, end),
                     line: line.number,
@@ -156,8 +232,24 @@ fn unplaced(line: usize, s: &str) -> Warning {
     Warning {
         line,
         kind: WarningKind::UnplacedText,
-        message: format!("text outside any turn (\"{preview}\"): kept in the transcript, not in a turn"),
+        message: format!(
+            "text outside any turn (\"{preview}\"): kept in the transcript, not in a turn"
+        ),
     }
+}
+
+/// Whether most non-blank lines start with a line number (a conversation-analysis transcript).
+fn ca_mode(text: &str, lines: &[Line]) -> bool {
+    let (mut numbered, mut total) = (0usize, 0usize);
+    for l in lines.iter().take(200) {
+        let s = &text[l.start..l.end];
+        if s.trim().is_empty() {
+            continue;
+        }
+        total += 1;
+        numbered += usize::from(CA_NUMBER.is_match(s));
+    }
+    total >= 3 && numbered * 10 >= total * 9
 }
 
 /// Step 5: leading paragraphs of `Key: value` metadata and short title lines. Returns the
@@ -257,7 +349,11 @@ fn split_lines(text: &str) -> Vec<Line> {
     let mut start = 0;
     for (number, piece) in text.split('\n').enumerate() {
         let end = start + piece.len();
-        lines.push(Line { start, end, number: number + 1 });
+        lines.push(Line {
+            start,
+            end,
+            number: number + 1,
+        });
         start = end + 1;
     }
     lines
@@ -286,7 +382,10 @@ mod tests {
         assert_eq!(l.header[0], ("Interview ID".to_string(), "P06".to_string()));
         assert_eq!(l.header[1], ("Interviewer".to_string(), "RA".to_string()));
         assert_eq!(turns.len(), 2);
-        assert_eq!(turns[1], (Some("P06".into()), "Happy to.\n\nSecond paragraph.".into()));
+        assert_eq!(
+            turns[1],
+            (Some("P06".into()), "Happy to.\n\nSecond paragraph.".into())
+        );
         assert_eq!(l.turns[0].start_ms, Some(5_000));
         assert!(l.warnings.is_empty(), "{:?}", l.warnings);
     }
@@ -301,10 +400,15 @@ mod tests {
 
     #[test]
     fn prose_colon_seen_once_is_a_suggestion_not_a_turn() {
-        let (l, turns) = parse("I: What helps?\nP6: Mostly listening.\nQ3: was a good quarter.\nI: Right.\n");
+        let (l, turns) =
+            parse("I: What helps?\nP6: Mostly listening.\nQ3: was a good quarter.\nI: Right.\n");
         assert_eq!(turns.len(), 3);
         assert!(turns[1].1.contains("Q3: was a good quarter."));
-        assert!(l.warnings.iter().any(|w| w.kind == WarningKind::SpeakerSuggestion && w.line == 3));
+        assert!(
+            l.warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::SpeakerSuggestion && w.line == 3)
+        );
     }
 
     #[test]

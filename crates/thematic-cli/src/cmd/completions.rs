@@ -44,7 +44,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "thematic", &mut buf);
-    emit(&OutputArgs { format: OutputFormat::Table, output: None }, &buf)?;
+    emit(
+        &OutputArgs {
+            format: OutputFormat::Table,
+            output: None,
+        },
+        &buf,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -55,11 +61,21 @@ pub fn man(args: &ManArgs) -> Result<ExitCode> {
     // One section per subcommand, each with its own options and worked example.
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("thematic-{}", sub.get_name());
-        let sub = sub.clone().name(name).display_name(format!("thematic {}", sub.get_name())).version(env!("CARGO_PKG_VERSION"));
+        let sub = sub
+            .clone()
+            .name(name)
+            .display_name(format!("thematic {}", sub.get_name()))
+            .version(env!("CARGO_PKG_VERSION"));
         let mut page = Vec::new();
         clap_mangen::Man::new(sub).render(&mut page)?;
         buf.extend_from_slice(&page);
     }
-    emit(&OutputArgs { format: OutputFormat::Table, output: args.output.clone() }, &buf)?;
+    emit(
+        &OutputArgs {
+            format: OutputFormat::Table,
+            output: args.output.clone(),
+        },
+        &buf,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use thematic_study::{InitOptions, Study, atomic_write};
 use crate::assets;
 use crate::cmd::import::import_all_bytes;
 use crate::error::{CliError, Result};
-use crate::output::{OutputFormat, emit, OutputArgs};
+use crate::output::{OutputArgs, OutputFormat, emit};
 
 const EXAMPLES: &str = "\
 Builds a study from the embedded sample (18 invented interviews with social prescribing link
@@ -48,14 +48,24 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             codebook_text: text.into(),
         },
     )?;
-    atomic_write(&args.dir.join(MARKER), b"built by `thematic demo`; safe to delete the whole folder\n")?;
+    atomic_write(
+        &args.dir.join(MARKER),
+        b"built by `thematic demo`; safe to delete the whole folder\n",
+    )?;
     let mut config = study.config().clone();
-    config.interviewers.extend(["Kate Walker".to_string(), "KW".to_string()]);
+    config
+        .interviewers
+        .extend(["Kate Walker".to_string(), "KW".to_string()]);
     config.default_coder = Some("KW".into());
     study.set_config(config)?;
 
     let mut report = String::new();
-    let sample = |name: &str| assets::SAMPLE_STUDY.iter().find(|(n, _)| *n == name).map(|(_, b)| *b);
+    let sample = |name: &str| {
+        assets::SAMPLE_STUDY
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    };
     if let Some(participants) = sample("participants.csv") {
         atomic_write(&study.participants_path(), participants)?;
     }
@@ -65,12 +75,21 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .map(|(n, b)| (PathBuf::from(n), *b))
         .collect();
     let (table, failed) = import_all_bytes(&study, &files);
-    let _ = writeln!(report, "Imported {} transcripts into {}:\n", files.len() - failed, study.root().display());
-    report.push_str(&String::from_utf8_lossy(&table.render(OutputFormat::Table)?));
+    let _ = writeln!(
+        report,
+        "Imported {} transcripts into {}:\n",
+        files.len() - failed,
+        study.root().display()
+    );
+    report.push_str(&String::from_utf8_lossy(
+        &table.render(OutputFormat::Table)?,
+    ));
 
     let summary = crate::cmd::transcripts::summary_for(&study)?;
     let _ = writeln!(report, "\nInterview length and words (sample SD):\n");
-    report.push_str(&String::from_utf8_lossy(&summary.render(OutputFormat::Table)?));
+    report.push_str(&String::from_utf8_lossy(
+        &summary.render(OutputFormat::Table)?,
+    ));
 
     let codebook = study.codebook()?;
     let _ = writeln!(report, "\nTheme tree ({}):\n", study.config().codebook);
@@ -84,9 +103,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         args.dir.display()
     );
-    emit(&OutputArgs { format: OutputFormat::Table, output: None }, report.as_bytes())?;
+    emit(
+        &OutputArgs {
+            format: OutputFormat::Table,
+            output: None,
+        },
+        report.as_bytes(),
+    )?;
     if failed > 0 {
-        return Err(CliError::internal(format!("{failed} sample transcript(s) failed to import")));
+        return Err(CliError::internal(format!(
+            "{failed} sample transcript(s) failed to import"
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -101,12 +128,19 @@ fn prepare(dir: &Path) -> Result<()> {
         return Ok(());
     }
     if dir.join(MARKER).is_file() {
-        std::fs::remove_dir_all(dir)
-            .map_err(|e| CliError::user(format!("cannot remove the earlier demo in {}: {e}", dir.display())))?;
+        std::fs::remove_dir_all(dir).map_err(|e| {
+            CliError::user(format!(
+                "cannot remove the earlier demo in {}: {e}",
+                dir.display()
+            ))
+        })?;
         return Ok(());
     }
-    Err(CliError::user(format!("{} exists and is not a thematic demo", dir.display()))
-        .hint("give another folder: `thematic demo DIR`"))
+    Err(CliError::user(format!(
+        "{} exists and is not a thematic demo",
+        dir.display()
+    ))
+    .hint("give another folder: `thematic demo DIR`"))
 }
 
 /// The codebook as an indented tree.
@@ -114,11 +148,25 @@ pub fn tree(book: &Codebook) -> String {
     let mut out = String::new();
     fn visit(book: &Codebook, id: &str, prefix: &str, last: bool, root: bool, out: &mut String) {
         let Some(e) = book.get(id) else { return };
-        let branch = if root { "" } else if last { "└── " } else { "├── " };
-        let tag = if e.codable { String::new() } else { "  (group)".into() };
+        let branch = if root {
+            ""
+        } else if last {
+            "└── "
+        } else {
+            "├── "
+        };
+        let tag = if e.codable {
+            String::new()
+        } else {
+            "  (group)".into()
+        };
         let _ = writeln!(out, "{prefix}{branch}{} [{}]{tag}", e.label, e.id);
         let children: Vec<_> = book.children(id).collect();
-        let next = if root { String::new() } else { format!("{prefix}{}", if last { "    " } else { "│   " }) };
+        let next = if root {
+            String::new()
+        } else {
+            format!("{prefix}{}", if last { "    " } else { "│   " })
+        };
         for (i, c) in children.iter().enumerate() {
             visit(book, &c.id, &next, i + 1 == children.len(), false, out);
         }

@@ -46,19 +46,30 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let files = expand(&args.paths)?;
     if args.id.is_some() && files.len() != 1 {
-        return Err(CliError::user(format!("--id names one transcript, but {} files were given", files.len())));
+        return Err(CliError::user(format!(
+            "--id names one transcript, but {} files were given",
+            files.len()
+        )));
     }
     let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace);
     emit_table(&args.output, &table)?;
     if failed > 0 {
-        return Err(CliError::user(format!("{failed} of {} file(s) were not imported", files.len()))
-            .hint("see the error column; fix those files and import them again"));
+        return Err(CliError::user(format!(
+            "{failed} of {} file(s) were not imported",
+            files.len()
+        ))
+        .hint("see the error column; fix those files and import them again"));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Imports `files` and builds the per-file report. Returns the report and how many failed.
-pub fn import_all(study: &Study, files: &[PathBuf], id: Option<&str>, replace: bool) -> (Table, usize) {
+pub fn import_all(
+    study: &Study,
+    files: &[PathBuf],
+    id: Option<&str>,
+    replace: bool,
+) -> (Table, usize) {
     report(files, |file| study.import(file, id, replace))
 }
 
@@ -66,12 +77,18 @@ pub fn import_all(study: &Study, files: &[PathBuf], id: Option<&str>, replace: b
 pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> (Table, usize) {
     let names: Vec<PathBuf> = files.iter().map(|(n, _)| n.clone()).collect();
     report(&names, |file| {
-        let bytes = files.iter().find(|(n, _)| n == file).map_or(&[][..], |(_, b)| *b);
+        let bytes = files
+            .iter()
+            .find(|(n, _)| n == file)
+            .map_or(&[][..], |(_, b)| *b);
         study.import_bytes(file, bytes, None, false)
     })
 }
 
-fn report(files: &[PathBuf], mut import: impl FnMut(&Path) -> Result<thematic_study::Imported, ImportError>) -> (Table, usize) {
+fn report(
+    files: &[PathBuf],
+    mut import: impl FnMut(&Path) -> Result<thematic_study::Imported, ImportError>,
+) -> (Table, usize) {
     let mut table = Table::new(&[
         ("file", "File"),
         ("id", "ID"),
@@ -85,18 +102,29 @@ fn report(files: &[PathBuf], mut import: impl FnMut(&Path) -> Result<thematic_st
     ]);
     let mut failed = 0;
     for file in files {
-        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         match import(file) {
             Ok(done) => {
                 let t = &done.transcript;
                 for w in &t.warnings {
-                    crate::cmd::status(&format!("warning: {name}:{}: {}", w.line, sanitize(&w.message)));
+                    crate::cmd::status(&format!(
+                        "warning: {name}:{}: {}",
+                        w.line,
+                        sanitize(&w.message)
+                    ));
                 }
                 let duration = t.duration_ms();
                 table.push(vec![
                     json!(name),
                     json!(done.id),
-                    json!(if done.replaced { "replaced" } else { "imported" }),
+                    json!(if done.replaced {
+                        "replaced"
+                    } else {
+                        "imported"
+                    }),
                     json!(t.format.as_str()),
                     json!(t.turns.len()),
                     json!(t.speakers()),

@@ -37,8 +37,14 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     let (file, text) = assets::codebook(&args.codebook).ok_or_else(|| {
-        CliError::user(format!("there is no shipped codebook called \"{}\"", args.codebook))
-            .hint(format!("choose one of: {}", assets::codebook_names().join(", ")))
+        CliError::user(format!(
+            "there is no shipped codebook called \"{}\"",
+            args.codebook
+        ))
+        .hint(format!(
+            "choose one of: {}",
+            assets::codebook_names().join(", ")
+        ))
     })?;
     let name = args.name.clone().unwrap_or_else(|| {
         std::path::absolute(&args.dir)
@@ -46,9 +52,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "study".into())
     });
-    let options = InitOptions { name, codebook_file: file.to_string(), codebook_text: text.to_string() };
-    let study = Study::init(&args.dir, &options)
-        .map_err(|e| CliError::from(e).context(format!("cannot create a study in {}", args.dir.display())))?;
+    let options = InitOptions {
+        name,
+        codebook_file: file.to_string(),
+        codebook_text: text.to_string(),
+    };
+    let study = Study::init(&args.dir, &options).map_err(|e| {
+        CliError::from(e).context(format!("cannot create a study in {}", args.dir.display()))
+    })?;
     status(&format!(
         "created study \"{}\" in {} (codebook: {})\nnext: thematic --study {} import FILES…",
         study.config().name,

@@ -43,13 +43,19 @@ pub struct Args {
 }
 
 fn format_names() -> Vec<&'static str> {
-    std::iter::once("auto").chain(Format::ALL.iter().map(|f| f.as_str())).collect()
+    std::iter::once("auto")
+        .chain(Format::ALL.iter().map(|f| f.as_str()))
+        .collect()
 }
 
 /// Parses one file as `thematic parse` and `thematic import` do.
 pub fn parse_file(path: &Path, options: &Options) -> Result<Transcript> {
-    let bytes = std::fs::read(path).map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     thematic_transcript::parse_with_hint(&bytes, options, ext.as_deref())
         .map_err(|e| CliError::user(format!("{}: {e}", path.display())).hint(parse_hint(&e)))
 }
@@ -58,8 +64,12 @@ pub fn parse_file(path: &Path, options: &Options) -> Result<Transcript> {
 pub fn parse_hint(e: &thematic_transcript::ParseError) -> &'static str {
     match e.kind() {
         "empty" => "the file has no text; check that it is the transcript you meant",
-        "binary" => "this looks like audio, video or another binary file; export the transcript as .txt, .docx, .vtt or .srt",
-        "corrupt_docx" => "the .docx may be truncated; open it in Word and save it again, or save as .txt",
+        "binary" => {
+            "this looks like audio, video or another binary file; export the transcript as .txt, .docx, .vtt or .srt"
+        }
+        "corrupt_docx" => {
+            "the .docx may be truncated; open it in Word and save it again, or save as .txt"
+        }
         "too_large" => "split the file, or check that it is a transcript",
         _ => "check the file, or force a format with --as",
     }
@@ -81,12 +91,21 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     }
     for (file, t) in &parsed {
         for w in &t.warnings {
-            crate::cmd::status(&format!("warning: {}:{}: {}", file.display(), w.line, sanitize(&w.message)));
+            crate::cmd::status(&format!(
+                "warning: {}:{}: {}",
+                file.display(),
+                w.line,
+                sanitize(&w.message)
+            ));
         }
     }
     if args.output.format == OutputFormat::Json {
         let mut docs: Vec<Value> = parsed.iter().map(|(f, t)| to_json(f, t)).collect();
-        let doc = if args.files.len() == 1 { docs.pop().unwrap_or(Value::Null) } else { Value::Array(docs) };
+        let doc = if args.files.len() == 1 {
+            docs.pop().unwrap_or(Value::Null)
+        } else {
+            Value::Array(docs)
+        };
         let mut bytes = serde_json::to_vec_pretty(&doc)?;
         bytes.push(b'\n');
         emit(&args.output, &bytes)?;
@@ -116,7 +135,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         emit_table(&args.output, &table)?;
     }
     if !failures.is_empty() {
-        return Err(CliError::user(format!("{} of {} file(s) could not be read", failures.len(), args.files.len())));
+        return Err(CliError::user(format!(
+            "{} of {} file(s) could not be read",
+            failures.len(),
+            args.files.len()
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }

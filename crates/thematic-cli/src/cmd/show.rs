@@ -36,7 +36,11 @@ pub struct Args {
 pub fn parse_range(s: &str) -> Option<(usize, usize)> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let a: usize = a.trim().parse().ok()?;
-    let b: usize = if b.trim().is_empty() { usize::MAX } else { b.trim().parse().ok()? };
+    let b: usize = if b.trim().is_empty() {
+        usize::MAX
+    } else {
+        b.trim().parse().ok()?
+    };
     (a >= 1 && a <= b).then_some((a, b))
 }
 
@@ -47,31 +51,54 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
         let mut err = CliError::user(format!("no transcript \"{}\" in the study", args.id));
         if let Some(c) = thematic_codebook::closest(&args.id, ids.iter().copied()) {
-            err = err.hint(format!("did you mean \"{c}\"? (`thematic transcripts` lists them)"));
+            err = err.hint(format!(
+                "did you mean \"{c}\"? (`thematic transcripts` lists them)"
+            ));
         } else {
             err = err.hint("`thematic transcripts` lists the study's transcripts");
         }
         return Err(err);
     };
     let range = match &args.turns {
-        Some(r) => parse_range(r)
-            .ok_or_else(|| CliError::user(format!("invalid --turns \"{r}\"")).hint("use A-B, A or A-, e.g. --turns 10-20"))?,
+        Some(r) => parse_range(r).ok_or_else(|| {
+            CliError::user(format!("invalid --turns \"{r}\""))
+                .hint("use A-B, A or A-, e.g. --turns 10-20")
+        })?,
         None => (1, usize::MAX),
     };
     let t = crate::cmd::parse::parse_file(path, &study.parse_options())?;
     let dim = crate::term::colour_stdout() && args.output.is_none();
     let mut out = String::new();
-    for (i, turn) in t.turns.iter().enumerate().filter(|(i, _)| (range.0..=range.1).contains(&(i + 1))) {
-        let time = turn.start_ms.map(|ms| format!("{} ", format_hms(ms))).unwrap_or_default();
+    for (i, turn) in t
+        .turns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (range.0..=range.1).contains(&(i + 1)))
+    {
+        let time = turn
+            .start_ms
+            .map(|ms| format!("{} ", format_hms(ms)))
+            .unwrap_or_default();
         let speaker = turn.speaker.as_deref().unwrap_or("(no speaker)");
-        let line = format!("[{}] {time}{}: {}", i + 1, sanitize(speaker), sanitize(turn.text(&t.text)));
+        let line = format!(
+            "[{}] {time}{}: {}",
+            i + 1,
+            sanitize(speaker),
+            sanitize(turn.text(&t.text))
+        );
         if dim && turn.role == Role::Interviewer {
             let _ = writeln!(out, "\x1b[2m{line}\x1b[0m");
         } else {
             let _ = writeln!(out, "{line}");
         }
     }
-    emit(&OutputArgs { format: crate::output::OutputFormat::Table, output: args.output.clone() }, out.as_bytes())?;
+    emit(
+        &OutputArgs {
+            format: crate::output::OutputFormat::Table,
+            output: args.output.clone(),
+        },
+        out.as_bytes(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

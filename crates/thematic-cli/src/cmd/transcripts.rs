@@ -46,11 +46,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             }
         }
     }
-    let table = if args.summary { summary(&rows) } else { list(&rows) };
+    let table = if args.summary {
+        summary(&rows)
+    } else {
+        list(&rows)
+    };
     emit_table(&args.output, &table)?;
     if failed > 0 {
-        return Err(CliError::user(format!("{failed} transcript file(s) could not be read"))
-            .hint("run `thematic parse FILE` on each to see why"));
+        return Err(
+            CliError::user(format!("{failed} transcript file(s) could not be read"))
+                .hint("run `thematic parse FILE` on each to see why"),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -94,13 +100,18 @@ pub fn describe(values: &[f64]) -> Option<(usize, f64, f64, f64, Option<f64>)> {
     let mean = values.iter().sum::<f64>() / n as f64;
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let sd = (n > 1).then(|| (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
+    let sd = (n > 1)
+        .then(|| (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
     Some((n, min, max, mean, sd))
 }
 
 /// The `--summary` table of a study (used by the demo too).
 pub fn summary_for(study: &thematic_study::Study) -> Result<Table> {
-    let rows: Vec<(String, Transcript)> = study.transcripts()?.into_iter().map(|t| (t.id, t.transcript)).collect();
+    let rows: Vec<(String, Transcript)> = study
+        .transcripts()?
+        .into_iter()
+        .map(|t| (t.id, t.transcript))
+        .collect();
     Ok(summary(&rows))
 }
 
@@ -113,7 +124,11 @@ fn summary(rows: &[(String, Transcript)]) -> Table {
         ("mean", "Mean"),
         ("sd", "SD"),
     ]);
-    let minutes: Vec<f64> = rows.iter().filter_map(|(_, t)| t.duration_ms()).map(|ms| ms as f64 / 60_000.0).collect();
+    let minutes: Vec<f64> = rows
+        .iter()
+        .filter_map(|(_, t)| t.duration_ms())
+        .map(|ms| ms as f64 / 60_000.0)
+        .collect();
     let words: Vec<f64> = rows.iter().map(|(_, t)| t.word_count() as f64).collect();
     for (name, values, places) in [("duration_minutes", minutes, 1), ("words", words, 1)] {
         match describe(&values) {
@@ -125,7 +140,14 @@ fn summary(rows: &[(String, Transcript)]) -> Table {
                 json!(round(mean, places)),
                 json!(sd.map(|s| round(s, places))),
             ]),
-            None => table.push(vec![json!(name), json!(0), Value::Null, Value::Null, Value::Null, Value::Null]),
+            None => table.push(vec![
+                json!(name),
+                json!(0),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ]),
         }
     }
     table
