@@ -115,10 +115,10 @@ impl Table {
             );
         }
         for (i, row0) in self.rows.first().into_iter().flatten().enumerate() {
-            if row0.is_number() {
-                if let Some(c) = t.column_mut(i) {
-                    c.set_cell_alignment(comfy_table::CellAlignment::Right);
-                }
+            if row0.is_number()
+                && let Some(c) = t.column_mut(i)
+            {
+                c.set_cell_alignment(comfy_table::CellAlignment::Right);
             }
         }
         let mut s = t.to_string();

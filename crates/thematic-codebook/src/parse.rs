@@ -85,7 +85,7 @@ impl Ctx<'_> {
 impl Codebook {
     /// Reads a codebook from TOML text. `path` is used in messages only.
     ///
-    /// On success, returns the codebook; warnings are available from [`Codebook::lint_toml`].
+    /// On success, returns the codebook; warnings are available from [`Codebook::from_toml_with_warnings`].
     pub fn from_toml(text: &str, path: &str) -> Result<Codebook, CodebookError> {
         parse(text, path).map(|(book, _)| book)
     }
@@ -283,24 +283,24 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
 fn toml_message(e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     // serde: "unknown field `color`, expected one of `id`, `label`, …"
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        if let Some(end) = rest.find('`') {
-            let field = &rest[..end];
-            let known = if msg.contains("`format_version`") {
-                TOP_FIELDS
-            } else {
-                FIELDS
-            };
-            let hint = closest(field, known.iter().copied())
-                .map(|c| format!(" (did you mean \"{c}\"?)"))
-                .unwrap_or_else(|| format!(" (known fields: {})", known.join(", ")));
-            return format!("unknown field \"{field}\"{hint}");
-        }
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some(end) = rest.find('`')
+    {
+        let field = &rest[..end];
+        let known = if msg.contains("`format_version`") {
+            TOP_FIELDS
+        } else {
+            FIELDS
+        };
+        let hint = closest(field, known.iter().copied())
+            .map(|c| format!(" (did you mean \"{c}\"?)"))
+            .unwrap_or_else(|| format!(" (known fields: {})", known.join(", ")));
+        return format!("unknown field \"{field}\"{hint}");
     }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        if let Some(end) = rest.find('`') {
-            return format!("missing required field \"{}\"", &rest[..end]);
-        }
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some(end) = rest.find('`')
+    {
+        return format!("missing required field \"{}\"", &rest[..end]);
     }
     msg
 }

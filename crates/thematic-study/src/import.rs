@@ -104,13 +104,13 @@ impl Study {
             .filter(|(other, _)| *other == id)
             .map(|(_, p)| p)
             .collect();
-        if let Some(first) = existing.first() {
-            if !replace {
-                return Err(ImportError::Duplicate {
-                    id,
-                    existing: first.clone(),
-                });
-            }
+        if let Some(first) = existing.first()
+            && !replace
+        {
+            return Err(ImportError::Duplicate {
+                id,
+                existing: first.clone(),
+            });
         }
         let stored = self.transcripts_dir().join(format!("{id}.{ext}"));
         atomic_write(&stored, bytes)?;

@@ -11,6 +11,9 @@ use crate::study::Study;
 /// File extensions that are transcripts.
 pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "docx", "vtt", "srt", "json", "tsv"];
 
+/// One stored transcript file: its id, path, and the parse result.
+pub type Loaded = (String, PathBuf, Result<Transcript, ParseError>);
+
 /// A transcript of the study, parsed.
 #[derive(Debug, Clone)]
 pub struct StudyTranscript {
@@ -81,7 +84,7 @@ impl Study {
     /// not hide the others.
     pub fn load_transcripts(
         &self,
-    ) -> Result<Vec<(String, PathBuf, Result<Transcript, ParseError>)>, StudyError> {
+    ) -> Result<Vec<Loaded>, StudyError> {
         let files = self.transcript_files()?;
         let options = self.parse_options();
         let results = parallel_map(&files, |(_, path)| {

@@ -101,12 +101,11 @@ pub(crate) fn chars_at(text: &str, offsets: &mut [usize]) {
 fn alias_warnings(turns: &[Turn], warnings: &mut Vec<Warning>) {
     let mut by_number: Vec<(u32, String, usize)> = Vec::new();
     for t in turns {
-        if let Some(key) = &t.key {
-            if let Some(n) = participant_number(key) {
-                if !by_number.iter().any(|(m, k, _)| *m == n && k == key) {
-                    by_number.push((n, key.clone(), t.line));
-                }
-            }
+        if let Some(key) = &t.key
+            && let Some(n) = participant_number(key)
+            && !by_number.iter().any(|(m, k, _)| *m == n && k == key)
+        {
+            by_number.push((n, key.clone(), t.line));
         }
     }
     by_number.sort();
@@ -137,16 +136,16 @@ fn time_warnings(turns: &[Turn], warnings: &mut Vec<Warning>) {
                     .into(),
             });
         }
-        if let (Some(s), Some(e)) = (t.start_ms, t.end_ms) {
-            if e < s {
-                warnings.push(Warning {
-                    line: t.line,
-                    kind: WarningKind::EndBeforeStart,
-                    message: format!(
-                        "the end time ({e} ms) is before the start time ({s} ms); kept as written"
-                    ),
-                });
-            }
+        if let (Some(s), Some(e)) = (t.start_ms, t.end_ms)
+            && e < s
+        {
+            warnings.push(Warning {
+                line: t.line,
+                kind: WarningKind::EndBeforeStart,
+                message: format!(
+                    "the end time ({e} ms) is before the start time ({s} ms); kept as written"
+                ),
+            });
         }
     }
 }

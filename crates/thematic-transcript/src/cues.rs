@@ -28,12 +28,12 @@ pub(crate) fn cues_to_turns(
     let mut moved = 0usize;
     let mut first_line = 0usize;
     for c in &cues {
-        if let (Some(prev), Some(s)) = (last, c.start_ms) {
-            if s < prev {
-                moved += 1;
-                if first_line == 0 {
-                    first_line = c.line;
-                }
+        if let (Some(prev), Some(s)) = (last, c.start_ms)
+            && s < prev
+        {
+            moved += 1;
+            if first_line == 0 {
+                first_line = c.line;
             }
         }
         if c.start_ms.is_some() {
@@ -66,21 +66,22 @@ pub(crate) fn cues_to_turns(
 fn merge(cues: Vec<Cue>) -> Vec<Cue> {
     let mut out: Vec<Cue> = Vec::with_capacity(cues.len());
     for c in cues {
-        if let Some(prev) = out.last_mut() {
-            if prev.speaker.is_some() && prev.speaker == c.speaker && prev.qualifier == c.qualifier
-            {
-                if !c.text.is_empty() {
-                    if !prev.text.is_empty() {
-                        prev.text.push(' ');
-                    }
-                    prev.text.push_str(&c.text);
+        if let Some(prev) = out.last_mut()
+            && prev.speaker.is_some()
+            && prev.speaker == c.speaker
+            && prev.qualifier == c.qualifier
+        {
+            if !c.text.is_empty() {
+                if !prev.text.is_empty() {
+                    prev.text.push(' ');
                 }
-                prev.end_ms = match (prev.end_ms, c.end_ms) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                };
-                continue;
+                prev.text.push_str(&c.text);
             }
+            prev.end_ms = match (prev.end_ms, c.end_ms) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            continue;
         }
         out.push(c);
     }

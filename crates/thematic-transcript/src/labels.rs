@@ -142,11 +142,11 @@ fn candidate_at(line: &str) -> Option<Candidate> {
         }
     }
     if bracketed {
-        if let Some(c) = WALL_CLOCK.captures(line) {
-            if let Some(mut cand) = plausible(&c["label"], None, Speech::Below, "") {
-                cand.wall_clock = true;
-                return Some(cand);
-            }
+        if let Some(c) = WALL_CLOCK.captures(line)
+            && let Some(mut cand) = plausible(&c["label"], None, Speech::Below, "")
+        {
+            cand.wall_clock = true;
+            return Some(cand);
         }
         if let Some(c) = SHAPE_B.captures(line) {
             let label = c["label"].trim();
@@ -160,19 +160,17 @@ fn candidate_at(line: &str) -> Option<Candidate> {
             }
         }
     }
-    if has_colon {
-        if let Some(c) = SHAPE_C.captures(line) {
-            let whole = c.get(0)?;
-            let rest = &line[whole.end()..];
-            let ts = c.name("ts1").or(c.name("ts2")).or(c.name("ts3"));
-            let time = ts.and_then(|m| parse_clock(m.as_str(), FractionRule::Decimal));
-            let speech = if rest.trim().is_empty() {
-                Speech::Below
-            } else {
-                Speech::Inline(whole.end())
-            };
-            return plausible(&c["label"], time, speech, rest);
-        }
+    if has_colon && let Some(c) = SHAPE_C.captures(line) {
+        let whole = c.get(0)?;
+        let rest = &line[whole.end()..];
+        let ts = c.name("ts1").or(c.name("ts2")).or(c.name("ts3"));
+        let time = ts.and_then(|m| parse_clock(m.as_str(), FractionRule::Decimal));
+        let speech = if rest.trim().is_empty() {
+            Speech::Below
+        } else {
+            Speech::Inline(whole.end())
+        };
+        return plausible(&c["label"], time, speech, rest);
     }
     None
 }
@@ -231,10 +229,11 @@ fn plausible(label: &str, time: Option<Clock>, speech: Speech, rest: &str) -> Op
         }
     }
     for punct in [". ", "! ", "? "] {
-        if let Some(i) = base.find(punct) {
-            if !ABBREVIATION.is_match(&base[..i + 2]) && !is_initial(&base[..i]) {
-                return None;
-            }
+        if let Some(i) = base.find(punct)
+            && !ABBREVIATION.is_match(&base[..i + 2])
+            && !is_initial(&base[..i])
+        {
+            return None;
         }
     }
     Some(Candidate {
@@ -253,12 +252,13 @@ fn is_initial(word_before: &str) -> bool {
 
 /// `Participant 06 (Guest)` → (`Participant 06`, `Guest`).
 pub fn split_qualifier(label: &str) -> (&str, Option<&str>) {
-    if let Some(open) = label.rfind(" (") {
-        if label.ends_with(')') && open > 0 {
-            let inner = &label[open + 2..label.len() - 1];
-            if !inner.contains(['(', ')']) {
-                return (label[..open].trim_end(), Some(inner));
-            }
+    if let Some(open) = label.rfind(" (")
+        && label.ends_with(')')
+        && open > 0
+    {
+        let inner = &label[open + 2..label.len() - 1];
+        if !inner.contains(['(', ')']) {
+            return (label[..open].trim_end(), Some(inner));
         }
     }
     (label, None)

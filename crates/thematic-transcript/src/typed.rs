@@ -138,16 +138,14 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
             break;
         }
         // A line holding only a time stamp dates the turn that follows it.
-        if let Some(m) = STAMP_ONLY.captures(s.trim()) {
-            if cands[i].is_none() {
-                if let Some(c) =
-                    crate::timestamp::parse_clock(&m[1], crate::timestamp::FractionRule::Decimal)
-                {
-                    pending_time = Some(c.ms);
-                    i += 1;
-                    continue;
-                }
-            }
+        if let Some(m) = STAMP_ONLY.captures(s.trim())
+            && cands[i].is_none()
+            && let Some(c) =
+                crate::timestamp::parse_clock(&m[1], crate::timestamp::FractionRule::Decimal)
+        {
+            pending_time = Some(c.ms);
+            i += 1;
+            continue;
         }
         match cands[i].as_ref().filter(|c| accepted(c)) {
             Some(c) => {

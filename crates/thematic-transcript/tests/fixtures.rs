@@ -44,20 +44,20 @@ fn check(path: &Path, expect: &Value) -> Result<(), String> {
     let t: Transcript = result.map_err(|e: ParseError| format!("unexpected error: {e}"))?;
     let mut problems = Vec::new();
     let s = |k: &str| expect.get(k).and_then(Value::as_str);
-    if let Some(f) = s("format") {
-        if t.format.as_str() != f {
-            problems.push(format!("format: expected {f}, got {}", t.format));
-        }
+    if let Some(f) = s("format")
+        && t.format.as_str() != f
+    {
+        problems.push(format!("format: expected {f}, got {}", t.format));
     }
-    if let Some(e) = s("encoding") {
-        if t.encoding.as_str() != e {
-            problems.push(format!("encoding: expected {e}, got {}", t.encoding));
-        }
+    if let Some(e) = s("encoding")
+        && t.encoding.as_str() != e
+    {
+        problems.push(format!("encoding: expected {e}, got {}", t.encoding));
     }
-    if let Some(n) = expect.get("turns").and_then(Value::as_integer) {
-        if t.turns.len() as i64 != n {
-            problems.push(format!("turns: expected {n}, got {}", t.turns.len()));
-        }
+    if let Some(n) = expect.get("turns").and_then(Value::as_integer)
+        && t.turns.len() as i64 != n
+    {
+        problems.push(format!("turns: expected {n}, got {}", t.turns.len()));
     }
     if let Some(list) = expect.get("speakers").and_then(Value::as_array) {
         let want: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
@@ -125,33 +125,33 @@ fn check(path: &Path, expect: &Value) -> Result<(), String> {
                 problems.push(format!("turn {n} speaker: expected {sp:?}, got {got:?}"));
             }
         }
-        if let Some(q) = ts("qualifier") {
-            if turn.qualifier.as_deref() != Some(q) {
-                problems.push(format!(
-                    "turn {n} qualifier: expected {q:?}, got {:?}",
-                    turn.qualifier
-                ));
-            }
+        if let Some(q) = ts("qualifier")
+            && turn.qualifier.as_deref() != Some(q)
+        {
+            problems.push(format!(
+                "turn {n} qualifier: expected {q:?}, got {:?}",
+                turn.qualifier
+            ));
         }
-        if let Some(r) = ts("role") {
-            if turn.role.as_str() != r {
-                problems.push(format!(
-                    "turn {n} role: expected {r}, got {}",
-                    turn.role.as_str()
-                ));
-            }
+        if let Some(r) = ts("role")
+            && turn.role.as_str() != r
+        {
+            problems.push(format!(
+                "turn {n} role: expected {r}, got {}",
+                turn.role.as_str()
+            ));
         }
         for (k, got) in [("start_ms", turn.start_ms), ("end_ms", turn.end_ms)] {
-            if let Some(want) = turn_expect.get(k).and_then(Value::as_integer) {
-                if got != Some(want) {
-                    problems.push(format!("turn {n} {k}: expected {want}, got {got:?}"));
-                }
+            if let Some(want) = turn_expect.get(k).and_then(Value::as_integer)
+                && got != Some(want)
+            {
+                problems.push(format!("turn {n} {k}: expected {want}, got {got:?}"));
             }
         }
-        if let Some(want) = ts("text") {
-            if text != want {
-                problems.push(format!("turn {n} text: expected {want:?}, got {text:?}"));
-            }
+        if let Some(want) = ts("text")
+            && text != want
+        {
+            problems.push(format!("turn {n} text: expected {want:?}, got {text:?}"));
         }
         for c in turn_expect
             .get("contains")
