@@ -1,1 +1,208 @@
-fn main() {}
+//! `thematic-bench`: generate synthetic studies and measure thematic on them.
+//!
+//! ```text
+//! cargo run --release -p thematic-bench -- gen --transcripts 2000 --seed 1 /tmp/corpus
+//! cargo run --release -p thematic-bench -- parse --transcripts 200
+//! cargo run --release -p thematic-bench -- import /tmp/corpus
+//! ```
+//! Every measurement is repeated and the median reported (the machine is noisy).
+
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark binary reports on stdout
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+mod corpus;
+mod text;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "thematic-bench",
+    about = "Synthetic corpora and benchmarks for thematic"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a synthetic study (transcripts, participants.csv, codings for coders A and B).
+    Gen {
+        /// Number of transcripts.
+        #[arg(long, default_value_t = 20)]
+        transcripts: usize,
+        /// Seed: the same seed gives the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder to create.
+        out: PathBuf,
+    },
+    /// Parsing throughput on one core, typed text and Zoom VTT (MB/s, median of runs).
+    Parse {
+        #[arg(long, default_value_t = 200)]
+        transcripts: usize,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// Wall time of `thematic import` of a generated study's transcripts into a fresh study.
+    Import {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// A Zoom-style VTT rendering of a typed transcript: a cue per ~12 words.
+fn as_vtt(typed: &str) -> String {
+    let mut out = String::from("WEBVTT\n\n");
+    let (mut n, mut ms) = (1usize, 0u64);
+    for line in typed
+        .lines()
+        .filter(|l| l.contains(": ") && !l.starts_with("Interview"))
+    {
+        let (who, words) = line.split_once(": ").unwrap_or(("", line));
+        let words: Vec<&str> = words.split_whitespace().collect();
+        for chunk in words.chunks(12) {
+            let end = ms + 4000;
+            let t = |ms: u64| {
+                format!(
+                    "{:02}:{:02}:{:02}.{:03}",
+                    ms / 3_600_000,
+                    ms / 60_000 % 60,
+                    ms / 1000 % 60,
+                    ms % 1000
+                )
+            };
+            out.push_str(&format!(
+                "{n}\n{} --> {}\n{who}: {}\n\n",
+                t(ms),
+                t(end),
+                chunk.join(" ")
+            ));
+            n += 1;
+            ms = end + 100;
+        }
+    }
+    out
+}
+
+fn run() -> Result<(), String> {
+    match Cli::parse().command {
+        Command::Gen {
+            transcripts,
+            seed,
+            out,
+        } => {
+            let t = Instant::now();
+            corpus::study(&out, transcripts, seed)?;
+            println!(
+                "wrote {transcripts} transcripts to {} in {:.2} s",
+                out.display(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        Command::Parse { transcripts, runs } => {
+            let typed: Vec<String> = (1..=transcripts)
+                .map(|k| corpus::transcript(1, k).text)
+                .collect();
+            let vtt: Vec<String> = typed.iter().map(|t| as_vtt(t)).collect();
+            let options = thematic_transcript::Options::default();
+            for (name, files) in [("typed text", &typed), ("zoom vtt", &vtt)] {
+                let bytes: usize = files.iter().map(String::len).sum();
+                let mut times = Vec::new();
+                for _ in 0..runs {
+                    let t = Instant::now();
+                    let mut turns = 0usize;
+                    for f in files {
+                        turns += thematic_transcript::parse(f.as_bytes(), &options)
+                            .map_err(|e| e.to_string())?
+                            .turns
+                            .len();
+                    }
+                    times.push(t.elapsed());
+                    std::hint::black_box(turns);
+                }
+                let m = median(times);
+                println!(
+                    "parse {name}: {:.1} MB in {:.1} ms median of {runs} → {:.0} MB/s (one core)",
+                    bytes as f64 / 1e6,
+                    m.as_secs_f64() * 1e3,
+                    bytes as f64 / 1e6 / m.as_secs_f64()
+                );
+            }
+        }
+        Command::Import { corpus, runs } => {
+            let exe = std::env::current_exe()
+                .map_err(|e| e.to_string())?
+                .with_file_name("thematic");
+            if !exe.exists() {
+                return Err(format!(
+                    "{} not found: build it with `cargo build --release`",
+                    exe.display()
+                ));
+            }
+            let source = corpus.join("transcripts");
+            let bytes: u64 = std::fs::read_dir(&source)
+                .map_err(|e| e.to_string())?
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum();
+            let mut times = Vec::new();
+            for _ in 0..runs {
+                let dir = std::env::temp_dir()
+                    .join(format!("thematic-bench-import-{}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&dir);
+                let ok = std::process::Command::new(&exe)
+                    .args(["init", "--name", "bench"])
+                    .arg(&dir)
+                    .status()
+                    .map_err(|e| e.to_string())?;
+                if !ok.success() {
+                    return Err("thematic init failed".into());
+                }
+                let t = Instant::now();
+                let status = std::process::Command::new(&exe)
+                    .arg("--study")
+                    .arg(&dir)
+                    .args(["import", "--format", "csv", "--output"])
+                    .arg(dir.join("import-report.csv"))
+                    .arg(&source)
+                    .status()
+                    .map_err(|e| e.to_string())?;
+                times.push(t.elapsed());
+                if !status.success() {
+                    return Err("thematic import failed".into());
+                }
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let m = median(times);
+            println!(
+                "import {} ({:.1} MB): {:.2} s wall, median of {runs}",
+                source.display(),
+                bytes as f64 / 1e6,
+                m.as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -82,9 +82,7 @@ impl Study {
 
     /// Parses every transcript, on all cores. Each file's result is kept: one bad file does
     /// not hide the others.
-    pub fn load_transcripts(
-        &self,
-    ) -> Result<Vec<Loaded>, StudyError> {
+    pub fn load_transcripts(&self) -> Result<Vec<Loaded>, StudyError> {
         let files = self.transcript_files()?;
         let options = self.parse_options();
         let results = parallel_map(&files, |(_, path)| {
