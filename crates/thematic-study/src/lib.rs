@@ -25,7 +25,9 @@ pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile};
 pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
-pub use import::{ImportError, Imported};
+pub use import::{ImportError, Imported, Importer};
 pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use study::{InitOptions, Study};
-pub use transcripts::{StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp};
+pub use transcripts::{
+    StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
+};

@@ -115,7 +115,7 @@ impl Study {
 
 /// Maps `f` over `items` on every available core, keeping order. Scoped threads over
 /// contiguous chunks: the work per item is similar, so no work stealing is needed.
-pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len().max(1));

@@ -74,7 +74,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .filter(|(n, _)| !n.ends_with(".csv") && !n.ends_with(".md"))
         .map(|(n, b)| (PathBuf::from(n), *b))
         .collect();
-    let (table, failed) = import_all_bytes(&study, &files);
+    let (table, failed) = import_all_bytes(&study, &files)?;
     let _ = writeln!(
         report,
         "Imported {} transcripts into {}:\n",

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::json;
-use thematic_study::{ImportError, Study, TRANSCRIPT_EXTENSIONS, natural_cmp};
+use thematic_study::{
+    ImportError, Imported, Study, TRANSCRIPT_EXTENSIONS, natural_cmp, parallel_map,
+};
 
 use crate::cmd::parse::parse_hint;
 use crate::context::Context;
@@ -51,7 +53,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             files.len()
         )));
     }
-    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace);
+    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace)?;
     emit_table(&args.output, &table)?;
     if failed > 0 {
         return Err(CliError::user(format!(
@@ -64,30 +66,54 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 }
 
 /// Imports `files` and builds the per-file report. Returns the report and how many failed.
+/// Files are read and parsed on every core, then stored one by one in the order given.
 pub fn import_all(
     study: &Study,
     files: &[PathBuf],
     id: Option<&str>,
     replace: bool,
-) -> (Table, usize) {
-    report(files, |file| study.import(file, id, replace))
+) -> Result<(Table, usize)> {
+    let loaded: Vec<Option<Vec<u8>>> = parallel_map(files, |f| std::fs::read(f).ok());
+    let named: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .zip(&loaded)
+        .map(|(f, b)| (f.clone(), b.as_deref().unwrap_or(&[])))
+        .collect();
+    let unreadable: Vec<bool> = loaded.iter().map(Option::is_none).collect();
+    import_named(study, &named, &unreadable, id, replace)
 }
 
 /// Imports in-memory files (name, bytes), as the demo does with the embedded sample.
-pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> (Table, usize) {
-    let names: Vec<PathBuf> = files.iter().map(|(n, _)| n.clone()).collect();
-    report(&names, |file| {
-        let bytes = files
-            .iter()
-            .find(|(n, _)| n == file)
-            .map_or(&[][..], |(_, b)| *b);
-        study.import_bytes(file, bytes, None, false)
-    })
+pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> Result<(Table, usize)> {
+    import_named(study, files, &vec![false; files.len()], None, false)
+}
+
+fn import_named(
+    study: &Study,
+    files: &[(PathBuf, &[u8])],
+    unreadable: &[bool],
+    id: Option<&str>,
+    replace: bool,
+) -> Result<(Table, usize)> {
+    let mut importer = study.importer()?;
+    let checked = parallel_map(files, |(f, bytes)| importer.check(f, bytes, id));
+    let mut results = Vec::with_capacity(files.len());
+    for (((file, bytes), result), &bad) in files.iter().zip(checked).zip(unreadable) {
+        results.push(if bad {
+            Err(ImportError::Study(thematic_study::StudyError::Io {
+                path: file.clone(),
+                source: std::io::Error::other("cannot be read"),
+            }))
+        } else {
+            result.and_then(|(id, ext, t)| importer.commit(bytes, id, &ext, replace, t))
+        });
+    }
+    Ok(report(files, results))
 }
 
 fn report(
-    files: &[PathBuf],
-    mut import: impl FnMut(&Path) -> Result<thematic_study::Imported, ImportError>,
+    files: &[(PathBuf, &[u8])],
+    results: Vec<std::result::Result<Imported, ImportError>>,
 ) -> (Table, usize) {
     let mut table = Table::new(&[
         ("file", "File"),
@@ -101,12 +127,12 @@ fn report(
         ("error", "Error"),
     ]);
     let mut failed = 0;
-    for file in files {
+    for ((file, _), result) in files.iter().zip(results) {
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        match import(file) {
+        match result {
             Ok(done) => {
                 let t = &done.transcript;
                 for w in &t.warnings {
