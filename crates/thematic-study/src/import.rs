@@ -154,13 +154,13 @@ impl Importer<'_> {
         transcript: Transcript,
     ) -> Result<Imported, ImportError> {
         let existing = self.existing.get(&id).cloned().unwrap_or_default();
-        if let Some(first) = existing.first() {
-            if !replace {
-                return Err(ImportError::Duplicate {
-                    id,
-                    existing: first.clone(),
-                });
-            }
+        if let Some(first) = existing.first()
+            && !replace
+        {
+            return Err(ImportError::Duplicate {
+                id,
+                existing: first.clone(),
+            });
         }
         let stored = self.study.transcripts_dir().join(format!("{id}.{ext}"));
         atomic_write(&stored, bytes)?;
