@@ -259,3 +259,31 @@ fn show_prints_turns_and_suggests_close_ids() {
         .fails_with(1)
         .stderr_has("did you mean \"P6\"?");
 }
+
+#[test]
+fn parse_reports_inline_notes_and_warnings_with_lines() {
+    let d = Dir::new();
+    let f = d.write(
+        "P6.txt",
+        "Interview ID: P06\n\nInterviewer: How was it?\n\nP6: Good [inaudible 00:12:40] really (pause) yes.\n\nQ3: was a good quarter.\n",
+    );
+    let run = d
+        .cmd(&["parse", f.to_str().unwrap(), "--format", "json"])
+        .ok();
+    let v = run.json();
+    assert_eq!(v["header"][0], serde_json::json!(["Interview ID", "P06"]));
+    let notes = v["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(
+        (
+            notes[0]["kind"].as_str(),
+            notes[0]["time_ms"].as_i64(),
+            notes[0]["turn"].as_u64()
+        ),
+        (Some("inaudible"), Some(760_000), Some(2))
+    );
+    assert_eq!(notes[1]["text"], "(pause)");
+    assert_eq!(v["warnings"][0]["kind"], "speaker_suggestion");
+    assert_eq!(v["warnings"][0]["line"], 7);
+    assert!(run.stderr().contains("P6.txt:7:"), "{}", run.stderr());
+}

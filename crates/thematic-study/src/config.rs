@@ -28,6 +28,12 @@ pub struct StudyConfig {
     /// The agreement unit used when `thematic agree` is not given `--unit`.
     #[serde(default = "default_unit")]
     pub default_unit: String,
+    /// Merge consecutive caption cues of one speaker into one turn.
+    #[serde(default = "yes")]
+    pub merge_cues: bool,
+    /// Sort caption cues by start time before merging (Teams writes some out of order).
+    #[serde(default)]
+    pub sort_cues: bool,
     /// The coder used when neither `--coder` nor `THEMATIC_CODER` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_coder: Option<String>,
@@ -38,6 +44,10 @@ fn default_interviewers() -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect()
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_unit() -> String {
@@ -53,6 +63,8 @@ impl StudyConfig {
             codebook: codebook.to_string(),
             interviewers: default_interviewers(),
             default_unit: default_unit(),
+            merge_cues: true,
+            sort_cues: false,
             default_coder: None,
         }
     }
@@ -98,12 +110,18 @@ impl StudyConfig {
              # is a participant.\n\
              interviewers = [{}]\n\n\
              # Unit for `thematic agree` when --unit is not given: turn, sentence, char or segment.\n\
-             default_unit = {:?}\n",
+             default_unit = {:?}\n\n\
+             # Caption files (VTT, SRT, Teams .docx): merge consecutive cues of one speaker into\n\
+             # one turn, and sort cues by start time first (Teams writes a few out of order).\n\
+             merge_cues = {}\n\
+             sort_cues = {}\n",
             self.format_version,
             self.name,
             self.codebook,
             list(&self.interviewers),
-            self.default_unit
+            self.default_unit,
+            self.merge_cues,
+            self.sort_cues
         );
         out.push_str(
             "\n# Coder for `thematic code` when neither --coder nor THEMATIC_CODER is set.\n",

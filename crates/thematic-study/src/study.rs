@@ -166,6 +166,8 @@ impl Study {
     pub fn parse_options(&self) -> thematic_transcript::Options {
         thematic_transcript::Options {
             interviewers: self.config.interviewers.clone(),
+            merge_cues: self.config.merge_cues,
+            sort_cues: self.config.sort_cues,
             ..Default::default()
         }
     }

@@ -14,6 +14,9 @@
 //! assert_eq!(t.turns[1].text(&t.text), "Being listened to.");
 //! ```
 //!
+//! The size limit is [`MAX_BYTES`] (64 MiB) unless [`Options::max_bytes`] says otherwise:
+//! a larger file is refused with [`ParseError::TooLarge`].
+//!
 //! Nothing is dropped: text that cannot be placed in a turn stays in [`Transcript::text`] and
 //! is reported in [`Transcript::warnings`] with its line. Offsets are Unicode code points.
 
@@ -26,6 +29,7 @@ mod error;
 mod json;
 mod labels;
 mod model;
+mod notes;
 mod options;
 mod sniff;
 mod timestamp;
@@ -37,8 +41,28 @@ pub use decode::normalize;
 pub use error::ParseError;
 pub use labels::speaker_key;
 pub use model::{Encoding, Format, Role, Transcript, Turn, Warning, WarningKind};
+pub use notes::{Note, NoteKind};
 pub use options::{DEFAULT_INTERVIEWERS, MAX_BYTES, Options};
 pub use timestamp::format_hms;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_reading() {
+        let options = Options {
+            max_bytes: 10,
+            ..Options::default()
+        };
+        let err = parse(b"Interviewer: far too long", &options).unwrap_err();
+        assert_eq!(err.kind(), "too_large");
+        assert!(
+            err.to_string().contains("over the limit of 10 bytes"),
+            "{err}"
+        );
+    }
+}
 
 /// Parses a transcript file's bytes, sniffing the format from the content unless
 /// `options.format` forces one.
@@ -137,12 +161,18 @@ pub fn parse_with_hint(
     };
     let turns = assemble::finish(&text, raw, options, &mut warnings);
     warnings.sort_by_key(|w| w.line);
+    let notes = turns
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| notes::notes_in(&text, i, t.byte_range, t.start))
+        .collect();
     Ok(Transcript {
         format,
         encoding,
         text,
         header,
         turns,
+        notes,
         warnings,
     })
 }

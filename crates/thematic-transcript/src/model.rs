@@ -24,6 +24,9 @@ pub struct Transcript {
     pub header: Vec<(String, String)>,
     /// Speaker turns in document order.
     pub turns: Vec<Turn>,
+    /// Inline notes inside turns (`[inaudible 00:12:40]`, `[crosstalk]`, `(pause)` …), in
+    /// text order. They stay in the text; these say where they are.
+    pub notes: Vec<crate::notes::Note>,
     /// Everything odd that was noticed, with the line it was noticed on.
     pub warnings: Vec<Warning>,
 }

@@ -21,6 +21,8 @@ Warnings go to standard error with their line numbers.
 JSON output: for one FILE an object, for several an array of objects, each with
   file, format, encoding, header (array of [key, value]), text (the normalized text),
   turns[]: n, speaker, key, qualifier, role, start_ms, end_ms, start, end (code points), text
+  notes[]: turn, kind (inaudible|crosstalk|pause|nonverbal|timestamp|editorial), start, end,
+           text, time_ms — inline notes such as [inaudible 00:12:40], left in the text
   warnings[]: line, kind, message
 
 Examples:
@@ -162,6 +164,9 @@ fn to_json(file: &Path, t: &Transcript) -> Value {
             "start": turn.start,
             "end": turn.end,
             "text": turn.text(&t.text),
+        })).collect::<Vec<_>>(),
+        "notes": t.notes.iter().map(|n| json!({
+            "turn": n.turn + 1, "kind": n.kind, "start": n.start, "end": n.end, "text": n.text, "time_ms": n.time_ms,
         })).collect::<Vec<_>>(),
         "warnings": t.warnings.iter().map(|w| json!({
             "line": w.line, "kind": w.kind.as_str(), "message": w.message,
