@@ -45,25 +45,6 @@ pub use notes::{Note, NoteKind};
 pub use options::{DEFAULT_INTERVIEWERS, MAX_BYTES, Options};
 pub use timestamp::format_hms;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn files_over_the_limit_are_refused_before_reading() {
-        let options = Options {
-            max_bytes: 10,
-            ..Options::default()
-        };
-        let err = parse(b"Interviewer: far too long", &options).unwrap_err();
-        assert_eq!(err.kind(), "too_large");
-        assert!(
-            err.to_string().contains("over the limit of 10 bytes"),
-            "{err}"
-        );
-    }
-}
-
 /// Parses a transcript file's bytes, sniffing the format from the content unless
 /// `options.format` forces one.
 pub fn parse(bytes: &[u8], options: &Options) -> Result<Transcript, ParseError> {
@@ -175,4 +156,23 @@ pub fn parse_with_hint(
         notes,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_reading() {
+        let options = Options {
+            max_bytes: 10,
+            ..Options::default()
+        };
+        let err = parse(b"Interviewer: far too long", &options).unwrap_err();
+        assert_eq!(err.kind(), "too_large");
+        assert!(
+            err.to_string().contains("over the limit of 10 bytes"),
+            "{err}"
+        );
+    }
 }
