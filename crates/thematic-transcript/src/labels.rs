@@ -26,7 +26,7 @@ static SHAPE_A: LazyLock<Regex> = LazyLock::new(|| {
 });
 #[allow(clippy::unwrap_used)]
 static SHAPE_B: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\[{](?P<label>[^\]}\n:：]{1,63})[\]}][:：]?[ \t]+(?:\S)").unwrap()
+    Regex::new(r"^[\[{](?P<label>[^\]}\n:：]{1,63})[\]}][:：]?[ \t]+(?P<rest>\S)").unwrap()
 });
 #[allow(clippy::unwrap_used)]
 static SHAPE_C: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,7 +153,7 @@ fn candidate_at(line: &str) -> Option<Candidate> {
             if !CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w)) && !label.contains(' ')
                 || KNOWN_ROLE.is_match(label)
             {
-                let end = c.get(0).map_or(0, |m| m.end() - 1);
+                let end = c.name("rest").map_or(0, |m| m.start());
                 if let Some(cand) = plausible(label, None, Speech::Inline(end), &line[end..]) {
                     return Some(cand);
                 }
@@ -377,6 +377,16 @@ mod tests {
         ] {
             assert_eq!(label(line), None, "{line}");
         }
+    }
+
+    /// Found by `cargo fuzz run parse_auto`: a bracketed label followed by a multi-byte
+    /// character used to slice inside that character.
+    #[test]
+    fn bracketed_label_before_multibyte_text() {
+        let c = candidate("[P06] \u{ff}\u{ff} hello").unwrap();
+        assert_eq!(c.label, "P06");
+        assert_eq!(c.speech, Speech::Inline(6));
+        assert!(candidate("[[turn] \u{201a}ayem").is_none_or(|c| c.label.len() < 63));
     }
 
     #[test]

@@ -69,11 +69,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if let Some(participants) = sample("participants.csv") {
         atomic_write(&study.participants_path(), participants)?;
     }
-    let files: Vec<(PathBuf, &[u8])> = assets::SAMPLE_STUDY
+    let mut files: Vec<(PathBuf, &[u8])> = assets::SAMPLE_STUDY
         .iter()
         .filter(|(n, _)| !n.ends_with(".csv") && !n.ends_with(".md"))
         .map(|(n, b)| (PathBuf::from(n), *b))
         .collect();
+    files.sort_by(|a, b| {
+        thematic_study::natural_cmp(&a.0.to_string_lossy(), &b.0.to_string_lossy())
+    });
     let (table, failed) = import_all_bytes(&study, &files)?;
     let _ = writeln!(
         report,
