@@ -114,13 +114,24 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
                 line: lines[i].n,
                 kind: WarningKind::UnplacedText,
                 message: format!(
-                    "text that is not part of a cue (\"{}\"): kept out of the turns",
+                    "text that is not part of a cue (\"{}\"): kept as a turn without speaker or time",
                     first.chars().take(40).collect::<String>()
                 ),
             });
+            let at = lines[i].n;
+            let mut block = Vec::new();
             while i < lines.len() && !lines[i].s.trim().is_empty() {
+                block.push(lines[i].s.trim());
                 i += 1;
             }
+            out.cues.push(Cue {
+                speaker: None,
+                qualifier: None,
+                start_ms: None,
+                end_ms: None,
+                text: block.join(" "),
+                line: at,
+            });
             continue;
         };
         if let Some(id) = id {
@@ -342,6 +353,22 @@ mod tests {
         assert_eq!(c.format, Some(Format::ZoomVtt));
         assert_eq!(c.cues[1].speaker.as_deref(), Some("P06"));
         assert_eq!(c.cues[1].text, "Hello");
+    }
+
+    #[test]
+    fn text_outside_cues_is_kept_not_dropped() {
+        let text = "WEBVTT\n\nstray words here\n\n00:01.000 --> 00:02.000\nP6: hi\n";
+        let c = parse_captions(text, false);
+        assert_eq!(c.cues.len(), 2);
+        assert_eq!(
+            (c.cues[0].speaker.as_deref(), c.cues[0].text.as_str()),
+            (None, "stray words here")
+        );
+        assert!(
+            c.warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::UnplacedText && w.line == 3)
+        );
     }
 
     #[test]
