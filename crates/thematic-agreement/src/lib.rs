@@ -16,7 +16,7 @@
 //! assert!((r.cohen_kappa().unwrap() - 0.5).abs() < 1e-12);
 //! ```
 //!
-//! Conventions (see `docs/agreement.md`, following `specs/agreement.md`):
+//! Conventions:
 //! - a statistic whose chance-agreement term makes it 0/0 (for example two coders who never
 //!   apply a theme: perfect agreement on a single category) is `None`, never NaN, and the
 //!   CLI prints it as `n/a` with the reason;

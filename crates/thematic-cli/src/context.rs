@@ -18,6 +18,11 @@ impl Context {
         Context { study_dir }
     }
 
+    /// Whether `--study` was given.
+    pub fn explicit_study(&self) -> bool {
+        self.study_dir.is_some()
+    }
+
     /// Opens the study: `--study DIR` exactly, else the nearest folder at or above the
     /// working directory holding `thematic.toml`.
     pub fn study(&self) -> Result<Study> {

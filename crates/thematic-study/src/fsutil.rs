@@ -20,6 +20,15 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
         .map_err(|e| StudyError::io(dir, e))?;
     tmp.write_all(bytes)
         .map_err(|e| StudyError::io(tmp.path(), e))?;
+    // tempfile creates files readable by their owner only; a study folder is shared with
+    // colleagues, so keep the permissions of the file being replaced, else rw-r--r--.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(|e| StudyError::io(tmp.path(), e))?;
+    }
     tmp.as_file()
         .sync_all()
         .map_err(|e| StudyError::io(tmp.path(), e))?;
@@ -82,6 +91,14 @@ mod tests {
         atomic_write(&p, b"one").unwrap();
         atomic_write(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o644
+            );
+        }
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

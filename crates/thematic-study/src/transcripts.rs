@@ -9,7 +9,8 @@ use crate::error::StudyError;
 use crate::study::Study;
 
 /// File extensions that are transcripts.
-pub const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "docx", "vtt", "srt", "json", "tsv"];
+pub const TRANSCRIPT_EXTENSIONS: &[&str] =
+    &["txt", "md", "markdown", "docx", "vtt", "srt", "json", "tsv"];
 
 /// One stored transcript file: its id, path, and the parse result.
 pub type Loaded = (String, PathBuf, Result<Transcript, ParseError>);
@@ -88,7 +89,13 @@ impl Study {
         let results = parallel_map(&files, |(_, path)| {
             std::fs::read(path)
                 .map_err(|e| StudyError::io(path, e))
-                .map(|bytes| thematic_transcript::parse(&bytes, &options))
+                .map(|bytes| {
+                    let ext = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase);
+                    thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref())
+                })
         });
         let mut out = Vec::with_capacity(files.len());
         for ((id, path), result) in files.into_iter().zip(results) {

@@ -94,6 +94,16 @@ pub fn parse_with_hint(
         }
         Format::WhisperJson | Format::WhisperxJson | Format::WhisperCppJson => {
             let (flavour, cues) = json::parse_json(&text)?;
+            if cues.is_empty() {
+                warnings.push(Warning {
+                    line: 1,
+                    kind: WarningKind::NoTurns,
+                    message:
+                        "JSON without Whisper `segments` or whisper.cpp `transcription` entries: \
+                              no turns; is this a Whisper transcript?"
+                            .into(),
+                });
+            }
             let (rendered, raw) = cues::cues_to_turns(cues, options, &mut warnings);
             (
                 if options.format.is_some() {

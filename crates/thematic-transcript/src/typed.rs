@@ -277,6 +277,10 @@ fn header_zone(
         for k in i..j {
             let s = text[lines[k].start..lines[k].end].trim();
             if let Some(entry) = header_entry(s) {
+                // "Interviewer: RA" is metadata; "Interviewer: Hello there" is the first turn.
+                if cands[k].as_ref().is_some_and(|c| accepted(c)) && !looks_like_name(&entry.1) {
+                    return i;
+                }
                 entries.push(entry);
             } else if cands[k].as_ref().is_none_or(|c| !accepted(c))
                 && s.split_whitespace().count() <= 12
@@ -293,6 +297,19 @@ fn header_zone(
         body = j;
     }
     body
+}
+
+/// A name or initials (`RA`, `Ruth Adeyemi`, `Dr. R. Adeyemi`): a few capitalised words.
+fn looks_like_name(value: &str) -> bool {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && !value.contains(['?', '!', ','])
+        && words.iter().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
 }
 
 fn header_entry(line: &str) -> Option<(String, String)> {
@@ -386,6 +403,14 @@ mod tests {
         );
         assert_eq!(l.turns[0].start_ms, Some(5_000));
         assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    }
+
+    #[test]
+    fn a_short_first_turn_is_not_taken_for_header_metadata() {
+        let (l, turns) =
+            parse("Interviewer: Hello there\n\nP6: Hi.\n\nInterviewer: Shall we start?\n");
+        assert!(l.header.is_empty(), "{:?}", l.header);
+        assert_eq!(turns[0], (Some("Interviewer".into()), "Hello there".into()));
     }
 
     #[test]

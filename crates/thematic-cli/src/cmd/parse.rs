@@ -78,7 +78,12 @@ pub fn parse_hint(e: &thematic_transcript::ParseError) -> &'static str {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let mut options = ctx.study().map(|s| s.parse_options()).unwrap_or_default();
+    // Inside a study, its interviewer labels apply; a study named with --study must open.
+    let mut options = match ctx.study() {
+        Ok(s) => s.parse_options(),
+        Err(e) if ctx.explicit_study() => return Err(e),
+        Err(_) => Options::default(),
+    };
     options.format = Format::from_name(&args.as_format);
     let mut parsed = Vec::new();
     let mut failures = Vec::new();
