@@ -278,7 +278,7 @@ fn header_zone(
             let s = text[lines[k].start..lines[k].end].trim();
             if let Some(entry) = header_entry(s) {
                 // "Interviewer: RA" is metadata; "Interviewer: Hello there" is the first turn.
-                if cands[k].as_ref().is_some_and(|c| accepted(c)) && !looks_like_name(&entry.1) {
+                if cands[k].as_ref().is_some_and(accepted) && !looks_like_name(&entry.1) {
                     return i;
                 }
                 entries.push(entry);
