@@ -14,18 +14,14 @@ use thematic_study::{Coding, CodingsFile, InitOptions, Study, atomic_write};
 
 use crate::text;
 
-/// The nine codable themes of the shipped codebook.
-pub const THEMES: [&str; 9] = [
-    "asking-questions",
-    "motivational-interviewing",
-    "therapeutic-alliance",
-    "empowerment",
-    "active-engagement",
-    "patient-stories",
-    "solution-building",
-    "goal-orientation",
-    "what-matters",
-];
+const CODEBOOK: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
+
+/// The codable themes of the shipped codebook, in tree order.
+fn themes() -> Vec<String> {
+    thematic_codebook::Codebook::from_toml(CODEBOOK, "social-prescribing-mechanisms.toml")
+        .map(|book| book.codable().map(|e| e.id.clone()).collect())
+        .unwrap_or_default()
+}
 
 /// One generated transcript: its text and codings by A and B.
 pub struct Generated {
@@ -45,6 +41,7 @@ pub fn transcript(seed: u64, k: usize) -> Generated {
     let _ = writeln!(out, "Interview ID: {id}\nInterviewer: R1\n");
     let (mut a, mut b) = (Vec::new(), Vec::new());
     let mut chars = out.chars().count();
+    let themes = themes();
     for n in 1..=turns {
         let interviewer = n % 2 == 1;
         let (label, body) = if interviewer {
@@ -56,7 +53,7 @@ pub fn transcript(seed: u64, k: usize) -> Generated {
         let prefix = format!("{label}: ");
         let start = chars + prefix.chars().count();
         if !interviewer {
-            code_sentences(&mut rng, &id, n, start, &body, &mut a, &mut b);
+            code_sentences(&mut rng, &themes, &id, n, start, &body, &mut a, &mut b);
         }
         out.push_str(&prefix);
         out.push_str(&body);
@@ -71,8 +68,10 @@ pub fn transcript(seed: u64, k: usize) -> Generated {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn code_sentences(
     rng: &mut ChaCha8Rng,
+    themes: &[String],
     id: &str,
     turn: usize,
     turn_start: usize,
@@ -88,7 +87,7 @@ fn code_sentences(
         if !rng.random_bool(0.3) {
             continue;
         }
-        let theme = THEMES[rng.random_range(0..THEMES.len())];
+        let theme = themes[rng.random_range(0..themes.len())].as_str();
         let text: String = sentence.trim_end().to_string();
         let make = |coder: &str, theme: &str, s: usize, e: usize, text: String, n: usize| Coding {
             id: format!("{coder}-{id}-{n}"),
@@ -114,7 +113,7 @@ fn code_sentences(
         if roll < 0.70 {
             b.push(make("B", theme, start, start + len, text, b.len() + 1));
         } else if roll < 0.85 {
-            let other = THEMES[rng.random_range(0..THEMES.len())];
+            let other = themes[rng.random_range(0..themes.len())].as_str();
             b.push(make("B", other, start, start + len, text, b.len() + 1));
         }
     }
@@ -122,13 +121,12 @@ fn code_sentences(
 
 /// Writes a study with `n` transcripts into `out`.
 pub fn study(out: &Path, n: usize, seed: u64) -> Result<(), String> {
-    let codebook = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
     let study = Study::init(
         out,
         &InitOptions {
             name: format!("Synthetic study ({n} transcripts, seed {seed})"),
             codebook_file: "social-prescribing-mechanisms.toml".into(),
-            codebook_text: codebook.into(),
+            codebook_text: CODEBOOK.into(),
         },
     )
     .map_err(|e| e.to_string())?;
