@@ -25,10 +25,9 @@ fn init_creates_a_study_that_is_found_from_a_subfolder() {
             .contains("codebook = \"codebooks/social-prescribing-mechanisms.toml\"")
     );
     std::fs::create_dir_all(d.join("s/memos/deep")).unwrap();
-    d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"])
-        .ok();
     assert_eq!(
         d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"])
+            .ok()
             .json(),
         serde_json::json!([])
     );
@@ -148,6 +147,11 @@ fn import_reports_every_bad_file_and_keeps_the_good_ones() {
     assert!(report[1]["error"].as_str().unwrap().contains("empty"));
     assert_eq!(report[2]["status"], "imported");
     assert!(run.stderr().contains("2 of 3 file(s) were not imported"));
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    d.cmd_in("s", &["import", d.join("empty").to_str().unwrap()])
+        .fails_with(1)
+        .stderr_has("no transcript files to import")
+        .stderr_has("hint: a folder is searched for files ending in .txt");
     // Duplicates are refused unless --replace.
     d.cmd_in("s", &["import", good.to_str().unwrap()])
         .fails_with(1)

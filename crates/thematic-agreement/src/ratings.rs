@@ -33,12 +33,9 @@ impl Ratings {
         self.units.len()
     }
 
-    /// Percent agreement (Fleiss/Gwet p_a): over units rated by at least two coders, the
-    /// share of agreeing coder pairs. For two coders with complete data, the share of units
-    /// coded identically. `None` when no unit has two ratings.
-    pub fn percent_agreement(&self) -> Option<f64> {
-        let mut sum = 0.0;
-        let mut n = 0usize;
+    /// For each unit with at least two ratings: how many ratings fell in each category, and
+    /// how many ratings it has (the r_ik and r_i of `specs/agreement.md`).
+    fn for_each_pairable(&self, mut f: impl FnMut(&[usize], usize)) {
         let mut counts = vec![0usize; self.categories];
         for u in &self.units {
             counts.iter_mut().for_each(|c| *c = 0);
@@ -47,13 +44,23 @@ impl Ratings {
                 counts[*v] += 1;
                 r += 1;
             }
-            if r < 2 {
-                continue;
+            if r >= 2 {
+                f(&counts, r);
             }
+        }
+    }
+
+    /// Percent agreement (Fleiss/Gwet p_a): over units rated by at least two coders, the
+    /// share of agreeing coder pairs. For two coders with complete data, the share of units
+    /// coded identically. `None` when no unit has two ratings.
+    pub fn percent_agreement(&self) -> Option<f64> {
+        let mut sum = 0.0;
+        let mut n = 0usize;
+        self.for_each_pairable(|counts, r| {
             let agreeing: usize = counts.iter().map(|&c| c * c.saturating_sub(1)).sum();
             sum += agreeing as f64 / (r * (r - 1)) as f64;
             n += 1;
-        }
+        });
         (n > 0).then(|| sum / n as f64)
     }
 
@@ -93,17 +100,7 @@ impl Ratings {
     pub fn krippendorff_alpha_nominal(&self) -> Option<f64> {
         let q = self.categories;
         let mut o = vec![0f64; q * q];
-        let mut counts = vec![0usize; q];
-        for u in &self.units {
-            counts.iter_mut().for_each(|c| *c = 0);
-            let mut m = 0usize;
-            for v in u.iter().flatten() {
-                counts[*v] += 1;
-                m += 1;
-            }
-            if m < 2 {
-                continue;
-            }
+        self.for_each_pairable(|counts, m| {
             let w = 1.0 / (m - 1) as f64;
             for c in 0..q {
                 for k in 0..q {
@@ -115,7 +112,7 @@ impl Ratings {
                     o[c * q + k] += pairs as f64 * w;
                 }
             }
-        }
+        });
         let n_c: Vec<f64> = (0..q).map(|c| (0..q).map(|k| o[c * q + k]).sum()).collect();
         let n: f64 = n_c.iter().sum();
         if n < 2.0 {

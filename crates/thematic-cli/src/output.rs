@@ -207,7 +207,12 @@ pub fn neutralize_formula(s: &str) -> String {
 
 /// Writes `bytes` to `--output` (atomically) or to standard output.
 pub fn emit(args: &OutputArgs, bytes: &[u8]) -> Result<()> {
-    match &args.output {
+    emit_to(args.output.as_deref(), bytes)
+}
+
+/// Writes `bytes` to `output` (atomically) or, without one, to standard output.
+pub fn emit_to(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    match output {
         Some(path) => thematic_study::atomic_write(path, bytes).map_err(Into::into),
         None => {
             let mut out = std::io::stdout().lock();

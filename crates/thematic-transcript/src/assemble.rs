@@ -30,14 +30,7 @@ const OTHER_LABELS: &[&str] = &[
 pub fn role_of(key: Option<&str>, options: &Options) -> Role {
     match key {
         None => Role::Other,
-        Some(k)
-            if options
-                .interviewers
-                .iter()
-                .any(|i| speaker_key(i).eq_ignore_ascii_case(k)) =>
-        {
-            Role::Interviewer
-        }
+        Some(k) if options.is_interviewer(k) => Role::Interviewer,
         Some(k) if OTHER_LABELS.iter().any(|o| o.eq_ignore_ascii_case(k)) => Role::Other,
         Some(_) => Role::Participant,
     }

@@ -82,7 +82,6 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         FractionRule::Decimal
     };
     let (mut ids_guid, mut ids_int, mut voices, mut name_prefix, mut cue_count) = (0, 0, 0, 0, 0);
-    let mut flags = Flags::default();
     let mut unnamed: Vec<usize> = Vec::new(); // cues without a voice tag: names come from `Name:` prefixes
 
     while i < lines.len() {
@@ -145,22 +144,8 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         let Some(c) = TIMING.captures(timing_line.s) else {
             break;
         };
-        let start = time(
-            &c["a"],
-            rule,
-            srt,
-            timing_line.n,
-            &mut flags,
-            &mut out.warnings,
-        );
-        let end = time(
-            &c["b"],
-            rule,
-            srt,
-            timing_line.n,
-            &mut flags,
-            &mut out.warnings,
-        );
+        let start = time(&c["a"], rule, srt, timing_line.n, &mut out.warnings);
+        let end = time(&c["b"], rule, srt, timing_line.n, &mut out.warnings);
         // Payload: to the next blank line, or (a missing blank line) the next timing line.
         let mut j = timing_at + 1;
         let mut payload: Vec<&str> = Vec::new();
@@ -264,19 +249,11 @@ fn looks_like_id(s: &str) -> bool {
     !s.is_empty() && (s.bytes().all(|b| b.is_ascii_digit()) || GUID_ID.is_match(s))
 }
 
-#[derive(Default)]
-struct Flags {
-    ambiguous: bool,
-    separator: bool,
-    over: bool,
-}
-
 fn time(
     s: &str,
     rule: FractionRule,
     srt: bool,
     line: usize,
-    flags: &mut Flags,
     warnings: &mut Vec<Warning>,
 ) -> Option<i64> {
     let Some(c) = parse_clock(s, rule) else {
@@ -288,32 +265,31 @@ fn time(
         return None;
     };
     let wrong = if srt { '.' } else { ',' };
-    if c.separator == Some(wrong) && !flags.separator {
-        flags.separator = true;
+    // Each of these is said once per file, at its first occurrence.
+    let noted = [
+        (c.separator == Some(wrong), WarningKind::SeparatorMismatch),
+        (c.ambiguous_fraction, WarningKind::AmbiguousFraction),
+        (c.over_59, WarningKind::MinutesOver59),
+    ];
+    for kind in noted.iter().filter(|(seen, _)| *seen).map(|(_, k)| *k) {
+        if warnings.iter().any(|w| w.kind == kind) {
+            continue;
+        }
+        let message = match kind {
+            WarningKind::SeparatorMismatch => {
+                format!(
+                    "\"{s}\" uses '{wrong}' before the milliseconds; read as milliseconds anyway"
+                )
+            }
+            WarningKind::AmbiguousFraction => {
+                format!("\"{s}\" has a 1–2 digit fraction; read as a decimal fraction of a second")
+            }
+            _ => format!("\"{s}\" has minutes or seconds of 60 or more; accepted as written"),
+        };
         warnings.push(Warning {
             line,
-            kind: WarningKind::SeparatorMismatch,
-            message: format!(
-                "\"{s}\" uses '{wrong}' before the milliseconds; read as milliseconds anyway"
-            ),
-        });
-    }
-    if c.ambiguous_fraction && !flags.ambiguous {
-        flags.ambiguous = true;
-        warnings.push(Warning {
-            line,
-            kind: WarningKind::AmbiguousFraction,
-            message: format!(
-                "\"{s}\" has a 1–2 digit fraction; read as a decimal fraction of a second"
-            ),
-        });
-    }
-    if c.over_59 && !flags.over {
-        flags.over = true;
-        warnings.push(Warning {
-            line,
-            kind: WarningKind::MinutesOver59,
-            message: format!("\"{s}\" has minutes or seconds of 60 or more; accepted as written"),
+            kind,
+            message,
         });
     }
     Some(c.ms)

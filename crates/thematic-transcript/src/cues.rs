@@ -135,7 +135,7 @@ pub(crate) fn split_speakers(texts: &[&str]) -> Vec<Option<(String, Option<Strin
     let options: Vec<Vec<usize>> = texts
         .iter()
         .map(|t| {
-            let head = &t[..floor(t, 64)];
+            let head = &t[..crate::labels::floor_char_boundary(t, 64)];
             head.match_indices(": ")
                 .map(|(i, _)| i)
                 .filter(|&i| crate::labels::plausible_label(&t[..i]))
@@ -165,16 +165,6 @@ pub(crate) fn split_speakers(texts: &[&str]) -> Vec<Option<(String, Option<Strin
             ))
         })
         .collect()
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Decodes the HTML character references WebVTT allows.

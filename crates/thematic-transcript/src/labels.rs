@@ -150,9 +150,8 @@ fn candidate_at(line: &str) -> Option<Candidate> {
         }
         if let Some(c) = SHAPE_B.captures(line) {
             let label = c["label"].trim();
-            if !CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w)) && !label.contains(' ')
-                || KNOWN_ROLE.is_match(label)
-            {
+            let convention = CONVENTIONS.iter().any(|w| label.eq_ignore_ascii_case(w));
+            if (!convention && !label.contains(' ')) || KNOWN_ROLE.is_match(label) {
                 let end = c.name("rest").map_or(0, |m| m.start());
                 if let Some(cand) = plausible(label, None, Speech::Inline(end), &line[end..]) {
                     return Some(cand);
@@ -175,7 +174,8 @@ fn candidate_at(line: &str) -> Option<Candidate> {
     None
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+/// The largest char boundary at or below `i` (`str::floor_char_boundary` needs Rust 1.91).
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();
     }

@@ -35,6 +35,16 @@ pub struct Options {
     pub max_bytes: usize,
 }
 
+impl Options {
+    /// Whether the speaker key `key` is one of the interviewer labels (compared on their
+    /// speaker keys, case-insensitively).
+    pub fn is_interviewer(&self, key: &str) -> bool {
+        self.interviewers
+            .iter()
+            .any(|i| crate::labels::speaker_key(i).eq_ignore_ascii_case(key))
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {

@@ -27,7 +27,7 @@ pub(crate) fn is_zip(bytes: &[u8]) -> bool {
 
 /// The format of decoded text. `ext` is the lowercase file extension, if any.
 pub(crate) fn sniff_text(text: &str, ext: Option<&str>) -> Format {
-    let head = &text[..floor(text, 8192)];
+    let head = &text[..crate::labels::floor_char_boundary(text, 8192)];
     let trimmed = head.trim_start();
     if trimmed.starts_with('{') || (trimmed.starts_with('[') && ext == Some("json")) {
         return Format::WhisperJson; // refined by the JSON reader
@@ -64,23 +64,13 @@ pub(crate) fn sniff_text(text: &str, ext: Option<&str>) -> Format {
 
 /// A docx's text: a Teams download (`Name   0:03` lines) or a typed document.
 pub(crate) fn sniff_docx(text: &str) -> Format {
-    let head = &text[..floor(text, 8192)];
+    let head = &text[..crate::labels::floor_char_boundary(text, 8192)];
     let teams_lines = OTTER_HEAD.find_iter(head).take(3).count();
     if teams_lines >= 2 || head.contains("started transcription") {
         Format::TeamsDocx
     } else {
         Format::Docx
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

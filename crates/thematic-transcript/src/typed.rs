@@ -106,15 +106,11 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
     for c in cands.iter().flatten() {
         *counts.entry(speaker_key(&c.label)).or_default() += 1;
     }
-    let interviewer = |key: &str| {
-        options
-            .interviewers
-            .iter()
-            .any(|i| speaker_key(i).eq_ignore_ascii_case(key))
-    };
     let accepted = |c: &Candidate| {
         let key = speaker_key(&c.label);
-        counts.get(&key).copied().unwrap_or(0) >= 2 || is_known_role(&key) || interviewer(&key)
+        counts.get(&key).copied().unwrap_or(0) >= 2
+            || is_known_role(&key)
+            || options.is_interviewer(&key)
     };
 
     let mut out = Labelled::default();

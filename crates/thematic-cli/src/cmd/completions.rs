@@ -8,7 +8,7 @@ use clap_complete::Shell;
 
 use crate::cli::Cli;
 use crate::error::Result;
-use crate::output::{OutputArgs, OutputFormat, emit};
+use crate::output::emit_to;
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -44,13 +44,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "thematic", &mut buf);
-    emit(
-        &OutputArgs {
-            format: OutputFormat::Table,
-            output: None,
-        },
-        &buf,
-    )?;
+    emit_to(None, &buf)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -70,12 +64,6 @@ pub fn man(args: &ManArgs) -> Result<ExitCode> {
         clap_mangen::Man::new(sub).render(&mut page)?;
         buf.extend_from_slice(&page);
     }
-    emit(
-        &OutputArgs {
-            format: OutputFormat::Table,
-            output: args.output.clone(),
-        },
-        &buf,
-    )?;
+    emit_to(args.output.as_deref(), &buf)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use thematic_study::{InitOptions, Study, atomic_write};
 use crate::assets;
 use crate::cmd::import::import_all_bytes;
 use crate::error::{CliError, Result};
-use crate::output::{OutputArgs, OutputFormat, emit};
+use crate::output::{OutputFormat, emit_to};
 
 const EXAMPLES: &str = "\
 Builds a study from the embedded sample (18 invented interviews with social prescribing link
@@ -106,13 +106,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         started.elapsed().as_secs_f64(),
         args.dir.display()
     );
-    emit(
-        &OutputArgs {
-            format: OutputFormat::Table,
-            output: None,
-        },
-        report.as_bytes(),
-    )?;
+    emit_to(None, report.as_bytes())?;
     if failed > 0 {
         return Err(CliError::internal(format!(
             "{failed} sample transcript(s) failed to import"

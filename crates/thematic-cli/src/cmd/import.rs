@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use thematic_study::{
-    ImportError, Imported, Study, TRANSCRIPT_EXTENSIONS, natural_cmp, parallel_map,
+    ImportError, Imported, Study, StudyError, TRANSCRIPT_EXTENSIONS, natural_cmp, parallel_map,
 };
 
 use crate::cmd::parse::parse_hint;
@@ -47,6 +47,14 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let files = expand(&args.paths)?;
+    if files.is_empty() {
+        return Err(
+            CliError::user("no transcript files to import").hint(format!(
+                "a folder is searched for files ending in .{} (not in subfolders)",
+                TRANSCRIPT_EXTENSIONS.join(", .")
+            )),
+        );
+    }
     if args.id.is_some() && files.len() != 1 {
         return Err(CliError::user(format!(
             "--id names one transcript, but {} files were given",
@@ -73,46 +81,66 @@ pub fn import_all(
     id: Option<&str>,
     replace: bool,
 ) -> Result<(Table, usize)> {
-    let loaded: Vec<Option<Vec<u8>>> = parallel_map(files, |f| std::fs::read(f).ok());
-    let named: Vec<(PathBuf, &[u8])> = files
+    let loaded = parallel_map(files, |f| std::fs::read(f));
+    let sources = files
         .iter()
         .zip(&loaded)
-        .map(|(f, b)| (f.clone(), b.as_deref().unwrap_or(&[])))
+        .map(|(f, read)| {
+            let bytes = read.as_deref().map_err(|e| {
+                // Keep the operating system's reason (permission denied, is a folder …).
+                ImportError::Study(StudyError::Io {
+                    path: f.clone(),
+                    source: std::io::Error::new(e.kind(), e.to_string()),
+                })
+            });
+            (f.clone(), bytes)
+        })
         .collect();
-    let unreadable: Vec<bool> = loaded.iter().map(Option::is_none).collect();
-    import_named(study, &named, &unreadable, id, replace)
+    import_named(study, sources, id, replace)
 }
 
 /// Imports in-memory files (name, bytes), as the demo does with the embedded sample.
 pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> Result<(Table, usize)> {
-    import_named(study, files, &vec![false; files.len()], None, false)
+    import_named(
+        study,
+        files.iter().map(|(f, b)| (f.clone(), Ok(*b))).collect(),
+        None,
+        false,
+    )
 }
+
+/// A file to import: its name, and its bytes or why they could not be read.
+type Source<'a> = (PathBuf, std::result::Result<&'a [u8], ImportError>);
 
 fn import_named(
     study: &Study,
-    files: &[(PathBuf, &[u8])],
-    unreadable: &[bool],
+    sources: Vec<Source<'_>>,
     id: Option<&str>,
     replace: bool,
 ) -> Result<(Table, usize)> {
     let mut importer = study.importer()?;
-    let checked = parallel_map(files, |(f, bytes)| importer.check(f, bytes, id));
-    let mut results = Vec::with_capacity(files.len());
-    for (((file, bytes), result), &bad) in files.iter().zip(checked).zip(unreadable) {
-        results.push(if bad {
-            Err(ImportError::Study(thematic_study::StudyError::Io {
-                path: file.clone(),
-                source: std::io::Error::other("cannot be read"),
-            }))
-        } else {
-            result.and_then(|(id, ext, t)| importer.commit(bytes, id, &ext, replace, t))
+    let checked = parallel_map(&sources, |(f, bytes)| match bytes {
+        Ok(bytes) => Some(importer.check(f, bytes, id)),
+        Err(_) => None,
+    });
+    let mut names = Vec::with_capacity(sources.len());
+    let mut results = Vec::with_capacity(sources.len());
+    for ((file, bytes), checked) in sources.into_iter().zip(checked) {
+        results.push(match (bytes, checked) {
+            (Err(e), _) => Err(e),
+            (Ok(bytes), Some(checked)) => {
+                checked.and_then(|(id, ext, t)| importer.commit(bytes, id, &ext, replace, t))
+            }
+            // Every readable source was checked above; this arm only keeps the match total.
+            (Ok(bytes), None) => importer.import_bytes(&file, bytes, id, replace),
         });
+        names.push(file);
     }
-    Ok(report(files, results))
+    Ok(report(&names, results))
 }
 
 fn report(
-    files: &[(PathBuf, &[u8])],
+    files: &[PathBuf],
     results: Vec<std::result::Result<Imported, ImportError>>,
 ) -> (Table, usize) {
     let mut table = Table::new(&[
@@ -127,7 +155,7 @@ fn report(
         ("error", "Error"),
     ]);
     let mut failed = 0;
-    for ((file, _), result) in files.iter().zip(results) {
+    for (file, result) in files.iter().zip(results) {
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),

@@ -7,7 +7,7 @@ use thematic_transcript::{Role, format_hms};
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
-use crate::output::{OutputArgs, emit};
+use crate::output::emit_to;
 use crate::term::sanitize;
 
 const EXAMPLES: &str = "\
@@ -92,13 +92,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             let _ = writeln!(out, "{line}");
         }
     }
-    emit(
-        &OutputArgs {
-            format: crate::output::OutputFormat::Table,
-            output: args.output.clone(),
-        },
-        out.as_bytes(),
-    )?;
+    emit_to(args.output.as_deref(), out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
