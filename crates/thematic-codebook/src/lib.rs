@@ -24,11 +24,13 @@
 //! The format is documented in `docs/codebook-format.md`. Every problem is reported with
 //! the file, line and column, and all problems in a file are reported at once.
 
+mod edit;
 mod error;
 mod model;
 mod parse;
 mod similar;
 
+pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
 pub use model::{Codebook, Entry, SearchRules};
 pub use similar::closest;

@@ -102,6 +102,22 @@ impl Codebook {
         out
     }
 
+    /// `id` and every entry below it, depth-first (empty for an unknown id).
+    pub fn subtree(&self, id: &str) -> Vec<&Entry> {
+        let mut out: Vec<&Entry> = Vec::new();
+        let mut stack: Vec<&Entry> = self.get(id).into_iter().collect();
+        while let Some(cur) = stack.pop() {
+            if out.iter().any(|o| o.id == cur.id) {
+                continue;
+            }
+            out.push(cur);
+            let mut kids: Vec<&Entry> = self.children(&cur.id).collect();
+            kids.reverse();
+            stack.extend(kids);
+        }
+        out
+    }
+
     /// Depth of `id` in the tree (0 for a root).
     pub fn depth(&self, id: &str) -> usize {
         self.ancestors(id).len()
