@@ -28,11 +28,14 @@ mod edit;
 mod error;
 mod model;
 mod parse;
+mod qdc;
 mod similar;
+mod write;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
 pub use model::{Codebook, Entry, SearchRules};
+pub use qdc::{QDC_NAMESPACE, describe, from_qdc, guid_for, to_qdc, write_codes};
 pub use similar::closest;
 
 /// The codebook format version this crate reads and writes.

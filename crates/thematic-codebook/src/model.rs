@@ -118,6 +118,25 @@ impl Codebook {
         out
     }
 
+    /// The codebook without retired entries; the children of a retired entry hang from its
+    /// nearest current ancestor (or become roots).
+    pub fn current(&self) -> Codebook {
+        let mut out = self.clone();
+        out.entries.retain(|e| !e.retired);
+        for e in &mut out.entries {
+            if let Some(p) = &e.parent
+                && self.get(p).is_some_and(|p| p.retired)
+            {
+                e.parent = self
+                    .ancestors(&e.id)
+                    .into_iter()
+                    .find(|a| !a.retired)
+                    .map(|a| a.id.clone());
+            }
+        }
+        out
+    }
+
     /// Depth of `id` in the tree (0 for a root).
     pub fn depth(&self, id: &str) -> usize {
         self.ancestors(id).len()

@@ -1,0 +1,592 @@
+//! The REFI-QDA codebook exchange format (`.qdc`, QDA-XML codebook 1.0), read by NVivo,
+//! ATLAS.ti, MAXQDA and QualCoder.
+//!
+//! Written strictly to the schema: `<CodeBook xmlns="urn:QDA-XML:codebook:1.0">`, then
+//! `<Codes>` with nested `<Code guid name isCodable color>`, each with an optional
+//! `<Description>`. Read leniently: any namespace (or none), a `project.qde` whose
+//! `<CodeBook>` is taken, GUIDs with or without braces, colours as `#rgb`, `#rrggbb`,
+//! `rrggbb` or `#aarrggbb`.
+//!
+//! The schema has one free-text field per code, `Description`. Our fields that have no
+//! place of their own go into it as labelled paragraphs other tools show as plain text:
+//!
+//! ```text
+//! <definition>
+//!
+//! When to use: <include>
+//!
+//! When not to use: <exclude>
+//!
+//! Examples:
+//! - <example>
+//!
+//! Keywords: a, b
+//! Phrases:
+//! - <phrase>
+//! Patterns:
+//! - <pattern>
+//! Retired: yes
+//! Thematic id: <id>
+//! ```
+//!
+//! so a codebook that goes out and comes back keeps its ids and every field. A description
+//! without these labels is read as the definition. GUIDs are derived from ids (UUID v5), so
+//! exporting twice gives the same GUIDs and other tools recognise the codes again.
+
+use std::io::Write;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer};
+
+use crate::edit::unique_slug;
+use crate::error::{CodebookError, Diagnostic, Severity, line_col};
+use crate::model::{Codebook, Entry, SearchRules};
+use crate::parse::is_slug;
+
+/// The codebook namespace written.
+pub const QDC_NAMESPACE: &str = "urn:QDA-XML:codebook:1.0";
+
+/// The UUID namespace under which theme GUIDs are derived from ids.
+const GUID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5d1f_6c1e_9a43_4c55_8f0b_7e1c_2b3a_d401);
+
+/// The GUID a theme id is exported with: the same id always gives the same GUID.
+pub fn guid_for(id: &str) -> String {
+    uuid::Uuid::new_v5(&GUID_NAMESPACE, format!("theme:{id}").as_bytes()).to_string()
+}
+
+/// Writes the codebook as a `.qdc` document. `origin` names the writing program.
+/// Retired entries are left out unless `include_retired`; their children then hang from the
+/// nearest current ancestor.
+pub fn to_qdc(book: &Codebook, origin: &str, include_retired: bool) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into a Vec cannot fail.
+    let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)));
+    let mut root = BytesStart::new("CodeBook");
+    root.push_attribute(("xmlns", QDC_NAMESPACE));
+    root.push_attribute(("origin", origin));
+    let _ = w.write_event(Event::Start(root));
+    let _ = write_codes(&mut w, book, include_retired);
+    let _ = w.write_event(Event::End(BytesEnd::new("CodeBook")));
+    let mut out = String::from_utf8(w.into_inner()).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Writes `<Codes>…</Codes>` (the part a `.qdc` and a `.qdpx` project share).
+pub fn write_codes<W: Write>(
+    w: &mut Writer<W>,
+    book: &Codebook,
+    include_retired: bool,
+) -> std::io::Result<()> {
+    let view = if include_retired {
+        book.clone()
+    } else {
+        book.current()
+    };
+    w.write_event(Event::Start(BytesStart::new("Codes")))?;
+    for root in view.roots() {
+        write_code(w, &view, root)?;
+    }
+    w.write_event(Event::End(BytesEnd::new("Codes")))?;
+    Ok(())
+}
+
+fn write_code<W: Write>(w: &mut Writer<W>, book: &Codebook, e: &Entry) -> std::io::Result<()> {
+    let mut start = BytesStart::new("Code");
+    start.push_attribute(("guid", guid_for(&e.id).as_str()));
+    start.push_attribute(("name", e.label.as_str()));
+    start.push_attribute(("isCodable", if e.codable { "true" } else { "false" }));
+    if let Some(c) = &e.colour {
+        start.push_attribute(("color", c.to_ascii_uppercase().as_str()));
+    }
+    w.write_event(Event::Start(start))?;
+    let description = describe(e);
+    w.write_event(Event::Start(BytesStart::new("Description")))?;
+    w.write_event(Event::Text(BytesText::new(&description)))?;
+    w.write_event(Event::End(BytesEnd::new("Description")))?;
+    for child in book.children(&e.id) {
+        write_code(w, book, child)?;
+    }
+    w.write_event(Event::End(BytesEnd::new("Code")))?;
+    Ok(())
+}
+
+const WHEN: &str = "When to use:";
+const WHEN_NOT: &str = "When not to use:";
+const EXAMPLES: &str = "Examples:";
+const KEYWORDS: &str = "Keywords:";
+const PHRASES: &str = "Phrases:";
+const PATTERNS: &str = "Patterns:";
+const RETIRED: &str = "Retired:";
+const ID: &str = "Thematic id:";
+
+/// The `Description` text of an entry (see the module documentation).
+pub fn describe(e: &Entry) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = &e.definition {
+        parts.push(d.trim().to_string());
+    }
+    if let Some(i) = &e.include {
+        parts.push(format!("{WHEN} {}", i.trim()));
+    }
+    if let Some(x) = &e.exclude {
+        parts.push(format!("{WHEN_NOT} {}", x.trim()));
+    }
+    let bullets = |label: &str, items: &[String]| {
+        let mut s = label.to_string();
+        for i in items {
+            s.push_str("\n- ");
+            s.push_str(&i.replace('\n', " "));
+        }
+        s
+    };
+    if !e.examples.is_empty() {
+        parts.push(bullets(EXAMPLES, &e.examples));
+    }
+    let mut tail: Vec<String> = Vec::new();
+    if !e.rules.keywords.is_empty() {
+        tail.push(format!("{KEYWORDS} {}", e.rules.keywords.join(", ")));
+    }
+    if !e.rules.phrases.is_empty() {
+        tail.push(bullets(PHRASES, &e.rules.phrases));
+    }
+    if !e.rules.patterns.is_empty() {
+        tail.push(bullets(PATTERNS, &e.rules.patterns));
+    }
+    if e.retired {
+        tail.push(format!("{RETIRED} yes"));
+    }
+    tail.push(format!("{ID} {}", e.id));
+    parts.push(tail.join("\n"));
+    parts.join("\n\n")
+}
+
+/// The fields recovered from a `Description`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Described {
+    definition: Option<String>,
+    include: Option<String>,
+    exclude: Option<String>,
+    examples: Vec<String>,
+    rules: SearchRules,
+    retired: bool,
+    id: Option<String>,
+}
+
+fn undescribe(text: &str) -> Described {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Sec {
+        Definition,
+        Include,
+        Exclude,
+        Examples,
+        Phrases,
+        Patterns,
+    }
+    let mut d = Described::default();
+    let (mut def, mut inc, mut exc) = (String::new(), String::new(), String::new());
+    let mut sec = Sec::Definition;
+    for line in text.replace("\r\n", "\n").lines() {
+        let t = line.trim();
+        let push = |s: &mut String, l: &str| {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(l);
+        };
+        if let Some(r) = t.strip_prefix(WHEN_NOT) {
+            sec = Sec::Exclude;
+            push(&mut exc, r.trim());
+        } else if let Some(r) = t.strip_prefix(WHEN) {
+            sec = Sec::Include;
+            push(&mut inc, r.trim());
+        } else if t == EXAMPLES {
+            sec = Sec::Examples;
+        } else if t == PHRASES {
+            sec = Sec::Phrases;
+        } else if t == PATTERNS {
+            sec = Sec::Patterns;
+        } else if let Some(r) = t.strip_prefix(KEYWORDS) {
+            d.rules.keywords = r
+                .split(',')
+                .map(|k| k.trim().to_lowercase())
+                .filter(|k| !k.is_empty())
+                .collect();
+        } else if let Some(r) = t.strip_prefix(RETIRED) {
+            d.retired = matches!(r.trim(), "yes" | "true");
+        } else if let Some(r) = t.strip_prefix(ID) {
+            d.id = Some(r.trim().to_string());
+        } else if let (Some(item), Sec::Examples | Sec::Phrases | Sec::Patterns) =
+            (line.strip_prefix("- "), sec)
+        {
+            match sec {
+                Sec::Examples => d.examples.push(item.to_string()),
+                Sec::Phrases => d.rules.phrases.push(item.to_string()),
+                _ => d.rules.patterns.push(item.to_string()),
+            }
+        } else {
+            match sec {
+                Sec::Include => push(&mut inc, line),
+                Sec::Exclude => push(&mut exc, line),
+                // A free line after a list, or the definition itself.
+                _ => {
+                    sec = Sec::Definition;
+                    push(&mut def, line);
+                }
+            }
+        }
+    }
+    let clean = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    d.definition = clean(def);
+    d.include = clean(inc);
+    d.exclude = clean(exc);
+    d
+}
+
+/// Reads a `.qdc` codebook (or the `<CodeBook>` of a `project.qde`). `name` becomes the
+/// codebook's name; `path` is used in messages. Returns the codebook and warnings about what
+/// was changed or left out on the way in.
+pub fn from_qdc(
+    bytes: &[u8],
+    name: &str,
+    path: &str,
+) -> Result<(Codebook, Vec<Diagnostic>), CodebookError> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut warnings = Vec::new();
+    let diag = |offset: usize, severity: Severity, message: String| {
+        let (line, column) = line_col(text, offset);
+        Diagnostic {
+            path: path.to_string(),
+            line,
+            column,
+            severity,
+            message,
+        }
+    };
+
+    // Codes in document order, each with its parent's slot and the id it came with.
+    let mut slots: Vec<(Entry, Option<usize>, Option<String>)> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut in_codebook = false;
+    let mut saw_codebook = false;
+    let mut in_description = false;
+    let mut description = String::new();
+    let mut sets = 0usize;
+    loop {
+        let pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(CodebookError {
+                    diagnostics: vec![diag(
+                        usize::try_from(reader.error_position()).unwrap_or(pos),
+                        Severity::Error,
+                        format!("not well-formed XML: {e}"),
+                    )],
+                });
+            }
+        };
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    b"CodeBook" => {
+                        in_codebook = !empty;
+                        saw_codebook = true;
+                    }
+                    b"Code" if in_codebook => {
+                        let mut label = None;
+                        let mut codable = true;
+                        let mut colour = None;
+                        for a in e.attributes().flatten() {
+                            let v = a.unescape_value().map_or_else(
+                                |_| String::from_utf8_lossy(&a.value).into_owned(),
+                                |v| v.into_owned(),
+                            );
+                            match a.key.local_name().as_ref() {
+                                b"name" => label = Some(v),
+                                b"isCodable" => {
+                                    codable =
+                                        !matches!(v.trim(), "false" | "0" | "False" | "FALSE");
+                                }
+                                b"color" => {
+                                    colour = lenient_colour(&v);
+                                    if colour.is_none() && !v.trim().is_empty() {
+                                        warnings.push(diag(
+                                            pos,
+                                            Severity::Warning,
+                                            format!("colour \"{v}\" not understood; left out"),
+                                        ));
+                                    }
+                                }
+                                // GUIDs are not kept: ids are, and GUIDs are derived from
+                                // them on the way out.
+                                _ => {}
+                            }
+                        }
+                        let label = match label.map(|l| l.trim().to_string()) {
+                            Some(l) if !l.is_empty() => l,
+                            _ => {
+                                let n = slots.len() + 1;
+                                warnings.push(diag(
+                                    pos,
+                                    Severity::Warning,
+                                    format!(
+                                        "a code without a name; called it \"Unnamed code {n}\""
+                                    ),
+                                ));
+                                format!("Unnamed code {n}")
+                            }
+                        };
+                        let entry = Entry {
+                            id: String::new(),
+                            label,
+                            parent: None,
+                            codable,
+                            definition: None,
+                            include: None,
+                            exclude: None,
+                            examples: Vec::new(),
+                            colour,
+                            rules: SearchRules::default(),
+                            retired: false,
+                            line: line_col(text, pos).0,
+                        };
+                        slots.push((entry, stack.last().copied(), None));
+                        if !empty {
+                            stack.push(slots.len() - 1);
+                        }
+                    }
+                    b"Description" if in_codebook && !empty && !stack.is_empty() => {
+                        in_description = true;
+                        description.clear();
+                    }
+                    b"Set" if in_codebook => sets += 1,
+                    _ => {}
+                }
+            }
+            Event::End(ref e) => match e.local_name().as_ref() {
+                b"CodeBook" => in_codebook = false,
+                b"Description" if in_description => {
+                    in_description = false;
+                    if let Some(&slot) = stack.last() {
+                        let d = undescribe(&description);
+                        let (entry, _, id) = &mut slots[slot];
+                        entry.definition = d.definition;
+                        entry.include = d.include;
+                        entry.exclude = d.exclude;
+                        entry.examples = d.examples;
+                        entry.rules = d.rules;
+                        entry.retired = d.retired;
+                        *id = d.id;
+                    }
+                }
+                b"Code" if in_codebook => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_description => {
+                description.push_str(&t.decode().unwrap_or_default());
+            }
+            Event::CData(t) if in_description => {
+                description.push_str(&String::from_utf8_lossy(&t));
+            }
+            Event::GeneralRef(r) if in_description => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    description.push(c);
+                } else {
+                    description.push_str(match r.decode().unwrap_or_default().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_codebook {
+        return Err(CodebookError {
+            diagnostics: vec![diag(
+                0,
+                Severity::Error,
+                "no <CodeBook> element: this is not a REFI-QDA codebook (.qdc) or project (.qde)"
+                    .into(),
+            )],
+        });
+    }
+    if sets > 0 {
+        warnings.push(diag(
+            0,
+            Severity::Warning,
+            format!("{sets} code set(s) left out: thematic codebooks have no sets"),
+        ));
+    }
+    Ok((assign_ids(slots, name), warnings))
+}
+
+/// Gives every code its id (the `Thematic id:` it came with if it is a free slug, else one
+/// made from its label) and links parents.
+fn assign_ids(slots: Vec<(Entry, Option<usize>, Option<String>)>, name: &str) -> Codebook {
+    let mut book = Codebook {
+        name: name.to_string(),
+        description: None,
+        entries: Vec::with_capacity(slots.len()),
+    };
+    let mut parents = Vec::with_capacity(slots.len());
+    for (mut entry, parent, explicit) in slots {
+        entry.id = match explicit {
+            Some(id) if is_slug(&id) && book.get(&id).is_none() => id,
+            _ => unique_slug(&entry.label, &book),
+        };
+        parents.push(parent);
+        book.entries.push(entry);
+    }
+    for (i, parent) in parents.into_iter().enumerate() {
+        book.entries[i].parent = parent.map(|p| book.entries[p].id.clone());
+    }
+    book
+}
+
+/// `#rgb`, `#rrggbb`, `rrggbb`, and .NET's `#aarrggbb` (alpha dropped) → `#rrggbb`.
+fn lenient_colour(v: &str) -> Option<String> {
+    let hex = v.trim().trim_start_matches('#');
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let hex = hex.to_ascii_lowercase();
+    match hex.len() {
+        3 => Some(format!(
+            "#{}",
+            hex.chars().flat_map(|c| [c, c]).collect::<String>()
+        )),
+        6 => Some(format!("#{hex}")),
+        8 => Some(format!("#{}", &hex[2..])),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mechanisms() -> Codebook {
+        Codebook::from_toml(
+            include_str!("../../../codebooks/social-prescribing-mechanisms.toml"),
+            "m.toml",
+        )
+        .unwrap()
+    }
+
+    fn without_lines(b: &Codebook) -> Codebook {
+        let mut b = b.clone();
+        for e in &mut b.entries {
+            e.line = 0;
+        }
+        b.description = None;
+        b
+    }
+
+    #[test]
+    fn toml_to_qdc_to_toml_keeps_everything() {
+        let book = mechanisms();
+        let xml = to_qdc(&book, "thematic test", true);
+        let (back, warnings) = from_qdc(xml.as_bytes(), &book.name, "m.qdc").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let again = Codebook::from_toml(&back.to_toml(), "again.toml").unwrap();
+        assert_eq!(without_lines(&again), without_lines(&book));
+    }
+
+    #[test]
+    fn qdc_is_deterministic_and_shaped_like_the_schema() {
+        let book = mechanisms();
+        let a = to_qdc(&book, "thematic", false);
+        assert_eq!(a, to_qdc(&book, "thematic", false));
+        assert!(a.starts_with(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"thematic\">\n  <Codes>\n    <Code guid=\""
+        ), "{a}");
+        let g = guid_for("what-matters");
+        assert_eq!(g.len(), 36);
+        assert!(a.contains(&format!("<Code guid=\"{g}\" name=\"What matters to the individual\" isCodable=\"true\" color=\"#")), "{a}");
+        assert!(a.contains("name=\"SPLWs&apos;s role\"") || a.contains("name=\"SPLWs&apos; role\""), "{a}");
+    }
+
+    #[test]
+    fn reads_other_tools_leniently() {
+        // Shapes seen in the wild: ATLAS.ti's 0:4 namespace, braces around GUIDs, a colour
+        // with alpha, a plain description, a Set, and a code without a description.
+        let xml = r##"<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:0:4" origin="ATLAS.ti">
+  <Codes>
+    <Code guid="{8E0B2B4B-1C1F-4F67-9E6A-6E4D2A1B3C11}" name="Belonging" isCodable="false" color="#FFFF8800">
+      <Description>Feeling part of &amp; accepted by a group.</Description>
+      <Code guid="8e0b2b4b-1c1f-4f67-9e6a-6e4d2a1b3c12" name="Peer support" isCodable="true" color="#0a0"/>
+      <Code guid="8e0b2b4b-1c1f-4f67-9e6a-6e4d2a1b3c13" name="Peer support" isCodable="true" color="red"/>
+    </Code>
+    <Code guid="8e0b2b4b-1c1f-4f67-9e6a-6e4d2a1b3c14" name="Café culture"/>
+  </Codes>
+  <Sets><Set guid="8e0b2b4b-1c1f-4f67-9e6a-6e4d2a1b3c15" name="s"><MemberCode guid="8e0b2b4b-1c1f-4f67-9e6a-6e4d2a1b3c12"/></Set></Sets>
+</CodeBook>"##;
+        let (book, warnings) = from_qdc(xml.as_bytes(), "Imported", "x.qdc").unwrap();
+        let got: Vec<(&str, Option<&str>, bool, Option<&str>)> = book
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.parent.as_deref(),
+                    e.codable,
+                    e.colour.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("belonging", None, false, Some("#ff8800")),
+                ("peer-support", Some("belonging"), true, Some("#00aa00")),
+                ("peer-support-2", Some("belonging"), true, None),
+                ("cafe-culture", None, true, None),
+            ]
+        );
+        assert_eq!(
+            book.get("belonging").unwrap().definition.as_deref(),
+            Some("Feeling part of & accepted by a group.")
+        );
+        let msgs: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert!(msgs.iter().any(|m| m.contains("colour \"red\" not understood")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("1 code set(s) left out")), "{msgs:?}");
+        // What comes in is a valid codebook.
+        Codebook::from_toml(&book.to_toml(), "x.toml").unwrap();
+    }
+
+    #[test]
+    fn a_project_file_gives_its_codebook_and_garbage_is_an_error() {
+        let xml = r#"<Project xmlns="urn:QDA-XML:project:1.0" name="demo"><CodeBook><Codes>
+            <Code guid="22222222-2222-2222-2222-222222222222" name="Theme" isCodable="false">
+              <Code guid="33333333-3333-3333-3333-333333333333" name="peer support" isCodable="true"/>
+            </Code></Codes></CodeBook><Sources/></Project>"#;
+        let (book, _) = from_qdc(xml.as_bytes(), "p", "project.qde").unwrap();
+        assert_eq!(book.entries.len(), 2);
+        assert_eq!(book.entries[1].parent.as_deref(), Some("theme"));
+        let err = from_qdc(b"<CodeBook><Codes><Code name='x'></Codes>", "p", "bad.qdc").unwrap_err();
+        assert!(err.to_string().starts_with("bad.qdc:1:"), "{err}");
+        let err = from_qdc(b"<html/>", "p", "page.qdc").unwrap_err();
+        assert!(err.to_string().contains("no <CodeBook> element"), "{err}");
+    }
+
+    #[test]
+    fn descriptions_round_trip_and_plain_text_is_a_definition() {
+        let d = undescribe("Just a note.\nSecond line.");
+        assert_eq!(d.definition.as_deref(), Some("Just a note.\nSecond line."));
+        assert_eq!(d.id, None);
+    }
+}
