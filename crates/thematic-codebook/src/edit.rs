@@ -177,9 +177,7 @@ impl CodebookEditor {
                 return Err(EditError::Refused(if p == id {
                     format!("\"{id}\" cannot be its own parent")
                 } else {
-                    format!(
-                        "\"{p}\" sits under \"{id}\"; moving \"{id}\" there would make a cycle"
-                    )
+                    format!("\"{p}\" sits under \"{id}\"; moving \"{id}\" there would make a cycle")
                 }));
             }
         }
@@ -250,11 +248,7 @@ impl CodebookEditor {
                 "\"{target}\" sits under \"{source}\"; move it out first (thematic codebook move {target} --parent …)"
             )));
         }
-        let children: Vec<String> = self
-            .book
-            .children(source)
-            .map(|e| e.id.clone())
-            .collect();
+        let children: Vec<String> = self.book.children(source).map(|e| e.id.clone()).collect();
         for c in &children {
             self.table_mut(c)?.insert("parent", value(target));
         }
@@ -267,7 +261,11 @@ impl CodebookEditor {
 
     /// `id` and every id below it.
     fn subtree(&self, id: &str) -> Vec<String> {
-        self.book.subtree(id).into_iter().map(|e| e.id.clone()).collect()
+        self.book
+            .subtree(id)
+            .into_iter()
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     fn entry(&self, id: &str) -> Result<&Entry, EditError> {
@@ -439,7 +437,13 @@ parent = "approach"
             .unwrap();
         assert_eq!(again, "open-questions-2");
         assert_eq!(ids(&e).last().unwrap(), "open-questions-2");
-        assert!(e.codebook().get("open-questions-2").unwrap().parent.is_none());
+        assert!(
+            e.codebook()
+                .get("open-questions-2")
+                .unwrap()
+                .parent
+                .is_none()
+        );
     }
 
     #[test]
@@ -486,8 +490,14 @@ parent = "approach"
             err.to_string(),
             "\"asking\" sits under \"roles\"; moving \"roles\" there would make a cycle"
         );
-        assert_eq!(e.move_to("goals", Some("roles")).unwrap().as_deref(), Some("approach"));
-        assert_eq!(e.codebook().get("goals").unwrap().parent.as_deref(), Some("roles"));
+        assert_eq!(
+            e.move_to("goals", Some("roles")).unwrap().as_deref(),
+            Some("approach")
+        );
+        assert_eq!(
+            e.codebook().get("goals").unwrap().parent.as_deref(),
+            Some("roles")
+        );
         e.move_to("goals", None).unwrap();
         assert!(e.codebook().get("goals").unwrap().parent.is_none());
         assert!(!e.text().contains("parent = \"approach\""));
@@ -509,9 +519,19 @@ parent = "approach"
         let book = e.codebook();
         assert!(book.get("asking").unwrap().retired);
         assert_eq!(book.get("sub").unwrap().parent.as_deref(), Some("goals"));
-        assert!(e.merge("goals", "approach").unwrap_err().to_string().contains("cannot be coded"));
+        assert!(
+            e.merge("goals", "approach")
+                .unwrap_err()
+                .to_string()
+                .contains("cannot be coded")
+        );
         assert!(e.merge("goals", "goals").is_err());
-        assert!(e.merge("goals", "asking").unwrap_err().to_string().contains("retired"));
+        assert!(
+            e.merge("goals", "asking")
+                .unwrap_err()
+                .to_string()
+                .contains("retired")
+        );
     }
 
     #[test]

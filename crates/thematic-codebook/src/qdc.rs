@@ -516,7 +516,10 @@ mod tests {
         let g = guid_for("what-matters");
         assert_eq!(g.len(), 36);
         assert!(a.contains(&format!("<Code guid=\"{g}\" name=\"What matters to the individual\" isCodable=\"true\" color=\"#")), "{a}");
-        assert!(a.contains("name=\"SPLWs&apos;s role\"") || a.contains("name=\"SPLWs&apos; role\""), "{a}");
+        assert!(
+            a.contains("name=\"SPLWs&apos;s role\"") || a.contains("name=\"SPLWs&apos; role\""),
+            "{a}"
+        );
     }
 
     #[test]
@@ -562,8 +565,15 @@ mod tests {
             Some("Feeling part of & accepted by a group.")
         );
         let msgs: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-        assert!(msgs.iter().any(|m| m.contains("colour \"red\" not understood")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("1 code set(s) left out")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("colour \"red\" not understood")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("1 code set(s) left out")),
+            "{msgs:?}"
+        );
         // What comes in is a valid codebook.
         Codebook::from_toml(&book.to_toml(), "x.toml").unwrap();
     }
@@ -577,7 +587,8 @@ mod tests {
         let (book, _) = from_qdc(xml.as_bytes(), "p", "project.qde").unwrap();
         assert_eq!(book.entries.len(), 2);
         assert_eq!(book.entries[1].parent.as_deref(), Some("theme"));
-        let err = from_qdc(b"<CodeBook><Codes><Code name='x'></Codes>", "p", "bad.qdc").unwrap_err();
+        let err =
+            from_qdc(b"<CodeBook><Codes><Code name='x'></Codes>", "p", "bad.qdc").unwrap_err();
         assert!(err.to_string().starts_with("bad.qdc:1:"), "{err}");
         let err = from_qdc(b"<html/>", "p", "page.qdc").unwrap_err();
         assert!(err.to_string().contains("no <CodeBook> element"), "{err}");

@@ -91,6 +91,9 @@ mod tests {
         assert_eq!(strip(&again), strip(&book));
         let out = book.to_toml();
         assert!(out.starts_with("format_version = 1\nname = "), "{out}");
-        assert!(out.contains("\n\n[[theme]]\nid = \"asking-questions\"\n"), "{out}");
+        assert!(
+            out.contains("\n\n[[theme]]\nid = \"asking-questions\"\n"),
+            "{out}"
+        );
     }
 }

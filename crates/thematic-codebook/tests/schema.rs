@@ -1,0 +1,74 @@
+//! The `.qdc` we write validates against the REFI-QDA schemas, checked by a real validator
+//! (`xmllint`, from libxml2; `.ci/run` installs it).
+
+use std::path::Path;
+use std::process::Command;
+
+use thematic_codebook::{Codebook, to_qdc, write_codes};
+
+const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/refi-qda/");
+
+fn xmllint(xml: &str, xsd: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(Path::new(SCHEMAS).join(xsd))
+        .arg(&file)
+        .output()
+        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn books() -> Vec<Codebook> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../codebooks/");
+    ["social-prescribing-mechanisms.toml", "blank.toml"]
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(format!("{root}{n}")).unwrap();
+            Codebook::from_toml(&text, n).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn qdc_validates_against_the_codebook_schema() {
+    for book in books() {
+        let xml = to_qdc(&book, "thematic test", true);
+        let (ok, err) = xmllint(&xml, "Codebook.xsd");
+        assert!(ok, "{}: {err}", book.name);
+    }
+}
+
+#[test]
+fn codes_validate_inside_a_project() {
+    for book in books() {
+        let mut w = quick_xml::Writer::new(Vec::new());
+        write_codes(&mut w, &book, false).unwrap();
+        let codes = String::from_utf8(w.into_inner()).unwrap();
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"t\"><CodeBook>{codes}</CodeBook></Project>"
+        );
+        let (ok, err) = xmllint(&xml, "Project.xsd");
+        assert!(ok, "{}: {err}", book.name);
+    }
+}
+
+#[test]
+fn the_validator_rejects_what_the_schema_forbids() {
+    // A CSS colour is not an RGBType, and a missing isCodable is an error: the checks
+    // above can fail.
+    let bad = "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"22222222-2222-2222-2222-222222222222\" name=\"x\" isCodable=\"true\" color=\"rgb(1,2,3)\"/></Codes></CodeBook>";
+    let (ok, err) = xmllint(bad, "Codebook.xsd");
+    assert!(!ok);
+    assert!(err.contains("color"), "{err}");
+    let bad = "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"22222222-2222-2222-2222-222222222222\" name=\"x\"/></Codes></CodeBook>";
+    let (ok, err) = xmllint(bad, "Codebook.xsd");
+    assert!(!ok);
+    assert!(err.contains("isCodable"), "{err}");
+}
