@@ -26,6 +26,7 @@
 
 mod edit;
 mod error;
+mod map;
 mod model;
 mod parse;
 mod qdc;
@@ -34,6 +35,7 @@ mod write;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
+pub use map::{MapOptions, map_dot, map_mermaid, map_svg};
 pub use model::{Codebook, Entry, SearchRules};
 pub use qdc::{QDC_NAMESPACE, describe, from_qdc, guid_for, to_qdc, write_codes};
 pub use similar::closest;

@@ -1,0 +1,426 @@
+//! The thematic map: the theme tree drawn as a figure (SVG), or as Graphviz DOT and Mermaid
+//! source for people who lay figures out themselves.
+//!
+//! The SVG layout is written here rather than taken from a graph-layout crate: a thematic
+//! map is a shallow tree with long labels, and the paper's figure shape (the overarching
+//! theme on top, the groups side by side, each group's themes stacked beneath it) reads
+//! better at journal column width than a generic layered layout with one row of nine boxes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::model::{Codebook, Entry};
+
+/// How the figure is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapOptions {
+    /// An extra line under each label, by id (e.g. "12 codings · 7 participants").
+    pub notes: BTreeMap<String, String>,
+    /// Total width in points: 493 pt is a two-column journal page (174 mm).
+    pub width: u32,
+    /// Columns side by side before a new band starts.
+    pub max_columns: usize,
+}
+
+impl Default for MapOptions {
+    fn default() -> Self {
+        MapOptions {
+            notes: BTreeMap::new(),
+            width: 493,
+            max_columns: 4,
+        }
+    }
+}
+
+const MARGIN: f64 = 8.0;
+const GAP: f64 = 12.0;
+const INDENT: f64 = 12.0;
+const PAD: f64 = 5.0;
+const VGAP: f64 = 7.0;
+const FONT: &str = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
+
+/// A box to draw.
+struct Placed<'a> {
+    entry: &'a Entry,
+    x: f64,
+    y: f64,
+    w: f64,
+    lines: Vec<String>,
+    note: Option<String>,
+    size: f64,
+    bold: bool,
+    /// Heads of a row share the tallest head's height.
+    min_h: f64,
+}
+
+impl Placed<'_> {
+    fn h(&self) -> f64 {
+        let n = self.lines.len() as f64;
+        let note = if self.note.is_some() { 0.85 } else { 0.0 };
+        (PAD * 2.0 + (n + note) * self.size * 1.2).max(self.min_h)
+    }
+}
+
+/// The map as an SVG document.
+pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
+    let (top, columns) = shape(book);
+    let width = f64::from(opts.width.max(200));
+    let ncols = columns.len().clamp(1, opts.max_columns.max(1));
+    let col_w = (width - 2.0 * MARGIN - GAP * (ncols as f64 - 1.0)) / ncols as f64;
+
+    let mut boxes: Vec<Placed> = Vec::new();
+    let mut lines_svg: Vec<String> = Vec::new();
+    let mut y = MARGIN;
+    let make = |entry: &'_ Entry, w: f64, size: f64, bold: bool| -> (Vec<String>, Option<String>) {
+        let inner = w - 2.0 * PAD;
+        (
+            wrap(&entry.label, inner, size, bold),
+            opts.notes
+                .get(&entry.id)
+                .map(|n| n.to_string())
+                .filter(|n| !n.is_empty()),
+        )
+    };
+
+    let mut first_band = true;
+    let mut top_anchor: Option<(f64, f64)> = None;
+    if let Some(t) = top {
+        let w = (width - 2.0 * MARGIN).min(col_w * 2.0 + GAP);
+        let (lines, note) = make(t, w, 11.0, true);
+        let p = Placed {
+            entry: t,
+            x: (width - w) / 2.0,
+            y,
+            w,
+            lines,
+            note,
+            size: 11.0,
+            bold: true,
+            min_h: 0.0,
+        };
+        top_anchor = Some((p.x + p.w / 2.0, p.y + p.h()));
+        y += p.h() + 22.0;
+        boxes.push(p);
+    }
+
+    for band in columns.chunks(ncols) {
+        let band_top = y;
+        let mut band_bottom = y;
+        let first_head = boxes.len();
+        for (i, head) in band.iter().enumerate() {
+            let bold = !head.codable || book.children(&head.id).next().is_some();
+            let (lines, note) = make(head, col_w, 10.0, bold);
+            boxes.push(Placed {
+                entry: head,
+                x: MARGIN + i as f64 * (col_w + GAP),
+                y: band_top,
+                w: col_w,
+                lines,
+                note,
+                size: 10.0,
+                bold,
+                min_h: 0.0,
+            });
+        }
+        let head_h = boxes[first_head..]
+            .iter()
+            .map(Placed::h)
+            .fold(0.0_f64, f64::max);
+        for b in &mut boxes[first_head..] {
+            b.min_h = head_h;
+        }
+        if let (Some((tx, ty)), true) = (top_anchor, first_band) {
+            // Elbow connectors from the overarching theme to each head.
+            let bus = ty + 11.0;
+            for b in &boxes[first_head..] {
+                let hx = b.x + b.w / 2.0;
+                lines_svg.push(format!(
+                    "<path d=\"M{tx:.1} {ty:.1}V{bus:.1}H{hx:.1}V{band_top:.1}\"/>"
+                ));
+            }
+        }
+        for (i, head) in band.iter().enumerate() {
+            let x = MARGIN + i as f64 * (col_w + GAP);
+            let mut cy = band_top + head_h + VGAP;
+            // The bottom of the last box drawn at each depth, where its connector starts.
+            let mut last_bottom: Vec<f64> = vec![band_top + head_h];
+            for (depth, e) in descendants(book, head) {
+                let dx = INDENT * depth as f64;
+                let w = col_w - dx;
+                let (lines, note) = make(e, w, 9.0, false);
+                let p = Placed {
+                    entry: e,
+                    x: x + dx,
+                    y: cy,
+                    w,
+                    lines,
+                    note,
+                    size: 9.0,
+                    bold: !e.codable,
+                    min_h: 0.0,
+                };
+                // Outline connector: down the parent's left side, then across to the box.
+                let px = x + dx - INDENT / 2.0;
+                let mid = cy + p.h() / 2.0;
+                let from = last_bottom
+                    .get(depth - 1)
+                    .copied()
+                    .unwrap_or(band_top + head_h);
+                lines_svg.push(format!(
+                    "<path d=\"M{px:.1} {from:.1}V{mid:.1}H{:.1}\"/>",
+                    x + dx
+                ));
+                last_bottom.truncate(depth);
+                last_bottom.push(cy + p.h());
+                cy += p.h() + VGAP;
+                boxes.push(p);
+            }
+            band_bottom = band_bottom.max(cy);
+        }
+        first_band = false;
+        y = band_bottom + 14.0;
+    }
+    let height = (y - 14.0 + MARGIN).max(MARGIN * 2.0);
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}pt\" height=\"{h:.0}pt\" viewBox=\"0 0 {w} {h:.0}\" font-family=\"{FONT}\">",
+        w = opts.width.max(200),
+        h = height.ceil()
+    );
+    let _ = writeln!(s, "<title>{}</title>", esc(&book.name));
+    let _ = writeln!(s, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+    let _ = writeln!(
+        s,
+        "<g id=\"connectors\" fill=\"none\" stroke=\"#555555\" stroke-width=\"0.8\">"
+    );
+    for l in &lines_svg {
+        let _ = writeln!(s, "{l}");
+    }
+    let _ = writeln!(s, "</g>");
+    for b in &boxes {
+        let h = b.h();
+        let stroke = b.entry.colour.as_deref().unwrap_or("#444444");
+        let fill = b
+            .entry
+            .colour
+            .as_deref()
+            .map_or_else(|| "#f4f4f4".to_string(), |c| tint(c, 0.82));
+        let id = esc(&b.entry.id);
+        let _ = writeln!(s, "<g id=\"theme-{id}\">");
+        let dash = if b.entry.retired {
+            " stroke-dasharray=\"3 2\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "<rect id=\"box-{id}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
+            b.x,
+            b.y,
+            b.w,
+            if b.bold { 1.4 } else { 0.9 }
+        );
+        let cx = b.x + b.w / 2.0;
+        let weight = if b.bold { " font-weight=\"bold\"" } else { "" };
+        let _ = writeln!(
+            s,
+            "<text id=\"label-{id}\" x=\"{cx:.1}\" text-anchor=\"middle\" font-size=\"{}\"{weight} fill=\"#000000\">",
+            b.size
+        );
+        let mut ty = b.y + PAD + b.size;
+        for line in &b.lines {
+            let _ = writeln!(
+                s,
+                "<tspan x=\"{cx:.1}\" y=\"{ty:.1}\">{}</tspan>",
+                esc(line)
+            );
+            ty += b.size * 1.2;
+        }
+        let _ = writeln!(s, "</text>");
+        if let Some(n) = &b.note {
+            let _ = writeln!(
+                s,
+                "<text id=\"note-{id}\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"{:.1}\" fill=\"#333333\">{}</text>",
+                ty - b.size * 0.15,
+                b.size * 0.8,
+                esc(n)
+            );
+        }
+        let _ = writeln!(s, "</g>");
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The top box (a single root with children) and the column heads.
+fn shape(book: &Codebook) -> (Option<&Entry>, Vec<&Entry>) {
+    let roots: Vec<&Entry> = book.roots().collect();
+    if let [only] = roots.as_slice() {
+        let kids: Vec<&Entry> = book.children(&only.id).collect();
+        if !kids.is_empty() {
+            return (Some(only), kids);
+        }
+    }
+    (None, roots)
+}
+
+/// Everything below `head`, depth-first, with depth relative to it (children are 1).
+fn descendants<'a>(book: &'a Codebook, head: &'a Entry) -> Vec<(usize, &'a Entry)> {
+    let base = book.depth(&head.id);
+    book.subtree(&head.id)
+        .into_iter()
+        .skip(1)
+        .map(|e| (book.depth(&e.id) - base, e))
+        .collect()
+}
+
+/// Wraps `text` into lines that fit `width` points at `size` (a conservative estimate of
+/// sans-serif glyph widths; long words are broken).
+fn wrap(text: &str, width: f64, size: f64, bold: bool) -> Vec<String> {
+    let per_char = size * if bold { 0.62 } else { 0.57 };
+    let max = ((width / per_char).floor() as usize).max(4);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.chars().count() > max {
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            let head: String = word.chars().take(max - 1).collect();
+            lines.push(format!("{head}-"));
+            word = word.chars().skip(max - 1).collect();
+        }
+        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if need > max && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// `#rrggbb` mixed with white: `amount` 0 keeps the colour, 1 gives white.
+fn tint(hex: &str, amount: f64) -> String {
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("88"), 16).unwrap_or(0x88);
+    let mix = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", mix(c(1)), mix(c(3)), mix(c(5)))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The map as Graphviz DOT (`dot -Tsvg map.dot > map.svg`).
+pub fn map_dot(book: &Codebook, opts: &MapOptions) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "digraph thematic_map {{");
+    let _ = writeln!(s, "  label=\"{}\";", dot_esc(&book.name));
+    let _ = writeln!(s, "  labelloc=t;");
+    let _ = writeln!(
+        s,
+        "  graph [rankdir=TB, nodesep=0.25, ranksep=0.45, fontname=\"Helvetica\"];"
+    );
+    let _ = writeln!(
+        s,
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, fillcolor=\"#f4f4f4\", color=\"#444444\"];"
+    );
+    let _ = writeln!(s, "  edge [arrowhead=none, color=\"#555555\"];");
+    for e in book.tree_order() {
+        let mut label = wrap(&e.label, 150.0, 10.0, false).join("\\n");
+        if let Some(n) = opts.notes.get(&e.id) {
+            label.push_str("\\n");
+            label.push_str(&dot_esc(n));
+        }
+        let mut attrs = format!("label=\"{}\"", label.replace('"', "\\\""));
+        if let Some(c) = &e.colour {
+            let _ = write!(attrs, ", color=\"{c}\", fillcolor=\"{}\"", tint(c, 0.82));
+        }
+        if !e.codable {
+            attrs.push_str(", penwidth=1.6, fontname=\"Helvetica-Bold\"");
+        }
+        if e.retired {
+            attrs.push_str(", style=\"rounded,filled,dashed\"");
+        }
+        let _ = writeln!(s, "  \"{}\" [{attrs}];", e.id);
+    }
+    for e in book.tree_order() {
+        if let Some(p) = &e.parent {
+            let _ = writeln!(s, "  \"{p}\" -> \"{}\";", e.id);
+        }
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn dot_esc(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The map as a Mermaid flowchart (renders in GitHub and GitLab Markdown).
+pub fn map_mermaid(book: &Codebook, opts: &MapOptions) -> String {
+    let node = |id: &str| format!("t_{}", id.replace('-', "_"));
+    let mut s = String::from("flowchart TD\n");
+    for e in book.tree_order() {
+        let mut label = wrap(&e.label, 150.0, 10.0, false).join("<br/>");
+        if let Some(n) = opts.notes.get(&e.id) {
+            let _ = write!(label, "<br/><small>{n}</small>");
+        }
+        let label = label.replace('"', "#quot;");
+        let _ = writeln!(s, "  {}[\"{label}\"]", node(&e.id));
+    }
+    for e in book.tree_order() {
+        if let Some(p) = &e.parent {
+            let _ = writeln!(s, "  {} --- {}", node(p), node(&e.id));
+        }
+    }
+    for e in book.tree_order() {
+        if let Some(c) = &e.colour {
+            let _ = writeln!(
+                s,
+                "  style {} fill:{},stroke:{c}{}",
+                node(&e.id),
+                tint(c, 0.82),
+                if e.codable { "" } else { ",stroke-width:2px" }
+            );
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_words_and_breaks_giants() {
+        assert_eq!(
+            wrap("What matters to the individual", 60.0, 10.0, false),
+            ["What", "matters", "to the", "individual"]
+        );
+        assert_eq!(wrap("Goals", 200.0, 10.0, false), ["Goals"]);
+        let giant = wrap("Supercalifragilisticexpialidocious", 40.0, 10.0, false);
+        assert!(giant.len() > 1 && giant[0].ends_with('-'), "{giant:?}");
+        assert_eq!(
+            giant.concat().replace('-', ""),
+            "Supercalifragilisticexpialidocious"
+        );
+    }
+
+    #[test]
+    fn tints_move_towards_white() {
+        assert_eq!(tint("#000000", 0.5), "#808080");
+        assert_eq!(tint("#ff0000", 0.0), "#ff0000");
+    }
+}
