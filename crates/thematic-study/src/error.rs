@@ -36,6 +36,14 @@ pub enum StudyError {
         /// What is wrong, and how to fix it.
         message: String,
     },
+    /// A codebook edit was refused; the file is unchanged.
+    #[error("{}: {source}", path.display())]
+    Edit {
+        /// The codebook file.
+        path: PathBuf,
+        /// Why.
+        source: thematic_codebook::EditError,
+    },
     /// The study's codebook has errors.
     #[error("{0}")]
     Codebook(#[from] thematic_codebook::CodebookError),

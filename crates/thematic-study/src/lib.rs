@@ -12,21 +12,29 @@
 //! assert_eq!(found.config().name, "My study");
 //! ```
 
+mod changelog;
 mod codings;
 mod config;
+mod counts;
 mod error;
 mod fsutil;
 mod import;
 mod participants;
+mod refactor;
+mod store;
 mod study;
 mod transcripts;
 
+pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile};
 pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
+pub use counts::{ThemeCounts, theme_counts};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
 pub use participants::{PARTICIPANT_COLUMN, Participants};
+pub use refactor::MergeReport;
+pub use store::valid_coder;
 pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,

@@ -149,12 +149,15 @@ impl Study {
     pub fn codebook(&self) -> Result<Codebook, StudyError> {
         let path = self.codebook_path();
         let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
-        let shown = path
-            .strip_prefix(&self.root)
-            .unwrap_or(&path)
+        Ok(Codebook::from_toml(&text, &self.shown(&path))?)
+    }
+
+    /// A path inside the study as shown in messages: relative to the root.
+    pub fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
             .display()
-            .to_string();
-        Ok(Codebook::from_toml(&text, &shown)?)
+            .to_string()
     }
 
     /// Reads `participants.csv`.

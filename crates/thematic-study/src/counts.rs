@@ -1,0 +1,59 @@
+//! How much each theme is used: codings, participants and coders.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use thematic_codebook::Codebook;
+
+use crate::codings::CodingsFile;
+
+/// Use of one theme.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ThemeCounts {
+    /// Codings with this theme (for a group: with any theme below it too).
+    pub codings: usize,
+    /// Distinct participants (transcripts) with such a coding.
+    pub participants: usize,
+    /// Distinct coders who used it.
+    pub coders: usize,
+}
+
+/// Counts for every entry of `book`. An entry's counts include the entries below it, so a
+/// group shows the use of its themes; codings of ids not in the codebook are left out.
+pub fn theme_counts(book: &Codebook, files: &[CodingsFile]) -> BTreeMap<String, ThemeCounts> {
+    #[derive(Default)]
+    struct Acc<'a> {
+        n: usize,
+        transcripts: BTreeSet<&'a str>,
+        coders: BTreeSet<&'a str>,
+    }
+    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    for f in files {
+        for c in &f.codings {
+            let Some(entry) = book.get(&c.theme) else {
+                continue;
+            };
+            let mut ids = vec![entry.id.as_str()];
+            ids.extend(book.ancestors(&entry.id).into_iter().map(|a| a.id.as_str()));
+            for id in ids {
+                let a = acc.entry(id).or_default();
+                a.n += 1;
+                a.transcripts.insert(&c.transcript);
+                a.coders.insert(&f.coder);
+            }
+        }
+    }
+    book.entries
+        .iter()
+        .map(|e| {
+            let counts = acc
+                .get(e.id.as_str())
+                .map_or_else(ThemeCounts::default, |a| ThemeCounts {
+                    codings: a.n,
+                    participants: a.transcripts.len(),
+                    coders: a.coders.len(),
+                });
+            (e.id.clone(), counts)
+        })
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! Refining themes without losing work: every codebook edit goes through here, so the
+//! codebook and the codings change together, atomically and under locks, and each change
+//! is written to the change log.
+
+use std::collections::BTreeMap;
+
+use thematic_codebook::{CodebookEditor, EditError, NewEntry};
+
+use crate::codings::CodingsFile;
+use crate::error::StudyError;
+use crate::fsutil::{FileLock, atomic_write};
+use crate::study::Study;
+
+/// What a merge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Codings moved from the source to the target, per coder (coders with none left out).
+    pub moved: BTreeMap<String, usize>,
+    /// Ids of codings folded into an identical coding of the target (same coder, transcript
+    /// and span); their memos were kept on the surviving coding.
+    pub folded: Vec<String>,
+    /// Children of the source now under the target.
+    pub reparented: Vec<String>,
+}
+
+impl MergeReport {
+    /// All codings moved.
+    pub fn total(&self) -> usize {
+        self.moved.values().sum()
+    }
+}
+
+impl Study {
+    /// Applies `edit` to the codebook file under its lock, writes it atomically, and logs
+    /// `action` with the theme id and detail `edit` returns.
+    fn edit_codebook<R>(
+        &self,
+        who: &str,
+        action: &str,
+        edit: impl FnOnce(&mut CodebookEditor) -> Result<(R, String, String), StudyError>,
+    ) -> Result<R, StudyError> {
+        let path = self.codebook_path();
+        let _lock = FileLock::acquire(&path)?;
+        let mut editor = self.codebook_editor()?;
+        let (out, theme, detail) = edit(&mut editor)?;
+        atomic_write(&path, editor.text().as_bytes())?;
+        self.log_change(who, action, &theme, &detail)?;
+        Ok(out)
+    }
+
+    fn codebook_editor(&self) -> Result<CodebookEditor, StudyError> {
+        let path = self.codebook_path();
+        let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
+        Ok(CodebookEditor::open(&text, &self.shown(&path))?)
+    }
+
+    fn edit_error(&self, e: EditError) -> StudyError {
+        StudyError::Edit {
+            path: self.codebook_path(),
+            source: e,
+        }
+    }
+
+    /// Adds a theme; returns its id.
+    pub fn add_theme(&self, new: &NewEntry, who: &str) -> Result<String, StudyError> {
+        self.edit_codebook(who, "add", |ed| {
+            let id = ed.add(new).map_err(|e| self.edit_error(e))?;
+            let e = ed.codebook().get(&id).cloned();
+            let under = e
+                .as_ref()
+                .and_then(|e| e.parent.clone())
+                .map_or_else(|| "as a root".to_string(), |p| format!("under \"{p}\""));
+            let detail = format!("added \"{}\" {under}", new.label.trim());
+            Ok((id.clone(), id, detail))
+        })
+    }
+
+    /// Changes a theme's label; returns the old label.
+    pub fn rename_theme(&self, id: &str, label: &str, who: &str) -> Result<String, StudyError> {
+        self.edit_codebook(who, "rename", |ed| {
+            let old = ed.rename(id, label).map_err(|e| self.edit_error(e))?;
+            let detail = format!("label \"{old}\" -> \"{}\"", label.trim());
+            Ok((old, id.to_string(), detail))
+        })
+    }
+
+    /// Moves a theme under a new parent (`None`: a root); returns the old parent.
+    pub fn move_theme(
+        &self,
+        id: &str,
+        parent: Option<&str>,
+        who: &str,
+    ) -> Result<Option<String>, StudyError> {
+        self.edit_codebook(who, "move", |ed| {
+            let old = ed.move_to(id, parent).map_err(|e| self.edit_error(e))?;
+            let show =
+                |p: &Option<&str>| p.map_or_else(|| "(root)".to_string(), |p| format!("\"{p}\""));
+            let detail = format!("parent {} -> {}", show(&old.as_deref()), show(&parent));
+            Ok((old, id.to_string(), detail))
+        })
+    }
+
+    /// Retires a theme (or restores it with `retired = false`); returns how many codings
+    /// (all coders) use it, which are kept.
+    pub fn retire_theme(&self, id: &str, retired: bool, who: &str) -> Result<usize, StudyError> {
+        let used: usize = self
+            .all_codings()?
+            .iter()
+            .map(|f| f.codings.iter().filter(|c| c.theme == id).count())
+            .sum();
+        let action = if retired { "retire" } else { "restore" };
+        self.edit_codebook(who, action, |ed| {
+            ed.set_retired(id, retired)
+                .map_err(|e| self.edit_error(e))?;
+            let detail = if retired {
+                format!("retired; its {used} coding(s) are kept")
+            } else {
+                format!("restored; {used} coding(s) use it")
+            };
+            Ok((used, id.to_string(), detail))
+        })
+    }
+
+    /// Merges `source` into `target`: every coding of the source, for every coder, becomes a
+    /// coding of the target; the source's children move under the target; the source is
+    /// retired. The codebook and every codings file are locked for the whole operation.
+    pub fn merge_themes(
+        &self,
+        source: &str,
+        target: &str,
+        who: &str,
+    ) -> Result<MergeReport, StudyError> {
+        let book_path = self.codebook_path();
+        let _book_lock = FileLock::acquire(&book_path)?;
+        let mut editor = self.codebook_editor()?;
+        let outcome = editor
+            .merge(source, target)
+            .map_err(|e| self.edit_error(e))?;
+
+        let coders = self.coders()?;
+        let mut locks = Vec::with_capacity(coders.len());
+        for c in &coders {
+            locks.push(FileLock::acquire(&self.codings_path(c)?)?);
+        }
+        let mut files: Vec<CodingsFile> = Vec::with_capacity(coders.len());
+        for c in &coders {
+            files.push(self.codings_of(c)?);
+        }
+        let mut report = MergeReport {
+            moved: BTreeMap::new(),
+            folded: Vec::new(),
+            reparented: outcome.reparented.clone(),
+        };
+        for f in &mut files {
+            let moved = retheme(f, source, target, &mut report.folded);
+            if moved > 0 {
+                report.moved.insert(f.coder.clone(), moved);
+                atomic_write(&self.codings_path(&f.coder)?, &f.to_csv())?;
+            }
+        }
+        atomic_write(&book_path, editor.text().as_bytes())?;
+        drop(locks);
+
+        let mut detail = format!(
+            "merged into \"{target}\": {} coding(s) moved",
+            report.total()
+        );
+        if !report.moved.is_empty() {
+            let per: Vec<String> = report
+                .moved
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            detail.push_str(&format!(" ({})", per.join(", ")));
+        }
+        if !report.folded.is_empty() {
+            detail.push_str(&format!(
+                "; {} identical coding(s) folded into the target's: {}",
+                report.folded.len(),
+                report.folded.join(" ")
+            ));
+        }
+        if !report.reparented.is_empty() {
+            detail.push_str(&format!(
+                "; moved under \"{target}\": {}",
+                report.reparented.join(", ")
+            ));
+        }
+        detail.push_str("; source retired");
+        self.log_change(who, "merge", source, &detail)?;
+        Ok(report)
+    }
+}
+
+/// Rethemes `source` codings to `target` in one coder's file. A moved coding identical to a
+/// target coding already there (same transcript and span) is folded into it: the existing
+/// coding keeps its id and gains the moved coding's memo. Returns how many codings moved
+/// (folded ones included).
+fn retheme(f: &mut CodingsFile, source: &str, target: &str, folded: &mut Vec<String>) -> usize {
+    let moved: Vec<usize> = (0..f.codings.len())
+        .filter(|&i| f.codings[i].theme == source)
+        .collect();
+    if moved.is_empty() {
+        return 0;
+    }
+    let mut gone = vec![false; f.codings.len()];
+    for &i in &moved {
+        f.codings[i].theme = target.to_string();
+        let (start, end, transcript) = (
+            f.codings[i].start,
+            f.codings[i].end,
+            f.codings[i].transcript.clone(),
+        );
+        // An earlier-kept twin: an original target coding, or a moved one kept before.
+        let twin = (0..f.codings.len()).find(|&j| {
+            j != i
+                && !gone[j]
+                && f.codings[j].theme == target
+                && f.codings[j].transcript == transcript
+                && f.codings[j].start == start
+                && f.codings[j].end == end
+                && (!moved.contains(&j) || j < i)
+        });
+        if let Some(j) = twin {
+            let memo = f.codings[i].memo.clone();
+            let k = &mut f.codings[j];
+            if !memo.is_empty() && !k.memo.contains(&memo) {
+                if !k.memo.is_empty() {
+                    k.memo.push_str(" | ");
+                }
+                k.memo.push_str(&memo);
+            }
+            gone[i] = true;
+            folded.push(f.codings[i].id.clone());
+        }
+    }
+    let mut i = 0;
+    f.codings.retain(|_| {
+        i += 1;
+        !gone[i - 1]
+    });
+    moved.len()
+}
