@@ -17,6 +17,7 @@ mod codings;
 mod config;
 mod counts;
 mod error;
+pub mod export;
 mod fsutil;
 mod import;
 mod participants;
