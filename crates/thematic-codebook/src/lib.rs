@@ -26,6 +26,7 @@
 
 mod edit;
 mod error;
+mod lint;
 mod map;
 mod model;
 mod parse;
@@ -35,6 +36,7 @@ mod write;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
+pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg};
 pub use model::{Codebook, Entry, SearchRules};
 pub use qdc::{QDC_NAMESPACE, describe, from_qdc, guid_for, to_qdc, write_codes};

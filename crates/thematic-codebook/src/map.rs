@@ -407,7 +407,7 @@ mod tests {
     fn wrapping_keeps_words_and_breaks_giants() {
         assert_eq!(
             wrap("What matters to the individual", 60.0, 10.0, false),
-            ["What", "matters", "to the", "individual"]
+            ["What", "matters to", "the", "individual"]
         );
         assert_eq!(wrap("Goals", 200.0, 10.0, false), ["Goals"]);
         let giant = wrap("Supercalifragilisticexpialidocious", 40.0, 10.0, false);
