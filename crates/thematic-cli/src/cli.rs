@@ -52,6 +52,10 @@ pub enum Command {
     Transcripts(cmd::transcripts::Args),
     /// Print a transcript with turn numbers and speakers.
     Show(cmd::show::Args),
+    /// Look at, check, refine and exchange the codebook.
+    Codebook(cmd::codebook::Args),
+    /// Draw the thematic map (SVG, DOT or Mermaid).
+    Map(cmd::map::Args),
     /// Print a shell completion script.
     Completions(cmd::completions::Args),
     /// Print the manual page (roff).

@@ -36,4 +36,26 @@ impl Context {
             }
         }
     }
+
+    /// The acting coder: `--coder`, else `THEMATIC_CODER`, else `default_coder` in
+    /// thematic.toml.
+    pub fn coder(&self, explicit: Option<&str>, study: &Study) -> Option<String> {
+        explicit
+            .map(str::to_string)
+            .or_else(|| {
+                std::env::var("THEMATIC_CODER")
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .or_else(|| study.config().default_coder.clone())
+    }
+
+    /// Who a change is recorded under: the acting coder, else the login name.
+    pub fn who(&self, explicit: Option<&str>, study: &Study) -> String {
+        self.coder(explicit, study)
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "unknown".into())
+    }
 }

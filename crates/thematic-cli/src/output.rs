@@ -43,6 +43,9 @@ pub struct OutputArgs {
 pub struct Table {
     columns: Vec<(String, String)>,
     rows: Vec<Vec<Value>>,
+    /// Keys of columns left out of the table and Markdown renderings (long text that only
+    /// machines want in every row).
+    machine_only: Vec<String>,
 }
 
 impl Table {
@@ -54,7 +57,25 @@ impl Table {
                 .map(|(k, h)| (k.to_string(), h.to_string()))
                 .collect(),
             rows: Vec::new(),
+            machine_only: Vec::new(),
         }
+    }
+
+    /// Leaves these columns out of the table and Markdown renderings (CSV and JSON keep them).
+    pub fn machine_only(mut self, keys: &[&str]) -> Table {
+        self.machine_only = keys.iter().map(|k| k.to_string()).collect();
+        self
+    }
+
+    fn shown(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| !self.machine_only.contains(&self.columns[i].0))
+            .collect()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// Adds a row (one value per column).
@@ -106,19 +127,22 @@ impl Table {
         } else {
             ContentArrangement::Disabled
         });
-        t.set_header(self.columns.iter().map(|(_, h)| h.as_str()));
+        let shown = self.shown();
+        t.set_header(shown.iter().map(|&i| self.columns[i].1.as_str()));
         for row in &self.rows {
             t.add_row(
-                row.iter()
-                    .zip(&self.columns)
-                    .map(|(v, (k, _))| term::sanitize(&human(k, v)).into_owned()),
+                shown
+                    .iter()
+                    .map(|&i| term::sanitize(&human(&self.columns[i].0, &row[i])).into_owned()),
             );
         }
-        for (i, row0) in self.rows.first().into_iter().flatten().enumerate() {
-            if row0.is_number()
-                && let Some(c) = t.column_mut(i)
-            {
-                c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        if let Some(row0) = self.rows.first() {
+            for (col, &i) in shown.iter().enumerate() {
+                if row0[i].is_number()
+                    && let Some(c) = t.column_mut(col)
+                {
+                    c.set_cell_alignment(comfy_table::CellAlignment::Right);
+                }
             }
         }
         let mut s = t.to_string();
@@ -141,22 +165,22 @@ impl Table {
 
     fn render_md(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+        let shown = self.shown();
         let mut s = String::new();
         s.push_str(&format!(
             "| {} |\n",
-            self.columns
+            shown
                 .iter()
-                .map(|(_, h)| esc(h))
+                .map(|&i| esc(&self.columns[i].1))
                 .collect::<Vec<_>>()
                 .join(" | ")
         ));
         s.push_str(&format!(
             "|{}|\n",
-            self.columns
+            shown
                 .iter()
-                .enumerate()
                 .map(
-                    |(i, _)| if self.rows.first().is_some_and(|r| r[i].is_number()) {
+                    |&i| if self.rows.first().is_some_and(|r| r[i].is_number()) {
                         "---:"
                     } else {
                         "---"
@@ -166,10 +190,9 @@ impl Table {
                 .join("|")
         ));
         for row in &self.rows {
-            let cells: Vec<String> = row
+            let cells: Vec<String> = shown
                 .iter()
-                .zip(&self.columns)
-                .map(|(v, (k, _))| esc(&human(k, v)))
+                .map(|&i| esc(&human(&self.columns[i].0, &row[i])))
                 .collect();
             s.push_str(&format!("| {} |\n", cells.join(" | ")));
         }

@@ -345,10 +345,8 @@ pub fn slugify(label: &str) -> String {
     for c in label.nfd() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii() || c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
+        } else if (c.is_ascii() || c.is_whitespace()) && !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
         }
         // Other characters (combining accents, non-Latin letters) are dropped.
     }

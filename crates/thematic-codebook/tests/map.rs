@@ -2,6 +2,8 @@
 //! (resvg/usvg, with the system's fonts), so a label that overflows its box, boxes that
 //! overlap, or an SVG that does not render fail the test.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use resvg::{tiny_skia, usvg};
 use thematic_codebook::{Codebook, MapOptions, map_dot, map_mermaid, map_svg};
 
@@ -17,7 +19,7 @@ fn tree(svg: &str) -> usvg::Tree {
     let mut opt = usvg::Options::default();
     opt.fontdb_mut().load_system_fonts();
     assert!(
-        opt.fontdb.len() > 0,
+        !opt.fontdb.is_empty(),
         "no system fonts to lay out the labels; install fonts-dejavu-core"
     );
     usvg::Tree::from_str(svg, &opt).expect("the map is valid SVG")

@@ -56,7 +56,7 @@ impl Study {
 
     fn edit_error(&self, e: EditError) -> StudyError {
         StudyError::Edit {
-            path: self.codebook_path(),
+            path: self.shown(&self.codebook_path()).into(),
             source: e,
         }
     }

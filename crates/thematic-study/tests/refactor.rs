@@ -1,6 +1,8 @@
 //! Refining themes never loses a coding: merges move every coder's codings, fold only exact
 //! twins (keeping their memos), retire the source, and are written to the change log.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use thematic_codebook::NewEntry;
 use thematic_study::{Coding, CodingsFile, InitOptions, Study, theme_counts};
 

@@ -6,10 +6,12 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+pub mod codebook;
 pub mod completions;
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod map;
 pub mod parse;
 pub mod show;
 pub mod transcripts;
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&ctx, &args),
         Command::Transcripts(args) => transcripts::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
+        Command::Codebook(args) => codebook::run(&ctx, &args),
+        Command::Map(args) => map::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => completions::man(&args),
     }

@@ -1,0 +1,95 @@
+//! `thematic codebook show`
+
+use std::process::ExitCode;
+
+use serde_json::json;
+use thematic_study::theme_counts;
+
+use super::{Source, load};
+use crate::context::Context;
+use crate::error::Result;
+use crate::output::{OutputArgs, Table, emit_table};
+
+/// `thematic codebook show`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+One row per entry, in tree order. A group's counts include the themes below it. Counts are
+over every coder's codings (a coder's own with --coder).
+JSON keys: id, label, parent, depth, codable, retired, definition, codings, participants,
+coders.
+
+Examples:
+  $ thematic codebook show
+  $ thematic codebook show --coder KW
+  $ thematic codebook show --format json
+  $ thematic codebook show --codebook codebooks/draft.toml")]
+pub struct Args {
+    #[command(flatten)]
+    pub source: Source,
+    /// Count only this coder's codings.
+    #[arg(long, value_name = "CODER")]
+    pub coder: Option<String>,
+    /// Show retired themes too.
+    #[arg(long)]
+    pub include_retired: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let (book, study) = load(ctx, &args.source)?;
+    let files = match &study {
+        Some(s) => match &args.coder {
+            Some(c) => vec![s.codings_of(c)?],
+            None => s.all_codings()?,
+        },
+        None => Vec::new(),
+    };
+    let counts = theme_counts(&book, &files);
+    let mut table = Table::new(&[
+        ("label", "Theme"),
+        ("id", "Id"),
+        ("parent", "Parent"),
+        ("depth", "Depth"),
+        ("codable", "Codable"),
+        ("retired", "Retired"),
+        ("definition", "Definition"),
+        ("codings", "Codings"),
+        ("participants", "Participants"),
+        ("coders", "Coders"),
+    ])
+    .machine_only(&["parent", "depth", "codable", "retired", "definition"]);
+    let human = args.output.format == crate::output::OutputFormat::Table
+        || args.output.format == crate::output::OutputFormat::Md;
+    for e in book.tree_order() {
+        if e.retired && !args.include_retired {
+            continue;
+        }
+        let depth = book.depth(&e.id);
+        let c = counts.get(&e.id).cloned().unwrap_or_default();
+        let mut label = e.label.clone();
+        if human {
+            label = format!("{}{label}", "  ".repeat(depth));
+            if !e.codable {
+                label.push_str(" (group)");
+            }
+            if e.retired {
+                label.push_str(" (retired)");
+            }
+        }
+        table.push(vec![
+            json!(label),
+            json!(e.id),
+            json!(e.parent),
+            json!(depth),
+            json!(e.codable),
+            json!(e.retired),
+            json!(e.definition),
+            json!(c.codings),
+            json!(c.participants),
+            json!(c.coders),
+        ]);
+    }
+    emit_table(&args.output, &table)?;
+    Ok(ExitCode::SUCCESS)
+}
