@@ -237,6 +237,21 @@ fn demo_builds_the_sample_study_and_reproduces_interview_lengths() {
         (dur["mean"].as_f64(), dur["sd"].as_f64()),
         (Some(53.9), Some(9.6))
     );
+    // The thematic map is drawn with the nine themes under the three groups.
+    let svg = d.read("demo/exports/thematic-map.svg");
+    for id in [
+        "splw-role",
+        "patients-role",
+        "the-approach",
+        "asking-questions",
+        "what-matters",
+    ] {
+        assert!(
+            svg.contains(&format!("id=\"box-{id}\"")),
+            "{id} missing from the map"
+        );
+    }
+    assert!(run.stdout().contains("Thematic map (the paper's Figure 1)"));
     // Running it again rebuilds; a foreign folder is refused.
     d.cmd(&["demo", "demo"]).ok();
     d.write("other/keep.txt", "mine");

@@ -15,7 +15,8 @@ use crate::output::{OutputFormat, emit_to};
 const EXAMPLES: &str = "\
 Builds a study from the embedded sample (18 invented interviews with social prescribing link
 workers, after Walker, Griffiths & Jiang 2023, CC BY 4.0) and the shipped nine-mechanism
-codebook, then prints the import report, the interview-length summary and the theme tree.
+codebook, then prints the import report, the interview-length summary and the theme tree, and
+draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1).
 DIR (default ./thematic-demo) is rebuilt if it holds an earlier demo; any other non-empty
 folder is refused. Runs offline, in seconds.
 
@@ -98,11 +99,27 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let _ = writeln!(report, "\nTheme tree ({}):\n", study.config().codebook);
     report.push_str(&tree(&codebook));
 
+    let map_path = study.root().join("exports").join("thematic-map.svg");
+    std::fs::create_dir_all(study.root().join("exports"))?;
+    atomic_write(
+        &map_path,
+        thematic_codebook::map_svg(
+            &codebook.current(),
+            &thematic_codebook::MapOptions::default(),
+        )
+        .as_bytes(),
+    )?;
     let _ = writeln!(
         report,
-        "\nNot yet in this build: codings by two coders, the agreement table, quote tables and the\n\
-         thematic map (they arrive with the coding, agreement and export capabilities).\n\
-         \nDone in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --turns 1-6",
+        "\nThematic map (the paper's Figure 1): {}\n",
+        map_path.display()
+    );
+
+    let _ = writeln!(
+        report,
+        "Not yet in this build: codings by two coders, the agreement table and quote tables (they\n\
+         arrive with the coding, agreement and export capabilities).\n\
+         \nDone in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --turns 1-6\n  thematic codebook show\n  thematic codebook export --format md",
         started.elapsed().as_secs_f64(),
         args.dir.display()
     );
