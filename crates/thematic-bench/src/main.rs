@@ -55,6 +55,53 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
+    /// `thematic codebook show` (counts over every coding) on a generated study.
+    Refactor {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+/// Copies a study's settings, codebooks and codings (not its transcripts) to `to`.
+fn copy_study_without_transcripts(
+    from: &std::path::Path,
+    to: &std::path::Path,
+) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(to);
+    for sub in ["codebooks", "codings", "transcripts", "memos"] {
+        std::fs::create_dir_all(to.join(sub)).map_err(|e| e.to_string())?;
+    }
+    std::fs::copy(from.join("thematic.toml"), to.join("thematic.toml"))
+        .map_err(|e| e.to_string())?;
+    for sub in ["codebooks", "codings"] {
+        for entry in std::fs::read_dir(from.join(sub)).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_file() {
+                std::fs::copy(
+                    &path,
+                    to.join(sub).join(path.file_name().unwrap_or_default()),
+                )
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn release_thematic() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("thematic");
+    if !exe.exists() {
+        return Err(format!(
+            "{} not found: build it with `cargo build --release`",
+            exe.display()
+        ));
+    }
+    Ok(exe)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -141,16 +188,64 @@ fn run() -> Result<(), String> {
                 );
             }
         }
-        Command::Import { corpus, runs } => {
-            let exe = std::env::current_exe()
-                .map_err(|e| e.to_string())?
-                .with_file_name("thematic");
-            if !exe.exists() {
-                return Err(format!(
-                    "{} not found: build it with `cargo build --release`",
-                    exe.display()
-                ));
+        Command::Refactor { corpus, runs } => {
+            let exe = release_thematic()?;
+            let codings: usize = ["A", "B"]
+                .iter()
+                .map(|c| {
+                    std::fs::read_to_string(corpus.join("codings").join(format!("{c}.csv")))
+                        .map_or(0, |t| t.lines().count().saturating_sub(1))
+                })
+                .sum();
+            let dir = std::env::temp_dir()
+                .join(format!("thematic-bench-refactor-{}", std::process::id()));
+            let (mut merge, mut show) = (Vec::new(), Vec::new());
+            for _ in 0..runs {
+                copy_study_without_transcripts(&corpus, &dir)?;
+                let t = Instant::now();
+                let status = std::process::Command::new(&exe)
+                    .arg("--study")
+                    .arg(&dir)
+                    .args(["codebook", "show", "--format", "csv", "--output"])
+                    .arg(dir.join("show.csv"))
+                    .status()
+                    .map_err(|e| e.to_string())?;
+                show.push(t.elapsed());
+                if !status.success() {
+                    return Err("thematic codebook show failed".into());
+                }
+                let t = Instant::now();
+                let status = std::process::Command::new(&exe)
+                    .arg("--study")
+                    .arg(&dir)
+                    .args([
+                        "codebook",
+                        "merge",
+                        "empowerment",
+                        "active-engagement",
+                        "--coder",
+                        "bench",
+                    ])
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .map_err(|e| e.to_string())?;
+                merge.push(t.elapsed());
+                if !status.success() {
+                    return Err("thematic codebook merge failed".into());
+                }
             }
+            let _ = std::fs::remove_dir_all(&dir);
+            println!(
+                "codebook show over {codings} codings: {:.3} s wall, median of {runs}",
+                median(show).as_secs_f64()
+            );
+            println!(
+                "codebook merge over {codings} codings (2 coders): {:.3} s wall, median of {runs}",
+                median(merge).as_secs_f64()
+            );
+        }
+        Command::Import { corpus, runs } => {
+            let exe = release_thematic()?;
             let source = corpus.join("transcripts");
             let bytes: u64 = std::fs::read_dir(&source)
                 .map_err(|e| e.to_string())?

@@ -172,7 +172,11 @@ impl CodebookEditor {
     pub fn move_to(&mut self, id: &str, parent: Option<&str>) -> Result<Option<String>, EditError> {
         let old = self.entry(id)?.parent.clone();
         if let Some(p) = parent {
-            self.entry(p)?;
+            if self.entry(p)?.retired {
+                return Err(EditError::Refused(format!(
+                    "\"{p}\" is retired; choose a current parent"
+                )));
+            }
             if self.subtree(id).iter().any(|s| s == p) {
                 return Err(EditError::Refused(if p == id {
                     format!("\"{id}\" cannot be its own parent")

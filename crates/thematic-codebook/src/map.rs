@@ -338,12 +338,16 @@ pub fn map_dot(book: &Codebook, opts: &MapOptions) -> String {
     );
     let _ = writeln!(s, "  edge [arrowhead=none, color=\"#555555\"];");
     for e in book.tree_order() {
-        let mut label = wrap(&e.label, 150.0, 10.0, false).join("\\n");
+        let mut label = wrap(&e.label, 150.0, 10.0, false)
+            .iter()
+            .map(|l| dot_esc(l))
+            .collect::<Vec<_>>()
+            .join("\\n");
         if let Some(n) = opts.notes.get(&e.id) {
             label.push_str("\\n");
             label.push_str(&dot_esc(n));
         }
-        let mut attrs = format!("label=\"{}\"", label.replace('"', "\\\""));
+        let mut attrs = format!("label=\"{label}\"");
         if let Some(c) = &e.colour {
             let _ = write!(attrs, ", color=\"{c}\", fillcolor=\"{}\"", tint(c, 0.82));
         }
@@ -386,15 +390,22 @@ pub fn map_mermaid(book: &Codebook, opts: &MapOptions) -> String {
         }
     }
     for e in book.tree_order() {
-        if let Some(c) = &e.colour {
-            let _ = writeln!(
-                s,
-                "  style {} fill:{},stroke:{c}{}",
-                node(&e.id),
-                tint(c, 0.82),
-                if e.codable { "" } else { ",stroke-width:2px" }
-            );
-        }
+        let c = e.colour.as_deref().unwrap_or("#444444");
+        let fill = e
+            .colour
+            .as_deref()
+            .map_or_else(|| "#f4f4f4".to_string(), |c| tint(c, 0.82));
+        let _ = writeln!(
+            s,
+            "  style {} fill:{fill},stroke:{c}{}{}",
+            node(&e.id),
+            if e.codable { "" } else { ",stroke-width:2px" },
+            if e.retired {
+                ",stroke-dasharray:4 3"
+            } else {
+                ""
+            }
+        );
     }
     s
 }

@@ -373,7 +373,10 @@ pub fn from_qdc(
                 b"Description" if in_description => {
                     in_description = false;
                     if let Some(&slot) = stack.last() {
-                        let d = undescribe(&description);
+                        let mut d = undescribe(&description);
+                        for problem in sanitize_rules(&mut d.rules) {
+                            warnings.push(diag(pos, Severity::Warning, problem));
+                        }
                         let (entry, _, id) = &mut slots[slot];
                         entry.definition = d.definition;
                         entry.include = d.include;
@@ -454,6 +457,33 @@ fn assign_ids(slots: Vec<(Entry, Option<usize>, Option<String>)>, name: &str) ->
         book.entries[i].parent = parent.map(|p| book.entries[p].id.clone());
     }
     book
+}
+
+/// Makes search rules read from another tool valid: a keyword with spaces becomes a phrase,
+/// a pattern that does not compile is dropped. Returns what was changed, for warnings.
+fn sanitize_rules(rules: &mut SearchRules) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut keywords = Vec::new();
+    for k in std::mem::take(&mut rules.keywords) {
+        if k.contains(char::is_whitespace) {
+            problems.push(format!("keyword \"{k}\" has spaces; kept as a phrase"));
+            rules.phrases.push(k);
+        } else {
+            keywords.push(k);
+        }
+    }
+    rules.keywords = keywords;
+    rules.phrases.retain(|p| !p.trim().is_empty());
+    rules.patterns.retain(|p| match regex::Regex::new(p) {
+        Ok(_) if !p.is_empty() => true,
+        _ => {
+            problems.push(format!(
+                "pattern '{p}' is not a valid regular expression; left out"
+            ));
+            false
+        }
+    });
+    problems
 }
 
 /// `#rgb`, `#rrggbb`, `rrggbb`, and .NET's `#aarrggbb` (alpha dropped) → `#rrggbb`.
@@ -592,6 +622,18 @@ mod tests {
         assert!(err.to_string().starts_with("bad.qdc:1:"), "{err}");
         let err = from_qdc(b"<html/>", "p", "page.qdc").unwrap_err();
         assert!(err.to_string().contains("no <CodeBook> element"), "{err}");
+    }
+
+    #[test]
+    fn foreign_search_rules_are_made_valid() {
+        let xml = "<CodeBook><Codes><Code guid=\"22222222-2222-2222-2222-222222222222\" name=\"x\" isCodable=\"true\"><Description>Keywords: open questions, ask\nPatterns:\n- what(?= would)\n- \\bgoals?\\b</Description></Code></Codes></CodeBook>";
+        let (book, warnings) = from_qdc(xml.as_bytes(), "p", "x.qdc").unwrap();
+        let r = &book.entries[0].rules;
+        assert_eq!(r.keywords, ["ask"]);
+        assert_eq!(r.phrases, ["open questions"]);
+        assert_eq!(r.patterns, ["\\bgoals?\\b"]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        Codebook::from_toml(&book.to_toml(), "x.toml").unwrap();
     }
 
     #[test]

@@ -197,41 +197,46 @@ impl Study {
 /// coding keeps its id and gains the moved coding's memo. Returns how many codings moved
 /// (folded ones included).
 fn retheme(f: &mut CodingsFile, source: &str, target: &str, folded: &mut Vec<String>) -> usize {
-    let moved: Vec<usize> = (0..f.codings.len())
-        .filter(|&i| f.codings[i].theme == source)
-        .collect();
-    if moved.is_empty() {
+    use std::collections::HashMap;
+    let moved: Vec<bool> = f.codings.iter().map(|c| c.theme == source).collect();
+    let n_moved = moved.iter().filter(|&&m| m).count();
+    if n_moved == 0 {
         return 0;
     }
+    // Where each span already has a target coding: the original target codings first, so a
+    // moved coding folds into an existing one rather than the other way round.
+    let mut keeper: HashMap<(String, usize, usize), usize> = HashMap::new();
+    for (i, c) in f.codings.iter().enumerate() {
+        if c.theme == target {
+            keeper
+                .entry((c.transcript.clone(), c.start, c.end))
+                .or_insert(i);
+        }
+    }
     let mut gone = vec![false; f.codings.len()];
-    for &i in &moved {
+    for i in (0..f.codings.len()).filter(|&i| moved[i]) {
         f.codings[i].theme = target.to_string();
-        let (start, end, transcript) = (
+        let key = (
+            f.codings[i].transcript.clone(),
             f.codings[i].start,
             f.codings[i].end,
-            f.codings[i].transcript.clone(),
         );
-        // An earlier-kept twin: an original target coding, or a moved one kept before.
-        let twin = (0..f.codings.len()).find(|&j| {
-            j != i
-                && !gone[j]
-                && f.codings[j].theme == target
-                && f.codings[j].transcript == transcript
-                && f.codings[j].start == start
-                && f.codings[j].end == end
-                && (!moved.contains(&j) || j < i)
-        });
-        if let Some(j) = twin {
-            let memo = f.codings[i].memo.clone();
-            let k = &mut f.codings[j];
-            if !memo.is_empty() && !k.memo.contains(&memo) {
-                if !k.memo.is_empty() {
-                    k.memo.push_str(" | ");
+        match keeper.get(&key) {
+            Some(&j) => {
+                let memo = f.codings[i].memo.clone();
+                let k = &mut f.codings[j];
+                if !memo.is_empty() && !k.memo.contains(&memo) {
+                    if !k.memo.is_empty() {
+                        k.memo.push_str(" | ");
+                    }
+                    k.memo.push_str(&memo);
                 }
-                k.memo.push_str(&memo);
+                gone[i] = true;
+                folded.push(f.codings[i].id.clone());
             }
-            gone[i] = true;
-            folded.push(f.codings[i].id.clone());
+            None => {
+                keeper.insert(key, i);
+            }
         }
     }
     let mut i = 0;
@@ -239,5 +244,5 @@ fn retheme(f: &mut CodingsFile, source: &str, target: &str, folded: &mut Vec<Str
         i += 1;
         !gone[i - 1]
     });
-    moved.len()
+    n_moved
 }

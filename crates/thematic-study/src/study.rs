@@ -105,6 +105,20 @@ impl Study {
         Ok(())
     }
 
+    /// Points `thematic.toml` at another codebook file (relative to the root), editing the
+    /// file in place so its comments stay.
+    pub fn set_codebook(&mut self, codebook: &str) -> Result<(), StudyError> {
+        let path = self.root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| StudyError::invalid(&path, 0, e.to_string()))?;
+        doc["codebook"] = toml_edit::value(codebook);
+        atomic_write(&path, doc.to_string().as_bytes())?;
+        self.config.codebook = codebook.to_string();
+        Ok(())
+    }
+
     /// The study's root folder.
     pub fn root(&self) -> &Path {
         &self.root

@@ -26,14 +26,15 @@ const EXAMPLES: &str = "\
 The SVG is drawn like the seed paper's Figure 1: the overarching theme on top, the groups
 side by side beneath it, each group's themes stacked under it, codes indented below their
 theme. It is 493 pt wide (a two-column journal page, 174 mm; --width 241 for one column),
-labels wrap to fit, and the smallest text is 9 pt. Retired themes are left out.
+labels wrap to fit, theme labels are 9 pt or larger (counts 7 pt). Retired themes are left
+out unless --include-retired (then drawn dashed).
 --counts adds each theme's codings and participants (all coders) under its label.
 
 Examples:
   $ thematic map --output thematic-map.svg
   $ thematic map --counts --output thematic-map.svg
   $ thematic map --format dot | dot -Tpdf > thematic-map.pdf
-  $ thematic map --format mermaid >> README.md";
+  $ thematic map --format mermaid --output map.mmd";
 
 /// `thematic map`
 #[derive(Debug, clap::Args)]
@@ -51,7 +52,7 @@ pub struct Args {
     /// Figure width in points (SVG).
     #[arg(long, default_value_t = 493, value_parser = clap::value_parser!(u32).range(200..=2000))]
     pub width: u32,
-    /// Draw retired themes too (dashed).
+    /// Draw retired themes too (dashed outlines).
     #[arg(long)]
     pub include_retired: bool,
     #[command(flatten)]

@@ -102,25 +102,37 @@ pub fn codebook_csv(book: &Codebook, include_retired: bool) -> Vec<u8> {
     ]);
     for e in book.tree_order() {
         let depth = book.depth(&e.id).to_string();
-        let _ = w.write_record([
-            e.id.as_str(),
-            &e.label,
-            e.parent.as_deref().unwrap_or(""),
-            &depth,
-            kind(&book, e),
-            if e.codable { "true" } else { "false" },
-            if e.retired { "true" } else { "false" },
-            e.definition.as_deref().unwrap_or(""),
-            e.include.as_deref().unwrap_or(""),
-            e.exclude.as_deref().unwrap_or(""),
-            &e.examples.join("\n"),
-            e.colour.as_deref().unwrap_or(""),
-            &e.rules.keywords.join(" "),
-            &e.rules.phrases.join("\n"),
-            &e.rules.patterns.join("\n"),
-        ]);
+        let _ = w.write_record(
+            [
+                e.id.as_str(),
+                &e.label,
+                e.parent.as_deref().unwrap_or(""),
+                &depth,
+                kind(&book, e),
+                if e.codable { "true" } else { "false" },
+                if e.retired { "true" } else { "false" },
+                e.definition.as_deref().unwrap_or(""),
+                e.include.as_deref().unwrap_or(""),
+                e.exclude.as_deref().unwrap_or(""),
+                &e.examples.join("\n"),
+                e.colour.as_deref().unwrap_or(""),
+                &e.rules.keywords.join(" "),
+                &e.rules.phrases.join("\n"),
+                &e.rules.patterns.join("\n"),
+            ]
+            .map(neutralize),
+        );
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
+fn neutralize(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// The codebook as a Word document, laid out like [`codebook_markdown`].

@@ -172,11 +172,13 @@ pub fn merge(ctx: &Context, args: &MergeArgs) -> Result<ExitCode> {
     if args.dry_run {
         let book = study.codebook()?;
         // Run the codebook checks on a copy, without writing.
-        let text = std::fs::read_to_string(study.codebook_path())?;
-        let mut ed = thematic_codebook::CodebookEditor::open(&text, "codebook")
+        let path = study.codebook_path();
+        let text = std::fs::read_to_string(&path)?;
+        let mut ed = thematic_codebook::CodebookEditor::open(&text, &study.shown(&path))
             .map_err(super::codebook_error)?;
-        ed.merge(&args.source, &args.target)
-            .map_err(|e| CliError::user(e.to_string()))?;
+        let outcome = ed
+            .merge(&args.source, &args.target)
+            .map_err(|e| CliError::user(format!("{}: {e}", study.shown(&path))))?;
         let mut per = Vec::new();
         let mut total = 0;
         for f in study.all_codings()? {
@@ -188,13 +190,22 @@ pub fn merge(ctx: &Context, args: &MergeArgs) -> Result<ExitCode> {
         }
         let label = |id: &str| book.get(id).map_or(id.to_string(), |e| e.label.clone());
         crate::cmd::status(&format!(
-            "would move {total} coding(s) from \"{}\" to \"{}\"{}; nothing changed (drop --dry-run to merge)",
+            "would move {total} coding(s) from \"{}\" to \"{}\"{}{}; nothing changed (drop --dry-run to merge)",
             label(&args.source),
             label(&args.target),
             if per.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", per.join(", "))
+            },
+            if outcome.reparented.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " and put {} under \"{}\"",
+                    outcome.reparented.join(", "),
+                    args.target
+                )
             }
         ));
         return Ok(ExitCode::SUCCESS);

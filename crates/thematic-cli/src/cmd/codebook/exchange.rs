@@ -32,7 +32,9 @@ pub enum Format {
 #[command(after_long_help = "\
 qdc is the REFI-QDA codebook (QDA-XML 1.0) that NVivo, ATLAS.ti, MAXQDA and QualCoder
 import. Each code's Description carries its definition, when to use it, when not to,
-examples and its thematic id, so a codebook that goes out and comes back loses nothing.
+examples, search rules and its thematic id, so a codebook that goes out and comes back keeps
+its ids, tree, labels, guidance, examples, colours and rules (the codebook's own name and
+description have no place in the format).
 GUIDs are derived from ids: exporting again gives the same GUIDs.
 md and docx lay the codebook out for a paper's appendix: a heading per theme, nested as in
 the tree, with definition, inclusion and exclusion notes and example quotes.
@@ -141,7 +143,7 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     let (book, warnings) = from_qdc(&bytes, &stem, &args.file.display().to_string())
         .map_err(|e| codebook_error(e).context(format!("cannot import {}", args.file.display())))?;
     for w in &warnings {
-        crate::cmd::status(&format!("warning: {w}"));
+        crate::cmd::status(&w.to_string());
     }
     if book.entries.is_empty() {
         return Err(CliError::user(format!(
@@ -149,6 +151,14 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
             args.file.display()
         )));
     }
+    // What we write must load: check before anything is written.
+    let toml = book.to_toml();
+    thematic_codebook::Codebook::from_toml(&toml, "imported codebook").map_err(|e| {
+        codebook_error(e).context(format!(
+            "cannot import {}: the result would not be a valid codebook",
+            args.file.display()
+        ))
+    })?;
     let study = if args.output.is_none() || args.r#use {
         Some(ctx.study().map_err(|e| {
             e.hint("outside a study, say where the codebook goes: --output FILE.toml")
@@ -194,7 +204,7 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    atomic_write(&out, book.to_toml().as_bytes())?;
+    atomic_write(&out, toml.as_bytes())?;
     crate::cmd::status(&format!(
         "imported {} codes from {} into {}",
         book.entries.len(),
@@ -220,10 +230,7 @@ pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
             ),
         )?;
         if args.r#use {
-            let mut s = s.clone();
-            let mut config = s.config().clone();
-            config.codebook = shown.clone();
-            s.set_config(config)?;
+            s.clone().set_codebook(&shown)?;
             crate::cmd::status(&format!("thematic.toml now uses {shown}"));
         }
     }

@@ -15,7 +15,7 @@ use crate::output::{OutputArgs, Table, emit_table};
 #[command(after_long_help = "\
 One row per entry, in tree order. A group's counts include the themes below it. Counts are
 over every coder's codings (a coder's own with --coder).
-JSON keys: id, label, parent, depth, codable, retired, definition, codings, participants,
+JSON keys: label, id, parent, depth, codable, retired, definition, codings, participants,
 coders.
 
 Examples:
@@ -40,7 +40,21 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (book, study) = load(ctx, &args.source)?;
     let files = match &study {
         Some(s) => match &args.coder {
-            Some(c) => vec![s.codings_of(c)?],
+            Some(c) => {
+                let coders = s.coders()?;
+                if !coders.contains(c) {
+                    return Err(
+                        crate::error::CliError::user(format!("no codings by \"{c}\"")).hint(
+                            if coders.is_empty() {
+                                "no one has coded yet".to_string()
+                            } else {
+                                format!("coders in this study: {}", coders.join(", "))
+                            },
+                        ),
+                    );
+                }
+                vec![s.codings_of(c)?]
+            }
             None => s.all_codings()?,
         },
         None => Vec::new(),
