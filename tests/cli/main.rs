@@ -1,6 +1,7 @@
 //! End-to-end tests of the `thematic` binary: conventions every command follows.
 
 mod codebook;
+mod coding;
 mod util;
 
 use util::{Dir, sample};

@@ -52,6 +52,10 @@ pub enum Command {
     Transcripts(cmd::transcripts::Args),
     /// Print a transcript with turn numbers and speakers.
     Show(cmd::show::Args),
+    /// Code an excerpt of a turn with a theme.
+    Code(cmd::code::Args),
+    /// Remove one of your codings.
+    Uncode(cmd::code::UncodeArgs),
     /// Look at, check, refine and exchange the codebook.
     Codebook(cmd::codebook::Args),
     /// Draw the thematic map (SVG, DOT or Mermaid).

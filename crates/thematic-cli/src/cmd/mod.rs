@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+pub mod code;
 pub mod codebook;
 pub mod completions;
 pub mod demo;
@@ -26,6 +27,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&ctx, &args),
         Command::Transcripts(args) => transcripts::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
+        Command::Code(args) => code::run(&ctx, &args),
+        Command::Uncode(args) => code::uncode(&ctx, &args),
         Command::Codebook(args) => codebook::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

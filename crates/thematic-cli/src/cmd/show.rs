@@ -46,19 +46,6 @@ pub fn parse_range(s: &str) -> Option<(usize, usize)> {
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
-    let files = study.transcript_files()?;
-    let Some((_, path)) = files.iter().find(|(id, _)| *id == args.id) else {
-        let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
-        let mut err = CliError::user(format!("no transcript \"{}\" in the study", args.id));
-        if let Some(c) = thematic_codebook::closest(&args.id, ids.iter().copied()) {
-            err = err.hint(format!(
-                "did you mean \"{c}\"? (`thematic transcripts` lists them)"
-            ));
-        } else {
-            err = err.hint("`thematic transcripts` lists the study's transcripts");
-        }
-        return Err(err);
-    };
     let range = match &args.turns {
         Some(r) => parse_range(r).ok_or_else(|| {
             CliError::user(format!("invalid --turns \"{r}\""))
@@ -66,7 +53,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         })?,
         None => (1, usize::MAX),
     };
-    let t = crate::cmd::parse::parse_file(path, &study.parse_options())?;
+    let t = crate::context::transcript(&study, &args.id)?;
     let dim = crate::term::colour_stdout() && args.output.is_none();
     let mut out = String::new();
     for (i, turn) in t

@@ -1,0 +1,277 @@
+//! `thematic code` and `thematic uncode`: tag an excerpt with a theme, or take a tag away.
+
+use std::process::ExitCode;
+
+use thematic_codebook::closest;
+use thematic_study::{Coding, now_rfc3339};
+
+use crate::context::Context;
+use crate::error::{CliError, Result};
+
+const EXAMPLES: &str = "\
+Codes part of one turn (numbers as in `thematic show`) with one theme, for the acting coder
+(--coder, else THEMATIC_CODER, else default_coder in thematic.toml). Without --text or
+--chars the whole turn is coded. --text must occur in the turn exactly as written (the first
+occurrence is taken); --chars A-B counts code points from the start of the turn, end
+exclusive. The new coding's id is printed on standard output; coding the same span with the
+same theme again changes nothing. Writes are atomic and locked, so several `thematic code`
+processes for one coder can run at once.
+
+Examples:
+  $ thematic show P6 --turns 4
+  $ thematic code P6 --turn 4 --theme what-matters
+  $ thematic code P6 --turn 4 --text \"what matters to them\" --theme what-matters --memo \"key\"
+  $ thematic code P6 --turn 4 --chars 0-42 --theme goal-orientation --coder AB
+  $ thematic uncode c-5f2a9c01";
+
+/// `thematic code`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// Transcript id.
+    pub transcript: String,
+    /// The turn (1-based, as numbered by `thematic show`).
+    #[arg(long)]
+    pub turn: usize,
+    /// The exact words to code, as they occur in the turn.
+    #[arg(long, conflicts_with = "chars")]
+    pub text: Option<String>,
+    /// Code points A to B (end exclusive) counted from the start of the turn's text.
+    #[arg(long, value_name = "A-B")]
+    pub chars: Option<String>,
+    /// The theme id.
+    #[arg(long)]
+    pub theme: String,
+    /// Code as this coder.
+    #[arg(long)]
+    pub coder: Option<String>,
+    /// A memo on the coding.
+    #[arg(long)]
+    pub memo: Option<String>,
+}
+
+/// `thematic uncode`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Removes one of the acting coder's codings (another coder's codings are theirs to remove).
+
+Examples:
+  $ thematic uncode c-5f2a9c01
+  $ thematic uncode c-5f2a9c01 --coder AB")]
+pub struct UncodeArgs {
+    /// The coding's id (printed by `thematic code`).
+    pub id: String,
+    /// The coder whose coding it is.
+    #[arg(long)]
+    pub coder: Option<String>,
+}
+
+fn acting_coder(
+    ctx: &Context,
+    explicit: Option<&str>,
+    study: &thematic_study::Study,
+) -> Result<String> {
+    ctx.coder(explicit, study).ok_or_else(|| {
+        CliError::user("who is coding? no coder given")
+            .hint("pass --coder NAME, set THEMATIC_CODER, or set default_coder in thematic.toml")
+    })
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
+    let book = study.codebook()?;
+    let theme = match book.get(&args.theme) {
+        Some(t) if t.retired => {
+            return Err(
+                CliError::user(format!("theme \"{}\" is retired", args.theme))
+                    .hint("`thematic codebook show` lists the current themes"),
+            );
+        }
+        Some(t) if !t.codable => {
+            return Err(CliError::user(format!(
+                "\"{}\" is a group and cannot be coded (codable = false)",
+                t.label
+            ))
+            .hint(format!(
+                "code one of the themes under it: {}",
+                book.children(&t.id)
+                    .filter(|c| c.codable && !c.retired)
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Some(t) => t,
+        None => {
+            let mut err = CliError::user(format!("no theme \"{}\" in the codebook", args.theme));
+            if let Some(c) = closest(&args.theme, book.codable().map(|e| e.id.as_str())) {
+                err = err.hint(format!("did you mean \"{c}\"?"));
+            } else {
+                err = err.hint("`thematic codebook show` lists the themes");
+            }
+            return Err(err);
+        }
+    };
+    let transcript = crate::context::transcript(&study, &args.transcript)?;
+    let n = transcript.turns.len();
+    let turn = args
+        .turn
+        .checked_sub(1)
+        .and_then(|i| transcript.turns.get(i))
+        .ok_or_else(|| {
+            CliError::user(format!(
+                "{} has turns 1 to {n}; there is no turn {}",
+                args.transcript, args.turn
+            ))
+        })?;
+    let turn_text: Vec<char> = transcript
+        .text
+        .chars()
+        .skip(turn.start)
+        .take(turn.end - turn.start)
+        .collect();
+    let (rel_start, rel_end) = match (&args.text, &args.chars) {
+        (Some(words), _) => {
+            let needle: Vec<char> = words.chars().collect();
+            if needle.is_empty() {
+                return Err(CliError::user("--text is empty"));
+            }
+            let found = turn_text
+                .windows(needle.len())
+                .position(|w| w == needle.as_slice())
+                .ok_or_else(|| {
+                    let preview: String = turn_text.iter().take(80).collect();
+                    CliError::user(format!(
+                        "\"{words}\" does not occur in turn {} of {}",
+                        args.turn, args.transcript
+                    ))
+                    .hint(format!(
+                        "the turn begins \"{}{}\"; copy the words exactly (see `thematic show {} --turns {}`)",
+                        crate::term::sanitize(&preview),
+                        if turn_text.len() > 80 { "…" } else { "" },
+                        args.transcript,
+                        args.turn
+                    ))
+                })?;
+            (found, found + needle.len())
+        }
+        (None, Some(range)) => {
+            let bad = || {
+                CliError::user(format!("invalid --chars \"{range}\"")).hint(format!(
+                    "use A-B with 0 <= A < B <= {} (the turn's length)",
+                    turn_text.len()
+                ))
+            };
+            let (a, b) = range.split_once('-').ok_or_else(bad)?;
+            let (a, b): (usize, usize) = (
+                a.trim().parse().map_err(|_| bad())?,
+                b.trim().parse().map_err(|_| bad())?,
+            );
+            if a >= b || b > turn_text.len() {
+                return Err(bad());
+            }
+            (a, b)
+        }
+        (None, None) => (0, turn_text.len()),
+    };
+    let quoted: String = turn_text[rel_start..rel_end].iter().collect();
+    let (start, end) = (turn.start + rel_start, turn.start + rel_end);
+    let transcript_id = args.transcript.clone();
+    let theme_id = theme.id.clone();
+    let memo = args.memo.clone().unwrap_or_default();
+    let (id, added) = study.update_codings(&coder, |file| {
+        if let Some(same) = file.codings.iter().find(|c| {
+            c.transcript == transcript_id && c.start == start && c.end == end && c.theme == theme_id
+        }) {
+            return Ok((same.id.clone(), false));
+        }
+        let id = fresh_id(|id| file.codings.iter().any(|c| c.id == id));
+        file.codings.push(Coding {
+            id: id.clone(),
+            coder: coder.clone(),
+            transcript: transcript_id.clone(),
+            turn: args.turn,
+            start,
+            end,
+            theme: theme_id.clone(),
+            text: quoted.clone(),
+            memo: memo.clone(),
+            created: now_rfc3339(),
+        });
+        Ok((id, true))
+    })?;
+    crate::output::emit_to(None, format!("{id}\n").as_bytes())?;
+    let short: String = quoted.chars().take(60).collect();
+    crate::cmd::status(&if added {
+        format!(
+            "coded {} turn {} [{start}-{end}] as {} for {coder}: \"{}{}\"",
+            args.transcript,
+            args.turn,
+            theme.id,
+            crate::term::sanitize(&short),
+            if quoted.chars().count() > 60 {
+                "…"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!("already coded ({id}); nothing changed")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A new coding id, `c-` and 8 hex digits, not yet taken. The randomness comes from the
+/// standard library's per-process hash keys, the time and the process id: enough for ids
+/// that are checked for collisions under the coder's lock.
+fn fresh_id(taken: impl Fn(&str) -> bool) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    for attempt in 0u64.. {
+        let mut h = state.build_hasher();
+        h.write_u64(attempt);
+        h.write_u32(std::process::id());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        let id = format!("c-{:08x}", h.finish() as u32);
+        if !taken(&id) {
+            return id;
+        }
+    }
+    unreachable!("an unbounded range always yields")
+}
+
+pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
+    let removed = study.update_codings(&coder, |file| {
+        let before = file.codings.len();
+        let gone: Vec<Coding> = file
+            .codings
+            .iter()
+            .filter(|c| c.id == args.id)
+            .cloned()
+            .collect();
+        file.codings.retain(|c| c.id != args.id);
+        debug_assert_eq!(before - file.codings.len(), gone.len());
+        Ok(gone)
+    })?;
+    match removed.first() {
+        Some(c) => {
+            crate::cmd::status(&format!(
+                "removed {} ({} turn {}, {}) from {coder}'s codings",
+                c.id, c.transcript, c.turn, c.theme
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(
+            CliError::user(format!("{coder} has no coding \"{}\"", args.id)).hint(
+                "ids are printed by `thematic code`; each coder removes only their own codings",
+            ),
+        ),
+    }
+}
