@@ -127,7 +127,7 @@ pub fn codebook_csv(book: &Codebook, include_retired: bool) -> Vec<u8> {
 }
 
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
-fn neutralize(s: &str) -> String {
+pub fn neutralize(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

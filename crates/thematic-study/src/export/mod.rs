@@ -3,4 +3,4 @@
 mod codebook;
 pub mod docx;
 
-pub use codebook::{codebook_csv, codebook_docx, codebook_markdown};
+pub use codebook::{codebook_csv, codebook_docx, codebook_markdown, neutralize};
