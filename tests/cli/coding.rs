@@ -19,6 +19,18 @@ fn codings(d: &Dir, coder: &str) -> Vec<csv::StringRecord> {
         .collect()
 }
 
+/// `thematic code P2 --turn 2 --chars A-(A+1) --theme what-matters --coder KW` in `study`, as a
+/// separate process.
+fn code_one_char(study: &std::path::Path, a: usize) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_thematic"));
+    cmd.args(["code", "P2", "--turn", "2", "--chars"])
+        .arg(format!("{a}-{}", a + 1))
+        .args(["--theme", "what-matters", "--coder", "KW"])
+        .current_dir(study)
+        .env_remove("THEMATIC_CODER");
+    cmd
+}
+
 #[test]
 fn code_a_turn_or_words_and_uncode() {
     let d = Dir::new();
@@ -200,7 +212,6 @@ fn bad_input_is_refused_with_close_matches_and_changes_nothing() {
 fn concurrent_coders_lose_nothing() {
     let d = Dir::new();
     study(&d);
-    let exe = env!("CARGO_BIN_EXE_thematic");
     // 8 processes at once, each adding 5 codings for the same coder.
     let children: Vec<_> = (0..8)
         .map(|p| {
@@ -208,14 +219,7 @@ fn concurrent_coders_lose_nothing() {
             std::thread::spawn(move || {
                 for k in 0..5 {
                     let a = p * 5 + k;
-                    let out = std::process::Command::new(exe)
-                        .args(["code", "P2", "--turn", "2", "--chars"])
-                        .arg(format!("{a}-{}", a + 1))
-                        .args(["--theme", "what-matters", "--coder", "KW"])
-                        .current_dir(&dir)
-                        .env_remove("THEMATIC_CODER")
-                        .output()
-                        .unwrap();
+                    let out = code_one_char(&dir, a).output().unwrap();
                     assert!(
                         out.status.success(),
                         "{}",
@@ -240,19 +244,13 @@ fn concurrent_coders_lose_nothing() {
 fn a_writer_killed_mid_write_leaves_the_old_file_or_the_new_one() {
     let d = Dir::new();
     study(&d);
-    let exe = env!("CARGO_BIN_EXE_thematic");
     let mut count = 0usize;
     let (mut killed, mut finished) = (0, 0);
     for round in 0..60u64 {
         if killed > 3 && finished > 3 {
             break;
         }
-        let mut child = std::process::Command::new(exe)
-            .args(["code", "P2", "--turn", "2", "--chars"])
-            .arg(format!("{round}-{}", round + 1))
-            .args(["--theme", "what-matters", "--coder", "KW"])
-            .current_dir(d.join("s"))
-            .env_remove("THEMATIC_CODER")
+        let mut child = code_one_char(&d.join("s"), round as usize)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -77,8 +77,21 @@ impl CodebookEditor {
     /// Opens codebook text for editing; it must be valid.
     pub fn open(text: &str, path: &str) -> Result<CodebookEditor, CodebookError> {
         let book = Codebook::from_toml(text, path)?;
-        let doc: DocumentMut = text.parse().map_err(|_| CodebookError {
-            diagnostics: Vec::new(),
+        // `toml` accepted the text, so `toml_edit` (the same parser) does too; should it not,
+        // say where.
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |s| crate::error::line_col(text, s.start));
+            CodebookError {
+                diagnostics: vec![crate::error::Diagnostic {
+                    path: path.to_string(),
+                    line,
+                    column,
+                    severity: crate::error::Severity::Error,
+                    message: e.message().to_string(),
+                }],
+            }
         })?;
         Ok(CodebookEditor {
             doc,
@@ -148,9 +161,9 @@ impl CodebookEditor {
             }
         }
         t.decor_mut().set_prefix("\n");
-        let mut tables: Vec<Table> = self.themes()?.iter().cloned().collect();
+        let mut tables = self.themes()?;
         tables.insert(position, t);
-        self.replace_themes(tables)?;
+        self.replace_themes(tables);
         self.revalidate()?;
         Ok(id)
     }
@@ -200,7 +213,6 @@ impl CodebookEditor {
 
     /// Marks an entry retired (`true`) or current again (`false`).
     pub fn set_retired(&mut self, id: &str, retired: bool) -> Result<(), EditError> {
-        self.entry(id)?;
         let t = self.table_mut(id)?;
         if retired {
             t.insert("retired", value(true));
@@ -212,7 +224,6 @@ impl CodebookEditor {
 
     /// Sets whether an entry can be applied directly.
     pub fn set_codable(&mut self, id: &str, codable: bool) -> Result<(), EditError> {
-        self.entry(id)?;
         let t = self.table_mut(id)?;
         if codable {
             t.remove("codable");
@@ -234,7 +245,7 @@ impl CodebookEditor {
         }
         if s.retired {
             return Err(EditError::Refused(format!(
-                "\"{source}\" is already retired"
+                "\"{source}\" is already retired; restore it first (thematic codebook retire {source} --undo) if it still has codings to move"
             )));
         }
         if t.retired {
@@ -280,16 +291,20 @@ impl CodebookEditor {
         })
     }
 
-    fn themes(&self) -> Result<&ArrayOfTables, EditError> {
+    /// The `[[theme]]` tables, in file order.
+    fn themes(&self) -> Result<Vec<Table>, EditError> {
         match self.doc.get("theme") {
-            Some(item) => item.as_array_of_tables().ok_or_else(|| {
-                EditError::Refused("`theme` must be written as [[theme]] tables".into())
-            }),
-            None => Ok(EMPTY.get_or_init(ArrayOfTables::new)),
+            Some(item) => item
+                .as_array_of_tables()
+                .map(|a| a.iter().cloned().collect())
+                .ok_or_else(|| {
+                    EditError::Refused("`theme` must be written as [[theme]] tables".into())
+                }),
+            None => Ok(Vec::new()),
         }
     }
 
-    fn replace_themes(&mut self, tables: Vec<Table>) -> Result<(), EditError> {
+    fn replace_themes(&mut self, tables: Vec<Table>) {
         let mut aot = ArrayOfTables::new();
         for (i, mut t) in tables.into_iter().enumerate() {
             // Positions decide the order tables are written in; renumber them so the array's
@@ -298,10 +313,11 @@ impl CodebookEditor {
             aot.push(t);
         }
         self.doc.insert("theme", Item::ArrayOfTables(aot));
-        Ok(())
     }
 
+    /// The table of entry `id` (an unknown id is an error with the closest id).
     fn table_mut(&mut self, id: &str) -> Result<&mut Table, EditError> {
+        self.entry(id)?;
         let aot = self
             .doc
             .get_mut("theme")
@@ -309,10 +325,7 @@ impl CodebookEditor {
             .ok_or_else(|| EditError::Refused("the codebook has no [[theme]] tables".into()))?;
         aot.iter_mut()
             .find(|t| t.get("id").and_then(Item::as_str) == Some(id))
-            .ok_or_else(|| EditError::UnknownTheme {
-                id: id.to_string(),
-                suggestion: None,
-            })
+            .ok_or_else(|| EditError::Refused(format!("no [[theme]] table with id \"{id}\"")))
     }
 
     fn revalidate(&mut self) -> Result<(), EditError> {
@@ -320,8 +333,6 @@ impl CodebookEditor {
         Ok(())
     }
 }
-
-static EMPTY: std::sync::OnceLock<ArrayOfTables> = std::sync::OnceLock::new();
 
 /// A slug for `label` that no entry of `book` uses: "Peer support" → `peer-support`,
 /// then `peer-support-2`, … Accents are dropped ("Café" → `cafe`); a label with no Latin

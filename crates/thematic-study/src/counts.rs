@@ -28,14 +28,22 @@ pub fn theme_counts(book: &Codebook, files: &[CodingsFile]) -> BTreeMap<String, 
         coders: BTreeSet<&'a str>,
     }
     let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    // Each theme with its ancestors, worked out once per theme rather than once per coding.
+    let chains: BTreeMap<&str, Vec<&str>> = book
+        .entries
+        .iter()
+        .map(|e| {
+            let mut ids = vec![e.id.as_str()];
+            ids.extend(book.ancestors(&e.id).into_iter().map(|a| a.id.as_str()));
+            (e.id.as_str(), ids)
+        })
+        .collect();
     for f in files {
         for c in &f.codings {
-            let Some(entry) = book.get(&c.theme) else {
+            let Some(ids) = chains.get(c.theme.as_str()) else {
                 continue;
             };
-            let mut ids = vec![entry.id.as_str()];
-            ids.extend(book.ancestors(&entry.id).into_iter().map(|a| a.id.as_str()));
-            for id in ids {
+            for &id in ids {
                 let a = acc.entry(id).or_default();
                 a.n += 1;
                 a.transcripts.insert(&c.transcript);

@@ -65,10 +65,9 @@ impl Study {
     pub fn add_theme(&self, new: &NewEntry, who: &str) -> Result<String, StudyError> {
         self.edit_codebook(who, "add", |ed| {
             let id = ed.add(new).map_err(|e| self.edit_error(e))?;
-            let e = ed.codebook().get(&id).cloned();
-            let under = e
+            let under = new
+                .parent
                 .as_ref()
-                .and_then(|e| e.parent.clone())
                 .map_or_else(|| "as a root".to_string(), |p| format!("under \"{p}\""));
             let detail = format!("added \"{}\" {under}", new.label.trim());
             Ok((id.clone(), id, detail))

@@ -79,21 +79,20 @@ impl Study {
     }
 
     /// Reads, changes and writes back one coder's codings while holding that coder's lock,
-    /// so concurrent writers for the same coder lose nothing. The file is written atomically
-    /// and only if `change` returns `Ok`.
+    /// so concurrent writers for the same coder lose nothing. `change` returns its result and
+    /// whether it changed anything; the file is written (atomically) only then.
     pub fn update_codings<R>(
         &self,
         coder: &str,
-        change: impl FnOnce(&mut CodingsFile) -> Result<R, StudyError>,
+        change: impl FnOnce(&mut CodingsFile) -> Result<(R, bool), StudyError>,
     ) -> Result<R, StudyError> {
         let path = self.codings_path(coder)?;
         std::fs::create_dir_all(self.codings_dir())
             .map_err(|e| StudyError::io(self.codings_dir(), e))?;
         let _lock = FileLock::acquire(&path)?;
         let mut file = self.codings_of(coder)?;
-        let before = file.clone();
-        let out = change(&mut file)?;
-        if file != before {
+        let (out, changed) = change(&mut file)?;
+        if changed {
             atomic_write(&path, &file.to_csv())?;
         }
         Ok(out)

@@ -184,7 +184,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         if let Some(same) = file.codings.iter().find(|c| {
             c.transcript == transcript_id && c.start == start && c.end == end && c.theme == theme_id
         }) {
-            return Ok((same.id.clone(), false));
+            return Ok(((same.id.clone(), false), false));
         }
         let id = fresh_id(|id| file.codings.iter().any(|c| c.id == id));
         file.codings.push(Coding {
@@ -199,7 +199,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             memo: memo.clone(),
             created: now_rfc3339(),
         });
-        Ok((id, true))
+        Ok(((id, true), true))
     })?;
     crate::output::emit_to(None, format!("{id}\n").as_bytes())?;
     let short: String = quoted.chars().take(60).collect();
@@ -249,16 +249,12 @@ pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
     let removed = study.update_codings(&coder, |file| {
-        let before = file.codings.len();
-        let gone: Vec<Coding> = file
-            .codings
-            .iter()
-            .filter(|c| c.id == args.id)
-            .cloned()
-            .collect();
-        file.codings.retain(|c| c.id != args.id);
-        debug_assert_eq!(before - file.codings.len(), gone.len());
-        Ok(gone)
+        let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
+            .into_iter()
+            .partition(|c| c.id == args.id);
+        file.codings = kept;
+        let changed = !gone.is_empty();
+        Ok((gone, changed))
     })?;
     match removed.first() {
         Some(c) => {
