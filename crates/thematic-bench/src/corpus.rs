@@ -157,10 +157,7 @@ pub fn study(out: &Path, n: usize, seed: u64) -> Result<(), String> {
     }
     atomic_write(&study.participants_path(), participants.as_bytes()).map_err(|e| e.to_string())?;
     for (coder, codings) in [("A", all_a), ("B", all_b)] {
-        let file = CodingsFile {
-            coder: coder.into(),
-            codings,
-        };
+        let file = CodingsFile::new(coder, codings);
         atomic_write(
             &study.codings_dir().join(format!("{coder}.csv")),
             &file.to_csv(),

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+mod codings;
 mod corpus;
 mod text;
 
@@ -55,6 +56,14 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Loading 1,000,000 codings in process, and the wall time of one `thematic code` (the
+    /// whole process) in a copy of a generated study.
+    Codings {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
     /// `thematic codebook show` (counts over every coding) on a generated study.
     Refactor {
@@ -66,7 +75,7 @@ enum Command {
 }
 
 /// Copies a study's settings, codebooks and codings (not its transcripts) to `to`.
-fn copy_study_without_transcripts(
+pub(crate) fn copy_study_without_transcripts(
     from: &std::path::Path,
     to: &std::path::Path,
 ) -> Result<(), String> {
@@ -91,7 +100,7 @@ fn copy_study_without_transcripts(
     Ok(())
 }
 
-fn release_thematic() -> Result<PathBuf, String> {
+pub(crate) fn release_thematic() -> Result<PathBuf, String> {
     let exe = std::env::current_exe()
         .map_err(|e| e.to_string())?
         .with_file_name("thematic");
@@ -104,7 +113,7 @@ fn release_thematic() -> Result<PathBuf, String> {
     Ok(exe)
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
@@ -244,6 +253,7 @@ fn run() -> Result<(), String> {
                 median(merge).as_secs_f64()
             );
         }
+        Command::Codings { corpus, runs } => codings::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

@@ -65,8 +65,8 @@ impl Context {
 /// Reads and parses the study's transcript `id`; an unknown id is an error naming the
 /// closest ids.
 pub fn transcript(study: &Study, id: &str) -> Result<Transcript> {
-    let files = study.transcript_files()?;
-    let Some((_, path)) = files.iter().find(|(t, _)| t == id) else {
+    let Some(path) = study.transcript_file(id)? else {
+        let files = study.transcript_files()?;
         let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
         let mut err = CliError::user(format!("no transcript \"{id}\" in the study"));
         if let Some(c) = thematic_codebook::closest(id, ids.iter().copied()) {
@@ -78,5 +78,5 @@ pub fn transcript(study: &Study, id: &str) -> Result<Transcript> {
         }
         return Err(err);
     };
-    crate::cmd::parse::parse_file(path, &study.parse_options())
+    crate::cmd::parse::parse_file(&path, &study.parse_options())
 }

@@ -14,6 +14,7 @@ mod cmd;
 mod context;
 mod error;
 mod output;
+mod render;
 mod term;
 
 fn main() -> ExitCode {

@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::StudyError;
-use crate::fsutil::{FileLock, atomic_write};
+use crate::csvlog::{append, csv_line, ends_with_newline, read_rows, set_aside};
+use crate::fsutil::FileLock;
 use crate::study::Study;
 
 /// The change log's file name, in the study root.
@@ -35,8 +36,12 @@ pub fn now_rfc3339() -> String {
     now.round(jiff::Unit::Second).unwrap_or(now).to_string()
 }
 
+/// The change log's columns.
+const COLUMNS: [&str; 5] = ["when", "who", "action", "theme", "detail"];
+
 impl Study {
-    /// Appends a change to `changelog.csv` (under a lock; the file is rewritten atomically).
+    /// Appends a change to `changelog.csv`: under a lock, one appended line (see
+    /// [`crate::csvlog`]), so logging stays cheap however long the log grows.
     pub fn log_change(
         &self,
         who: &str,
@@ -44,21 +49,8 @@ impl Study {
         theme: &str,
         detail: &str,
     ) -> Result<(), StudyError> {
-        let path = self.root().join(CHANGELOG_FILE);
+        let path = self.changelog_path();
         let _lock = FileLock::acquire(&path)?;
-        let mut bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                b"when,who,action,theme,detail\n".to_vec()
-            }
-            Err(e) => return Err(StudyError::io(&path, e)),
-        };
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            bytes.push(b'\n');
-        }
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
         let change = Change {
             when: now_rfc3339(),
             who: who.to_string(),
@@ -66,33 +58,58 @@ impl Study {
             theme: theme.to_string(),
             detail: detail.to_string(),
         };
-        w.serialize(&change)
-            .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-        bytes.extend(w.into_inner().unwrap_or_default());
-        atomic_write(&path, &bytes)
+        let row = csv_line(&change).map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
+        if !ends_with_newline(&path)? {
+            // An interrupted append or a hand edit: set a torn row aside, end a whole one.
+            let bytes = std::fs::read(&path).map_err(|e| StudyError::io(&path, e))?;
+            let (_, torn) = read_log(&path, &bytes)?;
+            match torn {
+                Some(torn) => set_aside(&path, &torn)?,
+                None => append(&path, b"", b"\n")?,
+            }
+        }
+        let mut header = COLUMNS.join(",").into_bytes();
+        header.push(b'\n');
+        append(&path, &header, &row)
     }
 
-    /// The change log, oldest first (empty when there is none).
+    /// `changelog.csv` in the study root.
+    pub fn changelog_path(&self) -> std::path::PathBuf {
+        self.root().join(CHANGELOG_FILE)
+    }
+
+    /// The change log, oldest first (empty when there is none). An incomplete last row
+    /// left by an interrupted write is left out.
     pub fn changes(&self) -> Result<Vec<Change>, StudyError> {
-        let path = self.root().join(CHANGELOG_FILE);
+        let path = self.changelog_path();
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(StudyError::io(&path, e)),
         };
-        let mut rdr = csv::Reader::from_reader(bytes.as_slice());
-        let mut out = Vec::new();
-        for row in rdr.deserialize() {
-            let change: Change = row.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+        Ok(read_log(&path, &bytes)?.0)
+    }
+}
+
+fn read_log(
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(Vec<Change>, Option<crate::csvlog::IncompleteRow>), StudyError> {
+    read_rows(
+        path,
+        bytes,
+        &COLUMNS,
+        |record, line| {
+            record.deserialize(None).map_err(|e| {
                 StudyError::invalid(
-                    &path,
+                    path,
                     line,
                     format!("{e}; the columns are when,who,action,theme,detail"),
                 )
-            })?;
-            out.push(change);
-        }
-        Ok(out)
-    }
+            })
+        },
+        // A torn append cut inside the last column cannot be told from a short detail;
+        // the first column, a timestamp, is checked instead when the row is short.
+        |c: &Change| c.when.parse::<jiff::Timestamp>().is_ok(),
+    )
 }

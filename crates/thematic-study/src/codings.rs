@@ -19,6 +19,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::csvlog::{IncompleteRow, csv_line, read_rows};
 use crate::error::StudyError;
 
 /// The header of a codings file.
@@ -62,111 +63,136 @@ pub struct Coding {
 }
 
 /// One coder's codings file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodingsFile {
     /// The coder (the file stem).
     pub coder: String,
     /// The codings, in file order.
     pub codings: Vec<Coding>,
+    /// An incomplete last row left by an interrupted append, not among `codings` (see
+    /// [`IncompleteRow`]); `None` for a sound file.
+    pub incomplete: Option<IncompleteRow>,
 }
 
 impl CodingsFile {
-    /// Reads `codings/<coder>.csv`. Every malformed row is an error naming its line.
+    /// A file of `codings` by `coder`.
+    pub fn new(coder: impl Into<String>, codings: Vec<Coding>) -> CodingsFile {
+        CodingsFile {
+            coder: coder.into(),
+            codings,
+            incomplete: None,
+        }
+    }
+
+    /// Reads `codings/<coder>.csv`. Every malformed row is an error naming its line, except
+    /// an incomplete last row left by an interrupted write, which is set aside in
+    /// [`CodingsFile::incomplete`].
     pub fn read(path: &Path) -> Result<CodingsFile, StudyError> {
+        let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
+        CodingsFile::parse(path, &bytes)
+    }
+
+    /// Parses the bytes of a codings file read from `path`.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<CodingsFile, StudyError> {
         let coder = path
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(bytes.as_slice());
-        let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
-        let expected: Vec<&str> = CODINGS_COLUMNS.to_vec();
-        if headers.iter().collect::<Vec<_>>() != expected {
-            return Err(StudyError::invalid(
-                path,
-                1,
-                format!(
-                    "the header must be `{}` (found `{}`)",
-                    CODINGS_COLUMNS.join(","),
-                    headers.iter().collect::<Vec<_>>().join(",")
-                ),
-            ));
+        let (mut codings, incomplete) = read_rows(
+            path,
+            bytes,
+            &CODINGS_COLUMNS,
+            |record, line| parse_row(path, record, line),
+            // A torn append cut inside the last column leaves a partial timestamp.
+            |c: &Coding| c.created.parse::<jiff::Timestamp>().is_ok(),
+        )?;
+        for c in &mut codings {
+            c.coder.clone_from(&coder);
         }
-        let mut codings = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line() as usize);
-                    let mut c: Coding = record.deserialize(Some(&headers)).map_err(|e| {
-                        StudyError::invalid(
-                            path,
-                            line,
-                            format!("{}; fix or remove this row", field_error(&e)),
-                        )
-                    })?;
-                    if c.end < c.start {
-                        return Err(StudyError::invalid(
-                            path,
-                            line,
-                            format!("end ({}) is before start ({})", c.end, c.start),
-                        ));
-                    }
-                    c.coder.clone_from(&coder);
-                    codings.push(c);
-                }
-                Err(e) => return Err(csv_error(path, &e)),
-            }
-        }
-        Ok(CodingsFile { coder, codings })
+        Ok(CodingsFile {
+            coder,
+            codings,
+            incomplete,
+        })
     }
 
     /// The CSV text of these codings, header first.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        // Writing to a Vec cannot fail; errors would only come from the writer's sink.
-        let _ = w.write_record(CODINGS_COLUMNS);
+        let mut out = header_line();
         for c in &self.codings {
-            let _ = w.serialize(c);
+            out.extend(row_line(c));
         }
-        w.into_inner().unwrap_or_default()
+        out
     }
 }
 
-fn field_error(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Deserialize { err, .. } => {
-            let field = err
-                .field()
-                .and_then(|i| CODINGS_COLUMNS.get(i as usize))
-                .copied()
-                .unwrap_or("a field");
-            format!("bad value in column `{field}`: {}", err.kind())
-        }
-        _ => e.to_string(),
-    }
+/// The header line of a codings file, with its newline.
+pub(crate) fn header_line() -> Vec<u8> {
+    let mut h = CODINGS_COLUMNS.join(",").into_bytes();
+    h.push(b'\n');
+    h
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> StudyError {
-    let line = e.position().map_or(0, |p| p.line() as usize);
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+/// One coding as a CSV line, with its newline.
+pub(crate) fn row_line(c: &Coding) -> Vec<u8> {
+    // Serialising strings and integers into a Vec cannot fail.
+    csv_line(c).unwrap_or_default()
+}
+
+fn parse_row(path: &Path, record: &csv::StringRecord, line: usize) -> Result<Coding, StudyError> {
+    if record.len() != CODINGS_COLUMNS.len() {
+        return Err(StudyError::invalid(
+            path,
+            line,
             format!(
-                "this row has {len} fields but the header has {expected_len}; check for an unquoted comma"
+                "this row has {} fields but the header has {}; check for an unquoted comma",
+                record.len(),
+                CODINGS_COLUMNS.len()
+            ),
+        ));
+    }
+    let field = |i: usize| record.get(i).unwrap_or_default();
+    let number = |i: usize| {
+        field(i).trim().parse::<usize>().map_err(|_| {
+            StudyError::invalid(
+                path,
+                line,
+                format!(
+                    "bad value in column `{}`: \"{}\" is not a whole number; fix or remove this row",
+                    CODINGS_COLUMNS[i],
+                    field(i)
+                ),
             )
-        }
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8; save the file as UTF-8 CSV".into(),
-        _ => e.to_string(),
+        })
     };
-    StudyError::invalid(path, line, message)
+    let c = Coding {
+        id: field(0).to_string(),
+        coder: String::new(),
+        transcript: field(1).to_string(),
+        turn: number(2)?,
+        start: number(3)?,
+        end: number(4)?,
+        theme: field(5).to_string(),
+        text: field(6).to_string(),
+        memo: field(7).to_string(),
+        created: field(8).to_string(),
+    };
+    if c.id.is_empty() {
+        return Err(StudyError::invalid(
+            path,
+            line,
+            "the `id` column is empty; give the coding an id (any text unique in the file)",
+        ));
+    }
+    if c.end < c.start {
+        return Err(StudyError::invalid(
+            path,
+            line,
+            format!("end ({}) is before start ({})", c.end, c.start),
+        ));
+    }
+    Ok(c)
 }
 
 #[cfg(test)]
@@ -192,10 +218,7 @@ mod tests {
     fn round_trip_through_csv() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("KW.csv");
-        let file = CodingsFile {
-            coder: "KW".into(),
-            codings: vec![sample()],
-        };
+        let file = CodingsFile::new("KW", vec![sample()]);
         std::fs::write(&path, file.to_csv()).unwrap();
         assert_eq!(CodingsFile::read(&path).unwrap(), file);
     }
@@ -205,11 +228,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("KW.csv");
         let mut text = String::from_utf8(
-            CodingsFile {
-                coder: "KW".into(),
-                codings: vec![sample()],
-            }
-            .to_csv(),
+            CodingsFile::new("KW", vec![sample()]).to_csv(),
         )
         .unwrap();
         text.push_str("c-2,P6,four,1,2,x,t,,2026-11-21T10:00:00Z\n");
@@ -217,5 +236,50 @@ mod tests {
         let err = CodingsFile::read(&path).unwrap_err().to_string();
         assert!(err.contains("KW.csv:3:"), "{err}");
         assert!(err.contains("column `turn`"), "{err}");
+        assert!(err.contains("\"four\""), "{err}");
+    }
+
+    fn two_rows() -> String {
+        let mut second = sample();
+        second.id = "c-2".into();
+        second.start = 200;
+        second.end = 240;
+        String::from_utf8(CodingsFile::new("KW", vec![sample(), second]).to_csv()).unwrap()
+    }
+
+    fn read_text(text: &str) -> Result<CodingsFile, StudyError> {
+        CodingsFile::parse(Path::new("codings/KW.csv"), text.as_bytes())
+    }
+
+    #[test]
+    fn a_row_torn_by_an_interrupted_append_is_set_aside_not_read() {
+        let full = two_rows();
+        let last_start = full[..full.len() - 1].rfind('\n').unwrap() + 1;
+        // Cut the last row at every point: inside the id, a number, the quoted text and the
+        // timestamp. Each gives the first row and an incomplete second one.
+        for cut in (last_start + 1)..(full.len() - 1) {
+            let file = read_text(&full[..cut]).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
+            assert_eq!(file.codings.len(), 1, "cut at {cut}: {:?}", &full[last_start..cut]);
+            let torn = file.incomplete.expect("an incomplete row");
+            assert_eq!(torn.line, 3);
+            assert_eq!(torn.byte as usize, last_start);
+            assert_eq!(torn.text, full[last_start..cut]);
+        }
+    }
+
+    #[test]
+    fn a_whole_last_row_without_a_newline_is_kept() {
+        let full = two_rows();
+        let file = read_text(full.trim_end()).unwrap();
+        assert_eq!(file.codings.len(), 2);
+        assert_eq!(file.incomplete, None);
+    }
+
+    #[test]
+    fn a_bad_row_before_the_last_is_an_error_even_without_a_final_newline() {
+        let full = two_rows();
+        let broken = full.replacen(",4,120,160,", ",4,x,160,", 1);
+        let err = read_text(broken.trim_end()).unwrap_err().to_string();
+        assert!(err.contains("KW.csv:2:"), "{err}");
     }
 }

@@ -16,6 +16,7 @@ mod changelog;
 mod codings;
 mod config;
 mod counts;
+mod csvlog;
 mod error;
 pub mod export;
 mod fsutil;
@@ -30,12 +31,13 @@ pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile};
 pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
 pub use counts::{ThemeCounts, theme_counts};
+pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
 pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use refactor::MergeReport;
-pub use store::valid_coder;
+pub use store::{Added, new_coding_id, valid_coder};
 pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,

@@ -66,8 +66,13 @@ impl Study {
                 .extension()
                 .and_then(|e| e.to_str())
                 .map(str::to_ascii_lowercase);
-            if !path.is_file() || !ext.is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
-            {
+            if !ext.is_some_and(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str())) {
+                continue;
+            }
+            // The directory entry's type needs no stat call (2,000 stats are most of a
+            // small command's time); only symbolic links are followed.
+            let kind = entry.file_type().map_err(|e| StudyError::io(&path, e))?;
+            if !(kind.is_file() || kind.is_symlink() && path.is_file()) {
                 continue;
             }
             let id = path
@@ -79,6 +84,25 @@ impl Study {
         }
         out.sort_by(|a, b| natural_cmp(&a.0, &b.0));
         Ok(out)
+    }
+
+    /// The stored file of transcript `id`, if there is one. Tries `transcripts/<id>.<ext>`
+    /// directly before listing the folder, so it costs a few file checks, not a listing.
+    pub fn transcript_file(&self, id: &str) -> Result<Option<PathBuf>, StudyError> {
+        let dir = self.transcripts_dir();
+        if !id.is_empty() && !id.contains(['/', '\\']) && id != "." && id != ".." {
+            for ext in TRANSCRIPT_EXTENSIONS {
+                let path = dir.join(format!("{id}.{ext}"));
+                if path.is_file() {
+                    return Ok(Some(path));
+                }
+            }
+        }
+        Ok(self
+            .transcript_files()?
+            .into_iter()
+            .find(|(t, _)| t == id)
+            .map(|(_, p)| p))
     }
 
     /// Parses every transcript, on all cores. Each file's result is kept: one bad file does

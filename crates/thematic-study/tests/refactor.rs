@@ -35,11 +35,7 @@ fn coding(id: &str, transcript: &str, start: usize, theme: &str, memo: &str) -> 
 fn write(study: &Study, coder: &str, codings: Vec<Coding>) {
     std::fs::write(
         study.codings_path(coder).unwrap(),
-        CodingsFile {
-            coder: coder.into(),
-            codings,
-        }
-        .to_csv(),
+        CodingsFile::new(coder, codings).to_csv(),
     )
     .unwrap();
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use thematic_codebook::closest;
-use thematic_study::{Coding, now_rfc3339};
+use thematic_study::{Added, Coding, new_coding_id, now_rfc3339};
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
@@ -22,7 +22,7 @@ Examples:
   $ thematic code P6 --turn 4 --theme what-matters
   $ thematic code P6 --turn 4 --text \"what matters to them\" --theme what-matters --memo \"key\"
   $ thematic code P6 --turn 4 --chars 0-42 --theme goal-orientation --coder AB
-  $ thematic uncode c-5f2a9c01";
+  $ thematic uncode c-5f2a9c01d3e7";
 
 /// `thematic code`
 #[derive(Debug, clap::Args)]
@@ -56,8 +56,8 @@ pub struct Args {
 Removes one of the acting coder's codings (another coder's codings are theirs to remove).
 
 Examples:
-  $ thematic uncode c-5f2a9c01
-  $ thematic uncode c-5f2a9c01 --coder AB")]
+  $ thematic uncode c-5f2a9c01d3e7
+  $ thematic uncode c-5f2a9c01d3e7 --coder AB")]
 pub struct UncodeArgs {
     /// The coding's id (printed by `thematic code`).
     pub id: String,
@@ -177,30 +177,30 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     };
     let quoted: String = turn_text[rel_start..rel_end].iter().collect();
     let (start, end) = (turn.start + rel_start, turn.start + rel_end);
-    let transcript_id = args.transcript.clone();
-    let theme_id = theme.id.clone();
-    let memo = args.memo.clone().unwrap_or_default();
-    let (id, added) = study.update_codings(&coder, |file| {
-        if let Some(same) = file.codings.iter().find(|c| {
-            c.transcript == transcript_id && c.start == start && c.end == end && c.theme == theme_id
-        }) {
-            return Ok(((same.id.clone(), false), false));
+    let coding = Coding {
+        id: new_coding_id(),
+        coder: coder.clone(),
+        transcript: args.transcript.clone(),
+        turn: args.turn,
+        start,
+        end,
+        theme: theme.id.clone(),
+        text: quoted.clone(),
+        memo: args.memo.clone().unwrap_or_default(),
+        created: now_rfc3339(),
+    };
+    let (id, added) = match study.add_coding(&coding)? {
+        Added::New => {
+            study.log_change(
+                &coder,
+                "code",
+                &coding.theme,
+                &format!("{} {} turn {} [{start}-{end}]", coding.id, coding.transcript, coding.turn),
+            )?;
+            (coding.id.clone(), true)
         }
-        let id = fresh_id(|id| file.codings.iter().any(|c| c.id == id));
-        file.codings.push(Coding {
-            id: id.clone(),
-            coder: coder.clone(),
-            transcript: transcript_id.clone(),
-            turn: args.turn,
-            start,
-            end,
-            theme: theme_id.clone(),
-            text: quoted.clone(),
-            memo: memo.clone(),
-            created: now_rfc3339(),
-        });
-        Ok(((id, true), true))
-    })?;
+        Added::Existing(id) => (id, false),
+    };
     crate::output::emit_to(None, format!("{id}\n").as_bytes())?;
     let short: String = quoted.chars().take(60).collect();
     crate::cmd::status(&if added {
@@ -222,29 +222,6 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A new coding id, `c-` and 8 hex digits, not yet taken. The randomness comes from the
-/// standard library's per-process hash keys, the time and the process id: enough for ids
-/// that are checked for collisions under the coder's lock.
-fn fresh_id(taken: impl Fn(&str) -> bool) -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let state = std::collections::hash_map::RandomState::new();
-    for attempt in 0u64.. {
-        let mut h = state.build_hasher();
-        h.write_u64(attempt);
-        h.write_u32(std::process::id());
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        let id = format!("c-{:08x}", h.finish() as u32);
-        if !taken(&id) {
-            return id;
-        }
-    }
-    unreachable!("an unbounded range always yields")
-}
-
 pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
@@ -258,6 +235,12 @@ pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
     })?;
     match removed.first() {
         Some(c) => {
+            study.log_change(
+                &coder,
+                "uncode",
+                &c.theme,
+                &format!("{} {} turn {} [{}-{}]", c.id, c.transcript, c.turn, c.start, c.end),
+            )?;
             crate::cmd::status(&format!(
                 "removed {} ({} turn {}, {}) from {coder}'s codings",
                 c.id, c.transcript, c.turn, c.theme

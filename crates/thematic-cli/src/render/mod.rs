@@ -1,0 +1,3 @@
+//! Rendering transcripts for people: coding markers in turn text.
+
+pub mod marked;
