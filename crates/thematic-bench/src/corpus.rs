@@ -100,6 +100,7 @@ fn code_sentences(
             text,
             memo: String::new(),
             created: "2026-01-01T00:00:00Z".into(),
+            status: Default::default(),
         };
         a.push(make(
             "A",

@@ -56,6 +56,14 @@ pub enum Command {
     Code(cmd::code::Args),
     /// Remove one of your codings.
     Uncode(cmd::code::UncodeArgs),
+    /// Verify every coding against its transcript, theme and coder.
+    Check(cmd::check::Args),
+    /// Code in a spreadsheet: export a coding sheet, import the marks.
+    Sheet(cmd::sheet::Args),
+    /// Write and list memos and the reflexive journal.
+    Memo(cmd::memo::Args),
+    /// The change log: coding actions and codebook changes.
+    Log(cmd::log::Args),
     /// Look at, check, refine and exchange the codebook.
     Codebook(cmd::codebook::Args),
     /// Draw the thematic map (SVG, DOT or Mermaid).

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::StudyError;
 use crate::csvlog::{append, csv_line, ends_with_newline, read_rows, set_aside};
+use crate::error::StudyError;
 use crate::fsutil::FileLock;
 use crate::study::Study;
 

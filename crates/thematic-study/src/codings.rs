@@ -12,7 +12,10 @@
 //! | `text` | the quoted text, exactly `text[start..end]` |
 //! | `memo` | an optional memo (may be empty) |
 //! | `created` | when it was made, RFC 3339 UTC |
+//! | `status` | empty, or `orphaned`: the transcript was corrected and the coded words were not found again (`start`/`end`/`turn` are the old ones; see `thematic transcripts update`) |
 //!
+//! Files written before the `status` column existed (nine columns) are read as they are and
+//! gain the column the next time they are rewritten.
 //! The coder is the file name, so a coder's file can be handed around on its own.
 
 use std::path::Path;
@@ -23,7 +26,7 @@ use crate::csvlog::{IncompleteRow, csv_line, read_rows};
 use crate::error::StudyError;
 
 /// The header of a codings file.
-pub const CODINGS_COLUMNS: [&str; 9] = [
+pub const CODINGS_COLUMNS: [&str; 10] = [
     "id",
     "transcript",
     "turn",
@@ -33,10 +36,24 @@ pub const CODINGS_COLUMNS: [&str; 9] = [
     "text",
     "memo",
     "created",
+    "status",
 ];
 
+/// A coding's status: the `status` column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Anchored in its transcript (the column is empty).
+    #[default]
+    #[serde(rename = "")]
+    Ok,
+    /// Its words were not found again after the transcript was corrected; kept for the
+    /// researcher to resolve.
+    Orphaned,
+}
+
 /// One coded excerpt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coding {
     /// Unique id.
     pub id: String,
@@ -60,6 +77,16 @@ pub struct Coding {
     pub memo: String,
     /// RFC 3339 UTC time.
     pub created: String,
+    /// Anchored, or orphaned by a transcript correction.
+    #[serde(default)]
+    pub status: Status,
+}
+
+impl Coding {
+    /// Whether the coding is anchored in its transcript (not orphaned).
+    pub fn is_anchored(&self) -> bool {
+        self.status == Status::Ok
+    }
 }
 
 /// One coder's codings file.
@@ -99,12 +126,27 @@ impl CodingsFile {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
+        // Files from before the `status` column: nine columns.
+        let first_line = bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(bytes)
+            .split(|&b| b == b'\n')
+            .next()
+            .unwrap_or_default();
+        let first_line = first_line.strip_suffix(b"\r").unwrap_or(first_line);
+        let legacy = first_line == CODINGS_COLUMNS[..9].join(",").as_bytes();
+        let columns = if legacy {
+            &CODINGS_COLUMNS[..9]
+        } else {
+            &CODINGS_COLUMNS[..]
+        };
         let (mut codings, incomplete) = read_rows(
             path,
             bytes,
-            &CODINGS_COLUMNS,
-            |record, line| parse_row(path, record, line),
-            // A torn append cut inside the last column leaves a partial timestamp.
+            columns,
+            |record, line| parse_row(path, record, line, columns.len()),
+            // A torn append cut inside the timestamp leaves a partial one (a cut inside the
+            // status leaves an unknown status, an error).
             |c: &Coding| c.created.parse::<jiff::Timestamp>().is_ok(),
         )?;
         for c in &mut codings {
@@ -140,15 +182,20 @@ pub(crate) fn row_line(c: &Coding) -> Vec<u8> {
     csv_line(c).unwrap_or_default()
 }
 
-fn parse_row(path: &Path, record: &csv::StringRecord, line: usize) -> Result<Coding, StudyError> {
-    if record.len() != CODINGS_COLUMNS.len() {
+fn parse_row(
+    path: &Path,
+    record: &csv::StringRecord,
+    line: usize,
+    columns: usize,
+) -> Result<Coding, StudyError> {
+    if record.len() != columns {
         return Err(StudyError::invalid(
             path,
             line,
             format!(
                 "this row has {} fields but the header has {}; check for an unquoted comma",
                 record.len(),
-                CODINGS_COLUMNS.len()
+                columns
             ),
         ));
     }
@@ -177,6 +224,19 @@ fn parse_row(path: &Path, record: &csv::StringRecord, line: usize) -> Result<Cod
         text: field(6).to_string(),
         memo: field(7).to_string(),
         created: field(8).to_string(),
+        status: match field(9).trim() {
+            "" => Status::Ok,
+            s if s.eq_ignore_ascii_case("orphaned") => Status::Orphaned,
+            other => {
+                return Err(StudyError::invalid(
+                    path,
+                    line,
+                    format!(
+                        "bad value in column `status`: \"{other}\"; leave it empty, or write `orphaned`"
+                    ),
+                ));
+            }
+        },
     };
     if c.id.is_empty() {
         return Err(StudyError::invalid(
@@ -211,6 +271,7 @@ mod tests {
             text: "what matters to them, \"really\"".into(),
             memo: String::new(),
             created: "2026-11-21T10:00:00Z".into(),
+            status: Status::Ok,
         }
     }
 
@@ -227,11 +288,8 @@ mod tests {
     fn a_bad_row_names_its_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("KW.csv");
-        let mut text = String::from_utf8(
-            CodingsFile::new("KW", vec![sample()]).to_csv(),
-        )
-        .unwrap();
-        text.push_str("c-2,P6,four,1,2,x,t,,2026-11-21T10:00:00Z\n");
+        let mut text = String::from_utf8(CodingsFile::new("KW", vec![sample()]).to_csv()).unwrap();
+        text.push_str("c-2,P6,four,1,2,x,t,,2026-11-21T10:00:00Z,\n");
         std::fs::write(&path, text).unwrap();
         let err = CodingsFile::read(&path).unwrap_err().to_string();
         assert!(err.contains("KW.csv:3:"), "{err}");
@@ -252,6 +310,34 @@ mod tests {
     }
 
     #[test]
+    fn nine_column_files_from_before_the_status_column_are_read() {
+        let text = "id,transcript,turn,start,end,theme,text,memo,created\n\
+                    c-1,P6,4,120,160,what-matters,x,,2026-11-21T10:00:00Z\n";
+        let file = read_text(text).unwrap();
+        assert_eq!(file.codings.len(), 1);
+        assert!(file.codings[0].is_anchored());
+        let written = String::from_utf8(file.to_csv()).unwrap();
+        assert!(
+            written.starts_with("id,transcript,turn,start,end,theme,text,memo,created,status\n")
+        );
+        assert!(written.ends_with(",2026-11-21T10:00:00Z,\n"), "{written}");
+    }
+
+    #[test]
+    fn orphaned_codings_keep_their_flag() {
+        let mut c = sample();
+        c.status = Status::Orphaned;
+        let file = CodingsFile::new("KW", vec![c]);
+        let back = read_text(std::str::from_utf8(&file.to_csv()).unwrap()).unwrap();
+        assert_eq!(back.codings[0].status, Status::Orphaned);
+        let bad = String::from_utf8(file.to_csv())
+            .unwrap()
+            .replace(",orphaned", ",lost");
+        let err = read_text(&bad).unwrap_err().to_string();
+        assert!(err.contains("column `status`"), "{err}");
+    }
+
+    #[test]
     fn a_row_torn_by_an_interrupted_append_is_set_aside_not_read() {
         let full = two_rows();
         let last_start = full[..full.len() - 1].rfind('\n').unwrap() + 1;
@@ -259,7 +345,12 @@ mod tests {
         // timestamp. Each gives the first row and an incomplete second one.
         for cut in (last_start + 1)..(full.len() - 1) {
             let file = read_text(&full[..cut]).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
-            assert_eq!(file.codings.len(), 1, "cut at {cut}: {:?}", &full[last_start..cut]);
+            assert_eq!(
+                file.codings.len(),
+                1,
+                "cut at {cut}: {:?}",
+                &full[last_start..cut]
+            );
             let torn = file.incomplete.expect("an incomplete row");
             assert_eq!(torn.line, 3);
             assert_eq!(torn.byte as usize, last_start);

@@ -93,7 +93,10 @@ pub(crate) fn read_rows<T>(
         match result {
             Ok(false) => break,
             Ok(true) => {
-                let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
+                let pos = record
+                    .position()
+                    .cloned()
+                    .unwrap_or_else(csv::Position::new);
                 let line = pos.line() as usize;
                 match parse(&record, line) {
                     Ok(row) => rows.push((row, pos.byte(), line)),

@@ -47,6 +47,15 @@ pub enum StudyError {
     /// The study's codebook has errors.
     #[error("{0}")]
     Codebook(#[from] thematic_codebook::CodebookError),
+    /// A coding sheet cannot be imported (or exported): every problem found, by row and
+    /// column. Nothing was written.
+    #[error("{}", crate::sheet::describe(path, problems))]
+    Sheet {
+        /// The sheet file (empty when exporting).
+        path: PathBuf,
+        /// What is wrong, in row order.
+        problems: Vec<crate::sheet::SheetProblem>,
+    },
 }
 
 impl StudyError {

@@ -13,6 +13,7 @@
 //! ```
 
 mod changelog;
+mod check;
 mod codings;
 mod config;
 mod counts;
@@ -21,24 +22,32 @@ mod error;
 pub mod export;
 mod fsutil;
 mod import;
+mod memos;
 mod participants;
+mod reanchor;
 mod refactor;
+pub mod sheet;
 mod store;
 mod study;
 mod transcripts;
+mod update;
 
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
-pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile};
+pub use check::{CheckReport, Finding, Severity};
+pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
 pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
 pub use counts::{ThemeCounts, theme_counts};
 pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
+pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use participants::{PARTICIPANT_COLUMN, Participants};
+pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use store::{Added, new_coding_id, valid_coder};
 pub use study::{InitOptions, Study};
+pub use update::{UpdateReport, Updated};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
 };

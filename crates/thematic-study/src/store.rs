@@ -209,7 +209,9 @@ fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io::Result<Sc
                 kept = data.len();
                 continue;
             }
-            let body = data.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(data);
+            let body = data
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(data);
             let crlf = [&header[..header.len() - 1], b"\r\n"].concat();
             if !(body.starts_with(header) || body.starts_with(&crlf)) {
                 return Ok(Scan::NeedsCheck);
@@ -285,14 +287,21 @@ mod tests {
             text: text.into(),
             memo: String::new(),
             created: "2026-11-21T10:00:00Z".into(),
+            status: Default::default(),
         }
     }
 
     #[test]
     fn adding_appends_and_the_same_span_again_changes_nothing() {
         let (_d, study) = study();
-        assert_eq!(study.add_coding(&coding("c-1", 10, "abc")).unwrap(), Added::New);
-        assert_eq!(study.add_coding(&coding("c-2", 20, "def")).unwrap(), Added::New);
+        assert_eq!(
+            study.add_coding(&coding("c-1", 10, "abc")).unwrap(),
+            Added::New
+        );
+        assert_eq!(
+            study.add_coding(&coding("c-2", 20, "def")).unwrap(),
+            Added::New
+        );
         let path = study.codings_path("KW").unwrap();
         let before = std::fs::read(&path).unwrap();
         assert_eq!(
@@ -300,7 +309,13 @@ mod tests {
             Added::Existing("c-2".into())
         );
         assert_eq!(std::fs::read(&path).unwrap(), before);
-        let ids: Vec<_> = study.codings_of("KW").unwrap().codings.into_iter().map(|c| c.id).collect();
+        let ids: Vec<_> = study
+            .codings_of("KW")
+            .unwrap()
+            .codings
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(ids, ["c-1", "c-2"]);
     }
 
@@ -331,12 +346,19 @@ mod tests {
         let path = study.codings_path("KW").unwrap();
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         // Excel's "CSV UTF-8": a byte-order mark and CRLF line endings.
-        let csv = String::from_utf8(CodingsFile::new("KW", vec![coding("c-1", 10, "abc")]).to_csv())
-            .unwrap()
-            .replace('\n', "\r\n");
+        let csv =
+            String::from_utf8(CodingsFile::new("KW", vec![coding("c-1", 10, "abc")]).to_csv())
+                .unwrap()
+                .replace('\n', "\r\n");
         std::fs::write(&path, format!("\u{feff}{csv}")).unwrap();
-        assert_eq!(study.add_coding(&coding("c-2", 20, "two\nlines")).unwrap(), Added::New);
-        assert_eq!(study.add_coding(&coding("c-3", 40, "xyz")).unwrap(), Added::New);
+        assert_eq!(
+            study.add_coding(&coding("c-2", 20, "two\nlines")).unwrap(),
+            Added::New
+        );
+        assert_eq!(
+            study.add_coding(&coding("c-3", 40, "xyz")).unwrap(),
+            Added::New
+        );
         assert_eq!(
             study.add_coding(&coding("c-4", 20, "two\nlines")).unwrap(),
             Added::Existing("c-2".into())

@@ -29,6 +29,7 @@ fn coding(id: &str, transcript: &str, start: usize, theme: &str, memo: &str) -> 
         text: "hello".into(),
         memo: memo.into(),
         created: "2026-11-21T10:00:00Z".into(),
+        status: Default::default(),
     }
 }
 

@@ -31,6 +31,7 @@ mod labels;
 mod model;
 mod notes;
 mod options;
+mod sentences;
 mod sniff;
 mod timestamp;
 mod tsv;
@@ -43,6 +44,7 @@ pub use labels::speaker_key;
 pub use model::{Encoding, Format, Role, Transcript, Turn, Warning, WarningKind};
 pub use notes::{Note, NoteKind};
 pub use options::{DEFAULT_INTERVIEWERS, MAX_BYTES, Options};
+pub use sentences::sentences;
 pub use timestamp::format_hms;
 
 /// Parses a transcript file's bytes, sniffing the format from the content unless

@@ -66,7 +66,7 @@ pub struct UncodeArgs {
     pub coder: Option<String>,
 }
 
-fn acting_coder(
+pub fn acting_coder(
     ctx: &Context,
     explicit: Option<&str>,
     study: &thematic_study::Study,
@@ -188,6 +188,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         text: quoted.clone(),
         memo: args.memo.clone().unwrap_or_default(),
         created: now_rfc3339(),
+        status: Default::default(),
     };
     let (id, added) = match study.add_coding(&coding)? {
         Added::New => {

@@ -6,16 +6,21 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+pub mod check;
 pub mod code;
 pub mod codebook;
 pub mod completions;
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod log;
 pub mod map;
+pub mod memo;
 pub mod parse;
+pub mod sheet;
 pub mod show;
 pub mod transcripts;
+pub mod update;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -29,6 +34,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => show::run(&ctx, &args),
         Command::Code(args) => code::run(&ctx, &args),
         Command::Uncode(args) => code::uncode(&ctx, &args),
+        Command::Check(args) => check::run(&ctx, &args),
+        Command::Log(args) => log::run(&ctx, &args),
+        Command::Memo(args) => memo::run(&ctx, &args),
+        Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Codebook(args) => codebook::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

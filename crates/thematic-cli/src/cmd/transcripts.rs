@@ -20,12 +20,15 @@ one row each for duration (minutes) and words, with n, min, max, mean and sample
 Examples:
   $ thematic transcripts
   $ thematic transcripts --summary
-  $ thematic transcripts --format csv --output transcripts.csv";
+  $ thematic transcripts --format csv --output transcripts.csv
+  $ thematic transcripts update P6 ~/corrected/P6.docx";
 
 /// `thematic transcripts`
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = EXAMPLES)]
+#[command(after_long_help = EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<TranscriptsCommand>,
     /// Summarise durations and word counts instead of listing.
     #[arg(long)]
     pub summary: bool,
@@ -33,7 +36,17 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
+/// `thematic transcripts …` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum TranscriptsCommand {
+    /// Replace a transcript with a corrected file and re-anchor every coding of it.
+    Update(crate::cmd::update::Args),
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    if let Some(TranscriptsCommand::Update(a)) = &args.command {
+        return crate::cmd::update::run(ctx, a);
+    }
     let study = ctx.study()?;
     let mut rows: Vec<(String, Transcript)> = Vec::new();
     let mut failed = 0usize;

@@ -140,6 +140,7 @@ mod tests {
             text: String::new(),
             memo: String::new(),
             created: String::new(),
+            status: Default::default(),
         }
     }
 

@@ -11,7 +11,8 @@ use crate::output::{OutputArgs, Table, emit_table};
 /// `thematic codebook history`
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
-The study's changelog.csv, oldest first: every add, rename, move, merge, retire and import.
+The study's changelog.csv, oldest first: every add, rename, move, merge, retire and import
+(coding actions are in `thematic log`).
 JSON keys: when, who, action, theme, detail.
 
 Examples:
@@ -35,7 +36,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ("detail", "Detail"),
     ]);
     for c in study.changes()? {
-        if args.theme.as_ref().is_some_and(|t| *t != c.theme) {
+        if args.theme.as_ref().is_some_and(|t| *t != c.theme)
+            || crate::cmd::log::CODING_ACTIONS.contains(&c.action.as_str())
+        {
             continue;
         }
         table.push(vec![

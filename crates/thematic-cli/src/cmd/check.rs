@@ -1,0 +1,76 @@
+//! `thematic check`: verify every coding against its transcript, theme and coder.
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::context::Context;
+use crate::error::Result;
+use crate::output::{OutputArgs, Table, emit_table};
+
+/// `thematic check`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Reads every coder's codings and checks each coding: its transcript exists and still holds the
+quoted words at the coding's offsets, in the coding's turn; its theme exists, is codable and
+not retired; its id is unique; it is not orphaned by a transcript correction. Files in
+codings/ that are not a valid coder name are reported too (they are otherwise ignored).
+
+Prints one row per finding (nothing when all is well) and a summary on standard error.
+Exits 1 when there is an error; warnings (retired themes, duplicate codings, an incomplete
+row left by an interrupted write) do not fail the check. JSON keys: severity, kind, file,
+line, coder, coding, transcript, message.
+
+Examples:
+  $ thematic check
+  $ thematic check --format csv --output check.csv")]
+pub struct Args {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let report = study.check()?;
+    let mut table = Table::new(&[
+        ("severity", "Severity"),
+        ("kind", "Kind"),
+        ("file", "File"),
+        ("line", "Line"),
+        ("coder", "Coder"),
+        ("coding", "Coding"),
+        ("transcript", "Transcript"),
+        ("message", "What is wrong"),
+    ])
+    .machine_only(&["file", "line"]);
+    for f in &report.findings {
+        table.push(vec![
+            json!(f.severity.as_str()),
+            json!(f.kind),
+            json!(study.shown(&f.file)),
+            json!(f.line),
+            json!(f.coder),
+            json!(f.coding),
+            json!(f.transcript),
+            json!(f.message),
+        ]);
+    }
+    if !table.is_empty() {
+        emit_table(&args.output, &table)?;
+    }
+    let errors = report.errors();
+    let warnings = report.findings.len() - errors;
+    crate::cmd::status(&format!(
+        "checked {} codings by {} coder{}: {errors} error{}, {warnings} warning{}",
+        report.codings,
+        report.coders,
+        if report.coders == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    ));
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

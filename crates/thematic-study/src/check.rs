@@ -1,0 +1,430 @@
+//! `thematic check`: every coding verified against its transcript, its theme and its coder.
+//!
+//! Each coder's file is read on its own, so one broken file does not hide the others'
+//! problems. Transcripts are parsed once each, on every core.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use thematic_codebook::{Codebook, closest};
+
+use crate::codings::{Coding, Status};
+use crate::error::StudyError;
+use crate::store::valid_coder;
+use crate::study::Study;
+use crate::transcripts::{natural_cmp, parallel_map};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something the analysis would get wrong; `thematic check` exits 1.
+    Error,
+    /// Worth a look; does not fail the check.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file concerned.
+    pub file: PathBuf,
+    /// 1-based line, when known (0 otherwise).
+    pub line: usize,
+    /// The coder, when the finding is about a coding.
+    pub coder: String,
+    /// The coding id, when about one coding.
+    pub coding: String,
+    /// The transcript, when about one.
+    pub transcript: String,
+    /// A short kind, e.g. `text-mismatch`.
+    pub kind: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// What `Study::check` found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Codings read.
+    pub codings: usize,
+    /// Coders with a readable file.
+    pub coders: usize,
+    /// Findings, errors first, then by file and coding.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+}
+
+impl Study {
+    /// Verifies every coding: its file parses; its transcript exists and still holds the
+    /// quoted text at `start..end` in turn `turn`; its theme exists, is codable and current;
+    /// its id is unique; it is not orphaned; and every file in `codings/` belongs to a coder.
+    pub fn check(&self) -> Result<CheckReport, StudyError> {
+        let mut report = CheckReport::default();
+        let book = self.codebook()?;
+        let mut codings: Vec<Coding> = Vec::new();
+        self.check_files(&mut report, &mut codings)?;
+        report.codings = codings.len();
+        check_ids(self, &codings, &mut report)?;
+        check_themes(self, &book, &codings, &mut report)?;
+        check_anchors(self, &codings, &mut report)?;
+        report.findings.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then_with(|| a.file.cmp(&b.file))
+                .then_with(|| natural_cmp(&a.transcript, &b.transcript))
+                .then_with(|| a.line.cmp(&b.line))
+                .then_with(|| a.coding.cmp(&b.coding))
+        });
+        Ok(report)
+    }
+
+    fn check_files(
+        &self,
+        report: &mut CheckReport,
+        codings: &mut Vec<Coding>,
+    ) -> Result<(), StudyError> {
+        let dir = self.codings_dir();
+        let mut names: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(StudyError::io(&dir, e)),
+        };
+        names.sort();
+        for path in names {
+            let stem = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if !valid_coder(&stem) {
+                report.findings.push(Finding {
+                    severity: Severity::Error,
+                    file: path.clone(),
+                    line: 0,
+                    coder: stem.clone(),
+                    coding: String::new(),
+                    transcript: String::new(),
+                    kind: "not-a-coder",
+                    message: format!(
+                        "this file is not read: \"{stem}\" cannot be a coder name (letters, digits, '.', '_' or '-'); rename the file, e.g. to {}.csv",
+                        stem.chars()
+                            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                            .collect::<String>()
+                    ),
+                });
+                continue;
+            }
+            match self.codings_of(&stem) {
+                Ok(file) => {
+                    report.coders += 1;
+                    if let Some(torn) = &file.incomplete {
+                        report.findings.push(Finding {
+                            severity: Severity::Warning,
+                            file: path.clone(),
+                            line: torn.line,
+                            coder: stem.clone(),
+                            coding: String::new(),
+                            transcript: String::new(),
+                            kind: "incomplete-row",
+                            message: format!(
+                                "an incomplete last row left by an interrupted write is ignored (\"{}\"); the coder's next change moves it to {}",
+                                torn.text.chars().take(60).collect::<String>(),
+                                crate::csvlog::torn_path(&path).display()
+                            ),
+                        });
+                    }
+                    codings.extend(file.codings);
+                }
+                Err(StudyError::Invalid {
+                    path,
+                    line,
+                    message,
+                }) => report.findings.push(Finding {
+                    severity: Severity::Error,
+                    file: path,
+                    line,
+                    coder: stem,
+                    coding: String::new(),
+                    transcript: String::new(),
+                    kind: "unreadable",
+                    message: format!("{message} (none of this coder's codings were checked)"),
+                }),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn finding(
+    study: &Study,
+    severity: Severity,
+    c: &Coding,
+    kind: &'static str,
+    message: String,
+) -> Result<Finding, StudyError> {
+    Ok(Finding {
+        severity,
+        file: study.codings_path(&c.coder)?,
+        line: 0,
+        coder: c.coder.clone(),
+        coding: c.id.clone(),
+        transcript: c.transcript.clone(),
+        kind,
+        message,
+    })
+}
+
+fn check_ids(
+    study: &Study,
+    codings: &[Coding],
+    report: &mut CheckReport,
+) -> Result<(), StudyError> {
+    let mut seen: HashMap<&str, &Coding> = HashMap::with_capacity(codings.len());
+    let mut spans: HashSet<(&str, &str, usize, usize, &str)> = HashSet::new();
+    for c in codings {
+        if let Some(first) = seen.insert(&c.id, c) {
+            let message = if first.coder == c.coder {
+                format!(
+                    "the id {} is used twice in this file; give one of them a new id (any text unique in the study)",
+                    c.id
+                )
+            } else {
+                format!(
+                    "the id {} is also used by {}'s coding; give one of them a new id",
+                    c.id, first.coder
+                )
+            };
+            report
+                .findings
+                .push(finding(study, Severity::Error, c, "duplicate-id", message)?);
+        }
+        if !spans.insert((&c.coder, &c.transcript, c.start, c.end, &c.theme)) {
+            report.findings.push(finding(
+                study,
+                Severity::Warning,
+                c,
+                "duplicate-coding",
+                format!(
+                    "{} has coded {} [{}-{}] with {} more than once; `thematic uncode {}` removes this copy",
+                    c.coder, c.transcript, c.start, c.end, c.theme, c.id
+                ),
+            )?);
+        }
+    }
+    Ok(())
+}
+
+fn check_themes(
+    study: &Study,
+    book: &Codebook,
+    codings: &[Coding],
+    report: &mut CheckReport,
+) -> Result<(), StudyError> {
+    for c in codings {
+        let problem = match book.get(&c.theme) {
+            None => Some((
+                Severity::Error,
+                "unknown-theme",
+                match closest(&c.theme, book.entries.iter().map(|e| e.id.as_str())) {
+                    Some(near) => format!(
+                        "no theme \"{}\" in the codebook; did you mean \"{near}\"? Fix the `theme` column or add the theme",
+                        c.theme
+                    ),
+                    None => format!(
+                        "no theme \"{}\" in the codebook; fix the `theme` column or add the theme (`thematic codebook add`)",
+                        c.theme
+                    ),
+                },
+            )),
+            Some(e) if e.retired => Some((
+                Severity::Warning,
+                "retired-theme",
+                format!(
+                    "theme \"{}\" is retired; merge it (`thematic codebook merge`) or recode this coding",
+                    c.theme
+                ),
+            )),
+            Some(e) if !e.codable => Some((
+                Severity::Error,
+                "group-coded",
+                format!(
+                    "\"{}\" is a group (codable = false) and cannot hold codings; recode under one of its themes",
+                    c.theme
+                ),
+            )),
+            Some(_) => None,
+        };
+        if let Some((severity, kind, message)) = problem {
+            report
+                .findings
+                .push(finding(study, severity, c, kind, message)?);
+        }
+    }
+    Ok(())
+}
+
+fn check_anchors(
+    study: &Study,
+    codings: &[Coding],
+    report: &mut CheckReport,
+) -> Result<(), StudyError> {
+    let mut by_transcript: BTreeMap<&str, Vec<&Coding>> = BTreeMap::new();
+    for c in codings {
+        by_transcript.entry(&c.transcript).or_default().push(c);
+    }
+    let groups: Vec<(&str, Vec<&Coding>)> = by_transcript.into_iter().collect();
+    let files: HashMap<String, PathBuf> = study.transcript_files()?.into_iter().collect();
+    let options = study.parse_options();
+    let results = parallel_map(&groups, |(id, group)| -> Result<Vec<Finding>, StudyError> {
+        let mut out = Vec::new();
+        let Some(path) = files.get(*id) else {
+            for c in group {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "unknown-transcript",
+                    format!(
+                        "no transcript \"{id}\" in transcripts/; import it, or fix the `transcript` column"
+                    ),
+                )?);
+            }
+            return Ok(out);
+        };
+        let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let t = match thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref()) {
+            Ok(t) => t,
+            Err(e) => {
+                for c in group {
+                    out.push(finding(
+                        study,
+                        Severity::Error,
+                        c,
+                        "unreadable-transcript",
+                        format!("the transcript cannot be read: {e}"),
+                    )?);
+                }
+                return Ok(out);
+            }
+        };
+        // Byte offset of every code point, once per transcript.
+        let mut bounds: Vec<usize> = t.text.char_indices().map(|(i, _)| i).collect();
+        bounds.push(t.text.len());
+        let chars = bounds.len() - 1;
+        for c in group {
+            if c.status == Status::Orphaned {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "orphaned",
+                    format!(
+                        "orphaned by a transcript correction: \"{}\" was not found again; recode the passage (`thematic code`) and then `thematic uncode {}`",
+                        c.text.chars().take(60).collect::<String>(),
+                        c.id
+                    ),
+                )?);
+                continue;
+            }
+            if c.end > chars || c.start >= c.end {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "out-of-range",
+                    format!(
+                        "offsets {}-{} lie outside the transcript ({chars} characters); the transcript was replaced after coding: run `thematic transcripts update {id} FILE` with the corrected file, or fix the row",
+                        c.start, c.end
+                    ),
+                )?);
+                continue;
+            }
+            let here = &t.text[bounds[c.start]..bounds[c.end]];
+            if here != c.text {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "text-mismatch",
+                    format!(
+                        "the transcript at {}-{} reads \"{}\", not the coded \"{}\"; the transcript file was changed after coding: restore it and use `thematic transcripts update`",
+                        c.start,
+                        c.end,
+                        here.chars().take(60).collect::<String>(),
+                        c.text.chars().take(60).collect::<String>()
+                    ),
+                )?);
+                continue;
+            }
+            let turn = t
+                .turns
+                .iter()
+                .position(|turn| turn.start <= c.start && c.start < turn.end);
+            match turn {
+                Some(k) if k + 1 != c.turn => out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "wrong-turn",
+                    format!(
+                        "the coded text lies in turn {}, not turn {}; fix the `turn` column",
+                        k + 1,
+                        c.turn
+                    ),
+                )?),
+                Some(k) if c.end > t.turns[k].end => out.push(finding(
+                    study,
+                    Severity::Warning,
+                    c,
+                    "crosses-turns",
+                    format!(
+                        "the coding runs past the end of turn {} into the next turn",
+                        k + 1
+                    ),
+                )?),
+                None => out.push(finding(
+                    study,
+                    Severity::Warning,
+                    c,
+                    "outside-turns",
+                    "the coding starts outside every turn (in a header or between turns)".into(),
+                )?),
+                Some(_) => {}
+            }
+        }
+        Ok(out)
+    });
+    for r in results {
+        report.findings.extend(r?);
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Making a coding sheet from the transcripts and a coder's codings.
+
+use std::collections::HashMap;
+
+use thematic_transcript::{Role, Transcript};
+
+use super::{Mark, Sheet, SheetRow, SheetTheme, SheetTranscript, SheetUnit, text_fingerprint};
+use crate::codings::Coding;
+use crate::error::StudyError;
+use crate::study::Study;
+
+impl Study {
+    /// The coding sheet of `coder`'s codings: one row per participant turn (or sentence) of
+    /// `transcripts` (all transcripts when empty), one column per codable theme. See
+    /// [`crate::sheet`] for the columns and marks.
+    ///
+    /// Fails when `coder` is not a valid coder name, a transcript is unknown (with the
+    /// nearest id as a suggestion) or cannot be read, or the codebook has errors.
+    pub fn coding_sheet(
+        &self,
+        coder: &str,
+        unit: SheetUnit,
+        transcripts: &[String],
+    ) -> Result<Sheet, StudyError> {
+        self.codings_path(coder)?;
+        let book = self.codebook()?;
+        let themes: Vec<SheetTheme> = book
+            .codable()
+            .map(|e| SheetTheme {
+                id: e.id.clone(),
+                label: e.label.clone(),
+                definition: e.definition.clone(),
+            })
+            .collect();
+        let loaded = self.transcripts_named(transcripts)?;
+        let codings = self.codings_of(coder)?.codings;
+        let mut by_transcript: HashMap<&str, Vec<&Coding>> = HashMap::new();
+        for c in codings.iter().filter(|c| c.is_anchored()) {
+            by_transcript.entry(&c.transcript).or_default().push(c);
+        }
+        let mut rows = Vec::new();
+        let mut listed = Vec::new();
+        for (id, transcript) in &loaded {
+            let mine = by_transcript
+                .get(id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let before = rows.len();
+            push_rows(&mut rows, id, transcript, unit, &themes, mine);
+            if rows.len() > before {
+                listed.push(SheetTranscript {
+                    id: id.clone(),
+                    fingerprint: text_fingerprint(&transcript.text),
+                });
+            }
+        }
+        Ok(Sheet {
+            study: self.config().name.clone(),
+            coder: coder.to_string(),
+            unit,
+            transcripts: listed,
+            themes,
+            rows,
+        })
+    }
+
+    /// The transcripts with these ids (every transcript when `ids` is empty), parsed, in
+    /// natural order. An unknown id is an error suggesting the nearest one.
+    pub(crate) fn transcripts_named(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, Transcript)>, StudyError> {
+        let files = self.transcript_files()?;
+        for id in ids {
+            if !files.iter().any(|(f, _)| f == id) {
+                let hint = thematic_codebook::closest(id, files.iter().map(|(f, _)| f.as_str()))
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                return Err(StudyError::invalid(
+                    self.transcripts_dir(),
+                    0,
+                    format!("there is no transcript `{id}`{hint}; `thematic list` shows them"),
+                ));
+            }
+        }
+        let options = self.parse_options();
+        files
+            .into_iter()
+            .filter(|(f, _)| ids.is_empty() || ids.contains(f))
+            .map(|(id, path)| {
+                let bytes = std::fs::read(&path).map_err(|e| StudyError::io(&path, e))?;
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase);
+                thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref())
+                    .map(|t| (id, t))
+                    .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))
+            })
+            .collect()
+    }
+}
+
+/// Appends the rows of one transcript: its participant turns, or their sentences.
+fn push_rows(
+    rows: &mut Vec<SheetRow>,
+    id: &str,
+    transcript: &Transcript,
+    unit: SheetUnit,
+    themes: &[SheetTheme],
+    codings: &[&Coding],
+) {
+    for (i, turn) in transcript.turns.iter().enumerate() {
+        if turn.role != Role::Participant || turn.start == turn.end {
+            continue;
+        }
+        let text = turn.text(&transcript.text);
+        let spans = match unit {
+            SheetUnit::Turn => vec![(0, turn.end - turn.start)],
+            SheetUnit::Sentence => thematic_transcript::sentences(text),
+        };
+        for (s, e) in spans {
+            let (start, end) = (turn.start + s, turn.start + e);
+            rows.push(SheetRow {
+                transcript: id.to_string(),
+                turn: i + 1,
+                start,
+                end,
+                speaker: turn.speaker.clone().unwrap_or_default(),
+                text: super::char_slice(text, s, e)
+                    .unwrap_or_default()
+                    .to_string(),
+                marks: themes
+                    .iter()
+                    .map(|t| mark_of(codings, &t.id, start, end))
+                    .collect(),
+            });
+        }
+    }
+}
+
+/// `x` for a coding of `theme` spanning exactly `start..end`, `~` for one overlapping it.
+fn mark_of(codings: &[&Coding], theme: &str, start: usize, end: usize) -> Mark {
+    let mut mark = Mark::Empty;
+    for c in codings.iter().filter(|c| c.theme == theme) {
+        if c.start == start && c.end == end {
+            return Mark::Coded;
+        }
+        if c.start < end && start < c.end {
+            mark = Mark::Partial;
+        }
+    }
+    mark
+}

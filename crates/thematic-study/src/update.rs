@@ -1,0 +1,173 @@
+//! `thematic transcripts update ID NEWFILE`: replace a transcript with a corrected version
+//! and re-anchor every coder's codings of it (see [`crate::reanchor`]).
+//!
+//! Order of writes, under every coder's lock: the codings first (each coder's file
+//! atomically), then the transcript. If the process dies between the two, running the same
+//! update again finds the moved codings already in place (they read as kept) and finishes
+//! the job; nothing is ever deleted — codings that cannot be placed stay, flagged
+//! `orphaned`, with their old offsets and words.
+
+use std::path::Path;
+
+use crate::codings::{Coding, Status};
+use crate::error::StudyError;
+use crate::fsutil::{FileLock, atomic_write};
+use crate::reanchor::{Anchor, reanchor};
+use crate::study::Study;
+use crate::transcripts::TRANSCRIPT_EXTENSIONS;
+
+/// What happened to one coding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Updated {
+    /// The coding before the update.
+    pub before: Coding,
+    /// Where it is now.
+    pub anchor: Anchor,
+}
+
+/// The outcome of a transcript update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateReport {
+    /// The transcript id.
+    pub transcript: String,
+    /// One entry per coding of the transcript, by coder then file order.
+    pub codings: Vec<Updated>,
+    /// Whether anything was written (false for a dry run).
+    pub written: bool,
+}
+
+impl UpdateReport {
+    /// How many codings were kept, moved and orphaned.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut n = (0, 0, 0);
+        for u in &self.codings {
+            match u.anchor {
+                Anchor::Kept => n.0 += 1,
+                Anchor::Moved { .. } => n.1 += 1,
+                Anchor::Orphaned { .. } => n.2 += 1,
+            }
+        }
+        n
+    }
+}
+
+impl Study {
+    /// Replaces transcript `id` with the file at `new_file` and re-anchors every coding of
+    /// it. With `dry_run`, reports what would happen and writes nothing. The new file must
+    /// parse; it is stored byte for byte as `transcripts/<id>.<ext>` (its own extension).
+    pub fn update_transcript(
+        &self,
+        id: &str,
+        new_file: &Path,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<UpdateReport, StudyError> {
+        let old_path = self.transcript_file(id)?.ok_or_else(|| {
+            StudyError::invalid(
+                self.transcripts_dir(),
+                0,
+                format!("no transcript \"{id}\" in the study; `thematic import` adds new ones"),
+            )
+        })?;
+        let ext = new_file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .filter(|e| TRANSCRIPT_EXTENSIONS.contains(&e.as_str()))
+            .ok_or_else(|| {
+                StudyError::invalid(
+                    new_file,
+                    0,
+                    format!(
+                        "not a transcript file name: use one of .{}",
+                        TRANSCRIPT_EXTENSIONS.join(", .")
+                    ),
+                )
+            })?;
+        let options = self.parse_options();
+        let old_bytes = std::fs::read(&old_path).map_err(|e| StudyError::io(&old_path, e))?;
+        let old_ext = old_path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let old = thematic_transcript::parse_with_hint(&old_bytes, &options, old_ext.as_deref())
+            .map_err(|e| StudyError::invalid(&old_path, 0, e.to_string()))?;
+        let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
+        let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
+            .map_err(|e| {
+                StudyError::invalid(new_file, 0, format!("{e}; nothing was changed"))
+            })?;
+
+        let coders = self.coders()?;
+        let mut locks = Vec::with_capacity(coders.len());
+        if !dry_run {
+            for c in &coders {
+                locks.push(FileLock::acquire(&self.codings_path(c)?)?);
+            }
+        }
+        let mut report = UpdateReport {
+            transcript: id.to_string(),
+            codings: Vec::new(),
+            written: !dry_run,
+        };
+        let mut files = Vec::new();
+        for coder in &coders {
+            let mut file = self.codings_of(coder)?;
+            let mine: Vec<usize> = file
+                .codings
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.transcript == id && c.status == Status::Ok)
+                .map(|(i, _)| i)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let subset: Vec<Coding> = mine.iter().map(|&i| file.codings[i].clone()).collect();
+            let results = reanchor(&old, &new, &subset);
+            let mut changed = false;
+            for (&i, r) in mine.iter().zip(results) {
+                let c = &mut file.codings[i];
+                report.codings.push(Updated {
+                    before: c.clone(),
+                    anchor: r.anchor.clone(),
+                });
+                changed |= r.anchor.apply_to(c);
+                if r.anchor.is_orphaned() {
+                    c.status = Status::Orphaned;
+                    changed = true;
+                }
+            }
+            if changed {
+                files.push(file);
+            }
+        }
+        if dry_run {
+            return Ok(report);
+        }
+        for file in &files {
+            let path = self.codings_path(&file.coder)?;
+            if let Some(torn) = &file.incomplete {
+                crate::csvlog::set_aside(&path, torn)?;
+            }
+            atomic_write(&path, &file.to_csv())?;
+        }
+        let stored = self.transcripts_dir().join(format!("{id}.{ext}"));
+        atomic_write(&stored, &new_bytes)?;
+        if stored != old_path {
+            std::fs::remove_file(&old_path).map_err(|e| StudyError::io(&old_path, e))?;
+        }
+        drop(locks);
+        let (kept, moved, orphaned) = report.counts();
+        self.log_change(
+            who,
+            "reanchor",
+            "",
+            &format!(
+                "{id} replaced by {}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned",
+                new_file.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        )?;
+        Ok(report)
+    }
+}
