@@ -2,6 +2,7 @@
 
 mod codebook;
 mod coding;
+mod workflow;
 mod util;
 
 use util::{Dir, sample};

@@ -62,6 +62,8 @@ pub enum Command {
     Sheet(cmd::sheet::Args),
     /// Write and list memos and the reflexive journal.
     Memo(cmd::memo::Args),
+    /// Bring codings and memos across from a copy of the study.
+    Merge(cmd::merge::Args),
     /// The change log: coding actions and codebook changes.
     Log(cmd::log::Args),
     /// Look at, check, refine and exchange the codebook.

@@ -16,6 +16,7 @@ pub mod init;
 pub mod log;
 pub mod map;
 pub mod memo;
+pub mod merge;
 pub mod parse;
 pub mod sheet;
 pub mod show;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Memo(args) => memo::run(&ctx, &args),
+        Command::Merge(args) => merge::run(&ctx, &args),
         Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Codebook(args) => codebook::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
