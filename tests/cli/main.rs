@@ -1,5 +1,6 @@
 //! End-to-end tests of the `thematic` binary: conventions every command follows.
 
+mod agree;
 mod codebook;
 mod coding;
 mod workflow;

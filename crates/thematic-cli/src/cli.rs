@@ -56,6 +56,10 @@ pub enum Command {
     Code(cmd::code::Args),
     /// Remove one of your codings.
     Uncode(cmd::code::UncodeArgs),
+    /// Inter-coder agreement per theme, and the disagreements to discuss.
+    Agree(cmd::agree::Args),
+    /// Agreement statistics on any ratings file (no study needed).
+    Reliability(cmd::reliability::Args),
     /// Verify every coding against its transcript, theme and coder.
     Check(cmd::check::Args),
     /// Code in a spreadsheet: export a coding sheet, import the marks.

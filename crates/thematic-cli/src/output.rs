@@ -25,6 +25,8 @@ pub enum OutputFormat {
     Json,
     /// A Markdown (GitHub) pipe table.
     Md,
+    /// A standalone HTML page with the table (for printing or a meeting handout).
+    Html,
 }
 
 /// `--format` and `--output`, shared by every tabular command.
@@ -46,6 +48,11 @@ pub struct Table {
     /// Keys of columns left out of the table and Markdown renderings (long text that only
     /// machines want in every row).
     machine_only: Vec<String>,
+    /// Keys of columns left out of CSV and JSON (combined cells for people, such as
+    /// "0.81 [0.77, 0.85]", whose parts have their own machine columns).
+    human_only: Vec<String>,
+    /// A title for standalone renderings (HTML).
+    title: String,
 }
 
 impl Table {
@@ -58,7 +65,27 @@ impl Table {
                 .collect(),
             rows: Vec::new(),
             machine_only: Vec::new(),
+            human_only: Vec::new(),
+            title: String::new(),
         }
+    }
+
+    /// Leaves these columns out of CSV and JSON (the table, Markdown and HTML keep them).
+    pub fn human_only(mut self, keys: &[&str]) -> Table {
+        self.human_only = keys.iter().map(|k| k.to_string()).collect();
+        self
+    }
+
+    /// Sets the title used by the HTML rendering.
+    pub fn titled(mut self, title: &str) -> Table {
+        self.title = title.to_string();
+        self
+    }
+
+    fn machine_columns(&self) -> Vec<usize> {
+        (0..self.columns.len())
+            .filter(|&i| !self.human_only.contains(&self.columns[i].0))
+            .collect()
     }
 
     /// Leaves these columns out of the table and Markdown renderings (CSV and JSON keep them).
@@ -95,7 +122,48 @@ impl Table {
                 v
             }
             OutputFormat::Md => self.render_md().into_bytes(),
+            OutputFormat::Html => self.render_html().into_bytes(),
         })
+    }
+
+    fn render_html(&self) -> String {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let shown = self.shown();
+        let mut s = String::from(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        );
+        s.push_str(&format!("<title>{}</title>\n", esc(&self.title)));
+        s.push_str(
+            "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}\
+             th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}\
+             th{background:#f3f3f3}td.n{text-align:right}</style>\n</head>\n<body>\n",
+        );
+        if !self.title.is_empty() {
+            s.push_str(&format!("<h1>{}</h1>\n", esc(&self.title)));
+        }
+        s.push_str("<table>\n<thead><tr>");
+        for &i in &shown {
+            s.push_str(&format!("<th>{}</th>", esc(&self.columns[i].1)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in &self.rows {
+            s.push_str("<tr>");
+            for &i in &shown {
+                let class = if row[i].is_number() { " class=\"n\"" } else { "" };
+                s.push_str(&format!(
+                    "<td{class}>{}</td>",
+                    esc(&human(&self.columns[i].0, &row[i])).replace('\n', "<br>")
+                ));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table>\n</body>\n</html>\n");
+        s
     }
 
     /// The rows as JSON objects keyed by column key.
@@ -105,8 +173,8 @@ impl Table {
                 .iter()
                 .map(|row| {
                     let mut m = Map::new();
-                    for ((key, _), v) in self.columns.iter().zip(row) {
-                        m.insert(key.clone(), v.clone());
+                    for i in self.machine_columns() {
+                        m.insert(self.columns[i].0.clone(), row[i].clone());
                     }
                     Value::Object(m)
                 })
@@ -152,9 +220,10 @@ impl Table {
 
     fn render_csv(&self) -> Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(self.columns.iter().map(|(k, _)| k.as_str()))?;
+        let cols = self.machine_columns();
+        w.write_record(cols.iter().map(|&i| self.columns[i].0.as_str()))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(|v| match v {
+            w.write_record(cols.iter().map(|&i| match &row[i] {
                 Value::String(s) => neutralize_formula(s),
                 other => display(other),
             }))?;

@@ -12,6 +12,7 @@
 //! assert_eq!(found.config().name, "My study");
 //! ```
 
+mod agree;
 mod changelog;
 mod check;
 mod codings;
@@ -33,6 +34,7 @@ mod study;
 mod transcripts;
 mod update;
 
+pub use agree::{AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind};
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+pub mod agree;
 pub mod check;
 pub mod code;
 pub mod codebook;
@@ -18,6 +19,7 @@ pub mod map;
 pub mod memo;
 pub mod merge;
 pub mod parse;
+pub mod reliability;
 pub mod sheet;
 pub mod show;
 pub mod transcripts;
@@ -35,7 +37,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => show::run(&ctx, &args),
         Command::Code(args) => code::run(&ctx, &args),
         Command::Uncode(args) => code::uncode(&ctx, &args),
+        Command::Agree(args) => agree::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Reliability(args) => reliability::run(&args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Memo(args) => memo::run(&ctx, &args),
         Command::Merge(args) => merge::run(&ctx, &args),

@@ -1,0 +1,470 @@
+//! `thematic agree`: inter-coder agreement per theme, and the disagreements to discuss.
+
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+use thematic_agreement::{Estimate, Options, Ratings, Resampling, Summary, summary};
+use thematic_study::{AgreeData, AgreeOptions, Study, UnitCounts, UnitKind};
+
+use crate::context::Context;
+use crate::error::{CliError, Result};
+use crate::output::{OutputArgs, Table, emit_table};
+
+const EXAMPLES: &str = "\
+Agreement of two or more coders, theme by theme: for each unit, did each coder apply the
+theme? Rows give the units, how many each coder applied the theme to, percent agreement,
+Cohen's κ (two coders), Krippendorff's α (nominal), Gwet's AC1 with bootstrap intervals,
+and Scott's π, Fleiss' κ and Brennan–Prediger κ in CSV/JSON. The last row, \"(all themes)\",
+pools every theme's units (each unit × theme one yes/no decision).
+
+Units (--unit, default from `default_unit` in thematic.toml):
+  turn       participant turns, plus any other turn someone coded; a theme applies when a
+             coding of it overlaps the turn
+  sentence   the sentences of those turns (Unicode sentence boundaries)
+  char       every character of those turns, the NVivo way; the pooled rows weight each
+             transcript by its length in characters (they are pooled over all characters),
+             --by transcript gives each transcript's own values
+  segment    each coded segment is a unit, matched when every other coder has a segment of
+             the theme overlapping it by at least --overlap (intersection over union), the
+             MAXQDA / QDA Miner way; reports percent agreement, and for the pooled row
+             Brennan–Prediger κn with q = the number of themes in the table (MAXQDA's
+             convention); κ, α and AC1 are not defined without units nobody coded
+
+Conventions:
+  - A coder with no coding in a transcript did not code it: their ratings of its units are
+    missing (not \"not applied\"). Units need two ratings to count for agreement.
+  - A group theme stands for its whole subtree. Orphaned codings are left out.
+  - q = 2 (applied, not applied) for Brennan–Prediger and AC1.
+  - When a statistic is 0/0 — e.g. neither coder ever applied the theme, so chance agreement
+    is 1 — it is printed as n/a (JSON null) and the note says why; AC1 and Brennan–Prediger
+    are 1 in that case.
+  - Intervals: α uses Krippendorff's bootstrap (Hayes & Krippendorff 2007); the others a
+    percentile bootstrap over units; --resamples and --seed make them reproducible.
+    Intervals are given for pooled rows only, not per transcript.
+  - Coders default to everyone with codings except `auto` (search suggestions).
+
+--disagreements lists, theme by theme, the units (or character stretches, or segments)
+where the coders differ: transcript, turn, speaker, the text, and who applied the theme —
+the agenda of a consensus meeting. Use --format md or html for a handout.
+
+Examples:
+  $ thematic agree
+  $ thematic agree --coders KW,AB --unit sentence --theme what-matters --theme empowerment
+  $ thematic agree --unit char --by transcript --format csv --output char-agreement.csv
+  $ thematic agree --unit segment --overlap 0.8
+  $ thematic agree --disagreements --theme what-matters --format html --output agenda.html";
+
+/// `thematic agree`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// The coders to compare, comma-separated (default: all but `auto`).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub coders: Vec<String>,
+    /// The unit of agreement.
+    #[arg(long, value_enum)]
+    pub unit: Option<Unit>,
+    /// Only this theme (repeatable; a group stands for its subtree).
+    #[arg(long, value_name = "ID")]
+    pub theme: Vec<String>,
+    /// Segment units: the least overlap (intersection over union, 0–1) that matches.
+    #[arg(long, default_value_t = 0.9, value_name = "SHARE")]
+    pub overlap: f64,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    pub ci: f64,
+    /// Bootstrap resamples (0: no intervals).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub resamples: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also give each transcript's values.
+    #[arg(long, value_enum, value_name = "transcript")]
+    pub by: Option<By>,
+    /// List the places where the coders differ instead of the statistics.
+    #[arg(long)]
+    pub disagreements: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `--unit`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unit {
+    /// Turns.
+    Turn,
+    /// Sentences.
+    Sentence,
+    /// Characters.
+    Char,
+    /// Coded segments.
+    Segment,
+}
+
+/// `--by`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// One row per transcript and theme.
+    Transcript,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let unit = match args.unit {
+        Some(u) => u,
+        None => match study.config().default_unit.as_str() {
+            "sentence" => Unit::Sentence,
+            "char" => Unit::Char,
+            "segment" => Unit::Segment,
+            _ => Unit::Turn,
+        },
+    };
+    if !(0.0..=1.0).contains(&args.overlap) || !(0.0 < args.ci && args.ci < 1.0) {
+        return Err(CliError::user("--overlap must be between 0 and 1 and --ci between 0 and 1 (e.g. 0.95)"));
+    }
+    let coders = coders(&study, &args.coders)?;
+    let themes = themes(&study, &args.theme)?;
+    let options = AgreeOptions {
+        coders,
+        themes,
+        unit: match unit {
+            Unit::Turn => UnitKind::Turn,
+            Unit::Sentence => UnitKind::Sentence,
+            Unit::Char => UnitKind::Char,
+            Unit::Segment => UnitKind::Segment,
+        },
+        overlap: args.overlap,
+        by_transcript: args.by.is_some() && !args.disagreements,
+        disagreements: args.disagreements,
+    };
+    let data = study.agreement_data(&options)?;
+    if args.disagreements {
+        emit_table(&args.output, &disagreements(&study, &data))?;
+        crate::cmd::status(&format!(
+            "{} disagreement(s) between {} over {} transcript(s), {} units",
+            data.disagreements.len(),
+            data.coders.join(", "),
+            data.transcripts,
+            options.unit.as_str()
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table = statistics(&data, &options, args);
+    emit_table(&args.output, &table)?;
+    crate::cmd::status(&format!(
+        "{} coders ({}), {} units, {} transcript(s){}",
+        data.coders.len(),
+        data.coders.join(", "),
+        options.unit.as_str(),
+        data.transcripts,
+        if unit == Unit::Char {
+            "; pooled rows are over all characters (length-weighted)"
+        } else {
+            ""
+        }
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
+    let all = study.coders()?;
+    let coders: Vec<String> = if asked.is_empty() {
+        all.iter().filter(|c| *c != "auto").cloned().collect()
+    } else {
+        for c in asked {
+            if !all.contains(c) {
+                let mut err = CliError::user(format!("no codings by \"{c}\" in this study"));
+                if let Some(near) = thematic_codebook::closest(c, all.iter().map(String::as_str)) {
+                    err = err.hint(format!("did you mean \"{near}\"?"));
+                } else {
+                    err = err.hint(format!("coders with codings: {}", all.join(", ")));
+                }
+                return Err(err);
+            }
+        }
+        asked.to_vec()
+    };
+    if coders.len() < 2 {
+        return Err(CliError::user(format!(
+            "agreement needs two coders; this study has codings by {}",
+            if coders.is_empty() { "nobody".to_string() } else { coders.join(", ") }
+        ))
+        .hint("each coder codes the same transcripts blind, e.g. `thematic code … --coder AB`"));
+    }
+    Ok(coders)
+}
+
+fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
+    let book = study.codebook()?;
+    if asked.is_empty() {
+        return Ok(book
+            .current()
+            .codable()
+            .map(|e| e.id.clone())
+            .collect());
+    }
+    for t in asked {
+        if book.get(t).is_none() {
+            let mut err = CliError::user(format!("no theme \"{t}\" in the codebook"));
+            if let Some(near) = thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str())) {
+                err = err.hint(format!("did you mean \"{near}\"?"));
+            }
+            return Err(err);
+        }
+    }
+    Ok(asked.to_vec())
+}
+
+fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
+    Ratings::from_patterns(
+        coders,
+        counts.patterns.iter().map(|(p, n)| {
+            (
+                p.iter().map(|r| r.map(usize::from)).collect::<Vec<_>>(),
+                *n,
+            )
+        }),
+    )
+    .with_categories(2)
+}
+
+fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
+    let mut cols: Vec<(String, String)> = vec![
+        ("theme".into(), "Theme".into()),
+        ("transcript".into(), "Transcript".into()),
+        ("units".into(), "Units".into()),
+        ("pairable_units".into(), "Pairable".into()),
+    ];
+    for c in &data.coders {
+        cols.push((format!("applied_{c}"), format!("{c} applied")));
+    }
+    for (key, head) in [
+        ("percent_agreement", "% agree"),
+        ("cohen_kappa", "κ"),
+        ("krippendorff_alpha", "α"),
+        ("gwet_ac1", "AC1"),
+    ] {
+        cols.push((key.into(), head.into()));
+        cols.push((format!("{key}_low"), format!("{head} low")));
+        cols.push((format!("{key}_high"), format!("{head} high")));
+        cols.push((format!("{key}_shown"), head.into()));
+    }
+    for (key, head) in [
+        ("scott_pi", "π"),
+        ("fleiss_kappa", "Fleiss κ"),
+        ("brennan_prediger", "BP κ"),
+        ("note", "Note"),
+    ] {
+        cols.push((key.into(), head.into()));
+    }
+    let col_refs: Vec<(&str, &str)> = cols.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
+    let mut machine: Vec<&str> = vec!["pairable_units", "scott_pi", "fleiss_kappa", "brennan_prediger"];
+    let mut human: Vec<&str> = Vec::new();
+    for key in ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1"] {
+        machine.push(key);
+        human.push(match key {
+            "percent_agreement" => "percent_agreement_shown",
+            "cohen_kappa" => "cohen_kappa_shown",
+            "krippendorff_alpha" => "krippendorff_alpha_shown",
+            _ => "gwet_ac1_shown",
+        });
+    }
+    let lows: Vec<String> = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1"]
+        .iter()
+        .flat_map(|k| [format!("{k}_low"), format!("{k}_high")])
+        .collect();
+    machine.extend(lows.iter().map(String::as_str));
+    if data.by_transcript.is_empty() {
+        machine.push("transcript");
+    }
+    let mut table = Table::new(&col_refs)
+        .machine_only(&machine)
+        .human_only(&human)
+        .titled("Inter-coder agreement");
+    let m = data.coders.len();
+    let resampling = (args.resamples > 0).then_some(Resampling {
+        resamples: args.resamples,
+        seed: args.seed,
+    });
+    let mut push = |theme: &str, transcript: &str, counts: &UnitCounts, with_ci: bool, overall: bool| {
+        let label = if overall {
+            "(all themes)".to_string()
+        } else {
+            theme.to_string()
+        };
+        let row = if options.unit == UnitKind::Segment {
+            segment_row(&label, transcript, counts, overall.then_some(data.themes.len()))
+        } else {
+            let r = ratings(counts, m);
+            let s = summary(
+                &r,
+                &Options {
+                    bootstrap: if with_ci { resampling } else { None },
+                    confidence: args.ci,
+                    ..Options::default()
+                },
+            );
+            unit_row(&label, transcript, counts, &s)
+        };
+        table.push(row);
+    };
+    for (transcript, per_theme) in &data.by_transcript {
+        for (t, counts) in data.themes.iter().zip(per_theme) {
+            push(t, transcript, counts, false, false);
+        }
+    }
+    let mut all = UnitCounts {
+        applied: vec![0; m],
+        ..UnitCounts::default()
+    };
+    for (t, counts) in data.themes.iter().zip(&data.pooled) {
+        push(t, "", counts, true, false);
+        for (p, n) in &counts.patterns {
+            *all.patterns.entry(p.clone()).or_default() += n;
+        }
+        for (a, b) in all.applied.iter_mut().zip(&counts.applied) {
+            *a += b;
+        }
+        all.segments += counts.segments;
+        all.segment_agreements += counts.segment_agreements;
+    }
+    if data.themes.len() > 1 {
+        push("", "", &all, true, true);
+    }
+    table
+}
+
+fn round(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
+}
+
+/// The estimate as people read it: `0.812 [0.771, 0.850]`, or `n/a`.
+fn shown(e: &Estimate) -> String {
+    match (e.value, e.interval) {
+        (None, _) => "n/a".into(),
+        (Some(v), Some((lo, hi))) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+        (Some(v), None) => format!("{v:.3}"),
+    }
+}
+
+fn estimate_cells(e: &Estimate) -> [Value; 4] {
+    [
+        round(e.value),
+        round(e.interval.map(|i| i.0)),
+        round(e.interval.map(|i| i.1)),
+        json!(shown(e)),
+    ]
+}
+
+fn unit_row(theme: &str, transcript: &str, counts: &UnitCounts, s: &Summary) -> Vec<Value> {
+    let mut row = vec![
+        json!(theme),
+        json!(transcript),
+        json!(s.units),
+        json!(s.pairable_units),
+    ];
+    row.extend(counts.applied.iter().map(|n| json!(n)));
+    for e in [&s.percent_agreement, &s.cohen_kappa, &s.krippendorff_alpha, &s.gwet_ac1] {
+        row.extend(estimate_cells(e));
+    }
+    row.push(round(s.scott_pi.value));
+    row.push(round(s.fleiss_kappa.value));
+    row.push(round(s.brennan_prediger.value));
+    let note = if s.pairable_units == 0 {
+        "no unit was rated by two coders (did both code these transcripts?)"
+    } else if s.krippendorff_alpha.value.is_none() && counts.applied.iter().all(|&n| n == 0) {
+        "nobody applied the theme: κ, π and α are 0/0 (n/a); AC1 and BP are 1"
+    } else if s.krippendorff_alpha.value.is_none() {
+        "every rating is the same: chance agreement is 1, so κ, π and α are 0/0 (n/a)"
+    } else {
+        ""
+    };
+    row.push(json!(note));
+    row
+}
+
+fn segment_row(
+    theme: &str,
+    transcript: &str,
+    counts: &UnitCounts,
+    pooled_themes: Option<usize>,
+) -> Vec<Value> {
+    let mut row = vec![
+        json!(theme),
+        json!(transcript),
+        json!(counts.segments),
+        json!(counts.segments),
+    ];
+    row.extend(counts.applied.iter().map(|n| json!(n)));
+    let p = (counts.segments > 0).then(|| counts.segment_agreements as f64 / counts.segments as f64);
+    row.extend(estimate_cells(&Estimate { value: p, interval: None }));
+    for _ in 0..3 {
+        row.extend(estimate_cells(&Estimate { value: None, interval: None }));
+    }
+    let kn = match (p, pooled_themes) {
+        (Some(p), Some(k)) if k >= 2 => {
+            let chance = 1.0 / k as f64;
+            Some((p - chance) / (1.0 - chance))
+        }
+        _ => None,
+    };
+    row.push(Value::Null);
+    row.push(Value::Null);
+    row.push(round(kn));
+    row.push(json!(if let (Some(k), Some(v)) = (pooled_themes, kn) {
+        format!(
+            "segments matched by every other coder; κn = {v:.3} (Brennan–Prediger, q = {k} themes)"
+        )
+    } else {
+        "segments matched by every other coder".to_string()
+    }));
+    row
+}
+
+fn disagreements(study: &Study, data: &AgreeData) -> Table {
+    let book = study.codebook().ok();
+    let mut table = Table::new(&[
+        ("theme", "Theme"),
+        ("label", "Label"),
+        ("transcript", "Transcript"),
+        ("turn", "Turn"),
+        ("speaker", "Speaker"),
+        ("start", "Start"),
+        ("end", "End"),
+        ("text", "Text"),
+        ("applied_by", "Applied by"),
+        ("not_applied_by", "Not applied by"),
+    ])
+    .machine_only(&["label", "start", "end"])
+    .titled("Disagreements to discuss");
+    for d in &data.disagreements {
+        let who = |want: bool| -> String {
+            data.coders
+                .iter()
+                .zip(&d.ratings)
+                .filter(|(_, r)| **r == Some(want))
+                .map(|(c, _)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let label = book
+            .as_ref()
+            .and_then(|b| b.get(&d.theme))
+            .map(|e| e.label.clone())
+            .unwrap_or_default();
+        table.push(vec![
+            json!(d.theme),
+            json!(label),
+            json!(d.transcript),
+            json!(d.turn),
+            json!(d.speaker),
+            json!(d.start),
+            json!(d.end),
+            json!(d.text),
+            json!(who(true)),
+            json!(who(false)),
+        ]);
+    }
+    table
+}
