@@ -15,7 +15,8 @@ Interviewer: Four?\n\nP1: Delta one. Delta two.\n\n\
 Interviewer: Five?\n\nP1: Echo one. Echo two.\n";
 
 fn study(d: &Dir) {
-    d.cmd(&["init", "s", "--codebook", "social-prescribing-mechanisms"]).ok();
+    d.cmd(&["init", "s", "--codebook", "social-prescribing-mechanisms"])
+        .ok();
     let f = d.write("in/P1.txt", P1);
     d.cmd_in("s", &["import", f.to_str().unwrap()]).ok();
     // KW applies what-matters to participant turns 1 and 2 (turns 2 and 4), AB to 1 and 3.
@@ -27,14 +28,29 @@ fn study(d: &Dir) {
     ] {
         d.cmd_in(
             "s",
-            &["code", "P1", "--turn", turn, "--text", words, "--theme", "what-matters", "--coder", coder],
+            &[
+                "code",
+                "P1",
+                "--turn",
+                turn,
+                "--text",
+                words,
+                "--theme",
+                "what-matters",
+                "--coder",
+                coder,
+            ],
         )
         .ok();
     }
 }
 
 fn row<'a>(rows: &'a serde_json::Value, theme: &str) -> &'a serde_json::Value {
-    rows.as_array().unwrap().iter().find(|r| r["theme"] == theme).unwrap()
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["theme"] == theme)
+        .unwrap()
 }
 
 #[test]
@@ -42,14 +58,28 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
     let d = Dir::new();
     study(&d);
     let rows = d
-        .cmd_in("s", &["agree", "--theme", "what-matters", "--unit", "turn", "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "agree",
+                "--theme",
+                "what-matters",
+                "--unit",
+                "turn",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
     let r = row(&rows, "what-matters");
     // 5 participant turns: both (turn 2), KW only (4), AB only (6), neither (8, 10).
     // p_o = 3/5; p_e = .4·.4 + .6·.6 = .52; κ = (.6 − .52)/(1 − .52) = 1/6 (Cohen 1960).
     assert_eq!(r["units"], 5);
-    assert_eq!((r["applied_KW"].as_u64(), r["applied_AB"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (r["applied_KW"].as_u64(), r["applied_AB"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(r["percent_agreement"], 0.6);
     assert_eq!(r["cohen_kappa"], 0.1667);
     let lo = r["cohen_kappa_low"].as_f64().unwrap();
@@ -58,11 +88,25 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
     // Sentence units: 10 sentences; both: "Alpha one."; KW only: "Bravo two."; AB only:
     // "Charlie one."; p_o = 8/10, p_e = .2·.2 + .8·.8 = .68, κ = .12/.32 = .375.
     let rows = d
-        .cmd_in("s", &["agree", "--theme", "what-matters", "--unit", "sentence", "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "agree",
+                "--theme",
+                "what-matters",
+                "--unit",
+                "sentence",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
     let r = row(&rows, "what-matters");
-    assert_eq!((r["units"].as_u64(), r["percent_agreement"].as_f64()), (Some(10), Some(0.8)));
+    assert_eq!(
+        (r["units"].as_u64(), r["percent_agreement"].as_f64()),
+        (Some(10), Some(0.8))
+    );
     assert_eq!(r["cohen_kappa"], 0.375);
 }
 
@@ -71,26 +115,61 @@ fn char_units_count_characters_and_segments_match_by_overlap() {
     let d = Dir::new();
     study(&d);
     let rows = d
-        .cmd_in("s", &["agree", "--theme", "what-matters", "--unit", "char", "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "agree",
+                "--theme",
+                "what-matters",
+                "--unit",
+                "char",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
     let r = row(&rows, "what-matters");
     // Characters of the five participant turns: 2×(10+10+1) + 2×(12+12+1)… counted directly.
-    let turns = ["Alpha one. Alpha two.", "Bravo one. Bravo two.", "Charlie one. Charlie two.", "Delta one. Delta two.", "Echo one. Echo two."];
+    let turns = [
+        "Alpha one. Alpha two.",
+        "Bravo one. Bravo two.",
+        "Charlie one. Charlie two.",
+        "Delta one. Delta two.",
+        "Echo one. Echo two.",
+    ];
     let n: usize = turns.iter().map(|t| t.chars().count()).sum();
     assert_eq!(r["units"].as_u64(), Some(n as u64));
     // KW: "Alpha one." (10) + "Bravo two." (10); AB: "Alpha" (5) + "Charlie one." (12).
-    assert_eq!((r["applied_KW"].as_u64(), r["applied_AB"].as_u64()), (Some(20), Some(17)));
+    assert_eq!(
+        (r["applied_KW"].as_u64(), r["applied_AB"].as_u64()),
+        (Some(20), Some(17))
+    );
     let both = 5.0;
     let agree = (n as f64 - (20.0 - both) - (17.0 - both)) / n as f64;
     assert!((r["percent_agreement"].as_f64().unwrap() - agree).abs() < 1e-4);
     // Segments: "Alpha" overlaps "Alpha one." by 5/10 — a match at 0.5, not at 0.9.
     let seg = |overlap: &str| {
         let rows = d
-            .cmd_in("s", &["agree", "--theme", "what-matters", "--unit", "segment", "--overlap", overlap, "--format", "json"])
+            .cmd_in(
+                "s",
+                &[
+                    "agree",
+                    "--theme",
+                    "what-matters",
+                    "--unit",
+                    "segment",
+                    "--overlap",
+                    overlap,
+                    "--format",
+                    "json",
+                ],
+            )
             .ok()
             .json();
-        row(&rows, "what-matters")["percent_agreement"].as_f64().unwrap()
+        row(&rows, "what-matters")["percent_agreement"]
+            .as_f64()
+            .unwrap()
     };
     assert_eq!(seg("0.9"), 0.0); // 4 segments, none matched
     assert_eq!(seg("0.5"), 0.5); // the two Alpha segments match each other
@@ -101,21 +180,58 @@ fn disagreements_name_the_text_and_who_coded_it() {
     let d = Dir::new();
     study(&d);
     let rows = d
-        .cmd_in("s", &["agree", "--disagreements", "--unit", "sentence", "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "agree",
+                "--disagreements",
+                "--unit",
+                "sentence",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!((rows[0]["text"].as_str(), rows[0]["applied_by"].as_str(), rows[0]["not_applied_by"].as_str()), (Some("Bravo two."), Some("KW"), Some("AB")));
-    assert_eq!((rows[1]["text"].as_str(), rows[1]["turn"].as_u64()), (Some("Charlie one."), Some(6)));
+    assert_eq!(
+        (
+            rows[0]["text"].as_str(),
+            rows[0]["applied_by"].as_str(),
+            rows[0]["not_applied_by"].as_str()
+        ),
+        (Some("Bravo two."), Some("KW"), Some("AB"))
+    );
+    assert_eq!(
+        (rows[1]["text"].as_str(), rows[1]["turn"].as_u64()),
+        (Some("Charlie one."), Some(6))
+    );
     let html = d
-        .cmd_in("s", &["agree", "--disagreements", "--unit", "sentence", "--format", "html"])
+        .cmd_in(
+            "s",
+            &[
+                "agree",
+                "--disagreements",
+                "--unit",
+                "sentence",
+                "--format",
+                "html",
+            ],
+        )
         .ok()
         .stdout();
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<td>Bravo two.</td>"), "{html}");
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<td>Bravo two.</td>"),
+        "{html}"
+    );
     // One coder is not enough.
-    d.cmd_in("s", &["agree", "--coders", "KW"]).fails_with(1).stderr_has("agreement needs two coders");
-    d.cmd_in("s", &["agree", "--coders", "KW,AC"]).fails_with(1).stderr_has("did you mean \"AB\"?");
+    d.cmd_in("s", &["agree", "--coders", "KW"])
+        .fails_with(1)
+        .stderr_has("agreement needs two coders");
+    d.cmd_in("s", &["agree", "--coders", "KW,AC"])
+        .fails_with(1)
+        .stderr_has("did you mean \"AB\"?");
 }
 
 #[test]
@@ -127,33 +243,74 @@ fn reliability_reads_a_ratings_file_krippendorff_2011_example_c() {
     let csv = "unit,A,B,C,D\n1,1,1,,1\n2,2,2,3,2\n3,3,3,3,3\n4,3,3,3,3\n5,2,2,2,2\n6,1,2,3,4\n\
                7,4,4,4,4\n8,1,1,2,1\n9,2,2,2,2\n10,,5,5,5\n11,,,1,1\n12,,,3,\n";
     let f = d.write("c.csv", csv);
-    for (level, alpha) in [("nominal", "0.743"), ("ordinal", "0.815"), ("interval", "0.849"), ("ratio", "0.797")] {
+    for (level, alpha) in [
+        ("nominal", "0.743"),
+        ("ordinal", "0.815"),
+        ("interval", "0.849"),
+        ("ratio", "0.797"),
+    ] {
         let v = d
-            .cmd(&["reliability", f.to_str().unwrap(), "--level", level, "--format", "json"])
+            .cmd(&[
+                "reliability",
+                f.to_str().unwrap(),
+                "--level",
+                level,
+                "--format",
+                "json",
+            ])
             .ok()
             .json();
-        assert_eq!(format!("{:.3}", v["krippendorff_alpha"].as_f64().unwrap()), alpha, "{level}");
-        assert_eq!((v["n_units"].as_u64(), v["n_coders"].as_u64()), (Some(12), Some(4)));
+        assert_eq!(
+            format!("{:.3}", v["krippendorff_alpha"].as_f64().unwrap()),
+            alpha,
+            "{level}"
+        );
+        assert_eq!(
+            (v["n_units"].as_u64(), v["n_coders"].as_u64()),
+            (Some(12), Some(4))
+        );
         assert!(v["cohen_kappa"].is_null(), "four coders: no Cohen's κ");
     }
     // Declaring a sixth, unused category changes Brennan–Prediger (q = 6, not 5).
-    let q5 = d.cmd(&["reliability", f.to_str().unwrap(), "--format", "json"]).ok().json();
+    let q5 = d
+        .cmd(&["reliability", f.to_str().unwrap(), "--format", "json"])
+        .ok()
+        .json();
     let q6 = d
-        .cmd(&["reliability", f.to_str().unwrap(), "--categories", "1,2,3,4,5,6", "--format", "json"])
+        .cmd(&[
+            "reliability",
+            f.to_str().unwrap(),
+            "--categories",
+            "1,2,3,4,5,6",
+            "--format",
+            "json",
+        ])
         .ok()
         .json();
     assert_eq!(q5["q"], 5);
     assert_eq!(q6["q"], 6);
     assert!(q6["brennan_prediger"].as_f64() > q5["brennan_prediger"].as_f64());
     let ci = d
-        .cmd(&["reliability", f.to_str().unwrap(), "--ci", "0.95", "--format", "json"])
+        .cmd(&[
+            "reliability",
+            f.to_str().unwrap(),
+            "--ci",
+            "0.95",
+            "--format",
+            "json",
+        ])
         .ok()
         .json();
-    let (lo, hi) = (ci["krippendorff_alpha_ci"][0].as_f64().unwrap(), ci["krippendorff_alpha_ci"][1].as_f64().unwrap());
+    let (lo, hi) = (
+        ci["krippendorff_alpha_ci"][0].as_f64().unwrap(),
+        ci["krippendorff_alpha_ci"][1].as_f64().unwrap(),
+    );
     assert!(lo < 0.743 && 0.743 < hi, "{lo} {hi}");
     // Bad input names the line.
     let bad = d.write("bad.csv", "unit,A,B\n1,yes,no\n2,yes\n");
-    d.cmd(&["reliability", bad.to_str().unwrap()]).fails_with(1).stderr_has("bad.csv:3:");
+    d.cmd(&["reliability", bad.to_str().unwrap()])
+        .fails_with(1)
+        .stderr_has("bad.csv:3:");
     d.cmd(&["reliability", f.to_str().unwrap(), "--categories", "1,2,3"])
         .fails_with(1)
         .stderr_has("not among --categories");

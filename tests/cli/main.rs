@@ -3,8 +3,8 @@
 mod agree;
 mod codebook;
 mod coding;
-mod workflow;
 mod util;
+mod workflow;
 
 use util::{Dir, sample};
 

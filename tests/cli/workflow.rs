@@ -23,7 +23,9 @@ fn study(d: &Dir) {
     ] {
         d.cmd_in(
             "s",
-            &["code", "P6", "--turn", "2", "--text", words, "--theme", theme, "--coder", coder],
+            &[
+                "code", "P6", "--turn", "2", "--text", words, "--theme", theme, "--coder", coder,
+            ],
         )
         .ok();
     }
@@ -33,14 +35,23 @@ fn study(d: &Dir) {
 fn show_marks_only_the_acting_coders_codings_unless_all_coders() {
     let d = Dir::new();
     study(&d);
-    let kw = d.cmd_in("s", &["show", "P6", "--turns", "2", "--coder", "KW"]).ok().stdout();
+    let kw = d
+        .cmd_in("s", &["show", "P6", "--turns", "2", "--coder", "KW"])
+        .ok()
+        .stdout();
     let first = kw.lines().next().unwrap();
     assert_eq!(
         first,
         "[2] P6: Finding out [what-matters]what matters to them[/what-matters], really. Then we set [goal-orientation]small goals[/goal-orientation] together."
     );
-    assert!(!kw.contains("empowerment"), "blind: AB's coding is hidden\n{kw}");
-    let all = d.cmd_in("s", &["show", "P6", "--turns", "2", "--all-coders"]).ok().stdout();
+    assert!(
+        !kw.contains("empowerment"),
+        "blind: AB's coding is hidden\n{kw}"
+    );
+    let all = d
+        .cmd_in("s", &["show", "P6", "--turns", "2", "--all-coders"])
+        .ok()
+        .stdout();
     assert!(
         all.contains("[what-matters/KW][empowerment/AB]what matters to them[/empowerment/AB][/what-matters/KW]")
             || all.contains("[empowerment/AB][what-matters/KW]what matters to them[/what-matters/KW][/empowerment/AB]"),
@@ -57,22 +68,73 @@ fn memos_are_dated_markdown_per_coder_and_listed_blind() {
     let d = Dir::new();
     study(&d);
     let id = d
-        .cmd_in("s", &["memo", "add", "--theme", "what-matters", "--coder", "KW", "Value, not technique?"])
+        .cmd_in(
+            "s",
+            &[
+                "memo",
+                "add",
+                "--theme",
+                "what-matters",
+                "--coder",
+                "KW",
+                "Value, not technique?",
+            ],
+        )
         .ok()
         .stdout();
-    d.cmd_in("s", &["memo", "add", "--coder", "AB", "Journal: tired today."]).ok();
-    d.cmd_in("s", &["memo", "add", "--theme", "what-mattres", "--coder", "KW", "x"])
-        .fails_with(1)
-        .stderr_has("did you mean \"what-matters\"?");
+    d.cmd_in(
+        "s",
+        &["memo", "add", "--coder", "AB", "Journal: tired today."],
+    )
+    .ok();
+    d.cmd_in(
+        "s",
+        &[
+            "memo",
+            "add",
+            "--theme",
+            "what-mattres",
+            "--coder",
+            "KW",
+            "x",
+        ],
+    )
+    .fails_with(1)
+    .stderr_has("did you mean \"what-matters\"?");
     let md = d.read("s/memos/KW.md");
     assert!(md.starts_with("# Memos by KW\n\n## "), "{md}");
-    assert!(md.contains(&format!(" · theme what-matters · {}\n\nValue, not technique?\n", id.trim())), "{md}");
-    let mine = d.cmd_in("s", &["memo", "list", "--coder", "KW", "--format", "json"]).ok().json();
+    assert!(
+        md.contains(&format!(
+            " · theme what-matters · {}\n\nValue, not technique?\n",
+            id.trim()
+        )),
+        "{md}"
+    );
+    let mine = d
+        .cmd_in("s", &["memo", "list", "--coder", "KW", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["target"], "what-matters");
-    let all = d.cmd_in("s", &["memo", "list", "--all-coders", "--format", "json"]).ok().json();
+    let all = d
+        .cmd_in("s", &["memo", "list", "--all-coders", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(all.as_array().unwrap().len(), 2);
-    let journal = d.cmd_in("s", &["memo", "list", "--all-coders", "--journal", "--format", "json"]).ok().json();
+    let journal = d
+        .cmd_in(
+            "s",
+            &[
+                "memo",
+                "list",
+                "--all-coders",
+                "--journal",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json();
     assert_eq!(journal[0]["coder"], "AB");
 }
 
@@ -80,9 +142,22 @@ fn memos_are_dated_markdown_per_coder_and_listed_blind() {
 fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in("s", &["codebook", "rename", "what-matters", "What matters to the patient", "--coder", "KW"])
-        .ok();
-    let kw = d.cmd_in("s", &["log", "--coder", "KW", "--format", "json"]).ok().json();
+    d.cmd_in(
+        "s",
+        &[
+            "codebook",
+            "rename",
+            "what-matters",
+            "What matters to the patient",
+            "--coder",
+            "KW",
+        ],
+    )
+    .ok();
+    let kw = d
+        .cmd_in("s", &["log", "--coder", "KW", "--format", "json"])
+        .ok()
+        .json();
     let actions: Vec<(&str, &str)> = kw
         .as_array()
         .unwrap()
@@ -90,10 +165,29 @@ fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
         .map(|r| (r["who"].as_str().unwrap(), r["action"].as_str().unwrap()))
         .collect();
     assert_eq!(actions, [("KW", "code"), ("KW", "code"), ("KW", "rename")]);
-    let all = d.cmd_in("s", &["log", "--all-coders", "--action", "code", "--format", "json"]).ok().json();
+    let all = d
+        .cmd_in(
+            "s",
+            &[
+                "log",
+                "--all-coders",
+                "--action",
+                "code",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json();
     assert_eq!(all.as_array().unwrap().len(), 3);
     assert!(all[2]["detail"].as_str().unwrap().contains("P6 turn 2"));
-    let last = d.cmd_in("s", &["log", "--all-coders", "--last", "1", "--format", "json"]).ok().json();
+    let last = d
+        .cmd_in(
+            "s",
+            &["log", "--all-coders", "--last", "1", "--format", "json"],
+        )
+        .ok()
+        .json();
     assert_eq!(last[0]["action"], "rename");
 }
 
@@ -101,18 +195,41 @@ fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
 fn check_passes_a_sound_study_and_fails_a_tampered_one() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in("s", &["check"]).ok().stderr_has("checked 3 codings by 2 coders: 0 errors");
+    d.cmd_in("s", &["check"])
+        .ok()
+        .stderr_has("checked 3 codings by 2 coders: 0 errors");
     // Someone edits the stored transcript by hand, and a row gets an unknown theme.
     d.write("s/transcripts/P6.txt", P6.replace("Finding out", "Finding"));
-    let csv = d.read("s/codings/AB.csv").replace(",empowerment,", ",empowerement,");
+    let csv = d
+        .read("s/codings/AB.csv")
+        .replace(",empowerment,", ",empowerement,");
     d.write("s/codings/AB.csv", csv);
     let run = d.cmd_in("s", &["check", "--format", "json"]).fails_with(1);
     let rows = run.json();
-    let kinds: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "text-mismatch").count(), 3, "{kinds:?}");
+    let kinds: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "text-mismatch").count(),
+        3,
+        "{kinds:?}"
+    );
     assert!(kinds.contains(&"unknown-theme"), "{kinds:?}");
-    let theme = rows.as_array().unwrap().iter().find(|r| r["kind"] == "unknown-theme").unwrap();
-    assert!(theme["message"].as_str().unwrap().contains("did you mean \"empowerment\"?"));
+    let theme = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "unknown-theme")
+        .unwrap();
+    assert!(
+        theme["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean \"empowerment\"?")
+    );
     assert!(run.stderr().contains("4 errors"), "{}", run.stderr());
 }
 
@@ -120,57 +237,156 @@ fn check_passes_a_sound_study_and_fails_a_tampered_one() {
 fn a_corrected_transcript_reanchors_codings_and_flags_orphans() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in("s", &["code", "P6", "--turn", "4", "--text", "I recieve referrals", "--theme", "what-matters", "--coder", "KW"])
-        .ok();
-    d.cmd_in("s", &["code", "P6", "--turn", "4", "--text", "gives me time", "--theme", "empowerment", "--coder", "KW"])
-        .ok();
+    d.cmd_in(
+        "s",
+        &[
+            "code",
+            "P6",
+            "--turn",
+            "4",
+            "--text",
+            "I recieve referrals",
+            "--theme",
+            "what-matters",
+            "--coder",
+            "KW",
+        ],
+    )
+    .ok();
+    d.cmd_in(
+        "s",
+        &[
+            "code",
+            "P6",
+            "--turn",
+            "4",
+            "--text",
+            "gives me time",
+            "--theme",
+            "empowerment",
+            "--coder",
+            "KW",
+        ],
+    )
+    .ok();
     // The corrected file: a new first turn, a typo fixed, and a passage reworded away.
     let fixed = format!(
         "Interviewer: Thanks for joining.\n\n{}",
-        P6.replace("recieve", "receive").replace("The GP gives me time.", "The GP is busy.")
+        P6.replace("recieve", "receive")
+            .replace("The GP gives me time.", "The GP is busy.")
     );
     let f = d.write("in/P6-corrected.txt", fixed);
     let before = d.read("s/codings/KW.csv");
     let dry = d
-        .cmd_in("s", &["transcripts", "update", "P6", f.to_str().unwrap(), "--dry-run", "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "transcripts",
+                "update",
+                "P6",
+                f.to_str().unwrap(),
+                "--dry-run",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
-    assert_eq!(d.read("s/codings/KW.csv"), before, "a dry run writes nothing");
+    assert_eq!(
+        d.read("s/codings/KW.csv"),
+        before,
+        "a dry run writes nothing"
+    );
     assert_eq!(dry.as_array().unwrap().len(), 5);
     let run = d
-        .cmd_in("s", &["transcripts", "update", "P6", f.to_str().unwrap(), "--format", "json"])
+        .cmd_in(
+            "s",
+            &[
+                "transcripts",
+                "update",
+                "P6",
+                f.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+        )
         .ok();
-    assert!(run.stderr().contains("0 coding(s) kept, 4 moved, 1 orphaned"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("0 coding(s) kept, 4 moved, 1 orphaned"),
+        "{}",
+        run.stderr()
+    );
     let rows = run.json();
-    let by_text = |t: &str| rows.as_array().unwrap().iter().find(|r| r["text"].as_str().unwrap().starts_with(t)).unwrap().clone();
+    let by_text = |t: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["text"].as_str().unwrap().starts_with(t))
+            .unwrap()
+            .clone()
+    };
     let typo = by_text("I receive referrals");
-    assert_eq!((typo["outcome"].as_str(), typo["old_turn"].as_u64(), typo["turn"].as_u64()), (Some("moved"), Some(4), Some(5)));
+    assert_eq!(
+        (
+            typo["outcome"].as_str(),
+            typo["old_turn"].as_u64(),
+            typo["turn"].as_u64()
+        ),
+        (Some("moved"), Some(4), Some(5))
+    );
     assert!(typo["similarity"].as_f64().unwrap() < 1.0);
     let gone = by_text("gives me time");
     assert_eq!(gone["outcome"], "orphaned");
     // The orphan is kept, flagged, and `check` lists it; the others point at the new text.
     let kw = d.read("s/codings/KW.csv");
-    assert!(kw.lines().any(|l| l.contains("gives me time") && l.ends_with(",orphaned")), "{kw}");
-    let check = d.cmd_in("s", &["check", "--format", "json"]).fails_with(1).json();
+    assert!(
+        kw.lines()
+            .any(|l| l.contains("gives me time") && l.ends_with(",orphaned")),
+        "{kw}"
+    );
+    let check = d
+        .cmd_in("s", &["check", "--format", "json"])
+        .fails_with(1)
+        .json();
     assert_eq!(check.as_array().unwrap().len(), 1);
     assert_eq!(check[0]["kind"], "orphaned");
-    let shown = d.cmd_in("s", &["show", "P6", "--turns", "5", "--coder", "KW"]).ok().stdout();
-    assert!(shown.contains("[what-matters]I receive referrals[/what-matters]"), "{shown}");
+    let shown = d
+        .cmd_in("s", &["show", "P6", "--turns", "5", "--coder", "KW"])
+        .ok()
+        .stdout();
+    assert!(
+        shown.contains("[what-matters]I receive referrals[/what-matters]"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn a_coding_sheet_round_trips_through_csv() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in("s", &["sheet", "export", "--coder", "KW", "--format", "csv", "-o", "kw.csv"]).ok();
+    d.cmd_in(
+        "s",
+        &[
+            "sheet", "export", "--coder", "KW", "--format", "csv", "-o", "kw.csv",
+        ],
+    )
+    .ok();
     let sheet = d.read("s/kw.csv");
     let mut rdr = csv::Reader::from_reader(sheet.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&header[..6], ["transcript", "turn", "start", "end", "speaker", "text"]);
+    assert_eq!(
+        &header[..6],
+        ["transcript", "turn", "start", "end", "speaker", "text"]
+    );
     let col = |id: &str| header.iter().position(|h| h == id).unwrap();
     let mut rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 2, "one row per participant turn");
-    assert_eq!(&rows[0][col("what-matters")], "~", "a partial coding is shown as ~");
+    assert_eq!(
+        &rows[0][col("what-matters")],
+        "~",
+        "a partial coding is shown as ~"
+    );
     // Mark turn 4 as empowerment and import.
     let mut r4: Vec<String> = rows[1].iter().map(str::to_string).collect();
     r4[col("empowerment")] = "x".into();
@@ -181,13 +397,30 @@ fn a_coding_sheet_round_trips_through_csv() {
         w.write_record(r).unwrap();
     }
     d.write("s/kw.csv", w.into_inner().unwrap());
-    let run = d.cmd_in("s", &["sheet", "import", "kw.csv", "--coder", "KW"]).ok();
-    assert!(run.stderr().contains("KW: 1 coding(s) added, 0 removed"), "{}", run.stderr());
-    let shown = d.cmd_in("s", &["show", "P6", "--turns", "4", "--coder", "KW"]).ok().stdout();
-    assert!(shown.starts_with("[4] P6: [empowerment]The GP gives me time."), "{shown}");
+    let run = d
+        .cmd_in("s", &["sheet", "import", "kw.csv", "--coder", "KW"])
+        .ok();
+    assert!(
+        run.stderr().contains("KW: 1 coding(s) added, 0 removed"),
+        "{}",
+        run.stderr()
+    );
+    let shown = d
+        .cmd_in("s", &["show", "P6", "--turns", "4", "--coder", "KW"])
+        .ok()
+        .stdout();
+    assert!(
+        shown.starts_with("[4] P6: [empowerment]The GP gives me time."),
+        "{shown}"
+    );
     // Importing again changes nothing; a stale sheet is refused.
-    d.cmd_in("s", &["sheet", "import", "kw.csv", "--coder", "KW"]).ok().stderr_has("0 coding(s) added, 0 removed");
-    d.write("s/transcripts/P6.txt", P6.replace("GP gives", "GP kindly gives"));
+    d.cmd_in("s", &["sheet", "import", "kw.csv", "--coder", "KW"])
+        .ok()
+        .stderr_has("0 coding(s) added, 0 removed");
+    d.write(
+        "s/transcripts/P6.txt",
+        P6.replace("GP gives", "GP kindly gives"),
+    );
     d.cmd_in("s", &["sheet", "import", "kw.csv", "--coder", "KW"])
         .fails_with(1)
         .stderr_has("no longer matches");
@@ -211,13 +444,54 @@ fn merging_a_copy_brings_codings_and_memos_across_once() {
             }
         }
     }
-    d.cmd_in("copy", &["code", "P6", "--turn", "4", "--text", "gives me time", "--theme", "empowerment", "--coder", "AB"]).ok();
-    d.cmd_in("copy", &["memo", "add", "--coder", "AB", "coded on the train"]).ok();
-    let report = d.cmd_in("s", &["merge", "../copy", "--format", "json"]).ok().json();
-    let ab = report.as_array().unwrap().iter().find(|r| r["coder"] == "AB").unwrap();
-    assert_eq!((ab["added"].as_u64(), ab["already"].as_u64(), ab["memos"].as_u64()), (Some(1), Some(1), Some(1)));
-    d.cmd_in("s", &["merge", "../copy"]).ok().stderr_has("0 coding(s) and 0 memo(s) merged");
+    d.cmd_in(
+        "copy",
+        &[
+            "code",
+            "P6",
+            "--turn",
+            "4",
+            "--text",
+            "gives me time",
+            "--theme",
+            "empowerment",
+            "--coder",
+            "AB",
+        ],
+    )
+    .ok();
+    d.cmd_in(
+        "copy",
+        &["memo", "add", "--coder", "AB", "coded on the train"],
+    )
+    .ok();
+    let report = d
+        .cmd_in("s", &["merge", "../copy", "--format", "json"])
+        .ok()
+        .json();
+    let ab = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["coder"] == "AB")
+        .unwrap();
+    assert_eq!(
+        (
+            ab["added"].as_u64(),
+            ab["already"].as_u64(),
+            ab["memos"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    d.cmd_in("s", &["merge", "../copy"])
+        .ok()
+        .stderr_has("0 coding(s) and 0 memo(s) merged");
     // A copy whose transcript differs is refused.
-    d.write("copy/transcripts/P6.txt", P6.replace("small goals", "big goals"));
-    d.cmd_in("s", &["merge", "../copy"]).fails_with(1).stderr_has("transcript P6 differs");
+    d.write(
+        "copy/transcripts/P6.txt",
+        P6.replace("small goals", "big goals"),
+    );
+    d.cmd_in("s", &["merge", "../copy"])
+        .fails_with(1)
+        .stderr_has("transcript P6 differs");
 }

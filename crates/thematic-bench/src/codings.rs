@@ -41,7 +41,10 @@ fn measure(corpus: &Path, dir: &Path, runs: usize) -> Result<(), String> {
         let file = CodingsFile::read(&m_path).map_err(|e| e.to_string())?;
         times.push(t.elapsed());
         if file.codings.len() != 1_000_000 {
-            return Err(format!("read {} codings, not 1,000,000", file.codings.len()));
+            return Err(format!(
+                "read {} codings, not 1,000,000",
+                file.codings.len()
+            ));
         }
     }
     println!(
@@ -54,7 +57,13 @@ fn measure(corpus: &Path, dir: &Path, runs: usize) -> Result<(), String> {
     // `thematic code` in the 2,000-transcript study: link its transcripts folder.
     let transcripts = dir.join("transcripts");
     std::fs::remove_dir_all(&transcripts).map_err(|e| e.to_string())?;
-    link_dir(&corpus.join("transcripts").canonicalize().map_err(|e| e.to_string())?, &transcripts)?;
+    link_dir(
+        &corpus
+            .join("transcripts")
+            .canonicalize()
+            .map_err(|e| e.to_string())?,
+        &transcripts,
+    )?;
     let a_rows = a.codings.len();
     let exe = release_thematic()?;
     let mut times = Vec::new();

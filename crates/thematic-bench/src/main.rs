@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+mod agree;
 mod codings;
 mod corpus;
 mod text;
@@ -51,6 +52,14 @@ enum Command {
     },
     /// Wall time of `thematic import` of a generated study's transcripts into a fresh study.
     Import {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// `thematic agree` (turn and char units) on a generated study, and
+    /// `thematic reliability` / Krippendorff's α on 3 coders × 1,000,000 units.
+    Agree {
         /// A study made by `gen`.
         corpus: PathBuf,
         #[arg(long, default_value_t = 5)]
@@ -254,6 +263,7 @@ fn run() -> Result<(), String> {
             );
         }
         Command::Codings { corpus, runs } => codings::run(&corpus, runs)?,
+        Command::Agree { corpus, runs } => agree::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

@@ -134,9 +134,8 @@ impl Table {
                 .replace('"', "&quot;")
         };
         let shown = self.shown();
-        let mut s = String::from(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
-        );
+        let mut s =
+            String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         s.push_str(&format!("<title>{}</title>\n", esc(&self.title)));
         s.push_str(
             "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}\
@@ -154,7 +153,11 @@ impl Table {
         for row in &self.rows {
             s.push_str("<tr>");
             for &i in &shown {
-                let class = if row[i].is_number() { " class=\"n\"" } else { "" };
+                let class = if row[i].is_number() {
+                    " class=\"n\""
+                } else {
+                    ""
+                };
                 s.push_str(&format!(
                     "<td{class}>{}</td>",
                     esc(&human(&self.columns[i].0, &row[i])).replace('\n', "<br>")

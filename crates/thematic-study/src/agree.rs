@@ -176,10 +176,13 @@ impl Study {
             .map(|(i, c)| (c.as_str(), i))
             .collect();
         let mut by_transcript: BTreeMap<String, Vec<Coding>> = BTreeMap::new();
-        for coder in &options.coders {
-            for c in self.codings_of(coder)?.codings {
+        for file in self.codings_of_each(&options.coders)? {
+            for c in file.codings {
                 if c.status == Status::Ok {
-                    by_transcript.entry(c.transcript.clone()).or_default().push(c);
+                    by_transcript
+                        .entry(c.transcript.clone())
+                        .or_default()
+                        .push(c);
                 }
             }
         }
@@ -412,7 +415,9 @@ impl Ctx<'_> {
                             }
                             let matched: Vec<(usize, bool)> = others
                                 .iter()
-                                .map(|&d| (d, best_overlap(&per_coder[d], a, b) >= self.options.overlap))
+                                .map(|&d| {
+                                    (d, best_overlap(&per_coder[d], a, b) >= self.options.overlap)
+                                })
                                 .collect();
                             counts[ti].segments += 1;
                             if matched.iter().all(|(_, ok)| *ok) {

@@ -355,7 +355,20 @@ fn check_anchors(
                 )?);
                 continue;
             }
-            if c.end > chars || c.start >= c.end {
+            if c.start >= c.end {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "empty",
+                    format!(
+                        "the coding is empty (start {} is not before end {}); fix the offsets or `thematic uncode {}`",
+                        c.start, c.end, c.id
+                    ),
+                )?);
+                continue;
+            }
+            if c.end > chars {
                 out.push(finding(
                     study,
                     Severity::Error,

@@ -26,8 +26,8 @@ pub enum StudyError {
         /// The operating-system error.
         source: std::io::Error,
     },
-    /// A file's contents are wrong: file, line, what.
-    #[error("{}:{line}: {message}", path.display())]
+    /// A file's contents are wrong: file, line (left out when 0), what.
+    #[error("{}{}: {message}", path.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
     Invalid {
         /// The file.
         path: PathBuf,

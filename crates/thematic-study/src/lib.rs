@@ -34,7 +34,9 @@ mod study;
 mod transcripts;
 mod update;
 
-pub use agree::{AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind};
+pub use agree::{
+    AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind,
+};
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
@@ -44,14 +46,14 @@ pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
-pub use merge_study::StudyMerge;
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
+pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use store::{Added, new_coding_id, valid_coder};
 pub use study::{InitOptions, Study};
-pub use update::{UpdateReport, Updated};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
 };
+pub use update::{UpdateReport, Updated};

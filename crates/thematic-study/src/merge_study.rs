@@ -94,9 +94,17 @@ impl Study {
             for mut c in codings {
                 c.coder.clone_from(&coder);
                 match ids.get(c.id.as_str()) {
-                    Some(&mine) if *mine == c => *report.already.entry(coder.clone()).or_default() += 1,
+                    Some(&mine) if *mine == c => {
+                        *report.already.entry(coder.clone()).or_default() += 1
+                    }
                     Some(_) => report.conflicts.push((coder.clone(), c.id.clone())),
-                    None if spans.contains(&(c.transcript.as_str(), c.start, c.end, c.theme.as_str())) => {
+                    None if spans.contains(&(
+                        c.transcript.as_str(),
+                        c.start,
+                        c.end,
+                        c.theme.as_str(),
+                    )) =>
+                    {
                         *report.already.entry(coder.clone()).or_default() += 1;
                     }
                     None => add.push(c),
@@ -113,7 +121,10 @@ impl Study {
                 }
             }
             let have: HashSet<String> = self.memos_of(&coder)?.into_iter().map(|m| m.id).collect();
-            let new_memos: Vec<Memo> = memos.into_iter().filter(|m| !have.contains(&m.id)).collect();
+            let new_memos: Vec<Memo> = memos
+                .into_iter()
+                .filter(|m| !have.contains(&m.id))
+                .collect();
             if !new_memos.is_empty() {
                 report.memos.insert(coder.clone(), new_memos.len());
                 if !dry_run {
@@ -208,7 +219,8 @@ mod tests {
     use crate::memos::MemoAbout;
 
     const BOOK: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
-    const TRANSCRIPT: &str = "Interviewer: How did you start?\n\nP6: I started in 2019 after working in housing.\n";
+    const TRANSCRIPT: &str =
+        "Interviewer: How did you start?\n\nP6: I started in 2019 after working in housing.\n";
 
     fn study(dir: &std::path::Path) -> Study {
         let mut opts = crate::InitOptions::new("t");
@@ -238,9 +250,14 @@ mod tests {
     fn a_merge_is_a_union_of_codings_and_memos() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let (here, there) = (study(a.path()), study(b.path()));
-        here.add_coding(&coding("c-1", "KW", 0, "what-matters")).unwrap();
-        there.add_coding(&coding("c-1", "KW", 0, "what-matters")).unwrap();
-        there.add_coding(&coding("c-2", "KW", 10, "what-matters")).unwrap();
+        here.add_coding(&coding("c-1", "KW", 0, "what-matters"))
+            .unwrap();
+        there
+            .add_coding(&coding("c-1", "KW", 0, "what-matters"))
+            .unwrap();
+        there
+            .add_coding(&coding("c-2", "KW", 10, "what-matters"))
+            .unwrap();
         // The same span and theme under another id (add_coding would refuse the twin).
         there
             .update_codings("KW", |f| {
@@ -248,18 +265,31 @@ mod tests {
                 Ok(((), true))
             })
             .unwrap();
-        there.add_coding(&coding("c-3", "AB", 10, "empowerment")).unwrap();
-        there.add_memo("AB", MemoAbout::Journal, "from the other copy").unwrap();
+        there
+            .add_coding(&coding("c-3", "AB", 10, "empowerment"))
+            .unwrap();
+        there
+            .add_memo("AB", MemoAbout::Journal, "from the other copy")
+            .unwrap();
 
         let dry = here.merge_from(&there, &[], "KW", true).unwrap();
         assert!(!dry.written);
         assert_eq!(here.codings_of("AB").unwrap().codings.len(), 0);
 
         let r = here.merge_from(&there, &[], "KW", false).unwrap();
-        assert_eq!(r.codings, BTreeMap::from([("AB".into(), 1), ("KW".into(), 1)]));
+        assert_eq!(
+            r.codings,
+            BTreeMap::from([("AB".into(), 1), ("KW".into(), 1)])
+        );
         assert_eq!(r.already, BTreeMap::from([("KW".into(), 2)]));
         assert_eq!(r.memos, BTreeMap::from([("AB".into(), 1)]));
-        let kw: Vec<String> = here.codings_of("KW").unwrap().codings.into_iter().map(|c| c.id).collect();
+        let kw: Vec<String> = here
+            .codings_of("KW")
+            .unwrap()
+            .codings
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(kw, ["c-1", "c-2"]);
         assert_eq!(here.memos_of("AB").unwrap()[0].text, "from the other copy");
         // Merging again brings nothing.
@@ -271,15 +301,29 @@ mod tests {
     fn differing_transcripts_or_unknown_themes_refuse_the_merge() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let (here, there) = (study(a.path()), study(b.path()));
-        there.add_coding(&coding("c-2", "AB", 10, "what-matters")).unwrap();
-        std::fs::write(there.transcripts_dir().join("P6.txt"), TRANSCRIPT.replace("2019", "2018")).unwrap();
-        let err = here.merge_from(&there, &[], "KW", false).unwrap_err().to_string();
+        there
+            .add_coding(&coding("c-2", "AB", 10, "what-matters"))
+            .unwrap();
+        std::fs::write(
+            there.transcripts_dir().join("P6.txt"),
+            TRANSCRIPT.replace("2019", "2018"),
+        )
+        .unwrap();
+        let err = here
+            .merge_from(&there, &[], "KW", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("transcript P6 differs"), "{err}");
         assert!(!here.codings_path("AB").unwrap().exists());
 
         std::fs::write(there.transcripts_dir().join("P6.txt"), TRANSCRIPT).unwrap();
-        there.add_coding(&coding("c-4", "AB", 20, "no-such-theme")).unwrap();
-        let err = here.merge_from(&there, &["AB".into()], "KW", false).unwrap_err().to_string();
+        there
+            .add_coding(&coding("c-4", "AB", 20, "no-such-theme"))
+            .unwrap();
+        let err = here
+            .merge_from(&there, &["AB".into()], "KW", false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no-such-theme"), "{err}");
         assert!(!here.codings_path("AB").unwrap().exists());
     }

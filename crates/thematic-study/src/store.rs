@@ -73,7 +73,14 @@ impl Study {
 
     /// Every coder's codings, in natural coder order.
     pub fn all_codings(&self) -> Result<Vec<CodingsFile>, StudyError> {
-        self.coders()?.iter().map(|c| self.codings_of(c)).collect()
+        self.codings_of_each(&self.coders()?)
+    }
+
+    /// These coders' codings, in the order given, read on all cores (one file per core).
+    pub fn codings_of_each(&self, coders: &[String]) -> Result<Vec<CodingsFile>, StudyError> {
+        crate::transcripts::parallel_map(coders, |c| self.codings_of(c))
+            .into_iter()
+            .collect()
     }
 
     /// Reads, changes and writes back one coder's codings while holding that coder's lock,
@@ -158,7 +165,11 @@ pub enum Added {
 }
 
 fn same_span(a: &Coding, b: &Coding) -> bool {
-    a.transcript == b.transcript && a.start == b.start && a.end == b.end && a.theme == b.theme
+    a.is_anchored()
+        && a.transcript == b.transcript
+        && a.start == b.start
+        && a.end == b.end
+        && a.theme == b.theme
 }
 
 /// What a scan of a codings file for a span found.
@@ -222,8 +233,18 @@ fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io::Result<Sc
             let line_start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |i| i + 1);
             let id = &data[line_start..at];
             // The match must begin the row's second field: the bytes before it are a
-            // plain id.
-            if !id.is_empty() && !id.iter().any(|&b| matches!(b, b',' | b'"' | b'\r')) {
+            // plain id. An orphaned coding (its row ends in `,orphaned`) does not count.
+            // A row cut by the end of the chunk is searched again with the next chunk.
+            let Some(line_end) = memchr::memchr(b'\n', &data[at..]).map(|i| at + i) else {
+                continue;
+            };
+            let line = &data[at..line_end];
+            let orphaned = line
+                .strip_suffix(b"\r")
+                .unwrap_or(line)
+                .ends_with(b",orphaned");
+            if !orphaned && !id.is_empty() && !id.iter().any(|&b| matches!(b, b',' | b'"' | b'\r'))
+            {
                 return Ok(Scan::Found(String::from_utf8_lossy(id).into_owned()));
             }
         }
@@ -374,5 +395,30 @@ mod tests {
         assert_eq!(id.len(), 14, "{id}");
         assert!(id.starts_with("c-") && id[2..].chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(new_coding_id(), new_coding_id());
+    }
+
+    #[test]
+    fn an_orphaned_coding_of_the_same_span_does_not_block_recoding() {
+        let (_d, study) = study();
+        let mut orphan = coding("c-1", 10, "abc");
+        orphan.status = crate::Status::Orphaned;
+        study
+            .update_codings("KW", |f| {
+                f.codings.push(orphan.clone());
+                Ok(((), true))
+            })
+            .unwrap();
+        assert_eq!(
+            study.add_coding(&coding("c-2", 10, "abc")).unwrap(),
+            Added::New
+        );
+        // And the slow path agrees (a file without a final newline takes it).
+        let path = study.codings_path("KW").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.trim_end()).unwrap();
+        assert_eq!(
+            study.add_coding(&coding("c-3", 10, "abc")).unwrap(),
+            Added::Existing("c-2".into())
+        );
     }
 }

@@ -94,9 +94,7 @@ impl Study {
             .map_err(|e| StudyError::invalid(&old_path, 0, e.to_string()))?;
         let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
         let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
-            .map_err(|e| {
-                StudyError::invalid(new_file, 0, format!("{e}; nothing was changed"))
-            })?;
+            .map_err(|e| StudyError::invalid(new_file, 0, format!("{e}; nothing was changed")))?;
 
         let coders = self.coders()?;
         let mut locks = Vec::with_capacity(coders.len());

@@ -143,7 +143,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Text full of C0 control characters (other than tab, newline, CR, form feed) is binary.
@@ -170,6 +170,13 @@ fn control_characters(text: &str) -> Option<(usize, usize)> {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\x0c'))
             || matches!(c, '\u{202a}'..='\u{202e}')
     };
+    // Most transcripts are plain text: one fast pass over the bytes settles it.
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c)) || b >= 0x7f)
+    {
+        return None;
+    }
     let count = text.chars().filter(|&c| bad(c)).count();
     if count == 0 {
         return None;
@@ -186,6 +193,9 @@ pub fn normalize(raw: &str) -> String {
     } else {
         Cow::Borrowed(raw)
     };
+    if unified.is_ascii() {
+        return unified.into_owned();
+    }
     match is_nfc_quick(unified.chars()) {
         IsNormalized::Yes => unified.into_owned(),
         _ => unified.nfc().collect(),

@@ -120,8 +120,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             _ => Unit::Turn,
         },
     };
-    if !(0.0..=1.0).contains(&args.overlap) || !(0.0 < args.ci && args.ci < 1.0) {
-        return Err(CliError::user("--overlap must be between 0 and 1 and --ci between 0 and 1 (e.g. 0.95)"));
+    if !((0.0..=1.0).contains(&args.overlap) && 0.0 < args.ci && args.ci < 1.0) {
+        return Err(CliError::user(
+            "--overlap must be between 0 and 1 and --ci between 0 and 1 (e.g. 0.95)",
+        ));
     }
     let coders = coders(&study, &args.coders)?;
     let themes = themes(&study, &args.theme)?;
@@ -188,7 +190,11 @@ fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     if coders.len() < 2 {
         return Err(CliError::user(format!(
             "agreement needs two coders; this study has codings by {}",
-            if coders.is_empty() { "nobody".to_string() } else { coders.join(", ") }
+            if coders.is_empty() {
+                "nobody".to_string()
+            } else {
+                coders.join(", ")
+            }
         ))
         .hint("each coder codes the same transcripts blind, e.g. `thematic code … --coder AB`"));
     }
@@ -198,16 +204,14 @@ fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
 fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     let book = study.codebook()?;
     if asked.is_empty() {
-        return Ok(book
-            .current()
-            .codable()
-            .map(|e| e.id.clone())
-            .collect());
+        return Ok(book.current().codable().map(|e| e.id.clone()).collect());
     }
     for t in asked {
         if book.get(t).is_none() {
             let mut err = CliError::user(format!("no theme \"{t}\" in the codebook"));
-            if let Some(near) = thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str())) {
+            if let Some(near) =
+                thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str()))
+            {
                 err = err.hint(format!("did you mean \"{near}\"?"));
             }
             return Err(err);
@@ -219,12 +223,10 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
 fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
     Ratings::from_patterns(
         coders,
-        counts.patterns.iter().map(|(p, n)| {
-            (
-                p.iter().map(|r| r.map(usize::from)).collect::<Vec<_>>(),
-                *n,
-            )
-        }),
+        counts
+            .patterns
+            .iter()
+            .map(|(p, n)| (p.iter().map(|r| r.map(usize::from)).collect::<Vec<_>>(), *n)),
     )
     .with_categories(2)
 }
@@ -259,9 +261,19 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
         cols.push((key.into(), head.into()));
     }
     let col_refs: Vec<(&str, &str)> = cols.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
-    let mut machine: Vec<&str> = vec!["pairable_units", "scott_pi", "fleiss_kappa", "brennan_prediger"];
+    let mut machine: Vec<&str> = vec![
+        "pairable_units",
+        "scott_pi",
+        "fleiss_kappa",
+        "brennan_prediger",
+    ];
     let mut human: Vec<&str> = Vec::new();
-    for key in ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1"] {
+    for key in [
+        "percent_agreement",
+        "cohen_kappa",
+        "krippendorff_alpha",
+        "gwet_ac1",
+    ] {
         machine.push(key);
         human.push(match key {
             "percent_agreement" => "percent_agreement_shown",
@@ -270,10 +282,15 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
             _ => "gwet_ac1_shown",
         });
     }
-    let lows: Vec<String> = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1"]
-        .iter()
-        .flat_map(|k| [format!("{k}_low"), format!("{k}_high")])
-        .collect();
+    let lows: Vec<String> = [
+        "percent_agreement",
+        "cohen_kappa",
+        "krippendorff_alpha",
+        "gwet_ac1",
+    ]
+    .iter()
+    .flat_map(|k| [format!("{k}_low"), format!("{k}_high")])
+    .collect();
     machine.extend(lows.iter().map(String::as_str));
     if data.by_transcript.is_empty() {
         machine.push("transcript");
@@ -287,28 +304,34 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
         resamples: args.resamples,
         seed: args.seed,
     });
-    let mut push = |theme: &str, transcript: &str, counts: &UnitCounts, with_ci: bool, overall: bool| {
-        let label = if overall {
-            "(all themes)".to_string()
-        } else {
-            theme.to_string()
+    let mut push =
+        |theme: &str, transcript: &str, counts: &UnitCounts, with_ci: bool, overall: bool| {
+            let label = if overall {
+                "(all themes)".to_string()
+            } else {
+                theme.to_string()
+            };
+            let row = if options.unit == UnitKind::Segment {
+                segment_row(
+                    &label,
+                    transcript,
+                    counts,
+                    overall.then_some(data.themes.len()),
+                )
+            } else {
+                let r = ratings(counts, m);
+                let s = summary(
+                    &r,
+                    &Options {
+                        bootstrap: if with_ci { resampling } else { None },
+                        confidence: args.ci,
+                        ..Options::default()
+                    },
+                );
+                unit_row(&label, transcript, counts, &s)
+            };
+            table.push(row);
         };
-        let row = if options.unit == UnitKind::Segment {
-            segment_row(&label, transcript, counts, overall.then_some(data.themes.len()))
-        } else {
-            let r = ratings(counts, m);
-            let s = summary(
-                &r,
-                &Options {
-                    bootstrap: if with_ci { resampling } else { None },
-                    confidence: args.ci,
-                    ..Options::default()
-                },
-            );
-            unit_row(&label, transcript, counts, &s)
-        };
-        table.push(row);
-    };
     for (transcript, per_theme) in &data.by_transcript {
         for (t, counts) in data.themes.iter().zip(per_theme) {
             push(t, transcript, counts, false, false);
@@ -365,7 +388,12 @@ fn unit_row(theme: &str, transcript: &str, counts: &UnitCounts, s: &Summary) -> 
         json!(s.pairable_units),
     ];
     row.extend(counts.applied.iter().map(|n| json!(n)));
-    for e in [&s.percent_agreement, &s.cohen_kappa, &s.krippendorff_alpha, &s.gwet_ac1] {
+    for e in [
+        &s.percent_agreement,
+        &s.cohen_kappa,
+        &s.krippendorff_alpha,
+        &s.gwet_ac1,
+    ] {
         row.extend(estimate_cells(e));
     }
     row.push(round(s.scott_pi.value));
@@ -397,10 +425,17 @@ fn segment_row(
         json!(counts.segments),
     ];
     row.extend(counts.applied.iter().map(|n| json!(n)));
-    let p = (counts.segments > 0).then(|| counts.segment_agreements as f64 / counts.segments as f64);
-    row.extend(estimate_cells(&Estimate { value: p, interval: None }));
+    let p =
+        (counts.segments > 0).then(|| counts.segment_agreements as f64 / counts.segments as f64);
+    row.extend(estimate_cells(&Estimate {
+        value: p,
+        interval: None,
+    }));
     for _ in 0..3 {
-        row.extend(estimate_cells(&Estimate { value: None, interval: None }));
+        row.extend(estimate_cells(&Estimate {
+            value: None,
+            interval: None,
+        }));
     }
     let kn = match (p, pooled_themes) {
         (Some(p), Some(k)) if k >= 2 => {

@@ -55,7 +55,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             json!(f.message),
         ]);
     }
-    if !table.is_empty() {
+    // A clean study prints nothing on a terminal, but `[]` / a header for machines.
+    if !table.is_empty() || args.output.format != crate::output::OutputFormat::Table {
         emit_table(&args.output, &table)?;
     }
     let errors = report.errors();

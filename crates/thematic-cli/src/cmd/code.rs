@@ -14,7 +14,8 @@ Codes part of one turn (numbers as in `thematic show`) with one theme, for the a
 --chars the whole turn is coded. --text must occur in the turn exactly as written (the first
 occurrence is taken); --chars A-B counts code points from the start of the turn, end
 exclusive. The new coding's id is printed on standard output; coding the same span with the
-same theme again changes nothing. Writes are atomic and locked, so several `thematic code`
+same theme again changes nothing. Each coding is appended to codings/<coder>.csv in one
+write, flushed to disk, under the coder's lock, so several `thematic code`
 processes for one coder can run at once.
 
 Examples:
@@ -196,7 +197,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
                 &coder,
                 "code",
                 &coding.theme,
-                &format!("{} {} turn {} [{start}-{end}]", coding.id, coding.transcript, coding.turn),
+                &format!(
+                    "{} {} turn {} [{start}-{end}]",
+                    coding.id, coding.transcript, coding.turn
+                ),
             )?;
             (coding.id.clone(), true)
         }
@@ -240,7 +244,10 @@ pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
                 &coder,
                 "uncode",
                 &c.theme,
-                &format!("{} {} turn {} [{}-{}]", c.id, c.transcript, c.turn, c.start, c.end),
+                &format!(
+                    "{} {} turn {} [{}-{}]",
+                    c.id, c.transcript, c.turn, c.start, c.end
+                ),
             )?;
             crate::cmd::status(&format!(
                 "removed {} ({} turn {}, {}) from {coder}'s codings",

@@ -117,8 +117,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     let _ = writeln!(
         report,
-        "Not yet in this build: codings by two coders, the agreement table and quote tables (they\n\
-         arrive with the coding, agreement and export capabilities).\n\
+        "Not yet in this build: sample codings by two coders and the quote tables (they arrive with\n\
+         the sample study and export capabilities); code your own with `thematic code`.\n\
          \nDone in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --turns 1-6\n  thematic codebook show\n  thematic codebook export --format md",
         started.elapsed().as_secs_f64(),
         args.dir.display()

@@ -70,7 +70,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             continue;
         }
         if let Some(since) = since {
-            let day = c.when.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok());
+            let day = c
+                .when
+                .get(..10)
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok());
             if day.is_none_or(|d| d < since) {
                 continue;
             }

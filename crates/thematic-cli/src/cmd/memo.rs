@@ -108,15 +108,16 @@ fn add(ctx: &Context, args: &AddArgs) -> Result<ExitCode> {
     let about = about(&study, &coder, args)?;
     let text = if args.text == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::user(format!("cannot read the memo from standard input: {e}")))?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            CliError::user(format!("cannot read the memo from standard input: {e}"))
+        })?;
         s
     } else {
         args.text.clone()
     };
     if text.trim().is_empty() {
-        return Err(CliError::user("the memo is empty").hint("give its text, or `-` to read it from standard input"));
+        return Err(CliError::user("the memo is empty")
+            .hint("give its text, or `-` to read it from standard input"));
     }
     let memo = study.add_memo(&coder, about, &text)?;
     crate::output::emit_to(None, format!("{}\n", memo.id).as_bytes())?;
@@ -134,7 +135,9 @@ fn about(study: &Study, coder: &str, args: &AddArgs) -> Result<MemoAbout> {
         let book = study.codebook()?;
         if book.get(theme).is_none() {
             let mut err = CliError::user(format!("no theme \"{theme}\" in the codebook"));
-            if let Some(c) = thematic_codebook::closest(theme, book.entries.iter().map(|e| e.id.as_str())) {
+            if let Some(c) =
+                thematic_codebook::closest(theme, book.entries.iter().map(|e| e.id.as_str()))
+            {
                 err = err.hint(format!("did you mean \"{c}\"?"));
             }
             return Err(err);
@@ -155,8 +158,11 @@ fn about(study: &Study, coder: &str, args: &AddArgs) -> Result<MemoAbout> {
     if let Some(id) = &args.coding {
         let mine = study.codings_of(coder)?;
         if !mine.codings.iter().any(|c| c.id == *id) {
-            return Err(CliError::user(format!("{coder} has no coding \"{id}\""))
-                .hint("coding ids are printed by `thematic code` and listed by `thematic show ID`"));
+            return Err(
+                CliError::user(format!("{coder} has no coding \"{id}\"")).hint(
+                    "coding ids are printed by `thematic code` and listed by `thematic show ID`",
+                ),
+            );
         }
         return Ok(MemoAbout::Coding(id.clone()));
     }

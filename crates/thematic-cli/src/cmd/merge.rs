@@ -82,7 +82,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let memos: usize = report.memos.values().sum();
     crate::cmd::status(&format!(
         "{}{added} coding(s) and {memos} memo(s) merged from {}{}",
-        if args.dry_run { "dry run, nothing written: " } else { "" },
+        if args.dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        },
         args.other.display(),
         if report.conflicts.is_empty() {
             String::new()

@@ -84,16 +84,25 @@ fn read(args: &Args) -> Result<Read> {
         .has_headers(true)
         .flexible(false)
         .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
-    let bad = |line: u64, what: String| CliError::user(format!("{}:{line}: {what}", path.display()));
-    let headers = rdr
-        .headers()
-        .map_err(|e| bad(1, e.to_string()))?
-        .clone();
-    let skip = usize::from(headers.get(0).is_some_and(|h| h.trim().eq_ignore_ascii_case("unit")));
-    let coders: Vec<String> = headers.iter().skip(skip).map(|h| h.trim().to_string()).collect();
+    let bad =
+        |line: u64, what: String| CliError::user(format!("{}:{line}: {what}", path.display()));
+    let headers = rdr.headers().map_err(|e| bad(1, e.to_string()))?.clone();
+    let skip = usize::from(
+        headers
+            .get(0)
+            .is_some_and(|h| h.trim().eq_ignore_ascii_case("unit")),
+    );
+    let coders: Vec<String> = headers
+        .iter()
+        .skip(skip)
+        .map(|h| h.trim().to_string())
+        .collect();
     if coders.len() < 2 {
-        return Err(bad(1, "the header must name at least two coders (one column each)".into())
-            .hint("e.g. `unit,KW,AB` then one row per unit: `1,yes,no`"));
+        return Err(bad(
+            1,
+            "the header must name at least two coders (one column each)".into(),
+        )
+        .hint("e.g. `unit,KW,AB` then one row per unit: `1,yes,no`"));
     }
     let mut index: HashMap<String, usize> = args
         .categories
@@ -102,7 +111,11 @@ fn read(args: &Args) -> Result<Read> {
         .map(|(i, c)| (c.trim().to_string(), i))
         .collect();
     let declared = !args.categories.is_empty();
-    let mut labels: Vec<String> = args.categories.iter().map(|c| c.trim().to_string()).collect();
+    let mut labels: Vec<String> = args
+        .categories
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect();
     let mut patterns: HashMap<Vec<Option<usize>>, usize> = HashMap::new();
     let mut key: Vec<Option<usize>> = vec![None; coders.len()];
     let mut record = csv::StringRecord::new();
@@ -113,7 +126,9 @@ fn read(args: &Args) -> Result<Read> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(bad(line, e.to_string()).hint("every row needs one cell per header column"));
+                return Err(
+                    bad(line, e.to_string()).hint("every row needs one cell per header column")
+                );
             }
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -199,7 +214,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 return Err(CliError::user(format!(
                     "{} α needs numeric ratings; found {}",
                     args.level.name(),
-                    bad.into_iter().map(|b| format!("\"{b}\"")).collect::<Vec<_>>().join(", ")
+                    bad.into_iter()
+                        .map(|b| format!("\"{b}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
                 .hint("use --level nominal, or ordinal with --categories in their order"));
             }
@@ -212,7 +230,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         resamples: args.resamples,
         seed: args.seed,
     };
-    let stats: [(&str, fn(&Ratings) -> Option<f64>); 6] = [
+    let stats: [(&str, Statistic); 6] = [
         ("percent_agreement", Ratings::percent_agreement),
         ("cohen_kappa", Ratings::cohen_kappa),
         ("scott_pi", Ratings::scott_pi),
@@ -220,7 +238,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         ("gwet_ac1", Ratings::gwet_ac1),
         ("brennan_prediger", Ratings::brennan_prediger),
     ];
-    let mut rows: Vec<(&str, Option<f64>, Option<(f64, f64)>)> = Vec::new();
+    let mut rows: Vec<Row<'_>> = Vec::new();
     for (key, f) in stats {
         let value = f(&ratings);
         let interval = match (args.ci, value) {
@@ -245,7 +263,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             if args.ci.is_some() {
                 obj.insert(
                     format!("{key}_ci"),
-                    interval.map_or(Value::Null, |(lo, hi)| json!([num(Some(lo)), num(Some(hi))])),
+                    interval.map_or(Value::Null, |(lo, hi)| {
+                        json!([num(Some(lo)), num(Some(hi))])
+                    }),
                 );
             }
         }
@@ -282,6 +302,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     ));
     Ok(ExitCode::SUCCESS)
 }
+
+/// A statistic of the ratings.
+type Statistic = fn(&Ratings) -> Option<f64>;
+
+/// A statistic's name, value and interval.
+type Row<'a> = (&'a str, Option<f64>, Option<(f64, f64)>);
 
 fn num(x: Option<f64>) -> Value {
     x.map_or(Value::Null, |v| json!((v * 1e6).round() / 1e6))

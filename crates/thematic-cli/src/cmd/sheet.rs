@@ -116,8 +116,10 @@ fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
         && args.output.is_none()
         && crate::term::stdout_is_terminal()
     {
-        return Err(CliError::user("an Excel sheet is binary and stdout is a terminal")
-            .hint("add --output FILE.xlsx"));
+        return Err(
+            CliError::user("an Excel sheet is binary and stdout is a terminal")
+                .hint("add --output FILE.xlsx"),
+        );
     }
     let sheet = study.coding_sheet(&coder, unit, &args.transcript)?;
     let bytes = match args.format {
@@ -146,7 +148,11 @@ fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
             .file
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("tsv"));
-        if is_csv { ctx.coder(None, &study) } else { None }
+        if is_csv {
+            ctx.coder(None, &study)
+        } else {
+            None
+        }
     });
     let report = if args.dry_run {
         study.import_sheet_dry_run(&args.file, coder.as_deref())?
@@ -174,7 +180,11 @@ fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     }
     crate::cmd::status(&format!(
         "{}{}: {} coding(s) added, {} removed, {} cell(s) unchanged",
-        if args.dry_run { "dry run, nothing written: " } else { "" },
+        if args.dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        },
         report.coder,
         report.added.len(),
         report.removed.len(),

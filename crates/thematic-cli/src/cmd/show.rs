@@ -8,9 +8,9 @@ use thematic_transcript::{Role, format_hms};
 use thematic_study::Coding;
 
 use crate::context::Context;
-use crate::render::marked::{Mark, Style, render};
 use crate::error::{CliError, Result};
 use crate::output::emit_to;
+use crate::render::marked::{Mark, Style, render};
 use crate::term::sanitize;
 
 const EXAMPLES: &str = "\
@@ -111,7 +111,13 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         let body = if marks.is_empty() {
             sanitize(turn.text(&t.text)).into_owned()
         } else {
-            render(turn.text(&t.text), turn.start, &marks, style, args.all_coders)
+            render(
+                turn.text(&t.text),
+                turn.start,
+                &marks,
+                style,
+                args.all_coders,
+            )
         };
         let line = format!("[{}] {time}{}: {body}", i + 1, sanitize(speaker));
         if dim && turn.role == Role::Interviewer && marks.is_empty() {
@@ -142,11 +148,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 
 /// The codings `show` marks: none with --no-codings; everyone's with --all-coders; else the
 /// acting coder's (none, with a note, when no coder is known).
-fn shown_codings(
-    ctx: &Context,
-    study: &thematic_study::Study,
-    args: &Args,
-) -> Result<Vec<Coding>> {
+fn shown_codings(ctx: &Context, study: &thematic_study::Study, args: &Args) -> Result<Vec<Coding>> {
     if args.no_codings {
         return Ok(Vec::new());
     }
@@ -173,7 +175,12 @@ fn shown_codings(
                 torn.warning(&study.codings_path(&file.coder)?)
             ));
         }
-        out.extend(file.codings.into_iter().filter(|c| c.transcript == args.id));
+        // Orphaned codings no longer point at their words; `thematic check` lists them.
+        out.extend(
+            file.codings
+                .into_iter()
+                .filter(|c| c.transcript == args.id && c.is_anchored()),
+        );
     }
     Ok(out)
 }

@@ -69,7 +69,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     for u in &report.codings {
         let c = &u.before;
         let (outcome, turn, start, end, similarity, text, reason) = match &u.anchor {
-            Anchor::Kept => ("kept", c.turn, c.start, c.end, json!(1.0), c.text.clone(), String::new()),
+            Anchor::Kept => (
+                "kept",
+                c.turn,
+                c.start,
+                c.end,
+                json!(1.0),
+                c.text.clone(),
+                String::new(),
+            ),
             Anchor::Moved {
                 turn,
                 start,
@@ -115,7 +123,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (kept, moved, orphaned) = report.counts();
     crate::cmd::status(&format!(
         "{}{}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned{}",
-        if args.dry_run { "dry run, nothing written: " } else { "updated " },
+        if args.dry_run {
+            "dry run, nothing written: "
+        } else {
+            "updated "
+        },
         args.id,
         if orphaned > 0 && !args.dry_run {
             " (kept and flagged; `thematic check` lists them)"

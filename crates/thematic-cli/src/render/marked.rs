@@ -82,10 +82,9 @@ pub fn render(
                 Style::Colour => {
                     let _ = write!(
                         out,
-                        "\x1b[0m\x1b[2m{}{}{}\x1b[0m",
+                        "\x1b[0m\x1b[2m{}{}]\x1b[0m",
                         if open { "[" } else { "[/" },
                         sanitize(&name),
-                        "]"
                     );
                 }
             }
@@ -150,9 +149,18 @@ mod tests {
         let b = coding("b", "KW", 104, 115);
         let c = coding("c", "AB", 104, 109);
         let marks = [
-            Mark { coding: &a, colour: None },
-            Mark { coding: &b, colour: None },
-            Mark { coding: &c, colour: None },
+            Mark {
+                coding: &a,
+                colour: None,
+            },
+            Mark {
+                coding: &b,
+                colour: None,
+            },
+            Mark {
+                coding: &c,
+                colour: None,
+            },
         ];
         // "we really do it together" starts at code point 100 of the transcript.
         let text = "we really do it together";
@@ -170,16 +178,31 @@ mod tests {
     fn offsets_are_code_points_and_codings_are_clipped_to_the_turn() {
         let a = coding("a", "KW", 2, 4);
         let whole = coding("w", "KW", 0, 999);
-        let marks = [Mark { coding: &a, colour: None }];
-        assert_eq!(render("Zoë 👍 ok", 0, &marks, Style::Brackets, false), "Zo[a]ë [/a]👍 ok");
-        let marks = [Mark { coding: &whole, colour: None }];
-        assert_eq!(render("abc", 10, &marks, Style::Brackets, false), "[w]abc[/w]");
+        let marks = [Mark {
+            coding: &a,
+            colour: None,
+        }];
+        assert_eq!(
+            render("Zoë 👍 ok", 0, &marks, Style::Brackets, false),
+            "Zo[a]ë [/a]👍 ok"
+        );
+        let marks = [Mark {
+            coding: &whole,
+            colour: None,
+        }];
+        assert_eq!(
+            render("abc", 10, &marks, Style::Brackets, false),
+            "[w]abc[/w]"
+        );
     }
 
     #[test]
     fn colour_uses_the_theme_colour_and_resets() {
         let a = coding("a", "KW", 0, 2);
-        let marks = [Mark { coding: &a, colour: Some("#ff8000") }];
+        let marks = [Mark {
+            coding: &a,
+            colour: Some("#ff8000"),
+        }];
         let out = render("hi there", 0, &marks, Style::Colour, false);
         assert!(out.contains("\x1b[1;38;2;255;128;0mhi"), "{out:?}");
         assert!(out.ends_with("\x1b[0m there"), "{out:?}");

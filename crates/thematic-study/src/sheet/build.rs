@@ -78,7 +78,9 @@ impl Study {
                 return Err(StudyError::invalid(
                     self.transcripts_dir(),
                     0,
-                    format!("there is no transcript `{id}`{hint}; `thematic list` shows them"),
+                    format!(
+                        "there is no transcript `{id}`{hint}; `thematic transcripts` lists them"
+                    ),
                 ));
             }
         }
