@@ -286,6 +286,7 @@ fn a_corrected_transcript_reanchors_codings_and_flags_orphans() {
                 "P6",
                 f.to_str().unwrap(),
                 "--dry-run",
+                "--all-coders",
                 "--format",
                 "json",
             ],
@@ -306,11 +307,20 @@ fn a_corrected_transcript_reanchors_codings_and_flags_orphans() {
                 "update",
                 "P6",
                 f.to_str().unwrap(),
+                "--coder",
+                "KW",
                 "--format",
                 "json",
             ],
         )
         .ok();
+    assert!(
+        run.stderr()
+            .contains("1 coding(s) by other coders were re-anchored too"),
+        "blind: AB's coding is counted, not shown\n{}",
+        run.stderr()
+    );
+    assert_eq!(run.json().as_array().unwrap().len(), 4);
     assert!(
         run.stderr()
             .contains("0 coding(s) kept, 4 moved, 1 orphaned"),

@@ -20,7 +20,9 @@ pub fn run(corpus: &Path, runs: usize) -> Result<(), String> {
             let out = std::process::Command::new(&exe)
                 .arg("--study")
                 .arg(corpus)
-                .args(["agree", "--coders", "A,B", "--unit", unit, "--format", "csv"])
+                .args([
+                    "agree", "--coders", "A,B", "--unit", unit, "--format", "csv",
+                ])
                 .output()
                 .map_err(|e| e.to_string())?;
             times.push(t.elapsed());

@@ -90,7 +90,8 @@ Examples:
 pub struct ImportArgs {
     /// The marked sheet (.csv, .xlsx; .ods, .xls and .xlsb are read too).
     pub file: PathBuf,
-    /// The coder (required for a CSV sheet; an Excel sheet names its coder).
+    /// The coder: a CSV sheet needs one (--coder, else THEMATIC_CODER, else default_coder);
+    /// an Excel sheet names its own.
     #[arg(long)]
     pub coder: Option<String>,
     /// Check the sheet and report what would change; write nothing.

@@ -23,7 +23,8 @@ every coder's codings of it onto the corrected text:
             column with its old offsets and words, for you to resolve: `thematic check`
             lists orphans, `thematic code` recodes the passage, `thematic uncode` removes
             the orphan.
-Nothing is ever deleted. Prints one row per coding; JSON keys: coder, coding, theme, outcome,
+Nothing is ever deleted. Prints one row per coding of the acting coder (--all-coders: of
+everyone, which breaks blind coding); JSON keys: coder, coding, theme, outcome,
 old_turn, old_start, old_end, turn, start, end, similarity, text, reason. --dry-run shows the
 outcome and writes nothing.
 
@@ -38,9 +39,12 @@ pub struct Args {
     /// Show what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Recorded in the change log as who did it.
+    /// Who is doing it (recorded in the change log); only this coder's codings are listed.
     #[arg(long)]
     pub coder: Option<String>,
+    /// List every coder's codings (all are re-anchored either way).
+    #[arg(long)]
+    pub all_coders: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -66,8 +70,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ("reason", "Why"),
     ])
     .machine_only(&["old_start", "old_end", "start", "end"]);
+    let me = ctx.coder(args.coder.as_deref(), &study);
+    let mut hidden = 0usize;
     for u in &report.codings {
         let c = &u.before;
+        // Blind coding: other coders' codings are counted, not shown.
+        if !args.all_coders && me.as_deref() != Some(c.coder.as_str()) {
+            hidden += 1;
+            continue;
+        }
         let (outcome, turn, start, end, similarity, text, reason) = match &u.anchor {
             Anchor::Kept => (
                 "kept",
@@ -120,6 +131,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ]);
     }
     emit_table(&args.output, &table)?;
+    if hidden > 0 {
+        crate::cmd::status(&format!(
+            "{hidden} coding(s) by other coders were re-anchored too but are not listed (--all-coders lists them)"
+        ));
+    }
     let (kept, moved, orphaned) = report.counts();
     crate::cmd::status(&format!(
         "{}{}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned{}",
