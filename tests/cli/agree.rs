@@ -314,4 +314,29 @@ fn reliability_reads_a_ratings_file_krippendorff_2011_example_c() {
     d.cmd(&["reliability", f.to_str().unwrap(), "--categories", "1,2,3"])
         .fails_with(1)
         .stderr_has("not among --categories");
+    // Ordinal labels need their order declared; alphabetical would rank high < low.
+    let o = d.write(
+        "o.csv",
+        "unit,A,B\n1,low,high\n2,medium,medium\n3,low,low\n",
+    );
+    d.cmd(&["reliability", o.to_str().unwrap(), "--level", "ordinal"])
+        .fails_with(1)
+        .stderr_has("--categories listing them in order");
+    d.cmd(&[
+        "reliability",
+        o.to_str().unwrap(),
+        "--level",
+        "ordinal",
+        "--categories",
+        "low,medium,high",
+    ])
+    .ok();
+    d.cmd(&[
+        "reliability",
+        o.to_str().unwrap(),
+        "--categories",
+        "low,low",
+    ])
+    .fails_with(1)
+    .stderr_has("names \"low\" twice");
 }

@@ -189,11 +189,12 @@ fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     };
     if coders.len() < 2 {
         return Err(CliError::user(format!(
-            "agreement needs two coders; this study has codings by {}",
-            if coders.is_empty() {
+            "agreement needs two coders; {} chosen, and this study has codings by {}",
+            coders.len(),
+            if all.is_empty() {
                 "nobody".to_string()
             } else {
-                coders.join(", ")
+                all.join(", ")
             }
         ))
         .hint("each coder codes the same transcripts blind, e.g. `thematic code … --coder AB`"));

@@ -16,7 +16,8 @@ use crate::output::{OutputArgs, OutputFormat, Table, emit, emit_table};
 Computes the agreement statistics on any ratings file, no study needed. The file is CSV with
 a header row of coder names, an optional first column named `unit`, one row per unit, and
 one rating per coder; an empty cell is a missing rating. Ratings are category labels (any
-text); for --level ordinal, interval or ratio they must be numbers.
+text); for --level interval or ratio they must be numbers, and for --level ordinal numbers
+or labels put in order by --categories (e.g. --categories low,medium,high).
 
 Conventions:
   - q, the number of categories for Brennan–Prediger and AC1, is the number of --categories
@@ -176,10 +177,17 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     {
         return Err(CliError::user("--ci must be between 0 and 1, e.g. 0.95"));
     }
+    let mut seen = BTreeSet::new();
+    if let Some(dup) = args.categories.iter().find(|c| !seen.insert(c.trim())) {
+        return Err(CliError::user(format!(
+            "--categories names \"{}\" twice",
+            dup.trim()
+        )));
+    }
     let data = read(args)?;
     let m = data.coders.len();
     // Category order: as declared; else numeric order when every label is a number, else
-    // the order of first appearance sorted as text.
+    // alphabetical (which only nominal α may use: ordinal text needs --categories).
     let numeric: Option<Vec<f64>> = data.labels.iter().map(|l| l.parse::<f64>().ok()).collect();
     let mut order: Vec<usize> = (0..data.labels.len()).collect();
     if args.categories.is_empty() {
@@ -202,7 +210,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if args.level != Level::Nominal {
         let values: Vec<f64> = match (&numeric, args.level) {
             (Some(v), _) => order.iter().map(|&i| v[i]).collect(),
-            (None, Level::Ordinal) => (0..order.len()).map(|r| r as f64).collect(),
+            (None, Level::Ordinal) if !args.categories.is_empty() => {
+                (0..order.len()).map(|r| r as f64).collect()
+            }
             (None, _) => {
                 let bad: BTreeSet<&str> = data
                     .labels
@@ -219,7 +229,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))
-                .hint("use --level nominal, or ordinal with --categories in their order"));
+                .hint("use --level nominal, or --level ordinal with --categories listing them in order (e.g. low,medium,high)"));
             }
         };
         ratings = ratings
