@@ -203,12 +203,7 @@ impl Study {
                     format!("codings refer to transcript \"{id}\", which is not in the study; run `thematic check`"),
                 )
             })?;
-            let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            let t = thematic_transcript::parse_with_hint(&bytes, &parse_options, ext.as_deref())
+            let t = crate::transcripts::read_transcript(path, &parse_options)?
                 .map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
             Ok::<_, StudyError>(ctx.transcript(id, &t, codings))
         });

@@ -316,12 +316,7 @@ fn check_anchors(
             }
             return Ok(out);
         };
-        let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let t = match thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref()) {
+        let t = match crate::transcripts::read_transcript(path, &options)? {
             Ok(t) => t,
             Err(e) => {
                 for c in group {

@@ -110,17 +110,7 @@ impl Study {
     pub fn load_transcripts(&self) -> Result<Vec<Loaded>, StudyError> {
         let files = self.transcript_files()?;
         let options = self.parse_options();
-        let results = parallel_map(&files, |(_, path)| {
-            std::fs::read(path)
-                .map_err(|e| StudyError::io(path, e))
-                .map(|bytes| {
-                    let ext = path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .map(str::to_ascii_lowercase);
-                    thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref())
-                })
-        });
+        let results = parallel_map(&files, |(_, path)| read_transcript(path, &options));
         let mut out = Vec::with_capacity(files.len());
         for ((id, path), result) in files.into_iter().zip(results) {
             out.push((id, path, result?));
@@ -142,6 +132,24 @@ impl Study {
             })
             .collect()
     }
+}
+
+/// Reads and parses the transcript file at `path`, its extension as the format hint: an
+/// error for a file that cannot be read, `Ok(Err(_))` for one that does not parse.
+pub fn read_transcript(
+    path: &Path,
+    options: &thematic_transcript::Options,
+) -> Result<Result<Transcript, ParseError>, StudyError> {
+    let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(thematic_transcript::parse_with_hint(
+        &bytes,
+        options,
+        ext.as_deref(),
+    ))
 }
 
 /// Maps `f` over `items` on every available core, keeping order. Scoped threads over

@@ -85,12 +85,7 @@ impl Study {
                 )
             })?;
         let options = self.parse_options();
-        let old_bytes = std::fs::read(&old_path).map_err(|e| StudyError::io(&old_path, e))?;
-        let old_ext = old_path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let old = thematic_transcript::parse_with_hint(&old_bytes, &options, old_ext.as_deref())
+        let old = crate::transcripts::read_transcript(&old_path, &options)?
             .map_err(|e| StudyError::invalid(&old_path, 0, e.to_string()))?;
         let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
         let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
