@@ -41,7 +41,7 @@ const COLUMNS: [&str; 5] = ["when", "who", "action", "theme", "detail"];
 
 impl Study {
     /// Appends a change to `changelog.csv`: under a lock, one appended line (see
-    /// [`crate::csvlog`]), so logging stays cheap however long the log grows.
+    /// the `csvlog` module), so logging stays cheap however long the log grows.
     pub fn log_change(
         &self,
         who: &str,

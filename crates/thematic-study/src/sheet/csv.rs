@@ -6,7 +6,7 @@ use super::{SHEET_COLUMNS, Sheet, SheetProblem};
 use crate::export::neutralize;
 
 impl Sheet {
-    /// The sheet as CSV: a header row ([`SHEET_COLUMNS`](super::SHEET_COLUMNS), then the
+    /// The sheet as CSV: a header row ([`SHEET_COLUMNS`], then the
     /// theme ids), then one row per unit with its marks (`x`, `~` or empty).
     ///
     /// The file starts with a UTF-8 byte-order mark, so Excel reads accents and other
