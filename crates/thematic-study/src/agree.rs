@@ -289,12 +289,23 @@ impl Ctx<'_> {
             let b = b.clamp(a, bounds.len() - 1);
             t.text[bounds[a]..bounds[b]].to_string()
         };
-        let speaker = |turn: usize| {
-            t.turns
-                .get(turn)
-                .and_then(|x| x.speaker.clone())
-                .unwrap_or_default()
-        };
+        // A disagreement on theme `ti` over `a..b` of (0-based) turn `turn`; its text is
+        // quoted once the span is final (char stretches grow).
+        let disagreement =
+            |ti: usize, turn: usize, a: usize, b: usize, ratings: Pattern| Disagreement {
+                theme: self.options.themes[ti].clone(),
+                transcript: id.to_string(),
+                turn: turn + 1,
+                speaker: t
+                    .turns
+                    .get(turn)
+                    .and_then(|x| x.speaker.clone())
+                    .unwrap_or_default(),
+                start: a,
+                end: b,
+                text: String::new(),
+                ratings,
+            };
         // The turns that are units: participant turns and any coded turn.
         let unit_turns: Vec<usize> = (0..t.turns.len())
             .filter(|&i| {
@@ -332,16 +343,7 @@ impl Ctx<'_> {
                         let p = pattern(&|c| overlaps(&per_coder[c], a, b));
                         counts[ti].count(&p, 1);
                         if self.options.disagreements && disagree(&p) {
-                            dis.push(Disagreement {
-                                theme: self.options.themes[ti].clone(),
-                                transcript: id.to_string(),
-                                turn: turn + 1,
-                                speaker: speaker(turn),
-                                start: a,
-                                end: b,
-                                text: quote(a, b),
-                                ratings: p,
-                            });
+                            dis.push(disagreement(ti, turn, a, b, p));
                         }
                     }
                 }
@@ -375,16 +377,7 @@ impl Ctx<'_> {
                                     Some(d) if d.ratings == p && d.end == a => d.end = b,
                                     _ => {
                                         dis.extend(open.take());
-                                        open = Some(Disagreement {
-                                            theme: self.options.themes[ti].clone(),
-                                            transcript: id.to_string(),
-                                            turn: i + 1,
-                                            speaker: speaker(i),
-                                            start: a,
-                                            end: b,
-                                            text: String::new(),
-                                            ratings: p,
-                                        });
+                                        open = Some(disagreement(ti, i, a, b, p));
                                     }
                                 }
                             } else {
@@ -393,9 +386,6 @@ impl Ctx<'_> {
                         }
                         dis.extend(open.take());
                     }
-                }
-                for d in &mut dis {
-                    d.text = quote(d.start, d.end);
                 }
             }
             UnitKind::Segment => {
@@ -428,21 +418,15 @@ impl Ctx<'_> {
                                     .iter()
                                     .position(|x| x.start <= a && a < x.end)
                                     .unwrap_or(0);
-                                dis.push(Disagreement {
-                                    theme: self.options.themes[ti].clone(),
-                                    transcript: id.to_string(),
-                                    turn: turn + 1,
-                                    speaker: speaker(turn),
-                                    start: a,
-                                    end: b,
-                                    text: quote(a, b),
-                                    ratings: p,
-                                });
+                                dis.push(disagreement(ti, turn, a, b, p));
                             }
                         }
                     }
                 }
             }
+        }
+        for d in &mut dis {
+            d.text = quote(d.start, d.end);
         }
         (counts, dis)
     }

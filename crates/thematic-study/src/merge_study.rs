@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::codings::Coding;
 use crate::error::StudyError;
-use crate::fsutil::{FileLock, atomic_write};
+use crate::fsutil::FileLock;
 use crate::memos::Memo;
 use crate::study::Study;
 
@@ -113,11 +113,8 @@ impl Study {
             if !add.is_empty() {
                 report.codings.insert(coder.clone(), add.len());
                 if !dry_run {
-                    if let Some(torn) = &here.incomplete {
-                        crate::csvlog::set_aside(&path, torn)?;
-                    }
                     here.codings.extend(add);
-                    atomic_write(&path, &here.to_csv())?;
+                    self.rewrite_codings(&here)?;
                 }
             }
             let have: HashSet<String> = self.memos_of(&coder)?.into_iter().map(|m| m.id).collect();

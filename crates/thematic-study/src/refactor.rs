@@ -154,7 +154,7 @@ impl Study {
             let moved = retheme(f, source, target, &mut report.folded);
             if moved > 0 {
                 report.moved.insert(f.coder.clone(), moved);
-                atomic_write(&self.codings_path(&f.coder)?, &f.to_csv())?;
+                self.rewrite_codings(f)?;
             }
         }
         atomic_write(&book_path, editor.text().as_bytes())?;

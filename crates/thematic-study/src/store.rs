@@ -98,12 +98,20 @@ impl Study {
         let mut file = self.codings_of(coder)?;
         let (out, changed) = change(&mut file)?;
         if changed {
-            if let Some(torn) = &file.incomplete {
-                set_aside(&path, torn)?;
-            }
-            atomic_write(&path, &file.to_csv())?;
+            self.rewrite_codings(&file)?;
         }
         Ok(out)
+    }
+
+    /// Rewrites `file` as `codings/<coder>.csv` atomically, first moving an incomplete last
+    /// row (which `file` does not hold) to `<file>.torn.txt` so the rewrite loses nothing.
+    /// The caller holds the coder's lock.
+    pub(crate) fn rewrite_codings(&self, file: &CodingsFile) -> Result<(), StudyError> {
+        let path = self.codings_path(&file.coder)?;
+        if let Some(torn) = &file.incomplete {
+            set_aside(&path, torn)?;
+        }
+        atomic_write(&path, &file.to_csv())
     }
 
     /// Adds one coding for `coding.coder`, unless the coder already has a coding of the same
@@ -146,11 +154,8 @@ impl Study {
         if let Some(same) = file.codings.iter().find(|c| same_span(c, coding)) {
             return Ok(Added::Existing(same.id.clone()));
         }
-        if let Some(torn) = &file.incomplete {
-            set_aside(&path, torn)?;
-        }
         file.codings.push(coding.clone());
-        atomic_write(&path, &file.to_csv())?;
+        self.rewrite_codings(&file)?;
         Ok(Added::New)
     }
 }

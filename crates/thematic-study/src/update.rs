@@ -139,11 +139,7 @@ impl Study {
             return Ok(report);
         }
         for file in &files {
-            let path = self.codings_path(&file.coder)?;
-            if let Some(torn) = &file.incomplete {
-                crate::csvlog::set_aside(&path, torn)?;
-            }
-            atomic_write(&path, &file.to_csv())?;
+            self.rewrite_codings(file)?;
         }
         let stored = self.transcripts_dir().join(format!("{id}.{ext}"));
         atomic_write(&stored, &new_bytes)?;

@@ -232,6 +232,14 @@ fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
     .with_categories(2)
 }
 
+/// The estimates shown with intervals: JSON key and column header.
+const ESTIMATES: [(&str, &str); 4] = [
+    ("percent_agreement", "% agree"),
+    ("cohen_kappa", "κ"),
+    ("krippendorff_alpha", "α"),
+    ("gwet_ac1", "AC1"),
+];
+
 fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
     let mut cols: Vec<(String, String)> = vec![
         ("theme".into(), "Theme".into()),
@@ -242,16 +250,24 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
     for c in &data.coders {
         cols.push((format!("applied_{c}"), format!("{c} applied")));
     }
-    for (key, head) in [
-        ("percent_agreement", "% agree"),
-        ("cohen_kappa", "κ"),
-        ("krippendorff_alpha", "α"),
-        ("gwet_ac1", "AC1"),
-    ] {
+    // Each estimate has machine columns (value, low, high) and one column for people,
+    // "0.812 [0.771, 0.850]".
+    let mut machine: Vec<String> = [
+        "pairable_units",
+        "scott_pi",
+        "fleiss_kappa",
+        "brennan_prediger",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut human: Vec<String> = Vec::new();
+    for (key, head) in ESTIMATES {
         cols.push((key.into(), head.into()));
         cols.push((format!("{key}_low"), format!("{head} low")));
         cols.push((format!("{key}_high"), format!("{head} high")));
         cols.push((format!("{key}_shown"), head.into()));
+        machine.extend([key.to_string(), format!("{key}_low"), format!("{key}_high")]);
+        human.push(format!("{key}_shown"));
     }
     for (key, head) in [
         ("scott_pi", "π"),
@@ -261,41 +277,12 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
     ] {
         cols.push((key.into(), head.into()));
     }
-    let col_refs: Vec<(&str, &str)> = cols.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
-    let mut machine: Vec<&str> = vec![
-        "pairable_units",
-        "scott_pi",
-        "fleiss_kappa",
-        "brennan_prediger",
-    ];
-    let mut human: Vec<&str> = Vec::new();
-    for key in [
-        "percent_agreement",
-        "cohen_kappa",
-        "krippendorff_alpha",
-        "gwet_ac1",
-    ] {
-        machine.push(key);
-        human.push(match key {
-            "percent_agreement" => "percent_agreement_shown",
-            "cohen_kappa" => "cohen_kappa_shown",
-            "krippendorff_alpha" => "krippendorff_alpha_shown",
-            _ => "gwet_ac1_shown",
-        });
-    }
-    let lows: Vec<String> = [
-        "percent_agreement",
-        "cohen_kappa",
-        "krippendorff_alpha",
-        "gwet_ac1",
-    ]
-    .iter()
-    .flat_map(|k| [format!("{k}_low"), format!("{k}_high")])
-    .collect();
-    machine.extend(lows.iter().map(String::as_str));
     if data.by_transcript.is_empty() {
-        machine.push("transcript");
+        machine.push("transcript".into());
     }
+    let col_refs: Vec<(&str, &str)> = cols.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
+    let machine: Vec<&str> = machine.iter().map(String::as_str).collect();
+    let human: Vec<&str> = human.iter().map(String::as_str).collect();
     let mut table = Table::new(&col_refs)
         .machine_only(&machine)
         .human_only(&human)

@@ -49,6 +49,28 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
+/// Change-log rows as a table (JSON keys: when, who, action, theme, detail); shared with
+/// `thematic codebook history`.
+pub fn changes_table(changes: impl IntoIterator<Item = thematic_study::Change>) -> Table {
+    let mut table = Table::new(&[
+        ("when", "When"),
+        ("who", "Who"),
+        ("action", "Action"),
+        ("theme", "Theme"),
+        ("detail", "Detail"),
+    ]);
+    for c in changes {
+        table.push(vec![
+            json!(c.when),
+            json!(c.who),
+            json!(c.action),
+            json!(c.theme),
+            json!(c.detail),
+        ]);
+    }
+    table
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let since = match &args.since {
@@ -83,22 +105,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if let Some(n) = args.last {
         rows.drain(..rows.len().saturating_sub(n));
     }
-    let mut table = Table::new(&[
-        ("when", "When"),
-        ("who", "Who"),
-        ("action", "Action"),
-        ("theme", "Theme"),
-        ("detail", "Detail"),
-    ]);
-    for c in rows {
-        table.push(vec![
-            json!(c.when),
-            json!(c.who),
-            json!(c.action),
-            json!(c.theme),
-            json!(c.detail),
-        ]);
-    }
+    let table = changes_table(rows);
     emit_table(&args.output, &table)?;
     if me.is_none() && !args.all_coders {
         crate::cmd::status(

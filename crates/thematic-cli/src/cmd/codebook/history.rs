@@ -2,11 +2,9 @@
 
 use std::process::ExitCode;
 
-use serde_json::json;
-
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{OutputArgs, Table, emit_table};
+use crate::output::{OutputArgs, emit_table};
 
 /// `thematic codebook history`
 #[derive(Debug, clap::Args)]
@@ -28,27 +26,11 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
-    let mut table = Table::new(&[
-        ("when", "When"),
-        ("who", "Who"),
-        ("action", "Action"),
-        ("theme", "Theme"),
-        ("detail", "Detail"),
-    ]);
-    for c in study.changes()? {
-        if args.theme.as_ref().is_some_and(|t| *t != c.theme)
-            || crate::cmd::log::CODING_ACTIONS.contains(&c.action.as_str())
-        {
-            continue;
-        }
-        table.push(vec![
-            json!(c.when),
-            json!(c.who),
-            json!(c.action),
-            json!(c.theme),
-            json!(c.detail),
-        ]);
-    }
+    let changes = study.changes()?.into_iter().filter(|c| {
+        args.theme.as_ref().is_none_or(|t| *t == c.theme)
+            && !crate::cmd::log::CODING_ACTIONS.contains(&c.action.as_str())
+    });
+    let table = crate::cmd::log::changes_table(changes);
     emit_table(&args.output, &table)?;
     Ok(ExitCode::SUCCESS)
 }
