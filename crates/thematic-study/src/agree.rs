@@ -23,6 +23,7 @@ use crate::codings::{Coding, Status};
 use crate::error::StudyError;
 use crate::study::Study;
 use crate::transcripts::parallel_map;
+use crate::turn_cache::TurnSpan;
 
 /// What a unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,27 +187,46 @@ impl Study {
                 }
             }
         }
-        let files: HashMap<String, std::path::PathBuf> =
-            self.transcript_files()?.into_iter().collect();
         let groups: Vec<(String, Vec<Coding>)> = by_transcript.into_iter().collect();
-        let parse_options = self.parse_options();
         let ctx = Ctx {
             options,
             counts_for: &counts_for,
             coder_index: &coder_index,
         };
-        let results = parallel_map(&groups, |(id, codings)| {
-            let path = files.get(id).ok_or_else(|| {
-                StudyError::invalid(
-                    self.transcripts_dir(),
-                    0,
-                    format!("codings refer to transcript \"{id}\", which is not in the study; run `thematic check`"),
-                )
-            })?;
-            let t = crate::transcripts::read_transcript(path, &parse_options)?
-                .map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
-            Ok::<_, StudyError>(ctx.transcript(id, &t, codings))
-        });
+        let missing = |id: &str| {
+            StudyError::invalid(
+                self.transcripts_dir(),
+                0,
+                format!(
+                    "codings refer to transcript \"{id}\", which is not in the study; run `thematic check`"
+                ),
+            )
+        };
+        // Turn and character units need only where the turns are, which the turn cache
+        // knows without parsing; sentences and quoted disagreements need the text.
+        let needs_text = options.unit == UnitKind::Sentence || options.disagreements;
+        let results: Vec<Result<_, StudyError>> = if needs_text {
+            let files: HashMap<String, std::path::PathBuf> =
+                self.transcript_files()?.into_iter().collect();
+            let parse_options = self.parse_options();
+            parallel_map(&groups, |(id, codings)| {
+                let path = files.get(id).ok_or_else(|| missing(id))?;
+                let t = crate::transcripts::read_transcript(path, &parse_options)?
+                    .map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
+                Ok(ctx.transcript(id, &TurnSpan::of(&t), Some(&t.text), codings))
+            })
+        } else {
+            let all = self.turn_spans()?;
+            let cached: HashMap<&str, &crate::CachedTranscript> =
+                all.iter().map(|c| (c.id.as_str(), c)).collect();
+            parallel_map(&groups, |(id, codings)| {
+                let t = cached.get(id.as_str()).ok_or_else(|| missing(id))?;
+                if let Some(e) = &t.error {
+                    return Err(StudyError::invalid(&t.path, 0, e.clone()));
+                }
+                Ok(ctx.transcript(id, &t.turns, None, codings))
+            })
+        };
         let m = options.coders.len();
         let mut data = AgreeData {
             coders: options.coders.clone(),
@@ -257,10 +277,13 @@ struct Ctx<'a> {
 type Spans = Vec<Vec<Vec<(usize, usize)>>>;
 
 impl Ctx<'_> {
+    /// Counts (and disagreements, when asked) in one transcript. `text` is needed for
+    /// sentence units and for quoting disagreements.
     fn transcript(
         &self,
         id: &str,
-        t: &thematic_transcript::Transcript,
+        turns: &[TurnSpan],
+        text: Option<&str>,
         codings: &[Coding],
     ) -> (Vec<ThemeCounts>, Vec<Disagreement>) {
         let m = self.options.coders.len();
@@ -281,13 +304,14 @@ impl Ctx<'_> {
                 *s = merge_spans(std::mem::take(s));
             }
         }
-        // Byte offset of every code point, for quoting.
-        let mut bounds: Vec<usize> = t.text.char_indices().map(|(i, _)| i).collect();
-        bounds.push(t.text.len());
-        let quote = |a: usize, b: usize| -> String {
+        // Byte offset of every code point, for quoting and sentences.
+        let text = text.unwrap_or("");
+        let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        bounds.push(text.len());
+        let slice = |a: usize, b: usize| -> &str {
             let a = a.min(bounds.len() - 1);
             let b = b.clamp(a, bounds.len() - 1);
-            t.text[bounds[a]..bounds[b]].to_string()
+            &text[bounds[a]..bounds[b]]
         };
         // A disagreement on theme `ti` over `a..b` of (0-based) turn `turn`; its text is
         // quoted once the span is final (char stretches grow).
@@ -296,8 +320,7 @@ impl Ctx<'_> {
                 theme: self.options.themes[ti].clone(),
                 transcript: id.to_string(),
                 turn: turn + 1,
-                speaker: t
-                    .turns
+                speaker: turns
                     .get(turn)
                     .and_then(|x| x.speaker.clone())
                     .unwrap_or_default(),
@@ -307,9 +330,9 @@ impl Ctx<'_> {
                 ratings,
             };
         // The turns that are units: participant turns and any coded turn.
-        let unit_turns: Vec<usize> = (0..t.turns.len())
+        let unit_turns: Vec<usize> = (0..turns.len())
             .filter(|&i| {
-                let turn = &t.turns[i];
+                let turn = &turns[i];
                 turn.role == thematic_transcript::Role::Participant
                     || codings
                         .iter()
@@ -329,11 +352,11 @@ impl Ctx<'_> {
             UnitKind::Turn | UnitKind::Sentence => {
                 let mut units: Vec<(usize, usize, usize)> = Vec::new();
                 for &i in &unit_turns {
-                    let turn = &t.turns[i];
+                    let turn = &turns[i];
                     if self.options.unit == UnitKind::Turn {
                         units.push((i, turn.start, turn.end));
                     } else {
-                        for (a, b) in thematic_transcript::sentences(turn.text(&t.text)) {
+                        for (a, b) in thematic_transcript::sentences(slice(turn.start, turn.end)) {
                             units.push((i, turn.start + a, turn.start + b));
                         }
                     }
@@ -351,7 +374,7 @@ impl Ctx<'_> {
             UnitKind::Char => {
                 for (ti, per_coder) in spans.iter().enumerate() {
                     for &i in &unit_turns {
-                        let turn = &t.turns[i];
+                        let turn = &turns[i];
                         let mut cuts = vec![turn.start, turn.end];
                         for s in per_coder {
                             for &(a, b) in s {
@@ -413,8 +436,7 @@ impl Ctx<'_> {
                                 for (d, ok) in matched {
                                     p[d] = Some(ok);
                                 }
-                                let turn = t
-                                    .turns
+                                let turn = turns
                                     .iter()
                                     .position(|x| x.start <= a && a < x.end)
                                     .unwrap_or(0);
@@ -426,7 +448,7 @@ impl Ctx<'_> {
             }
         }
         for d in &mut dis {
-            d.text = quote(d.start, d.end);
+            d.text = slice(d.start, d.end).to_string();
         }
         (counts, dis)
     }

@@ -32,6 +32,7 @@ pub mod sheet;
 mod store;
 mod study;
 mod transcripts;
+mod turn_cache;
 mod update;
 
 pub use agree::{
@@ -56,4 +57,5 @@ pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
 };
+pub use turn_cache::{CachedTranscript, TurnSpan, content_hash};
 pub use update::{UpdateReport, Updated};

@@ -1,6 +1,6 @@
 //! The data model every format is read into.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A transcript as read from one file.
 ///
@@ -68,7 +68,7 @@ impl Turn {
 }
 
 /// Who a speaker is in the interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Asks the questions: a label in the interviewer list.
