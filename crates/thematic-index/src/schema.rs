@@ -1,188 +1,225 @@
-//! The index schema and the build/search first piece.
+//! The index schema: one document per turn.
+//!
+//! | field | what | how |
+//! |---|---|---|
+//! | `transcript` | transcript id | raw, stored, fast |
+//! | `participant` | the participant (the transcript id) | lowercased keyword |
+//! | `turn`, `start`, `end` | turn number, span in code points | stored (turn also indexed) |
+//! | `speaker` | speaker key | lowercased keyword, fast (as written) |
+//! | `speaker_shown` | speaker key as written | stored |
+//! | `role` | interviewer / participant / other | raw, stored |
+//! | `time` | start time in ms, when known | stored |
+//! | `theme` | themes coded on the turn, any coder | lowercased keyword, fast |
+//! | `coded` | `coder/theme` pairs | raw, fast |
+//! | `coded_by` | coders with a coding on the turn, and `*` when anyone has one | raw |
+//! | `text` | the utterance, English-stemmed | positions, stored |
+//! | `exact` | the utterance, lowercased words, not stemmed | positions |
+//! | `spans` | the codings overlapping the turn (JSON) | stored only |
+//! | `ph` | placeholders for prefix and fuzzy words (never filled) | raw |
+//! | one per participant attribute | `location`, `age`, … | keyword, or f64 when numeric |
 
-use std::path::Path;
-
-use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
+use tantivy::Index;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 
-use crate::error::IndexError;
+/// Names of the fixed fields; an attribute with one of these names is indexed as
+/// `attr_<name>`.
+pub(crate) const FIXED: &[&str] = &[
+    "transcript",
+    "participant",
+    "turn",
+    "start",
+    "end",
+    "speaker",
+    "speaker_shown",
+    "role",
+    "time",
+    "theme",
+    "coded",
+    "coded_by",
+    "text",
+    "exact",
+    "spans",
+    "ph",
+    "uncoded",
+];
 
-/// One turn, as indexed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TurnDoc {
-    /// Transcript id.
-    pub transcript: String,
-    /// 1-based turn number.
-    pub turn: u64,
-    /// Speaker key.
-    pub speaker: String,
-    /// `interviewer`, `participant` or `other`.
-    pub role: String,
-    /// The utterance.
-    pub text: String,
-}
+/// The tokenizer of keyword fields: the whole value, lowercased.
+pub(crate) const KEYWORD: &str = "keyword";
 
-/// A search hit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// Transcript id.
-    pub transcript: String,
-    /// 1-based turn number.
-    pub turn: u64,
-    /// BM25 score.
-    pub score: f32,
+/// One participant attribute as a field.
+#[derive(Debug, Clone)]
+pub(crate) struct AttrField {
+    /// The column name in `participants.csv`.
+    pub name: String,
+    /// The field.
+    pub field: Field,
+    /// Whether every value is a number (an f64 field: ranges work).
+    pub numeric: bool,
 }
 
 /// The fields of the schema.
-#[derive(Debug, Clone, Copy)]
-struct Fields {
-    transcript: Field,
-    turn: Field,
-    speaker: Field,
-    role: Field,
-    text: Field,
-    exact: Field,
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub transcript: Field,
+    pub participant: Field,
+    pub turn: Field,
+    pub start: Field,
+    pub end: Field,
+    pub speaker: Field,
+    pub speaker_shown: Field,
+    pub role: Field,
+    pub time: Field,
+    pub theme: Field,
+    pub coded: Field,
+    pub coded_by: Field,
+    pub text: Field,
+    pub exact: Field,
+    pub spans: Field,
+    pub ph: Field,
+    pub attrs: Vec<AttrField>,
+    /// The field name of each attribute, in the order of `attrs`.
+    pub attr_names: Vec<String>,
 }
 
-/// An open index.
-#[allow(missing_debug_implementations)] // tantivy's Index has no useful Debug output
-pub struct TurnIndex {
-    index: Index,
-    fields: Fields,
+/// The field name for an attribute column: lowercase letters, digits and `_`.
+pub(crate) fn attr_field_name(name: &str) -> String {
+    let mut out: String = name
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.is_empty()
+        || FIXED.contains(&out.as_str())
+        || out.starts_with(|c: char| c.is_ascii_digit())
+    {
+        out = format!("attr_{out}");
+    }
+    out
 }
 
-fn schema() -> (Schema, Fields) {
+/// Builds the schema for a study whose participants have `attrs` (name, numeric).
+pub(crate) fn build(attrs: &[(String, bool)]) -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let stemmed = TextOptions::default().set_stored().set_indexing_options(
+    let keyword = |fast: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        if fast { o.set_fast("raw") } else { o }
+    };
+    let prose = |tokenizer: &str| {
         TextFieldIndexing::default()
-            .set_tokenizer("en_stem")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+    };
+    let stored_u64 = NumericOptions::default().set_stored();
+    let transcript = b.add_text_field("transcript", STRING | STORED | FAST);
+    let participant = b.add_text_field("participant", keyword(false));
+    let turn = b.add_u64_field("turn", NumericOptions::default().set_stored().set_indexed());
+    let start = b.add_u64_field("start", stored_u64.clone());
+    let end = b.add_u64_field("end", stored_u64);
+    let speaker = b.add_text_field("speaker", keyword(true));
+    let speaker_shown = b.add_text_field("speaker_shown", STORED);
+    let role = b.add_text_field("role", STRING | STORED);
+    let time = b.add_i64_field("time", NumericOptions::default().set_stored());
+    let theme = b.add_text_field("theme", keyword(true));
+    let coded = b.add_text_field("coded", STRING | FAST);
+    let coded_by = b.add_text_field("coded_by", STRING);
+    let text = b.add_text_field(
+        "text",
+        TextOptions::default()
+            .set_stored()
+            .set_indexing_options(prose("en_stem")),
     );
-    let exact = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("default")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    let exact = b.add_text_field(
+        "exact",
+        TextOptions::default().set_indexing_options(prose("default")),
     );
+    let spans = b.add_text_field("spans", STORED);
+    let ph = b.add_text_field("ph", STRING);
+    let mut attr_fields = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    for (name, numeric) in attrs {
+        let mut field_name = attr_field_name(name);
+        while taken.contains(&field_name) {
+            field_name.push('_');
+        }
+        taken.push(field_name.clone());
+        let field = if *numeric {
+            b.add_f64_field(&field_name, INDEXED | FAST)
+        } else {
+            b.add_text_field(&field_name, keyword(false))
+        };
+        attr_fields.push(AttrField {
+            name: name.clone(),
+            field,
+            numeric: *numeric,
+        });
+    }
     let fields = Fields {
-        transcript: b.add_text_field("transcript", STRING | STORED),
-        turn: b.add_u64_field("turn", NumericOptions::default().set_stored().set_indexed()),
-        speaker: b.add_text_field("speaker", STRING | STORED),
-        role: b.add_text_field("role", STRING | STORED),
-        text: b.add_text_field("text", stemmed),
-        exact: b.add_text_field("exact", exact),
+        transcript,
+        participant,
+        turn,
+        start,
+        end,
+        speaker,
+        speaker_shown,
+        role,
+        time,
+        theme,
+        coded,
+        coded_by,
+        text,
+        exact,
+        spans,
+        ph,
+        attrs: attr_fields,
+        attr_names: taken,
     };
     (b.build(), fields)
 }
 
-impl TurnIndex {
-    /// Builds a fresh index of `docs` in `dir` (emptied first).
-    pub fn build(dir: &Path, docs: &[TurnDoc]) -> Result<TurnIndex, IndexError> {
-        let io = |e| IndexError::Io {
-            path: dir.display().to_string(),
-            source: e,
-        };
-        if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(io)?;
-        }
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let (schema, fields) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
-        let mut writer: IndexWriter = index.writer(100_000_000)?;
-        for d in docs {
-            writer.add_document(doc!(
-                fields.transcript => d.transcript.as_str(),
-                fields.turn => d.turn,
-                fields.speaker => d.speaker.as_str(),
-                fields.role => d.role.as_str(),
-                fields.text => d.text.as_str(),
-                fields.exact => d.text.as_str(),
-            ))?;
-        }
-        writer.commit()?;
-        Ok(TurnIndex { index, fields })
-    }
-
-    /// Ranked hits for `query` (tantivy query syntax over the stemmed text).
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, IndexError> {
-        let reader = self.index.reader()?;
-        let searcher = reader.searcher();
-        let parser = QueryParser::for_index(&self.index, vec![self.fields.text]);
-        let parsed = parser.parse_query(query).map_err(|e| IndexError::Query {
-            query: query.to_string(),
-            reason: e.to_string(),
-        })?;
-        let top = searcher.search(&parsed, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let d: TantivyDocument = searcher.doc(address)?;
-            let transcript = d
-                .get_first(self.fields.transcript)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let turn = d
-                .get_first(self.fields.turn)
-                .and_then(|v| v.as_u64())
-                .unwrap_or_default();
-            hits.push(Hit {
-                transcript: transcript.to_string(),
-                turn,
-                score,
-            });
-        }
-        Ok(hits)
-    }
+/// Registers our tokenizers on an index (they are not stored in it).
+pub(crate) fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        KEYWORD,
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The attributes of a participants table with whether each is numeric: every non-empty
+/// value parses as a number, and there is at least one.
+pub(crate) fn attributes(p: &thematic_study::Participants) -> Vec<(String, bool)> {
+    p.attributes
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values: Vec<&str> = p
+                .rows
+                .iter()
+                .filter_map(|(_, v)| v.get(i).map(String::as_str))
+                .filter(|v| !v.is_empty())
+                .collect();
+            let numeric = !values.is_empty() && values.iter().all(|v| v.parse::<f64>().is_ok());
+            (name.clone(), numeric)
+        })
+        .collect()
+}
 
-    fn doc(t: &str, turn: u64, text: &str) -> TurnDoc {
-        TurnDoc {
-            transcript: t.into(),
-            turn,
-            speaker: t.into(),
-            role: "participant".into(),
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn stemmed_search_and_phrases_rank_real_documents() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = [
-            doc("P1", 1, "I ask open questions about what matters to them."),
-            doc("P2", 4, "Funding for the walking group ran out."),
-            doc("P3", 2, "Asking questions, not selling answers."),
-        ];
-        let index = TurnIndex::build(dir.path(), &docs).unwrap();
-        let hits = index.search("question", 10).unwrap();
-        let mut found: Vec<_> = hits.iter().map(|h| h.transcript.as_str()).collect();
-        found.sort();
-        assert_eq!(found, ["P1", "P3"]);
-        let hits = index.search("\"what matters\"", 10).unwrap();
-        assert_eq!(hits.len(), 1);
-        assert_eq!((hits[0].transcript.as_str(), hits[0].turn), ("P1", 1));
-        assert!(
-            index
-                .search("walking AND NOT funding", 10)
-                .unwrap()
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn a_bad_query_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let index = TurnIndex::build(dir.path(), &[doc("P1", 1, "x")]).unwrap();
-        assert!(matches!(
-            index.search("text:(", 10),
-            Err(IndexError::Query { .. })
-        ));
-    }
+/// The name of an attribute's field.
+pub(crate) fn attr_field_name_of(fields: &Fields, field: Field) -> String {
+    fields
+        .attrs
+        .iter()
+        .position(|a| a.field == field)
+        .map(|i| fields.attr_names[i].clone())
+        .unwrap_or_default()
 }
