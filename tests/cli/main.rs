@@ -3,6 +3,7 @@
 mod agree;
 mod codebook;
 mod coding;
+mod search;
 mod util;
 mod workflow;
 

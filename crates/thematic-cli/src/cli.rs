@@ -56,6 +56,14 @@ pub enum Command {
     Code(cmd::code::Args),
     /// Remove one of your codings.
     Uncode(cmd::code::UncodeArgs),
+    /// Search every turn: keyword in context, filters, counts.
+    Search(cmd::search::Args),
+    /// Run the codebook's search rules and file the hits as suggestions.
+    Autocode(cmd::autocode::Args),
+    /// Review autocode's suggestions: accept into your codings, or reject.
+    Suggestions(cmd::suggestions::Args),
+    /// Build or update the search index (done automatically on first use).
+    Index(cmd::index::Args),
     /// Inter-coder agreement per theme, and the disagreements to discuss.
     Agree(cmd::agree::Args),
     /// Agreement statistics on any ratings file (no study needed).

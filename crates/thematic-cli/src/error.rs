@@ -109,6 +109,7 @@ impl From<thematic_index::IndexError> for CliError {
     fn from(e: thematic_index::IndexError) -> CliError {
         match e {
             thematic_index::IndexError::Query { .. } => CliError::user(e.to_string()),
+            thematic_index::IndexError::Study(e) => CliError::from(e),
             _ => CliError::internal(e.to_string()).hint("run `thematic index --rebuild`"),
         }
     }

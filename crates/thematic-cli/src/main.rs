@@ -14,6 +14,7 @@ mod cmd;
 mod context;
 mod error;
 mod output;
+mod progress;
 mod render;
 mod term;
 

@@ -20,32 +20,35 @@ pub(crate) fn hits(
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let manager = index.tokenizers();
-    if !prepared.stems.is_empty() {
-        if let Some(mut a) = manager.get("en_stem") {
-            collect(&mut a, text, &mut out, |t| prepared.stems.contains(t));
-        }
+    if !prepared.stems.is_empty()
+        && let Some(mut a) = manager.get("en_stem")
+    {
+        collect(&mut a, text, &mut out, |t| prepared.stems.contains(t));
     }
     let specials: Vec<&Special> = prepared
         .specials
         .iter()
         .filter(|s| matches!(s, Special::Prefix(f, _) | Special::Fuzzy(f, _, _) if *f == fields.text || *f == fields.exact))
         .collect();
-    if !prepared.words.is_empty() || !specials.is_empty() {
-        if let Some(mut a) = manager.get("default") {
-            collect(&mut a, text, &mut out, |t| {
-                prepared.words.contains(t)
-                    || specials.iter().any(|s| match s {
-                        Special::Prefix(_, p) => t.starts_with(p.as_str()),
-                        Special::Fuzzy(_, w, n) => within(t, w, usize::from(*n)),
-                    })
-            });
-        }
+    if (!prepared.words.is_empty() || !specials.is_empty())
+        && let Some(mut a) = manager.get("default")
+    {
+        collect(&mut a, text, &mut out, |t| {
+            prepared.words.contains(t)
+                || specials.iter().any(|s| match s {
+                    Special::Prefix(_, p) => t.starts_with(p.as_str()),
+                    Special::Fuzzy(_, w, n) => within(t, w, usize::from(*n)),
+                })
+        });
     }
     out.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
     for (a, b) in out {
         match merged.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            // Neighbouring words ("what matters") read as one hit.
+            Some(last) if a <= last.1 || text[last.1..a].trim().is_empty() => {
+                last.1 = last.1.max(b);
+            }
             _ => merged.push((a, b)),
         }
     }
@@ -78,8 +81,8 @@ fn within(a: &str, b: &str, n: usize) -> bool {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -115,19 +118,19 @@ pub(crate) fn snippet(
         .rev()
         .nth(context.saturating_sub(1))
         .map_or(0, |(i, _)| i);
-    if start > 0 {
-        if let Some(sp) = text[start..first].find(char::is_whitespace) {
-            start += sp + 1;
-        }
+    if start > 0
+        && let Some(sp) = text[start..first].find(char::is_whitespace)
+    {
+        start += sp + 1;
     }
     let mut end = text[first_end..]
         .char_indices()
         .nth(context)
         .map_or(text.len(), |(i, _)| first_end + i);
-    if end < text.len() {
-        if let Some(sp) = text[first_end..end].rfind(char::is_whitespace) {
-            end = first_end + sp;
-        }
+    if end < text.len()
+        && let Some(sp) = text[first_end..end].rfind(char::is_whitespace)
+    {
+        end = first_end + sp;
     }
     let mut line = String::new();
     let lead = start > 0;

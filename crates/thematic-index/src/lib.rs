@@ -23,6 +23,7 @@
 //! assert_eq!(found.hits[0].snippet, "We set small goals together."); // stemmed: goal ~ goals
 //! ```
 
+mod autocode;
 mod error;
 mod kwic;
 mod manifest;
@@ -36,6 +37,7 @@ use std::path::PathBuf;
 use tantivy::{Index, IndexReader};
 use thematic_study::{FileLock, Study};
 
+pub use autocode::{SuggestUnit, Suggestion};
 pub use error::IndexError;
 pub use query::Scope;
 pub use search::{CountBy, SearchHit, SearchQuery, SearchResults};

@@ -330,23 +330,23 @@ fn special(
             && w.chars()
                 .all(|c| c.is_alphanumeric() || c == '\'' || c == '-')
     };
-    if let Some(stem) = value.strip_suffix('*') {
-        if is_word(stem) {
-            specials.push(Special::Prefix(field, stem.to_lowercase()));
-            return Ok(format!("ph:{}", specials.len() - 1));
-        }
+    if let Some(stem) = value.strip_suffix('*')
+        && is_word(stem)
+    {
+        specials.push(Special::Prefix(field, stem.to_lowercase()));
+        return Ok(format!("ph:{}", specials.len() - 1));
     }
-    if let Some((word, n)) = value.rsplit_once('~') {
-        if is_word(word) {
-            let n: u8 = n.parse().ok().filter(|n| *n <= 2).ok_or_else(|| {
-                IndexError::query(
-                    raw,
-                    format!("`{value}`: write word~1 or word~2 (edits allowed)"),
-                )
-            })?;
-            specials.push(Special::Fuzzy(field, word.to_lowercase(), n));
-            return Ok(format!("ph:{}", specials.len() - 1));
-        }
+    if let Some((word, n)) = value.rsplit_once('~')
+        && is_word(word)
+    {
+        let n: u8 = n.parse().ok().filter(|n| *n <= 2).ok_or_else(|| {
+            IndexError::query(
+                raw,
+                format!("`{value}`: write word~1 or word~2 (edits allowed)"),
+            )
+        })?;
+        specials.push(Special::Fuzzy(field, word.to_lowercase(), n));
+        return Ok(format!("ph:{}", specials.len() - 1));
     }
     Ok(value.to_string())
 }
@@ -402,12 +402,12 @@ fn replace_placeholders(
             .collect();
         return Box::new(BooleanQuery::new(clauses));
     }
-    if let Some(t) = q.downcast_ref::<TermQuery>() {
-        if t.term().field() == fields.ph {
-            let k: Option<usize> = t.term().value().as_str().and_then(|s| s.parse().ok());
-            if let Some(s) = k.and_then(|k| specials.get(k)) {
-                return build_special(s, fields);
-            }
+    if let Some(t) = q.downcast_ref::<TermQuery>()
+        && t.term().field() == fields.ph
+    {
+        let k: Option<usize> = t.term().value().as_str().and_then(|s| s.parse().ok());
+        if let Some(s) = k.and_then(|k| specials.get(k)) {
+            return build_special(s, fields);
         }
     }
     q

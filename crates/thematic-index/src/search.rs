@@ -171,7 +171,12 @@ impl StudyIndex {
     ) -> Result<Vec<(String, u64)>, IndexError> {
         let prepared = query::prepare(&self.index, &self.fields, codebook, &q.query, &q.scope)?;
         let searcher = self.reader.searcher();
-        let docs = searcher.search(&prepared.query, &DocSetCollector)?;
+        // Counting is order-independent; the set is sorted anyway for a stable walk.
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&prepared.query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        docs.sort();
         let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for DocAddress {
             segment_ord,

@@ -492,7 +492,10 @@ fn stored_spans(
         IndexRecordOption::Basic,
     );
     let mut out = Vec::new();
-    for address in searcher.search(&q, &DocSetCollector)? {
+    let mut docs: Vec<tantivy::DocAddress> =
+        searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+    docs.sort();
+    for address in docs {
         let d: TantivyDocument = searcher.doc(address)?;
         if let Some(json) = d.get_first(fields.spans).and_then(|v| v.as_str()) {
             out.extend(serde_json::from_str::<Vec<Span>>(json).unwrap_or_default());

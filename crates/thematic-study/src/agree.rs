@@ -179,7 +179,8 @@ impl Study {
         let mut by_transcript: BTreeMap<String, Vec<Coding>> = BTreeMap::new();
         for file in self.codings_of_each(&options.coders)? {
             for c in file.codings {
-                if c.status == Status::Ok {
+                // Suggestions count only for the suggestion coder, and only when named.
+                if c.status != Status::Orphaned {
                     by_transcript
                         .entry(c.transcript.clone())
                         .or_default()

@@ -12,7 +12,7 @@
 //! | `text` | the quoted text, exactly `text[start..end]` |
 //! | `memo` | an optional memo (may be empty) |
 //! | `created` | when it was made, RFC 3339 UTC |
-//! | `status` | empty, or `orphaned`: the transcript was corrected and the coded words were not found again (`start`/`end`/`turn` are the old ones; see `thematic transcripts update`) |
+//! | `status` | empty, or `orphaned`: the transcript was corrected and the coded words were not found again (`start`/`end`/`turn` are the old ones; see `thematic transcripts update`); in a suggestions file written by `thematic autocode`, `suggested`, `accepted` or `rejected` |
 //!
 //! Files written before the `status` column existed (nine columns) are read as they are and
 //! gain the column the next time they are rewritten.
@@ -50,6 +50,33 @@ pub enum Status {
     /// Its words were not found again after the transcript was corrected; kept for the
     /// researcher to resolve.
     Orphaned,
+    /// A suggestion from `thematic autocode`, not yet reviewed.
+    Suggested,
+    /// A suggestion the researcher accepted (a copy is in their own codings).
+    Accepted,
+    /// A suggestion the researcher rejected; kept so autocode does not suggest it again.
+    Rejected,
+}
+
+impl Status {
+    /// The value of the `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "",
+            Status::Orphaned => "orphaned",
+            Status::Suggested => "suggested",
+            Status::Accepted => "accepted",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    /// Whether this is an autocode suggestion (pending or reviewed).
+    pub fn is_suggestion(self) -> bool {
+        matches!(
+            self,
+            Status::Suggested | Status::Accepted | Status::Rejected
+        )
+    }
 }
 
 /// One coded excerpt.
@@ -227,12 +254,15 @@ fn parse_row(
         status: match field(9).trim() {
             "" => Status::Ok,
             s if s.eq_ignore_ascii_case("orphaned") => Status::Orphaned,
+            s if s.eq_ignore_ascii_case("suggested") => Status::Suggested,
+            s if s.eq_ignore_ascii_case("accepted") => Status::Accepted,
+            s if s.eq_ignore_ascii_case("rejected") => Status::Rejected,
             other => {
                 return Err(StudyError::invalid(
                     path,
                     line,
                     format!(
-                        "bad value in column `status`: \"{other}\"; leave it empty, or write `orphaned`"
+                        "bad value in column `status`: \"{other}\"; leave it empty, or write orphaned, suggested, accepted or rejected"
                     ),
                 ));
             }

@@ -10,7 +10,16 @@ use crate::output::{OutputArgs, Table, emit_table};
 
 /// Actions on codings (as opposed to the codebook); these are the acting coder's own unless
 /// `--all-coders` is given.
-pub const CODING_ACTIONS: &[&str] = &["code", "uncode", "sheet-import", "reanchor", "merge-study"];
+pub const CODING_ACTIONS: &[&str] = &[
+    "code",
+    "uncode",
+    "sheet-import",
+    "reanchor",
+    "merge-study",
+    "autocode",
+    "accept",
+    "reject",
+];
 
 /// `thematic log`
 #[derive(Debug, clap::Args)]

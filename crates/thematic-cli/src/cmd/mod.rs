@@ -7,12 +7,14 @@ use crate::context::Context;
 use crate::error::Result;
 
 pub mod agree;
+pub mod autocode;
 pub mod check;
 pub mod code;
 pub mod codebook;
 pub mod completions;
 pub mod demo;
 pub mod import;
+pub mod index;
 pub mod init;
 pub mod log;
 pub mod map;
@@ -20,8 +22,10 @@ pub mod memo;
 pub mod merge;
 pub mod parse;
 pub mod reliability;
+pub mod search;
 pub mod sheet;
 pub mod show;
+pub mod suggestions;
 pub mod transcripts;
 pub mod update;
 
@@ -39,6 +43,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Uncode(args) => code::uncode(&ctx, &args),
         Command::Agree(args) => agree::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Index(args) => index::run(&ctx, &args),
+        Command::Search(args) => search::run(&ctx, &args),
+        Command::Autocode(args) => autocode::run(&ctx, &args),
+        Command::Suggestions(args) => suggestions::run(&ctx, &args),
         Command::Reliability(args) => reliability::run(&args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Memo(args) => memo::run(&ctx, &args),
