@@ -18,6 +18,7 @@ use clap::{Parser, Subcommand};
 mod agree;
 mod codings;
 mod corpus;
+mod search;
 mod text;
 
 #[derive(Debug, Parser)]
@@ -60,6 +61,13 @@ enum Command {
     /// `thematic agree` (turn and char units) on a generated study, and
     /// `thematic reliability` / Krippendorff's α on 3 coders × 1,000,000 units.
     Agree {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// The search index: full build, incremental updates, query latency, whole process.
+    Search {
         /// A study made by `gen`.
         corpus: PathBuf,
         #[arg(long, default_value_t = 5)]
@@ -264,6 +272,7 @@ fn run() -> Result<(), String> {
         }
         Command::Codings { corpus, runs } => codings::run(&corpus, runs)?,
         Command::Agree { corpus, runs } => agree::run(&corpus, runs)?,
+        Command::Search { corpus, runs } => search::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");
