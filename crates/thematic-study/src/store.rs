@@ -149,8 +149,13 @@ impl Study {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(StudyError::io(&path, e)),
         };
-        // The slow path: a full, checked read and an atomic rewrite.
-        let mut file = CodingsFile::parse(&path, &bytes)?;
+        // The slow path: a full, checked read and an atomic rewrite. A coder's first coding
+        // starts an empty file.
+        let mut file = if bytes.is_empty() {
+            CodingsFile::new(&coding.coder, Vec::new())
+        } else {
+            CodingsFile::parse(&path, &bytes)?
+        };
         if let Some(same) = file.codings.iter().find(|c| same_span(c, coding)) {
             return Ok(Added::Existing(same.id.clone()));
         }
@@ -315,6 +320,16 @@ mod tests {
             created: "2026-11-21T10:00:00Z".into(),
             status: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_coders_first_coding_may_span_paragraphs() {
+        let (_d, study) = study();
+        let two = coding("c-1", 0, "First paragraph.\n\nSecond.");
+        assert_eq!(study.add_coding(&two).unwrap(), Added::New);
+        let back = study.codings_of("KW").unwrap();
+        assert_eq!(back.codings.len(), 1);
+        assert_eq!(back.codings[0].text, "First paragraph.\n\nSecond.");
     }
 
     #[test]
