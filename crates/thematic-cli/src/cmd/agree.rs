@@ -109,8 +109,8 @@ pub enum By {
     Transcript,
 }
 
-pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let study = ctx.study()?;
+/// The agreement options `args` ask for in `study`, and the unit.
+fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, Unit)> {
     let unit = match args.unit {
         Some(u) => u,
         None => match study.config().default_unit.as_str() {
@@ -125,8 +125,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             "--overlap must be between 0 and 1 and --ci between 0 and 1 (e.g. 0.95)",
         ));
     }
-    let coders = coders(&study, &args.coders)?;
-    let themes = themes(&study, &args.theme)?;
+    let coders = coders(study, &args.coders)?;
+    let themes = themes(study, &args.theme)?;
     let options = AgreeOptions {
         coders,
         themes,
@@ -140,6 +140,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         by_transcript: args.by.is_some() && !args.disagreements,
         disagreements: args.disagreements,
     };
+    Ok((options, unit))
+}
+
+/// The statistics table for `args` (what `thematic agree` prints), for the demo.
+pub fn statistics_for(study: &Study, args: &Args) -> Result<Table> {
+    let (options, _) = options(study, args)?;
+    let data = study.agreement_data(&options)?;
+    Ok(statistics(&data, &options, args))
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let (options, unit) = options(&study, args)?;
     let data = study.agreement_data(&options)?;
     if args.disagreements {
         emit_table(&args.output, &disagreements(&study, &data))?;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::Parser as _;
 use thematic_codebook::Codebook;
 use thematic_study::{InitOptions, Study, atomic_write};
 
@@ -89,6 +90,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         &table.render(OutputFormat::Table)?,
     ));
 
+    // The two coders' codings and memos (sample-transcripts/codings-KW.csv, memos-KW.md, …).
+    let mut coders = Vec::new();
+    for (name, bytes) in assets::SAMPLE_STUDY {
+        if let Some(coder) = name
+            .strip_prefix("codings-")
+            .and_then(|n| n.strip_suffix(".csv"))
+        {
+            std::fs::create_dir_all(study.codings_dir())?;
+            atomic_write(&study.codings_path(coder)?, bytes)?;
+            coders.push(coder.to_string());
+        } else if let Some(coder) = name
+            .strip_prefix("memos-")
+            .and_then(|n| n.strip_suffix(".md"))
+        {
+            std::fs::create_dir_all(study.memos_dir())?;
+            atomic_write(&study.memos_dir().join(format!("{coder}.md")), bytes)?;
+        }
+    }
+
     let summary = crate::cmd::transcripts::summary_for(&study)?;
     let _ = writeln!(report, "\nInterview length and words (sample SD):\n");
     report.push_str(&String::from_utf8_lossy(
@@ -98,6 +118,31 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let codebook = study.codebook()?;
     let _ = writeln!(report, "\nTheme tree ({}):\n", study.config().codebook);
     report.push_str(&tree(&codebook));
+
+    // KW (the default coder, standing for the paper's first author) first.
+    coders.sort_by_key(|c| (c != "KW", c.clone()));
+    if coders.len() >= 2 {
+        let agree = crate::cli::Cli::try_parse_from([
+            "thematic",
+            "agree",
+            "--coders",
+            &coders.join(","),
+            "--unit",
+            "turn",
+        ])
+        .map_err(|e| CliError::internal(e.to_string()))?;
+        if let crate::cli::Command::Agree(a) = agree.command {
+            let table = crate::cmd::agree::statistics_for(&study, &a)?;
+            let _ = writeln!(
+                report,
+                "\nInter-coder agreement, {} (participant turns; `thematic agree --disagreements` lists\nthe passages to discuss):\n",
+                coders.join(" and ")
+            );
+            report.push_str(&String::from_utf8_lossy(
+                &table.render(OutputFormat::Table)?,
+            ));
+        }
+    }
 
     let map_path = study.root().join("exports").join("thematic-map.svg");
     std::fs::create_dir_all(study.root().join("exports"))?;
@@ -117,9 +162,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     let _ = writeln!(
         report,
-        "Not yet in this build: sample codings by two coders and the quote tables (they arrive with\n\
-         the sample study and export capabilities); code your own with `thematic code`.\n\
-         \nDone in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --turns 1-6\n  thematic codebook show\n  thematic codebook export --format md",
+        "Done in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --coder KW\n  thematic codebook show\n  thematic search \"what matters\"\n  thematic agree --disagreements --format md",
         started.elapsed().as_secs_f64(),
         args.dir.display()
     );
