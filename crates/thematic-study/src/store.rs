@@ -150,7 +150,12 @@ impl Study {
             Err(e) => return Err(StudyError::io(&path, e)),
         };
         // The slow path: a full, checked read and an atomic rewrite.
-        let mut file = CodingsFile::parse(&path, &bytes)?;
+        let mut file = if bytes.is_empty() {
+            // A coder's first coding, with a line break in its text.
+            CodingsFile::new(&coding.coder, Vec::new())
+        } else {
+            CodingsFile::parse(&path, &bytes)?
+        };
         if let Some(same) = file.codings.iter().find(|c| same_span(c, coding)) {
             return Ok(Added::Existing(same.id.clone()));
         }
@@ -392,6 +397,23 @@ mod tests {
         let file = study.codings_of("KW").unwrap();
         let texts: Vec<_> = file.codings.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["abc", "two\nlines", "xyz"]);
+    }
+
+    #[test]
+    fn a_first_coding_with_a_line_break_creates_the_file() {
+        let (_d, study) = study();
+        assert_eq!(
+            study.add_coding(&coding("c-1", 10, "two\nlines")).unwrap(),
+            Added::New
+        );
+        let texts: Vec<String> = study
+            .codings_of("KW")
+            .unwrap()
+            .codings
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(texts, ["two\nlines"]);
     }
 
     #[test]
