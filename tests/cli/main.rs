@@ -3,6 +3,7 @@
 mod agree;
 mod codebook;
 mod coding;
+mod exports;
 mod util;
 mod workflow;
 

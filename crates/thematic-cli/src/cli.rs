@@ -74,6 +74,17 @@ pub enum Command {
     Codebook(cmd::codebook::Args),
     /// Draw the thematic map (SVG, DOT or Mermaid).
     Map(cmd::map::Args),
+    /// Illustrative quotes theme by theme, for a paper (Markdown, CSV, LaTeX, HTML, Word,
+    /// Excel, JSON).
+    Quotes(cmd::quotes::Args),
+    /// The participants, or their characteristics summarised (a paper's Table 1).
+    Participants(cmd::participants::Args),
+    /// Themes × participants: counts or quotes, with each theme's prevalence.
+    Matrix(cmd::matrix::Args),
+    /// Theme co-occurrence in turns or transcripts: counts and Jaccard index.
+    Cooccur(cmd::cooccur::Args),
+    /// Figures: prevalence bars, matrix and co-occurrence heatmaps (SVG or PNG).
+    Plot(cmd::plot::Args),
     /// Print a shell completion script.
     Completions(cmd::completions::Args),
     /// Print the manual page (roff).

@@ -124,16 +124,19 @@ fn pooled(per_coder: Vec<(String, Vec<Coding>)>) -> Vec<Passage> {
     by_key.into_values().collect()
 }
 
+/// One coder's coded spans by (transcript, theme), each list sorted by start.
+type SpansBy<'a> = BTreeMap<(&'a str, &'a str), Vec<(usize, usize)>>;
+
 fn consensus(per_coder: &[(String, Vec<Coding>)]) -> Vec<Passage> {
     let Some(((_, first), others)) = per_coder.split_first() else {
         return Vec::new();
     };
     let names: Vec<String> = per_coder.iter().map(|(c, _)| c.clone()).collect();
     // Each other coder's spans by (transcript, theme), sorted by start.
-    let index: Vec<BTreeMap<(&str, &str), Vec<(usize, usize)>>> = others
+    let index: Vec<SpansBy> = others
         .iter()
         .map(|(_, codings)| {
-            let mut m: BTreeMap<(&str, &str), Vec<(usize, usize)>> = BTreeMap::new();
+            let mut m = SpansBy::new();
             for c in codings {
                 m.entry((c.transcript.as_str(), c.theme.as_str()))
                     .or_default()

@@ -21,7 +21,7 @@ impl QuoteTable {
             tex(&self.about()).replace('\n', " ")
         ));
         s.push_str(
-            "\\begin{longtable}{@{}p{0.2\\linewidth}p{0.6\\linewidth}p{0.14\\linewidth}@{}}\n\
+            "\\begin{longtable}{@{}p{0.2\\linewidth}p{0.55\\linewidth}p{0.17\\linewidth}@{}}\n\
              \\toprule\n\\textbf{Theme} & \\textbf{Quote} & \\textbf{Participant} \\\\\n\\midrule\n\\endhead\n\
              \\bottomrule\n\\endfoot\n",
         );
@@ -31,7 +31,7 @@ impl QuoteTable {
             }
             for a in new {
                 s.push_str(&format!(
-                    "\\multicolumn{{3}}{{@{{}}p{{0.94\\linewidth}}@{{}}}}{{\\textbf{{{}}}}} \\\\\n",
+                    "\\multicolumn{{3}}{{@{{}}p{{0.9\\linewidth}}@{{}}}}{{\\textbf{{{}}}}} \\\\\n",
                     tex(&a.label)
                 ));
             }

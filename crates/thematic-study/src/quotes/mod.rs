@@ -12,10 +12,11 @@
 //! - Filters (themes with their subtrees, participants, participant attributes) come first,
 //!   then `--trim`, then the word limits, which count the words of the quote as shown.
 //! - With `per_theme` N, each theme's quotes are taken in rounds: every participant with a
-//!   quote there gives one before anyone gives a second. Within a round, participants with
-//!   more quotes of the theme come first (ties: participant id in natural order); a
-//!   participant's quotes are taken in order of most coders, then most words, then position
-//!   in the transcript.
+//!   quote there gives one before anyone gives a second. Themes are taken in codebook
+//!   order, and within a round the participants quoted least so far in the table come
+//!   first, then those with more quotes of the theme, then by id in natural order, so the
+//!   table spreads across participants too. A participant's quotes are taken in order of
+//!   most coders, then most words, then position in the transcript.
 //! - The quotes of a theme are shown by participant (natural order: P2 before P10), then by
 //!   position in the transcript.
 
@@ -310,12 +311,13 @@ pub fn build(
         });
     }
     let mut themes = Vec::new();
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
     for e in current.tree_order() {
         let Some(mut quotes) = by_theme.remove(&e.id) else {
             continue;
         };
         if let Some(n) = options.per_theme {
-            quotes = select::spread(quotes, n);
+            quotes = select::spread(quotes, n, &mut used);
         }
         quotes.sort_by(|a, b| {
             natural_cmp(&a.participant, &b.participant)

@@ -1,15 +1,21 @@
 //! `--per-theme N`: a few quotes per theme, spread across participants.
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 
 use super::Quote;
 use crate::transcripts::natural_cmp;
 
 /// Up to `n` of one theme's `quotes`, taken in rounds so that no participant gives a second
 /// quote before every participant with a quote gives one. Within a round, participants
-/// with more quotes come first (ties: natural order of id); each participant's quotes are
-/// taken by most coders, then most words, then position. The result is in no set order.
-pub(crate) fn spread(quotes: Vec<Quote>, n: usize) -> Vec<Quote> {
+/// quoted least so far in the table (`used`, updated here) come first, then those with
+/// more quotes of the theme, then natural order of id; each participant's quotes are taken
+/// by most coders, then most words, then position. The result is in no set order.
+pub(crate) fn spread(
+    quotes: Vec<Quote>,
+    n: usize,
+    used: &mut BTreeMap<String, usize>,
+) -> Vec<Quote> {
     let mut by_participant: Vec<(String, Vec<Quote>)> = Vec::new();
     for q in quotes {
         match by_participant.iter_mut().find(|(p, _)| *p == q.participant) {
@@ -21,7 +27,13 @@ pub(crate) fn spread(quotes: Vec<Quote>, n: usize) -> Vec<Quote> {
         v.sort_by_key(|q| (Reverse(q.coders.len()), Reverse(q.words), q.start, q.end));
         v.reverse(); // popped from the back: best first
     }
-    by_participant.sort_by(|(a, va), (b, vb)| vb.len().cmp(&va.len()).then(natural_cmp(a, b)));
+    let times = |p: &str| used.get(p).copied().unwrap_or(0);
+    by_participant.sort_by(|(a, va), (b, vb)| {
+        times(a)
+            .cmp(&times(b))
+            .then(vb.len().cmp(&va.len()))
+            .then(natural_cmp(a, b))
+    });
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let mut took = false;
@@ -37,6 +49,9 @@ pub(crate) fn spread(quotes: Vec<Quote>, n: usize) -> Vec<Quote> {
         if !took {
             break;
         }
+    }
+    for q in &out {
+        *used.entry(q.participant.clone()).or_default() += 1;
     }
     out
 }
@@ -60,7 +75,7 @@ mod tests {
     }
 
     fn picked(quotes: Vec<Quote>, n: usize) -> Vec<(String, usize)> {
-        let mut v: Vec<(String, usize)> = spread(quotes, n)
+        let mut v: Vec<(String, usize)> = spread(quotes, n, &mut BTreeMap::new())
             .into_iter()
             .map(|q| (q.participant, q.start))
             .collect();
@@ -74,7 +89,7 @@ mod tests {
         let mut quotes: Vec<Quote> = (0..5).map(|i| q("P1", i, 5)).collect();
         quotes.extend([q("P2", 0, 5), q("P2", 1, 5), q("P3", 0, 5)]);
         for n in 1..=8 {
-            let got = spread(quotes.clone(), n);
+            let got = spread(quotes.clone(), n, &mut BTreeMap::new());
             assert_eq!(got.len(), n);
             let count = |p: &str| got.iter().filter(|q| q.participant == p).count();
             let (c1, c2, c3) = (count("P1"), count("P2"), count("P3"));
@@ -96,7 +111,7 @@ mod tests {
             [("P1".into(), 0), ("P2".into(), 0)]
         );
         // All of them when N is large.
-        assert_eq!(spread(quotes, 100).len(), 8);
+        assert_eq!(spread(quotes, 100, &mut BTreeMap::new()).len(), 8);
     }
 
     #[test]
@@ -104,6 +119,19 @@ mod tests {
         let quotes = vec![q("P1", 10, 3), q("P1", 20, 9), q("P1", 5, 9)];
         assert_eq!(picked(quotes.clone(), 1), [("P1".into(), 5)]);
         assert_eq!(picked(quotes, 2), [("P1".into(), 5), ("P1".into(), 20)]);
+    }
+
+    #[test]
+    fn participants_quoted_less_in_the_table_so_far_come_first() {
+        let quotes = vec![q("P1", 0, 5), q("P1", 1, 5), q("P2", 0, 5), q("P3", 0, 5)];
+        let mut used = BTreeMap::from([("P1".to_string(), 2), ("P2".to_string(), 1)]);
+        let got: Vec<String> = spread(quotes, 2, &mut used)
+            .into_iter()
+            .map(|q| q.participant)
+            .collect();
+        assert_eq!(got, ["P3", "P2"]);
+        assert_eq!(used["P3"], 1);
+        assert_eq!(used["P2"], 2);
     }
 
     #[test]
