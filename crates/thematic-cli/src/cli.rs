@@ -21,6 +21,11 @@ Examples:
     $ thematic import ~/interviews/
     $ thematic transcripts --summary
 
+  Tables and figures for the paper:
+    $ thematic participants --summary --output table1.md
+    $ thematic quotes --per-theme 3 --trim --output quotes.docx
+    $ thematic plot prevalence --output prevalence.svg
+
 A study is the folder holding `thematic.toml`; commands find it from any subfolder, or take
 `--study DIR`. Exit codes: 0 success, 1 a problem with the input, 2 an internal error.";
 

@@ -94,12 +94,29 @@ impl Study {
 
 /// Sorts passages by transcript (natural order), start, end, theme.
 pub(crate) fn sort_passages(v: &mut [Passage]) {
+    let rank = natural_ranks(v.iter().map(|p| p.transcript.as_str()));
     v.sort_by(|a, b| {
-        natural_cmp(&a.transcript, &b.transcript)
+        rank[a.transcript.as_str()]
+            .cmp(&rank[b.transcript.as_str()])
             .then(a.start.cmp(&b.start))
             .then(a.end.cmp(&b.end))
             .then_with(|| a.theme.cmp(&b.theme))
     });
+}
+
+/// Each distinct id's place in natural order (`P2` before `P10`), so that sorting many
+/// items by id compares numbers instead of splitting the ids again for every comparison.
+pub(crate) fn natural_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut distinct: Vec<&str> = ids
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    distinct.sort_by(|a, b| natural_cmp(a, b));
+    distinct
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id.to_string(), i))
+        .collect()
 }
 
 fn pooled(per_coder: Vec<(String, Vec<Coding>)>) -> Vec<Passage> {

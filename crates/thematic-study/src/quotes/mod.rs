@@ -37,9 +37,9 @@ use thematic_transcript::Transcript;
 
 use crate::error::StudyError;
 use crate::participants::Participants;
-use crate::passages::{CoderSelection, Passage};
+use crate::passages::{CoderSelection, Passage, natural_ranks};
 use crate::study::Study;
-use crate::transcripts::{natural_cmp, parallel_map, read_transcript};
+use crate::transcripts::{parallel_map, read_transcript};
 
 pub use json::QUOTE_KEYS;
 
@@ -319,11 +319,13 @@ pub fn build(
         if let Some(n) = options.per_theme {
             quotes = select::spread(quotes, n, &mut used);
         }
-        quotes.sort_by(|a, b| {
-            natural_cmp(&a.participant, &b.participant)
-                .then(a.start.cmp(&b.start))
-                .then(a.end.cmp(&b.end))
-        });
+        let rank = natural_ranks(quotes.iter().map(|q| q.participant.as_str()));
+        let mut keyed: Vec<(usize, usize, usize, Quote)> = quotes
+            .into_iter()
+            .map(|q| (rank[q.participant.as_str()], q.start, q.end, q))
+            .collect();
+        keyed.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        let quotes: Vec<Quote> = keyed.into_iter().map(|(.., q)| q).collect();
         if quotes.is_empty() {
             continue;
         }
