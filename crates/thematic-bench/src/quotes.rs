@@ -48,7 +48,7 @@ pub fn run(corpus: &Path, coder: &str, runs: usize) -> Result<(), String> {
 /// Rows of a CSV file (records, not lines: a quoted field may hold a line break).
 fn csv_rows(bytes: &[u8]) -> usize {
     let mut quoted = false;
-    let mut rows = 0;
+    let mut rows = 0usize;
     for &b in bytes {
         match b {
             b'"' => quoted = !quoted,

@@ -5,7 +5,7 @@
 //! stretches where their codings of a theme overlap). [`Study::passages`] turns it into
 //! [`Passage`]s, each a stretch of a transcript with a theme and the coders behind it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::codings::Coding;
 use crate::error::StudyError;
@@ -83,12 +83,14 @@ impl Study {
                 (f.coder, anchored)
             })
             .collect();
-        let mut out = match selection {
+        Ok(match selection {
             CoderSelection::Pooled(_) => pooled(per_coder),
-            CoderSelection::Consensus(_) => consensus(&per_coder),
-        };
-        sort_passages(&mut out);
-        Ok(out)
+            CoderSelection::Consensus(_) => {
+                let mut out = consensus(&per_coder);
+                sort_passages(&mut out);
+                out
+            }
+        })
     }
 }
 
@@ -119,26 +121,74 @@ pub(crate) fn natural_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<
         .collect()
 }
 
+/// Pooled passages, sorted as [`sort_passages`] sorts them. The keys are turned into numbers
+/// first (transcripts by their natural-order rank, themes by theirs), so sorting and merging
+/// 100,000 codings compares integers, not strings.
 fn pooled(per_coder: Vec<(String, Vec<Coding>)>) -> Vec<Passage> {
-    let mut by_key: BTreeMap<(String, usize, usize, String), Passage> = BTreeMap::new();
-    for (coder, codings) in per_coder {
-        for c in codings {
-            let key = (c.transcript.clone(), c.start, c.end, c.theme.clone());
-            let p = by_key.entry(key).or_insert_with(|| Passage {
-                theme: c.theme,
-                transcript: c.transcript,
-                turn: c.turn,
-                start: c.start,
-                end: c.end,
-                text: c.text,
-                coders: Vec::new(),
-            });
-            if !p.coders.contains(&coder) {
+    let transcript_rank = natural_ranks(
+        per_coder
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|c| c.transcript.as_str())),
+    );
+    let mut themes: Vec<&str> = per_coder
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|c| c.theme.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    themes.sort_unstable();
+    // Lookups only (never iterated), so a hash map keeps the order deterministic.
+    let theme_rank: HashMap<String, usize> = themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.to_string(), i))
+        .collect();
+    let transcript_rank: HashMap<String, usize> = transcript_rank.into_iter().collect();
+    let coders: Vec<String> = per_coder.iter().map(|(c, _)| c.clone()).collect();
+    let mut keyed: Vec<([usize; 5], Coding)> = per_coder
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, (_, codings))| codings.into_iter().map(move |c| (k, c)))
+        .map(|(k, c)| {
+            let key = [
+                transcript_rank
+                    .get(c.transcript.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                c.start,
+                c.end,
+                theme_rank.get(c.theme.as_str()).copied().unwrap_or(0),
+                k,
+            ];
+            (key, c)
+        })
+        .collect();
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    let mut out: Vec<Passage> = Vec::with_capacity(keyed.len());
+    let mut last: Option<[usize; 4]> = None;
+    for (key, c) in keyed {
+        let span = [key[0], key[1], key[2], key[3]];
+        let coder = &coders[key[4]];
+        if last == Some(span)
+            && let Some(p) = out.last_mut()
+        {
+            if !p.coders.contains(coder) {
                 p.coders.push(coder.clone());
             }
+            continue;
         }
+        last = Some(span);
+        out.push(Passage {
+            theme: c.theme,
+            transcript: c.transcript,
+            turn: c.turn,
+            start: c.start,
+            end: c.end,
+            text: c.text,
+            coders: vec![coder.clone()],
+        });
     }
-    by_key.into_values().collect()
+    out
 }
 
 /// One coder's coded spans by (transcript, theme), each list sorted by start.
@@ -248,8 +298,7 @@ mod tests {
             coding("CG", "P10", 0, "alpha beta", "a"),
             coding("CG", "P10", 0, "alpha beta", "b"),
         ];
-        let mut got = pooled(vec![("KW".into(), kw), ("CG".into(), cg)]);
-        sort_passages(&mut got);
+        let got = pooled(vec![("KW".into(), kw), ("CG".into(), cg)]);
         let summary: Vec<(&str, &str, Vec<String>)> = got
             .iter()
             .map(|p| (p.transcript.as_str(), p.theme.as_str(), p.coders.clone()))

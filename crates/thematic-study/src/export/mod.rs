@@ -4,7 +4,7 @@
 mod codebook;
 pub mod docx;
 
-pub use codebook::{codebook_csv, codebook_docx, codebook_markdown, neutralize};
+pub use codebook::{codebook_csv, codebook_docx, codebook_markdown, neutralize, neutralized};
 
 /// XML (and HTML, SVG) text escaping of `&`, `<`, `>`, `"` and `'`, dropping the characters
 /// XML 1.0 forbids (control characters other than tab, line feed and carriage return).

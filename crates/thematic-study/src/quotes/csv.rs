@@ -1,7 +1,7 @@
 //! The quote table as CSV: one row per quote, the columns of [`QUOTE_KEYS`].
 
 use super::{QUOTE_KEYS, QuoteTable};
-use crate::export::neutralize;
+use crate::export::neutralized as neutralize;
 
 impl QuoteTable {
     /// The quotes as CSV, header first (the keys of [`QUOTE_KEYS`]), one row per quote in
@@ -19,21 +19,29 @@ impl QuoteTable {
         let _ = w.write_record(QUOTE_KEYS);
         for (t, q) in self.rows() {
             let group = t.group.as_ref();
-            let _ = w.write_record([
+            let (turn, start, end, words) = (
+                q.turn.to_string(),
+                q.start.to_string(),
+                q.end.to_string(),
+                q.words.to_string(),
+            );
+            let coders = q.coders.join(", ");
+            let fields = [
                 neutralize(&t.theme.id),
                 neutralize(&t.theme.label),
                 neutralize(group.map_or("", |g| &g.id)),
                 neutralize(group.map_or("", |g| &g.label)),
                 neutralize(&q.participant),
                 neutralize(&q.transcript),
-                q.turn.to_string(),
-                q.start.to_string(),
-                q.end.to_string(),
-                q.words.to_string(),
+                turn.as_str().into(),
+                start.as_str().into(),
+                end.as_str().into(),
+                words.as_str().into(),
                 neutralize(&q.text),
                 neutralize(&q.attribution),
-                q.coders.join(", "),
-            ]);
+                neutralize(&coders),
+            ];
+            let _ = w.write_record(fields.iter().map(|f| f.as_bytes()));
         }
         w.into_inner().unwrap_or_default()
     }
