@@ -3,6 +3,7 @@
 mod agree;
 mod codebook;
 mod coding;
+mod exports;
 mod sample_study;
 mod search;
 mod util;

@@ -52,7 +52,11 @@ fn every_published_quote_is_listed_under_the_papers_theme_for_its_participant() 
         .json();
     let quotes = quotes.as_array().unwrap();
     let published = published();
-    assert_eq!(published.len(), 34, "the paper publishes 34 quote placements");
+    assert_eq!(
+        published.len(),
+        34,
+        "the paper publishes 34 quote placements"
+    );
     for (participant, theme, quote) in &published {
         let want = words(quote);
         let found = quotes.iter().any(|q| {
@@ -102,13 +106,31 @@ fn table_1_and_interview_lengths_match_the_paper() {
         assert_eq!(row(attr, value)["n"], n, "{attr} {value}: {text}");
     }
     let age = row("age", "");
-    assert_eq!((age["min"].as_f64(), age["max"].as_f64()), (Some(33.0), Some(60.0)));
-    assert_eq!(age["mean"].as_f64().map(|m| (m * 10.0).round() / 10.0), Some(47.0));
-    assert_eq!(age["sd"].as_f64().map(|m| (m * 10.0).round() / 10.0), Some(8.4));
+    assert_eq!(
+        (age["min"].as_f64(), age["max"].as_f64()),
+        (Some(33.0), Some(60.0))
+    );
+    assert_eq!(
+        age["mean"].as_f64().map(|m| (m * 10.0).round() / 10.0),
+        Some(47.0)
+    );
+    assert_eq!(
+        age["sd"].as_f64().map(|m| (m * 10.0).round() / 10.0),
+        Some(8.4)
+    );
     let months = row("months_in_role", "");
-    assert_eq!((months["min"].as_f64(), months["max"].as_f64()), (Some(5.0), Some(30.0)));
-    assert_eq!(months["mean"].as_f64().map(|m| (m * 10.0).round() / 10.0), Some(17.4));
-    assert_eq!(months["sd"].as_f64().map(|m| (m * 100.0).round() / 100.0), Some(8.44));
+    assert_eq!(
+        (months["min"].as_f64(), months["max"].as_f64()),
+        (Some(5.0), Some(30.0))
+    );
+    assert_eq!(
+        months["mean"].as_f64().map(|m| (m * 10.0).round() / 10.0),
+        Some(17.4)
+    );
+    assert_eq!(
+        months["sd"].as_f64().map(|m| (m * 100.0).round() / 100.0),
+        Some(8.44)
+    );
 
     // Interviews lasted 37–72 minutes (M = 53.9, SD = 9.6).
     let lengths = d
@@ -117,7 +139,12 @@ fn table_1_and_interview_lengths_match_the_paper() {
         .json();
     let dur = &lengths[0];
     assert_eq!(
-        (dur["min"].as_f64(), dur["max"].as_f64(), dur["mean"].as_f64(), dur["sd"].as_f64()),
+        (
+            dur["min"].as_f64(),
+            dur["max"].as_f64(),
+            dur["mean"].as_f64(),
+            dur["sd"].as_f64()
+        ),
         (Some(37.0), Some(72.0), Some(53.9), Some(9.6))
     );
 }
@@ -133,12 +160,26 @@ fn agreement_is_believable_and_the_map_has_the_nine_themes() {
     assert_eq!(rows.len(), 10, "nine themes and the pooled row");
     for r in rows {
         let k = r["cohen_kappa"].as_f64().unwrap();
-        let range = if r["theme"] == "(all themes)" { 0.6..0.9 } else { 0.4..1.0 };
+        let range = if r["theme"] == "(all themes)" {
+            0.6..0.9
+        } else {
+            0.4..1.0
+        };
         assert!(range.contains(&k), "{}: κ = {k}", r["theme"]);
         assert!(r["applied_KW"].as_u64().unwrap() >= 5, "{r}");
     }
     let dis = d
-        .cmd_in("demo", &["agree", "--coders", "KW,CG", "--disagreements", "--format", "json"])
+        .cmd_in(
+            "demo",
+            &[
+                "agree",
+                "--coders",
+                "KW,CG",
+                "--disagreements",
+                "--format",
+                "json",
+            ],
+        )
         .ok()
         .json();
     assert!((5..=60).contains(&dis.as_array().unwrap().len()));
@@ -155,7 +196,10 @@ fn agreement_is_believable_and_the_map_has_the_nine_themes() {
         "goal-orientation",
         "what-matters",
     ] {
-        assert!(svg.contains(&format!("id=\"box-{id}\"")), "{id} missing from the map");
+        assert!(
+            svg.contains(&format!("id=\"box-{id}\"")),
+            "{id} missing from the map"
+        );
     }
     // The memos came along: a journal entry per coder.
     for coder in ["KW", "CG"] {

@@ -4,6 +4,7 @@
 //! cargo run --release -p thematic-bench -- gen --transcripts 2000 --seed 1 /tmp/corpus
 //! cargo run --release -p thematic-bench -- parse --transcripts 200
 //! cargo run --release -p thematic-bench -- import /tmp/corpus
+//! cargo run --release -p thematic-bench -- quotes /tmp/corpus
 //! ```
 //! Every measurement is repeated and the median reported (the machine is noisy).
 
@@ -18,6 +19,7 @@ use clap::{Parser, Subcommand};
 mod agree;
 mod codings;
 mod corpus;
+mod quotes;
 mod search;
 mod text;
 
@@ -79,6 +81,17 @@ enum Command {
         /// A study made by `gen`.
         corpus: PathBuf,
         #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// Wall time of `thematic quotes` writing one coder's every coding as a quote table, to
+    /// CSV, Markdown, Excel and Word.
+    Quotes {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        /// Whose codings (`gen` writes coders A and B).
+        #[arg(long, default_value = "A")]
+        coder: String,
+        #[arg(long, default_value_t = 5)]
         runs: usize,
     },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
@@ -273,6 +286,11 @@ fn run() -> Result<(), String> {
         Command::Codings { corpus, runs } => codings::run(&corpus, runs)?,
         Command::Agree { corpus, runs } => agree::run(&corpus, runs)?,
         Command::Search { corpus, runs } => search::run(&corpus, runs)?,
+        Command::Quotes {
+            corpus,
+            coder,
+            runs,
+        } => quotes::run(&corpus, &coder, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

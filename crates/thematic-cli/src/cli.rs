@@ -21,6 +21,11 @@ Examples:
     $ thematic import ~/interviews/
     $ thematic transcripts --summary
 
+  Tables and figures for the paper:
+    $ thematic participants --summary --output table1.md
+    $ thematic quotes --per-theme 3 --trim --output quotes.docx
+    $ thematic plot prevalence --output prevalence.svg
+
 A study is the folder holding `thematic.toml`; commands find it from any subfolder, or take
 `--study DIR`. Exit codes: 0 success, 1 a problem with the input, 2 an internal error.";
 
@@ -82,6 +87,17 @@ pub enum Command {
     Codebook(cmd::codebook::Args),
     /// Draw the thematic map (SVG, DOT or Mermaid).
     Map(cmd::map::Args),
+    /// Illustrative quotes theme by theme, for a paper (Markdown, CSV, LaTeX, HTML, Word,
+    /// Excel, JSON).
+    Quotes(cmd::quotes::Args),
+    /// The participants, or their characteristics summarised (a paper's Table 1).
+    Participants(cmd::participants::Args),
+    /// Themes × participants: counts or quotes, with each theme's prevalence.
+    Matrix(cmd::matrix::Args),
+    /// Theme co-occurrence in turns or transcripts: counts and Jaccard index.
+    Cooccur(cmd::cooccur::Args),
+    /// Figures: prevalence bars, matrix and co-occurrence heatmaps (SVG or PNG).
+    Plot(cmd::plot::Args),
     /// Print a shell completion script.
     Completions(cmd::completions::Args),
     /// Print the manual page (roff).

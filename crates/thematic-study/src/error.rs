@@ -47,6 +47,9 @@ pub enum StudyError {
     /// The study's codebook has errors.
     #[error("{0}")]
     Codebook(#[from] thematic_codebook::CodebookError),
+    /// An export (a quote table, a figure) cannot be written as asked: what, and what to do.
+    #[error("{0}")]
+    Export(String),
     /// A coding sheet cannot be imported (or exported): every problem found, by row and
     /// column. Nothing was written.
     #[error("{}", crate::sheet::describe(path, problems))]

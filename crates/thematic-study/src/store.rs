@@ -410,6 +410,23 @@ mod tests {
     }
 
     #[test]
+    fn a_first_coding_with_a_line_break_creates_the_file() {
+        let (_d, study) = study();
+        assert_eq!(
+            study.add_coding(&coding("c-1", 10, "two\nlines")).unwrap(),
+            Added::New
+        );
+        let texts: Vec<String> = study
+            .codings_of("KW")
+            .unwrap()
+            .codings
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert_eq!(texts, ["two\nlines"]);
+    }
+
+    #[test]
     fn new_ids_are_twelve_hex_digits() {
         let id = new_coding_id();
         assert_eq!(id.len(), 14, "{id}");

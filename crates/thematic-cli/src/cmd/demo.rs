@@ -17,7 +17,10 @@ const EXAMPLES: &str = "\
 Builds a study from the embedded sample (18 invented interviews with social prescribing link
 workers, after Walker, Griffiths & Jiang 2023, CC BY 4.0) and the shipped nine-mechanism
 codebook, then prints the import report, the interview-length summary and the theme tree, and
-draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1).
+draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1) and writes
+the paper's tables and figures into DIR/exports/: the participants' Table 1 and, once the
+study has codings by KW, the quote table in every format, the matrix, co-occurrence and
+their figures.
 DIR (default ./thematic-demo) is rebuilt if it holds an earlier demo; any other non-empty
 folder is refused. Runs offline, in seconds.
 
@@ -159,10 +162,19 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "\nThematic map (the paper's Figure 1): {}\n",
         map_path.display()
     );
+    let _ = writeln!(
+        report,
+        "Tables and figures for the paper, in {}:",
+        map_path.parent().unwrap_or(&map_path).display()
+    );
+    for line in crate::cmd::exports::write_demo_exports(&study)? {
+        let _ = writeln!(report, "  {line}");
+    }
+    report.push('\n');
 
     let _ = writeln!(
         report,
-        "Done in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --coder KW\n  thematic codebook show\n  thematic search \"what matters\"\n  thematic agree --disagreements --format md",
+        "Done in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --coder KW\n  thematic codebook show\n  thematic search \"what matters\"\n  thematic participants --summary\n  thematic quotes --per-theme 3\n  thematic agree --disagreements --format md",
         started.elapsed().as_secs_f64(),
         args.dir.display()
     );

@@ -12,15 +12,21 @@ pub mod check;
 pub mod code;
 pub mod codebook;
 pub mod completions;
+pub mod cooccur;
 pub mod demo;
+pub mod exports;
 pub mod import;
 pub mod index;
 pub mod init;
 pub mod log;
 pub mod map;
+pub mod matrix;
 pub mod memo;
 pub mod merge;
 pub mod parse;
+pub mod participants;
+pub mod plot;
+pub mod quotes;
 pub mod reliability;
 pub mod search;
 pub mod sheet;
@@ -54,6 +60,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Codebook(args) => codebook::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
+        Command::Quotes(args) => quotes::run(&ctx, &args),
+        Command::Participants(args) => participants::run(&ctx, &args),
+        Command::Matrix(args) => matrix::run(&ctx, &args),
+        Command::Cooccur(args) => cooccur::run(&ctx, &args),
+        Command::Plot(args) => plot::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => completions::man(&args),
     }

@@ -128,10 +128,15 @@ pub fn codebook_csv(book: &Codebook, include_retired: bool) -> Vec<u8> {
 
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
 pub fn neutralize(s: &str) -> String {
+    neutralized(s).into_owned()
+}
+
+/// [`neutralize`] without copying a cell that needs no change.
+pub fn neutralized(s: &str) -> std::borrow::Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        std::borrow::Cow::Owned(format!("'{s}"))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

@@ -10,6 +10,8 @@ use std::io::Write;
 
 use zip::write::SimpleFileOptions;
 
+use super::xml_escape as esc;
+
 /// A run of text with its emphasis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
@@ -45,6 +47,18 @@ impl Run {
         }
     }
 }
+
+/// A row of a [`Docx::table_with`] table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableRow {
+    /// One cell per column, each a paragraph of runs.
+    Cells(Vec<Vec<Run>>),
+    /// One cell across every column, shaded: a heading inside the table.
+    Banner(Vec<Run>),
+}
+
+/// The width of an A4 page's text with 2.54 cm margins, in twentieths of a point.
+pub const TEXT_WIDTH: u32 = 9026;
 
 /// A Word document being built.
 #[derive(Debug, Clone, Default)]
@@ -89,34 +103,43 @@ impl Docx {
         self.body.push_str(&paragraph_xml(style, runs));
     }
 
-    /// A table with a bold, repeated header row. Every row should have the header's length.
+    /// A table with a bold, repeated header row and columns of equal width. Every row should
+    /// have the header's length.
     pub fn table(&mut self, header: &[&str], rows: &[Vec<Vec<Run>>]) {
         let cols = header.len().max(1);
-        let width = 9000 / cols;
-        self.body.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/></w:tblPr><w:tblGrid>");
-        for _ in 0..cols {
-            self.body.push_str(&format!("<w:gridCol w:w=\"{width}\"/>"));
+        let widths = vec![TEXT_WIDTH / cols as u32; cols];
+        let rows: Vec<TableRow> = rows.iter().cloned().map(TableRow::Cells).collect();
+        self.table_with(&widths, header, &rows);
+    }
+
+    /// A table with a bold, repeated header row, these column widths (in twentieths of a
+    /// point; the page's text is [`TEXT_WIDTH`] wide) and rows that are either cells or a
+    /// banner across every column (a group heading inside a table).
+    pub fn table_with(&mut self, widths: &[u32], header: &[&str], rows: &[TableRow]) {
+        let total: u32 = widths.iter().sum();
+        let b = &mut self.body;
+        b.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>");
+        for w in widths {
+            b.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
         }
-        self.body.push_str("</w:tblGrid>");
-        self.body.push_str("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
-        for h in header {
-            self.body.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{}</w:tc>",
-                paragraph_xml(None, &[Run::bold(*h)])
-            ));
+        b.push_str("</w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>");
+        for (h, w) in header.iter().zip(widths) {
+            cell_xml(b, *w, None, &[Run::bold(*h)]);
         }
-        self.body.push_str("</w:tr>");
+        b.push_str("</w:tr>");
         for row in rows {
-            self.body.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
-            for cell in row {
-                self.body.push_str(&format!(
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{}</w:tc>",
-                    paragraph_xml(None, cell)
-                ));
+            b.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+            match row {
+                TableRow::Cells(cells) => {
+                    for (cell, w) in cells.iter().zip(widths) {
+                        cell_xml(b, *w, None, cell);
+                    }
+                }
+                TableRow::Banner(runs) => cell_xml(b, total, Some(widths.len()), runs),
             }
-            self.body.push_str("</w:tr>");
+            b.push_str("</w:tr>");
         }
-        self.body.push_str("</w:tbl>");
+        b.push_str("</w:tbl>");
         // Word needs a paragraph between a table and what follows.
         self.paragraph(&[]);
     }
@@ -150,6 +173,20 @@ impl Docx {
         }
         zip.finish().map(|c| c.into_inner()).unwrap_or_default()
     }
+}
+
+fn cell_xml(out: &mut String, width: u32, span: Option<usize>, runs: &[Run]) {
+    out.push_str(&format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
+    ));
+    if let Some(n) = span {
+        out.push_str(&format!(
+            "<w:gridSpan w:val=\"{n}\"/><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EDEDED\"/>"
+        ));
+    }
+    out.push_str("</w:tcPr>");
+    out.push_str(&paragraph_xml(None, runs));
+    out.push_str("</w:tc>");
 }
 
 fn paragraph_xml(style: Option<&str>, runs: &[Run]) -> String {
@@ -186,23 +223,6 @@ fn paragraph_xml(style: Option<&str>, runs: &[Run]) -> String {
     }
     p.push_str("</w:p>");
     p
-}
-
-/// XML text escaping, dropping characters XML 1.0 forbids.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

@@ -1,0 +1,116 @@
+//! `thematic plot`: figures of prevalence, the matrix and co-occurrence, as SVG or PNG.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use thematic_study::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
+
+use crate::cmd::cooccur::UnitArgs;
+use crate::cmd::exports::{CoderArgs, extension};
+use crate::context::Context;
+use crate::error::{CliError, Result};
+use crate::output::emit_to;
+
+const EXAMPLES: &str = "\
+Draws a figure for a paper or a slide, 493 pt wide (a two-column journal page):
+  prevalence  a bar per codable theme (codebook order, under its group): the participants
+              with at least one coding of it, out of every participant (n/N)
+  matrix      a heatmap of themes × participants, each cell shaded by its number of
+              codings (darkest = the largest) and showing it
+  cooccur     a heatmap of themes × themes (numbered in codebook order), each cell shaded
+              by the Jaccard index of the pair and showing it; the diagonal (grey) gives
+              each theme's units. --unit and --window as for `thematic cooccur`.
+The numbers are those of `thematic matrix` and `thematic cooccur`. Whose codings: as for
+`thematic quotes` (the acting coder's unless --coder, --consensus or --all-coders).
+
+SVG (default) is written by thematic, text kept as text, the same data giving the same
+file; PNG (--output FILE.png or --format png) is that SVG rendered at 2 pixels per point
+(144 dpi) with the system's fonts, and needs --output.
+
+Examples:
+  $ thematic plot prevalence --output prevalence.svg
+  $ thematic plot matrix --all-coders --output matrix.png
+  $ thematic plot cooccur --unit transcript --output cooccur.svg";
+
+/// The figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// A bar chart of each theme's prevalence.
+    Prevalence,
+    /// A heatmap of themes × participants.
+    Matrix,
+    /// A heatmap of theme co-occurrence.
+    Cooccur,
+}
+
+/// Figure formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FigureFormat {
+    /// SVG.
+    Svg,
+    /// PNG, rendered from the SVG.
+    Png,
+}
+
+/// `thematic plot`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct Args {
+    /// The figure.
+    #[arg(value_enum)]
+    pub kind: Kind,
+    #[command(flatten)]
+    pub coders: CoderArgs,
+    #[command(flatten)]
+    pub unit: UnitArgs,
+    /// File format (default: from the --output file's extension, else svg).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FigureFormat>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    let format = match (args.format, args.output.as_deref().and_then(extension)) {
+        (Some(f), _) => f,
+        (None, Some(ext)) if ext == "png" => FigureFormat::Png,
+        (None, Some(ext)) if ext == "svg" => FigureFormat::Svg,
+        (None, None) => FigureFormat::Svg,
+        (None, Some(ext)) => {
+            return Err(
+                CliError::user(format!("cannot tell the format of a .{ext} file"))
+                    .hint("name the file .svg or .png, or give --format"),
+            );
+        }
+    };
+    if format == FigureFormat::Png && args.output.is_none() {
+        return Err(CliError::user("a PNG needs --output FILE").hint("e.g. --output figure.png"));
+    }
+    if args.kind != Kind::Cooccur
+        && (args.unit.window > 0 || args.unit.unit != crate::cmd::cooccur::Unit::Turn)
+    {
+        return Err(CliError::user(
+            "--unit and --window are for `thematic plot cooccur`",
+        ));
+    }
+    let study = ctx.study()?;
+    let selection = args.coders.selection(ctx, &study)?;
+    let svg = match args.kind {
+        Kind::Prevalence => prevalence_svg(&study.theme_matrix(&selection)?),
+        Kind::Matrix => matrix_svg(&study.theme_matrix(&selection)?),
+        Kind::Cooccur => {
+            let (unit, window) = args.unit.get()?;
+            cooccur_svg(&study.cooccurrence(&selection, unit, window)?)
+        }
+    };
+    let bytes = match format {
+        FigureFormat::Svg => svg.into_bytes(),
+        FigureFormat::Png => svg_to_png(&svg, 2.0)?,
+    };
+    emit_to(args.output.as_deref(), &bytes)?;
+    if let Some(p) = &args.output {
+        crate::cmd::status(&format!("wrote {}", p.display()));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,324 @@
+//! Quote selection and every writer, read back.
+
+use std::io::Read;
+
+use super::*;
+
+fn book() -> Codebook {
+    Codebook::from_toml(
+        include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
+        "m.toml",
+    )
+    .unwrap()
+}
+
+fn people() -> Participants {
+    let rows = [
+        ("P1", ["female", "rural", "52"]),
+        ("P2", ["male", "town", "41"]),
+        ("P10", ["female", "town", "33"]),
+    ];
+    Participants {
+        attributes: vec!["gender".into(), "location".into(), "age".into()],
+        rows: rows
+            .iter()
+            .map(|(id, v)| (id.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect(),
+    }
+}
+
+fn p(t: &str, start: usize, theme: &str, text: &str) -> Passage {
+    Passage {
+        theme: theme.into(),
+        transcript: t.into(),
+        turn: start / 100 + 1,
+        start,
+        end: start + text.chars().count(),
+        text: text.into(),
+        coders: vec!["KW".into()],
+    }
+}
+
+fn passages() -> Vec<Passage> {
+    let mut v = vec![
+        p("P10", 0, "what-matters", "what matters to them, really"),
+        p(
+            "P2",
+            300,
+            "what-matters",
+            "=SUM(A1) is what they say & <script>alert(1)</script>",
+        ),
+        p("P2", 100, "what-matters", "their own way"),
+        p("P1", 0, "what-matters", "we talk about what matters to you"),
+        p(
+            "P1",
+            500,
+            "asking-questions",
+            "I ask open questions: 50% $ # _ { } ~ ^ \\ of the time",
+        ),
+        p("P1", 700, "empowerment", "they take charge\nof their lives"),
+        p("P1", 900, "retired-or-unknown", "left out"),
+    ];
+    crate::passages::sort_passages(&mut v);
+    v
+}
+
+fn table(options: &QuoteOptions) -> QuoteTable {
+    build(
+        "Sample",
+        &book(),
+        &people(),
+        passages(),
+        options,
+        &BTreeMap::new(),
+    )
+    .unwrap()
+}
+
+fn kw() -> QuoteOptions {
+    QuoteOptions::new(CoderSelection::Pooled(vec!["KW".into()]))
+}
+
+#[test]
+fn themes_come_in_codebook_order_with_quotes_by_participant_then_position() {
+    let t = table(&kw());
+    let themes: Vec<&str> = t.themes.iter().map(|t| t.theme.id.as_str()).collect();
+    // Codebook order: asking-questions (SPLWs' role), empowerment (patients' role),
+    // what-matters (the approach).
+    assert_eq!(themes, ["asking-questions", "empowerment", "what-matters"]);
+    let wm = &t.themes[2];
+    let order: Vec<(&str, usize)> = wm
+        .quotes
+        .iter()
+        .map(|q| (q.participant.as_str(), q.start))
+        .collect();
+    assert_eq!(order, [("P1", 0), ("P2", 100), ("P2", 300), ("P10", 0)]);
+    assert_eq!(wm.group.as_ref().unwrap().id, "the-approach");
+    let path: Vec<&str> = wm.ancestors.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(path, ["solution-focused-strengths-based", "the-approach"]);
+    assert_eq!(t.left_out, 1);
+    assert_eq!(t.len(), 6);
+    // The same input always gives the same table.
+    assert_eq!(t, table(&kw()));
+}
+
+#[test]
+fn filters_and_word_limits_narrow_the_table() {
+    let mut o = kw();
+    o.themes = vec!["the-approach".into()]; // a group stands for its subtree
+    o.attributes = vec![("location".into(), vec!["town".into()])];
+    let t = table(&o);
+    assert_eq!(t.themes.len(), 1);
+    let who: Vec<&str> = t.themes[0]
+        .quotes
+        .iter()
+        .map(|q| q.participant.as_str())
+        .collect();
+    assert_eq!(who, ["P2", "P2", "P10"]);
+
+    let mut o = kw();
+    o.participants = vec!["P2".into()];
+    o.min_words = Some(4);
+    let t = table(&o);
+    assert_eq!(t.len(), 1);
+    assert!(t.themes[0].quotes[0].text.starts_with("=SUM"));
+
+    let mut o = kw();
+    o.max_words = Some(3);
+    assert_eq!(table(&o).len(), 1); // "their own way"
+}
+
+#[test]
+fn the_attribution_names_only_the_attributes_asked_for() {
+    let t = table(&kw());
+    assert!(t.rows().all(|(_, q)| q.attribution == q.participant));
+    let mut o = kw();
+    o.attribution = vec!["participant".into(), "gender".into(), "location".into()];
+    let t = table(&o);
+    let p1 = t.rows().find(|(_, q)| q.participant == "P1").unwrap().1;
+    assert_eq!(p1.attribution, "P1, female, rural");
+    // Nothing else about participants reaches any format.
+    for bytes in [
+        t.to_csv(false),
+        t.to_json(),
+        t.to_markdown().into_bytes(),
+        t.to_html().into_bytes(),
+        t.to_latex().into_bytes(),
+    ] {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("52") && !text.contains("41"), "{text}");
+    }
+}
+
+#[test]
+fn per_theme_spreads_across_participants() {
+    let mut o = kw();
+    o.per_theme = Some(3);
+    let t = table(&o);
+    let wm = t
+        .themes
+        .iter()
+        .find(|t| t.theme.id == "what-matters")
+        .unwrap();
+    let who: Vec<&str> = wm.quotes.iter().map(|q| q.participant.as_str()).collect();
+    // P2 has two quotes but gives one until P1 and P10 have given one.
+    assert_eq!(who, ["P1", "P2", "P10"]);
+    // Of P2's, the longer one.
+    assert!(wm.quotes[1].text.starts_with("=SUM"));
+}
+
+#[test]
+fn markdown_has_headings_by_depth_and_block_quotes() {
+    let md = table(&kw()).to_markdown();
+    assert!(
+        md.starts_with("# Illustrative quotes\n\nSample; coder KW; 6 quote(s).\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n## Theoretical underpinning: Solution-focused and strengths-based\n"));
+    assert!(
+        md.contains("\n### SPLWs' role\n\n#### Asking questions\n\n> I ask open"),
+        "{md}"
+    );
+    assert!(
+        md.contains("> they take charge\\\n> of their lives (P1)\n"),
+        "{md}"
+    );
+    assert!(md.contains("\\<script\\>"), "{md}");
+    // The overarching heading is written once.
+    assert_eq!(md.matches("Theoretical underpinning").count(), 1);
+}
+
+#[test]
+fn csv_neutralises_formulas_and_can_carry_a_bom() {
+    let t = table(&kw());
+    let csv = t.to_csv(false);
+    let mut rdr = ::csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        QUOTE_KEYS.to_vec()
+    );
+    let rows: Vec<::csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 6);
+    let text = rows
+        .iter()
+        .map(|r| r[10].to_string())
+        .find(|t| t.contains("SUM"))
+        .unwrap();
+    assert!(text.starts_with("'=SUM(A1)"), "{text}");
+    assert!(t.to_csv(true).starts_with(b"\xEF\xBB\xBFtheme,"));
+}
+
+#[test]
+fn latex_escapes_every_special_character() {
+    let tex = table(&kw()).to_latex();
+    assert!(
+        tex.contains(r"I ask open questions: 50\% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{} of the time"),
+        "{tex}"
+    );
+    assert!(tex.contains(r"\toprule") && tex.contains(r"\begin{longtable}"));
+    assert!(tex.contains(r"\textless{}script\textgreater{}"));
+    assert!(tex.contains(r"they take charge\newline of their lives"));
+}
+
+#[test]
+fn html_is_well_formed_and_escaped() {
+    let html = table(&kw()).to_html();
+    assert!(!html.contains("<script>"));
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc =
+        roxmltree::Document::parse_with_options(&html, options).expect("the page is well-formed");
+    let cells: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("td") && n.attribute("class") == Some("quote"))
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect()
+        })
+        .collect();
+    assert_eq!(cells.len(), 6);
+    assert!(
+        cells.contains(&"=SUM(A1) is what they say & <script>alert(1)</script>".to_string()),
+        "{cells:?}"
+    );
+    let groups = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("group"))
+        .count();
+    assert_eq!(groups, 4); // the overarching theme and three groups
+}
+
+#[test]
+fn docx_holds_every_quote_and_participant() {
+    let t = table(&kw());
+    let bytes = t.to_docx();
+    assert_eq!(bytes, t.to_docx(), "deterministic");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let rows: Vec<Vec<String>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| {
+            tr.children()
+                .filter(|c| c.has_tag_name("tc"))
+                .map(|tc| {
+                    tc.descendants()
+                        .filter(|d| d.has_tag_name("t"))
+                        .filter_map(|d| d.text())
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[0], ["Theme", "Quote", "Participant"]);
+    let quote_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r.len() == 3).skip(1).collect();
+    assert_eq!(quote_rows.len(), 6);
+    assert!(quote_rows.contains(&&vec![
+        "Asking questions".to_string(),
+        "I ask open questions: 50% $ # _ { } ~ ^ \\ of the time".to_string(),
+        "P1".to_string()
+    ]));
+    assert!(rows.contains(&vec!["SPLWs' role".to_string()]), "{rows:?}");
+}
+
+#[test]
+fn xlsx_reads_back_with_every_quote() {
+    use calamine::Reader;
+    let t = table(&kw());
+    let bytes = t.to_xlsx().unwrap();
+    assert_eq!(bytes, t.to_xlsx().unwrap(), "deterministic");
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range("quotes").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0], QUOTE_KEYS.map(String::from).to_vec());
+    assert_eq!(rows.len(), 7);
+    let sum = rows.iter().find(|r| r[10].contains("SUM")).unwrap();
+    assert_eq!(
+        sum[10],
+        "=SUM(A1) is what they say & <script>alert(1)</script>"
+    );
+    assert_eq!((sum[4].as_str(), sum[6].as_str()), ("P2", "4"));
+}
+
+#[test]
+fn json_has_the_documented_keys() {
+    let v: serde_json::Value = serde_json::from_slice(&table(&kw()).to_json()).unwrap();
+    let first = v[0].as_object().unwrap();
+    let keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    assert_eq!(keys, QUOTE_KEYS);
+    assert_eq!(v[0]["theme"], "asking-questions");
+    assert_eq!(v[0]["group"], "splw-role");
+    assert_eq!(v[0]["coders"], serde_json::json!(["KW"]));
+}
