@@ -493,8 +493,8 @@ fn participants_summary_matches_hand_computed_values() {
             &serde_json::json!(4),
             &serde_json::json!(30.0),
             &serde_json::json!(52.0),
-            &serde_json::json!(38.8),
-            &serde_json::json!(9.8)
+            &serde_json::json!(38.75),
+            &serde_json::json!(9.78)
         )
     );
     assert_eq!(row("age", "(missing)")["n"], 1);
@@ -512,7 +512,7 @@ fn participants_summary_matches_hand_computed_values() {
     drop(md);
     let md = d.read("s/table1.md");
     assert!(
-        md.contains("| age (n = 4) | 30–52, M = 38.8 (SD = 9.8) |"),
+        md.contains("| age (n = 4) | 30–52, M = 38.75 (SD = 9.78) |"),
         "{md}"
     );
     assert!(md.contains("| gender: female | 3 (60.0%) |"), "{md}");

@@ -16,11 +16,12 @@ use crate::output::{OutputFormat, emit_to};
 const EXAMPLES: &str = "\
 Builds a study from the embedded sample (18 invented interviews with social prescribing link
 workers, after Walker, Griffiths & Jiang 2023, CC BY 4.0) and the shipped nine-mechanism
-codebook, then prints the import report, the interview-length summary and the theme tree, and
-draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1) and writes
-the paper's tables and figures into DIR/exports/: the participants' Table 1 and, once the
-study has codings by KW, the quote table in every format, the matrix, co-occurrence and
-their figures.
+codebook, with the codings and memos of two coders (KW, who codes every published quote under
+the paper's theme, and CG, coding independently). It prints the import report, the
+interview-length summary, the theme tree and the agreement of KW and CG per theme (turn
+units), draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1) and
+writes the paper's tables and figures into DIR/exports/: the participants' Table 1, KW's quote
+table in every format, the theme × participant matrix, co-occurrence and their figures.
 DIR (default ./thematic-demo) is rebuilt if it holds an earlier demo; any other non-empty
 folder is refused. Runs offline, in seconds.
 

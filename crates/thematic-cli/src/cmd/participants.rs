@@ -140,10 +140,12 @@ pub fn summary_table(s: &ParticipantsSummary) -> Table {
     for a in &s.attributes {
         match &a.summary {
             Summary::Numeric(x) => {
-                let sd = x.sd.map(|v| round(v, 1));
-                let mut shown = format!("{}–{}, M = {:.1}", number(x.min), number(x.max), x.mean);
+                // Machines get two decimals (papers print one or two); people get M and SD
+                // to two decimals too, as Table 1s often do.
+                let sd = x.sd.map(|v| round(v, 2));
+                let mut shown = format!("{}–{}, M = {:.2}", number(x.min), number(x.max), x.mean);
                 if let Some(v) = sd {
-                    shown.push_str(&format!(" (SD = {v:.1})"));
+                    shown.push_str(&format!(" (SD = {v:.2})"));
                 }
                 table.push(vec![
                     json!(format!("{} (n = {})", a.name, x.n)),
@@ -154,7 +156,7 @@ pub fn summary_table(s: &ParticipantsSummary) -> Table {
                     Value::Null,
                     json!(x.min),
                     json!(x.max),
-                    json!(round(x.mean, 1)),
+                    json!(round(x.mean, 2)),
                     json!(sd),
                 ]);
             }
