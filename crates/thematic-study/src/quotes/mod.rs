@@ -324,7 +324,7 @@ pub fn build(
             .into_iter()
             .map(|q| (rank[q.participant.as_str()], q.start, q.end, q))
             .collect();
-        keyed.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        keyed.sort_by_key(|a| (a.0, a.1, a.2));
         let quotes: Vec<Quote> = keyed.into_iter().map(|(.., q)| q).collect();
         if quotes.is_empty() {
             continue;
