@@ -336,7 +336,7 @@ fn compile_latex(d: &Dir, file: &str) {
     std::fs::copy(d.join(file), dir.join("quotes.tex")).unwrap();
     std::fs::write(
         dir.join("paper.tex"),
-        "\\documentclass{article}\n\\usepackage{booktabs,longtable}\n\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
+        "\\documentclass{article}\n\\usepackage{array,booktabs,longtable}\n\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
     )
     .unwrap();
     let out = std::process::Command::new(engine)

@@ -40,10 +40,11 @@ any participant is written.
 
 Formats (--format, else the --output file's extension; Markdown by default): md (headings
 and block quotes), csv (formula-safe; --excel adds a byte-order mark), tex (a booktabs
-longtable to \\input; needs \\usepackage{booktabs,longtable}), html (a standalone page),
-docx, xlsx (both need --output) and json (keys: theme, theme_label, group, group_label,
-participant, transcript, turn, start, end, words, text, attribution, coders). Reads only
-codings, the codebook and participants.csv (--trim also parses the quoted transcripts).
+longtable to \\input; needs \\usepackage{array,booktabs,longtable}), html (a standalone
+page), docx, xlsx (both need --output) and json (keys: theme, theme_label, group,
+group_label, participant, transcript, turn, start, end, words, text, attribution, coders).
+Reads only codings, the codebook and participants.csv (--trim also parses the quoted
+transcripts).
 
 Examples:
   $ thematic quotes

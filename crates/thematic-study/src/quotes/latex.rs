@@ -10,18 +10,19 @@ impl QuoteTable {
     /// `< > | [ ]` and `--`, which would otherwise print as other characters), so the text
     /// comes out as written.
     ///
-    /// The preamble needs `\usepackage{booktabs,longtable}`. pdfLaTeX reads UTF-8 by
+    /// The preamble needs `\usepackage{array,booktabs,longtable}` (`array` for the
+    /// ragged-right columns). pdfLaTeX reads UTF-8 by
     /// default; for quotes in scripts other than Latin, Greek or Cyrillic, compile with
     /// LuaLaTeX or XeLaTeX.
     pub fn to_latex(&self) -> String {
         let mut s = String::with_capacity(512 + self.len() * 220);
         s.push_str(&format!(
-            "% {}: {}.\n% Written by thematic. Needs \\usepackage{{booktabs,longtable}} in the preamble.\n",
+            "% {}: {}.\n% Written by thematic. Needs \\usepackage{{array,booktabs,longtable}} in the preamble.\n",
             tex(&self.title).replace('\n', " "),
             tex(&self.about()).replace('\n', " ")
         ));
         s.push_str(
-            "\\begin{longtable}{@{}p{0.2\\linewidth}p{0.55\\linewidth}p{0.17\\linewidth}@{}}\n\
+            "\\begin{longtable}{@{}>{\\raggedright\\arraybackslash}p{0.2\\linewidth}>{\\raggedright\\arraybackslash}p{0.55\\linewidth}>{\\raggedright\\arraybackslash}p{0.17\\linewidth}@{}}\n\
              \\toprule\n\\textbf{Theme} & \\textbf{Quote} & \\textbf{Participant} \\\\\n\\midrule\n\\endhead\n\
              \\bottomrule\n\\endfoot\n",
         );
