@@ -37,7 +37,7 @@ mod write;
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
 pub use lint::{Advice, advise};
-pub use map::{MapOptions, map_dot, map_mermaid, map_svg};
+pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};
 pub use qdc::{QDC_NAMESPACE, describe, from_qdc, guid_for, to_qdc, write_codes};
 pub use similar::closest;

@@ -280,7 +280,13 @@ fn descendants<'a>(book: &'a Codebook, head: &'a Entry) -> Vec<(usize, &'a Entry
 /// sans-serif glyph widths; long words are broken).
 fn wrap(text: &str, width: f64, size: f64, bold: bool) -> Vec<String> {
     let per_char = size * if bold { 0.62 } else { 0.57 };
-    let max = ((width / per_char).floor() as usize).max(4);
+    wrap_words(text, ((width / per_char).floor() as usize).max(4))
+}
+
+/// Wraps `text` at spaces into lines of at most `max` characters (at least 4); a word longer
+/// than a line is broken with a hyphen. Shared by the map and the study's figures.
+pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(4);
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {

@@ -154,32 +154,7 @@ fn text_width(text: &str, size: f64, bold: bool) -> f64 {
 /// long for a line is broken with a hyphen).
 fn wrap(text: &str, width: f64, size: f64, bold: bool) -> Vec<String> {
     let per_char = text_width("x", size, bold);
-    let max = ((width / per_char).floor() as usize).max(4);
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.chars().count() > max {
-            if !cur.is_empty() {
-                lines.push(std::mem::take(&mut cur));
-            }
-            let head: String = word.chars().take(max - 1).collect();
-            lines.push(format!("{head}-"));
-            word = word.chars().skip(max - 1).collect();
-        }
-        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
-        if need > max && !cur.is_empty() {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(&word);
-    }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
-    }
-    lines
+    thematic_codebook::wrap_words(text, (width / per_char).floor() as usize)
 }
 
 /// The sequential blue scale of ColorBrewer (Blues, 9 classes): `t` 0 is nearly white, 1
