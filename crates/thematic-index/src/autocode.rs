@@ -51,6 +51,7 @@ type Found = BTreeMap<(String, usize), (Turn, Vec<((usize, usize), String)>)>;
 /// A keyword or phrase rule: its label, its query, and the analyzer and terms to find.
 type WordRule = (String, Box<dyn Query>, (&'static str, Vec<String>));
 
+#[derive(Clone)]
 struct Turn {
     transcript: String,
     turn: usize,
@@ -145,17 +146,7 @@ impl StudyIndex {
                         let hit = ((m.start(), m.end()), format!("pattern {pattern:?}"));
                         found
                             .entry((t.transcript.clone(), t.turn))
-                            .or_insert_with(|| {
-                                (
-                                    Turn {
-                                        transcript: t.transcript.clone(),
-                                        turn: t.turn,
-                                        start: t.start,
-                                        text: t.text.clone(),
-                                    },
-                                    Vec::new(),
-                                )
-                            })
+                            .or_insert_with(|| (t.clone(), Vec::new()))
                             .1
                             .push(hit);
                     }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
@@ -74,16 +73,8 @@ impl Manifest {
 }
 
 pub(crate) fn stat(path: &Path) -> Result<Stat, IndexError> {
-    let meta = std::fs::metadata(path).map_err(|e| IndexError::io(path, e))?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-        .map_or((0, 0), |d| (d.as_secs(), d.subsec_nanos()));
-    Ok(Stat {
-        len: meta.len(),
-        mtime,
-    })
+    let (len, mtime) = thematic_study::file_stamp(path)?;
+    Ok(Stat { len, mtime })
 }
 
 /// A hash of the `TAIL` bytes of `path` that end at `len`.

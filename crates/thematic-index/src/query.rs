@@ -261,7 +261,7 @@ fn rewrite(
                 .attrs
                 .iter()
                 .find(|a| a.name.to_lowercase() == lower)
-                .map(|a| crate::schema::attr_field_name_of(fields, a.field))
+                .map(|a| a.field_name.clone())
         });
     let Some(field_name) = field_name else {
         let mut known: Vec<String> = BUILT_IN.iter().map(|(n, _)| (*n).to_string()).collect();
@@ -312,7 +312,7 @@ fn field_by_name(fields: &Fields, name: &str) -> Option<Field> {
             fields
                 .attrs
                 .iter()
-                .find(|a| !a.numeric && crate::schema::attr_field_name_of(fields, a.field) == name)?
+                .find(|a| !a.numeric && a.field_name == name)?
                 .field
         }
     })

@@ -55,6 +55,8 @@ pub(crate) const KEYWORD: &str = "keyword";
 pub(crate) struct AttrField {
     /// The column name in `participants.csv`.
     pub name: String,
+    /// The field's name in the schema (see [`attr_field_name`]).
+    pub field_name: String,
     /// The field.
     pub field: Field,
     /// Whether every value is a number (an f64 field: ranges work).
@@ -81,8 +83,6 @@ pub(crate) struct Fields {
     pub spans: Field,
     pub ph: Field,
     pub attrs: Vec<AttrField>,
-    /// The field name of each attribute, in the order of `attrs`.
-    pub attr_names: Vec<String>,
 }
 
 /// The field name for an attribute column: lowercase letters, digits and `_`.
@@ -158,6 +158,7 @@ pub(crate) fn build(attrs: &[(String, bool)]) -> (Schema, Fields) {
         };
         attr_fields.push(AttrField {
             name: name.clone(),
+            field_name: field_name.clone(),
             field,
             numeric: *numeric,
         });
@@ -180,7 +181,6 @@ pub(crate) fn build(attrs: &[(String, bool)]) -> (Schema, Fields) {
         spans,
         ph,
         attrs: attr_fields,
-        attr_names: taken,
     };
     (b.build(), fields)
 }
@@ -212,14 +212,4 @@ pub(crate) fn attributes(p: &thematic_study::Participants) -> Vec<(String, bool)
             (name.clone(), numeric)
         })
         .collect()
-}
-
-/// The name of an attribute's field.
-pub(crate) fn attr_field_name_of(fields: &Fields, field: Field) -> String {
-    fields
-        .attrs
-        .iter()
-        .position(|a| a.field == field)
-        .map(|i| fields.attr_names[i].clone())
-        .unwrap_or_default()
 }

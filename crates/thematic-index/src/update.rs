@@ -203,14 +203,7 @@ impl Builder<'_> {
             let parsed = parallel_map(batch, |(_, path, _)| {
                 let bytes = std::fs::read(path).map_err(|e| IndexError::io(path, e))?;
                 let hash = thematic_study::content_hash(&bytes);
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase);
-                Ok::<_, IndexError>((
-                    hash,
-                    thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref()),
-                ))
+                Ok::<_, IndexError>((hash, thematic_study::parse_bytes(path, &bytes, &options)))
             });
             for ((id, path, stat), result) in batch.iter().zip(parsed) {
                 let (hash, parsed) = result?;
@@ -253,6 +246,7 @@ impl Builder<'_> {
             };
             return self.build(why.into());
         };
+        let before = m.clone();
         // Opening a reader opens every segment file: a missing or damaged one shows here.
         let index = match Index::open_in_dir(&self.dir).and_then(|i| i.reader().map(|_| i)) {
             Ok(i) => i,
@@ -373,7 +367,11 @@ impl Builder<'_> {
         touched.retain(|t| present.contains(&t.as_str()));
         let redo: BTreeSet<String> = changed.union(&touched).cloned().collect();
         if redo.is_empty() && gone.is_empty() {
-            m.write(&self.dir)?;
+            // Nothing to re-index; the manifest is written (with an fsync) only when a file's
+            // time or a codings file's state moved, not on every search.
+            if m != before {
+                m.write(&self.dir)?;
+            }
             return Ok((index, fields, fresh));
         }
 

@@ -61,6 +61,7 @@ pub use store::{Added, new_coding_id, valid_coder};
 pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
+    parse_bytes,
 };
-pub use turn_cache::{CachedTranscript, TurnSpan, content_hash};
+pub use turn_cache::{CachedTranscript, TurnSpan, content_hash, file_stamp};
 pub use update::{UpdateReport, Updated};

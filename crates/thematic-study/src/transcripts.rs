@@ -141,15 +141,21 @@ pub fn read_transcript(
     options: &thematic_transcript::Options,
 ) -> Result<Result<Transcript, ParseError>, StudyError> {
     let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
+    Ok(parse_bytes(path, &bytes, options))
+}
+
+/// Parses the bytes of the transcript file at `path`, its extension (any case) as the format
+/// hint: the one place that turns a stored file into a [`Transcript`].
+pub fn parse_bytes(
+    path: &Path,
+    bytes: &[u8],
+    options: &thematic_transcript::Options,
+) -> Result<Transcript, ParseError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    Ok(thematic_transcript::parse_with_hint(
-        &bytes,
-        options,
-        ext.as_deref(),
-    ))
+    thematic_transcript::parse_with_hint(bytes, options, ext.as_deref())
 }
 
 /// Maps `f` over `items` on every available core, keeping order. Scoped threads over

@@ -101,7 +101,9 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-fn stat(path: &Path) -> Result<(u64, (u64, u32)), StudyError> {
+/// A file's size and modification time (seconds and nanoseconds since the epoch; zero
+/// when the system does not say): the first, cheap test of whether a file changed.
+pub fn file_stamp(path: &Path) -> Result<(u64, (u64, u32)), StudyError> {
     let meta = std::fs::metadata(path).map_err(|e| StudyError::io(path, e))?;
     let mtime = meta
         .modified()
@@ -144,7 +146,7 @@ impl Study {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            let (len, mtime) = stat(path)?;
+            let (len, mtime) = file_stamp(path)?;
             match old.remove(&name) {
                 Some(e) if e.len == len && e.mtime == mtime => entries.push(Some(e)),
                 prior => {
@@ -165,15 +167,8 @@ impl Study {
                     ..e.clone()
                 });
             }
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            let (turns, error) = match thematic_transcript::parse_with_hint(
-                &bytes,
-                &parse_options,
-                ext.as_deref(),
-            ) {
+            let (turns, error) = match crate::transcripts::parse_bytes(path, &bytes, &parse_options)
+            {
                 Ok(t) => (TurnSpan::of(&t), None),
                 Err(e) => (Vec::new(), Some(e.to_string())),
             };

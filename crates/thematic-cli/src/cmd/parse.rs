@@ -54,11 +54,7 @@ fn format_names() -> Vec<&'static str> {
 pub fn parse_file(path: &Path, options: &Options) -> Result<Transcript> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    thematic_transcript::parse_with_hint(&bytes, options, ext.as_deref())
+    thematic_study::parse_bytes(path, &bytes, options)
         .map_err(|e| CliError::user(format!("{}: {e}", path.display())).hint(parse_hint(&e)))
 }
 

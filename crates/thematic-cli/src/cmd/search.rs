@@ -7,7 +7,7 @@ use serde_json::json;
 use thematic_index::{CountBy, Scope, SearchHit, SearchQuery};
 
 use crate::context::Context;
-use crate::error::{CliError, Result};
+use crate::error::Result;
 use crate::output::{OutputArgs, OutputFormat, Table, emit, emit_table};
 use crate::term;
 
@@ -87,12 +87,11 @@ pub enum CountArg {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    if let Some(c) = &args.coder
-        && !thematic_study::valid_coder(c)
-    {
-        return Err(CliError::user(format!("\"{c}\" is not a coder name")));
-    }
     let study = ctx.study()?;
+    if let Some(c) = &args.coder {
+        // The error says what a coder name may hold, with an example.
+        study.codings_path(c)?;
+    }
     let codebook = study.codebook()?;
     let (index, _) = crate::progress::open_index(&study, false, true)?;
     let q = SearchQuery {

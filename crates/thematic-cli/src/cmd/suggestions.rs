@@ -157,7 +157,8 @@ fn pending(study: &Study, filter: &Filter) -> Result<Vec<Coding>> {
     let book = study.codebook()?;
     for t in &filter.themes {
         if book.get(t).is_none() {
-            return Err(CliError::user(format!("there is no theme \"{t}\"")));
+            return Err(CliError::user(format!("there is no theme \"{t}\""))
+                .hint("`thematic codebook show` lists the themes"));
         }
     }
     let order: HashMap<String, usize> = book

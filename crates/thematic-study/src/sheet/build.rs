@@ -89,12 +89,7 @@ impl Study {
             .into_iter()
             .filter(|(f, _)| ids.is_empty() || ids.contains(f))
             .map(|(id, path)| {
-                let bytes = std::fs::read(&path).map_err(|e| StudyError::io(&path, e))?;
-                let ext = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase);
-                thematic_transcript::parse_with_hint(&bytes, &options, ext.as_deref())
+                crate::transcripts::read_transcript(&path, &options)?
                     .map(|t| (id, t))
                     .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))
             })

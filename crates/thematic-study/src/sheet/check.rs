@@ -402,11 +402,7 @@ fn parsed<'a>(
     };
     if parsed.is_none() {
         let bytes = std::fs::read(&*path).map_err(|e| StudyError::io(&*path, e))?;
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let t = thematic_transcript::parse_with_hint(&bytes, options, ext.as_deref())
+        let t = crate::transcripts::parse_bytes(path, &bytes, options)
             .map_err(|e| StudyError::invalid(&*path, 0, e.to_string()))?;
         let fingerprint = text_fingerprint(&t.text);
         *parsed = Some((t, fingerprint));
