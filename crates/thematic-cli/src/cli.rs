@@ -51,8 +51,11 @@ pub enum Command {
     Init(cmd::init::Args),
     /// Show what the parser makes of transcript files (no study needed).
     Parse(cmd::parse::Args),
-    /// Copy transcripts into the study.
+    /// Copy transcripts into the study, or import a REFI-QDA project (.qdpx).
     Import(cmd::import::Args),
+    /// Write the whole study as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA,
+    /// QualCoder.
+    Export(cmd::qdpx::ExportArgs),
     /// List the study's transcripts, or summarise their lengths.
     Transcripts(cmd::transcripts::Args),
     /// Print a transcript with turn numbers and speakers.

@@ -39,7 +39,10 @@ pub use error::{CodebookError, Diagnostic, Severity};
 pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};
-pub use qdc::{QDC_NAMESPACE, describe, from_qdc, guid_for, to_qdc, write_codes};
+pub use qdc::{
+    QDC_NAMESPACE, describe, from_qdc, from_qdc_with_guids, guid_for, normalize_guid, to_qdc,
+    write_codes, write_codes_with_notes,
+};
 pub use similar::closest;
 
 /// The codebook format version this crate reads and writes.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A codebook: named, with its entries in file order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Codebook {
     /// The codebook's name.
     pub name: String,

@@ -33,6 +33,7 @@
 //! without these labels is read as the definition. GUIDs are derived from ids (UUID v5), so
 //! exporting twice gives the same GUIDs and other tools recognise the codes again.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -78,6 +79,17 @@ pub fn write_codes<W: Write>(
     book: &Codebook,
     include_retired: bool,
 ) -> std::io::Result<()> {
+    write_codes_with_notes(w, book, include_retired, &BTreeMap::new())
+}
+
+/// [`write_codes`] for a project: `notes` maps a theme id to the GUIDs of the memos about
+/// it, written as `<NoteRef targetGUID="…"/>` after the code's `Description`.
+pub fn write_codes_with_notes<W: Write>(
+    w: &mut Writer<W>,
+    book: &Codebook,
+    include_retired: bool,
+    notes: &BTreeMap<String, Vec<String>>,
+) -> std::io::Result<()> {
     let view = if include_retired {
         book.clone()
     } else {
@@ -85,13 +97,18 @@ pub fn write_codes<W: Write>(
     };
     w.write_event(Event::Start(BytesStart::new("Codes")))?;
     for root in view.roots() {
-        write_code(w, &view, root)?;
+        write_code(w, &view, root, notes)?;
     }
     w.write_event(Event::End(BytesEnd::new("Codes")))?;
     Ok(())
 }
 
-fn write_code<W: Write>(w: &mut Writer<W>, book: &Codebook, e: &Entry) -> std::io::Result<()> {
+fn write_code<W: Write>(
+    w: &mut Writer<W>,
+    book: &Codebook,
+    e: &Entry,
+    notes: &BTreeMap<String, Vec<String>>,
+) -> std::io::Result<()> {
     let mut start = BytesStart::new("Code");
     start.push_attribute(("guid", guid_for(&e.id).as_str()));
     start.push_attribute(("name", e.label.as_str()));
@@ -104,8 +121,13 @@ fn write_code<W: Write>(w: &mut Writer<W>, book: &Codebook, e: &Entry) -> std::i
     w.write_event(Event::Start(BytesStart::new("Description")))?;
     w.write_event(Event::Text(BytesText::new(&description)))?;
     w.write_event(Event::End(BytesEnd::new("Description")))?;
+    for guid in notes.get(&e.id).into_iter().flatten() {
+        let mut r = BytesStart::new("NoteRef");
+        r.push_attribute(("targetGUID", guid.as_str()));
+        w.write_event(Event::Empty(r))?;
+    }
     for child in book.children(&e.id) {
-        write_code(w, book, child)?;
+        write_code(w, book, child, notes)?;
     }
     w.write_event(Event::End(BytesEnd::new("Code")))?;
     Ok(())
@@ -251,6 +273,17 @@ pub fn from_qdc(
     name: &str,
     path: &str,
 ) -> Result<(Codebook, Vec<Diagnostic>), CodebookError> {
+    from_qdc_with_guids(bytes, name, path).map(|(book, warnings, _)| (book, warnings))
+}
+
+/// [`from_qdc`], also giving each entry's GUID as the file had it (lowercase, without
+/// braces; `None` when it had none), in the order of `Codebook::entries`, so a project's
+/// `CodeRef`s can be resolved to theme ids.
+pub fn from_qdc_with_guids(
+    bytes: &[u8],
+    name: &str,
+    path: &str,
+) -> Result<(Codebook, Vec<Diagnostic>, Vec<Option<String>>), CodebookError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = Reader::from_str(text);
@@ -275,6 +308,7 @@ pub fn from_qdc(
     let mut in_description = false;
     let mut description = String::new();
     let mut sets = 0usize;
+    let mut guids: Vec<Option<String>> = Vec::new();
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
         let event = match reader.read_event() {
@@ -301,6 +335,7 @@ pub fn from_qdc(
                         let mut label = None;
                         let mut codable = true;
                         let mut colour = None;
+                        let mut guid = None;
                         for a in e.attributes().flatten() {
                             let v = a.unescape_value().map_or_else(
                                 |_| String::from_utf8_lossy(&a.value).into_owned(),
@@ -322,8 +357,9 @@ pub fn from_qdc(
                                         ));
                                     }
                                 }
-                                // GUIDs are not kept: ids are, and GUIDs are derived from
-                                // them on the way out.
+                                // GUIDs are not kept in the codebook (ids are, and GUIDs
+                                // are derived from them on the way out), only returned.
+                                b"guid" => guid = Some(normalize_guid(&v)),
                                 _ => {}
                             }
                         }
@@ -356,6 +392,7 @@ pub fn from_qdc(
                             line: line_col(text, pos).0,
                         };
                         slots.push((entry, stack.last().copied(), None));
+                        guids.push(guid);
                         if !empty {
                             stack.push(slots.len() - 1);
                         }
@@ -433,7 +470,17 @@ pub fn from_qdc(
             format!("{sets} code set(s) left out: thematic codebooks have no sets"),
         ));
     }
-    Ok((assign_ids(slots, name), warnings))
+    Ok((assign_ids(slots, name), warnings, guids))
+}
+
+/// A GUID as REFI-QDA allows it (any case, optionally in braces) in one canonical form:
+/// lowercase, without braces or surrounding space.
+pub fn normalize_guid(guid: &str) -> String {
+    guid.trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Gives every code its id (the `Thematic id:` it came with if it is a free slug, else one

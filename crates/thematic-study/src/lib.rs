@@ -31,6 +31,7 @@ pub mod plots;
 pub mod quotes;
 mod reanchor;
 mod refactor;
+pub mod refi;
 pub mod sheet;
 mod store;
 mod study;

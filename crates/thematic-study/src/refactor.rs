@@ -33,7 +33,7 @@ impl MergeReport {
 impl Study {
     /// Applies `edit` to the codebook file under its lock, writes it atomically, and logs
     /// `action` with the theme id and detail `edit` returns.
-    fn edit_codebook<R>(
+    pub(crate) fn edit_codebook<R>(
         &self,
         who: &str,
         action: &str,
@@ -54,7 +54,7 @@ impl Study {
         Ok(CodebookEditor::open(&text, &self.shown(&path))?)
     }
 
-    fn edit_error(&self, e: EditError) -> StudyError {
+    pub(crate) fn edit_error(&self, e: EditError) -> StudyError {
         StudyError::Edit {
             path: self.shown(&self.codebook_path()).into(),
             source: e,

@@ -22,8 +22,16 @@ read is reported and skipped; the others are still imported, and the exit code i
 JSON keys: file, id, status (imported|replaced|failed), format, turns, speakers, duration_ms,
 warnings, error.
 
+A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or `thematic export`) is
+imported whole: its sources as transcripts, its codes matched to the codebook or added, every
+coding, memo and case. Selections that cannot be placed in their text are kept as orphaned
+codings; anything without a place in a study is listed by name and count. Importing the same
+project twice adds nothing new. JSON keys: source, id, status (imported|present|skipped),
+codings, orphaned, note.
+
 Examples:
   $ thematic import ~/interviews/
+  $ thematic import colleague.qdpx
   $ thematic import 'Zoom recording 2022-03-14.vtt' --id P6
   $ thematic import P6_corrected.docx --id P6 --replace";
 
@@ -31,7 +39,8 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = EXAMPLES)]
 pub struct Args {
-    /// Transcript files, or folders to import every transcript file from.
+    /// Transcript files, or folders to import every transcript file from; or one REFI-QDA
+    /// project (.qdpx).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The transcript id (only with a single file).
@@ -45,6 +54,17 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    if args.paths.iter().any(|p| crate::cmd::qdpx::is_qdpx(p)) {
+        return match args.paths.as_slice() {
+            [one] if args.id.is_none() && !args.replace => {
+                crate::cmd::qdpx::import(ctx, one, &args.output)
+            }
+            _ => Err(CliError::user(
+                "a .qdpx project is imported on its own, without --id or --replace",
+            )
+            .hint("run `thematic import PROJECT.qdpx`, then import transcript files separately")),
+        };
+    }
     let study = ctx.study()?;
     let files = expand(&args.paths)?;
     if files.is_empty() {

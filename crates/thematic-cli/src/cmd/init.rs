@@ -8,6 +8,7 @@ use thematic_study::{InitOptions, Study};
 use crate::assets;
 use crate::cmd::status;
 use crate::error::{CliError, Result};
+use crate::output::OutputArgs;
 
 const EXAMPLES: &str = "\
 Creates DIR (if needed) with thematic.toml, transcripts/, codebooks/, participants.csv (header
@@ -19,7 +20,11 @@ Examples:
     $ thematic init my-study
 
   A study using the shipped social-prescribing mechanisms framework:
-    $ thematic init link-workers --codebook social-prescribing-mechanisms --name \"Link workers\"";
+    $ thematic init link-workers --codebook social-prescribing-mechanisms --name \"Link workers\"
+
+  A study made from a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA or QualCoder: its
+  codes become the codebook, its sources the transcripts, with every coding, memo and case:
+    $ thematic init from-nvivo --from project.qdpx";
 
 /// `thematic init`
 #[derive(Debug, clap::Args)]
@@ -33,9 +38,18 @@ pub struct Args {
     /// A shipped codebook to start from: `blank` or `social-prescribing-mechanisms`.
     #[arg(long, default_value = "blank", value_name = "NAME")]
     pub codebook: String,
+    /// Make the study from a REFI-QDA project (.qdpx): its codebook, transcripts, codings,
+    /// memos and participants.
+    #[arg(long, value_name = "FILE.qdpx")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
+    if let Some(from) = &args.from {
+        return from_project(args, from);
+    }
     let (file, text) = assets::codebook(&args.codebook).ok_or_else(|| {
         CliError::user(format!(
             "there is no shipped codebook called \"{}\"",
@@ -68,4 +82,41 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.dir.display()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+fn from_project(args: &Args, from: &std::path::Path) -> Result<ExitCode> {
+    if !crate::cmd::qdpx::is_qdpx(from) {
+        return Err(CliError::user(format!(
+            "{}: --from takes a REFI-QDA project (.qdpx)",
+            from.display()
+        ))
+        .hint("a codebook alone (.qdc) goes in with `thematic codebook import FILE.qdc`"));
+    }
+    if args.dir.join(thematic_study::CONFIG_FILE).exists() {
+        return Err(CliError::user(format!(
+            "{} already holds a study",
+            args.dir.display()
+        ))
+        .hint(format!(
+            "to add the project to it: thematic --study {} import {}",
+            args.dir.display(),
+            from.display()
+        )));
+    }
+    let (study, report) =
+        Study::init_from_qdpx(&args.dir, from, args.name.as_deref(), &Default::default())
+            .map_err(|e| {
+                CliError::from(e).context(format!(
+                    "cannot create a study in {} from {}",
+                    args.dir.display(),
+                    from.display()
+                ))
+            })?;
+    status(&format!(
+        "created study \"{}\" in {} from {}",
+        study.config().name,
+        args.dir.display(),
+        from.display()
+    ));
+    crate::cmd::qdpx::finish_import(&study, from, &report, &args.output)
 }

@@ -26,6 +26,7 @@ pub mod merge;
 pub mod parse;
 pub mod participants;
 pub mod plot;
+pub mod qdpx;
 pub mod quotes;
 pub mod reliability;
 pub mod search;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init::run(&args),
         Command::Parse(args) => parse::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
+        Command::Export(args) => qdpx::export(&ctx, &args),
         Command::Transcripts(args) => transcripts::run(&ctx, &args),
         Command::Show(args) => show::run(&ctx, &args),
         Command::Code(args) => code::run(&ctx, &args),

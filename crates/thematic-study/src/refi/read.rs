@@ -1,0 +1,352 @@
+//! Reading `project.qde` leniently into a plain model: elements are matched by local name
+//! (any namespace, or none), GUIDs in any case with or without braces, attributes missing
+//! where the schema requires them tolerated where we can do without.
+//!
+//! The XML is parsed by `roxmltree`, which refuses a DTD: an internal subset can declare
+//! entities that expand without bound ("billion laughs") and external entities that read
+//! other files, and a project needs neither.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use roxmltree::{Document, Node, ParsingOptions};
+use thematic_codebook::{Codebook, from_qdc_with_guids, normalize_guid};
+
+use crate::error::StudyError;
+use crate::refi::LeftOut;
+
+/// What a project holds, as far as thematic can use it.
+#[derive(Debug, Default)]
+pub(crate) struct Project {
+    pub name: Option<String>,
+    /// The project's own `Description`.
+    pub description: Option<String>,
+    /// User GUID → name.
+    pub users: BTreeMap<String, String>,
+    pub codebook: Codebook,
+    /// Code GUID → index into `codebook.entries`.
+    pub code_index: BTreeMap<String, usize>,
+    /// Variables: GUID → name, in document order.
+    pub variables: Vec<(String, String)>,
+    pub cases: Vec<Case>,
+    pub sources: Vec<TextSource>,
+    pub notes: Vec<Note>,
+    /// Note GUID → what refers to it, in document order.
+    pub note_refs: BTreeMap<String, Vec<NoteTarget>>,
+    /// What the project holds that thematic has no place for.
+    pub left_out: Vec<LeftOut>,
+    /// Problems with the codebook, as messages.
+    pub codebook_warnings: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Case {
+    pub name: String,
+    /// Variable GUID → value as text.
+    pub values: Vec<(String, String)>,
+    /// GUIDs of the sources it refers to.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct TextSource {
+    pub guid: String,
+    pub name: String,
+    pub plain_path: Option<String>,
+    pub rich_path: Option<String>,
+    pub content: Option<String>,
+    pub selections: Vec<Selection>,
+    /// The line of the element in `project.qde`.
+    pub line: u32,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Selection {
+    pub guid: String,
+    pub name: Option<String>,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    pub user: Option<String>,
+    pub when: Option<String>,
+    pub description: Option<String>,
+    pub codings: Vec<CodingRef>,
+    pub line: u32,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct CodingRef {
+    pub guid: String,
+    pub code: String,
+    pub user: Option<String>,
+    pub when: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Note {
+    pub guid: String,
+    pub name: Option<String>,
+    pub user: Option<String>,
+    pub when: Option<String>,
+    pub content: Option<String>,
+    pub plain_path: Option<String>,
+}
+
+/// What a `NoteRef` hangs from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NoteTarget {
+    Project,
+    Code(String),
+    Source(String),
+    Selection(String),
+    Coding(String),
+    Other(String),
+}
+
+fn attr(n: Node<'_, '_>, name: &str) -> Option<String> {
+    n.attributes()
+        .find(|a| a.name().eq_ignore_ascii_case(name))
+        .map(|a| a.value().to_string())
+}
+
+fn guid(n: Node<'_, '_>, name: &str) -> Option<String> {
+    attr(n, name)
+        .map(|g| normalize_guid(&g))
+        .filter(|g| !g.is_empty())
+}
+
+fn is(n: Node<'_, '_>, name: &str) -> bool {
+    n.is_element() && n.tag_name().name().eq_ignore_ascii_case(name)
+}
+
+fn children<'a, 'i>(n: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    n.children().filter(move |c| is(*c, name))
+}
+
+fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
+    children(n, name)
+        .next()
+        .map(|c| {
+            c.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect::<String>()
+        })
+}
+
+fn line_of(doc: &Document<'_>, n: Node<'_, '_>) -> u32 {
+    doc.text_pos_at(n.range().start).row
+}
+
+/// Parses `project.qde`. `shown` names it in messages (`study.qdpx:project.qde`).
+pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
+    let text = decode(bytes);
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::MAX,
+    };
+    let doc = Document::parse_with_options(&text, options).map_err(|e| {
+        let pos = e.pos();
+        let message = match e {
+            roxmltree::Error::DtdDetected => "the project declares a DTD (<!DOCTYPE … [ … ]>): \
+                entity declarations can expand without bound and external entities read other \
+                files, so thematic refuses them; a REFI-QDA project needs neither"
+                .to_string(),
+            roxmltree::Error::EntityReferenceLoop(_) => {
+                "an entity refers to itself (entity expansion): refused".to_string()
+            }
+            e => format!("not well-formed XML: {e}"),
+        };
+        StudyError::invalid(shown, pos.row as usize, message)
+    })?;
+    let root = doc.root_element();
+    if !is(root, "Project") {
+        return Err(StudyError::invalid(
+            shown,
+            1,
+            format!(
+                "the root element is <{}>, not <Project>: this is not a REFI-QDA project",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    let mut p = Project {
+        name: attr(root, "name").filter(|n| !n.trim().is_empty()),
+        description: child_text(root, "Description"),
+        ..Project::default()
+    };
+    let shown_str = shown.display().to_string();
+    let (book, warnings, guids) =
+        from_qdc_with_guids(text.as_bytes(), p.name.as_deref().unwrap_or("Imported"), &shown_str)
+            .unwrap_or_else(|_| (Codebook::default(), Vec::new(), Vec::new()));
+    p.codebook_warnings = warnings.iter().map(ToString::to_string).collect();
+    for (i, g) in guids.into_iter().enumerate() {
+        if let Some(g) = g {
+            p.code_index.insert(g, i);
+        }
+    }
+    p.codebook = book;
+
+    for n in root.descendants().filter(|n| is(*n, "User")) {
+        if let Some(g) = guid(n, "guid") {
+            let name = attr(n, "name")
+                .or_else(|| attr(n, "id"))
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| format!("user-{}", &g[..g.len().min(8)]));
+            p.users.insert(g, name);
+        }
+    }
+    for section in children(root, "Variables") {
+        for v in children(section, "Variable") {
+            if let (Some(g), Some(name)) = (guid(v, "guid"), attr(v, "name")) {
+                p.variables.push((g, name));
+            }
+        }
+    }
+    for section in children(root, "Cases") {
+        for c in children(section, "Case") {
+            p.cases.push(read_case(c));
+        }
+    }
+    for section in children(root, "Sources") {
+        for s in section.children().filter(Node::is_element) {
+            let kind = s.tag_name().name();
+            if kind.eq_ignore_ascii_case("TextSource") {
+                let source = read_source(&doc, s, &mut p.left_out);
+                p.sources.push(source);
+            } else {
+                let name = attr(s, "name").unwrap_or_else(|| kind.to_string());
+                p.left_out.push(LeftOut::new(
+                    format!("{kind} (thematic reads text sources only)"),
+                    name,
+                ));
+            }
+        }
+    }
+    for section in children(root, "Notes") {
+        for n in children(section, "Note") {
+            if let Some(g) = guid(n, "guid") {
+                p.notes.push(Note {
+                    guid: g,
+                    name: attr(n, "name"),
+                    user: guid(n, "creatingUser"),
+                    when: attr(n, "creationDateTime"),
+                    content: child_text(n, "PlainTextContent"),
+                    plain_path: attr(n, "plainTextPath"),
+                });
+            }
+        }
+    }
+    for r in root.descendants().filter(|n| is(*n, "NoteRef")) {
+        let (Some(target), Some(parent)) = (guid(r, "targetGUID"), r.parent_element()) else {
+            continue;
+        };
+        let owner = guid(parent, "guid").unwrap_or_default();
+        let what = parent.tag_name().name();
+        let t = match what.to_ascii_lowercase().as_str() {
+            "project" => NoteTarget::Project,
+            "code" => NoteTarget::Code(owner),
+            "textsource" => NoteTarget::Source(owner),
+            "plaintextselection" => NoteTarget::Selection(owner),
+            "coding" => NoteTarget::Coding(owner),
+            _ => NoteTarget::Other(what.to_string()),
+        };
+        p.note_refs.entry(target).or_default().push(t);
+    }
+    for (kind, why) in [
+        ("Link", "links between objects"),
+        ("Graph", "graphs (network views)"),
+        ("Set", "sets"),
+    ] {
+        for n in root.descendants().filter(|n| is(*n, kind)) {
+            // Code sets inside the codebook are reported by the codebook reader.
+            if kind == "Set" && n.ancestors().any(|a| is(a, "CodeBook")) {
+                continue;
+            }
+            let name = attr(n, "name").unwrap_or_else(|| kind.to_string());
+            p.left_out.push(LeftOut::new(
+                format!("{why} (thematic has no place for them)"),
+                name,
+            ));
+        }
+    }
+    Ok(p)
+}
+
+fn read_case(c: Node<'_, '_>) -> Case {
+    let mut case = Case {
+        name: attr(c, "name").unwrap_or_default(),
+        ..Case::default()
+    };
+    for v in children(c, "VariableValue") {
+        let var = children(v, "VariableRef")
+            .next()
+            .and_then(|r| guid(r, "targetGUID"));
+        let value = v
+            .children()
+            .filter(|x| x.is_element() && !is(*x, "VariableRef"))
+            .map(|x| x.text().unwrap_or("").trim().to_string())
+            .next();
+        if let (Some(var), Some(value)) = (var, value) {
+            case.values.push((var, value));
+        }
+    }
+    for r in children(c, "SourceRef") {
+        if let Some(g) = guid(r, "targetGUID") {
+            case.sources.push(g);
+        }
+    }
+    case
+}
+
+fn read_source(doc: &Document<'_>, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> TextSource {
+    let mut source = TextSource {
+        guid: guid(s, "guid").unwrap_or_default(),
+        name: attr(s, "name").unwrap_or_default(),
+        plain_path: attr(s, "plainTextPath").filter(|p| !p.trim().is_empty()),
+        rich_path: attr(s, "richTextPath").filter(|p| !p.trim().is_empty()),
+        content: child_text(s, "PlainTextContent"),
+        line: line_of(doc, s),
+        ..TextSource::default()
+    };
+    for sel in children(s, "PlainTextSelection") {
+        let number = |name: &str| attr(sel, name).and_then(|v| v.trim().parse::<i64>().ok());
+        let mut selection = Selection {
+            guid: guid(sel, "guid").unwrap_or_default(),
+            name: attr(sel, "name"),
+            start: number("startPosition"),
+            end: number("endPosition"),
+            user: guid(sel, "creatingUser"),
+            when: attr(sel, "creationDateTime"),
+            description: child_text(sel, "Description").filter(|d| !d.trim().is_empty()),
+            line: line_of(doc, sel),
+            ..Selection::default()
+        };
+        for c in children(sel, "Coding") {
+            let code = children(c, "CodeRef")
+                .next()
+                .and_then(|r| guid(r, "targetGUID"));
+            if let Some(code) = code {
+                selection.codings.push(CodingRef {
+                    guid: guid(c, "guid").unwrap_or_default(),
+                    code,
+                    user: guid(c, "creatingUser"),
+                    when: attr(c, "creationDateTime"),
+                });
+            }
+        }
+        source.selections.push(selection);
+    }
+    let whole = children(s, "Coding").count();
+    if whole > 0 {
+        left_out.push(LeftOut::new(
+            "coding of a whole source (thematic codes excerpts)",
+            format!("{} ×{whole}", source.name),
+        ));
+    }
+    source
+}
+
+/// The text of an XML file: UTF-8 (BOM dropped), or UTF-16 with a BOM.
+fn decode(bytes: &[u8]) -> String {
+    crate::refi::place::decode_text(bytes).0
+}
