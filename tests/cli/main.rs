@@ -4,6 +4,7 @@ mod agree;
 mod codebook;
 mod coding;
 mod exports;
+mod refi;
 mod sample_study;
 mod search;
 mod util;

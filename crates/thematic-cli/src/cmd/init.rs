@@ -93,25 +93,24 @@ fn from_project(args: &Args, from: &std::path::Path) -> Result<ExitCode> {
         .hint("a codebook alone (.qdc) goes in with `thematic codebook import FILE.qdc`"));
     }
     if args.dir.join(thematic_study::CONFIG_FILE).exists() {
-        return Err(CliError::user(format!(
-            "{} already holds a study",
-            args.dir.display()
-        ))
-        .hint(format!(
-            "to add the project to it: thematic --study {} import {}",
-            args.dir.display(),
-            from.display()
-        )));
+        return Err(
+            CliError::user(format!("{} already holds a study", args.dir.display())).hint(format!(
+                "to add the project to it: thematic --study {} import {}",
+                args.dir.display(),
+                from.display()
+            )),
+        );
     }
     let (study, report) =
-        Study::init_from_qdpx(&args.dir, from, args.name.as_deref(), &Default::default())
-            .map_err(|e| {
+        Study::init_from_qdpx(&args.dir, from, args.name.as_deref(), &Default::default()).map_err(
+            |e| {
                 CliError::from(e).context(format!(
                     "cannot create a study in {} from {}",
                     args.dir.display(),
                     from.display()
                 ))
-            })?;
+            },
+        )?;
     status(&format!(
         "created study \"{}\" in {} from {}",
         study.config().name,

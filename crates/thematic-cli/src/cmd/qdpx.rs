@@ -78,7 +78,11 @@ fn export_summary(file: &Path, r: &ExportReport) -> String {
 /// Lists what was left out on stderr, grouped by kind, a few names each.
 fn print_left_out(items: &[LeftOut]) {
     for (what, count, names) in group_left_out(items) {
-        let shown: Vec<String> = names.iter().take(5).map(|n| sanitize(n).into_owned()).collect();
+        let shown: Vec<String> = names
+            .iter()
+            .take(5)
+            .map(|n| sanitize(n).into_owned())
+            .collect();
         let more = if count > shown.len() {
             format!(", and {} more", count - shown.len())
         } else {

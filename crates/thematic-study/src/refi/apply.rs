@@ -103,7 +103,11 @@ impl Study {
                 report.warnings.push(format!(
                     "the project counts {} as interviewer(s) and this study does not; add them \
                      to `interviewers` in thematic.toml if they are",
-                    missing.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+                    missing
+                        .iter()
+                        .map(|m| format!("\"{m}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -195,10 +199,7 @@ impl Study {
                     ));
                 }
                 for (k, c) in sel.codings.iter().enumerate() {
-                    let Some(theme) = project
-                        .code_index
-                        .get(&c.code)
-                        .and_then(|&i| themes.get(i))
+                    let Some(theme) = project.code_index.get(&c.code).and_then(|&i| themes.get(i))
                     else {
                         report.left_out.push(LeftOut::new(
                             "coding with a code that is not in the project's codebook",
@@ -259,7 +260,15 @@ impl Study {
         }
 
         self.add_imported_codings(codings, &mut report)?;
-        let memos = memos_of(&project, &package, &themes, &source_ids, &selection_codings, &coder_of, &mut report);
+        let memos = memos_of(
+            &project,
+            &package,
+            &themes,
+            &source_ids,
+            &selection_codings,
+            &coder_of,
+            &mut report,
+        );
         self.add_imported_memos(memos, &mut report)?;
         self.merge_participants(&project, &mut report)?;
         Ok(report)
@@ -332,8 +341,7 @@ impl Study {
         }
         for (coder, new) in by_coder {
             let (added, present) = self.update_codings(&coder, |file| {
-                let mut ids: BTreeSet<String> =
-                    file.codings.iter().map(|c| c.id.clone()).collect();
+                let mut ids: BTreeSet<String> = file.codings.iter().map(|c| c.id.clone()).collect();
                 let mut spans: BTreeSet<(String, usize, usize, String)> = file
                     .codings
                     .iter()
@@ -364,7 +372,11 @@ impl Study {
         Ok(())
     }
 
-    fn add_imported_memos(&self, memos: Vec<Memo>, report: &mut ImportReport) -> Result<(), StudyError> {
+    fn add_imported_memos(
+        &self,
+        memos: Vec<Memo>,
+        report: &mut ImportReport,
+    ) -> Result<(), StudyError> {
         let mut by_coder: BTreeMap<String, Vec<Memo>> = BTreeMap::new();
         for m in memos {
             by_coder.entry(m.coder.clone()).or_default().push(m);
@@ -372,7 +384,10 @@ impl Study {
         for (coder, memos) in by_coder {
             let have: BTreeSet<String> = self.memos_of(&coder)?.into_iter().map(|m| m.id).collect();
             let total = memos.len();
-            let new: Vec<Memo> = memos.into_iter().filter(|m| !have.contains(&m.id)).collect();
+            let new: Vec<Memo> = memos
+                .into_iter()
+                .filter(|m| !have.contains(&m.id))
+                .collect();
             report.memos_present += total - new.len();
             report.memos_added += new.len();
             if !new.is_empty() {
@@ -385,7 +400,11 @@ impl Study {
     /// Adds the project's cases to `participants.csv`: new participants as rows, new
     /// variables as columns, empty values filled. A value the study already has is kept over
     /// a different one from the project (with a warning).
-    fn merge_participants(&self, project: &Project, report: &mut ImportReport) -> Result<(), StudyError> {
+    fn merge_participants(
+        &self,
+        project: &Project,
+        report: &mut ImportReport,
+    ) -> Result<(), StudyError> {
         if project.cases.is_empty() {
             return Ok(());
         }
@@ -398,7 +417,10 @@ impl Study {
         let mut changed = false;
         for (_, name) in &project.variables {
             let name = name.trim();
-            if !name.is_empty() && name != crate::PARTICIPANT_COLUMN && !table.attributes.iter().any(|a| a == name) {
+            if !name.is_empty()
+                && name != crate::PARTICIPANT_COLUMN
+                && !table.attributes.iter().any(|a| a == name)
+            {
                 table.attributes.push(name.to_string());
                 report.attributes_added.push(name.to_string());
                 for (_, values) in &mut table.rows {
@@ -410,13 +432,17 @@ impl Study {
         for case in &project.cases {
             let id = safe_id(&case.name);
             if id.is_empty() {
-                report.left_out.push(LeftOut::new("case without a name", "(unnamed)"));
+                report
+                    .left_out
+                    .push(LeftOut::new("case without a name", "(unnamed)"));
                 continue;
             }
             let row = match table.rows.iter().position(|(r, _)| *r == id) {
                 Some(i) => i,
                 None => {
-                    table.rows.push((id.clone(), vec![String::new(); table.attributes.len()]));
+                    table
+                        .rows
+                        .push((id.clone(), vec![String::new(); table.attributes.len()]));
                     report.participants_added += 1;
                     changed = true;
                     table.rows.len() - 1
@@ -450,9 +476,12 @@ impl Study {
             let fail = |e: csv::Error| StudyError::invalid(&path, 0, e.to_string());
             w.write_record(&header).map_err(fail)?;
             for (id, values) in &table.rows {
-                w.write_record(std::iter::once(id).chain(values)).map_err(fail)?;
+                w.write_record(std::iter::once(id).chain(values))
+                    .map_err(fail)?;
             }
-            let bytes = w.into_inner().map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
+            let bytes = w
+                .into_inner()
+                .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
             atomic_write(&path, &bytes)?;
         }
         Ok(())
@@ -462,7 +491,8 @@ impl Study {
 /// The study's theme for a project code: the same GUID, else the same id and label, else
 /// the same label.
 fn find_theme(ours: &Codebook, e: &thematic_codebook::Entry, guid: Option<&str>) -> Option<String> {
-    let same_label = |x: &thematic_codebook::Entry| x.label.trim().eq_ignore_ascii_case(e.label.trim());
+    let same_label =
+        |x: &thematic_codebook::Entry| x.label.trim().eq_ignore_ascii_case(e.label.trim());
     guid.and_then(|g| ours.entries.iter().find(|x| guid_for(&x.id) == g))
         .or_else(|| ours.get(&e.id).filter(|x| same_label(x)))
         .or_else(|| ours.entries.iter().find(|x| same_label(x)))
@@ -477,7 +507,13 @@ fn coder_names(project: &Project, report: &mut ImportReport) -> BTreeMap<String,
         let mut safe: String = name
             .trim()
             .chars()
-            .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect::<String>()
             .trim_start_matches('.')
             .chars()
@@ -507,7 +543,13 @@ fn coder_names(project: &Project, report: &mut ImportReport) -> BTreeMap<String,
 fn safe_id(name: &str) -> String {
     name.trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect::<String>()
         .trim_matches('_')
         .to_string()
@@ -533,7 +575,10 @@ fn transcript_ids(project: &Project) -> Vec<String> {
                 _ => String::new(),
             };
             let mut id = if from_case.is_empty() {
-                safe_id(&id_from_file_name(Path::new(&format!("{}.txt", s.name.trim()))))
+                safe_id(&id_from_file_name(Path::new(&format!(
+                    "{}.txt",
+                    s.name.trim()
+                ))))
             } else {
                 from_case
             };
@@ -563,11 +608,15 @@ struct SourceText {
 fn source_text(package: &Package, source: &read::TextSource) -> Result<SourceText, String> {
     let outside = |p: &str| {
         let lower = p.to_ascii_lowercase();
-        lower.starts_with("absolute://") || lower.starts_with("relative://") || lower.starts_with("file:")
+        lower.starts_with("absolute://")
+            || lower.starts_with("relative://")
+            || lower.starts_with("file:")
     };
     let plain = match (&source.plain_path, &source.content) {
         (Some(p), _) if outside(p) => {
-            return Err(format!("its text is outside the package ({p}); thematic reads only what the package holds"));
+            return Err(format!(
+                "its text is outside the package ({p}); thematic reads only what the package holds"
+            ));
         }
         (Some(p), _) => match package.source(p) {
             Some((_, bytes)) => Some(bytes.to_vec()),
@@ -600,7 +649,9 @@ fn source_text(package: &Package, source: &read::TextSource) -> Result<SourceTex
             }),
             None => Err(format!("{p} is not in the package")),
         },
-        Some(p) => Err(format!("its only text is {p}, a rich-text format thematic does not read (Word .docx only)")),
+        Some(p) => Err(format!(
+            "its only text is {p}, a rich-text format thematic does not read (Word .docx only)"
+        )),
         None => Err("it has no text (no plainTextPath, PlainTextContent or richTextPath)".into()),
     }
 }
@@ -617,7 +668,9 @@ fn turn_of(t: &Transcript, pos: usize) -> usize {
 fn orphan(coding: &mut Coding, sel: &read::Selection, _why: Unplaced) {
     coding.status = Status::Orphaned;
     coding.start = usize::try_from(sel.start.unwrap_or(0)).unwrap_or(0);
-    coding.end = usize::try_from(sel.end.unwrap_or(0)).unwrap_or(0).max(coding.start);
+    coding.end = usize::try_from(sel.end.unwrap_or(0))
+        .unwrap_or(0)
+        .max(coding.start);
     coding.turn = 1;
     coding.text = sel.name.clone().unwrap_or_default();
 }
@@ -658,11 +711,20 @@ fn memos_of(
             (None, Some(p)) => package.source(p).map(|(_, b)| decode_text(b).0),
             (None, None) => None,
         };
-        let Some(text) = text.map(|t| normalize_newlines(&t)).filter(|t| !t.trim().is_empty()) else {
-            report.left_out.push(LeftOut::new("note without text", label));
+        let Some(text) = text
+            .map(|t| normalize_newlines(&t))
+            .filter(|t| !t.trim().is_empty())
+        else {
+            report
+                .left_out
+                .push(LeftOut::new("note without text", label));
             continue;
         };
-        let refs = project.note_refs.get(&note.guid).map(Vec::as_slice).unwrap_or_default();
+        let refs = project
+            .note_refs
+            .get(&note.guid)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let about = |t: &NoteTarget| -> Option<MemoAbout> {
             match t {
                 NoteTarget::Project => Some(MemoAbout::Journal),
@@ -671,7 +733,9 @@ fn memos_of(
                     .get(g)
                     .and_then(|&i| themes.get(i))
                     .map(|id| MemoAbout::Theme(id.clone())),
-                NoteTarget::Source(g) => source_ids.get(g).map(|id| MemoAbout::Transcript(id.clone())),
+                NoteTarget::Source(g) => source_ids
+                    .get(g)
+                    .map(|id| MemoAbout::Transcript(id.clone())),
                 NoteTarget::Selection(g) => selection_codings
                     .get(g)
                     .and_then(|ids| ids.first())
@@ -694,7 +758,11 @@ fn memos_of(
             ));
         }
         let text = match &note.name {
-            Some(n) if !guids::is_our_note(&note.guid) && !n.trim().is_empty() && !text.trim_start().starts_with(n.trim()) => {
+            Some(n)
+                if !guids::is_our_note(&note.guid)
+                    && !n.trim().is_empty()
+                    && !text.trim_start().starts_with(n.trim()) =>
+            {
                 format!("**{}**\n\n{}", n.trim(), text.trim_matches('\n'))
             }
             _ => text.trim_matches('\n').to_string(),

@@ -26,8 +26,11 @@ pub(crate) fn named(kind: &str, name: &str) -> String {
 /// The 12 hex digits of an id such as `c-5f2a9c01d3e7` (prefix `c-`), lowercase.
 fn id_hex<'a>(id: &'a str, prefix: &str) -> Option<&'a str> {
     let hex = id.strip_prefix(prefix)?;
-    (hex.len() == 12 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-        .then_some(hex)
+    (hex.len() == 12
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then_some(hex)
 }
 
 /// The GUIDs of a coding's `PlainTextSelection` and of its `Coding`. An id that is not of
@@ -76,7 +79,9 @@ fn carried(guid: &str, prefix: &str, id_prefix: &str) -> String {
     {
         return format!("{id_prefix}{hex}");
     }
-    let derived = Uuid::new_v5(&NAMESPACE, format!("id:{guid}").as_bytes()).simple().to_string();
+    let derived = Uuid::new_v5(&NAMESPACE, format!("id:{guid}").as_bytes())
+        .simple()
+        .to_string();
     format!("{id_prefix}{}", &derived[..12])
 }
 

@@ -192,7 +192,8 @@ impl Package {
         if bare.split('/').any(|part| part == "..") {
             return None;
         }
-        self.get(&format!("sources/{bare}")).or_else(|| self.get(&bare))
+        self.get(&format!("sources/{bare}"))
+            .or_else(|| self.get(&bare))
     }
 }
 
@@ -210,4 +211,74 @@ pub(crate) fn write(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         let _ = zip.write_all(bytes);
     }
     zip.finish().map(Cursor::into_inner).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes that do not compress, so only the size limits apply.
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn huge_entries_and_huge_packages_are_refused_by_what_is_read_not_what_is_claimed() {
+        let limits = Limits {
+            max_entries: 10,
+            max_entry: 64 << 10,
+            max_total: 100 << 10,
+            max_ratio: 200,
+        };
+        let path = Path::new("p.qdpx");
+        let ok = write(&[("project.qde".into(), noise(60 << 10))]);
+        assert!(Package::read(path, &ok, &limits).is_ok());
+        let big = write(&[("sources/a.txt".into(), noise(65 << 10))]);
+        let err = Package::read(path, &big, &limits).unwrap_err().to_string();
+        assert!(
+            err.contains("\"sources/a.txt\" is bigger than 0 MiB"),
+            "{err}"
+        );
+        let many = write(&[
+            ("sources/a.txt".into(), noise(60 << 10)),
+            ("sources/b.txt".into(), noise(60 << 10)),
+        ]);
+        let err = Package::read(path, &many, &limits).unwrap_err().to_string();
+        assert!(err.contains("expands to more than 0 MiB in all"), "{err}");
+        let files: Vec<(String, Vec<u8>)> = (0..11)
+            .map(|i| (format!("sources/{i}.txt"), vec![b'x']))
+            .collect();
+        let err = Package::read(path, &write(&files), &limits)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("holds 11 entries"), "{err}");
+    }
+
+    #[test]
+    fn entries_are_found_whatever_the_case_of_sources_and_the_path_scheme() {
+        let zip = write(&[
+            ("project.qde".into(), b"<Project/>".to_vec()),
+            ("Sources/A.txt".into(), b"a".to_vec()),
+        ]);
+        let p = Package::read(Path::new("p.qdpx"), &zip, &Limits::default()).unwrap();
+        for name in [
+            "internal://A.txt",
+            "A.txt",
+            "sources/A.txt",
+            "Sources/A.txt",
+            "a.txt",
+        ] {
+            assert_eq!(p.source(name).map(|(_, b)| b), Some(&b"a"[..]), "{name}");
+        }
+        assert!(p.source("internal://../A.txt").is_none());
+        assert_eq!(p.project().unwrap().0, "project.qde");
+    }
 }

@@ -55,14 +55,7 @@ pub(crate) fn decode_text(bytes: &[u8]) -> (String, Decoded) {
             Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false, true),
         }
     };
-    (
-        text.clone(),
-        Decoded {
-            text,
-            bom,
-            lossy,
-        },
-    )
+    (text.clone(), Decoded { text, bom, lossy })
 }
 
 /// `\r\n` and a lone `\r` become `\n`.
@@ -96,7 +89,9 @@ impl Unplaced {
         match self {
             Unplaced::NoPosition => "selection without a start or end position",
             Unplaced::Outside => "selection outside its source's text",
-            Unplaced::TextDiffers => "selection whose text differs from what the other tool recorded",
+            Unplaced::TextDiffers => {
+                "selection whose text differs from what the other tool recorded"
+            }
             Unplaced::TextChanged => "selection in a source whose text changed when read",
         }
     }
@@ -254,7 +249,10 @@ fn same_text(name: &str, text: &str) -> bool {
     if name == text {
         return true;
     }
-    let short = name.trim_end_matches('…').trim_end_matches("...").trim_end();
+    let short = name
+        .trim_end_matches('…')
+        .trim_end_matches("...")
+        .trim_end();
     short.len() < name.len() && short.chars().count() >= 10 && text.starts_with(short)
 }
 
@@ -347,12 +345,22 @@ mod tests {
         let raw = "A: one\r\nB: two 🙂 three\r\nA: four\r\n";
         let ours = normalize_newlines(raw);
         // ATLAS.ti-style: CRLF is one character. "three" starts at 16 in `ours`.
-        let p = place(raw, false, &ours, &[w(16, 21, "three"), w(22, 29, "A: four")]);
+        let p = place(
+            raw,
+            false,
+            &ours,
+            &[w(16, 21, "three"), w(22, 29, "A: four")],
+        );
         assert_eq!(texts(&ours, &p), [Ok("three".into()), Ok("A: four".into())]);
         assert!(!p.reading.crlf_as_two);
         // QualCoder-style: both code points counted, so everything after a line end is
         // one further per line.
-        let p = place(raw, false, &ours, &[w(17, 22, "three"), w(24, 31, "A: four")]);
+        let p = place(
+            raw,
+            false,
+            &ours,
+            &[w(17, 22, "three"), w(24, 31, "A: four")],
+        );
         assert_eq!(texts(&ours, &p), [Ok("three".into()), Ok("A: four".into())]);
         assert!(p.reading.crlf_as_two);
         assert!(p.reading.describe(true).unwrap().contains("two characters"));
@@ -404,7 +412,10 @@ mod tests {
 
     #[test]
     fn shortened_names_still_match_and_utf16_with_a_bom_decodes() {
-        assert!(same_text("I ask them, you know, the...", "I ask them, you know, the things"));
+        assert!(same_text(
+            "I ask them, you know, the...",
+            "I ask them, you know, the things"
+        ));
         assert!(!same_text("short…", "shorter text"));
         let bytes: Vec<u8> = [0xFF, 0xFE]
             .into_iter()

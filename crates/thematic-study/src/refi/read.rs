@@ -123,14 +123,12 @@ fn children<'a, 'i>(n: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node
 }
 
 fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
-    children(n, name)
-        .next()
-        .map(|c| {
-            c.descendants()
-                .filter(|d| d.is_text())
-                .filter_map(|d| d.text())
-                .collect::<String>()
-        })
+    children(n, name).next().map(|c| {
+        c.descendants()
+            .filter(|d| d.is_text())
+            .filter_map(|d| d.text())
+            .collect::<String>()
+    })
 }
 
 fn line_of(doc: &Document<'_>, n: Node<'_, '_>) -> u32 {
@@ -175,9 +173,12 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         ..Project::default()
     };
     let shown_str = shown.display().to_string();
-    let (book, warnings, guids) =
-        from_qdc_with_guids(text.as_bytes(), p.name.as_deref().unwrap_or("Imported"), &shown_str)
-            .unwrap_or_else(|_| (Codebook::default(), Vec::new(), Vec::new()));
+    let (book, warnings, guids) = from_qdc_with_guids(
+        text.as_bytes(),
+        p.name.as_deref().unwrap_or("Imported"),
+        &shown_str,
+    )
+    .unwrap_or_else(|_| (Codebook::default(), Vec::new(), Vec::new()));
     p.codebook_warnings = warnings.iter().map(ToString::to_string).collect();
     for (i, g) in guids.into_iter().enumerate() {
         if let Some(g) = g {

@@ -35,7 +35,10 @@ struct Contents {
 
 impl Study {
     /// The study as a REFI-QDA project package (`.qdpx` bytes), and what could not go in.
-    pub fn export_qdpx(&self, options: &QdpxOptions) -> Result<(Vec<u8>, ExportReport), StudyError> {
+    pub fn export_qdpx(
+        &self,
+        options: &QdpxOptions,
+    ) -> Result<(Vec<u8>, ExportReport), StudyError> {
         let mut report = ExportReport::default();
         let contents = self.project_contents(&mut report)?;
         let qde = project_xml(&contents, &mut report);
@@ -46,7 +49,10 @@ impl Study {
             } else {
                 t.transcript.text.clone()
             };
-            files.push((format!("sources/{}.txt", source_guid(&t.id)), text.into_bytes()));
+            files.push((
+                format!("sources/{}.txt", source_guid(&t.id)),
+                text.into_bytes(),
+            ));
         }
         report.transcripts = contents.transcripts.len();
         Ok((crate::refi::package::write(&files), report))
@@ -154,8 +160,7 @@ fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
 fn clean(s: &str) -> String {
     s.chars()
         .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
         })
         .collect()
 }
@@ -410,7 +415,9 @@ pub(crate) const INTERVIEWERS_HEADING: &str = "Interviewers (speaker labels):";
 
 /// The interviewer labels listed in a project description written by [`project_description`].
 pub(crate) fn interviewers_in(description: &str) -> Option<Vec<String>> {
-    let mut lines = description.lines().skip_while(|l| l.trim() != INTERVIEWERS_HEADING);
+    let mut lines = description
+        .lines()
+        .skip_while(|l| l.trim() != INTERVIEWERS_HEADING);
     lines.next()?;
     Some(
         lines
@@ -471,7 +478,11 @@ impl VariableType {
             VariableType::Float => {
                 let u = unsigned(v);
                 match u.split_once('.') {
-                    Some((a, b)) => (a.is_empty() || digits(a)) && (b.is_empty() || digits(b)) && !(a.is_empty() && b.is_empty()),
+                    Some((a, b)) => {
+                        (a.is_empty() || digits(a))
+                            && (b.is_empty() || digits(b))
+                            && !(a.is_empty() && b.is_empty())
+                    }
                     None => digits(&u),
                 }
             }
@@ -528,12 +539,35 @@ mod tests {
                 "gpa".into(),
             ],
             rows: vec![
-                ("P1".into(), vec!["52".into(), "3.5".into(), "true".into(), "2022-03-14".into(), "rural".into(), "1e3".into()]),
-                ("P2".into(), vec!["".into(), "-4".into(), "false".into(), "2022-02-30".into(), "12".into(), "2".into()]),
+                (
+                    "P1".into(),
+                    vec![
+                        "52".into(),
+                        "3.5".into(),
+                        "true".into(),
+                        "2022-03-14".into(),
+                        "rural".into(),
+                        "1e3".into(),
+                    ],
+                ),
+                (
+                    "P2".into(),
+                    vec![
+                        "".into(),
+                        "-4".into(),
+                        "false".into(),
+                        "2022-02-30".into(),
+                        "12".into(),
+                        "2".into(),
+                    ],
+                ),
             ],
         };
         let kinds: Vec<&str> = variable_types(&p).iter().map(|(_, k)| k.as_str()).collect();
         // 2022-02-30 is no date; 1e3 is not an xsd:decimal.
-        assert_eq!(kinds, ["Integer", "Float", "Boolean", "Text", "Text", "Text"]);
+        assert_eq!(
+            kinds,
+            ["Integer", "Float", "Boolean", "Text", "Text", "Text"]
+        );
     }
 }
