@@ -205,3 +205,25 @@ fn agreement_is_believable_and_the_map_has_the_nine_themes() {
         assert!(memos.contains("journal"), "{coder}: {memos}");
     }
 }
+
+#[test]
+fn the_demo_writes_the_whole_study_as_a_refi_qda_project() {
+    let d = Dir::new();
+    d.cmd(&["demo", "demo"])
+        .ok()
+        .stdout_has("REFI-QDA project for NVivo, ATLAS.ti, MAXQDA and QualCoder (18 transcripts, 195 codings by 2 coders, 10 memos): sample-study.qdpx");
+    // The same bytes `thematic export` writes; a study made from it agrees as the demo does.
+    d.cmd_in("demo", &["export", "../study.qdpx"]).ok();
+    assert_eq!(
+        std::fs::read(d.join("demo/exports/sample-study.qdpx")).unwrap(),
+        std::fs::read(d.join("study.qdpx")).unwrap()
+    );
+    d.cmd(&["init", "copy", "--from", "demo/exports/sample-study.qdpx"])
+        .ok();
+    let agree = |s: &str| {
+        d.cmd_in(s, &["agree", "--coders", "KW,CG", "--format", "csv"])
+            .ok()
+            .stdout()
+    };
+    assert_eq!(agree("copy"), agree("demo"));
+}

@@ -276,6 +276,9 @@ pub fn from_qdc(
     from_qdc_with_guids(bytes, name, path).map(|(book, warnings, _)| (book, warnings))
 }
 
+/// A codebook read from a `.qdc` or project, its warnings, and each entry's GUID.
+pub type WithGuids = (Codebook, Vec<Diagnostic>, Vec<Option<String>>);
+
 /// [`from_qdc`], also giving each entry's GUID as the file had it (lowercase, without
 /// braces; `None` when it had none), in the order of `Codebook::entries`, so a project's
 /// `CodeRef`s can be resolved to theme ids.
@@ -283,7 +286,7 @@ pub fn from_qdc_with_guids(
     bytes: &[u8],
     name: &str,
     path: &str,
-) -> Result<(Codebook, Vec<Diagnostic>, Vec<Option<String>>), CodebookError> {
+) -> Result<WithGuids, CodebookError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = Reader::from_str(text);

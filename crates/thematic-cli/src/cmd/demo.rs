@@ -21,7 +21,9 @@ the paper's theme, and CG, coding independently). It prints the import report, t
 interview-length summary, the theme tree and the agreement of KW and CG per theme (turn
 units), draws the thematic map (DIR/exports/thematic-map.svg, like the paper's Figure 1) and
 writes the paper's tables and figures into DIR/exports/: the participants' Table 1, KW's quote
-table in every format, the theme × participant matrix, co-occurrence and their figures.
+table in every format, the theme × participant matrix, co-occurrence and their figures, and
+the whole study as a REFI-QDA project (sample-study.qdpx) for NVivo, ATLAS.ti, MAXQDA and
+QualCoder.
 DIR (default ./thematic-demo) is rebuilt if it holds an earlier demo; any other non-empty
 folder is refused. Runs offline, in seconds.
 
@@ -171,6 +173,19 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     for line in crate::cmd::exports::write_demo_exports(&study)? {
         let _ = writeln!(report, "  {line}");
     }
+    let qdpx = study.root().join("exports").join("sample-study.qdpx");
+    let (bytes, exported) = study.export_qdpx(&Default::default())?;
+    atomic_write(&qdpx, &bytes)?;
+    let _ = writeln!(
+        report,
+        "  REFI-QDA project for NVivo, ATLAS.ti, MAXQDA and QualCoder ({} transcripts, {} codings \
+         by {} coders, {} memos): {}",
+        exported.transcripts,
+        exported.codings,
+        exported.coders,
+        exported.memos,
+        qdpx.file_name().unwrap_or_default().to_string_lossy()
+    );
     report.push('\n');
 
     let _ = writeln!(
