@@ -5,6 +5,7 @@
 //! cargo run --release -p thematic-bench -- parse --transcripts 200
 //! cargo run --release -p thematic-bench -- import /tmp/corpus
 //! cargo run --release -p thematic-bench -- quotes /tmp/corpus
+//! cargo run --release -p thematic-bench -- qdpx /tmp/corpus
 //! ```
 //! Every measurement is repeated and the median reported (the machine is noisy).
 
@@ -19,6 +20,7 @@ use clap::{Parser, Subcommand};
 mod agree;
 mod codings;
 mod corpus;
+mod qdpx;
 mod quotes;
 mod search;
 mod text;
@@ -92,6 +94,14 @@ enum Command {
         #[arg(long, default_value = "A")]
         coder: String,
         #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Wall time of `thematic export FILE.qdpx` and of `thematic init DIR --from FILE.qdpx`
+    /// on a generated study.
+    Qdpx {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 3)]
         runs: usize,
     },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
@@ -291,6 +301,7 @@ fn run() -> Result<(), String> {
             coder,
             runs,
         } => quotes::run(&corpus, &coder, runs)?,
+        Command::Qdpx { corpus, runs } => qdpx::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

@@ -238,6 +238,9 @@ pub(crate) fn place(raw: &str, bom: bool, ours: &str, wanted: &[Wanted<'_>]) -> 
 /// Whether a selection's recorded name is the text it covers: the same words, whatever the
 /// whitespace and normalization, or a shortened name (`…`, `...`) that begins it.
 fn same_text(name: &str, text: &str) -> bool {
+    if name.trim() == text.trim() {
+        return true;
+    }
     let squash = |s: &str| {
         s.nfc()
             .collect::<String>()

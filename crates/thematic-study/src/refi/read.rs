@@ -131,8 +131,18 @@ fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
     })
 }
 
-fn line_of(doc: &Document<'_>, n: Node<'_, '_>) -> u32 {
-    doc.text_pos_at(n.range().start).row
+/// Line numbers by binary search over the line starts (roxmltree's `text_pos_at` scans from
+/// the start of the document, which is quadratic over a project's selections).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+    }
+
+    fn of(&self, n: Node<'_, '_>) -> u32 {
+        u32::try_from(self.0.partition_point(|&p| p < n.range().start) + 1).unwrap_or(u32::MAX)
+    }
 }
 
 /// Parses `project.qde`. `shown` names it in messages (`study.qdpx:project.qde`).
@@ -156,6 +166,7 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         };
         StudyError::invalid(shown, pos.row as usize, message)
     })?;
+    let lines = Lines::new(&text);
     let root = doc.root_element();
     if !is(root, "Project") {
         return Err(StudyError::invalid(
@@ -212,7 +223,7 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         for s in section.children().filter(Node::is_element) {
             let kind = s.tag_name().name();
             if kind.eq_ignore_ascii_case("TextSource") {
-                let source = read_source(&doc, s, &mut p.left_out);
+                let source = read_source(&lines, s, &mut p.left_out);
                 p.sources.push(source);
             } else {
                 let name = attr(s, "name").unwrap_or_else(|| kind.to_string());
@@ -299,14 +310,14 @@ fn read_case(c: Node<'_, '_>) -> Case {
     case
 }
 
-fn read_source(doc: &Document<'_>, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> TextSource {
+fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> TextSource {
     let mut source = TextSource {
         guid: guid(s, "guid").unwrap_or_default(),
         name: attr(s, "name").unwrap_or_default(),
         plain_path: attr(s, "plainTextPath").filter(|p| !p.trim().is_empty()),
         rich_path: attr(s, "richTextPath").filter(|p| !p.trim().is_empty()),
         content: child_text(s, "PlainTextContent"),
-        line: line_of(doc, s),
+        line: lines.of(s),
         ..TextSource::default()
     };
     for sel in children(s, "PlainTextSelection") {
@@ -319,7 +330,7 @@ fn read_source(doc: &Document<'_>, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>)
             user: guid(sel, "creatingUser"),
             when: attr(sel, "creationDateTime"),
             description: child_text(sel, "Description").filter(|d| !d.trim().is_empty()),
-            line: line_of(doc, sel),
+            line: lines.of(sel),
             ..Selection::default()
         };
         for c in children(sel, "Coding") {

@@ -293,7 +293,16 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
     for x in &c.codings {
         by_transcript.entry(&x.transcript).or_default().push(x);
     }
-    let mut used = BTreeSet::new();
+    let mut used = std::collections::HashSet::new();
+    let guids = Guids {
+        users: c.coders.iter().map(|u| (u.clone(), user_guid(u))).collect(),
+        themes: c
+            .book
+            .entries
+            .iter()
+            .map(|e| (e.id.clone(), guid_for(&e.id)))
+            .collect(),
+    };
     if !c.transcripts.is_empty() {
         open(w, "Sources", &[])?;
         for t in &c.transcripts {
@@ -326,7 +335,7 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
                     (sel, cod) = guids::coding(&x.coder, &format!("{}#{n}", x.id));
                     used.insert(sel.clone());
                 }
-                write_selection(w, x, &sel, &cod, &coding_notes)?;
+                write_selection(w, x, (&sel, &cod), &guids, &coding_notes)?;
             }
             for note in transcript_notes.get(t.id.as_str()).into_iter().flatten() {
                 empty(w, "NoteRef", &[("targetGUID", note)])?;
@@ -360,14 +369,29 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
     close(w, "Project")
 }
 
+/// GUIDs computed once per coder and theme rather than once per coding.
+struct Guids {
+    users: BTreeMap<String, String>,
+    themes: BTreeMap<String, String>,
+}
+
 fn write_selection(
     w: &mut Xml,
     x: &Coding,
-    sel: &str,
-    cod: &str,
+    (sel, cod): (&str, &str),
+    guids: &Guids,
     coding_notes: &BTreeMap<&str, Vec<String>>,
 ) -> std::io::Result<()> {
-    let user = user_guid(&x.coder);
+    let user = guids
+        .users
+        .get(&x.coder)
+        .cloned()
+        .unwrap_or_else(|| user_guid(&x.coder));
+    let theme = guids
+        .themes
+        .get(&x.theme)
+        .cloned()
+        .unwrap_or_else(|| guid_for(&x.theme));
     let (start, end) = (x.start.to_string(), x.end.to_string());
     let when = date_time(&x.created);
     let mut attrs: Vec<(&str, &str)> = vec![
@@ -389,7 +413,7 @@ fn write_selection(
         attrs.push(("creationDateTime", when));
     }
     open(w, "Coding", &attrs)?;
-    empty(w, "CodeRef", &[("targetGUID", &guid_for(&x.theme))])?;
+    empty(w, "CodeRef", &[("targetGUID", &theme)])?;
     close(w, "Coding")?;
     for note in coding_notes.get(x.id.as_str()).into_iter().flatten() {
         empty(w, "NoteRef", &[("targetGUID", note)])?;
