@@ -202,12 +202,7 @@ pub(crate) fn attributes(p: &thematic_study::Participants) -> Vec<(String, bool)
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let values: Vec<&str> = p
-                .rows
-                .iter()
-                .filter_map(|(_, v)| v.get(i).map(String::as_str))
-                .filter(|v| !v.is_empty())
-                .collect();
+            let values = p.values(i);
             let numeric = !values.is_empty() && values.iter().all(|v| v.parse::<f64>().is_ok());
             (name.clone(), numeric)
         })

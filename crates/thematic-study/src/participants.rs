@@ -85,6 +85,16 @@ impl Participants {
         })
     }
 
+    /// The non-empty values of the attribute in column `i` (0 = the first attribute), in
+    /// row order.
+    pub fn values(&self, i: usize) -> Vec<&str> {
+        self.rows
+            .iter()
+            .filter_map(|(_, v)| v.get(i).map(String::as_str))
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
     /// The attributes of one participant, as (name, value) pairs.
     pub fn get(&self, id: &str) -> Option<Vec<(&str, &str)>> {
         let (_, values) = self.rows.iter().find(|(r, _)| r == id)?;

@@ -527,12 +527,7 @@ pub(crate) fn variable_types(p: &Participants) -> Vec<(String, VariableType)> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let values: Vec<&str> = p
-                .rows
-                .iter()
-                .filter_map(|(_, v)| v.get(i).map(String::as_str))
-                .filter(|v| !v.is_empty())
-                .collect();
+            let values = p.values(i);
             let kind = [
                 VariableType::Boolean,
                 VariableType::Integer,
