@@ -209,8 +209,21 @@ fn agreement_is_believable_and_the_map_has_the_nine_themes() {
 #[test]
 fn the_demo_writes_the_whole_study_as_a_refi_qda_project() {
     let d = Dir::new();
-    d.cmd(&["demo", "demo"])
-        .ok()
+    let run = d.cmd(&["demo", "demo"]).ok();
+    // The theme tree carries each coder's counts, as the codings files have them.
+    let mut rdr = csv::Reader::from_path(d.join("demo/codings/KW.csv")).unwrap();
+    let kw: Vec<String> = rdr.records().map(|r| r.unwrap()[5].to_string()).collect();
+    for theme in ["asking-questions", "empowerment", "what-matters"] {
+        let n = kw.iter().filter(|t| *t == theme).count();
+        let line = run
+            .stdout()
+            .lines()
+            .find(|l| l.contains(&format!("[{theme}]")))
+            .unwrap()
+            .to_string();
+        assert!(line.contains(&format!("KW {n} ·")), "{line}");
+    }
+    run
         .stdout_has("REFI-QDA project for NVivo, ATLAS.ti, MAXQDA and QualCoder (18 transcripts, 195 codings by 2 coders, 10 memos): sample-study.qdpx");
     // The same bytes `thematic export` writes; a study made from it agrees as the demo does.
     d.cmd_in("demo", &["export", "../study.qdpx"]).ok();

@@ -1,5 +1,6 @@
 //! `thematic demo [DIR]`: build the sample study and show what thematic makes of it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -122,8 +123,32 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     ));
 
     let codebook = study.codebook()?;
-    let _ = writeln!(report, "\nTheme tree ({}):\n", study.config().codebook);
-    report.push_str(&tree(&codebook));
+    let files = study.all_codings()?;
+    let all = thematic_study::theme_counts(&codebook, &files);
+    let each: Vec<(String, BTreeMap<String, thematic_study::ThemeCounts>)> = files
+        .iter()
+        .map(|f| {
+            let one = thematic_study::theme_counts(&codebook, std::slice::from_ref(f));
+            (f.coder.clone(), one)
+        })
+        .collect();
+    let _ = writeln!(
+        report,
+        "\nTheme tree ({}): codings by each coder, and the participants coded:\n",
+        study.config().codebook
+    );
+    report.push_str(&tree(&codebook, &|id| {
+        let per: Vec<String> = each
+            .iter()
+            .map(|(c, counts)| format!("{c} {}", counts.get(id).map_or(0, |n| n.codings)))
+            .collect();
+        let participants = all.get(id).map_or(0, |n| n.participants);
+        if per.is_empty() {
+            String::new()
+        } else {
+            format!("  {} · {participants} participants", per.join(", "))
+        }
+    }));
 
     // KW (the default coder, standing for the paper's first author) first.
     coders.sort_by_key(|c| (c != "KW", c.clone()));
@@ -228,10 +253,16 @@ fn prepare(dir: &Path) -> Result<()> {
     .hint("give another folder: `thematic demo DIR`"))
 }
 
-/// The codebook as an indented tree.
-pub fn tree(book: &Codebook) -> String {
+/// The codebook as an indented tree; `note` adds text after each entry (given its id).
+pub fn tree(book: &Codebook, note: &dyn Fn(&str) -> String) -> String {
     let mut out = String::new();
-    fn visit(book: &Codebook, id: &str, prefix: &str, last: bool, root: bool, out: &mut String) {
+    fn visit(
+        book: &Codebook,
+        note: &dyn Fn(&str) -> String,
+        id: &str,
+        (prefix, last, root): (&str, bool, bool),
+        out: &mut String,
+    ) {
         let Some(e) = book.get(id) else { return };
         let branch = if root {
             ""
@@ -245,7 +276,13 @@ pub fn tree(book: &Codebook) -> String {
         } else {
             "  (group)".into()
         };
-        let _ = writeln!(out, "{prefix}{branch}{} [{}]{tag}", e.label, e.id);
+        let _ = writeln!(
+            out,
+            "{prefix}{branch}{} [{}]{tag}{}",
+            e.label,
+            e.id,
+            note(&e.id)
+        );
         let children: Vec<_> = book.children(id).collect();
         let next = if root {
             String::new()
@@ -253,11 +290,17 @@ pub fn tree(book: &Codebook) -> String {
             format!("{prefix}{}", if last { "    " } else { "│   " })
         };
         for (i, c) in children.iter().enumerate() {
-            visit(book, &c.id, &next, i + 1 == children.len(), false, out);
+            visit(
+                book,
+                note,
+                &c.id,
+                (&next, i + 1 == children.len(), false),
+                out,
+            );
         }
     }
     for r in book.roots() {
-        visit(book, &r.id, "", true, true, &mut out);
+        visit(book, note, &r.id, ("", true, true), &mut out);
     }
     out
 }
