@@ -6,6 +6,7 @@ mod coding;
 mod exports;
 mod sample_study;
 mod search;
+mod serve;
 mod util;
 mod workflow;
 

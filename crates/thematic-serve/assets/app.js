@@ -410,10 +410,9 @@ function codingChip(c, memos) {
       },
     }, "Remove")
   );
-  const notes = [];
-  if (c.memo) notes.push(el("div", { class: "memo" }, c.memo));
-  for (const m of memos.filter((m) => m.about === "coding" && m.target === c.id)) notes.push(el("div", { class: "memo" }, m.text));
-  return [li, ...notes];
+  if (c.memo) li.append(el("div", { class: "memo" }, c.memo));
+  for (const m of memos.filter((m) => m.about === "coding" && m.target === c.id)) li.append(el("div", { class: "memo" }, m.text));
+  return li;
 }
 
 function showThemeCard(id) {
@@ -499,13 +498,11 @@ async function showReader(main, id, params, keepMessages) {
       "data-n": t.n,
     });
     paintText(text, t, mine, target === t.n && hit.length === 2 && hit[0] < hit[1] ? hit : null);
-    const memos = [];
-    const chips = el("ul", { class: "chips" }, mine.flatMap((c) => codingChip(c, data.memos)));
+    const chips = el("ul", { class: "chips" }, mine.map((c) => codingChip(c, data.memos)));
     const art = el("div", { class: "turn " + t.role, role: "listitem", id: "turn-" + t.n, "data-n": t.n },
       el("div", { class: "meta" }, el("span", { class: "speaker" }, t.speaker || "—"), "#" + t.n + " ", hms(t.start_ms)),
       text,
-      mine.length ? chips : null,
-      memos
+      mine.length ? chips : null
     );
     turns.append(art);
   }

@@ -29,7 +29,10 @@ fn tools() -> Option<(PathBuf, PathBuf)> {
             .chain(candidates.iter().map(PathBuf::from))
             .find(|p| p.is_file())
     };
-    let chromium = pick("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+    let chromium = pick(
+        "CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
     let driver = pick("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
     match (chromium, driver) {
         (Some(c), Some(d)) => Some((c, d)),
@@ -173,7 +176,11 @@ impl Browser {
             .and_then(Value::as_str)
             .unwrap()
             .to_string();
-        self.call("POST", &self.at(&format!("element/{id}/click")), Some(json!({})));
+        self.call(
+            "POST",
+            &self.at(&format!("element/{id}/click")),
+            Some(json!({})),
+        );
     }
 
     /// Presses keys (WebDriver key values) on whatever has the focus.
@@ -219,7 +226,10 @@ fn base64(s: &str) -> Vec<u8> {
             _ => panic!("not base64: {c}"),
         }
     };
-    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
     let mut out = Vec::with_capacity(clean.len() * 3 / 4);
     for chunk in clean.chunks(4) {
         let mut n = 0u32;
@@ -265,7 +275,11 @@ return sel.toString();
 "#;
 
 /// Waits (bounded) until `coder` has a coding of `text`, and returns it.
-fn wait_for_coding(study: &thematic_study::Study, coder: &str, text: &str) -> thematic_study::Coding {
+fn wait_for_coding(
+    study: &thematic_study::Study,
+    coder: &str,
+    text: &str,
+) -> thematic_study::Coding {
     for _ in 0..200 {
         if let Ok(file) = CodingsFile::read(&study.codings_path(coder).unwrap())
             && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
@@ -288,7 +302,10 @@ fn without_the_token_the_browser_is_refused() {
     browser.go(&format!("http://{}/", server.addr()));
     let text = browser.run("return document.body.innerText", json!([]));
     assert!(text.as_str().unwrap().contains("needs its token"), "{text}");
-    let app = browser.run("return !!document.querySelector('script[src=\"/app.js\"]')", json!([]));
+    let app = browser.run(
+        "return !!document.querySelector('script[src=\"/app.js\"]')",
+        json!([]),
+    );
     assert_eq!(app, json!(false));
     let status = browser.run_async(
         "const done = arguments[arguments.length - 1]; fetch('/api/transcripts').then(r => done(r.status));",
@@ -309,7 +326,10 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
     browser.go(&server.url());
-    browser.wait_for("return document.body.dataset.ready === '1'", "the transcripts list");
+    browser.wait_for(
+        "return document.body.dataset.ready === '1'",
+        "the transcripts list",
+    );
     // The token has moved from the address bar into the cookie.
     let url = browser.run("return location.href", json!([]));
     assert!(!url.as_str().unwrap().contains("token"), "{url}");
@@ -327,7 +347,10 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
     browser.press("1"); // the first codable theme: asking-questions
     let coding = wait_for_coding(&study, "KW", words);
     assert_eq!(coding.theme, "asking-questions");
-    assert_eq!((coding.start, coding.end), common::span(&study, "P1", 2, words));
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 2, words)
+    );
     assert_eq!(coding.turn, 2);
     browser.wait_for(
         "return [...document.querySelectorAll('.turn[data-n=\"2\"] .chip')].length === 3",
@@ -351,22 +374,35 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
     browser.press("8"); // goal-orientation
     let coding = wait_for_coding(&study, "KW", "We celebrate");
     assert_eq!(coding.theme, "goal-orientation");
-    assert_eq!((coding.start, coding.end), common::span(&study, "P1", 4, "We celebrate"));
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 4, "We celebrate")
+    );
 
     // Nothing was typed into the transcript by those keys.
     let text = browser.run(
         "return document.querySelector('.turn .text[data-n=\"4\"]').textContent",
         json!([]),
     );
-    assert!(text.as_str().unwrap().starts_with("We celebrate each step 😊 together"));
+    assert!(
+        text.as_str()
+            .unwrap()
+            .starts_with("We celebrate each step 😊 together")
+    );
 
     // The reader as a coder sees it: a selection pending, the codebook open on a theme.
     browser.wait_for(
         "return [...document.querySelectorAll('.turn[data-n=\"4\"] .chip')].length === 2",
         "the keyboard coding's highlight",
     );
-    let selected = browser.run(SELECT, json!([6, "Walking groups help people feel they belong"]));
-    assert_eq!(selected, json!("Walking groups help people feel they belong"));
+    let selected = browser.run(
+        SELECT,
+        json!([6, "Walking groups help people feel they belong"]),
+    );
+    assert_eq!(
+        selected,
+        json!("Walking groups help people feel they belong")
+    );
     browser.run(
         "document.querySelector('#palette [data-theme=\"what-matters\"]').dispatchEvent(new MouseEvent('mouseenter')); window.scrollTo(0, 0); return true;",
         json!([]),

@@ -197,7 +197,35 @@ pub fn send(
     req.push_str("\r\n");
     req.push_str(body);
     stream.write_all(req.as_bytes()).unwrap();
+    // Read the head, then the body by its Content-Length where there is one: some servers
+    // (chromedriver) keep the connection open after the answer.
     let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if let Some(length) = length {
+                while raw.len() < split + 4 + length {
+                    let n = stream.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    raw.extend_from_slice(&buf[..n]);
+                }
+                return parse(&raw);
+            }
+            break;
+        }
+        let n = stream.read(&mut buf).unwrap();
+        if n == 0 {
+            return parse(&raw);
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
     stream.read_to_end(&mut raw).unwrap();
     parse(&raw)
 }
