@@ -2,6 +2,8 @@
 //! compare endpoint gives `thematic agree`'s numbers; a coding made by `thematic code`
 //! shows on the next request and one made in the browser shows in `thematic show`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
