@@ -642,7 +642,7 @@ async function showCompare(main, params) {
     " — applied by ", d.applied_by.join(", ") || "nobody", ", not by ", d.not_applied_by.join(", ") || "nobody",
     el("div", { class: "muted small" }, "“" + (Array.from(d.text).length > 120 ? Array.from(d.text).slice(0, 120).join("") + "…" : d.text) + "”"))));
   const other = el("p", { class: "small" }, elsewhere.size ? "Elsewhere: " : "",
-    [...elsewhere].map(([t, n], i) => [i ? ", " : "", el("a", { href: "#/compare?" + new URLSearchParams({ t, a, b, unit }).toString() }, t + " (" + n + ")")]));
+    [...elsewhere].flatMap(([t, n], i) => [i ? ", " : "", el("a", { href: "#/compare?" + new URLSearchParams({ t, a, b, unit }).toString() }, t + " (" + n + ")")]));
   const badTurns = new Set(here.map((d) => d.turn));
   const grid = el("div", { class: "pair", role: "table", "aria-label": "Codings of " + a + " and " + b },
     el("div", { class: "colhead", role: "columnheader" }, "Turn"),
