@@ -7,6 +7,7 @@ mod exports;
 mod refi;
 mod sample_study;
 mod search;
+mod serve;
 mod util;
 mod workflow;
 

@@ -88,6 +88,8 @@ pub enum Command {
     Log(cmd::log::Args),
     /// Look at, check, refine and exchange the codebook.
     Codebook(cmd::codebook::Args),
+    /// Code in the browser: a local web workspace over the study.
+    Serve(cmd::serve::Args),
     /// Draw the thematic map (SVG, DOT or Mermaid).
     Map(cmd::map::Args),
     /// Illustrative quotes theme by theme, for a paper (Markdown, CSV, LaTeX, HTML, Word,

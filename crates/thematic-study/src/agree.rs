@@ -91,7 +91,8 @@ impl ThemeCounts {
         }
     }
 
-    fn add(&mut self, other: &ThemeCounts) {
+    /// Adds `other`'s counts to these (pooling themes or transcripts).
+    pub fn add(&mut self, other: &ThemeCounts) {
         for (p, n) in &other.patterns {
             *self.patterns.entry(p.clone()).or_default() += n;
         }
@@ -100,6 +101,15 @@ impl ThemeCounts {
         }
         self.segment_agreements += other.segment_agreements;
         self.segments += other.segments;
+    }
+
+    /// The patterns as category rows for `thematic_agreement::Ratings::from_patterns`:
+    /// per coder `None` (missing), `Some(0)` (not applied) or `Some(1)` (applied), with
+    /// the number of units showing each.
+    pub fn rating_rows(&self) -> impl Iterator<Item = (Vec<Option<usize>>, usize)> + '_ {
+        self.patterns
+            .iter()
+            .map(|(p, n)| (p.iter().map(|r| r.map(usize::from)).collect(), *n))
     }
 
     fn count(&mut self, pattern: &[Option<bool>], n: usize) {
@@ -156,6 +166,18 @@ pub struct AgreeData {
     pub disagreements: Vec<Disagreement>,
     /// Transcripts with a coding by at least one of the coders.
     pub transcripts: usize,
+}
+
+impl AgreeData {
+    /// Every theme's pooled counts added up: the `(all themes)` row of `thematic agree`,
+    /// where each unit × theme is one yes/no decision.
+    pub fn all_themes(&self) -> ThemeCounts {
+        let mut all = ThemeCounts::new(self.coders.len());
+        for counts in &self.pooled {
+            all.add(counts);
+        }
+        all
+    }
 }
 
 impl Study {

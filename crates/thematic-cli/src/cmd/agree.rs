@@ -235,14 +235,7 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
 }
 
 fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
-    Ratings::from_patterns(
-        coders,
-        counts
-            .patterns
-            .iter()
-            .map(|(p, n)| (p.iter().map(|r| r.map(usize::from)).collect::<Vec<_>>(), *n)),
-    )
-    .with_categories(2)
+    Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2)
 }
 
 /// The estimates shown with intervals: JSON key and column header.
@@ -338,23 +331,11 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
             push(t, transcript, counts, false, false);
         }
     }
-    let mut all = UnitCounts {
-        applied: vec![0; m],
-        ..UnitCounts::default()
-    };
     for (t, counts) in data.themes.iter().zip(&data.pooled) {
         push(t, "", counts, true, false);
-        for (p, n) in &counts.patterns {
-            *all.patterns.entry(p.clone()).or_default() += n;
-        }
-        for (a, b) in all.applied.iter_mut().zip(&counts.applied) {
-            *a += b;
-        }
-        all.segments += counts.segments;
-        all.segment_agreements += counts.segment_agreements;
     }
     if data.themes.len() > 1 {
-        push("", "", &all, true, true);
+        push("", "", &data.all_themes(), true, true);
     }
     table
 }

@@ -13,6 +13,7 @@ use crate::output::{OutputArgs, Table, emit_table};
 pub const CODING_ACTIONS: &[&str] = &[
     "code",
     "uncode",
+    "recode",
     "sheet-import",
     "reanchor",
     "merge-study",
@@ -25,7 +26,7 @@ pub const CODING_ACTIONS: &[&str] = &[
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 The study's change log (changelog.csv), oldest first: who did what, when. Coding actions
-(code, uncode, sheet-import, reanchor, merge-study) are shown for the acting coder only — as
+(code, uncode, recode, sheet-import, reanchor, merge-study) are shown for the acting coder only — as
 blind coding requires — unless --all-coders is given; codebook changes (add, rename, move,
 merge, retire, restore, import) are shown to everyone. JSON keys: when, who, action, theme,
 detail.

@@ -30,6 +30,7 @@ pub mod qdpx;
 pub mod quotes;
 pub mod reliability;
 pub mod search;
+pub mod serve;
 pub mod sheet;
 pub mod show;
 pub mod suggestions;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge(args) => merge::run(&ctx, &args),
         Command::Sheet(args) => sheet::run(&ctx, &args),
         Command::Codebook(args) => codebook::run(&ctx, &args),
+        Command::Serve(args) => serve::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
         Command::Quotes(args) => quotes::run(&ctx, &args),
         Command::Participants(args) => participants::run(&ctx, &args),

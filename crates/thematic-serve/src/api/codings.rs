@@ -1,0 +1,234 @@
+//! Coding, uncoding and changing a coding's theme: the same store calls and change-log rows
+//! as `thematic code` and `thematic uncode`, so the browser and the command line interleave
+//! safely.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use thematic_codebook::{Codebook, Entry};
+use thematic_study::{Added, Coding, new_coding_id, now_rfc3339};
+
+use super::study::CodingView;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, Id};
+use crate::state::{AppState, blocking};
+
+/// `POST /api/codings` body. Offsets are Unicode code points into the transcript's
+/// normalized text, end exclusive, as in `codings/<coder>.csv`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewCoding {
+    transcript: String,
+    start: usize,
+    end: usize,
+    theme: String,
+    #[serde(default)]
+    memo: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Coded {
+    /// False when the coder already had this theme on this span (nothing changed).
+    added: bool,
+    coding: CodingView,
+}
+
+/// The codable, current theme `id`, or a 400 saying why not (with a "did you mean").
+pub(crate) fn codable<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
+    match book.get(id) {
+        Some(t) if t.retired => Err(ApiError::bad_request(format!(
+            "theme \"{id}\" is retired; code one of the current themes"
+        ))),
+        Some(t) if !t.codable => Err(ApiError::bad_request(format!(
+            "\"{}\" is a group and cannot be coded; code one of the themes under it: {}",
+            t.label,
+            book.children(&t.id)
+                .filter(|c| c.codable && !c.retired)
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        Some(t) => Ok(t),
+        None => {
+            let mut msg = format!("no theme \"{id}\" in the codebook");
+            if let Some(c) = thematic_codebook::closest(id, book.codable().map(|e| e.id.as_str())) {
+                msg.push_str(&format!("; did you mean \"{c}\"?"));
+            }
+            Err(ApiError::bad_request(msg))
+        }
+    }
+}
+
+/// `POST /api/codings`
+pub(crate) async fn add(
+    State(state): State<Arc<AppState>>,
+    Body(new): Body<NewCoding>,
+) -> ApiResult<(StatusCode, Json<Coded>)> {
+    blocking(move || {
+        let study = state.study()?;
+        let book = study.codebook()?;
+        let theme = codable(&book, &new.theme)?;
+        let transcript = super::study::load(&study, &new.transcript)?;
+        if new.start >= new.end {
+            return Err(ApiError::bad_request(
+                "the selection is empty: select the words to code",
+            ));
+        }
+        let Some((i, turn)) = transcript
+            .turns
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.start <= new.start && new.start < t.end)
+        else {
+            return Err(ApiError::bad_request(format!(
+                "characters {}–{} are not inside a turn of {}",
+                new.start, new.end, new.transcript
+            )));
+        };
+        if new.end > turn.end {
+            return Err(ApiError::bad_request(format!(
+                "the selection runs past the end of turn {}; a coding lies within one turn",
+                i + 1
+            )));
+        }
+        let text: String = transcript
+            .text
+            .chars()
+            .skip(new.start)
+            .take(new.end - new.start)
+            .collect();
+        let coding = Coding {
+            id: new_coding_id(),
+            coder: state.coder.clone(),
+            transcript: new.transcript.clone(),
+            turn: i + 1,
+            start: new.start,
+            end: new.end,
+            theme: theme.id.clone(),
+            text,
+            memo: new.memo.trim().to_string(),
+            created: now_rfc3339(),
+            status: Default::default(),
+        };
+        match study.add_coding(&coding)? {
+            Added::New => {
+                study.log_change(
+                    &state.coder,
+                    "code",
+                    &coding.theme,
+                    &format!(
+                        "{} {} turn {} [{}-{}]",
+                        coding.id, coding.transcript, coding.turn, coding.start, coding.end
+                    ),
+                )?;
+                Ok((
+                    StatusCode::CREATED,
+                    Json(Coded {
+                        added: true,
+                        coding: CodingView::from(&coding),
+                    }),
+                ))
+            }
+            Added::Existing(id) => {
+                let same = study
+                    .codings_of(&state.coder)?
+                    .codings
+                    .into_iter()
+                    .find(|c| c.id == id)
+                    .map(|c| CodingView::from(&c))
+                    .ok_or_else(|| ApiError::internal(format!("coding {id} vanished")))?;
+                Ok((
+                    StatusCode::OK,
+                    Json(Coded {
+                        added: false,
+                        coding: same,
+                    }),
+                ))
+            }
+        }
+    })
+    .await
+}
+
+/// `PATCH /api/codings/{id}` body.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Change {
+    theme: String,
+}
+
+/// `PATCH /api/codings/{id}`: give one of the acting coder's codings another theme.
+pub(crate) async fn change(
+    State(state): State<Arc<AppState>>,
+    Id(id): Id,
+    Body(change): Body<Change>,
+) -> ApiResult<Json<CodingView>> {
+    blocking(move || {
+        let study = state.study()?;
+        let book = study.codebook()?;
+        let theme = codable(&book, &change.theme)?.id.clone();
+        let changed = study.update_codings(&state.coder, |file| {
+            let Some(c) = file.codings.iter_mut().find(|c| c.id == id) else {
+                return Ok((None, false));
+            };
+            let old = std::mem::replace(&mut c.theme, theme.clone());
+            let differs = old != c.theme;
+            Ok((Some((old, c.clone())), differs))
+        })?;
+        let Some((old, coding)) = changed else {
+            return Err(missing(&state.coder, &id));
+        };
+        if old != coding.theme {
+            study.log_change(
+                &state.coder,
+                "recode",
+                &coding.theme,
+                &format!(
+                    "{} {} turn {} [{}-{}] from {old}",
+                    coding.id, coding.transcript, coding.turn, coding.start, coding.end
+                ),
+            )?;
+        }
+        Ok(Json(CodingView::from(&coding)))
+    })
+    .await
+}
+
+/// `DELETE /api/codings/{id}`: what `thematic uncode` does.
+pub(crate) async fn remove(
+    State(state): State<Arc<AppState>>,
+    Id(id): Id,
+) -> ApiResult<Json<CodingView>> {
+    blocking(move || {
+        let study = state.study()?;
+        let removed = study.update_codings(&state.coder, |file| {
+            let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
+                .into_iter()
+                .partition(|c| c.id == id);
+            file.codings = kept;
+            let changed = !gone.is_empty();
+            Ok((gone, changed))
+        })?;
+        let Some(c) = removed.first() else {
+            return Err(missing(&state.coder, &id));
+        };
+        study.log_change(
+            &state.coder,
+            "uncode",
+            &c.theme,
+            &format!(
+                "{} {} turn {} [{}-{}]",
+                c.id, c.transcript, c.turn, c.start, c.end
+            ),
+        )?;
+        Ok(Json(CodingView::from(c)))
+    })
+    .await
+}
+
+fn missing(coder: &str, id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "{coder} has no coding \"{id}\" (it may have been removed meanwhile; reload the page)"
+    ))
+}

@@ -1,0 +1,209 @@
+//! The reviewer's compare view: two coders' agreement per theme (the numbers of
+//! `thematic agree --coders A,B`, point estimates), the places where they differ, and,
+//! for one transcript, both coders' codings side by side.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use thematic_agreement::{Options, Ratings, summary};
+use thematic_study::{AgreeOptions, UnitCounts, UnitKind};
+
+use super::study::{CodingView, codings_in};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Params;
+use crate::state::{AppState, blocking};
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CompareQuery {
+    /// The first coder (default: the acting coder).
+    a: Option<String>,
+    /// The second coder (default: the first other coder).
+    b: Option<String>,
+    /// `turn`, `sentence` or `char` (default: `default_unit` of thematic.toml).
+    unit: Option<String>,
+    /// A transcript whose codings to return for the side-by-side view.
+    transcript: Option<String>,
+}
+
+/// One row of the agreement table; statistics rounded to 4 places as in `thematic agree`'s
+/// JSON, `null` when 0/0.
+#[derive(Debug, Serialize)]
+struct Row {
+    theme: String,
+    label: String,
+    units: usize,
+    pairable_units: usize,
+    applied: Vec<usize>,
+    percent_agreement: Option<f64>,
+    cohen_kappa: Option<f64>,
+    krippendorff_alpha: Option<f64>,
+    gwet_ac1: Option<f64>,
+    scott_pi: Option<f64>,
+    fleiss_kappa: Option<f64>,
+    brennan_prediger: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct Disagreement {
+    theme: String,
+    label: String,
+    transcript: String,
+    turn: usize,
+    speaker: String,
+    start: usize,
+    end: usize,
+    text: String,
+    applied_by: Vec<String>,
+    not_applied_by: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Comparison {
+    coders: Vec<String>,
+    unit: &'static str,
+    rows: Vec<Row>,
+    disagreements: Vec<Disagreement>,
+    transcript: Option<String>,
+    /// Per coder (in `coders` order), their codings of `transcript`.
+    codings: Vec<Vec<CodingView>>,
+}
+
+fn round(x: Option<f64>) -> Option<f64> {
+    x.map(|v| (v * 10_000.0).round() / 10_000.0)
+}
+
+fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
+    let ratings = Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2);
+    let s = summary(&ratings, &Options::default());
+    Row {
+        theme: theme.to_string(),
+        label: label.to_string(),
+        units: s.units,
+        pairable_units: s.pairable_units,
+        applied: counts.applied.clone(),
+        percent_agreement: round(s.percent_agreement.value),
+        cohen_kappa: round(s.cohen_kappa.value),
+        krippendorff_alpha: round(s.krippendorff_alpha.value),
+        gwet_ac1: round(s.gwet_ac1.value),
+        scott_pi: round(s.scott_pi.value),
+        fleiss_kappa: round(s.fleiss_kappa.value),
+        brennan_prediger: round(s.brennan_prediger.value),
+    }
+}
+
+/// `GET /api/compare?a=&b=&unit=&transcript=`
+pub(crate) async fn compare(
+    State(state): State<Arc<AppState>>,
+    Params(q): Params<CompareQuery>,
+) -> ApiResult<Json<Comparison>> {
+    blocking(move || {
+        let study = state.study()?;
+        let all = study.coders()?;
+        let others: Vec<&String> = all.iter().filter(|c| *c != "auto").collect();
+        let a = q.a.clone().unwrap_or_else(|| state.coder.clone());
+        let b = match q.b.clone() {
+            Some(b) => b,
+            None => others
+                .iter()
+                .find(|c| ***c != a)
+                .map(|c| (*c).clone())
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "comparing needs a second coder, and nobody else has codings in this study",
+                    )
+                })?,
+        };
+        for c in [&a, &b] {
+            if !all.contains(c) {
+                return Err(ApiError::bad_request(format!(
+                    "no codings by \"{c}\" in this study; coders with codings: {}",
+                    all.join(", ")
+                )));
+            }
+        }
+        if a == b {
+            return Err(ApiError::bad_request("choose two different coders"));
+        }
+        // Segment units have no per-place disagreements to show; they fall back to turns
+        // when they are the study's default.
+        let default = match study.config().default_unit.as_str() {
+            "segment" => "turn",
+            other => other,
+        };
+        let unit = match q.unit.as_deref().unwrap_or(default) {
+            "sentence" => UnitKind::Sentence,
+            "char" => UnitKind::Char,
+            "turn" | "" => UnitKind::Turn,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "the unit is turn, sentence or char, not \"{other}\""
+                )));
+            }
+        };
+        let book = study.codebook()?;
+        let options = AgreeOptions {
+            coders: vec![a.clone(), b.clone()],
+            themes: book.current().codable().map(|e| e.id.clone()).collect(),
+            unit,
+            overlap: 0.9,
+            by_transcript: false,
+            disagreements: true,
+        };
+        let data = study.agreement_data(&options)?;
+        let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
+        let m = data.coders.len();
+        let mut rows: Vec<Row> = data
+            .themes
+            .iter()
+            .zip(&data.pooled)
+            .map(|(t, counts)| row(t, &label(t), counts, m))
+            .collect();
+        if data.themes.len() > 1 {
+            rows.push(row("(all themes)", "All themes", &data.all_themes(), m));
+        }
+        let disagreements = data
+            .disagreements
+            .iter()
+            .map(|d| {
+                let who = |want: bool| -> Vec<String> {
+                    data.coders
+                        .iter()
+                        .zip(&d.ratings)
+                        .filter(|(_, r)| **r == Some(want))
+                        .map(|(c, _)| c.clone())
+                        .collect()
+                };
+                Disagreement {
+                    theme: d.theme.clone(),
+                    label: label(&d.theme),
+                    transcript: d.transcript.clone(),
+                    turn: d.turn,
+                    speaker: d.speaker.clone(),
+                    start: d.start,
+                    end: d.end,
+                    text: d.text.clone(),
+                    applied_by: who(true),
+                    not_applied_by: who(false),
+                }
+            })
+            .collect();
+        let codings = match &q.transcript {
+            Some(t) => {
+                super::study::load(&study, t)?;
+                vec![codings_in(&study, &a, t)?, codings_in(&study, &b, t)?]
+            }
+            None => Vec::new(),
+        };
+        Ok(Json(Comparison {
+            coders: vec![a, b],
+            unit: unit.as_str(),
+            rows,
+            disagreements,
+            transcript: q.transcript,
+            codings,
+        }))
+    })
+    .await
+}

@@ -1,0 +1,71 @@
+//! The routes. Pages and assets at the top, the JSON API under `/api/`; every route is
+//! behind the token check in [`crate::auth`].
+//!
+//! | method and path | what |
+//! | --- | --- |
+//! | `GET /api/study` | the study's name, the acting coder, every coder, the codebook |
+//! | `GET /api/transcripts` | the transcripts, with each coder's progress |
+//! | `GET /api/transcripts/{id}` | one transcript's turns, the acting coder's codings and memos |
+//! | `POST /api/codings` | code `{transcript, start, end, theme, memo?}` |
+//! | `PATCH /api/codings/{id}` | change a coding's theme `{theme}` |
+//! | `DELETE /api/codings/{id}` | remove a coding |
+//! | `GET /api/memos` | the acting coder's memos |
+//! | `POST /api/memos` | write a memo `{about, target, text}` |
+//! | `GET /api/compare` | two coders' agreement, disagreements and codings of a transcript |
+//! | `GET /api/search` | keyword-in-context search |
+//! | `GET /api/quotes` | the quote table in any export format |
+//! | `GET /api/map.svg` | the thematic map |
+
+mod codings;
+mod compare;
+mod exports;
+mod memos;
+mod search;
+mod study;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, patch};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The whole app.
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(crate::assets::index))
+        .route("/app.css", get(crate::assets::css))
+        .route("/app.js", get(crate::assets::js))
+        .route("/api/study", get(study::study))
+        .route("/api/transcripts", get(study::transcripts))
+        .route("/api/transcripts/{id}", get(study::transcript))
+        .route("/api/codings", axum::routing::post(codings::add))
+        .route(
+            "/api/codings/{id}",
+            patch(codings::change).delete(codings::remove),
+        )
+        .route("/api/memos", get(memos::list).post(memos::add))
+        .route("/api/compare", get(compare::compare))
+        .route("/api/search", get(search::search))
+        .route("/api/quotes", get(exports::quotes))
+        .route("/api/map.svg", get(exports::map))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_token,
+        ))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("nothing at {}", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method}", uri.path()),
+    )
+}

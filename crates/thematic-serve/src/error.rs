@@ -1,0 +1,109 @@
+//! Errors: [`ServeError`] when the server cannot start or stops, and [`ApiError`], what a
+//! request gets back when it fails: a status and `{"error": "readable message"}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// The server could not start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The study could not be opened, or the coder's name is not allowed.
+    #[error(transparent)]
+    Study(#[from] thematic_study::StudyError),
+    /// 127.0.0.1 and the port could not be bound.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0: any).
+        port: u16,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The async runtime could not be started.
+    #[error("cannot start the server's threads: {0}")]
+    Runtime(std::io::Error),
+    /// Accepting connections failed.
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+    /// The server's thread panicked.
+    #[error("the server's thread stopped unexpectedly")]
+    Crashed,
+}
+
+/// A failed request: an HTTP status and a message for people, sent as JSON
+/// `{"error": "…"}` and shown in the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What went wrong and, where it helps, what to do.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with `status`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the request asks for something that cannot be done.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404: no such transcript, coding or page.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 500: something failed on the server's side.
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.status)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            axum::Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+impl From<thematic_study::StudyError> for ApiError {
+    fn from(e: thematic_study::StudyError) -> ApiError {
+        let status = match e {
+            thematic_study::StudyError::Invalid { .. }
+            | thematic_study::StudyError::Codebook(_)
+            | thematic_study::StudyError::Export(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+impl From<thematic_index::IndexError> for ApiError {
+    fn from(e: thematic_index::IndexError) -> ApiError {
+        let status = match e {
+            thematic_index::IndexError::Query { .. } => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+/// What a handler returns.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,54 @@
+//! What every request shares: where the study is, who is coding, the token, and the lock
+//! that serialises use of the search index. The study itself is opened per request, so a
+//! change made meanwhile on the command line (to `thematic.toml`, the codebook, codings or
+//! memos) is seen by the next request.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use thematic_study::Study;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The shared state, behind an `Arc`.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    root: PathBuf,
+    /// The acting coder.
+    pub coder: String,
+    /// The access token.
+    pub token: String,
+    /// The port, which names the cookie and is checked in the `Host` header.
+    pub port: u16,
+    /// Held while the search index is brought up to date and searched.
+    pub index: Mutex<()>,
+}
+
+impl AppState {
+    pub fn new(root: PathBuf, coder: String, token: String, port: u16) -> AppState {
+        AppState {
+            root,
+            coder,
+            token,
+            port,
+            index: Mutex::new(()),
+        }
+    }
+
+    /// Opens the study as it is on disk now.
+    pub fn study(&self) -> ApiResult<Study> {
+        Ok(Study::open(&self.root)?)
+    }
+}
+
+/// Runs blocking study work off the async threads. A panic becomes a readable 500, never a
+/// stack trace in the page.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| {
+        ApiError::internal(
+            "the server failed while handling this request (see its terminal); nothing more was written",
+        )
+    })?
+}

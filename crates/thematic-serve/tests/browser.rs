@@ -1,0 +1,419 @@
+//! End to end in a real headless Chromium, driven over the WebDriver protocol through
+//! `chromedriver` (Debian's `chromium` and `chromium-driver`): open the workspace with its
+//! token, open a transcript, select a passage (after an emoji, so UTF-16 and code points
+//! differ), press a digit to code it, and find the coding in `codings/<coder>.csv`; then
+//! the same with a selection made by Shift+arrow keys alone. Also: without the token the
+//! browser is refused. A screenshot of the reader is saved as `target/serve-reader.png`.
+//!
+//! Without chromium and chromedriver these tests say so and pass, unless
+//! `THEMATIC_REQUIRE_BROWSER=1` (as CI sets), when they fail.
+
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+use thematic_serve::{Running, ServeOptions};
+use thematic_study::CodingsFile;
+
+/// Chromium and chromedriver, or `None` (with a message) when this machine lacks them.
+fn tools() -> Option<(PathBuf, PathBuf)> {
+    let pick = |var: &str, candidates: &[&str]| -> Option<PathBuf> {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .into_iter()
+            .chain(candidates.iter().map(PathBuf::from))
+            .find(|p| p.is_file())
+    };
+    let chromium = pick(
+        "CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
+    let driver = pick("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ if std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() == Ok("1") => panic!(
+            "THEMATIC_REQUIRE_BROWSER=1 but chromium or chromedriver is missing: \
+             apt-get install chromium chromium-driver"
+        ),
+        _ => {
+            eprintln!(
+                "skipped: the browser tests need chromium and chromedriver \
+                 (apt-get install chromium chromium-driver)"
+            );
+            None
+        }
+    }
+}
+
+/// A chromedriver of our own, and one browser session in it.
+struct Browser {
+    driver: Child,
+    addr: SocketAddr,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Option<Browser> {
+        let (chromium, chromedriver) = tools()?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let mut browser = Browser {
+            driver,
+            addr,
+            session: String::new(),
+            _profile: profile,
+        };
+        // Wait (bounded) for chromedriver to listen.
+        let mut ready = false;
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(addr).is_ok() {
+                ready = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(ready, "chromedriver did not start listening on {addr}");
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1400,1000",
+            &format!("--user-data-dir={}", browser._profile.path().display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": args}
+        }}});
+        let created = browser.call("POST", "/session", Some(caps));
+        browser.session = created["sessionId"].as_str().unwrap().to_string();
+        Some(browser)
+    }
+
+    /// One WebDriver command; its `value`, or a panic with the driver's message.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let body = body.map(|b| b.to_string());
+        let r = common::send(
+            self.addr,
+            method,
+            path,
+            &[("Content-Type", "application/json; charset=utf-8")],
+            body.as_deref(),
+        );
+        let v = r.json();
+        assert!(r.status < 400, "WebDriver {method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    fn at(&self, what: &str) -> String {
+        format!("/session/{}/{what}", self.session)
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", &self.at("url"), Some(json!({ "url": url })));
+    }
+
+    fn run(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            &self.at("execute/sync"),
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    fn run_async(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &self.at("execute/async"),
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    /// Waits (bounded) until `script` returns true.
+    fn wait_for(&self, script: &str, what: &str) {
+        for _ in 0..200 {
+            if self.run(script, json!([])) == json!(true) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let page = self.run("return document.body.innerText", json!([]));
+        panic!("timed out waiting for {what}; the page says:\n{page}");
+    }
+
+    fn click(&self, css: &str) {
+        let found = self.call(
+            "POST",
+            &self.at("element"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string();
+        self.call(
+            "POST",
+            &self.at(&format!("element/{id}/click")),
+            Some(json!({})),
+        );
+    }
+
+    /// Presses keys (WebDriver key values) on whatever has the focus.
+    fn keys(&self, actions: Vec<Value>) {
+        self.call(
+            "POST",
+            &self.at("actions"),
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
+    fn press(&self, key: &str) {
+        self.keys(vec![
+            json!({"type": "keyDown", "value": key}),
+            json!({"type": "keyUp", "value": key}),
+        ]);
+    }
+
+    fn screenshot(&self) -> Vec<u8> {
+        let b64 = self.call("GET", &self.at("screenshot"), None);
+        base64(b64.as_str().unwrap())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = common::send(self.addr, "DELETE", &self.at(""), &[], None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn base64(s: &str) -> Vec<u8> {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        }
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c) << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}
+
+/// `target/serve-reader.png`: in CARGO_TARGET_DIR, else the workspace's `target/`.
+fn screenshot_path() -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("serve-reader.png")
+}
+
+/// Selects `words` in turn `n` of the reader with the DOM Range API, by UTF-16 positions
+/// in the page's text nodes; returns the selected text.
+const SELECT: &str = r#"
+const [n, words] = arguments;
+const el = document.querySelector('.turn .text[data-n="' + n + '"]');
+const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let all = '';
+while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+const at = all.indexOf(words);
+if (at < 0) return 'not found in: ' + all;
+const locate = (i) => { for (const [node, off] of nodes) if (i <= off + node.data.length) return [node, i - off]; };
+const [sn, so] = locate(at);
+const [en, eo] = locate(at + words.length);
+const r = document.createRange();
+r.setStart(sn, so);
+r.setEnd(en, eo);
+const sel = window.getSelection();
+sel.removeAllRanges();
+sel.addRange(r);
+return sel.toString();
+"#;
+
+/// Waits (bounded) until `coder` has a coding of `text`, and returns it.
+fn wait_for_coding(
+    study: &thematic_study::Study,
+    coder: &str,
+    text: &str,
+) -> thematic_study::Coding {
+    for _ in 0..200 {
+        if let Ok(file) = CodingsFile::read(&study.codings_path(coder).unwrap())
+            && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
+        {
+            return c;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no coding of {text:?} appeared in codings/{coder}.csv");
+}
+
+#[test]
+fn without_the_token_the_browser_is_refused() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("http://{}/", server.addr()));
+    let text = browser.run("return document.body.innerText", json!([]));
+    assert!(text.as_str().unwrap().contains("needs its token"), "{text}");
+    let app = browser.run(
+        "return !!document.querySelector('script[src=\"/app.js\"]')",
+        json!([]),
+    );
+    assert_eq!(app, json!(false));
+    let status = browser.run_async(
+        "const done = arguments[arguments.length - 1]; fetch('/api/transcripts').then(r => done(r.status));",
+    );
+    assert_eq!(status, json!(401));
+    let wrong = browser.run_async(
+        "const done = arguments[arguments.length - 1]; fetch('/api/study?token=nope').then(r => done(r.status));",
+    );
+    assert_eq!(wrong, json!(403));
+}
+
+#[test]
+fn select_a_passage_and_press_a_digit_to_code_it() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&server.url());
+    browser.wait_for(
+        "return document.body.dataset.ready === '1'",
+        "the transcripts list",
+    );
+    // The token has moved from the address bar into the cookie.
+    let url = browser.run("return location.href", json!([]));
+    assert!(!url.as_str().unwrap().contains("token"), "{url}");
+
+    browser.click("a[href=\"#/t/P1\"]");
+    browser.wait_for(
+        "return !!document.querySelector('.turn .text[data-n=\"2\"]')",
+        "the reader",
+    );
+
+    // A passage after 🎯: its UTF-16 offsets in the page are one more than its code points.
+    let words = "what they want to change";
+    let selected = browser.run(SELECT, json!([2, words]));
+    assert_eq!(selected, json!(words));
+    browser.press("1"); // the first codable theme: asking-questions
+    let coding = wait_for_coding(&study, "KW", words);
+    assert_eq!(coding.theme, "asking-questions");
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 2, words)
+    );
+    assert_eq!(coding.turn, 2);
+    browser.wait_for(
+        "return [...document.querySelectorAll('.turn[data-n=\"2\"] .chip')].length === 3",
+        "the new coding's highlight",
+    );
+
+    // The keyboard alone: focus turn 4, caret at its start, Shift+→ twelve times, then 8.
+    browser.run(
+        "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;",
+        json!([]),
+    );
+    let mut actions = vec![json!({"type": "keyDown", "value": "\u{E008}"})];
+    for _ in 0..12 {
+        actions.push(json!({"type": "keyDown", "value": "\u{E014}"}));
+        actions.push(json!({"type": "keyUp", "value": "\u{E014}"}));
+    }
+    actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
+    browser.keys(actions);
+    let selected = browser.run("return window.getSelection().toString()", json!([]));
+    assert_eq!(selected, json!("We celebrate"));
+    browser.press("8"); // goal-orientation
+    let coding = wait_for_coding(&study, "KW", "We celebrate");
+    assert_eq!(coding.theme, "goal-orientation");
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 4, "We celebrate")
+    );
+
+    // Nothing was typed into the transcript by those keys.
+    let text = browser.run(
+        "return document.querySelector('.turn .text[data-n=\"4\"]').textContent",
+        json!([]),
+    );
+    assert!(
+        text.as_str()
+            .unwrap()
+            .starts_with("We celebrate each step 😊 together")
+    );
+
+    // The reader as a coder sees it: a selection pending, the codebook open on a theme.
+    browser.wait_for(
+        "return [...document.querySelectorAll('.turn[data-n=\"4\"] .chip')].length === 2",
+        "the keyboard coding's highlight",
+    );
+    let selected = browser.run(
+        SELECT,
+        json!([6, "Walking groups help people feel they belong"]),
+    );
+    assert_eq!(
+        selected,
+        json!("Walking groups help people feel they belong")
+    );
+    browser.run(
+        "document.querySelector('#palette [data-theme=\"what-matters\"]').dispatchEvent(new MouseEvent('mouseenter')); window.scrollTo(0, 0); return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.getElementById('codebook').textContent.includes('When to use')",
+        "the codebook card",
+    );
+    let png = browser.screenshot();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let path = screenshot_path();
+    std::fs::write(&path, &png).unwrap();
+    eprintln!("screenshot of the reader: {}", path.display());
+}
