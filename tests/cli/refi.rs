@@ -382,6 +382,12 @@ fn a_project_imported_into_a_study_merges_themes_by_name_and_adds_the_rest() {
     let xml = r#"<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>
       <Code guid="11111111-1111-4111-8111-111111111111" name="what matters to the individual" isCodable="true"/>
       <Code guid="11111111-1111-4111-8111-111111111112" name="Loneliness" isCodable="true"/>
+      <Code guid="11111111-1111-4111-8111-111111111113" name="Barriers" isCodable="false">
+        <Code guid="11111111-1111-4111-8111-111111111114" name="Other" isCodable="true"/>
+      </Code>
+      <Code guid="11111111-1111-4111-8111-111111111115" name="Enablers" isCodable="false">
+        <Code guid="11111111-1111-4111-8111-111111111116" name="Other" isCodable="true"/>
+      </Code>
     </Codes></CodeBook>
     <Sources><TextSource guid="22222222-2222-4222-8222-222222222222" name="P30">
       <PlainTextContent>Interviewer: And?
@@ -394,11 +400,16 @@ P30: Being lonely is what matters most.</PlainTextContent>
     d.write("p.qdpx", zip_of(&[("project.qde", xml.as_bytes())]));
     d.cmd_in("s", &["import", "../p.qdpx"])
         .ok()
-        .stderr_has("1 theme(s) matched, 1 added");
-    assert!(
-        d.read("s/codebooks/social-prescribing-mechanisms.toml")
-            .contains("id = \"loneliness\"")
-    );
+        .stderr_has("1 theme(s) matched, 5 added");
+    // Two codes of one name under different parents stay two themes.
+    let book = d.read("s/codebooks/social-prescribing-mechanisms.toml");
+    for added in [
+        "id = \"loneliness\"",
+        "id = \"other\"\nlabel = \"Other\"\nparent = \"barriers\"",
+        "id = \"other-2\"\nlabel = \"Other\"\nparent = \"enablers\"",
+    ] {
+        assert!(book.contains(added), "{added} missing:\n{book}");
+    }
     let rows = codings(&d, "s", "imported");
     let themes: Vec<(&str, &str)> = rows
         .iter()

@@ -329,12 +329,13 @@ pub fn from_qdc_with_guids(
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                match e.local_name().as_ref() {
-                    b"CodeBook" => {
+                // Element names are matched without regard to case, as other tools vary.
+                match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
+                    b"codebook" => {
                         in_codebook = !empty;
                         saw_codebook = true;
                     }
-                    b"Code" if in_codebook => {
+                    b"code" if in_codebook => {
                         let mut label = None;
                         let mut codable = true;
                         let mut colour = None;
@@ -400,17 +401,17 @@ pub fn from_qdc_with_guids(
                             stack.push(slots.len() - 1);
                         }
                     }
-                    b"Description" if in_codebook && !empty && !stack.is_empty() => {
+                    b"description" if in_codebook && !empty && !stack.is_empty() => {
                         in_description = true;
                         description.clear();
                     }
-                    b"Set" if in_codebook => sets += 1,
+                    b"set" if in_codebook => sets += 1,
                     _ => {}
                 }
             }
-            Event::End(ref e) => match e.local_name().as_ref() {
-                b"CodeBook" => in_codebook = false,
-                b"Description" if in_description => {
+            Event::End(ref e) => match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
+                b"codebook" => in_codebook = false,
+                b"description" if in_description => {
                     in_description = false;
                     if let Some(&slot) = stack.last() {
                         let mut d = undescribe(&description);
@@ -427,7 +428,7 @@ pub fn from_qdc_with_guids(
                         *id = d.id;
                     }
                 }
-                b"Code" if in_codebook => {
+                b"code" if in_codebook => {
                     stack.pop();
                 }
                 _ => {}

@@ -189,9 +189,19 @@ impl Study {
                 })
                 .collect();
             let placement = place(raw, text.bom, &transcript.text, &wanted);
-            outcome.note = placement.reading.describe(raw.contains("\r\n"));
+            let mut notes: Vec<String> = placement
+                .reading
+                .describe(raw.contains("\r\n"))
+                .into_iter()
+                .collect();
+            if !placement.checked && placement.spans.iter().any(Result::is_ok) {
+                notes.push(
+                    "positions not checked: the project does not record the selected text".into(),
+                );
+            }
+            outcome.note = (!notes.is_empty()).then(|| notes.join("; "));
             let chars: Vec<char> = transcript.text.chars().collect();
-            for (sel, span) in source.selections.iter().zip(&placement.spans) {
+            for (n, (sel, span)) in source.selections.iter().zip(&placement.spans).enumerate() {
                 if sel.codings.is_empty() {
                     report.left_out.push(LeftOut::new(
                         "selection without a coding",
@@ -207,10 +217,12 @@ impl Study {
                         ));
                         continue;
                     };
-                    let guid = if c.guid.is_empty() {
-                        format!("{}#{k}", sel.guid)
-                    } else {
-                        c.guid.clone()
+                    // A coding without a GUID gets one from where it is, so two of them never
+                    // collide.
+                    let guid = match (c.guid.is_empty(), sel.guid.is_empty()) {
+                        (false, _) => c.guid.clone(),
+                        (true, false) => format!("{}#{k}", sel.guid),
+                        (true, true) => format!("{id}#{n}#{k}"),
                     };
                     let mut coding = Coding {
                         id: guids::coding_id(&guid),
@@ -286,12 +298,41 @@ impl Study {
         let mut missing = Vec::new();
         let guids: BTreeMap<usize, &String> =
             project.code_index.iter().map(|(g, &i)| (i, g)).collect();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
         for (i, e) in project.codebook.entries.iter().enumerate() {
-            let found = find_theme(&ours, e, guids.get(&i).map(|g| g.as_str()));
-            if found.is_none() {
-                missing.push(i);
-            } else {
-                report.themes_matched += 1;
+            // Entries come parents first, so a parent is mapped before its children.
+            let parent = match &e.parent {
+                None => Some(None),
+                Some(p) => project
+                    .codebook
+                    .entries
+                    .iter()
+                    .position(|x| x.id == *p)
+                    .and_then(|pi| mapped.get(pi).cloned().flatten())
+                    .map(Some),
+            };
+            let guid = guids.get(&i).map(|g| g.as_str());
+            let label_unique = project
+                .codebook
+                .entries
+                .iter()
+                .filter(|x| x.label.trim().eq_ignore_ascii_case(e.label.trim()))
+                .count()
+                == 1;
+            let found = find_theme(
+                &ours,
+                e,
+                guid,
+                parent.as_ref().map(Option::as_deref),
+                label_unique,
+                &taken,
+            );
+            match &found {
+                None => missing.push(i),
+                Some(id) => {
+                    report.themes_matched += 1;
+                    taken.insert(id.clone());
+                }
             }
             mapped.push(found);
         }
@@ -490,13 +531,43 @@ impl Study {
 
 /// The study's theme for a project code: the same GUID, else the same id and label, else
 /// the same label.
-fn find_theme(ours: &Codebook, e: &thematic_codebook::Entry, guid: Option<&str>) -> Option<String> {
-    let same_label =
-        |x: &thematic_codebook::Entry| x.label.trim().eq_ignore_ascii_case(e.label.trim());
-    guid.and_then(|g| ours.entries.iter().find(|x| guid_for(&x.id) == g))
-        .or_else(|| ours.get(&e.id).filter(|x| same_label(x)))
-        .or_else(|| ours.entries.iter().find(|x| same_label(x)))
-        .map(|x| x.id.clone())
+/// The study's theme for a project code: the one with the same GUID (a project that came
+/// from thematic); else one with the same label (ignoring case) under the same parent,
+/// preferring the same id; else the one theme with its label when the label is unique in
+/// both the codebook and the project (`label_unique` says so for the project). `parent` is the study's id for the code's parent (`Some(None)`
+/// for a root; `None` when the parent is new, so nothing under it can match). A theme
+/// already matched to another code is not matched again, so two codes never merge.
+fn find_theme(
+    ours: &Codebook,
+    e: &thematic_codebook::Entry,
+    guid: Option<&str>,
+    parent: Option<Option<&str>>,
+    label_unique: bool,
+    taken: &BTreeSet<String>,
+) -> Option<String> {
+    if let Some(x) = guid.and_then(|g| ours.entries.iter().find(|x| guid_for(&x.id) == g)) {
+        return Some(x.id.clone());
+    }
+    let same_label = |x: &thematic_codebook::Entry| {
+        x.label.trim().eq_ignore_ascii_case(e.label.trim()) && !taken.contains(&x.id)
+    };
+    if let Some(parent) = parent {
+        let fits = |x: &&thematic_codebook::Entry| same_label(x) && x.parent.as_deref() == parent;
+        if let Some(x) = ours
+            .get(&e.id)
+            .filter(fits)
+            .or_else(|| ours.entries.iter().find(fits))
+        {
+            return Some(x.id.clone());
+        }
+    }
+    // Elsewhere in the tree (a flat list of codes from another tool), only a label that is
+    // unique on both sides.
+    let mut ours_same = ours.entries.iter().filter(|x| same_label(x));
+    match (ours_same.next(), ours_same.next(), label_unique) {
+        (Some(x), None, true) => Some(x.id.clone()),
+        _ => None,
+    }
 }
 
 /// Coder names for the project's users: their names made safe as file names.

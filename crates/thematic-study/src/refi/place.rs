@@ -13,8 +13,6 @@
 //! text, or whose name is its text in the other tool but not here, cannot be placed and is
 //! reported, never dropped silently.
 
-use std::collections::BTreeSet;
-
 use unicode_normalization::UnicodeNormalization;
 
 /// A source file's text, decoded.
@@ -104,6 +102,9 @@ pub(crate) struct Reading {
     pub crlf_as_two: bool,
     /// The byte-order mark counted as a character.
     pub bom_counted: bool,
+    /// Positions count UTF-16 code units (as Qt- and .NET-based tools do), so a character
+    /// outside the Basic Multilingual Plane (an emoji) counts as two.
+    pub utf16: bool,
 }
 
 impl Reading {
@@ -120,6 +121,9 @@ impl Reading {
         if self.bom_counted {
             parts.push("the byte-order mark counted as a character");
         }
+        if self.utf16 {
+            parts.push("UTF-16 code units counted (an emoji as two)");
+        }
         (!parts.is_empty()).then(|| format!("positions re-based: {}", parts.join(", ")))
     }
 }
@@ -129,83 +133,124 @@ impl Reading {
 pub(crate) struct Placement {
     pub spans: Vec<Result<(usize, usize), Unplaced>>,
     pub reading: Reading,
+    /// Whether the other tool recorded the selected text (as selection names), so that
+    /// each selection could be checked against it.
+    pub checked: bool,
+}
+
+/// The source text in the forms positions may count in.
+struct Source {
+    /// The text with line endings normalized (`\n`), as characters.
+    lines: Vec<char>,
+    /// Character index in the raw text of each `\r` of a `\r\n`.
+    crlf: Vec<usize>,
+    /// UTF-16 offset at which each raw character starts, plus the end; empty when every
+    /// character is in the Basic Multilingual Plane (the offsets are then the indices).
+    utf16: Vec<usize>,
+}
+
+impl Source {
+    fn new(raw: &str) -> Source {
+        let chars: Vec<char> = raw.chars().collect();
+        let crlf = chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] == '\r' && w[1] == '\n')
+            .map(|(i, _)| i)
+            .collect();
+        let utf16 = if chars.iter().any(|c| c.len_utf16() > 1) {
+            let mut at = 0;
+            let mut v = Vec::with_capacity(chars.len() + 1);
+            for c in &chars {
+                v.push(at);
+                at += c.len_utf16();
+            }
+            v.push(at);
+            v
+        } else {
+            Vec::new()
+        };
+        Source {
+            lines: normalize_newlines(raw).chars().collect(),
+            crlf,
+            utf16,
+        }
+    }
+
+    /// The readings worth trying for this source.
+    fn readings(&self, bom: bool) -> Vec<Reading> {
+        let mut out = Vec::new();
+        for utf16 in [false, true] {
+            for bom_counted in [false, true] {
+                for crlf_as_two in [false, true] {
+                    let pointless = (utf16 && self.utf16.is_empty())
+                        || (bom_counted && !bom)
+                        || (crlf_as_two && self.crlf.is_empty());
+                    if !pointless {
+                        out.push(Reading {
+                            crlf_as_two,
+                            bom_counted,
+                            utf16,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A position as the other tool counted it, as an index into `lines`.
+    fn to_lines(&self, pos: i64, r: Reading) -> Option<usize> {
+        let pos = usize::try_from(pos.checked_sub(i64::from(r.bom_counted))?).ok()?;
+        // From UTF-16 units to raw characters (a position inside a surrogate pair is none).
+        let pos = if r.utf16 {
+            self.utf16.binary_search(&pos).ok()?
+        } else {
+            pos
+        };
+        // From raw characters (CRLF as two) to normalized lines (CRLF as one). Positions
+        // count raw characters whenever CRLF counts as two; under UTF-16 too, since the
+        // UTF-16 offsets were taken over the raw text.
+        let q = if r.crlf_as_two || r.utf16 {
+            pos - self.crlf.partition_point(|&c| c < pos)
+        } else {
+            pos
+        };
+        (q <= self.lines.len()).then_some(q)
+    }
 }
 
 /// Places `wanted` selections, given positions into the source text `raw` (decoded, BOM
 /// removed; `bom` says whether it had one), in `ours`, the text our parser made of the
 /// stored source.
 pub(crate) fn place(raw: &str, bom: bool, ours: &str, wanted: &[Wanted<'_>]) -> Placement {
-    let lines = normalize_newlines(raw);
-    let line_chars: Vec<char> = lines.chars().collect();
-    let crlf: Vec<usize> = {
-        let chars: Vec<char> = raw.chars().collect();
-        chars
-            .windows(2)
-            .enumerate()
-            .filter(|(_, w)| w[0] == '\r' && w[1] == '\n')
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let ours_chars: Vec<char> = ours.chars().collect();
-    let mut readings = vec![Reading {
-        crlf_as_two: false,
-        bom_counted: false,
-    }];
-    if !crlf.is_empty() {
-        readings.push(Reading {
-            crlf_as_two: true,
-            bom_counted: false,
-        });
-    }
-    if bom {
-        for r in readings.clone() {
-            readings.push(Reading {
-                bom_counted: true,
-                ..r
-            });
-        }
-    }
-    // A position in the newline-normalized text, under a reading.
-    let to_lines = |pos: i64, r: Reading| -> Option<usize> {
-        let pos = usize::try_from(pos - i64::from(r.bom_counted)).ok()?;
-        let q = if r.crlf_as_two {
-            pos - crlf.partition_point(|&c| c < pos)
-        } else {
-            pos
-        };
-        (q <= line_chars.len()).then_some(q)
-    };
-    // From the normalized text to ours: the same, or re-based piece by piece through NFC.
-    let mapper = Mapper::new(&line_chars, ours, wanted, &readings, &to_lines);
-
-    let place_one = |w: &Wanted<'_>, r: Reading| -> Result<(usize, usize), Unplaced> {
+    let source = Source::new(raw);
+    let lines = &source.lines;
+    // The span of a selection in the normalized lines under a reading.
+    let span = |w: &Wanted<'_>, r: Reading| -> Result<(usize, usize), Unplaced> {
         let (Some(s), Some(e)) = (w.start, w.end) else {
             return Err(Unplaced::NoPosition);
         };
-        let (Some(s), Some(e)) = (to_lines(s, r), to_lines(e, r)) else {
-            return Err(Unplaced::Outside);
-        };
-        let (Some(s), Some(e)) = (mapper.map(s), mapper.map(e)) else {
-            return Err(Unplaced::TextChanged);
-        };
-        if s >= e || e > ours_chars.len() {
-            return Err(Unplaced::Outside);
+        match (source.to_lines(s, r), source.to_lines(e, r)) {
+            (Some(s), Some(e)) if s < e => Ok((s, e)),
+            _ => Err(Unplaced::Outside),
         }
-        Ok((s, e))
     };
-    let names_match = |w: &Wanted<'_>, span: (usize, usize)| -> Option<bool> {
+    let names_match = |w: &Wanted<'_>, (s, e): (usize, usize)| -> Option<bool> {
         let name = w.name.map(str::trim).filter(|n| !n.is_empty())?;
-        let text: String = ours_chars[span.0..span.1].iter().collect();
+        let text: String = lines[s..e].iter().collect();
         Some(same_text(name, &text))
     };
 
+    // The reading under which most selections fit, above all with their recorded text.
+    let readings = source.readings(bom);
     let mut best = (readings[0], -1i64);
     for &r in &readings {
         let mut score = 0i64;
         for w in wanted {
-            if let Ok(span) = place_one(w, r) {
+            if let Ok(sp) = span(w, r) {
                 score += 1;
-                if names_match(w, span) == Some(true) {
+                if names_match(w, sp) == Some(true) {
                     score += 10;
                 }
             }
@@ -216,23 +261,32 @@ pub(crate) fn place(raw: &str, bom: bool, ours: &str, wanted: &[Wanted<'_>]) -> 
     }
     let reading = best.0;
     let spans: Vec<Result<(usize, usize), Unplaced>> =
-        wanted.iter().map(|w| place_one(w, reading)).collect();
+        wanted.iter().map(|w| span(w, reading)).collect();
     // Names are evidence only when this tool writes the selected text there.
-    let names_are_text = wanted
+    let checked = wanted
         .iter()
         .zip(&spans)
         .any(|(w, s)| s.as_ref().is_ok_and(|&s| names_match(w, s) == Some(true)));
+    let mapper = Mapper::new(lines, ours);
     let spans = wanted
         .iter()
         .zip(spans)
-        .map(|(w, s)| match s {
-            Ok(span) if names_are_text && names_match(w, span) == Some(false) => {
-                Err(Unplaced::TextDiffers)
+        .map(|(w, s)| {
+            let (s, e) = s?;
+            if checked && names_match(w, (s, e)) == Some(false) {
+                return Err(Unplaced::TextDiffers);
             }
-            other => other,
+            match (mapper.map(s), mapper.map(e)) {
+                (Some(s), Some(e)) if s < e => Ok((s, e)),
+                _ => Err(Unplaced::TextChanged),
+            }
         })
         .collect();
-    Placement { spans, reading }
+    Placement {
+        spans,
+        reading,
+        checked,
+    }
 }
 
 /// Whether a selection's recorded name is the text it covers: the same words, whatever the
@@ -259,66 +313,54 @@ fn same_text(name: &str, text: &str) -> bool {
     short.len() < name.len() && short.chars().count() >= 10 && text.starts_with(short)
 }
 
-/// Maps positions in the newline-normalized source text to positions in our text.
+/// Maps positions in the newline-normalized source text to positions in our text: the
+/// same when the texts are, else through NFC, which composes characters (`e` + U+0301 →
+/// `é`) and so shifts what follows.
+///
+/// The text is cut wherever NFC cannot join the characters on either side (before a
+/// character of combining class 0 that does not compose with the one before it), each
+/// piece is normalized alone, and each cut's place in our text recorded. A position at a
+/// cut maps; one inside a piece (between a letter and its accent) does not, and only the
+/// selections with such a position fail.
 struct Mapper {
-    /// `None`: the texts are the same. Else the sorted (from, to) boundary pairs.
-    pairs: Option<Vec<(usize, usize)>>,
-    failed: bool,
+    /// `None`: the texts are the same. Else, for each position, its place in our text.
+    table: Option<Vec<Option<usize>>>,
 }
 
 impl Mapper {
-    fn new(
-        lines: &[char],
-        ours: &str,
-        wanted: &[Wanted<'_>],
-        readings: &[Reading],
-        to_lines: &dyn Fn(i64, Reading) -> Option<usize>,
-    ) -> Mapper {
+    fn new(lines: &[char], ours: &str) -> Mapper {
+        use unicode_normalization::char::{canonical_combining_class, compose};
         if lines.iter().copied().eq(ours.chars()) {
-            return Mapper {
-                pairs: None,
-                failed: false,
-            };
+            return Mapper { table: None };
         }
-        // Normalize the text piece by piece between every position any reading might use;
-        // when the pieces make up our text, each boundary's place in it is known.
-        let mut cuts: BTreeSet<usize> = [0, lines.len()].into();
-        for w in wanted {
-            for &r in readings {
-                for p in [w.start, w.end].into_iter().flatten() {
-                    if let Some(q) = to_lines(p, r) {
-                        cuts.insert(q);
-                    }
-                }
-            }
-        }
-        let cuts: Vec<usize> = cuts.into_iter().collect();
-        let mut pairs = vec![(0, 0)];
+        let mut table = vec![None; lines.len() + 1];
+        table[0] = Some(0);
         let mut built = String::with_capacity(ours.len());
-        let mut count = 0usize;
-        for w in cuts.windows(2) {
-            let piece: String = lines[w[0]..w[1]].iter().collect();
-            for c in piece.nfc() {
-                built.push(c);
-                count += 1;
+        let (mut count, mut from) = (0, 0);
+        for q in 1..=lines.len() {
+            let cut = q == lines.len()
+                || (canonical_combining_class(lines[q]) == 0
+                    && compose(lines[q - 1], lines[q]).is_none());
+            if cut {
+                for c in lines[from..q].iter().copied().nfc() {
+                    built.push(c);
+                    count += 1;
+                }
+                table[q] = Some(count);
+                from = q;
             }
-            pairs.push((w[1], count));
         }
-        let failed = built != ours;
-        Mapper {
-            pairs: Some(pairs),
-            failed,
+        if built != ours {
+            // Our reader changed the text beyond normalizing it: nothing maps.
+            table.iter_mut().for_each(|t| *t = None);
         }
+        Mapper { table: Some(table) }
     }
 
     fn map(&self, q: usize) -> Option<usize> {
-        match &self.pairs {
+        match &self.table {
             None => Some(q),
-            Some(_) if self.failed => None,
-            Some(pairs) => pairs
-                .binary_search_by_key(&q, |&(from, _)| from)
-                .ok()
-                .map(|i| pairs[i].1),
+            Some(t) => t.get(q).copied().flatten(),
         }
     }
 }
@@ -380,6 +422,74 @@ mod tests {
         let p = place(raw, true, &ours, &[w(12, 19, "we meet")]);
         assert_eq!(texts(&ours, &p), [Ok("we meet".into())]);
         assert!(!p.reading.bom_counted);
+    }
+
+    #[test]
+    fn decomposed_text_maps_at_every_cut_and_fails_only_inside_a_character() {
+        // A BOM makes "BOM counted" a candidate reading whose positions fall one earlier,
+        // between "e" and its accent; that must not spoil the reading chosen.
+        let raw = "Cafe\u{301} talk. Re\u{301}sume\u{301} done.";
+        let ours: String = raw.nfc().collect();
+        let p = place(
+            raw,
+            true,
+            &ours,
+            &[
+                w(0, 5, "Café"),
+                w(6, 10, "talk"),
+                w(12, 14, "Re"),
+                w(21, 25, "done"),
+            ],
+        );
+        assert_eq!(
+            texts(&ours, &p),
+            [
+                Ok("Café".into()),
+                Ok("talk".into()),
+                // Ends between "e" and its accent: no place in composed text.
+                Err(Unplaced::TextChanged),
+                Ok("done".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn utf16_code_units_are_recognised_after_an_emoji() {
+        // Qt- and .NET-based tools count an emoji as two.
+        let raw = "P1: 🙂 I listen here, 🙂 and here.";
+        let (s1, e1) = (7, 15); // "I listen" in UTF-16 units
+        let (s2, e2) = (29, 33); // "here" after the second emoji
+        let p = place(raw, false, raw, &[w(s1, e1, "I listen"), w(s2, e2, "here")]);
+        assert_eq!(texts(raw, &p), [Ok("I listen".into()), Ok("here".into())]);
+        assert!(p.reading.utf16 && p.checked);
+        // Without names to go by, code points are assumed, and the placement says that it
+        // was not checked.
+        let p = place(
+            raw,
+            false,
+            raw,
+            &[Wanted {
+                start: Some(6),
+                end: Some(14),
+                name: None,
+            }],
+        );
+        assert_eq!(texts(raw, &p), [Ok("I listen".into())]);
+        assert!(!p.reading.utf16 && !p.checked);
+    }
+
+    #[test]
+    fn hostile_positions_are_outside_not_a_panic() {
+        let p = place(
+            "abc",
+            true,
+            "abc",
+            &[w(i64::MIN, 2, "ab"), w(0, i64::MAX, "abc"), w(-5, -1, "")],
+        );
+        assert!(
+            p.spans.iter().all(|s| *s == Err(Unplaced::Outside)),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -184,13 +184,22 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         ..Project::default()
     };
     let shown_str = shown.display().to_string();
-    let (book, warnings, guids) = from_qdc_with_guids(
+    check_depth(root, shown)?;
+    let (book, warnings, guids) = match from_qdc_with_guids(
         text.as_bytes(),
         p.name.as_deref().unwrap_or("Imported"),
         &shown_str,
-    )
-    .unwrap_or_else(|_| (Codebook::default(), Vec::new(), Vec::new()));
-    p.codebook_warnings = warnings.iter().map(ToString::to_string).collect();
+    ) {
+        Ok(read) => read,
+        // A project without a codebook (or with one that cannot be read) still has
+        // sources and notes worth importing; say why its codes are missing.
+        Err(e) => {
+            p.codebook_warnings.push(format!("no codes imported: {e}"));
+            (Codebook::default(), Vec::new(), Vec::new())
+        }
+    };
+    p.codebook_warnings
+        .extend(warnings.iter().map(ToString::to_string));
     for (i, g) in guids.into_iter().enumerate() {
         if let Some(g) = g {
             p.code_index.insert(g, i);
@@ -203,14 +212,21 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
             let name = attr(n, "name")
                 .or_else(|| attr(n, "id"))
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| format!("user-{}", &g[..g.len().min(8)]));
+                .unwrap_or_else(|| format!("user-{}", g.chars().take(8).collect::<String>()));
             p.users.insert(g, name);
         }
     }
     for section in children(root, "Variables") {
         for v in children(section, "Variable") {
-            if let (Some(g), Some(name)) = (guid(v, "guid"), attr(v, "name")) {
-                p.variables.push((g, name));
+            match (
+                guid(v, "guid"),
+                attr(v, "name").filter(|n| !n.trim().is_empty()),
+            ) {
+                (Some(g), Some(name)) => p.variables.push((g, name)),
+                (_, name) => p.left_out.push(LeftOut::new(
+                    "variable without a GUID or a name",
+                    name.unwrap_or_else(|| format!("line {}", lines.of(v))),
+                )),
             }
         }
     }
@@ -236,7 +252,9 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
     }
     for section in children(root, "Notes") {
         for n in children(section, "Note") {
-            if let Some(g) = guid(n, "guid") {
+            {
+                // A note without a GUID cannot be referred to, but is still a memo.
+                let g = guid(n, "guid").unwrap_or_else(|| format!("note-line-{}", lines.of(n)));
                 p.notes.push(Note {
                     guid: g,
                     name: attr(n, "name"),
@@ -282,6 +300,30 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         }
     }
     Ok(p)
+}
+
+/// How deep codes may nest: deeper trees are refused rather than risk the stack of the
+/// code that walks them (no real codebook comes near).
+const MAX_CODE_DEPTH: usize = 64;
+
+fn check_depth(root: Node<'_, '_>, shown: &Path) -> Result<(), StudyError> {
+    for n in root.descendants().filter(|n| is(*n, "Code")) {
+        let depth = n
+            .ancestors()
+            .filter(|a| is(*a, "Code"))
+            .take(MAX_CODE_DEPTH + 1)
+            .count();
+        if depth >= MAX_CODE_DEPTH {
+            return Err(StudyError::invalid(
+                shown,
+                0,
+                format!(
+                    "codes are nested more than {MAX_CODE_DEPTH} deep; thematic refuses such a tree"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn read_case(c: Node<'_, '_>) -> Case {
@@ -337,13 +379,17 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
             let code = children(c, "CodeRef")
                 .next()
                 .and_then(|r| guid(r, "targetGUID"));
-            if let Some(code) = code {
-                selection.codings.push(CodingRef {
+            match code {
+                Some(code) => selection.codings.push(CodingRef {
                     guid: guid(c, "guid").unwrap_or_default(),
                     code,
                     user: guid(c, "creatingUser"),
                     when: attr(c, "creationDateTime"),
-                });
+                }),
+                None => left_out.push(LeftOut::new(
+                    "coding without a CodeRef (no code to give it)",
+                    format!("{} line {}", source.name, lines.of(c)),
+                )),
             }
         }
         source.selections.push(selection);
