@@ -216,7 +216,9 @@ impl Study {
 
     /// Appends `memos` to `coder`'s memo file, under its lock: the file's existing bytes are
     /// kept exactly as they are (hand edits included) and the whole is replaced atomically.
-    pub(crate) fn append_memos(&self, coder: &str, memos: &[Memo]) -> Result<(), StudyError> {
+    /// A memo whose id the file already holds is not added again (checked under the lock, so
+    /// two processes adding the same memos add them once). Returns how many were added.
+    pub(crate) fn append_memos(&self, coder: &str, memos: &[Memo]) -> Result<usize, StudyError> {
         let path = self.memos_path(coder)?;
         std::fs::create_dir_all(self.memos_dir())
             .map_err(|e| StudyError::io(self.memos_dir(), e))?;
@@ -226,6 +228,15 @@ impl Study {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(StudyError::io(&path, e)),
         };
+        let known: std::collections::BTreeSet<String> =
+            parse_memos(coder, &String::from_utf8_lossy(&out))
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+        let memos: Vec<&Memo> = memos.iter().filter(|m| !known.contains(&m.id)).collect();
+        if memos.is_empty() {
+            return Ok(0);
+        }
         if out.iter().all(u8::is_ascii_whitespace) {
             out = format!("# Memos by {coder}\n\n").into_bytes();
         } else {
@@ -234,13 +245,14 @@ impl Study {
             }
             out.extend_from_slice(b"\n\n");
         }
-        for m in memos {
+        for m in &memos {
             out.extend_from_slice(m.to_markdown().as_bytes());
         }
         while out.ends_with(b"\n\n") {
             out.pop();
         }
-        atomic_write(&path, &out)
+        atomic_write(&path, &out)?;
+        Ok(memos.len())
     }
 
     /// One coder's memos, in file order (none when the file does not exist).

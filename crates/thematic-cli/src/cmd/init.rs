@@ -40,7 +40,7 @@ pub struct Args {
     pub codebook: String,
     /// Make the study from a REFI-QDA project (.qdpx): its codebook, transcripts, codings,
     /// memos and participants.
-    #[arg(long, value_name = "FILE.qdpx")]
+    #[arg(long, value_name = "FILE.qdpx", conflicts_with = "codebook")]
     pub from: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -60,6 +60,9 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
     let (bytes, report) = study.export_qdpx(&QdpxOptions { crlf: args.crlf })?;
     atomic_write(&args.file, &bytes)?;
     status(&export_summary(&args.file, &report));
+    for w in &report.warnings {
+        status(&format!("warning: {}", sanitize(w)));
+    }
     print_left_out(&report.left_out);
     Ok(ExitCode::SUCCESS)
 }

@@ -56,7 +56,20 @@ impl Study {
             codebook_file: "codebook.toml".into(),
             codebook_text: book.to_toml(),
         };
-        let mut study = Study::init(dir, &options)?;
+        // A study that cannot be made whole is not left half made.
+        let fresh = !dir.exists();
+        let made = Study::init(dir, &options).and_then(|mut study| {
+            let report = study.fill_from(opened)?;
+            Ok((study, report))
+        });
+        if made.is_err() && fresh {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        made
+    }
+
+    fn fill_from(&mut self, opened: Opened) -> Result<ImportReport, StudyError> {
+        let study = self;
         if let Some(interviewers) = opened
             .project
             .description
@@ -68,8 +81,7 @@ impl Study {
             config.interviewers = interviewers;
             study.set_config(config)?;
         }
-        let report = study.apply_project(opened)?;
-        Ok((study, report))
+        study.apply_project(opened)
     }
 
     /// Imports a REFI-QDA project into this study: themes are matched to the codebook (by
@@ -423,17 +435,9 @@ impl Study {
             by_coder.entry(m.coder.clone()).or_default().push(m);
         }
         for (coder, memos) in by_coder {
-            let have: BTreeSet<String> = self.memos_of(&coder)?.into_iter().map(|m| m.id).collect();
-            let total = memos.len();
-            let new: Vec<Memo> = memos
-                .into_iter()
-                .filter(|m| !have.contains(&m.id))
-                .collect();
-            report.memos_present += total - new.len();
-            report.memos_added += new.len();
-            if !new.is_empty() {
-                self.append_memos(&coder, &new)?;
-            }
+            let added = self.append_memos(&coder, &memos)?;
+            report.memos_present += memos.len() - added;
+            report.memos_added += added;
         }
         Ok(())
     }
@@ -449,6 +453,7 @@ impl Study {
         if project.cases.is_empty() {
             return Ok(());
         }
+        let _lock = crate::fsutil::FileLock::acquire(&self.participants_path())?;
         let mut table = self.participants()?;
         let names: BTreeMap<&str, &str> = project
             .variables
@@ -494,6 +499,10 @@ impl Study {
                     .get(var.as_str())
                     .and_then(|n| table.attributes.iter().position(|a| a == n.trim()))
                 else {
+                    report.left_out.push(LeftOut::new(
+                        "case value of a variable the project does not define",
+                        format!("{id}: {value}"),
+                    ));
                     continue;
                 };
                 let cell = &mut table.rows[row].1[col];
@@ -689,9 +698,12 @@ fn source_text(package: &Package, source: &read::TextSource) -> Result<SourceTex
                 "its text is outside the package ({p}); thematic reads only what the package holds"
             ));
         }
-        (Some(p), _) => match package.source(p) {
-            Some((_, bytes)) => Some(bytes.to_vec()),
-            None => return Err(format!("{p} is not in the package")),
+        (Some(p), content) => match (package.source(p), content) {
+            (Some((_, bytes)), _) => Some(bytes.to_vec()),
+            (None, Some(content)) => Some(content.as_bytes().to_vec()),
+            // The rich-text version below may still be there.
+            (None, None) if source.rich_path.is_some() => None,
+            (None, None) => return Err(format!("{p} is not in the package")),
         },
         (None, Some(content)) => Some(content.as_bytes().to_vec()),
         (None, None) => None,

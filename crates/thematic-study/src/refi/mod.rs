@@ -77,6 +77,8 @@ pub struct ExportReport {
     pub coders: usize,
     /// What was not written, and why.
     pub left_out: Vec<LeftOut>,
+    /// What was written differently from the study (a memo whose subject is not exported).
+    pub warnings: Vec<String>,
 }
 
 /// What became of one source of an imported project.

@@ -198,19 +198,17 @@ impl Package {
 }
 
 /// A zip of `files` (name, bytes) in the given order, deflated, with fixed timestamps.
-pub(crate) fn write(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .large_file(files.iter().any(|(_, b)| b.len() as u64 >= u32::MAX as u64));
     for (name, bytes) in files {
-        // Writing into memory fails only for entries over 4 GiB without `large_file`,
-        // which is set above when needed.
-        let _ = zip.start_file(name.as_str(), opts);
-        let _ = zip.write_all(bytes);
+        zip.start_file(name.as_str(), opts)?;
+        zip.write_all(bytes)?;
     }
-    zip.finish().map(Cursor::into_inner).unwrap_or_default()
+    zip.finish().map(Cursor::into_inner)
 }
 
 #[cfg(test)]
@@ -239,9 +237,9 @@ mod tests {
             max_ratio: 200,
         };
         let path = Path::new("p.qdpx");
-        let ok = write(&[("project.qde".into(), noise(60 << 10))]);
+        let ok = write(&[("project.qde".into(), noise(60 << 10))]).unwrap();
         assert!(Package::read(path, &ok, &limits).is_ok());
-        let big = write(&[("sources/a.txt".into(), noise(65 << 10))]);
+        let big = write(&[("sources/a.txt".into(), noise(65 << 10))]).unwrap();
         let err = Package::read(path, &big, &limits).unwrap_err().to_string();
         assert!(
             err.contains("\"sources/a.txt\" is bigger than 0 MiB"),
@@ -250,13 +248,14 @@ mod tests {
         let many = write(&[
             ("sources/a.txt".into(), noise(60 << 10)),
             ("sources/b.txt".into(), noise(60 << 10)),
-        ]);
+        ])
+        .unwrap();
         let err = Package::read(path, &many, &limits).unwrap_err().to_string();
         assert!(err.contains("expands to more than 0 MiB in all"), "{err}");
         let files: Vec<(String, Vec<u8>)> = (0..11)
             .map(|i| (format!("sources/{i}.txt"), vec![b'x']))
             .collect();
-        let err = Package::read(path, &write(&files), &limits)
+        let err = Package::read(path, &write(&files).unwrap(), &limits)
             .unwrap_err()
             .to_string();
         assert!(err.contains("holds 11 entries"), "{err}");
@@ -267,7 +266,8 @@ mod tests {
         let zip = write(&[
             ("project.qde".into(), b"<Project/>".to_vec()),
             ("Sources/A.txt".into(), b"a".to_vec()),
-        ]);
+        ])
+        .unwrap();
         let p = Package::read(Path::new("p.qdpx"), &zip, &Limits::default()).unwrap();
         for name in [
             "internal://A.txt",

@@ -55,13 +55,23 @@ impl Study {
             ));
         }
         report.transcripts = contents.transcripts.len();
-        Ok((crate::refi::package::write(&files), report))
+        let bytes = crate::refi::package::write(&files)
+            .map_err(|e| StudyError::Export(format!("cannot write the project package: {e}")))?;
+        Ok((bytes, report))
     }
 
     fn project_contents(&self, report: &mut ExportReport) -> Result<Contents, StudyError> {
         let book = self.codebook()?;
         let mut transcripts = Vec::new();
+        let mut ids = BTreeSet::new();
         for (id, path, parsed) in self.load_transcripts()? {
+            if !ids.insert(id.clone()) {
+                report.left_out.push(LeftOut::new(
+                    "transcript file with the id of another (rename or remove one)",
+                    self.shown(&path),
+                ));
+                continue;
+            }
             match parsed {
                 Ok(transcript) => transcripts.push(StudyTranscript {
                     id,
@@ -113,7 +123,6 @@ impl Study {
             }
             memos.extend(mine);
         }
-        report.codings = codings.len();
         report.memos = memos.len();
         report.coders = coders.len();
         Ok(Contents {
@@ -151,18 +160,39 @@ fn project_xml(c: &Contents, report: &mut ExportReport) -> String {
 fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
     let mut s = BytesStart::new(name);
     for (k, v) in attrs {
-        s.push_attribute((*k, clean(v).as_str()));
+        s.push_attribute(attribute(k, v));
     }
     s
 }
 
+/// An attribute with its value escaped, line breaks and tabs as character references: a
+/// parser turns literal ones into spaces, and a selection's recorded text should come back
+/// as it went out.
+fn attribute<'a>(key: &'a str, value: &str) -> quick_xml::events::attributes::Attribute<'a> {
+    let cleaned = clean(value);
+    let mut escaped = quick_xml::escape::escape(cleaned.as_ref()).into_owned();
+    if escaped.contains(['\n', '\r', '\t']) {
+        escaped = escaped
+            .replace('\n', "&#10;")
+            .replace('\r', "&#13;")
+            .replace('\t', "&#9;");
+    }
+    quick_xml::events::attributes::Attribute {
+        key: quick_xml::name::QName(key.as_bytes()),
+        value: std::borrow::Cow::Owned(escaped.into_bytes()),
+    }
+}
+
 /// XML 1.0 forbids most control characters, even escaped; they are dropped.
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-        })
-        .collect()
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if s.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
+    }
 }
 
 type Xml = Writer<Vec<u8>>;
@@ -236,13 +266,24 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
             MemoAbout::Coding(id) if coding_ids.contains(id.as_str()) => {
                 coding_notes.entry(id).or_default().push(guid);
             }
-            _ => {}
+            MemoAbout::Journal => {}
+            other => report.warnings.push(format!(
+                "memo {} by {} is about {} {}, which is not in the project: it goes as a note \
+                 of the project, its title naming what it was about",
+                m.id,
+                m.coder,
+                other.kind(),
+                other.target()
+            )),
         }
     }
 
-    open(w, "CodeBook", &[])?;
-    write_codes_with_notes(w, &c.book, true, &theme_notes)?;
-    close(w, "CodeBook")?;
+    // The schema wants at least one code in a codebook: an empty one is left out.
+    if !c.book.entries.is_empty() {
+        open(w, "CodeBook", &[])?;
+        write_codes_with_notes(w, &c.book, true, &theme_notes)?;
+        close(w, "CodeBook")?;
+    }
 
     let variables = variable_types(&c.participants);
     if !variables.is_empty() {
@@ -336,6 +377,7 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
                     used.insert(sel.clone());
                 }
                 write_selection(w, x, (&sel, &cod), &guids, &coding_notes)?;
+                report.codings += 1;
             }
             for note in transcript_notes.get(t.id.as_str()).into_iter().flatten() {
                 empty(w, "NoteRef", &[("targetGUID", note)])?;
