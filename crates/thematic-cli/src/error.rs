@@ -100,6 +100,34 @@ impl From<StudyError> for CliError {
                     "fix the lines named above; the format is described in docs/codebook-format.md",
                 )
             }
+            StudyError::UnknownTheme { closest, .. } => {
+                CliError::user(e.to_string()).hint(match closest {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => "`thematic codebook show` lists the themes".into(),
+                })
+            }
+            StudyError::RetiredTheme { .. } => CliError::user(e.to_string())
+                .hint("`thematic codebook show` lists the current themes"),
+            StudyError::GroupTheme { children, .. } => {
+                CliError::user(e.to_string()).hint(if children.is_empty() {
+                    "no theme under it can be coded; `thematic codebook show` lists the themes"
+                        .to_string()
+                } else {
+                    format!("code one of the themes under it: {}", children.join(", "))
+                })
+            }
+            StudyError::UnknownTranscript { closest, .. } => {
+                CliError::user(e.to_string()).hint(match closest {
+                    Some(c) => format!("did you mean \"{c}\"? (`thematic transcripts` lists them)"),
+                    None => "`thematic transcripts` lists the study's transcripts".into(),
+                })
+            }
+            StudyError::UnknownCoding { .. } => CliError::user(e.to_string()).hint(
+                "coding ids are printed by `thematic code` and listed by `thematic show ID`",
+            ),
+            StudyError::Unparsable { source, .. } => {
+                CliError::user(e.to_string()).hint(crate::cmd::parse::parse_hint(source))
+            }
             _ => CliError::user(e.to_string()),
         }
     }
