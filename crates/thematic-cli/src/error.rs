@@ -122,9 +122,8 @@ impl From<StudyError> for CliError {
                     None => "`thematic transcripts` lists the study's transcripts".into(),
                 })
             }
-            StudyError::UnknownCoding { .. } => CliError::user(e.to_string()).hint(
-                "coding ids are printed by `thematic code` and listed by `thematic show ID`",
-            ),
+            StudyError::UnknownCoding { .. } => CliError::user(e.to_string())
+                .hint("coding ids are printed by `thematic code` and listed by `thematic show ID`"),
             StudyError::Unparsable { source, .. } => {
                 CliError::user(e.to_string()).hint(crate::cmd::parse::parse_hint(source))
             }
