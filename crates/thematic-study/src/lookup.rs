@@ -98,33 +98,13 @@ mod tests {
     use super::*;
     use crate::study::InitOptions;
 
-    const BOOK: &str = r#"
-format_version = 1
-name = "Test"
-
-[[theme]]
-id = "the-approach"
-label = "The approach"
-codable = false
-
-[[theme]]
-id = "what-matters"
-label = "What matters"
-parent = "the-approach"
-
-[[theme]]
-id = "goal-orientation"
-label = "Goal orientation"
-parent = "the-approach"
-
-[[theme]]
-id = "old-idea"
-label = "Old idea"
-retired = true
-"#;
-
+    /// The shipped codebook, with one retired theme added.
     fn book() -> Codebook {
-        Codebook::from_toml(BOOK, "test.toml").unwrap()
+        let text = format!(
+            "{}\n[[theme]]\nid = \"old-idea\"\nlabel = \"Old idea\"\nretired = true\n",
+            include_str!("../../../codebooks/social-prescribing-mechanisms.toml")
+        );
+        Codebook::from_toml(&text, "m.toml").unwrap()
     }
 
     #[test]
@@ -148,7 +128,10 @@ retired = true
         );
         match e {
             StudyError::GroupTheme { children, .. } => {
-                assert_eq!(children, ["what-matters", "goal-orientation"]);
+                assert_eq!(
+                    children,
+                    ["solution-building", "goal-orientation", "what-matters"]
+                );
             }
             e => panic!("{e}"),
         }
