@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use thematic_study::Study;
 
-use thematic_transcript::Transcript;
-
 use crate::error::{CliError, Result};
 
 /// Shared state for a command run.
@@ -60,23 +58,4 @@ impl Context {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "unknown".into())
     }
-}
-
-/// Reads and parses the study's transcript `id`; an unknown id is an error naming the
-/// closest ids.
-pub fn transcript(study: &Study, id: &str) -> Result<Transcript> {
-    let Some(path) = study.transcript_file(id)? else {
-        let files = study.transcript_files()?;
-        let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
-        let mut err = CliError::user(format!("no transcript \"{id}\" in the study"));
-        if let Some(c) = thematic_codebook::closest(id, ids.iter().copied()) {
-            err = err.hint(format!(
-                "did you mean \"{c}\"? (`thematic transcripts` lists them)"
-            ));
-        } else {
-            err = err.hint("`thematic transcripts` lists the study's transcripts");
-        }
-        return Err(err);
-    };
-    crate::cmd::parse::parse_file(&path, &study.parse_options())
 }

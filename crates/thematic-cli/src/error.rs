@@ -86,23 +86,60 @@ impl From<std::io::Error> for CliError {
 
 impl From<StudyError> for CliError {
     fn from(e: StudyError) -> CliError {
-        match &e {
-            StudyError::NotFound { .. } => CliError::user(e.to_string())
-                .hint("run `thematic init DIR` to create a study, or pass `--study DIR`"),
-            StudyError::AlreadyExists { .. } => CliError::user(e.to_string())
-                .hint("choose another folder, or work in the existing study"),
-            StudyError::Codebook(book) => {
-                let mut err = CliError::user("the study's codebook has errors");
-                for d in &book.diagnostics {
-                    err = err.cause(d.to_string());
-                }
-                err.hint(
-                    "fix the lines named above; the format is described in docs/codebook-format.md",
-                )
+        if let StudyError::Codebook(book) = &e {
+            let mut err = CliError::user("the study's codebook has errors");
+            for d in &book.diagnostics {
+                err = err.cause(d.to_string());
             }
-            _ => CliError::user(e.to_string()),
+            return err.hint(
+                "fix the lines named above; the format is described in docs/codebook-format.md",
+            );
+        }
+        let err = CliError::user(e.to_string());
+        match study_hint(&e) {
+            Some(hint) => err.hint(hint),
+            None => err,
         }
     }
+}
+
+/// What to do about a study error, where there is something to say: the "did you mean"
+/// of an unknown theme or transcript, the themes to code instead of a group, …
+fn study_hint(e: &StudyError) -> Option<String> {
+    let did_you_mean = |closest: &Option<String>, then: &str, otherwise: &str| match closest {
+        Some(c) => format!("did you mean \"{c}\"?{then}"),
+        None => otherwise.to_string(),
+    };
+    Some(match e {
+        StudyError::NotFound { .. } => {
+            "run `thematic init DIR` to create a study, or pass `--study DIR`".into()
+        }
+        StudyError::AlreadyExists { .. } => {
+            "choose another folder, or work in the existing study".into()
+        }
+        StudyError::UnknownTheme { closest, .. } => {
+            did_you_mean(closest, "", "`thematic codebook show` lists the themes")
+        }
+        StudyError::RetiredTheme { .. } => {
+            "`thematic codebook show` lists the current themes".into()
+        }
+        StudyError::GroupTheme { children, .. } if children.is_empty() => {
+            "no theme under it can be coded; `thematic codebook show` lists the themes".into()
+        }
+        StudyError::GroupTheme { children, .. } => {
+            format!("code one of the themes under it: {}", children.join(", "))
+        }
+        StudyError::UnknownTranscript { closest, .. } => did_you_mean(
+            closest,
+            " (`thematic transcripts` lists them)",
+            "`thematic transcripts` lists the study's transcripts",
+        ),
+        StudyError::UnknownCoding { .. } => {
+            "coding ids are printed by `thematic code` and listed by `thematic show ID`".into()
+        }
+        StudyError::Unparsable { source, .. } => crate::cmd::parse::parse_hint(source).into(),
+        _ => return None,
+    })
 }
 
 impl From<thematic_index::IndexError> for CliError {

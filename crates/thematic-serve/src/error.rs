@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use thematic_study::StudyError;
 
 /// The server could not start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 pub enum ServeError {
     /// The study could not be opened, or the coder's name is not allowed.
     #[error(transparent)]
-    Study(#[from] thematic_study::StudyError),
+    Study(#[from] StudyError),
     /// 127.0.0.1 and the port could not be bound.
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {
@@ -83,15 +84,45 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<thematic_study::StudyError> for ApiError {
-    fn from(e: thematic_study::StudyError) -> ApiError {
-        let status = match e {
-            thematic_study::StudyError::Invalid { .. }
-            | thematic_study::StudyError::Codebook(_)
-            | thematic_study::StudyError::Export(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError::new(status, e.to_string())
+/// `; did you mean "c"?` when there is a closest id, else nothing.
+fn did_you_mean(closest: &Option<String>) -> String {
+    closest
+        .as_ref()
+        .map(|c| format!("; did you mean \"{c}\"?"))
+        .unwrap_or_default()
+}
+
+impl From<StudyError> for ApiError {
+    fn from(e: StudyError) -> ApiError {
+        match &e {
+            StudyError::UnknownTheme { closest, .. } => {
+                ApiError::bad_request(format!("{e}{}", did_you_mean(closest)))
+            }
+            StudyError::RetiredTheme { .. } => {
+                ApiError::bad_request(format!("{e}; code one of the current themes"))
+            }
+            StudyError::GroupTheme {
+                label, children, ..
+            } => ApiError::bad_request(if children.is_empty() {
+                format!("\"{label}\" is a group and cannot be coded, and no theme under it can be")
+            } else {
+                format!(
+                    "\"{label}\" is a group and cannot be coded; code one of the themes under it: {}",
+                    children.join(", ")
+                )
+            }),
+            StudyError::UnknownTranscript { closest, .. } => {
+                ApiError::not_found(format!("{e}{}", did_you_mean(closest)))
+            }
+            StudyError::UnknownCoding { .. } => ApiError::not_found(e.to_string()),
+            StudyError::Invalid { .. }
+            | StudyError::Codebook(_)
+            | StudyError::Export(_)
+            | StudyError::Unparsable { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
+            _ => ApiError::internal(e.to_string()),
+        }
     }
 }
 

@@ -421,6 +421,14 @@ fn memos_on_codings_themes_and_transcripts_are_written_and_shown() {
             "no theme",
         ),
         (
+            json!({"about": "theme", "target": "what-mattrs", "text": "x"}),
+            "did you mean \"what-matters\"",
+        ),
+        (
+            json!({"about": "transcript", "target": "P9", "text": "x"}),
+            "no transcript \"P9\" in the study; did you mean \"P1\"?",
+        ),
+        (
             json!({"about": "coding", "target": "c-000000000000", "text": "x"}),
             "has no coding",
         ),

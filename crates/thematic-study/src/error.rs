@@ -50,6 +50,54 @@ pub enum StudyError {
     /// An export (a quote table, a figure) cannot be written as asked: what, and what to do.
     #[error("{0}")]
     Export(String),
+    /// A theme named by the user is not in the codebook.
+    #[error("no theme \"{id}\" in the codebook")]
+    UnknownTheme {
+        /// The id asked for.
+        id: String,
+        /// The closest id there is, for a "did you mean" hint.
+        closest: Option<String>,
+    },
+    /// A theme named for coding is retired.
+    #[error("theme \"{id}\" is retired")]
+    RetiredTheme {
+        /// The theme.
+        id: String,
+    },
+    /// A theme named for coding is a group (`codable = false`).
+    #[error("\"{label}\" is a group and cannot be coded (codable = false)")]
+    GroupTheme {
+        /// The group's id.
+        id: String,
+        /// Its label.
+        label: String,
+        /// The codable, current themes right under it, in file order.
+        children: Vec<String>,
+    },
+    /// A transcript named by the user is not in the study.
+    #[error("no transcript \"{id}\" in the study")]
+    UnknownTranscript {
+        /// The id asked for.
+        id: String,
+        /// The closest id there is, for a "did you mean" hint.
+        closest: Option<String>,
+    },
+    /// A coding named by the user is not one of the coder's.
+    #[error("{coder} has no coding \"{id}\"")]
+    UnknownCoding {
+        /// Whose codings were searched.
+        coder: String,
+        /// The coding id asked for.
+        id: String,
+    },
+    /// A stored transcript file cannot be parsed.
+    #[error("{}: {source}", path.display())]
+    Unparsable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: thematic_transcript::ParseError,
+    },
     /// A coding sheet cannot be imported (or exported): every problem found, by row and
     /// column. Nothing was written.
     #[error("{}", crate::sheet::describe(path, problems))]

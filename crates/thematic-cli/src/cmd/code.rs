@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use thematic_codebook::closest;
 use thematic_study::{Added, Coding, new_coding_id, now_rfc3339};
 
 use crate::context::Context;
@@ -82,39 +81,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
     let book = study.codebook()?;
-    let theme = match book.get(&args.theme) {
-        Some(t) if t.retired => {
-            return Err(
-                CliError::user(format!("theme \"{}\" is retired", args.theme))
-                    .hint("`thematic codebook show` lists the current themes"),
-            );
-        }
-        Some(t) if !t.codable => {
-            return Err(CliError::user(format!(
-                "\"{}\" is a group and cannot be coded (codable = false)",
-                t.label
-            ))
-            .hint(format!(
-                "code one of the themes under it: {}",
-                book.children(&t.id)
-                    .filter(|c| c.codable && !c.retired)
-                    .map(|c| c.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        Some(t) => t,
-        None => {
-            let mut err = CliError::user(format!("no theme \"{}\" in the codebook", args.theme));
-            if let Some(c) = closest(&args.theme, book.codable().map(|e| e.id.as_str())) {
-                err = err.hint(format!("did you mean \"{c}\"?"));
-            } else {
-                err = err.hint("`thematic codebook show` lists the themes");
-            }
-            return Err(err);
-        }
-    };
-    let transcript = crate::context::transcript(&study, &args.transcript)?;
+    let theme = thematic_study::codable_theme(&book, &args.theme)?;
+    let transcript = study.transcript(&args.transcript)?;
     let n = transcript.turns.len();
     let turn = args
         .turn

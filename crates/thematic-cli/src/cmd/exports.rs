@@ -141,15 +141,7 @@ pub fn check_themes(study: &Study, ids: &[String]) -> Result<()> {
     }
     let book = study.codebook()?;
     for t in ids {
-        if book.get(t).is_none() {
-            let err = CliError::user(format!("no theme \"{t}\" in the codebook"));
-            return Err(
-                match thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str())) {
-                    Some(near) => err.hint(format!("did you mean \"{near}\"?")),
-                    None => err.hint("`thematic codebook show` lists the themes"),
-                },
-            );
-        }
+        thematic_study::theme(&book, t)?;
     }
     Ok(())
 }
@@ -213,10 +205,8 @@ pub const DEMO_CODER: &str = "KW";
 /// three figures. Returns the lines of the demo's report.
 pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
     use thematic_study::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
-    use thematic_study::quotes::QuoteOptions;
+    use thematic_study::quotes::{QuoteFormat, QuoteOptions};
     use thematic_study::tables::CooccurUnit;
-
-    use crate::cmd::quotes::{QuoteFormat, render};
 
     let dir = study.root().join("exports");
     std::fs::create_dir_all(&dir)?;
@@ -253,18 +243,10 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
     options.trim = true;
     let quotes = study.quote_table(&options)?;
     let mut quote_files = Vec::new();
-    for (ext, format) in [
-        ("md", QuoteFormat::Md),
-        ("csv", QuoteFormat::Csv),
-        ("tex", QuoteFormat::Tex),
-        ("html", QuoteFormat::Html),
-        ("docx", QuoteFormat::Docx),
-        ("xlsx", QuoteFormat::Xlsx),
-        ("json", QuoteFormat::Json),
-    ] {
+    for format in QuoteFormat::ALL {
         quote_files.push(write(
-            &format!("quotes.{ext}"),
-            &render(&quotes, format, true)?,
+            &format!("quotes.{}", format.name()),
+            &quotes.render(format, true)?,
         )?);
     }
     let m = study.theme_matrix(&selection)?;
@@ -333,7 +315,7 @@ mod tests {
         assert!(!dir.path().join("exports/quotes.md").exists());
 
         for (id, theme) in [("P2", "what-matters"), ("P8", "empowerment")] {
-            let t = crate::context::transcript(&study, id).unwrap();
+            let t = study.transcript(id).unwrap();
             let turn = &t.turns[3];
             study
                 .add_coding(&Coding {

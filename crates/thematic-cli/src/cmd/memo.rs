@@ -131,42 +131,14 @@ fn add(ctx: &Context, args: &AddArgs) -> Result<ExitCode> {
 
 /// What the memo is about, checked against the study.
 fn about(study: &Study, coder: &str, args: &AddArgs) -> Result<MemoAbout> {
-    if let Some(theme) = &args.theme {
-        let book = study.codebook()?;
-        if book.get(theme).is_none() {
-            let mut err = CliError::user(format!("no theme \"{theme}\" in the codebook"));
-            if let Some(c) =
-                thematic_codebook::closest(theme, book.entries.iter().map(|e| e.id.as_str()))
-            {
-                err = err.hint(format!("did you mean \"{c}\"?"));
-            }
-            return Err(err);
-        }
-        return Ok(MemoAbout::Theme(theme.clone()));
-    }
-    if let Some(id) = &args.transcript {
-        if study.transcript_file(id)?.is_none() {
-            let files = study.transcript_files()?;
-            let mut err = CliError::user(format!("no transcript \"{id}\" in the study"));
-            if let Some(c) = thematic_codebook::closest(id, files.iter().map(|(t, _)| t.as_str())) {
-                err = err.hint(format!("did you mean \"{c}\"?"));
-            }
-            return Err(err);
-        }
-        return Ok(MemoAbout::Transcript(id.clone()));
-    }
-    if let Some(id) = &args.coding {
-        let mine = study.codings_of(coder)?;
-        if !mine.codings.iter().any(|c| c.id == *id) {
-            return Err(
-                CliError::user(format!("{coder} has no coding \"{id}\"")).hint(
-                    "coding ids are printed by `thematic code` and listed by `thematic show ID`",
-                ),
-            );
-        }
-        return Ok(MemoAbout::Coding(id.clone()));
-    }
-    Ok(MemoAbout::Journal)
+    let about = match (&args.theme, &args.transcript, &args.coding) {
+        (Some(theme), _, _) => MemoAbout::Theme(theme.clone()),
+        (_, Some(id), _) => MemoAbout::Transcript(id.clone()),
+        (_, _, Some(id)) => MemoAbout::Coding(id.clone()),
+        _ => MemoAbout::Journal,
+    };
+    study.check_memo_about(coder, &about)?;
+    Ok(about)
 }
 
 fn list(ctx: &Context, args: &ListArgs) -> Result<ExitCode> {

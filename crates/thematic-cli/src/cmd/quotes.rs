@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use thematic_study::quotes::{PARTICIPANT_FIELD, QuoteOptions, QuoteTable};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use thematic_study::quotes::{PARTICIPANT_FIELD, QuoteFormat, QuoteOptions, QuoteTable};
 
 use crate::cmd::exports::{
     CoderArgs, check_attributes, check_participants, check_themes, extension,
@@ -53,38 +54,12 @@ Examples:
   $ thematic quotes --where location=rural,town --attribution participant,gender,location
   $ thematic quotes --coder KW --participant P6 --format csv --excel -o p6.csv";
 
-/// Quote table formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum QuoteFormat {
-    /// Markdown: headings and block quotes.
-    Md,
-    /// CSV, one row per quote (formula-safe).
-    Csv,
-    /// LaTeX: a booktabs longtable.
-    Tex,
-    /// A standalone HTML page.
-    Html,
-    /// A Word document.
-    Docx,
-    /// An Excel workbook.
-    Xlsx,
-    /// JSON, an array of quotes.
-    Json,
-}
-
-impl QuoteFormat {
-    fn from_extension(ext: &str) -> Option<QuoteFormat> {
-        Some(match ext {
-            "md" | "markdown" => QuoteFormat::Md,
-            "csv" => QuoteFormat::Csv,
-            "tex" | "latex" => QuoteFormat::Tex,
-            "html" | "htm" => QuoteFormat::Html,
-            "docx" => QuoteFormat::Docx,
-            "xlsx" => QuoteFormat::Xlsx,
-            "json" => QuoteFormat::Json,
-            _ => return None,
-        })
-    }
+/// `--format`: the quote table formats, as the study crate names and describes them.
+fn quote_format() -> impl TypedValueParser<Value = QuoteFormat> {
+    PossibleValuesParser::new(
+        QuoteFormat::ALL.map(|f| PossibleValue::new(f.name()).help(f.description())),
+    )
+    .try_map(|name| QuoteFormat::from_name(&name).ok_or("not a quote format"))
 }
 
 /// `thematic quotes`
@@ -119,7 +94,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "FIELDS", default_value = PARTICIPANT_FIELD)]
     pub attribution: Vec<String>,
     /// File format (default: from the --output file's extension, else md).
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = quote_format())]
     pub format: Option<QuoteFormat>,
     /// CSV: start with a byte-order mark, so Excel reads the file as UTF-8.
     #[arg(long)]
@@ -156,7 +131,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             )
         })?,
     };
-    if matches!(format, QuoteFormat::Docx | QuoteFormat::Xlsx) && args.output.is_none() {
+    if format.is_binary() && args.output.is_none() {
         return Err(CliError::user("Word and Excel files need --output FILE")
             .hint("e.g. --output quotes.docx"));
     }
@@ -197,23 +172,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         attribution: args.attribution.clone(),
     };
     let table = study.quote_table(&options)?;
-    let bytes = render(&table, format, args.excel)?;
+    let bytes = table.render(format, args.excel)?;
     emit_to(args.output.as_deref(), &bytes)?;
     crate::cmd::status(&report(&table, args.output.as_deref()));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The table in `format`.
-pub fn render(table: &QuoteTable, format: QuoteFormat, excel: bool) -> Result<Vec<u8>> {
-    Ok(match format {
-        QuoteFormat::Md => table.to_markdown().into_bytes(),
-        QuoteFormat::Csv => table.to_csv(excel),
-        QuoteFormat::Tex => table.to_latex().into_bytes(),
-        QuoteFormat::Html => table.to_html().into_bytes(),
-        QuoteFormat::Docx => table.to_docx(),
-        QuoteFormat::Xlsx => table.to_xlsx()?,
-        QuoteFormat::Json => table.to_json(),
-    })
 }
 
 /// "24 quote(s) from 11 participant(s) under 9 theme(s), coder KW → quotes.docx"

@@ -72,7 +72,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         })?,
         None => (1, usize::MAX),
     };
-    let t = crate::context::transcript(&study, &args.id)?;
+    let t = study.transcript(&args.id)?;
     let dim = crate::term::colour_stdout() && args.output.is_none();
     let codings = shown_codings(ctx, &study, args)?;
     let book = if codings.is_empty() {

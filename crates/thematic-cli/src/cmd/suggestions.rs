@@ -271,7 +271,7 @@ fn review(study: &Study, filter: &Filter, me: &str) -> Result<()> {
     let mut err = std::io::stderr().lock();
     for (i, s) in list.iter().enumerate() {
         if !transcripts.contains_key(&s.transcript) {
-            let t = crate::context::transcript(study, &s.transcript)?;
+            let t = study.transcript(&s.transcript)?;
             transcripts.insert(s.transcript.clone(), t);
         }
         let t = &transcripts[&s.transcript];

@@ -51,7 +51,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
-    crate::context::transcript(&study, &args.id)?; // did-you-mean for an unknown id
+    study.transcript(&args.id)?; // did-you-mean for an unknown id
     let who = ctx.who(args.coder.as_deref(), &study);
     let report = study.update_transcript(&args.id, &args.file, &who, args.dry_run)?;
     let mut table = Table::new(&[

@@ -8,8 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use thematic_codebook::{Codebook, Entry};
-use thematic_study::{Added, Coding, new_coding_id, now_rfc3339};
+use thematic_study::{Added, Coding, codable_theme, new_coding_id, now_rfc3339};
 
 use super::study::CodingView;
 use crate::error::{ApiError, ApiResult};
@@ -35,32 +34,6 @@ pub(crate) struct Coded {
     coding: CodingView,
 }
 
-/// The codable, current theme `id`, or a 400 saying why not (with a "did you mean").
-pub(crate) fn codable<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
-    match book.get(id) {
-        Some(t) if t.retired => Err(ApiError::bad_request(format!(
-            "theme \"{id}\" is retired; code one of the current themes"
-        ))),
-        Some(t) if !t.codable => Err(ApiError::bad_request(format!(
-            "\"{}\" is a group and cannot be coded; code one of the themes under it: {}",
-            t.label,
-            book.children(&t.id)
-                .filter(|c| c.codable && !c.retired)
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-        Some(t) => Ok(t),
-        None => {
-            let mut msg = format!("no theme \"{id}\" in the codebook");
-            if let Some(c) = thematic_codebook::closest(id, book.codable().map(|e| e.id.as_str())) {
-                msg.push_str(&format!("; did you mean \"{c}\"?"));
-            }
-            Err(ApiError::bad_request(msg))
-        }
-    }
-}
-
 /// `POST /api/codings`
 pub(crate) async fn add(
     State(state): State<Arc<AppState>>,
@@ -69,8 +42,8 @@ pub(crate) async fn add(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        let theme = codable(&book, &new.theme)?;
-        let transcript = super::study::load(&study, &new.transcript)?;
+        let theme = codable_theme(&book, &new.theme)?;
+        let transcript = study.transcript(&new.transcript)?;
         if new.start >= new.end {
             return Err(ApiError::bad_request(
                 "the selection is empty: select the words to code",
@@ -167,7 +140,7 @@ pub(crate) async fn change(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        let theme = codable(&book, &change.theme)?.id.clone();
+        let theme = codable_theme(&book, &change.theme)?.id.clone();
         let changed = study.update_codings(&state.coder, |file| {
             let Some(c) = file.codings.iter_mut().find(|c| c.id == id) else {
                 return Ok((None, false));

@@ -191,7 +191,7 @@ pub(crate) async fn compare(
             .collect();
         let codings = match &q.transcript {
             Some(t) => {
-                super::study::load(&study, t)?;
+                study.transcript(t)?;
                 vec![codings_in(&study, &a, t)?, codings_in(&study, &b, t)?]
             }
             None => Vec::new(),

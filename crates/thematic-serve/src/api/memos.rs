@@ -48,39 +48,24 @@ pub(crate) async fn add(
         let target = new.target.trim().to_string();
         let about = match new.about.as_str() {
             "journal" => MemoAbout::Journal,
-            "theme" => {
-                let book = study.codebook()?;
-                if book.get(&target).is_none() {
-                    return Err(ApiError::bad_request(format!(
-                        "no theme \"{target}\" in the codebook"
-                    )));
-                }
-                MemoAbout::Theme(target)
-            }
-            "transcript" => {
-                if study.transcript_file(&target)?.is_none() {
-                    return Err(ApiError::bad_request(format!(
-                        "no transcript \"{target}\" in the study"
-                    )));
-                }
-                MemoAbout::Transcript(target)
-            }
-            "coding" => {
-                let mine = study.codings_of(&state.coder)?;
-                if !mine.codings.iter().any(|c| c.id == target) {
-                    return Err(ApiError::bad_request(format!(
-                        "{} has no coding \"{target}\"",
-                        state.coder
-                    )));
-                }
-                MemoAbout::Coding(target)
-            }
+            "theme" => MemoAbout::Theme(target),
+            "transcript" => MemoAbout::Transcript(target),
+            "coding" => MemoAbout::Coding(target),
             other => {
                 return Err(ApiError::bad_request(format!(
                     "a memo is about a coding, theme, transcript or the journal, not \"{other}\""
                 )));
             }
         };
+        // A target that is not there is a fault of the request's body: a 400, not a 404.
+        if let Err(e) = study.check_memo_about(&state.coder, &about) {
+            let e = ApiError::from(e);
+            return Err(if e.status.is_client_error() {
+                ApiError::bad_request(e.message)
+            } else {
+                e
+            });
+        }
         let memo = study.add_memo(&state.coder, about, &new.text)?;
         Ok((StatusCode::CREATED, Json(MemoView::from(&memo))))
     })

@@ -10,7 +10,7 @@ use thematic_codebook::{Codebook, Entry};
 use thematic_study::{Coding, Memo, MemoAbout, Study};
 use thematic_transcript::{Role, Transcript};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::Id;
 use crate::state::{AppState, blocking};
 
@@ -259,26 +259,6 @@ pub(crate) struct TranscriptView {
     memos: Vec<MemoView>,
 }
 
-/// Reads and parses transcript `id`; an unknown id is a 404 naming the closest one.
-pub(crate) fn load(study: &Study, id: &str) -> ApiResult<Transcript> {
-    let Some(path) = study.transcript_file(id)? else {
-        let files = study.transcript_files()?;
-        let mut msg = format!("no transcript \"{id}\" in the study");
-        if let Some(c) = thematic_codebook::closest(id, files.iter().map(|(t, _)| t.as_str())) {
-            msg.push_str(&format!("; did you mean \"{c}\"?"));
-        }
-        return Err(ApiError::not_found(msg));
-    };
-    let bytes = std::fs::read(&path)
-        .map_err(|e| ApiError::internal(format!("cannot read {}: {e}", path.display())))?;
-    thematic_study::parse_bytes(&path, &bytes, &study.parse_options()).map_err(|e| {
-        ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{}: {e}", path.display()),
-        )
-    })
-}
-
 /// The codings of `coder` in transcript `id` that still point at their words.
 pub(crate) fn codings_in(study: &Study, coder: &str, id: &str) -> ApiResult<Vec<CodingView>> {
     Ok(study
@@ -297,7 +277,7 @@ pub(crate) async fn transcript(
 ) -> ApiResult<Json<TranscriptView>> {
     blocking(move || {
         let study = state.study()?;
-        let t = load(&study, &id)?;
+        let t = study.transcript(&id)?;
         let codings = codings_in(&study, &state.coder, &id)?;
         let memos = study
             .memos_of(&state.coder)?

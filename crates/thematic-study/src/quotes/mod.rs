@@ -2,7 +2,8 @@
 //! group headings, each with its participant — the results section of a thematic analysis.
 //!
 //! [`Study::quote_table`] selects the quotes ([`QuoteOptions`]); the writers, one file each,
-//! turn the [`QuoteTable`] into Markdown, CSV, LaTeX, HTML, Word, Excel or JSON.
+//! turn the [`QuoteTable`] into Markdown, CSV, LaTeX, HTML, Word, Excel or JSON, and
+//! [`QuoteTable::render`] picks the writer for a [`QuoteFormat`].
 //!
 //! How quotes are chosen and ordered, so the same study always gives the same table:
 //!
@@ -22,6 +23,7 @@
 
 mod csv;
 mod docx;
+mod format;
 mod html;
 mod json;
 mod latex;
@@ -41,6 +43,7 @@ use crate::passages::{CoderSelection, Passage, natural_ranks};
 use crate::study::Study;
 use crate::transcripts::{parallel_map, read_transcript};
 
+pub use format::QuoteFormat;
 pub use json::QUOTE_KEYS;
 
 /// The attribution field that is the participant's id.
