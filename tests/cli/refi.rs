@@ -482,6 +482,12 @@ fn entries_escaping_the_package_are_refused() {
         ]),
         "points outside the package",
     );
+    for name in ["C:\\evil.txt", "..\\..\\evil.txt"] {
+        refused(
+            &zip_of(&[("project.qde", MINIMAL.as_bytes()), (name, b"P1: pwned")]),
+            "points outside the package",
+        );
+    }
 }
 
 #[test]
@@ -558,4 +564,45 @@ fn what_is_not_a_project_gets_a_clear_error() {
     d.cmd_in("s", &["export", "../out.zip"])
         .fails_with(1)
         .stderr_has("a REFI-QDA project is written as a .qdpx file");
+}
+
+#[test]
+fn typed_variables_and_a_study_without_codes_export_valid_projects_and_come_back() {
+    let d = Dir::new();
+    // A project with a source and no codes makes a study with an empty codebook.
+    let xml = r#"<Project xmlns="urn:QDA-XML:project:1.0" name="no codes"><Sources>
+<TextSource guid="22222222-2222-4222-8222-222222222222" name="P1"><PlainTextContent>Interviewer: Hello?
+P1: Hello.</PlainTextContent></TextSource></Sources></Project>"#;
+    d.write("p.qdpx", zip_of(&[("project.qde", xml.as_bytes())]));
+    d.cmd(&["init", "s", "--from", "p.qdpx"]).ok();
+    let table = "participant,consent,interviewed,score,age,notes\nP1,true,2022-03-14,3.5,41,\"says \"\"hi\"\"\"\nP2,false,2022-03-15,-0.25,,\n";
+    d.write("s/participants.csv", table);
+    d.cmd_in("s", &["export", "../s.qdpx"]).ok();
+    check_package(&d.join("s.qdpx"));
+    let qde = String::from_utf8(unzip(&d.join("s.qdpx"))[0].1.clone()).unwrap();
+    assert!(!qde.contains("<CodeBook"), "an empty codebook is left out");
+    for t in [
+        r#"name="consent" typeOfVariable="Boolean""#,
+        r#"name="interviewed" typeOfVariable="Date""#,
+        r#"name="score" typeOfVariable="Float""#,
+        r#"name="age" typeOfVariable="Integer""#,
+        r#"name="notes" typeOfVariable="Text""#,
+    ] {
+        assert!(qde.contains(t), "{t} missing");
+    }
+    d.cmd(&["init", "back", "--from", "s.qdpx"]).ok();
+    assert_eq!(d.read("back/participants.csv"), table);
+}
+
+#[test]
+fn a_transcript_id_held_by_two_files_is_reported_not_exported_twice() {
+    let d = Dir::new();
+    d.study("s");
+    d.write("s/transcripts/P1.txt", "Interviewer: Hi.\nP1: Hello there.\n");
+    d.write("s/transcripts/P1.md", "Interviewer: Hi.\nP1: Hello again.\n");
+    d.cmd_in("s", &["export", "../s.qdpx"])
+        .ok()
+        .stderr_has("wrote ../s.qdpx: 1 transcript(s)")
+        .stderr_has("left out: 1 × transcript file with the id of another");
+    check_package(&d.join("s.qdpx"));
 }

@@ -26,6 +26,20 @@ struct Opened {
 }
 
 fn open_package(path: &Path, limits: &Limits) -> Result<Opened, StudyError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| StudyError::io(path, e))?
+        .len();
+    if size > limits.max_total {
+        return Err(StudyError::invalid(
+            path,
+            0,
+            format!(
+                "the file is {} MiB, more than the {} MiB thematic reads as a project",
+                size >> 20,
+                limits.max_total >> 20
+            ),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
     let package = Package::read(path, &bytes, limits)?;
     let (name, qde) = package.project()?;

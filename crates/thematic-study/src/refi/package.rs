@@ -102,11 +102,23 @@ impl Package {
                 )));
             }
             let allowed = limits.max_entry.min(limits.max_total.saturating_sub(total));
+            // Read in pieces, checking the ratio as the data comes, so a bomb is stopped
+            // after a megabyte or so past the limit, not after it has filled memory.
             let mut out = Vec::new();
-            (&mut file)
-                .take(allowed.saturating_add(1))
-                .read_to_end(&mut out)
-                .map_err(|e| refuse(format!("the entry \"{name}\" cannot be read: {e}")))?;
+            let mut piece = vec![0u8; 1 << 20];
+            loop {
+                let n = file
+                    .read(&mut piece)
+                    .map_err(|e| refuse(format!("the entry \"{name}\" cannot be read: {e}")))?;
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&piece[..n]);
+                let got = out.len() as u64;
+                if got > allowed || (got > 1 << 20 && got / compressed > limits.max_ratio) {
+                    break;
+                }
+            }
             let got = out.len() as u64;
             if got > allowed {
                 return Err(refuse(if got > limits.max_entry {
