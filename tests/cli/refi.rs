@@ -598,8 +598,14 @@ P1: Hello.</PlainTextContent></TextSource></Sources></Project>"#;
 fn a_transcript_id_held_by_two_files_is_reported_not_exported_twice() {
     let d = Dir::new();
     d.study("s");
-    d.write("s/transcripts/P1.txt", "Interviewer: Hi.\nP1: Hello there.\n");
-    d.write("s/transcripts/P1.md", "Interviewer: Hi.\nP1: Hello again.\n");
+    d.write(
+        "s/transcripts/P1.txt",
+        "Interviewer: Hi.\nP1: Hello there.\n",
+    );
+    d.write(
+        "s/transcripts/P1.md",
+        "Interviewer: Hi.\nP1: Hello again.\n",
+    );
     d.cmd_in("s", &["export", "../s.qdpx"])
         .ok()
         .stderr_has("wrote ../s.qdpx: 1 transcript(s)")

@@ -81,16 +81,20 @@ impl Browser {
             session: String::new(),
             _profile: profile,
         };
-        // Wait (bounded) for chromedriver to listen.
+        // Wait (bounded) for chromedriver to listen, and make sure it is chromedriver that
+        // answers: the port was free a moment ago, but another test's server may take it.
         let mut ready = false;
         for _ in 0..300 {
             if std::net::TcpStream::connect(addr).is_ok() {
-                ready = true;
+                let status = common::send(addr, "GET", "/status", &[], None);
+                ready = status.status == 200
+                    && serde_json::from_slice::<Value>(&status.body)
+                        .is_ok_and(|v| v["value"]["ready"] == json!(true));
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        assert!(ready, "chromedriver did not start listening on {addr}");
+        assert!(ready, "chromedriver did not start answering on {addr}");
         let args = [
             "--headless",
             "--no-sandbox",
@@ -291,8 +295,17 @@ fn wait_for_coding(
     panic!("no coding of {text:?} appeared in codings/{coder}.csv");
 }
 
+/// The browser tests run one at a time: each picks a free port for its chromedriver, and
+/// the other test's server could otherwise take that port in between.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn without_the_token_the_browser_is_refused() {
+    let _serial = serial();
     let Some(browser) = Browser::start() else {
         return;
     };
@@ -319,6 +332,7 @@ fn without_the_token_the_browser_is_refused() {
 
 #[test]
 fn select_a_passage_and_press_a_digit_to_code_it() {
+    let _serial = serial();
     let Some(browser) = Browser::start() else {
         return;
     };
