@@ -1,7 +1,7 @@
 //! Adding a project read from a `.qdpx` to a study: themes, transcripts, codings, memos and
 //! participants, each merged with what the study already has.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use thematic_codebook::{Codebook, NewEntry, guid_for};
@@ -150,7 +150,7 @@ impl Study {
         let existing: BTreeMap<String, PathBuf> = self.transcript_files()?.into_iter().collect();
         let mut codings: Vec<Coding> = Vec::new();
         // Selection GUID → the ids of the codings made from it (for memos on selections).
-        let mut selection_codings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut selection_codings: HashMap<String, Vec<String>> = HashMap::new();
         let mut source_ids: BTreeMap<String, String> = BTreeMap::new();
         for (source, id) in project.sources.iter().zip(&ids) {
             let mut outcome = SourceOutcome {
@@ -796,7 +796,7 @@ fn memos_of(
     package: &Package,
     themes: &[String],
     source_ids: &BTreeMap<String, String>,
-    selection_codings: &BTreeMap<String, Vec<String>>,
+    selection_codings: &HashMap<String, Vec<String>>,
     coder_of: &dyn Fn(Option<&String>) -> String,
     report: &mut ImportReport,
 ) -> Vec<Memo> {
