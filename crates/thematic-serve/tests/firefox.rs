@@ -1,0 +1,267 @@
+//! End to end in a real headless Firefox (Debian's `firefox-esr`), driven over its own
+//! Marionette protocol, so no geckodriver is needed: open the workspace with its token,
+//! open a transcript, select a passage after an emoji with the DOM Range API and press a
+//! digit, then select with Shift+arrow keys alone and press another; both codings must be
+//! in `codings/KW.csv` at the exact code-point offsets.
+//!
+//! Marionette is Firefox's remote protocol: length-prefixed JSON messages
+//! (`len:[0, id, "WebDriver:Command", {…}]`, answered by `len:[1, id, error, result]`). A
+//! client is a few lines; the WebDriver crates would bring an async stack and geckodriver,
+//! which Debian does not package.
+//!
+//! Without Firefox this test says so and passes, unless `THEMATIC_REQUIRE_BROWSER=1` (as CI
+//! sets), when it fails.
+
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use thematic_serve::{Running, ServeOptions};
+use thematic_study::CodingsFile;
+
+fn firefox() -> Option<PathBuf> {
+    let found = std::env::var_os("FIREFOX")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(["/usr/bin/firefox-esr", "/usr/bin/firefox"].map(PathBuf::from))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "THEMATIC_REQUIRE_BROWSER=1 but Firefox is missing: apt-get install firefox-esr"
+        );
+        eprintln!("skipped: the Firefox test needs firefox-esr (apt-get install firefox-esr)");
+    }
+    found
+}
+
+/// A headless Firefox with a fresh profile, and a Marionette session in it.
+struct Firefox {
+    child: Child,
+    stream: BufReader<TcpStream>,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Firefox {
+    fn start() -> Option<Firefox> {
+        let binary = firefox()?;
+        let profile = tempfile::tempdir().unwrap();
+        // Port 0: Firefox picks a free port and writes it into the profile.
+        std::fs::write(
+            profile.path().join("user.js"),
+            "user_pref(\"marionette.port\", 0);\n\
+             user_pref(\"browser.shell.checkDefaultBrowser\", false);\n\
+             user_pref(\"datareporting.policy.dataSubmissionEnabled\", false);\n\
+             user_pref(\"app.update.enabled\", false);\n",
+        )
+        .unwrap();
+        let child = Command::new(binary)
+            .args(["--headless", "--marionette", "--no-remote", "--profile"])
+            .arg(profile.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let port_file = profile.path().join("MarionetteActivePort");
+        let mut port = None;
+        for _ in 0..600 {
+            if let Ok(p) = std::fs::read_to_string(&port_file)
+                && let Ok(p) = p.trim().parse::<u16>()
+            {
+                port = Some(p);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let port = port.expect("Firefox did not start Marionette within 30 s");
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let mut ff = Firefox {
+            child,
+            stream: BufReader::new(stream),
+            next: 1,
+            _profile: profile,
+        };
+        let hello = ff.receive();
+        assert_eq!(hello["applicationType"], json!("gecko"), "{hello}");
+        ff.call("WebDriver:NewSession", json!({"capabilities": {}}));
+        ff.call(
+            "WebDriver:SetWindowRect",
+            json!({"width": 1400, "height": 1000}),
+        );
+        Some(ff)
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut len = Vec::new();
+        self.stream.read_until(b':', &mut len).unwrap();
+        len.pop();
+        let n: usize = String::from_utf8(len).unwrap().trim().parse().unwrap();
+        let mut body = vec![0u8; n];
+        self.stream.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// One command; its result, or a panic with Firefox's error.
+    fn call(&mut self, command: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        let msg = json!([0, id, command, params]).to_string();
+        let stream = self.stream.get_mut();
+        stream
+            .write_all(format!("{}:{msg}", msg.len()).as_bytes())
+            .unwrap();
+        let reply = self.receive();
+        assert_eq!(reply[1], json!(id), "{reply}");
+        assert!(reply[2].is_null(), "{command}: {}", reply[2]);
+        reply[3].clone()
+    }
+
+    fn run(&mut self, script: &str, args: Value) -> Value {
+        self.call(
+            "WebDriver:ExecuteScript",
+            json!({"script": script, "args": args}),
+        )["value"]
+            .clone()
+    }
+
+    fn wait_for(&mut self, script: &str, what: &str) {
+        for _ in 0..200 {
+            if self.run(script, json!([])) == json!(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let page = self.run("return document.body.innerText", json!([]));
+        panic!("timed out waiting for {what}; the page says:\n{page}");
+    }
+
+    fn keys(&mut self, actions: Vec<Value>) {
+        self.call(
+            "WebDriver:PerformActions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+        self.call("WebDriver:ReleaseActions", json!({}));
+    }
+
+    fn press(&mut self, key: &str) {
+        self.keys(vec![
+            json!({"type": "keyDown", "value": key}),
+            json!({"type": "keyUp", "value": key}),
+        ]);
+    }
+}
+
+impl Drop for Firefox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Selects `words` in turn `n` with the DOM Range API (UTF-16 positions in the page).
+const SELECT: &str = r#"
+const [n, words] = arguments;
+const el = document.querySelector('.turn .text[data-n="' + n + '"]');
+const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let all = '';
+while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+const at = all.indexOf(words);
+if (at < 0) return 'not found in: ' + all;
+const locate = (i) => { for (const [node, off] of nodes) if (i <= off + node.data.length) return [node, i - off]; };
+const [sn, so] = locate(at);
+const [en, eo] = locate(at + words.length);
+const r = document.createRange();
+r.setStart(sn, so);
+r.setEnd(en, eo);
+el.focus();
+const sel = window.getSelection();
+sel.removeAllRanges();
+sel.addRange(r);
+return sel.toString();
+"#;
+
+fn wait_for_coding(study: &thematic_study::Study, text: &str) -> thematic_study::Coding {
+    for _ in 0..200 {
+        if let Ok(file) = CodingsFile::read(&study.codings_path("KW").unwrap())
+            && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
+        {
+            return c;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no coding of {text:?} appeared in codings/KW.csv");
+}
+
+#[test]
+fn in_firefox_a_selection_and_a_digit_code_a_passage() {
+    let Some(mut ff) = Firefox::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    ff.call("WebDriver:Navigate", json!({"url": server.url()}));
+    ff.wait_for(
+        "return document.body.dataset.ready === '1'",
+        "the transcripts list",
+    );
+    ff.run("location.hash = '#/t/P1'; return true;", json!([]));
+    ff.wait_for(
+        "return !!document.querySelector('.turn .text[data-n=\"2\"]')",
+        "the reader",
+    );
+
+    // After 🎯 the page's UTF-16 offsets are one more than the code points stored.
+    let words = "what they want to change";
+    assert_eq!(ff.run(SELECT, json!([2, words])), json!(words));
+    ff.press("1");
+    let coding = wait_for_coding(&study, words);
+    assert_eq!(coding.theme, "asking-questions");
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 2, words)
+    );
+
+    // The reader redraws with the new coding before the keyboard is used.
+    ff.wait_for(
+        "return [...document.querySelectorAll('.turn[data-n=\"2\"] .chip')].length === 3",
+        "the new coding's highlight",
+    );
+
+    // The keyboard alone: caret at the start of turn 4, Shift+→ twelve times, then 8.
+    ff.run(
+        "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;",
+        json!([]),
+    );
+    let mut actions = vec![json!({"type": "keyDown", "value": "\u{E008}"})];
+    for _ in 0..12 {
+        actions.push(json!({"type": "keyDown", "value": "\u{E014}"}));
+        actions.push(json!({"type": "keyUp", "value": "\u{E014}"}));
+    }
+    actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
+    ff.keys(actions);
+    assert_eq!(
+        ff.run("return window.getSelection().toString()", json!([])),
+        json!("We celebrate")
+    );
+    ff.press("8");
+    let coding = wait_for_coding(&study, "We celebrate");
+    assert_eq!(coding.theme, "goal-orientation");
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 4, "We celebrate")
+    );
+}
