@@ -18,7 +18,6 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 use thematic_serve::{Running, ServeOptions};
-use thematic_study::CodingsFile;
 
 /// Chromium and chromedriver, or `None` (with a message) when this machine lacks them.
 fn tools() -> Option<(PathBuf, PathBuf)> {
@@ -255,46 +254,6 @@ fn screenshot_path() -> PathBuf {
     dir.join("serve-reader.png")
 }
 
-/// Selects `words` in turn `n` of the reader with the DOM Range API, by UTF-16 positions
-/// in the page's text nodes; returns the selected text.
-const SELECT: &str = r#"
-const [n, words] = arguments;
-const el = document.querySelector('.turn .text[data-n="' + n + '"]');
-const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-const nodes = [];
-let all = '';
-while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
-const at = all.indexOf(words);
-if (at < 0) return 'not found in: ' + all;
-const locate = (i) => { for (const [node, off] of nodes) if (i <= off + node.data.length) return [node, i - off]; };
-const [sn, so] = locate(at);
-const [en, eo] = locate(at + words.length);
-const r = document.createRange();
-r.setStart(sn, so);
-r.setEnd(en, eo);
-const sel = window.getSelection();
-sel.removeAllRanges();
-sel.addRange(r);
-return sel.toString();
-"#;
-
-/// Waits (bounded) until `coder` has a coding of `text`, and returns it.
-fn wait_for_coding(
-    study: &thematic_study::Study,
-    coder: &str,
-    text: &str,
-) -> thematic_study::Coding {
-    for _ in 0..200 {
-        if let Ok(file) = CodingsFile::read(&study.codings_path(coder).unwrap())
-            && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
-        {
-            return c;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("no coding of {text:?} appeared in codings/{coder}.csv");
-}
-
 /// The browser tests run one at a time: each picks a free port for its chromedriver, and
 /// the other test's server could otherwise take that port in between.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
@@ -356,10 +315,10 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
 
     // A passage after 🎯: its UTF-16 offsets in the page are one more than its code points.
     let words = "what they want to change";
-    let selected = browser.run(SELECT, json!([2, words]));
+    let selected = browser.run(common::SELECT, json!([2, words]));
     assert_eq!(selected, json!(words));
     browser.press("1"); // the first codable theme: asking-questions
-    let coding = wait_for_coding(&study, "KW", words);
+    let coding = common::wait_for_coding(&study, "KW", words);
     assert_eq!(coding.theme, "asking-questions");
     assert_eq!(
         (coding.start, coding.end),
@@ -386,7 +345,7 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
     let selected = browser.run("return window.getSelection().toString()", json!([]));
     assert_eq!(selected, json!("We celebrate"));
     browser.press("8"); // goal-orientation
-    let coding = wait_for_coding(&study, "KW", "We celebrate");
+    let coding = common::wait_for_coding(&study, "KW", "We celebrate");
     assert_eq!(coding.theme, "goal-orientation");
     assert_eq!(
         (coding.start, coding.end),
@@ -410,7 +369,7 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
         "the keyboard coding's highlight",
     );
     let selected = browser.run(
-        SELECT,
+        common::SELECT,
         json!([6, "Walking groups help people feel they belong"]),
     );
     assert_eq!(

@@ -24,7 +24,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use thematic_serve::{Running, ServeOptions};
-use thematic_study::CodingsFile;
 
 fn firefox() -> Option<PathBuf> {
     let found = std::env::var_os("FIREFOX")
@@ -170,41 +169,6 @@ impl Drop for Firefox {
     }
 }
 
-/// Selects `words` in turn `n` with the DOM Range API (UTF-16 positions in the page).
-const SELECT: &str = r#"
-const [n, words] = arguments;
-const el = document.querySelector('.turn .text[data-n="' + n + '"]');
-const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-const nodes = [];
-let all = '';
-while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
-const at = all.indexOf(words);
-if (at < 0) return 'not found in: ' + all;
-const locate = (i) => { for (const [node, off] of nodes) if (i <= off + node.data.length) return [node, i - off]; };
-const [sn, so] = locate(at);
-const [en, eo] = locate(at + words.length);
-const r = document.createRange();
-r.setStart(sn, so);
-r.setEnd(en, eo);
-el.focus();
-const sel = window.getSelection();
-sel.removeAllRanges();
-sel.addRange(r);
-return sel.toString();
-"#;
-
-fn wait_for_coding(study: &thematic_study::Study, text: &str) -> thematic_study::Coding {
-    for _ in 0..200 {
-        if let Ok(file) = CodingsFile::read(&study.codings_path("KW").unwrap())
-            && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
-        {
-            return c;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("no coding of {text:?} appeared in codings/KW.csv");
-}
-
 #[test]
 fn in_firefox_a_selection_and_a_digit_code_a_passage() {
     let Some(mut ff) = Firefox::start() else {
@@ -226,9 +190,9 @@ fn in_firefox_a_selection_and_a_digit_code_a_passage() {
 
     // After 🎯 the page's UTF-16 offsets are one more than the code points stored.
     let words = "what they want to change";
-    assert_eq!(ff.run(SELECT, json!([2, words])), json!(words));
+    assert_eq!(ff.run(common::SELECT, json!([2, words])), json!(words));
     ff.press("1");
-    let coding = wait_for_coding(&study, words);
+    let coding = common::wait_for_coding(&study, "KW", words);
     assert_eq!(coding.theme, "asking-questions");
     assert_eq!(
         (coding.start, coding.end),
@@ -258,7 +222,7 @@ fn in_firefox_a_selection_and_a_digit_code_a_passage() {
         json!("We celebrate")
     );
     ff.press("8");
-    let coding = wait_for_coding(&study, "We celebrate");
+    let coding = common::wait_for_coding(&study, "KW", "We celebrate");
     assert_eq!(coding.theme, "goal-orientation");
     assert_eq!(
         (coding.start, coding.end),

@@ -114,6 +114,33 @@ impl Study {
         atomic_write(&path, &file.to_csv())
     }
 
+    /// Removes `coder`'s coding `id` under the coder's lock and logs `uncode`: what `thematic
+    /// uncode` and the browser workspace do. Returns the coding, or `None` when the coder
+    /// has no coding with that id (nothing changes then).
+    pub fn uncode(&self, coder: &str, id: &str) -> Result<Option<Coding>, StudyError> {
+        let removed = self.update_codings(coder, |file| {
+            let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
+                .into_iter()
+                .partition(|c| c.id == id);
+            file.codings = kept;
+            let changed = !gone.is_empty();
+            Ok((gone, changed))
+        })?;
+        let Some(c) = removed.into_iter().next() else {
+            return Ok(None);
+        };
+        self.log_change(
+            coder,
+            "uncode",
+            &c.theme,
+            &format!(
+                "{} {} turn {} [{}-{}]",
+                c.id, c.transcript, c.turn, c.start, c.end
+            ),
+        )?;
+        Ok(Some(c))
+    }
+
     /// Adds one coding for `coding.coder`, unless the coder already has a coding of the same
     /// theme on the same span of the same transcript (then that one's id is returned and
     /// nothing changes).

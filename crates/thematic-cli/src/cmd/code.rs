@@ -198,25 +198,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 pub fn uncode(ctx: &Context, args: &UncodeArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let coder = acting_coder(ctx, args.coder.as_deref(), &study)?;
-    let removed = study.update_codings(&coder, |file| {
-        let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
-            .into_iter()
-            .partition(|c| c.id == args.id);
-        file.codings = kept;
-        let changed = !gone.is_empty();
-        Ok((gone, changed))
-    })?;
-    match removed.first() {
+    match study.uncode(&coder, &args.id)? {
         Some(c) => {
-            study.log_change(
-                &coder,
-                "uncode",
-                &c.theme,
-                &format!(
-                    "{} {} turn {} [{}-{}]",
-                    c.id, c.transcript, c.turn, c.start, c.end
-                ),
-            )?;
             crate::cmd::status(&format!(
                 "removed {} ({} turn {}, {}) from {coder}'s codings",
                 c.id, c.transcript, c.turn, c.theme

@@ -175,27 +175,10 @@ pub(crate) async fn remove(
 ) -> ApiResult<Json<CodingView>> {
     blocking(move || {
         let study = state.study()?;
-        let removed = study.update_codings(&state.coder, |file| {
-            let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
-                .into_iter()
-                .partition(|c| c.id == id);
-            file.codings = kept;
-            let changed = !gone.is_empty();
-            Ok((gone, changed))
-        })?;
-        let Some(c) = removed.first() else {
+        let Some(c) = study.uncode(&state.coder, &id)? else {
             return Err(missing(&state.coder, &id));
         };
-        study.log_change(
-            &state.coder,
-            "uncode",
-            &c.theme,
-            &format!(
-                "{} {} turn {} [{}-{}]",
-                c.id, c.transcript, c.turn, c.start, c.end
-            ),
-        )?;
-        Ok(Json(CodingView::from(c)))
+        Ok(Json(CodingView::from(&c)))
     })
     .await
 }

@@ -282,3 +282,44 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[eol + 2 + size + 2..];
     }
 }
+
+/// Selects `words` in turn `n` of the reader with the DOM Range API, by UTF-16 positions
+/// in the page's text nodes; returns the selected text.
+pub const SELECT: &str = r#"
+const [n, words] = arguments;
+const el = document.querySelector('.turn .text[data-n="' + n + '"]');
+const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let all = '';
+while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+const at = all.indexOf(words);
+if (at < 0) return 'not found in: ' + all;
+const locate = (i) => { for (const [node, off] of nodes) if (i <= off + node.data.length) return [node, i - off]; };
+const [sn, so] = locate(at);
+const [en, eo] = locate(at + words.length);
+const r = document.createRange();
+r.setStart(sn, so);
+r.setEnd(en, eo);
+const sel = window.getSelection();
+el.focus();
+sel.removeAllRanges();
+sel.addRange(r);
+return sel.toString();
+"#;
+
+/// Waits (bounded) until `coder` has a coding of `text`, and returns it.
+pub fn wait_for_coding(
+    study: &thematic_study::Study,
+    coder: &str,
+    text: &str,
+) -> thematic_study::Coding {
+    for _ in 0..200 {
+        if let Ok(file) = thematic_study::CodingsFile::read(&study.codings_path(coder).unwrap())
+            && let Some(c) = file.codings.into_iter().find(|c| c.text == text)
+        {
+            return c;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no coding of {text:?} appeared in codings/{coder}.csv");
+}
