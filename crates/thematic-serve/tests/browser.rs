@@ -331,17 +331,8 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
     );
 
     // The keyboard alone: focus turn 4, caret at its start, Shift+→ twelve times, then 8.
-    browser.run(
-        "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;",
-        json!([]),
-    );
-    let mut actions = vec![json!({"type": "keyDown", "value": "\u{E008}"})];
-    for _ in 0..12 {
-        actions.push(json!({"type": "keyDown", "value": "\u{E014}"}));
-        actions.push(json!({"type": "keyUp", "value": "\u{E014}"}));
-    }
-    actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
-    browser.keys(actions);
+    browser.run(common::CARET_AT_TURN_4, json!([]));
+    browser.keys(common::shift_right(12));
     let selected = browser.run("return window.getSelection().toString()", json!([]));
     assert_eq!(selected, json!("We celebrate"));
     browser.press("8"); // goal-orientation

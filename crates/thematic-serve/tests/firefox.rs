@@ -206,17 +206,8 @@ fn in_firefox_a_selection_and_a_digit_code_a_passage() {
     );
 
     // The keyboard alone: caret at the start of turn 4, Shift+→ twelve times, then 8.
-    ff.run(
-        "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;",
-        json!([]),
-    );
-    let mut actions = vec![json!({"type": "keyDown", "value": "\u{E008}"})];
-    for _ in 0..12 {
-        actions.push(json!({"type": "keyDown", "value": "\u{E014}"}));
-        actions.push(json!({"type": "keyUp", "value": "\u{E014}"}));
-    }
-    actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
-    ff.keys(actions);
+    ff.run(common::CARET_AT_TURN_4, json!([]));
+    ff.keys(common::shift_right(12));
     assert_eq!(
         ff.run("return window.getSelection().toString()", json!([])),
         json!("We celebrate")

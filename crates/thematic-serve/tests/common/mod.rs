@@ -323,3 +323,18 @@ pub fn wait_for_coding(
     }
     panic!("no coding of {text:?} appeared in codings/{coder}.csv");
 }
+
+/// Puts the caret at the start of turn 4's text, focused.
+pub const CARET_AT_TURN_4: &str = "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;";
+
+/// WebDriver key actions: Shift held while → is pressed `n` times.
+pub fn shift_right(n: usize) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let mut actions = vec![json!({"type": "keyDown", "value": "\u{E008}"})];
+    for _ in 0..n {
+        actions.push(json!({"type": "keyDown", "value": "\u{E014}"}));
+        actions.push(json!({"type": "keyUp", "value": "\u{E014}"}));
+    }
+    actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
+    actions
+}
