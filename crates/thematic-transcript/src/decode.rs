@@ -24,43 +24,39 @@ pub struct Decoded {
     pub warnings: Vec<Warning>,
 }
 
+/// Text as a file holds it, decoded but not normalized (see [`decode_raw`]).
+#[derive(Debug)]
+pub struct RawText {
+    /// The text, without a byte-order mark; line endings and normalization as in the file.
+    pub text: String,
+    /// The encoding path taken.
+    pub encoding: Encoding,
+    /// Whether the file began with a byte-order mark.
+    pub bom: bool,
+    /// Warnings about the decoding.
+    pub warnings: Vec<Warning>,
+}
+
+/// Decodes `bytes` as [`decode`] does, without normalizing: for callers whose positions
+/// count the characters of the file as it is (a REFI-QDA project's sources).
+pub fn decode_raw(bytes: &[u8]) -> Result<RawText, ParseError> {
+    let mut warnings = Vec::new();
+    let (text, encoding) = decode_bytes(bytes, &mut warnings)?;
+    let bom = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|b| bytes.starts_with(b));
+    Ok(RawText {
+        text: text.into_owned(),
+        encoding,
+        bom,
+        warnings,
+    })
+}
+
 /// Decodes `bytes` to normalized text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     let mut warnings = Vec::new();
-    let (raw, encoding): (Cow<'_, str>, Encoding) =
-        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            (utf8_or_fallback(rest, &mut warnings).0, Encoding::Utf8Bom)
-        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-            (utf16(rest, true), Encoding::Utf16Le)
-        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-            (utf16(rest, false), Encoding::Utf16Be)
-        } else if let Some(little) = utf16_without_bom(bytes) {
-            warnings.push(Warning {
-                line: 0,
-                kind: WarningKind::Utf16WithoutBom,
-                message: format!(
-                    "no byte-order mark, but the NUL bytes say UTF-16 {}: decoded as that",
-                    if little {
-                        "little-endian"
-                    } else {
-                        "big-endian"
-                    }
-                ),
-            });
-            (
-                utf16(bytes, little),
-                if little {
-                    Encoding::Utf16Le
-                } else {
-                    Encoding::Utf16Be
-                },
-            )
-        } else {
-            if let Some(offset) = memchr_nul(bytes) {
-                return Err(ParseError::Binary { offset });
-            }
-            utf8_or_fallback(bytes, &mut warnings)
-        };
+    let (raw, encoding) = decode_bytes(bytes, &mut warnings)?;
     if let Some(offset) = binary_control(&raw) {
         return Err(ParseError::Binary { offset });
     }
@@ -81,6 +77,46 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         text,
         encoding,
         warnings,
+    })
+}
+
+/// The byte-order mark, then strict UTF-8, UTF-16 without a BOM, and Windows-1252.
+fn decode_bytes<'a>(
+    bytes: &'a [u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<(Cow<'a, str>, Encoding), ParseError> {
+    Ok(if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        (utf8_or_fallback(rest, warnings).0, Encoding::Utf8Bom)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (utf16(rest, true), Encoding::Utf16Le)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (utf16(rest, false), Encoding::Utf16Be)
+    } else if let Some(little) = utf16_without_bom(bytes) {
+        warnings.push(Warning {
+            line: 0,
+            kind: WarningKind::Utf16WithoutBom,
+            message: format!(
+                "no byte-order mark, but the NUL bytes say UTF-16 {}: decoded as that",
+                if little {
+                    "little-endian"
+                } else {
+                    "big-endian"
+                }
+            ),
+        });
+        (
+            utf16(bytes, little),
+            if little {
+                Encoding::Utf16Le
+            } else {
+                Encoding::Utf16Be
+            },
+        )
+    } else {
+        if let Some(offset) = memchr_nul(bytes) {
+            return Err(ParseError::Binary { offset });
+        }
+        utf8_or_fallback(bytes, warnings)
     })
 }
 

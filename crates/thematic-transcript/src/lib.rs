@@ -38,7 +38,7 @@ mod tsv;
 mod typed;
 
 pub use assemble::role_of;
-pub use decode::normalize;
+pub use decode::{RawText, decode_raw, normalize};
 pub use error::ParseError;
 pub use labels::speaker_key;
 pub use model::{Encoding, Format, Role, Transcript, Turn, Warning, WarningKind};

@@ -12,7 +12,7 @@ use crate::error::StudyError;
 use crate::fsutil::atomic_write;
 use crate::memos::{Memo, MemoAbout};
 use crate::refi::package::Package;
-use crate::refi::place::{Unplaced, Wanted, decode_text, normalize_newlines, place};
+use crate::refi::place::{Unplaced, Wanted, normalize_newlines, place};
 use crate::refi::read::{self, NoteTarget, Project};
 use crate::refi::{ImportReport, LeftOut, Limits, SourceOutcome, guids};
 use crate::store::valid_coder;
@@ -723,9 +723,10 @@ fn source_text(package: &Package, source: &read::TextSource) -> Result<SourceTex
         (None, None) => None,
     };
     if let Some(bytes) = plain {
-        let (_, decoded) = decode_text(&bytes);
-        if decoded.lossy {
-            return Err("its text is not UTF-8 or UTF-16".into());
+        let decoded = thematic_transcript::decode_raw(&bytes)
+            .map_err(|e| format!("its text cannot be read: {e}"))?;
+        if decoded.encoding == thematic_transcript::Encoding::Windows1252 {
+            return Err("its text is not UTF-8 or UTF-16; save the source as UTF-8".into());
         }
         let stored = normalize_newlines(&decoded.text).into_bytes();
         return Ok(SourceText {
@@ -805,7 +806,10 @@ fn memos_of(
         let label = note.name.clone().unwrap_or_else(|| note.guid.clone());
         let text = match (&note.content, &note.plain_path) {
             (Some(c), _) => Some(c.clone()),
-            (None, Some(p)) => package.source(p).map(|(_, b)| decode_text(b).0),
+            (None, Some(p)) => package
+                .source(p)
+                .and_then(|(_, b)| thematic_transcript::decode_raw(b).ok())
+                .map(|raw| raw.text),
             (None, None) => None,
         };
         let Some(text) = text

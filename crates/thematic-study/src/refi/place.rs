@@ -15,47 +15,6 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// A source file's text, decoded.
-#[derive(Debug)]
-pub(crate) struct Decoded {
-    /// The text, without a byte-order mark.
-    pub text: String,
-    /// Whether it began with a byte-order mark.
-    pub bom: bool,
-    /// Whether invalid UTF-8 had to be replaced.
-    pub lossy: bool,
-}
-
-/// UTF-8 (with or without a BOM) or UTF-16 with a BOM; invalid UTF-8 is replaced by U+FFFD.
-pub(crate) fn decode_text(bytes: &[u8]) -> (String, Decoded) {
-    let utf16 = |b: &[u8], le: bool| {
-        let units = b.chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        char::decode_utf16(units)
-            .map(|r| r.unwrap_or('\u{fffd}'))
-            .collect::<String>()
-    };
-    let (text, bom, lossy) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let t = String::from_utf8_lossy(rest);
-        (t.into_owned(), true, std::str::from_utf8(rest).is_err())
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (utf16(rest, true), true, false)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (utf16(rest, false), true, false)
-    } else {
-        match std::str::from_utf8(bytes) {
-            Ok(t) => (t.to_string(), false, false),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false, true),
-        }
-    };
-    (text.clone(), Decoded { text, bom, lossy })
-}
-
 /// `\r\n` and a lone `\r` become `\n`.
 pub(crate) fn normalize_newlines(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
@@ -534,8 +493,8 @@ mod tests {
             .into_iter()
             .chain("Zoë 🙂".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        let (text, d) = decode_text(&bytes);
-        assert_eq!(text, "Zoë 🙂");
-        assert!(d.bom && !d.lossy);
+        let d = thematic_transcript::decode_raw(&bytes).unwrap();
+        assert_eq!(d.text, "Zoë 🙂");
+        assert!(d.bom && d.encoding == thematic_transcript::Encoding::Utf16Le);
     }
 }

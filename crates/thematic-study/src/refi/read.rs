@@ -404,7 +404,11 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
     source
 }
 
-/// The text of an XML file: UTF-8 (BOM dropped), or UTF-16 with a BOM.
+/// The text of an XML file: UTF-8 (BOM dropped), or UTF-16; the transcript reader's
+/// decoding, without its normalization.
 fn decode(bytes: &[u8]) -> String {
-    crate::refi::place::decode_text(bytes).0
+    thematic_transcript::decode_raw(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        |raw| raw.text,
+    )
 }
