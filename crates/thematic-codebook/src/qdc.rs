@@ -443,14 +443,9 @@ pub fn from_qdc_with_guids(
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     description.push(c);
                 } else {
-                    description.push_str(match r.decode().unwrap_or_default().as_ref() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
+                    let name = r.decode().unwrap_or_default();
+                    description
+                        .push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
                 }
             }
             Event::Eof => break,

@@ -78,14 +78,7 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
                     para.push(c);
                 } else {
                     let name = r.decode().map_err(|e| e.to_string())?;
-                    para.push_str(match name.as_ref() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
+                    para.push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
                 }
             }
             Event::CData(t) if in_text && skip == 0 => para.push_str(&String::from_utf8_lossy(&t)),
