@@ -289,7 +289,10 @@ fn reliability_reads_a_ratings_file_krippendorff_2011_example_c() {
         .json();
     assert_eq!(q5["q"], 5);
     assert_eq!(q6["q"], 6);
-    assert!(q6["brennan_prediger"].as_f64() > q5["brennan_prediger"].as_f64());
+    // Gwet (2014), irrCAC `cac.raw4raters` (the same data): Brennan–Prediger 0.77273 with
+    // q = 5; with q = 6 it is (pa − 1/6)/(1 − 1/6) for the same pa = 0.8181818, 0.78182.
+    let bp = |v: &serde_json::Value| format!("{:.5}", v["brennan_prediger"].as_f64().unwrap());
+    assert_eq!((bp(&q5), bp(&q6)), ("0.77273".into(), "0.78182".into()));
     let ci = d
         .cmd(&[
             "reliability",
@@ -322,15 +325,30 @@ fn reliability_reads_a_ratings_file_krippendorff_2011_example_c() {
     d.cmd(&["reliability", o.to_str().unwrap(), "--level", "ordinal"])
         .fails_with(1)
         .stderr_has("--categories listing them in order");
-    d.cmd(&[
-        "reliability",
-        o.to_str().unwrap(),
-        "--level",
-        "ordinal",
-        "--categories",
-        "low,medium,high",
-    ])
-    .ok();
+    // The order given is the order used: reversing it changes nothing, but putting "high"
+    // between the others does (then low–high is a small step and low–medium a large one).
+    let ordinal = |order: &str| {
+        d.cmd(&[
+            "reliability",
+            o.to_str().unwrap(),
+            "--level",
+            "ordinal",
+            "--categories",
+            order,
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json()["krippendorff_alpha"]
+            .as_f64()
+            .unwrap()
+    };
+    let declared = ordinal("low,medium,high");
+    assert_eq!(declared, ordinal("high,medium,low"));
+    assert!(
+        (declared - ordinal("low,high,medium")).abs() > 0.5,
+        "{declared}"
+    );
     d.cmd(&[
         "reliability",
         o.to_str().unwrap(),

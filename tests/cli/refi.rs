@@ -457,9 +457,23 @@ fn refused(bytes: &[u8], message: &str) {
             .next()
             .is_none()
     );
-    assert!(!d.join("evil.txt").exists() && !d.join("s/evil.txt").exists());
+    // Nothing was written anywhere under the test's folder but the package itself.
+    let mut written = Vec::new();
+    let mut folders = vec![d.path().to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                folders.push(p);
+            } else if p.to_string_lossy().contains("evil") && !p.ends_with("evil.qdpx") {
+                written.push(p);
+            }
+        }
+    }
+    assert!(written.is_empty(), "{written:?}");
     // Nor is a study made from it.
     d.cmd(&["init", "t", "--from", "evil.qdpx"]).fails_with(1);
+    assert!(!d.join("t").exists(), "no half-made study is left");
 }
 
 const MINIMAL: &str = r#"<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>
@@ -475,13 +489,15 @@ fn entries_escaping_the_package_are_refused() {
         ]),
         "points outside the package",
     );
+    let absolute = format!("/tmp/thematic-evil-{}.txt", std::process::id());
     refused(
         &zip_of(&[
             ("project.qde", MINIMAL.as_bytes()),
-            ("/tmp/evil.txt", b"P1: pwned"),
+            (absolute.as_str(), b"P1: pwned"),
         ]),
         "points outside the package",
     );
+    assert!(!Path::new(&absolute).exists());
     for name in ["C:\\evil.txt", "..\\..\\evil.txt"] {
         refused(
             &zip_of(&[("project.qde", MINIMAL.as_bytes()), (name, b"P1: pwned")]),

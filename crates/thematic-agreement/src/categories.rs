@@ -76,6 +76,10 @@ mod tests {
 
     #[test]
     fn two_coder_specific_agreement_is_the_dice_ratio() {
+        // Positive specific agreement 2a / (2a + b + c) and negative 2d / (2d + b + c):
+        // Fleiss (1975), "Measuring agreement between two judges on the presence or absence
+        // of a trait", Biometrics 31, 651–659; Cicchetti & Feinstein (1990), J Clin
+        // Epidemiol 43, 551–558.
         // a = 40 both 1, b = 5 and c = 3 disagreements, d = 52 both 0.
         let r = Ratings::from_patterns(
             2,

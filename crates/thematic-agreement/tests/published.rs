@@ -550,9 +550,11 @@ fn irr_anxiety_weighted_kappa() {
 }
 
 /// Gwet's Ben/Gerry data (irrCAC `cac.ben.gerry`, Gwet 2014): 12 units, one rating of
-/// Gerry missing. The project's agreement spec (specs/agreement.md, trap 7) records
-/// irrCAC's Fleiss κ with the single rating counted, 0.649351, against Scott's π on the 11
-/// complete pairs, 0.648936.
+/// Gerry missing. irrCAC's `fleiss.kappa.raw(cac.ben.gerry)`, which lets the unit with one
+/// rating enter the category proportions, gives 0.649351; Scott's π on the 11 complete
+/// pairs gives 0.648936. Both figures are recorded in the agreement spec the project was
+/// given (`shared/specs/agreement.md`, "Convention traps", item 7: missing data with two
+/// coders), summarised in `docs/agreement.md`.
 #[test]
 fn irrcac_ben_gerry_missing_rating() {
     let ben = "a a b b d c c c e d d a";

@@ -49,7 +49,10 @@ fn check_layout(book: &Codebook, opts: &MapOptions) -> usvg::Tree {
         let l = rect(&t, &format!("label-{id}"));
         assert!(inside(b, page), "{id}: box {b:?} leaves the page {page:?}");
         assert!(inside(l, b), "{id}: label {l:?} overflows its box {b:?}");
-        if let Some(n) = t.node_by_id(&format!("note-{id}")) {
+        if opts.notes.contains_key(*id) {
+            let n = t
+                .node_by_id(&format!("note-{id}"))
+                .unwrap_or_else(|| panic!("{id}: its note is not drawn"));
             assert!(inside(n.abs_bounding_box(), b), "{id}: note overflows");
         }
     }

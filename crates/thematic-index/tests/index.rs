@@ -344,12 +344,17 @@ fn a_corrupt_or_foreign_index_is_rebuilt_not_trusted() {
         Some("it was built by another version of thematic")
     );
     // Deleted segment files: rebuilt, not a crash.
+    let mut deleted = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "idx") {
             std::fs::remove_file(p).unwrap();
+            deleted += 1;
         }
     }
+    assert!(deleted > 0, "the index has segment files to delete");
+    let (_, fresh) = StudyIndex::open(&study, &mut |_| {}).unwrap();
+    assert!(fresh.rebuilt.is_some(), "a damaged index is rebuilt");
     assert_eq!(
         found(&study, "fortnight", Scope::default()),
         at(&[("P7", 2)])
