@@ -57,21 +57,18 @@ fn row<'a>(rows: &'a serde_json::Value, theme: &str) -> &'a serde_json::Value {
 fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
     let d = Dir::new();
     study(&d);
-    let rows = d
-        .cmd_in(
-            "s",
-            &[
-                "agree",
-                "--theme",
-                "what-matters",
-                "--unit",
-                "turn",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let rows = d.json_in(
+        "s",
+        &[
+            "agree",
+            "--theme",
+            "what-matters",
+            "--unit",
+            "turn",
+            "--format",
+            "json",
+        ],
+    );
     let r = row(&rows, "what-matters");
     // 5 participant turns: both (turn 2), KW only (4), AB only (6), neither (8, 10).
     // p_o = 3/5; p_e = .4·.4 + .6·.6 = .52; κ = (.6 − .52)/(1 − .52) = 1/6 (Cohen 1960).
@@ -87,21 +84,18 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
     assert!(lo < 0.1667 && 0.1667 < hi, "{lo} {hi}");
     // Sentence units: 10 sentences; both: "Alpha one."; KW only: "Bravo two."; AB only:
     // "Charlie one."; p_o = 8/10, p_e = .2·.2 + .8·.8 = .68, κ = .12/.32 = .375.
-    let rows = d
-        .cmd_in(
-            "s",
-            &[
-                "agree",
-                "--theme",
-                "what-matters",
-                "--unit",
-                "sentence",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let rows = d.json_in(
+        "s",
+        &[
+            "agree",
+            "--theme",
+            "what-matters",
+            "--unit",
+            "sentence",
+            "--format",
+            "json",
+        ],
+    );
     let r = row(&rows, "what-matters");
     assert_eq!(
         (r["units"].as_u64(), r["percent_agreement"].as_f64()),
@@ -114,21 +108,18 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
 fn char_units_count_characters_and_segments_match_by_overlap() {
     let d = Dir::new();
     study(&d);
-    let rows = d
-        .cmd_in(
-            "s",
-            &[
-                "agree",
-                "--theme",
-                "what-matters",
-                "--unit",
-                "char",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let rows = d.json_in(
+        "s",
+        &[
+            "agree",
+            "--theme",
+            "what-matters",
+            "--unit",
+            "char",
+            "--format",
+            "json",
+        ],
+    );
     let r = row(&rows, "what-matters");
     // Characters of the five participant turns: 2×(10+10+1) + 2×(12+12+1)… counted directly.
     let turns = [
@@ -150,23 +141,20 @@ fn char_units_count_characters_and_segments_match_by_overlap() {
     assert!((r["percent_agreement"].as_f64().unwrap() - agree).abs() < 1e-4);
     // Segments: "Alpha" overlaps "Alpha one." by 5/10 — a match at 0.5, not at 0.9.
     let seg = |overlap: &str| {
-        let rows = d
-            .cmd_in(
-                "s",
-                &[
-                    "agree",
-                    "--theme",
-                    "what-matters",
-                    "--unit",
-                    "segment",
-                    "--overlap",
-                    overlap,
-                    "--format",
-                    "json",
-                ],
-            )
-            .ok()
-            .json();
+        let rows = d.json_in(
+            "s",
+            &[
+                "agree",
+                "--theme",
+                "what-matters",
+                "--unit",
+                "segment",
+                "--overlap",
+                overlap,
+                "--format",
+                "json",
+            ],
+        );
         row(&rows, "what-matters")["percent_agreement"]
             .as_f64()
             .unwrap()
@@ -179,20 +167,17 @@ fn char_units_count_characters_and_segments_match_by_overlap() {
 fn disagreements_name_the_text_and_who_coded_it() {
     let d = Dir::new();
     study(&d);
-    let rows = d
-        .cmd_in(
-            "s",
-            &[
-                "agree",
-                "--disagreements",
-                "--unit",
-                "sentence",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let rows = d.json_in(
+        "s",
+        &[
+            "agree",
+            "--disagreements",
+            "--unit",
+            "sentence",
+            "--format",
+            "json",
+        ],
+    );
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(

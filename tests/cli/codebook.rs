@@ -25,10 +25,7 @@ fn study_with_codings(d: &Dir) {
 fn show_gives_the_tree_with_counts_in_json() {
     let d = Dir::new();
     study_with_codings(&d);
-    let rows = d
-        .cmd_in("s", &["codebook", "show", "--format", "json"])
-        .ok()
-        .json();
+    let rows = d.json_in("s", &["codebook", "show", "--format", "json"]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 13);
     let get = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
@@ -64,13 +61,10 @@ fn show_gives_the_tree_with_counts_in_json() {
         (Some(3), Some(2))
     );
     // One coder's view.
-    let kw = d
-        .cmd_in(
-            "s",
-            &["codebook", "show", "--coder", "AB", "--format", "json"],
-        )
-        .ok()
-        .json();
+    let kw = d.json_in(
+        "s",
+        &["codebook", "show", "--coder", "AB", "--format", "json"],
+    );
     let emp = kw
         .as_array()
         .unwrap()

@@ -35,22 +35,7 @@ fn code_one_char(study: &std::path::Path, a: usize) -> std::process::Command {
 fn code_a_turn_or_words_and_uncode() {
     let d = Dir::new();
     study(&d);
-    let id = d
-        .cmd_in(
-            "s",
-            &[
-                "code",
-                "P2",
-                "--turn",
-                "2",
-                "--theme",
-                "what-matters",
-                "--coder",
-                "KW",
-            ],
-        )
-        .ok()
-        .stdout();
+    let id = d.code("s", "KW", "P2", "2", None, "what-matters").stdout();
     let rows = codings(&d, "KW");
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][0], id.trim());
@@ -97,21 +82,8 @@ fn code_a_turn_or_words_and_uncode() {
     assert!(s2 > start && s2 < end);
     assert_eq!(&rows[1][7], "note");
     // The same span and theme again changes nothing.
-    d.cmd_in(
-        "s",
-        &[
-            "code",
-            "P2",
-            "--turn",
-            "2",
-            "--theme",
-            "what-matters",
-            "--coder",
-            "KW",
-        ],
-    )
-    .ok()
-    .stderr_has("already coded");
+    d.code("s", "KW", "P2", "2", None, "what-matters")
+        .stderr_has("already coded");
     assert_eq!(codings(&d, "KW").len(), 2);
     // Uncode: only the acting coder's own codings.
     d.cmd_in("s", &["uncode", id.trim(), "--coder", "AB"])

@@ -38,13 +38,7 @@ fn study(d: &Dir) {
          P1,female,30,rural\nP2,male,40,town\nP10,female,52,town\nP11,female,,town\nP12,,33,rural\n",
     );
     let code = |coder: &str, t: &str, turn: &str, text: Option<&str>, theme: &str| {
-        let mut args = vec![
-            "code", t, "--turn", turn, "--theme", theme, "--coder", coder,
-        ];
-        if let Some(words) = text {
-            args.extend(["--text", words]);
-        }
-        d.cmd_in("s", &args).ok();
+        d.code("s", coder, t, turn, text, theme);
     };
     code(
         "KW",
@@ -76,7 +70,7 @@ fn study(d: &Dir) {
 }
 
 fn json_of(d: &Dir, args: &[&str]) -> serde_json::Value {
-    d.cmd_in("s", args).ok().json()
+    d.json_in("s", args)
 }
 
 fn texts(v: &serde_json::Value) -> Vec<(String, String, String)> {

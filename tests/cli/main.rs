@@ -35,9 +35,7 @@ fn init_creates_a_study_that_is_found_from_a_subfolder() {
     );
     std::fs::create_dir_all(d.join("s/memos/deep")).unwrap();
     assert_eq!(
-        d.cmd_in("s/memos/deep", &["transcripts", "--format", "json"])
-            .ok()
-            .json(),
+        d.json_in("s/memos/deep", &["transcripts", "--format", "json"]),
         serde_json::json!([])
     );
 }
@@ -99,10 +97,7 @@ fn import_then_list_in_every_format() {
     )
     .ok();
     assert!(s.join("transcripts/P2.txt").exists() && s.join("transcripts/P7.vtt").exists());
-    let list = d
-        .cmd_in("s", &["transcripts", "--format", "json"])
-        .ok()
-        .json();
+    let list = d.json_in("s", &["transcripts", "--format", "json"]);
     assert_eq!(list[0]["id"], "P2");
     assert_eq!(list[0]["format"], "txt");
     assert_eq!(list[0]["turns"], 54);
@@ -222,7 +217,7 @@ fn completions_and_man_page_come_from_the_cli_definition() {
 }
 
 #[test]
-fn demo_builds_the_sample_study_and_reproduces_interview_lengths() {
+fn demo_builds_the_sample_study_rebuilds_it_and_refuses_other_folders() {
     let d = Dir::new();
     let run = d.cmd(&["demo", "demo"]).ok();
     assert!(
@@ -230,30 +225,10 @@ fn demo_builds_the_sample_study_and_reproduces_interview_lengths() {
         "{}",
         run.stdout()
     );
-    let summary = d
-        .cmd_in("demo", &["transcripts", "--summary", "--format", "json"])
-        .ok()
-        .json();
-    // Walker, Griffiths & Jiang (2023): interviews lasted 37–72 minutes (M = 53.9, SD = 9.6).
-    let dur = &summary[0];
-    assert_eq!(dur["measure"], "duration_minutes");
-    assert_eq!(
-        (dur["n"].as_u64(), dur["min"].as_f64(), dur["max"].as_f64()),
-        (Some(18), Some(37.0), Some(72.0))
-    );
-    assert_eq!(
-        (dur["mean"].as_f64(), dur["sd"].as_f64()),
-        (Some(53.9), Some(9.6))
-    );
-    // The thematic map is drawn with the nine themes under the three groups.
+    // The interview lengths and the nine themes are checked against the paper in
+    // `sample_study.rs`; here, that the map has the three groups.
     let svg = d.read("demo/exports/thematic-map.svg");
-    for id in [
-        "splw-role",
-        "patients-role",
-        "the-approach",
-        "asking-questions",
-        "what-matters",
-    ] {
+    for id in ["splw-role", "patients-role", "the-approach"] {
         assert!(
             svg.contains(&format!("id=\"box-{id}\"")),
             "{id} missing from the map"

@@ -342,10 +342,7 @@ fn projects_from_other_tools_are_read_leniently_and_nothing_is_dropped_silently(
     assert_eq!(orphan[9], "orphaned");
 
     // Codes nested five deep; the note on the code is a memo on the theme.
-    let book = d
-        .cmd_in("s", &["codebook", "show", "--format", "json"])
-        .ok()
-        .json();
+    let book = d.json_in("s", &["codebook", "show", "--format", "json"]);
     let text = book.to_string();
     for id in [
         "level-one",

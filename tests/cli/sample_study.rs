@@ -46,10 +46,7 @@ fn words(s: &str) -> String {
 #[test]
 fn every_published_quote_is_listed_under_the_papers_theme_for_its_participant() {
     let d = demo();
-    let quotes = d
-        .cmd_in("demo", &["quotes", "--coder", "KW", "--format", "json"])
-        .ok()
-        .json();
+    let quotes = d.json_in("demo", &["quotes", "--coder", "KW", "--format", "json"]);
     let quotes = quotes.as_array().unwrap();
     let published = published();
     assert_eq!(
@@ -80,10 +77,7 @@ fn every_published_quote_is_listed_under_the_papers_theme_for_its_participant() 
 #[test]
 fn table_1_and_interview_lengths_match_the_paper() {
     let d = demo();
-    let summary = d
-        .cmd_in("demo", &["participants", "--summary", "--format", "json"])
-        .ok()
-        .json();
+    let summary = d.json_in("demo", &["participants", "--summary", "--format", "json"]);
     let text = serde_json::to_string(&summary).unwrap();
     let rows = summary.as_array().unwrap();
     let row = |attr: &str, value: &str| -> &Value {
@@ -131,10 +125,7 @@ fn table_1_and_interview_lengths_match_the_paper() {
     );
 
     // Interviews lasted 37–72 minutes (M = 53.9, SD = 9.6).
-    let lengths = d
-        .cmd_in("demo", &["transcripts", "--summary", "--format", "json"])
-        .ok()
-        .json();
+    let lengths = d.json_in("demo", &["transcripts", "--summary", "--format", "json"]);
     let dur = &lengths[0];
     assert_eq!(
         (
@@ -150,10 +141,7 @@ fn table_1_and_interview_lengths_match_the_paper() {
 #[test]
 fn agreement_is_believable_and_the_map_has_the_nine_themes() {
     let d = demo();
-    let rows = d
-        .cmd_in("demo", &["agree", "--coders", "KW,CG", "--format", "json"])
-        .ok()
-        .json();
+    let rows = d.json_in("demo", &["agree", "--coders", "KW,CG", "--format", "json"]);
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 10, "nine themes and the pooled row");
     // The paper reports no agreement figures; the sample coders are invented. These ranges
@@ -169,20 +157,17 @@ fn agreement_is_believable_and_the_map_has_the_nine_themes() {
         assert!(range.contains(&k), "{}: κ = {k}", r["theme"]);
         assert!(r["applied_KW"].as_u64().unwrap() >= 5, "{r}");
     }
-    let dis = d
-        .cmd_in(
-            "demo",
-            &[
-                "agree",
-                "--coders",
-                "KW,CG",
-                "--disagreements",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let dis = d.json_in(
+        "demo",
+        &[
+            "agree",
+            "--coders",
+            "KW,CG",
+            "--disagreements",
+            "--format",
+            "json",
+        ],
+    );
     assert!((5..=60).contains(&dis.as_array().unwrap().len()));
     d.cmd_in("demo", &["check"]).ok();
     let svg = d.read("demo/exports/thematic-map.svg");

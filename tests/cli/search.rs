@@ -43,10 +43,7 @@ fn search_prints_keyword_in_context_and_json_with_the_documented_keys() {
          4            P6: We review the **goal** every fortnight. Motivation comes and goes.\n\n"
     );
     assert!(run.stderr().contains("2 matching turns"));
-    let v = d
-        .cmd_in("s", &["search", "\"what matters\"", "--format", "json"])
-        .ok()
-        .json();
+    let v = d.json_in("s", &["search", "\"what matters\"", "--format", "json"]);
     let hit = &v[0];
     for key in [
         "transcript",
@@ -98,52 +95,35 @@ fn search_prints_keyword_in_context_and_json_with_the_documented_keys() {
 fn filters_counts_and_errors() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in(
+    d.code(
+        "s",
+        "KW",
+        "P6",
+        "2",
+        Some("small goals"),
+        "goal-orientation",
+    );
+    let v = d.json_in(
+        "s",
+        &["search", "theme:goal-orientation", "--format", "json"],
+    );
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let v = d.json_in(
         "s",
         &[
-            "code",
-            "P6",
-            "--turn",
-            "2",
-            "--text",
-            "small goals",
-            "--theme",
-            "goal-orientation",
+            "search",
+            "theme:goal-orientation",
             "--coder",
-            "KW",
+            "CG",
+            "--format",
+            "json",
         ],
-    )
-    .ok();
-    let v = d
-        .cmd_in(
-            "s",
-            &["search", "theme:goal-orientation", "--format", "json"],
-        )
-        .ok()
-        .json();
-    assert_eq!(v.as_array().unwrap().len(), 1);
-    let v = d
-        .cmd_in(
-            "s",
-            &[
-                "search",
-                "theme:goal-orientation",
-                "--coder",
-                "CG",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    );
     assert_eq!(v, serde_json::json!([]));
-    let v = d
-        .cmd_in(
-            "s",
-            &["search", "uncoded location:rural", "--format", "json"],
-        )
-        .ok()
-        .json();
+    let v = d.json_in(
+        "s",
+        &["search", "uncoded location:rural", "--format", "json"],
+    );
     assert_eq!(
         (
             v[0]["transcript"].as_str(),
@@ -172,27 +152,11 @@ fn filters_counts_and_errors() {
         .stderr_has("there is no field `colour`")
         .stderr_has("location");
     // The index follows new codings without being told.
-    d.cmd_in(
+    d.code("s", "KW", "P7", "2", None, "therapeutic-alliance");
+    let v = d.json_in(
         "s",
-        &[
-            "code",
-            "P7",
-            "--turn",
-            "2",
-            "--theme",
-            "therapeutic-alliance",
-            "--coder",
-            "KW",
-        ],
-    )
-    .ok();
-    let v = d
-        .cmd_in(
-            "s",
-            &["search", "theme:therapeutic-alliance", "--format", "json"],
-        )
-        .ok()
-        .json();
+        &["search", "theme:therapeutic-alliance", "--format", "json"],
+    );
     assert_eq!(v[0]["transcript"], "P7");
     d.cmd_in("s", &["index"])
         .ok()
@@ -208,7 +172,7 @@ fn autocode_files_suggestions_that_review_accepts_or_rejects() {
     study(&d);
     // Files the suggestions; the JSON is the count per theme.
     let autocode = || {
-        d.cmd_in(
+        d.json_in(
             "s",
             &[
                 "autocode",
@@ -218,8 +182,6 @@ fn autocode_files_suggestions_that_review_accepts_or_rejects() {
                 "json",
             ],
         )
-        .ok()
-        .json()
     };
     let counts = autocode();
     assert_eq!(counts[0]["theme"], "goal-orientation");
@@ -228,19 +190,14 @@ fn autocode_files_suggestions_that_review_accepts_or_rejects() {
     // Again: nothing new.
     let again = autocode();
     assert_eq!(again[0]["new"], 0);
-    let pending = d
-        .cmd_in("s", &["suggestions", "list", "--format", "json"])
-        .ok()
-        .json();
+    let pending = d.json_in("s", &["suggestions", "list", "--format", "json"]);
     assert_eq!(pending.as_array().unwrap().len() as u64, filed);
     // Suggestions are not codings: theme filters do not see them.
     assert_eq!(
-        d.cmd_in(
+        d.json_in(
             "s",
             &["search", "theme:goal-orientation", "--format", "json"]
-        )
-        .ok()
-        .json(),
+        ),
         serde_json::json!([])
     );
     // Accept the first, reject the second, quit.
@@ -279,9 +236,7 @@ fn autocode_files_suggestions_that_review_accepts_or_rejects() {
         .ok()
         .stderr_has(&format!("rejected {}", filed - 2));
     assert_eq!(
-        d.cmd_in("s", &["suggestions", "list", "--format", "json"])
-            .ok()
-            .json(),
+        d.json_in("s", &["suggestions", "list", "--format", "json"]),
         serde_json::json!([])
     );
     d.cmd_in("s", &["check"]).ok();

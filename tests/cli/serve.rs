@@ -90,23 +90,20 @@ fn the_compare_endpoint_gives_thematic_agrees_numbers() {
     d.cmd(&["demo", "demo"]).ok();
     let server = Running::start(ServeOptions::new(d.join("demo"), "KW")).unwrap();
     for unit in ["turn", "sentence"] {
-        let cli = d
-            .cmd_in(
-                "demo",
-                &[
-                    "agree",
-                    "--coders",
-                    "KW,CG",
-                    "--unit",
-                    unit,
-                    "--resamples",
-                    "0",
-                    "--format",
-                    "json",
-                ],
-            )
-            .ok()
-            .json();
+        let cli = d.json_in(
+            "demo",
+            &[
+                "agree",
+                "--coders",
+                "KW,CG",
+                "--unit",
+                unit,
+                "--resamples",
+                "0",
+                "--format",
+                "json",
+            ],
+        );
         let web = json(
             server.addr(),
             &format!("/api/compare?a=KW&b=CG&unit={unit}"),
@@ -135,22 +132,19 @@ fn the_compare_endpoint_gives_thematic_agrees_numbers() {
                 serde_json::json!([c["applied_KW"], c["applied_CG"]])
             );
         }
-        let agenda = d
-            .cmd_in(
-                "demo",
-                &[
-                    "agree",
-                    "--coders",
-                    "KW,CG",
-                    "--unit",
-                    unit,
-                    "--disagreements",
-                    "--format",
-                    "json",
-                ],
-            )
-            .ok()
-            .json();
+        let agenda = d.json_in(
+            "demo",
+            &[
+                "agree",
+                "--coders",
+                "KW,CG",
+                "--unit",
+                unit,
+                "--disagreements",
+                "--format",
+                "json",
+            ],
+        );
         let places = web["disagreements"].as_array().unwrap();
         assert_eq!(places.len(), agenda.as_array().unwrap().len());
         for (a, w) in agenda.as_array().unwrap().iter().zip(places) {
@@ -233,10 +227,7 @@ fn command_line_and_browser_changes_meet_in_the_same_files() {
         .ok()
         .stdout();
     assert!(shown.contains("what-matters"), "{shown}");
-    let log = d
-        .cmd_in("demo", &["log", "--coder", "KW", "--format", "json"])
-        .ok()
-        .json();
+    let log = d.json_in("demo", &["log", "--coder", "KW", "--format", "json"]);
     assert!(
         log.as_array()
             .unwrap()

@@ -55,6 +55,31 @@ impl Dir {
         self.cmd_in(".", args)
     }
 
+    /// `thematic ARGS` in `cwd`, which must succeed; its standard output as JSON.
+    pub fn json_in(&self, cwd: &str, args: &[&str]) -> serde_json::Value {
+        self.cmd_in(cwd, args).ok().json()
+    }
+
+    /// `thematic code TRANSCRIPT --turn TURN [--text WORDS] --theme THEME --coder CODER` in
+    /// `cwd`, which must succeed.
+    pub fn code(
+        &self,
+        cwd: &str,
+        coder: &str,
+        transcript: &str,
+        turn: &str,
+        text: Option<&str>,
+        theme: &str,
+    ) -> Run {
+        let mut args = vec![
+            "code", transcript, "--turn", turn, "--theme", theme, "--coder", coder,
+        ];
+        if let Some(words) = text {
+            args.extend(["--text", words]);
+        }
+        self.cmd_in(cwd, &args).ok()
+    }
+
     /// A new study in `name` (blank codebook unless `codebook` is given).
     pub fn study(&self, name: &str) -> PathBuf {
         self.cmd(&["init", name]).ok();

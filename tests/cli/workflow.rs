@@ -110,31 +110,22 @@ fn memos_are_dated_markdown_per_coder_and_listed_blind() {
         )),
         "{md}"
     );
-    let mine = d
-        .cmd_in("s", &["memo", "list", "--coder", "KW", "--format", "json"])
-        .ok()
-        .json();
+    let mine = d.json_in("s", &["memo", "list", "--coder", "KW", "--format", "json"]);
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["target"], "what-matters");
-    let all = d
-        .cmd_in("s", &["memo", "list", "--all-coders", "--format", "json"])
-        .ok()
-        .json();
+    let all = d.json_in("s", &["memo", "list", "--all-coders", "--format", "json"]);
     assert_eq!(all.as_array().unwrap().len(), 2);
-    let journal = d
-        .cmd_in(
-            "s",
-            &[
-                "memo",
-                "list",
-                "--all-coders",
-                "--journal",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let journal = d.json_in(
+        "s",
+        &[
+            "memo",
+            "list",
+            "--all-coders",
+            "--journal",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(journal[0]["coder"], "AB");
 }
 
@@ -154,10 +145,7 @@ fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
         ],
     )
     .ok();
-    let kw = d
-        .cmd_in("s", &["log", "--coder", "KW", "--format", "json"])
-        .ok()
-        .json();
+    let kw = d.json_in("s", &["log", "--coder", "KW", "--format", "json"]);
     let actions: Vec<(&str, &str)> = kw
         .as_array()
         .unwrap()
@@ -165,29 +153,23 @@ fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
         .map(|r| (r["who"].as_str().unwrap(), r["action"].as_str().unwrap()))
         .collect();
     assert_eq!(actions, [("KW", "code"), ("KW", "code"), ("KW", "rename")]);
-    let all = d
-        .cmd_in(
-            "s",
-            &[
-                "log",
-                "--all-coders",
-                "--action",
-                "code",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let all = d.json_in(
+        "s",
+        &[
+            "log",
+            "--all-coders",
+            "--action",
+            "code",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(all.as_array().unwrap().len(), 3);
     assert!(all[2]["detail"].as_str().unwrap().contains("P6 turn 2"));
-    let last = d
-        .cmd_in(
-            "s",
-            &["log", "--all-coders", "--last", "1", "--format", "json"],
-        )
-        .ok()
-        .json();
+    let last = d.json_in(
+        "s",
+        &["log", "--all-coders", "--last", "1", "--format", "json"],
+    );
     assert_eq!(last[0]["action"], "rename");
 }
 
@@ -237,38 +219,15 @@ fn check_passes_a_sound_study_and_fails_a_tampered_one() {
 fn a_corrected_transcript_reanchors_codings_and_flags_orphans() {
     let d = Dir::new();
     study(&d);
-    d.cmd_in(
+    d.code(
         "s",
-        &[
-            "code",
-            "P6",
-            "--turn",
-            "4",
-            "--text",
-            "I recieve referrals",
-            "--theme",
-            "what-matters",
-            "--coder",
-            "KW",
-        ],
-    )
-    .ok();
-    d.cmd_in(
-        "s",
-        &[
-            "code",
-            "P6",
-            "--turn",
-            "4",
-            "--text",
-            "gives me time",
-            "--theme",
-            "empowerment",
-            "--coder",
-            "KW",
-        ],
-    )
-    .ok();
+        "KW",
+        "P6",
+        "4",
+        Some("I recieve referrals"),
+        "what-matters",
+    );
+    d.code("s", "KW", "P6", "4", Some("gives me time"), "empowerment");
     // The corrected file: a new first turn, a typo fixed, and a passage reworded away.
     let fixed = format!(
         "Interviewer: Thanks for joining.\n\n{}",
@@ -277,22 +236,19 @@ fn a_corrected_transcript_reanchors_codings_and_flags_orphans() {
     );
     let f = d.write("in/P6-corrected.txt", fixed);
     let before = d.read("s/codings/KW.csv");
-    let dry = d
-        .cmd_in(
-            "s",
-            &[
-                "transcripts",
-                "update",
-                "P6",
-                f.to_str().unwrap(),
-                "--dry-run",
-                "--all-coders",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
-        .json();
+    let dry = d.json_in(
+        "s",
+        &[
+            "transcripts",
+            "update",
+            "P6",
+            f.to_str().unwrap(),
+            "--dry-run",
+            "--all-coders",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(
         d.read("s/codings/KW.csv"),
         before,
@@ -454,31 +410,20 @@ fn merging_a_copy_brings_codings_and_memos_across_once() {
             }
         }
     }
-    d.cmd_in(
+    d.code(
         "copy",
-        &[
-            "code",
-            "P6",
-            "--turn",
-            "4",
-            "--text",
-            "gives me time",
-            "--theme",
-            "empowerment",
-            "--coder",
-            "AB",
-        ],
-    )
-    .ok();
+        "AB",
+        "P6",
+        "4",
+        Some("gives me time"),
+        "empowerment",
+    );
     d.cmd_in(
         "copy",
         &["memo", "add", "--coder", "AB", "coded on the train"],
     )
     .ok();
-    let report = d
-        .cmd_in("s", &["merge", "../copy", "--format", "json"])
-        .ok()
-        .json();
+    let report = d.json_in("s", &["merge", "../copy", "--format", "json"]);
     let ab = report
         .as_array()
         .unwrap()

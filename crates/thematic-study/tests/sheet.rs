@@ -185,6 +185,21 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// KW's sheet of turns, as CSV cells.
+fn kw_rows(study: &Study) -> Vec<Vec<String>> {
+    cells(
+        &study
+            .coding_sheet("KW", SheetUnit::Turn, &[])
+            .unwrap()
+            .to_csv(),
+    )
+}
+
+/// `rows` written as `kw.csv` in `dir`.
+fn kw_csv(dir: &Path, rows: &[Vec<String>]) -> PathBuf {
+    write_file(dir, "kw.csv", &to_csv(rows))
+}
+
 fn problems(err: StudyError) -> Vec<String> {
     match err {
         StudyError::Sheet { problems, .. } => problems.iter().map(|p| p.to_string()).collect(),
@@ -304,12 +319,7 @@ fn csv_sheet_has_a_row_per_participant_turn_and_a_column_per_codable_theme() {
 #[test]
 fn csv_marks_become_codings_exactly_and_a_second_import_changes_nothing() {
     let (d, study) = with_codings();
-    let mut rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let mut rows = kw_rows(&study);
     rows[1][7] = String::new(); // unmark belonging on P1 turn 2: removes c-exact
     rows[1][6] = "X".into(); // what-matters on P1 turn 2
     rows[2][6] = " yes ".into(); // what-matters on the =SUM(1) turn
@@ -317,7 +327,7 @@ fn csv_marks_become_codings_exactly_and_a_second_import_changes_nothing() {
     rows[4][7] = "0".into(); // P2: stays uncoded; its ~ stays as it is
     // Sorting the rows in the spreadsheet changes nothing.
     rows[1..].reverse();
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
 
     let report = study.import_sheet(&path, Some("KW")).unwrap();
     assert_eq!(report.coder, "KW");
@@ -374,12 +384,7 @@ fn csv_marks_become_codings_exactly_and_a_second_import_changes_nothing() {
     assert_eq!(codings_bytes(&study, "KW"), before);
 
     // A fresh export shows the new state.
-    let fresh = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let fresh = kw_rows(&study);
     assert_eq!(fresh[1][6..], ["x", ""]);
     assert_eq!(fresh[2][6..], ["x", ""]);
     assert_eq!(fresh[3][6..], ["", "x"]);
@@ -389,19 +394,14 @@ fn csv_marks_become_codings_exactly_and_a_second_import_changes_nothing() {
 #[test]
 fn formula_looking_text_round_trips_with_or_without_the_guarding_quote() {
     let (d, study) = study();
-    let mut rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let mut rows = kw_rows(&study);
     assert_eq!(rows[2][5], "'=SUM(1) is what I'd call it.");
     assert_eq!(rows[3][5], "'-not a formula, just a dash.");
     // A spreadsheet may save the text without the quote it was given.
     rows[2][5] = rows[2][5][1..].to_string();
     rows[2][6] = "x".into();
     rows[3][6] = "x".into();
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let report = study.import_sheet(&path, Some("KW")).unwrap();
     assert_eq!(
         report
@@ -579,7 +579,7 @@ fn sentence_sheets_code_sentences_and_leave_overlapping_turn_codings_alone() {
     assert_eq!(rows[2][6..], ["", "~"]);
     assert_eq!(rows[5][6..], ["x", ""]);
     rows[2][6] = "x".into();
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let report = study.import_sheet(&path, Some("KW")).unwrap();
     assert_eq!(
         spans(&report.added),
@@ -601,7 +601,7 @@ fn a_changed_transcript_refuses_the_sheet_and_writes_nothing() {
     let sheet = study.coding_sheet("KW", SheetUnit::Turn, &[]).unwrap();
     let mut rows = cells(&sheet.to_csv());
     rows[4][6] = "x".into();
-    let csv = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let csv = kw_csv(d.path(), &rows);
     let xlsx = write_file(d.path(), "kw.xlsx", &sheet.to_xlsx().unwrap());
     let before = codings_bytes(&study, "KW");
 
@@ -692,12 +692,7 @@ fn a_sheet_from_another_study_is_refused() {
 #[test]
 fn unknown_theme_columns_are_refused_with_a_suggestion() {
     let (d, study) = study();
-    let mut rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let mut rows = kw_rows(&study);
     rows[0][6] = "What matters".into();
     rows[0][7] = "belongin".into();
     rows[0].push("old-code".into());
@@ -705,7 +700,7 @@ fn unknown_theme_columns_are_refused_with_a_suggestion() {
     for r in &mut rows[1..] {
         r.extend([String::new(), String::new()]);
     }
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let err = study.import_sheet(&path, Some("KW")).unwrap_err();
     assert_eq!(
         problems(err),
@@ -727,16 +722,11 @@ fn unknown_theme_columns_are_refused_with_a_suggestion() {
 fn bad_marks_and_repeated_rows_are_named_by_row_and_column() {
     let (d, study) = with_codings();
     let before = codings_bytes(&study, "KW");
-    let mut rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let mut rows = kw_rows(&study);
     rows[2][6] = "maybe".into();
     rows[3][7] = "x".into();
     rows.push(rows[1].clone());
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let err = study.import_sheet(&path, Some("KW")).unwrap_err();
     let text = err.to_string();
     assert_eq!(
@@ -789,15 +779,10 @@ fn the_coder_comes_from_the_workbook_or_must_be_named_for_csv() {
 fn a_dry_run_reports_without_writing() {
     let (d, study) = with_codings();
     let before = codings_bytes(&study, "KW");
-    let mut rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let mut rows = kw_rows(&study);
     rows[1][7] = String::new();
     rows[2][7] = "x".into();
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let report = study.import_sheet_dry_run(&path, Some("KW")).unwrap();
     assert_eq!(report.added.len(), 1);
     assert_eq!(report.removed.len(), 1);
@@ -832,14 +817,9 @@ fn orphaned_codings_are_neither_shown_nor_removed() {
             Ok(((), true))
         })
         .unwrap();
-    let rows = cells(
-        &study
-            .coding_sheet("KW", SheetUnit::Turn, &[])
-            .unwrap()
-            .to_csv(),
-    );
+    let rows = kw_rows(&study);
     assert_eq!(rows[1][6..], ["", ""]);
-    let path = write_file(d.path(), "kw.csv", &to_csv(&rows));
+    let path = kw_csv(d.path(), &rows);
     let report = study.import_sheet(&path, Some("KW")).unwrap();
     assert!(
         report.added.is_empty() && report.removed.is_empty(),
