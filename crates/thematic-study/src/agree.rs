@@ -234,8 +234,7 @@ impl Study {
             let parse_options = self.parse_options();
             parallel_map(&groups, |(id, codings)| {
                 let path = files.get(id).ok_or_else(|| missing(id))?;
-                let t = crate::transcripts::read_transcript(path, &parse_options)?
-                    .map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
+                let t = crate::transcripts::parse_file(path, &parse_options)?;
                 Ok(ctx.transcript(id, &TurnSpan::of(&t), Some(&t.text), codings))
             })
         } else {

@@ -85,8 +85,7 @@ impl Study {
                 )
             })?;
         let options = self.parse_options();
-        let old = crate::transcripts::read_transcript(&old_path, &options)?
-            .map_err(|e| StudyError::invalid(&old_path, 0, e.to_string()))?;
+        let old = crate::transcripts::parse_file(&old_path, &options)?;
         let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
         let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
             .map_err(|e| StudyError::invalid(new_file, 0, format!("{e}; nothing was changed")))?;

@@ -89,9 +89,7 @@ impl Study {
             .into_iter()
             .filter(|(f, _)| ids.is_empty() || ids.contains(f))
             .map(|(id, path)| {
-                crate::transcripts::read_transcript(&path, &options)?
-                    .map(|t| (id, t))
-                    .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))
+                crate::transcripts::parse_file(&path, &options).map(|t| (id, t))
             })
             .collect()
     }
