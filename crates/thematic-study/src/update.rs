@@ -62,13 +62,7 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        let old_path = self.transcript_file(id)?.ok_or_else(|| {
-            StudyError::invalid(
-                self.transcripts_dir(),
-                0,
-                format!("no transcript \"{id}\" in the study; `thematic import` adds new ones"),
-            )
-        })?;
+        let old_path = self.transcript_path(id)?;
         let ext = new_file
             .extension()
             .and_then(|e| e.to_str())
