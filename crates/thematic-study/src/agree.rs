@@ -458,10 +458,9 @@ impl Ctx<'_> {
                                 for (d, ok) in matched {
                                     p[d] = Some(ok);
                                 }
-                                let turn = turns
-                                    .iter()
-                                    .position(|x| x.start <= a && a < x.end)
-                                    .unwrap_or(0);
+                                let turn =
+                                    crate::turn_cache::turn_holding(turns, a, |x| (x.start, x.end))
+                                        .unwrap_or(0);
                                 dis.push(disagreement(ti, turn, a, b, p));
                             }
                         }

@@ -393,10 +393,8 @@ fn check_anchors(
                 )?);
                 continue;
             }
-            let turn = t
-                .turns
-                .iter()
-                .position(|turn| turn.start <= c.start && c.start < turn.end);
+            let turn =
+                crate::turn_cache::turn_holding(&t.turns, c.start, |x| (x.start, x.end)).ok();
             match turn {
                 Some(k) if k + 1 != c.turn => out.push(finding(
                     study,

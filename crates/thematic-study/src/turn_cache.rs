@@ -61,6 +61,22 @@ impl TurnSpan {
     }
 }
 
+/// The turn that holds code point `pos`, found by binary search: `Ok(i)` when turn `i`
+/// contains it, `Err(i)` when it falls before turn `i` (in a header, between turns, or after
+/// the last turn when `i == turns.len()`). `span` gives a turn's start and end; turns are
+/// in text order and do not overlap.
+pub(crate) fn turn_holding<T>(
+    turns: &[T],
+    pos: usize,
+    span: impl Fn(&T) -> (usize, usize),
+) -> Result<usize, usize> {
+    let i = turns.partition_point(|t| span(t).1 <= pos);
+    match turns.get(i) {
+        Some(t) if span(t).0 <= pos => Ok(i),
+        _ => Err(i),
+    }
+}
+
 /// One transcript as the cache knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedTranscript {
@@ -251,6 +267,18 @@ mod tests {
         // A removed file leaves the list.
         std::fs::remove_file(study.transcripts_dir().join("P2.txt")).unwrap();
         assert_eq!(study.turn_spans().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_turn_holding_an_offset() {
+        let turns = [(0, 5), (5, 5), (7, 10)];
+        let at = |pos| turn_holding(&turns, pos, |&x| x);
+        assert_eq!(at(0), Ok(0));
+        assert_eq!(at(4), Ok(0));
+        assert_eq!(at(5), Err(2));
+        assert_eq!(at(6), Err(2));
+        assert_eq!(at(7), Ok(2));
+        assert_eq!(at(10), Err(3));
     }
 
     #[test]

@@ -759,7 +759,7 @@ fn turn_of(t: &Transcript, pos: usize) -> usize {
     if t.turns.is_empty() {
         return 1;
     }
-    let i = t.turns.partition_point(|turn| turn.end <= pos);
+    let (Ok(i) | Err(i)) = crate::turn_cache::turn_holding(&t.turns, pos, |x| (x.start, x.end));
     i.min(t.turns.len() - 1) + 1
 }
 
