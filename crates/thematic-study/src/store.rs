@@ -88,6 +88,22 @@ impl Study {
             .collect()
     }
 
+    /// Every coder's codings, read on all cores after locking every codings file (when
+    /// `lock`), so that nothing else changes them until the returned locks are dropped.
+    pub(crate) fn lock_all_codings(
+        &self,
+        lock: bool,
+    ) -> Result<(Vec<FileLock>, Vec<CodingsFile>), StudyError> {
+        let coders = self.coders()?;
+        let mut locks = Vec::with_capacity(coders.len());
+        if lock {
+            for c in &coders {
+                locks.push(FileLock::acquire(&self.codings_path(c)?)?);
+            }
+        }
+        Ok((locks, self.codings_of_each(&coders)?))
+    }
+
     /// Reads, changes and writes back one coder's codings while holding that coder's lock,
     /// so concurrent writers for the same coder lose nothing. `change` returns its result and
     /// whether it changed anything; the file is written (atomically) only then.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::codings::{Coding, Status};
 use crate::error::StudyError;
-use crate::fsutil::{FileLock, atomic_write};
+use crate::fsutil::atomic_write;
 use crate::reanchor::{Anchor, reanchor};
 use crate::study::Study;
 use crate::transcripts::TRANSCRIPT_EXTENSIONS;
@@ -84,21 +84,14 @@ impl Study {
         let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
             .map_err(|e| StudyError::invalid(new_file, 0, format!("{e}; nothing was changed")))?;
 
-        let coders = self.coders()?;
-        let mut locks = Vec::with_capacity(coders.len());
-        if !dry_run {
-            for c in &coders {
-                locks.push(FileLock::acquire(&self.codings_path(c)?)?);
-            }
-        }
+        let (locks, all) = self.lock_all_codings(!dry_run)?;
         let mut report = UpdateReport {
             transcript: id.to_string(),
             codings: Vec::new(),
             written: !dry_run,
         };
         let mut files = Vec::new();
-        for coder in &coders {
-            let mut file = self.codings_of(coder)?;
+        for mut file in all {
             let mine: Vec<usize> = file
                 .codings
                 .iter()
