@@ -532,21 +532,7 @@ impl Study {
             }
         }
         if changed {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let header: Vec<&str> = std::iter::once(crate::PARTICIPANT_COLUMN)
-                .chain(table.attributes.iter().map(String::as_str))
-                .collect();
-            let path = self.participants_path();
-            let fail = |e: csv::Error| StudyError::invalid(&path, 0, e.to_string());
-            w.write_record(&header).map_err(fail)?;
-            for (id, values) in &table.rows {
-                w.write_record(std::iter::once(id).chain(values))
-                    .map_err(fail)?;
-            }
-            let bytes = w
-                .into_inner()
-                .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-            atomic_write(&path, &bytes)?;
+            atomic_write(&self.participants_path(), &table.to_csv())?;
         }
         Ok(())
     }
