@@ -1,6 +1,8 @@
 //! `.thematic/turns.bin`: the turns of every transcript (boundaries, roles, speakers, times),
 //! so that commands that need only where turns are — turn- and character-unit agreement,
-//! the search index's freshness check — do not parse 2,000 transcripts each time.
+//! co-occurrence windows — do not parse 2,000 transcripts each time. The search index does not
+//! use this cache: it keeps its own manifest (`thematic-index`), sharing only
+//! [`content_hash`] and [`file_stamp`].
 //!
 //! An entry is reused while its file's size and modification time are unchanged; when they
 //! change, the file is hashed and reparsed only if its content changed. The whole cache is

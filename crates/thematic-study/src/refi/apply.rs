@@ -12,7 +12,7 @@ use crate::error::StudyError;
 use crate::fsutil::atomic_write;
 use crate::memos::{Memo, MemoAbout};
 use crate::refi::package::Package;
-use crate::refi::place::{Unplaced, Wanted, normalize_newlines, place};
+use crate::refi::place::{Wanted, normalize_newlines, place};
 use crate::refi::read::{self, NoteTarget, Project};
 use crate::refi::{ImportReport, LeftOut, Limits, SourceOutcome, guids};
 use crate::store::valid_coder;
@@ -268,7 +268,7 @@ impl Study {
                             outcome.codings += 1;
                         }
                         Err(why) => {
-                            orphan(&mut coding, sel, *why);
+                            orphan(&mut coding, sel);
                             outcome.orphaned += 1;
                             report.left_out.push(LeftOut::new(
                                 format!("{} (kept as an orphaned coding)", why.describe()),
@@ -749,7 +749,7 @@ fn turn_of(t: &Transcript, pos: usize) -> usize {
     i.min(t.turns.len() - 1) + 1
 }
 
-fn orphan(coding: &mut Coding, sel: &read::Selection, _why: Unplaced) {
+fn orphan(coding: &mut Coding, sel: &read::Selection) {
     coding.status = Status::Orphaned;
     coding.start = usize::try_from(sel.start.unwrap_or(0)).unwrap_or(0);
     coding.end = usize::try_from(sel.end.unwrap_or(0))
