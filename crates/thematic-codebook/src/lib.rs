@@ -43,7 +43,7 @@ pub use qdc::{
     QDC_NAMESPACE, describe, from_qdc, from_qdc_with_guids, guid_for, normalize_guid, to_qdc,
     write_codes, write_codes_with_notes,
 };
-pub use similar::closest;
+pub use similar::{closest, edit_distance};
 
 /// The codebook format version this crate reads and writes.
 pub const FORMAT_VERSION: i64 = 1;

@@ -234,8 +234,7 @@ impl Study {
             let parse_options = self.parse_options();
             parallel_map(&groups, |(id, codings)| {
                 let path = files.get(id).ok_or_else(|| missing(id))?;
-                let t = crate::transcripts::read_transcript(path, &parse_options)?
-                    .map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
+                let t = crate::transcripts::parse_file(path, &parse_options)?;
                 Ok(ctx.transcript(id, &TurnSpan::of(&t), Some(&t.text), codings))
             })
         } else {
@@ -459,10 +458,9 @@ impl Ctx<'_> {
                                 for (d, ok) in matched {
                                     p[d] = Some(ok);
                                 }
-                                let turn = turns
-                                    .iter()
-                                    .position(|x| x.start <= a && a < x.end)
-                                    .unwrap_or(0);
+                                let turn =
+                                    crate::turn_cache::turn_holding(turns, a, |x| (x.start, x.end))
+                                        .unwrap_or(0);
                                 dis.push(disagreement(ti, turn, a, b, p));
                             }
                         }

@@ -325,7 +325,9 @@ fn check_anchors(
                         Severity::Error,
                         c,
                         "unreadable-transcript",
-                        format!("the transcript cannot be read: {e}"),
+                        format!(
+                            "the transcript cannot be read: {e}; `thematic parse` on the file shows why: fix it, or replace it with a readable version (`thematic transcripts update {id} FILE`)"
+                        ),
                     )?);
                 }
                 return Ok(out);
@@ -393,10 +395,8 @@ fn check_anchors(
                 )?);
                 continue;
             }
-            let turn = t
-                .turns
-                .iter()
-                .position(|turn| turn.start <= c.start && c.start < turn.end);
+            let turn =
+                crate::turn_cache::turn_holding(&t.turns, c.start, |x| (x.start, x.end)).ok();
             match turn {
                 Some(k) if k + 1 != c.turn => out.push(finding(
                     study,
@@ -415,7 +415,7 @@ fn check_anchors(
                     c,
                     "crosses-turns",
                     format!(
-                        "the coding runs past the end of turn {} into the next turn",
+                        "the coding runs past the end of turn {} into the next turn; code each turn's words separately (`thematic uncode`, then `thematic code` per turn), or keep it if the passage must stay whole",
                         k + 1
                     ),
                 )?),
@@ -424,7 +424,7 @@ fn check_anchors(
                     Severity::Warning,
                     c,
                     "outside-turns",
-                    "the coding starts outside every turn (in a header or between turns)".into(),
+                    "the coding starts outside every turn (in a header or between turns); move it onto a speaker's words, or check how the transcript's turns are read with `thematic parse`".into(),
                 )?),
                 Some(_) => {}
             }

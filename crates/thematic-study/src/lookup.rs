@@ -11,7 +11,7 @@ use thematic_transcript::Transcript;
 use crate::error::StudyError;
 use crate::memos::MemoAbout;
 use crate::study::Study;
-use crate::transcripts::read_transcript;
+use crate::transcripts::parse_file;
 
 /// The codebook entry `id`, retired or not, group or not; else
 /// [`StudyError::UnknownTheme`] with the closest id of the codebook.
@@ -63,8 +63,7 @@ impl Study {
     /// study does not have, [`StudyError::Unparsable`] for a file that does not parse.
     pub fn transcript(&self, id: &str) -> Result<Transcript, StudyError> {
         let path = self.transcript_path(id)?;
-        read_transcript(&path, &self.parse_options())?
-            .map_err(|source| StudyError::Unparsable { path, source })
+        parse_file(&path, &self.parse_options())
     }
 
     /// Checks that what a memo of `coder` is about exists: a theme of the codebook (retired

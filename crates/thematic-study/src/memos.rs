@@ -267,28 +267,7 @@ impl Study {
 
     /// The coders with a memo file, in natural order.
     pub fn memo_coders(&self) -> Result<Vec<String>, StudyError> {
-        let dir = self.memos_dir();
-        let mut out = Vec::new();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(StudyError::io(&dir, e)),
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|x| x == "md") {
-                let stem = path
-                    .file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                if crate::valid_coder(&stem) {
-                    out.push(stem);
-                }
-            }
-        }
-        out.sort_by(|a, b| crate::natural_cmp(a, b));
-        Ok(out)
+        crate::store::coder_files(&self.memos_dir(), "md")
     }
 }
 

@@ -163,9 +163,7 @@ impl Study {
             let Some(path) = study.transcript_file(id)? else {
                 return Ok(None);
             };
-            crate::transcripts::read_transcript(&path, &options)?
-                .map(|t| Some(t.text))
-                .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))
+            crate::transcripts::parse_file(&path, &options).map(|t| Some(t.text))
         };
         for id in transcripts {
             match (parse(self, id)?, parse(other, id)?) {

@@ -85,6 +85,22 @@ impl Participants {
         })
     }
 
+    /// The table as `participants.csv`: the `participant` column, then the attributes.
+    pub fn to_csv(&self) -> Vec<u8> {
+        // Writing to memory cannot fail, and a flexible writer does not check row lengths
+        // (every row has one value per attribute).
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let header =
+            std::iter::once(PARTICIPANT_COLUMN).chain(self.attributes.iter().map(String::as_str));
+        let _ = w.write_record(header);
+        for (id, values) in &self.rows {
+            let _ = w.write_record(std::iter::once(id).chain(values));
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
     /// The non-empty values of the attribute in column `i` (0 = the first attribute), in
     /// row order.
     pub fn values(&self, i: usize) -> Vec<&str> {
@@ -105,5 +121,29 @@ impl Participants {
                 .zip(values.iter().map(String::as_str))
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_table_round_trips_through_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("participants.csv");
+        let table = Participants {
+            attributes: vec!["age".into(), "place, town".into()],
+            rows: vec![
+                ("P1".into(), vec!["34".into(), "Leeds".into()]),
+                (
+                    "P2".into(),
+                    vec![String::new(), "a \"quoted\" place".into()],
+                ),
+            ],
+        };
+        std::fs::write(&path, table.to_csv()).unwrap();
+        assert_eq!(Participants::read(&path).unwrap(), table);
     }
 }

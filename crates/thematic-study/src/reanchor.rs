@@ -627,21 +627,7 @@ fn similarity(a: &[char], b: &[char]) -> f64 {
     if longest == 0 {
         return 1.0;
     }
-    1.0 - levenshtein(a, b) as f64 / longest as f64
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    1.0 - thematic_codebook::edit_distance(a, b) as f64 / longest as f64
 }
 
 /// Sellers' semi-global alignment: the substring `s..e` of `text` with the least edit

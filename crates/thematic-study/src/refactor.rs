@@ -136,15 +136,7 @@ impl Study {
             .merge(source, target)
             .map_err(|e| self.edit_error(e))?;
 
-        let coders = self.coders()?;
-        let mut locks = Vec::with_capacity(coders.len());
-        for c in &coders {
-            locks.push(FileLock::acquire(&self.codings_path(c)?)?);
-        }
-        let mut files: Vec<CodingsFile> = Vec::with_capacity(coders.len());
-        for c in &coders {
-            files.push(self.codings_of(c)?);
-        }
+        let (locks, mut files) = self.lock_all_codings(true)?;
         let mut report = MergeReport {
             moved: BTreeMap::new(),
             folded: Vec::new(),

@@ -1,6 +1,6 @@
 //! The codings store: one `codings/<coder>.csv` per coder, read and rewritten under a lock.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::codings::{Coding, CodingsFile, header_line, row_line};
 use crate::csvlog::{append, csv_line, set_aside};
@@ -8,6 +8,33 @@ use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
 use crate::transcripts::natural_cmp;
+
+/// The coders with a `<coder>.<ext>` file (extension in any case) in `dir`, in natural
+/// order; none when `dir` does not exist.
+pub(crate) fn coder_files(dir: &Path, ext: &str) -> Result<Vec<String>, StudyError> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(StudyError::io(dir, e)),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| StudyError::io(dir, e))?.path();
+        let matches = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case(ext));
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if matches && valid_coder(&stem) {
+            out.push(stem);
+        }
+    }
+    out.sort_by(|a, b| natural_cmp(a, b));
+    Ok(out)
+}
 
 /// Whether `name` can be a coder: letters, digits, `.`, `_` and `-`, not starting with a dot,
 /// at most 64 characters (it becomes a file name).
@@ -37,29 +64,7 @@ impl Study {
 
     /// The coders with a codings file, in natural order.
     pub fn coders(&self) -> Result<Vec<String>, StudyError> {
-        let dir = self.codings_dir();
-        let mut out = Vec::new();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(StudyError::io(&dir, e)),
-        };
-        for entry in entries {
-            let path = entry.map_err(|e| StudyError::io(&dir, e))?.path();
-            let is_csv = path
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-            let stem = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            if is_csv && valid_coder(&stem) {
-                out.push(stem);
-            }
-        }
-        out.sort_by(|a, b| natural_cmp(a, b));
-        Ok(out)
+        coder_files(&self.codings_dir(), "csv")
     }
 
     /// One coder's codings (empty when the coder has none yet).
@@ -81,6 +86,22 @@ impl Study {
         crate::transcripts::parallel_map(coders, |c| self.codings_of(c))
             .into_iter()
             .collect()
+    }
+
+    /// Every coder's codings, read on all cores after locking every codings file (when
+    /// `lock`), so that nothing else changes them until the returned locks are dropped.
+    pub(crate) fn lock_all_codings(
+        &self,
+        lock: bool,
+    ) -> Result<(Vec<FileLock>, Vec<CodingsFile>), StudyError> {
+        let coders = self.coders()?;
+        let mut locks = Vec::with_capacity(coders.len());
+        if lock {
+            for c in &coders {
+                locks.push(FileLock::acquire(&self.codings_path(c)?)?);
+            }
+        }
+        Ok((locks, self.codings_of_each(&coders)?))
     }
 
     /// Reads, changes and writes back one coder's codings while holding that coder's lock,

@@ -128,7 +128,7 @@ impl Study {
                     path,
                     transcript,
                 }),
-                Err(e) => Err(StudyError::invalid(&path, 0, e.to_string())),
+                Err(e) => Err(unparsable(path, e)),
             })
             .collect()
     }
@@ -142,6 +142,24 @@ pub fn read_transcript(
 ) -> Result<Result<Transcript, ParseError>, StudyError> {
     let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
     Ok(parse_bytes(path, &bytes, options))
+}
+
+/// Reads and parses the transcript file at `path`: an error for a file that cannot be read,
+/// [`StudyError::Unparsable`] for one that does not parse.
+pub(crate) fn parse_file(
+    path: &Path,
+    options: &thematic_transcript::Options,
+) -> Result<Transcript, StudyError> {
+    read_transcript(path, options)?.map_err(|e| unparsable(path, e))
+}
+
+/// The error for a stored transcript file that does not parse: [`StudyError::Unparsable`],
+/// to which the command line adds what to do.
+pub(crate) fn unparsable(path: impl Into<PathBuf>, source: ParseError) -> StudyError {
+    StudyError::Unparsable {
+        path: path.into(),
+        source,
+    }
 }
 
 /// Parses the bytes of the transcript file at `path`, its extension (any case) as the format

@@ -1,6 +1,8 @@
 //! `.thematic/turns.bin`: the turns of every transcript (boundaries, roles, speakers, times),
 //! so that commands that need only where turns are — turn- and character-unit agreement,
-//! the search index's freshness check — do not parse 2,000 transcripts each time.
+//! co-occurrence windows — do not parse 2,000 transcripts each time. The search index does not
+//! use this cache: it keeps its own manifest (`thematic-index`), sharing only
+//! [`content_hash`] and [`file_stamp`].
 //!
 //! An entry is reused while its file's size and modification time are unchanged; when they
 //! change, the file is hashed and reparsed only if its content changed. The whole cache is
@@ -58,6 +60,22 @@ impl TurnSpan {
                 end_ms: x.end_ms,
             })
             .collect()
+    }
+}
+
+/// The turn that holds code point `pos`, found by binary search: `Ok(i)` when turn `i`
+/// contains it, `Err(i)` when it falls before turn `i` (in a header, between turns, or after
+/// the last turn when `i == turns.len()`). `span` gives a turn's start and end; turns are
+/// in text order and do not overlap.
+pub(crate) fn turn_holding<T>(
+    turns: &[T],
+    pos: usize,
+    span: impl Fn(&T) -> (usize, usize),
+) -> Result<usize, usize> {
+    let i = turns.partition_point(|t| span(t).1 <= pos);
+    match turns.get(i) {
+        Some(t) if span(t).0 <= pos => Ok(i),
+        _ => Err(i),
     }
 }
 
@@ -251,6 +269,18 @@ mod tests {
         // A removed file leaves the list.
         std::fs::remove_file(study.transcripts_dir().join("P2.txt")).unwrap();
         assert_eq!(study.turn_spans().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_turn_holding_an_offset() {
+        let turns = [(0, 5), (5, 5), (7, 10)];
+        let at = |pos| turn_holding(&turns, pos, |&x| x);
+        assert_eq!(at(0), Ok(0));
+        assert_eq!(at(4), Ok(0));
+        assert_eq!(at(5), Err(2));
+        assert_eq!(at(6), Err(2));
+        assert_eq!(at(7), Ok(2));
+        assert_eq!(at(10), Err(3));
     }
 
     #[test]

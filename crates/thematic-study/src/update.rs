@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::codings::{Coding, Status};
 use crate::error::StudyError;
-use crate::fsutil::{FileLock, atomic_write};
+use crate::fsutil::atomic_write;
 use crate::reanchor::{Anchor, reanchor};
 use crate::study::Study;
 use crate::transcripts::TRANSCRIPT_EXTENSIONS;
@@ -62,13 +62,7 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        let old_path = self.transcript_file(id)?.ok_or_else(|| {
-            StudyError::invalid(
-                self.transcripts_dir(),
-                0,
-                format!("no transcript \"{id}\" in the study; `thematic import` adds new ones"),
-            )
-        })?;
+        let old_path = self.transcript_path(id)?;
         let ext = new_file
             .extension()
             .and_then(|e| e.to_str())
@@ -85,27 +79,19 @@ impl Study {
                 )
             })?;
         let options = self.parse_options();
-        let old = crate::transcripts::read_transcript(&old_path, &options)?
-            .map_err(|e| StudyError::invalid(&old_path, 0, e.to_string()))?;
+        let old = crate::transcripts::parse_file(&old_path, &options)?;
         let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
         let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
             .map_err(|e| StudyError::invalid(new_file, 0, format!("{e}; nothing was changed")))?;
 
-        let coders = self.coders()?;
-        let mut locks = Vec::with_capacity(coders.len());
-        if !dry_run {
-            for c in &coders {
-                locks.push(FileLock::acquire(&self.codings_path(c)?)?);
-            }
-        }
+        let (locks, all) = self.lock_all_codings(!dry_run)?;
         let mut report = UpdateReport {
             transcript: id.to_string(),
             codings: Vec::new(),
             written: !dry_run,
         };
         let mut files = Vec::new();
-        for coder in &coders {
-            let mut file = self.codings_of(coder)?;
+        for mut file in all {
             let mine: Vec<usize> = file
                 .codings
                 .iter()

@@ -34,17 +34,31 @@ const SIZE: f64 = 9.0;
 /// slide), with the system's fonts, on white.
 pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, StudyError> {
     use resvg::{tiny_skia, usvg};
-    let mut opt = usvg::Options::default();
-    opt.fontdb_mut().load_system_fonts();
+    // Loading the system's fonts takes tens of milliseconds: once per process.
+    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        std::sync::Arc::new(db)
+    });
+    let opt = usvg::Options {
+        fontdb: fonts.clone(),
+        ..usvg::Options::default()
+    };
     let tree = usvg::Tree::from_str(svg, &opt)
         .map_err(|e| StudyError::Export(format!("the figure is not valid SVG: {e}")))?;
+    let too_large = || {
+        StudyError::Export(
+            "the figure is too large to render as PNG; write it as SVG instead (`--output FILE.svg`: it has no pixel limit), or render the PNG at a smaller scale".into(),
+        )
+    };
     let size = tree
         .size()
         .to_int_size()
         .scale_by(scale)
-        .ok_or_else(|| StudyError::Export("the figure is too large to render as PNG".into()))?;
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| StudyError::Export("the figure is too large to render as PNG".into()))?;
+        .ok_or_else(too_large)?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(too_large)?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,

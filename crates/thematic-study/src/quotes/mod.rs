@@ -41,7 +41,7 @@ use crate::error::StudyError;
 use crate::participants::Participants;
 use crate::passages::{CoderSelection, Passage, natural_ranks};
 use crate::study::Study;
-use crate::transcripts::{parallel_map, read_transcript};
+use crate::transcripts::{parallel_map, parse_file};
 
 pub use format::QuoteFormat;
 pub use json::QUOTE_KEYS;
@@ -226,10 +226,7 @@ impl Study {
             let Some(path) = self.transcript_file(id)? else {
                 return Ok(None);
             };
-            match read_transcript(&path, &options)? {
-                Ok(t) => Ok(Some(t)),
-                Err(e) => Err(StudyError::invalid(&path, 0, e.to_string())),
-            }
+            parse_file(&path, &options).map(Some)
         });
         let mut out = BTreeMap::new();
         for (id, r) in ids.iter().zip(results) {

@@ -12,7 +12,7 @@ use crate::error::StudyError;
 use crate::fsutil::atomic_write;
 use crate::memos::{Memo, MemoAbout};
 use crate::refi::package::Package;
-use crate::refi::place::{Unplaced, Wanted, normalize_newlines, place};
+use crate::refi::place::{Wanted, normalize_newlines, place};
 use crate::refi::read::{self, NoteTarget, Project};
 use crate::refi::{ImportReport, LeftOut, Limits, SourceOutcome, guids};
 use crate::store::valid_coder;
@@ -268,7 +268,7 @@ impl Study {
                             outcome.codings += 1;
                         }
                         Err(why) => {
-                            orphan(&mut coding, sel, *why);
+                            orphan(&mut coding, sel);
                             outcome.orphaned += 1;
                             report.left_out.push(LeftOut::new(
                                 format!("{} (kept as an orphaned coding)", why.describe()),
@@ -532,21 +532,7 @@ impl Study {
             }
         }
         if changed {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let header: Vec<&str> = std::iter::once(crate::PARTICIPANT_COLUMN)
-                .chain(table.attributes.iter().map(String::as_str))
-                .collect();
-            let path = self.participants_path();
-            let fail = |e: csv::Error| StudyError::invalid(&path, 0, e.to_string());
-            w.write_record(&header).map_err(fail)?;
-            for (id, values) in &table.rows {
-                w.write_record(std::iter::once(id).chain(values))
-                    .map_err(fail)?;
-            }
-            let bytes = w
-                .into_inner()
-                .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-            atomic_write(&path, &bytes)?;
+            atomic_write(&self.participants_path(), &table.to_csv())?;
         }
         Ok(())
     }
@@ -759,11 +745,11 @@ fn turn_of(t: &Transcript, pos: usize) -> usize {
     if t.turns.is_empty() {
         return 1;
     }
-    let i = t.turns.partition_point(|turn| turn.end <= pos);
+    let (Ok(i) | Err(i)) = crate::turn_cache::turn_holding(&t.turns, pos, |x| (x.start, x.end));
     i.min(t.turns.len() - 1) + 1
 }
 
-fn orphan(coding: &mut Coding, sel: &read::Selection, _why: Unplaced) {
+fn orphan(coding: &mut Coding, sel: &read::Selection) {
     coding.status = Status::Orphaned;
     coding.start = usize::try_from(sel.start.unwrap_or(0)).unwrap_or(0);
     coding.end = usize::try_from(sel.end.unwrap_or(0))

@@ -63,37 +63,47 @@ impl Study {
         })
     }
 
-    /// The transcripts with these ids (every transcript when `ids` is empty), parsed, in
-    /// natural order. An unknown id is an error suggesting the nearest one.
+    /// The transcripts with these ids (every transcript when `ids` is empty), parsed on all
+    /// cores, in natural order. An unknown id is an error suggesting the nearest one.
     pub(crate) fn transcripts_named(
         &self,
         ids: &[String],
     ) -> Result<Vec<(String, Transcript)>, StudyError> {
-        let files = self.transcript_files()?;
-        for id in ids {
-            if !files.iter().any(|(f, _)| f == id) {
-                let hint = thematic_codebook::closest(id, files.iter().map(|(f, _)| f.as_str()))
-                    .map(|c| format!(" (did you mean `{c}`?)"))
-                    .unwrap_or_default();
-                return Err(StudyError::invalid(
-                    self.transcripts_dir(),
-                    0,
-                    format!(
-                        "there is no transcript `{id}`{hint}; `thematic transcripts` lists them"
-                    ),
-                ));
-            }
+        if ids.is_empty() {
+            return Ok(self
+                .transcripts()?
+                .into_iter()
+                .map(|t| (t.id, t.transcript))
+                .collect());
         }
-        let options = self.parse_options();
-        files
+        for id in ids {
+            self.transcript_path(id).map_err(|e| match e {
+                StudyError::UnknownTranscript { id, closest } => {
+                    let hint = closest
+                        .map(|c| format!(" (did you mean `{c}`?)"))
+                        .unwrap_or_default();
+                    StudyError::invalid(
+                        self.transcripts_dir(),
+                        0,
+                        format!(
+                            "there is no transcript `{id}`{hint}; `thematic transcripts` lists them"
+                        ),
+                    )
+                }
+                e => e,
+            })?;
+        }
+        let files: Vec<_> = self
+            .transcript_files()?
             .into_iter()
-            .filter(|(f, _)| ids.is_empty() || ids.contains(f))
-            .map(|(id, path)| {
-                crate::transcripts::read_transcript(&path, &options)?
-                    .map(|t| (id, t))
-                    .map_err(|e| StudyError::invalid(&path, 0, e.to_string()))
-            })
-            .collect()
+            .filter(|(f, _)| ids.contains(f))
+            .collect();
+        let options = self.parse_options();
+        crate::transcripts::parallel_map(&files, |(id, path)| {
+            crate::transcripts::parse_file(path, &options).map(|t| (id.clone(), t))
+        })
+        .into_iter()
+        .collect()
     }
 }
 

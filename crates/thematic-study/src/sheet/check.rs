@@ -401,9 +401,7 @@ fn parsed<'a>(
         return Ok(None);
     };
     if parsed.is_none() {
-        let bytes = std::fs::read(&*path).map_err(|e| StudyError::io(&*path, e))?;
-        let t = crate::transcripts::parse_bytes(path, &bytes, options)
-            .map_err(|e| StudyError::invalid(&*path, 0, e.to_string()))?;
+        let t = crate::transcripts::parse_file(path, options)?;
         let fingerprint = text_fingerprint(&t.text);
         *parsed = Some((t, fingerprint));
     }

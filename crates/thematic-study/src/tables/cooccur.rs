@@ -163,8 +163,8 @@ fn intersection(a: &[(u32, u32)], b: &[(u32, u32)]) -> usize {
 }
 
 impl Study {
-    /// The co-occurrence of themes in `selection`'s codings. A window needs each coded
-    /// transcript's number of turns, so those transcripts are parsed (in parallel).
+    /// The co-occurrence of themes in `selection`'s codings. A window needs each
+    /// transcript's number of turns, which the turn cache knows without parsing.
     pub fn cooccurrence(
         &self,
         selection: &CoderSelection,
@@ -175,9 +175,11 @@ impl Study {
         let passages = self.passages(selection)?;
         let mut turns = BTreeMap::new();
         if unit == CooccurUnit::Turn && window > 0 {
-            for (id, path, result) in self.load_transcripts()? {
-                let t = result.map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-                turns.insert(id, t.turns.len());
+            for t in self.turn_spans()? {
+                if let Some(e) = t.error {
+                    return Err(StudyError::invalid(&t.path, 0, e));
+                }
+                turns.insert(t.id, t.turns.len());
             }
         }
         Ok(cooccurrence(
