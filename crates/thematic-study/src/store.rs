@@ -129,16 +129,19 @@ impl Study {
         let Some(c) = removed.into_iter().next() else {
             return Ok(None);
         };
-        self.log_change(
-            coder,
-            "uncode",
-            &c.theme,
-            &format!(
-                "{} {} turn {} [{}-{}]",
-                c.id, c.transcript, c.turn, c.start, c.end
-            ),
-        )?;
+        self.log_change(coder, "uncode", &c.theme, &c.log_detail())?;
         Ok(Some(c))
+    }
+
+    /// Adds one coding for `coding.coder` (see [`Study::add_coding`]) and, when it is new,
+    /// writes a `code` row to the change log; an existing coding of the same theme on the
+    /// same span is left alone and not logged.
+    pub fn code(&self, coding: &Coding) -> Result<Added, StudyError> {
+        let added = self.add_coding(coding)?;
+        if added == Added::New {
+            self.log_change(&coding.coder, "code", &coding.theme, &coding.log_detail())?;
+        }
+        Ok(added)
     }
 
     /// Adds one coding for `coding.coder`, unless the coder already has a coding of the same

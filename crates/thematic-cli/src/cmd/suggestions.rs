@@ -253,10 +253,7 @@ fn decide(study: &Study, s: &Coding, into: Option<&str>) -> Result<()> {
         into.unwrap_or(&s.coder),
         if into.is_some() { "accept" } else { "reject" },
         &s.theme,
-        &format!(
-            "{} {} turn {} [{}-{}]",
-            s.id, s.transcript, s.turn, s.start, s.end
-        ),
+        &s.log_detail(),
     )?;
     Ok(())
 }
