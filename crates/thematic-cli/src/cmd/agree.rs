@@ -220,17 +220,7 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     if asked.is_empty() {
         return Ok(book.current().codable().map(|e| e.id.clone()).collect());
     }
-    for t in asked {
-        if book.get(t).is_none() {
-            let mut err = CliError::user(format!("no theme \"{t}\" in the codebook"));
-            if let Some(near) =
-                thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str()))
-            {
-                err = err.hint(format!("did you mean \"{near}\"?"));
-            }
-            return Err(err);
-        }
-    }
+    crate::cmd::exports::check_themes(study, asked)?;
     Ok(asked.to_vec())
 }
 

@@ -155,12 +155,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 /// Pending suggestions passing `filter`, in codebook, transcript and position order.
 fn pending(study: &Study, filter: &Filter) -> Result<Vec<Coding>> {
     let book = study.codebook()?;
-    for t in &filter.themes {
-        if book.get(t).is_none() {
-            return Err(CliError::user(format!("there is no theme \"{t}\""))
-                .hint("`thematic codebook show` lists the themes"));
-        }
-    }
+    crate::cmd::exports::check_themes(study, &filter.themes)?;
     let order: HashMap<String, usize> = book
         .tree_order()
         .iter()
