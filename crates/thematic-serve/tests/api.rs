@@ -513,6 +513,19 @@ fn the_compare_view_gives_agreement_and_disagreements_with_their_places() {
 }
 
 #[test]
+fn the_compare_view_lists_the_transcripts_and_an_empty_one_means_the_first() {
+    let f = Fixture::new();
+    let r = f.get("/api/compare?a=KW&b=CG&transcript=");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let c = r.json();
+    assert_eq!(c["transcripts"], json!(["P1", "P2"]));
+    assert_eq!(c["transcript"], "P1");
+    assert_eq!(c["codings"][0].as_array().unwrap().len(), 3);
+    let none = f.get("/api/compare?a=KW&b=CG").json();
+    assert_eq!(none["codings"], json!([]));
+}
+
+#[test]
 fn search_returns_keyword_in_context_hits_with_their_places() {
     let f = Fixture::new();
     let r = f.get("/api/search?q=goals");

@@ -23,7 +23,8 @@ pub(crate) struct CompareQuery {
     b: Option<String>,
     /// `turn`, `sentence` or `char` (default: `default_unit` of thematic.toml).
     unit: Option<String>,
-    /// A transcript whose codings to return for the side-by-side view.
+    /// A transcript whose codings to return for the side-by-side view; empty for the
+    /// study's first transcript (none when the study has none).
     transcript: Option<String>,
 }
 
@@ -68,6 +69,8 @@ pub(crate) struct Comparison {
     transcript: Option<String>,
     /// Per coder (in `coders` order), their codings of `transcript`.
     codings: Vec<Vec<CodingView>>,
+    /// The study's transcript ids, for choosing another.
+    transcripts: Vec<String>,
 }
 
 fn round(x: Option<f64>) -> Option<f64> {
@@ -189,9 +192,18 @@ pub(crate) async fn compare(
                 }
             })
             .collect();
-        let codings = match &q.transcript {
+        let transcripts: Vec<String> = study
+            .transcript_files()?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let transcript = match q.transcript {
+            Some(t) if t.is_empty() => transcripts.first().cloned(),
+            other => other,
+        };
+        let codings = match &transcript {
             Some(t) => {
-                study.transcript(t)?;
+                study.transcript_path(t)?;
                 vec![codings_in(&study, &a, t)?, codings_in(&study, &b, t)?]
             }
             None => Vec::new(),
@@ -201,8 +213,9 @@ pub(crate) async fn compare(
             unit: unit.as_str(),
             rows,
             disagreements,
-            transcript: q.transcript,
+            transcript,
             codings,
+            transcripts,
         }))
     })
     .await
