@@ -13,6 +13,7 @@
 //! ```
 
 mod agree;
+mod agree_shared;
 mod changelog;
 mod check;
 mod codings;
@@ -44,6 +45,7 @@ mod update;
 pub use agree::{
     AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind,
 };
+pub use agree_shared::round4;
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};

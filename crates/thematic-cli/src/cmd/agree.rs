@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_agreement::{Estimate, Options, Ratings, Resampling, Summary, summary};
+use thematic_agreement::{Estimate, Options, Resampling, Summary, summary};
 use thematic_study::{AgreeData, AgreeOptions, Study, UnitCounts, UnitKind};
 
 use crate::context::Context;
@@ -110,15 +110,13 @@ pub enum By {
 }
 
 /// The agreement options `args` ask for in `study`, and the unit.
-fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, Unit)> {
+fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
     let unit = match args.unit {
-        Some(u) => u,
-        None => match study.config().default_unit.as_str() {
-            "sentence" => Unit::Sentence,
-            "char" => Unit::Char,
-            "segment" => Unit::Segment,
-            _ => Unit::Turn,
-        },
+        Some(Unit::Turn) => UnitKind::Turn,
+        Some(Unit::Sentence) => UnitKind::Sentence,
+        Some(Unit::Char) => UnitKind::Char,
+        Some(Unit::Segment) => UnitKind::Segment,
+        None => study.default_unit(),
     };
     if !((0.0..=1.0).contains(&args.overlap) && 0.0 < args.ci && args.ci < 1.0) {
         return Err(CliError::user(
@@ -130,12 +128,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, Unit)> {
     let options = AgreeOptions {
         coders,
         themes,
-        unit: match unit {
-            Unit::Turn => UnitKind::Turn,
-            Unit::Sentence => UnitKind::Sentence,
-            Unit::Char => UnitKind::Char,
-            Unit::Segment => UnitKind::Segment,
-        },
+        unit,
         overlap: args.overlap,
         by_transcript: args.by.is_some() && !args.disagreements,
         disagreements: args.disagreements,
@@ -173,7 +166,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         data.coders.join(", "),
         options.unit.as_str(),
         data.transcripts,
-        if unit == Unit::Char {
+        if unit == UnitKind::Char {
             "; pooled rows are over all characters (length-weighted)"
         } else {
             ""
@@ -222,10 +215,6 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     }
     crate::cmd::exports::check_themes(study, asked)?;
     Ok(asked.to_vec())
-}
-
-fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
-    Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2)
 }
 
 /// The estimates shown with intervals: JSON key and column header.
@@ -303,7 +292,7 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
                     overall.then_some(data.themes.len()),
                 )
             } else {
-                let r = ratings(counts, m);
+                let r = counts.ratings(m);
                 let s = summary(
                     &r,
                     &Options {
@@ -331,7 +320,7 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
 }
 
 fn round(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
+    json!(thematic_study::round4(x))
 }
 
 /// The estimate as people read it: `0.812 [0.771, 0.850]`, or `n/a`.
@@ -446,15 +435,7 @@ fn disagreements(study: &Study, data: &AgreeData) -> Table {
     .machine_only(&["label", "start", "end"])
     .titled("Disagreements to discuss");
     for d in &data.disagreements {
-        let who = |want: bool| -> String {
-            data.coders
-                .iter()
-                .zip(&d.ratings)
-                .filter(|(_, r)| **r == Some(want))
-                .map(|(c, _)| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let who = |want: bool| d.coders_who(&data.coders, want).join(", ");
         let label = book
             .as_ref()
             .and_then(|b| b.get(&d.theme))

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use thematic_agreement::{Options, Ratings, summary};
-use thematic_study::{AgreeOptions, UnitCounts, UnitKind};
+use thematic_agreement::{Options, summary};
+use thematic_study::{AgreeOptions, UnitCounts, UnitKind, round4};
 
 use super::study::{CodingView, codings_in};
 use crate::error::{ApiError, ApiResult};
@@ -73,12 +73,8 @@ pub(crate) struct Comparison {
     transcripts: Vec<String>,
 }
 
-fn round(x: Option<f64>) -> Option<f64> {
-    x.map(|v| (v * 10_000.0).round() / 10_000.0)
-}
-
 fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
-    let ratings = Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2);
+    let ratings = counts.ratings(coders);
     let s = summary(&ratings, &Options::default());
     Row {
         theme: theme.to_string(),
@@ -86,13 +82,13 @@ fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
         units: s.units,
         pairable_units: s.pairable_units,
         applied: counts.applied.clone(),
-        percent_agreement: round(s.percent_agreement.value),
-        cohen_kappa: round(s.cohen_kappa.value),
-        krippendorff_alpha: round(s.krippendorff_alpha.value),
-        gwet_ac1: round(s.gwet_ac1.value),
-        scott_pi: round(s.scott_pi.value),
-        fleiss_kappa: round(s.fleiss_kappa.value),
-        brennan_prediger: round(s.brennan_prediger.value),
+        percent_agreement: round4(s.percent_agreement.value),
+        cohen_kappa: round4(s.cohen_kappa.value),
+        krippendorff_alpha: round4(s.krippendorff_alpha.value),
+        gwet_ac1: round4(s.gwet_ac1.value),
+        scott_pi: round4(s.scott_pi.value),
+        fleiss_kappa: round4(s.fleiss_kappa.value),
+        brennan_prediger: round4(s.brennan_prediger.value),
     }
 }
 
@@ -131,19 +127,19 @@ pub(crate) async fn compare(
         }
         // Segment units have no per-place disagreements to show; they fall back to turns
         // when they are the study's default.
-        let default = match study.config().default_unit.as_str() {
-            "segment" => "turn",
-            other => other,
-        };
-        let unit = match q.unit.as_deref().unwrap_or(default) {
-            "sentence" => UnitKind::Sentence,
-            "char" => UnitKind::Char,
-            "turn" | "" => UnitKind::Turn,
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "the unit is turn, sentence or char, not \"{other}\""
-                )));
-            }
+        let unit = match q.unit.as_deref() {
+            None => match study.default_unit() {
+                UnitKind::Segment => UnitKind::Turn,
+                u => u,
+            },
+            Some("") => UnitKind::Turn,
+            Some(name) => UnitKind::from_name(name)
+                .filter(|u| *u != UnitKind::Segment)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "the unit is turn, sentence or char, not \"{name}\""
+                    ))
+                })?,
         };
         let book = study.codebook()?;
         let options = AgreeOptions {
@@ -171,11 +167,9 @@ pub(crate) async fn compare(
             .iter()
             .map(|d| {
                 let who = |want: bool| -> Vec<String> {
-                    data.coders
-                        .iter()
-                        .zip(&d.ratings)
-                        .filter(|(_, r)| **r == Some(want))
-                        .map(|(c, _)| c.clone())
+                    d.coders_who(&data.coders, want)
+                        .into_iter()
+                        .map(str::to_string)
                         .collect()
                 };
                 Disagreement {
