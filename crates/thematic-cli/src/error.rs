@@ -134,6 +134,15 @@ fn study_hint(e: &StudyError) -> Option<String> {
             " (`thematic transcripts` lists them)",
             "`thematic transcripts` lists the study's transcripts",
         ),
+        StudyError::UnknownCoder {
+            closest, coders, ..
+        } => match closest {
+            Some(c) => format!("did you mean \"{c}\"?"),
+            None if coders.is_empty() => {
+                "nobody has codings yet: code with `thematic code`, or import a coding sheet".into()
+            }
+            None => format!("coders with codings: {}", coders.join(", ")),
+        },
         StudyError::UnknownCoding { .. } => {
             "coding ids are printed by `thematic code` and listed by `thematic show ID`".into()
         }

@@ -169,7 +169,7 @@ async function render() {
 
 async function showList(main) {
   const rows = await api("GET", "/api/transcripts");
-  const coders = S.study.coders.filter((c) => c !== "auto");
+  const coders = S.study.human_coders;
   const head = el("tr", {},
     el("th", { scope: "col" }, "Transcript"),
     el("th", { scope: "col" }, "Participant"),
@@ -591,7 +591,7 @@ document.addEventListener("keydown", (ev) => {
 // ---------- compare ----------
 
 async function showCompare(main, params) {
-  const coders = S.study.coders.filter((c) => c !== "auto");
+  const coders = S.study.human_coders;
   const a = params.get("a") || S.study.coder;
   const b = params.get("b") || coders.find((c) => c !== a) || "";
   const unit = params.get("unit") || "";
@@ -719,7 +719,7 @@ async function showSearch(main, params) {
 const FORMATS = [["md", "Markdown"], ["csv", "CSV"], ["tex", "LaTeX"], ["html", "HTML"], ["docx", "Word"], ["xlsx", "Excel"], ["json", "JSON"]];
 
 async function showQuotes(main, params) {
-  const coders = S.study.coders.filter((c) => c !== "auto");
+  const coders = S.study.human_coders;
   const coder = params.get("coder") || S.study.coder;
   const quotes = await api("GET", "/api/quotes?" + new URLSearchParams({ format: "json", coder, inline: "1" }).toString());
   const select = el("select", { "aria-label": "Whose codings", onchange: (ev) => { location.hash = "#/quotes?coder=" + encodeURIComponent(ev.target.value); } },

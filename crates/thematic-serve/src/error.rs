@@ -114,6 +114,17 @@ impl From<StudyError> for ApiError {
             StudyError::UnknownTranscript { closest, .. } => {
                 ApiError::not_found(format!("{e}{}", did_you_mean(closest)))
             }
+            StudyError::UnknownCoder {
+                closest, coders, ..
+            } => ApiError::bad_request(format!(
+                "{e}{}{}",
+                did_you_mean(closest),
+                if coders.is_empty() {
+                    String::new()
+                } else {
+                    format!("; coders with codings: {}", coders.join(", "))
+                }
+            )),
             StudyError::UnknownCoding { .. } => ApiError::not_found(e.to_string()),
             StudyError::Invalid { .. }
             | StudyError::Codebook(_)

@@ -55,7 +55,7 @@ pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
-pub use lookup::{codable_theme, theme};
+pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};

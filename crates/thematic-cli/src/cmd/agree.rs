@@ -178,17 +178,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     let all = study.coders()?;
     let coders: Vec<String> = if asked.is_empty() {
-        all.iter().filter(|c| *c != "auto").cloned().collect()
+        all.iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .cloned()
+            .collect()
     } else {
         for c in asked {
             if !all.contains(c) {
-                let mut err = CliError::user(format!("no codings by \"{c}\" in this study"));
-                if let Some(near) = thematic_codebook::closest(c, all.iter().map(String::as_str)) {
-                    err = err.hint(format!("did you mean \"{near}\"?"));
-                } else {
-                    err = err.hint(format!("coders with codings: {}", all.join(", ")));
-                }
-                return Err(err);
+                return Err(thematic_study::StudyError::unknown_coder(c, &all).into());
             }
         }
         asked.to_vec()

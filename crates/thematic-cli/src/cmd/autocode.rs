@@ -11,9 +11,7 @@ use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{OutputArgs, Table, emit_table};
 
-/// The coder suggestions are filed under unless told otherwise. `thematic agree` leaves
-/// this coder out unless it is named.
-pub const SUGGESTION_CODER: &str = "auto";
+pub use thematic_study::SUGGESTION_CODER;
 
 /// `thematic autocode`
 #[derive(Debug, clap::Args)]

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use thematic_agreement::{Options, summary};
-use thematic_study::{AgreeOptions, UnitCounts, UnitKind, round4};
+use thematic_study::{AgreeOptions, StudyError, UnitCounts, UnitKind, round4};
 
 use super::study::{CodingView, codings_in};
 use crate::error::{ApiError, ApiResult};
@@ -100,7 +100,10 @@ pub(crate) async fn compare(
     blocking(move || {
         let study = state.study()?;
         let all = study.coders()?;
-        let others: Vec<&String> = all.iter().filter(|c| *c != "auto").collect();
+        let others: Vec<&String> = all
+            .iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .collect();
         let a = q.a.clone().unwrap_or_else(|| state.coder.clone());
         let b = match q.b.clone() {
             Some(b) => b,
@@ -116,10 +119,7 @@ pub(crate) async fn compare(
         };
         for c in [&a, &b] {
             if !all.contains(c) {
-                return Err(ApiError::bad_request(format!(
-                    "no codings by \"{c}\" in this study; coders with codings: {}",
-                    all.join(", ")
-                )));
+                return Err(StudyError::unknown_coder(c, &all).into());
             }
         }
         if a == b {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use thematic_codebook::{MapOptions, map_svg};
 use thematic_study::quotes::{QuoteFormat, QuoteOptions};
-use thematic_study::{CoderSelection, theme_counts};
+use thematic_study::{CoderSelection, StudyError, theme_counts};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -51,9 +51,7 @@ pub(crate) async fn quotes(
         let known = study.coders()?;
         for c in &coders {
             if !known.contains(c) && *c != state.coder {
-                return Err(ApiError::bad_request(format!(
-                    "no codings by \"{c}\" in this study"
-                )));
+                return Err(StudyError::unknown_coder(c, &known).into());
             }
         }
         if coders.is_empty() {

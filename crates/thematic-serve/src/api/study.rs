@@ -49,6 +49,8 @@ pub(crate) struct StudyInfo {
     name: String,
     coder: String,
     coders: Vec<String>,
+    /// `coders` without the suggestion coder (`auto`): the people to compare or pick.
+    human_coders: Vec<String>,
     /// The current (not retired) codebook, in tree order.
     themes: Vec<Theme>,
 }
@@ -62,10 +64,16 @@ pub(crate) async fn study(State(state): State<Arc<AppState>>) -> ApiResult<Json<
         if !coders.contains(&state.coder) {
             coders.push(state.coder.clone());
         }
+        let human_coders = coders
+            .iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .cloned()
+            .collect();
         Ok(Json(StudyInfo {
             name: study.config().name.clone(),
             coder: state.coder.clone(),
             coders,
+            human_coders,
             themes: book
                 .tree_order()
                 .into_iter()
