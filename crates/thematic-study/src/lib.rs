@@ -25,6 +25,7 @@ pub mod export;
 mod fsutil;
 mod import;
 mod lookup;
+mod map_notes;
 mod memos;
 mod merge_study;
 mod participants;

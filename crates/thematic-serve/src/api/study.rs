@@ -8,7 +8,7 @@ use axum::extract::State;
 use serde::Serialize;
 use thematic_codebook::{Codebook, Entry};
 use thematic_study::{Coding, Memo, MemoAbout, Study};
-use thematic_transcript::{Role, Transcript};
+use thematic_transcript::Transcript;
 
 use crate::error::ApiResult;
 use crate::extract::Id;
@@ -144,11 +144,7 @@ pub(crate) async fn transcripts(
             let progress = progress.remove(id.as_str()).unwrap_or_default();
             rows.push(match result {
                 Ok(t) => TranscriptRow {
-                    participant: t
-                        .turns
-                        .iter()
-                        .find(|turn| turn.role == Role::Participant)
-                        .and_then(|turn| turn.key.clone()),
+                    participant: t.participant_key().map(str::to_string),
                     turns: t.turns.len(),
                     words: t.word_count(),
                     duration_ms: t.duration_ms(),
