@@ -193,6 +193,26 @@ impl Study {
         self.rewrite_codings(&file)?;
         Ok(Added::New)
     }
+
+    /// Adds several codings of `coder` under one lock with one rewrite: per coding what
+    /// [`Study::add_coding`] would have done (a coding of the same theme on the same span,
+    /// already there or added earlier in `codings`, is not added again).
+    pub fn add_codings(&self, coder: &str, codings: &[Coding]) -> Result<Vec<Added>, StudyError> {
+        self.update_codings(coder, |file| {
+            let mut out = Vec::with_capacity(codings.len());
+            for coding in codings {
+                match file.codings.iter().find(|c| same_span(c, coding)) {
+                    Some(same) => out.push(Added::Existing(same.id.clone())),
+                    None => {
+                        file.codings.push(coding.clone());
+                        out.push(Added::New);
+                    }
+                }
+            }
+            let changed = out.contains(&Added::New);
+            Ok((out, changed))
+        })
+    }
 }
 
 /// What [`Study::add_coding`] did.
