@@ -9,7 +9,7 @@ use crate::ratings::MISSING;
 use crate::sampling::Sampler;
 
 /// A statistic evaluated on each resample.
-pub(crate) type Statistic<'a> = &'a dyn Fn(&Ratings) -> Option<f64>;
+pub type Statistic<'a> = &'a dyn Fn(&Ratings) -> Option<f64>;
 
 /// How many resamples to draw, and from which seed. The same seed and data give the same
 /// replicates (a ChaCha8 stream, independent of the platform's random sources).
@@ -195,8 +195,10 @@ impl Ratings {
         Some(Replicates::new(values, 0))
     }
 
-    /// One pass of unit resampling evaluating several statistics per resample.
-    pub(crate) fn bootstrap_units_many(
+    /// One pass of unit resampling evaluating several statistics per resample: the
+    /// replicates of each, in order, the same as [`Ratings::bootstrap_units`] gives for it
+    /// alone with the same seed (the draws do not depend on the statistics).
+    pub fn bootstrap_units_many(
         &self,
         resampling: &Resampling,
         statistics: &[Statistic<'_>],

@@ -100,7 +100,7 @@ mod sampling;
 mod summary;
 
 pub use alpha::{AlphaParts, Level};
-pub use bootstrap::{PairDraws, Replicates, Resampling};
+pub use bootstrap::{PairDraws, Replicates, Resampling, Statistic};
 pub use categories::CategoryAgreement;
 pub use chance::{Coefficient, Components};
 pub use error::{ParseLevelError, ValuesError};

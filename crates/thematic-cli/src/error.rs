@@ -87,13 +87,7 @@ impl From<std::io::Error> for CliError {
 impl From<StudyError> for CliError {
     fn from(e: StudyError) -> CliError {
         if let StudyError::Codebook(book) = &e {
-            let mut err = CliError::user("the study's codebook has errors");
-            for d in &book.diagnostics {
-                err = err.cause(d.to_string());
-            }
-            return err.hint(
-                "fix the lines named above; the format is described in docs/codebook-format.md",
-            );
+            return codebook_errors("the study's codebook has errors", book);
         }
         let err = CliError::user(e.to_string());
         match study_hint(&e) {
@@ -101,6 +95,16 @@ impl From<StudyError> for CliError {
             None => err,
         }
     }
+}
+
+/// A codebook that does not load: `headline`, every problem as a cause, and where the
+/// format is described.
+pub fn codebook_errors(headline: &str, e: &thematic_codebook::CodebookError) -> CliError {
+    let mut err = CliError::user(headline);
+    for d in &e.diagnostics {
+        err = err.cause(d.to_string());
+    }
+    err.hint("fix the lines named above; the format is described in docs/codebook-format.md")
 }
 
 /// What to do about a study error, where there is something to say: the "did you mean"
@@ -134,6 +138,15 @@ fn study_hint(e: &StudyError) -> Option<String> {
             " (`thematic transcripts` lists them)",
             "`thematic transcripts` lists the study's transcripts",
         ),
+        StudyError::UnknownCoder {
+            closest, coders, ..
+        } => match closest {
+            Some(c) => format!("did you mean \"{c}\"?"),
+            None if coders.is_empty() => {
+                "nobody has codings yet: code with `thematic code`, or import a coding sheet".into()
+            }
+            None => format!("coders with codings: {}", coders.join(", ")),
+        },
         StudyError::UnknownCoding { .. } => {
             "coding ids are printed by `thematic code` and listed by `thematic show ID`".into()
         }

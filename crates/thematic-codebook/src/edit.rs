@@ -222,17 +222,6 @@ impl CodebookEditor {
         self.revalidate()
     }
 
-    /// Sets whether an entry can be applied directly.
-    pub fn set_codable(&mut self, id: &str, codable: bool) -> Result<(), EditError> {
-        let t = self.table_mut(id)?;
-        if codable {
-            t.remove("codable");
-        } else {
-            t.insert("codable", value(false));
-        }
-        self.revalidate()
-    }
-
     /// The codebook side of merging `source` into `target`: the source's children move under
     /// the target and the source is retired. (Moving the codings is the study's job.)
     pub fn merge(&mut self, source: &str, target: &str) -> Result<MergeOutcome, EditError> {

@@ -169,7 +169,7 @@ async function render() {
 
 async function showList(main) {
   const rows = await api("GET", "/api/transcripts");
-  const coders = S.study.coders.filter((c) => c !== "auto");
+  const coders = S.study.human_coders;
   const head = el("tr", {},
     el("th", { scope: "col" }, "Transcript"),
     el("th", { scope: "col" }, "Participant"),
@@ -591,14 +591,17 @@ document.addEventListener("keydown", (ev) => {
 // ---------- compare ----------
 
 async function showCompare(main, params) {
-  const list = await api("GET", "/api/transcripts");
-  const coders = S.study.coders.filter((c) => c !== "auto");
-  const tid = params.get("t") || (list[0] && list[0].id);
+  const coders = S.study.human_coders;
   const a = params.get("a") || S.study.coder;
   const b = params.get("b") || coders.find((c) => c !== a) || "";
   const unit = params.get("unit") || "";
-  const q = new URLSearchParams({ a, b, transcript: tid || "" });
+  // An empty transcript asks for the study's first; the answer names it and lists the others.
+  const asked = params.get("t") || "";
+  const q = new URLSearchParams({ a, b, transcript: asked });
   if (unit) q.set("unit", unit);
+  const [cmp, trAsked] = await Promise.all([api("GET", "/api/compare?" + q.toString()),
+    asked ? api("GET", "/api/transcripts/" + encodeURIComponent(asked)) : null]);
+  const tid = cmp.transcript || "";
   const go = (over) => {
     const p = new URLSearchParams({ t: tid, a, b, unit });
     for (const [k, v] of Object.entries(over)) p.set(k, v);
@@ -608,13 +611,13 @@ async function showCompare(main, params) {
   const pick = (label, value, options, key) => el("label", {}, label,
     el("select", { onchange: (ev) => go({ [key]: ev.target.value }) }, options.map((o) => el("option", { value: o, selected: o === value }, o || "study default"))));
   const headBar = el("div", { class: "compare-head" },
-    pick("Transcript", tid, list.map((r) => r.id), "t"),
+    pick("Transcript", tid, cmp.transcripts, "t"),
     pick("Coder A", a, coders, "a"),
     pick("Coder B", b, coders, "b"),
     pick("Unit", unit, ["", "turn", "sentence", "char"], "unit"));
   main.replaceChildren(el("h1", {}, "Compare coders"), headBar,
     el("p", { class: "muted" }, "A reviewer's view: it shows two coders' codings, which blind coding hides."));
-  const [cmp, tr] = await Promise.all([api("GET", "/api/compare?" + q.toString()), api("GET", "/api/transcripts/" + encodeURIComponent(tid))]);
+  const tr = trAsked || await api("GET", "/api/transcripts/" + encodeURIComponent(tid));
   const pct = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(3));
   const table = el("table", { class: "grid" },
     el("thead", {}, el("tr", {},
@@ -716,7 +719,7 @@ async function showSearch(main, params) {
 const FORMATS = [["md", "Markdown"], ["csv", "CSV"], ["tex", "LaTeX"], ["html", "HTML"], ["docx", "Word"], ["xlsx", "Excel"], ["json", "JSON"]];
 
 async function showQuotes(main, params) {
-  const coders = S.study.coders.filter((c) => c !== "auto");
+  const coders = S.study.human_coders;
   const coder = params.get("coder") || S.study.coder;
   const quotes = await api("GET", "/api/quotes?" + new URLSearchParams({ format: "json", coder, inline: "1" }).toString());
   const select = el("select", { "aria-label": "Whose codings", onchange: (ev) => { location.hash = "#/quotes?coder=" + encodeURIComponent(ev.target.value); } },

@@ -114,11 +114,25 @@ impl From<StudyError> for ApiError {
             StudyError::UnknownTranscript { closest, .. } => {
                 ApiError::not_found(format!("{e}{}", did_you_mean(closest)))
             }
+            StudyError::UnknownCoder {
+                closest, coders, ..
+            } => ApiError::bad_request(format!(
+                "{e}{}{}",
+                did_you_mean(closest),
+                if coders.is_empty() {
+                    String::new()
+                } else {
+                    format!("; coders with codings: {}", coders.join(", "))
+                }
+            )),
             StudyError::UnknownCoding { .. } => ApiError::not_found(e.to_string()),
-            StudyError::Invalid { .. }
-            | StudyError::Codebook(_)
-            | StudyError::Export(_)
-            | StudyError::Unparsable { .. } => {
+            StudyError::Codebook(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "{e}; `thematic codebook lint` lists every problem; fix the codebook and reload"
+                ),
+            ),
+            StudyError::Invalid { .. } | StudyError::Export(_) | StudyError::Unparsable { .. } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
             _ => ApiError::internal(e.to_string()),
@@ -128,11 +142,11 @@ impl From<StudyError> for ApiError {
 
 impl From<thematic_index::IndexError> for ApiError {
     fn from(e: thematic_index::IndexError) -> ApiError {
-        let status = match e {
-            thematic_index::IndexError::Query { .. } => StatusCode::BAD_REQUEST,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError::new(status, e.to_string())
+        match e {
+            thematic_index::IndexError::Query { .. } => ApiError::bad_request(e.to_string()),
+            thematic_index::IndexError::Study(e) => ApiError::from(e),
+            _ => ApiError::internal(format!("{e}; run `thematic index --rebuild`")),
+        }
     }
 }
 

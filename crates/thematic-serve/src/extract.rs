@@ -38,7 +38,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(Params(v)),
-            Err(r) => Err(ApiError::new(r.status(), r.body_text())),
+            Err(r) => Err(ApiError::new(
+                r.status(),
+                format!(
+                    "the query string is not what this endpoint takes (its parameters, with \
+                     numbers and true/false where those are expected): {}",
+                    r.body_text()
+                ),
+            )),
         }
     }
 }
@@ -53,7 +60,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Path::<String>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(Id(v)),
-            Err(r) => Err(ApiError::new(r.status(), r.body_text())),
+            Err(r) => Err(ApiError::new(
+                r.status(),
+                format!(
+                    "the address does not name an id as this endpoint expects (one \
+                     percent-encoded id after the last /): {}",
+                    r.body_text()
+                ),
+            )),
         }
     }
 }

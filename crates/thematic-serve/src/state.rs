@@ -1,10 +1,10 @@
-//! What every request shares: where the study is, who is coding, the token, and the lock
-//! that serialises use of the search index. The study itself is opened per request, so a
+//! What every request shares: where the study is, who is coding and the token. (The search
+//! index needs no lock here: `StudyIndex::open` takes the index's file lock while it brings
+//! the index up to date, which serialises threads as it does processes.) The study itself is opened per request, so a
 //! change made meanwhile on the command line (to `thematic.toml`, the codebook, codings or
 //! memos) is seen by the next request.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use thematic_study::Study;
 
@@ -20,8 +20,6 @@ pub(crate) struct AppState {
     pub token: String,
     /// The port, which names the cookie and is checked in the `Host` header.
     pub port: u16,
-    /// Held while the search index is brought up to date and searched.
-    pub index: Mutex<()>,
 }
 
 impl AppState {
@@ -31,7 +29,6 @@ impl AppState {
             coder,
             token,
             port,
-            index: Mutex::new(()),
         }
     }
 

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Reply, send, span, study};
+use common::{Reply, code, send, span, study};
 use serde_json::{Value, json};
 use thematic_serve::{Running, ServeOptions};
 use thematic_study::{CodingsFile, Study};
@@ -510,6 +510,35 @@ fn the_compare_view_gives_agreement_and_disagreements_with_their_places() {
     let bad = f.get("/api/compare?a=KW&b=ZZ");
     assert_eq!(bad.status, 400);
     assert!(error_of(&bad).contains("no codings by \"ZZ\""));
+}
+
+#[test]
+fn the_study_lists_the_human_coders_without_the_suggestion_coder() {
+    let f = Fixture::new();
+    code(&f.study, "auto", "P1", 2, "goals", "what-matters");
+    let info = f.get("/api/study").json();
+    let coders: Vec<&str> = info["coders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(coders.contains(&"auto"), "{coders:?}");
+    let human: Vec<&str> = coders.into_iter().filter(|c| *c != "auto").collect();
+    assert_eq!(info["human_coders"], json!(human));
+}
+
+#[test]
+fn the_compare_view_lists_the_transcripts_and_an_empty_one_means_the_first() {
+    let f = Fixture::new();
+    let r = f.get("/api/compare?a=KW&b=CG&transcript=");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let c = r.json();
+    assert_eq!(c["transcripts"], json!(["P1", "P2"]));
+    assert_eq!(c["transcript"], "P1");
+    assert_eq!(c["codings"][0].as_array().unwrap().len(), 3);
+    let none = f.get("/api/compare?a=KW&b=CG").json();
+    assert_eq!(none["codings"], json!([]));
 }
 
 #[test]

@@ -114,6 +114,14 @@ impl Coding {
     pub fn is_anchored(&self) -> bool {
         self.status == Status::Ok
     }
+
+    /// The change log's detail for this coding: `"{id} {transcript} turn {turn} [{start}-{end}]"`.
+    pub fn log_detail(&self) -> String {
+        format!(
+            "{} {} turn {} [{}-{}]",
+            self.id, self.transcript, self.turn, self.start, self.end
+        )
+    }
 }
 
 /// One coder's codings file.

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use thematic_codebook::closest;
+
 /// Something wrong with the study folder or a file in it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -90,6 +92,16 @@ pub enum StudyError {
         /// The coding id asked for.
         id: String,
     },
+    /// A coder named by the user has no codings in the study.
+    #[error("no codings by \"{coder}\" in this study")]
+    UnknownCoder {
+        /// The coder asked for.
+        coder: String,
+        /// The closest coder there is, for a "did you mean" hint.
+        closest: Option<String>,
+        /// The coders with codings, in natural order.
+        coders: Vec<String>,
+    },
     /// A stored transcript file cannot be parsed.
     #[error("{}: {source}", path.display())]
     Unparsable {
@@ -110,6 +122,16 @@ pub enum StudyError {
 }
 
 impl StudyError {
+    /// [`StudyError::UnknownCoder`] for `coder`, who is not among `coders` (those with
+    /// codings).
+    pub fn unknown_coder(coder: &str, coders: &[String]) -> Self {
+        StudyError::UnknownCoder {
+            coder: coder.to_string(),
+            closest: closest(coder, coders.iter().map(String::as_str)).map(str::to_string),
+            coders: coders.to_vec(),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         StudyError::Io {
             path: path.into(),

@@ -13,6 +13,7 @@
 //! ```
 
 mod agree;
+mod agree_shared;
 mod changelog;
 mod check;
 mod codings;
@@ -24,6 +25,7 @@ pub mod export;
 mod fsutil;
 mod import;
 mod lookup;
+mod map_notes;
 mod memos;
 mod merge_study;
 mod participants;
@@ -44,6 +46,7 @@ mod update;
 pub use agree::{
     AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind,
 };
+pub use agree_shared::round4;
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
@@ -53,7 +56,7 @@ pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
-pub use lookup::{codable_theme, theme};
+pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};

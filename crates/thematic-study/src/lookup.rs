@@ -13,6 +13,10 @@ use crate::memos::MemoAbout;
 use crate::study::Study;
 use crate::transcripts::parse_file;
 
+/// The coder suggestions (`thematic autocode`) are filed under unless told otherwise; not
+/// a person, so left out of [`Study::human_coders`].
+pub const SUGGESTION_CODER: &str = "auto";
+
 /// The codebook entry `id`, retired or not, group or not; else
 /// [`StudyError::UnknownTheme`] with the closest id of the codebook.
 pub fn theme<'a>(book: &'a Codebook, id: &str) -> Result<&'a Entry, StudyError> {
@@ -87,6 +91,24 @@ impl Study {
             }
         }
         Ok(())
+    }
+
+    /// The coders with codings, in natural order, without [`SUGGESTION_CODER`]: the people
+    /// compared, pooled or offered by default.
+    pub fn human_coders(&self) -> Result<Vec<String>, StudyError> {
+        let mut coders = self.coders()?;
+        coders.retain(|c| c != SUGGESTION_CODER);
+        Ok(coders)
+    }
+
+    /// `coder` if they have codings in the study, else [`StudyError::UnknownCoder`] (with
+    /// the closest coder and the list).
+    pub fn check_coder(&self, coder: &str) -> Result<(), StudyError> {
+        let coders = self.coders()?;
+        if coders.iter().any(|c| c == coder) {
+            return Ok(());
+        }
+        Err(StudyError::unknown_coder(coder, &coders))
     }
 }
 

@@ -150,16 +150,19 @@ impl Study {
         let Some(c) = removed.into_iter().next() else {
             return Ok(None);
         };
-        self.log_change(
-            coder,
-            "uncode",
-            &c.theme,
-            &format!(
-                "{} {} turn {} [{}-{}]",
-                c.id, c.transcript, c.turn, c.start, c.end
-            ),
-        )?;
+        self.log_change(coder, "uncode", &c.theme, &c.log_detail())?;
         Ok(Some(c))
+    }
+
+    /// Adds one coding for `coding.coder` (see [`Study::add_coding`]) and, when it is new,
+    /// writes a `code` row to the change log; an existing coding of the same theme on the
+    /// same span is left alone and not logged.
+    pub fn code(&self, coding: &Coding) -> Result<Added, StudyError> {
+        let added = self.add_coding(coding)?;
+        if added == Added::New {
+            self.log_change(&coding.coder, "code", &coding.theme, &coding.log_detail())?;
+        }
+        Ok(added)
     }
 
     /// Adds one coding for `coding.coder`, unless the coder already has a coding of the same
@@ -210,6 +213,26 @@ impl Study {
         file.codings.push(coding.clone());
         self.rewrite_codings(&file)?;
         Ok(Added::New)
+    }
+
+    /// Adds several codings of `coder` under one lock with one rewrite: per coding what
+    /// [`Study::add_coding`] would have done (a coding of the same theme on the same span,
+    /// already there or added earlier in `codings`, is not added again).
+    pub fn add_codings(&self, coder: &str, codings: &[Coding]) -> Result<Vec<Added>, StudyError> {
+        self.update_codings(coder, |file| {
+            let mut out = Vec::with_capacity(codings.len());
+            for coding in codings {
+                match file.codings.iter().find(|c| same_span(c, coding)) {
+                    Some(same) => out.push(Added::Existing(same.id.clone())),
+                    None => {
+                        file.codings.push(coding.clone());
+                        out.push(Added::New);
+                    }
+                }
+            }
+            let changed = out.contains(&Added::New);
+            Ok((out, changed))
+        })
     }
 }
 

@@ -282,6 +282,15 @@ impl WarningKind {
 }
 
 impl Transcript {
+    /// The key of the first participant turn that has one (`P07` of `P07: …`): whose
+    /// interview this is, when the transcript says.
+    pub fn participant_key(&self) -> Option<&str> {
+        self.turns
+            .iter()
+            .find(|turn| turn.role == Role::Participant)
+            .and_then(|turn| turn.key.as_deref())
+    }
+
     /// Total duration in milliseconds: the latest time any turn reaches (its end, else its
     /// start), measured from the start of the recording. `None` when no turn has a time.
     pub fn duration_ms(&self) -> Option<i64> {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_agreement::{Estimate, Options, Ratings, Resampling, Summary, summary};
+use thematic_agreement::{Estimate, Options, Resampling, Summary, summary};
 use thematic_study::{AgreeData, AgreeOptions, Study, UnitCounts, UnitKind};
 
 use crate::context::Context;
@@ -110,15 +110,13 @@ pub enum By {
 }
 
 /// The agreement options `args` ask for in `study`, and the unit.
-fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, Unit)> {
+fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
     let unit = match args.unit {
-        Some(u) => u,
-        None => match study.config().default_unit.as_str() {
-            "sentence" => Unit::Sentence,
-            "char" => Unit::Char,
-            "segment" => Unit::Segment,
-            _ => Unit::Turn,
-        },
+        Some(Unit::Turn) => UnitKind::Turn,
+        Some(Unit::Sentence) => UnitKind::Sentence,
+        Some(Unit::Char) => UnitKind::Char,
+        Some(Unit::Segment) => UnitKind::Segment,
+        None => study.default_unit(),
     };
     if !((0.0..=1.0).contains(&args.overlap) && 0.0 < args.ci && args.ci < 1.0) {
         return Err(CliError::user(
@@ -130,12 +128,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, Unit)> {
     let options = AgreeOptions {
         coders,
         themes,
-        unit: match unit {
-            Unit::Turn => UnitKind::Turn,
-            Unit::Sentence => UnitKind::Sentence,
-            Unit::Char => UnitKind::Char,
-            Unit::Segment => UnitKind::Segment,
-        },
+        unit,
         overlap: args.overlap,
         by_transcript: args.by.is_some() && !args.disagreements,
         disagreements: args.disagreements,
@@ -173,7 +166,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         data.coders.join(", "),
         options.unit.as_str(),
         data.transcripts,
-        if unit == Unit::Char {
+        if unit == UnitKind::Char {
             "; pooled rows are over all characters (length-weighted)"
         } else {
             ""
@@ -185,17 +178,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 fn coders(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     let all = study.coders()?;
     let coders: Vec<String> = if asked.is_empty() {
-        all.iter().filter(|c| *c != "auto").cloned().collect()
+        all.iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .cloned()
+            .collect()
     } else {
         for c in asked {
             if !all.contains(c) {
-                let mut err = CliError::user(format!("no codings by \"{c}\" in this study"));
-                if let Some(near) = thematic_codebook::closest(c, all.iter().map(String::as_str)) {
-                    err = err.hint(format!("did you mean \"{near}\"?"));
-                } else {
-                    err = err.hint(format!("coders with codings: {}", all.join(", ")));
-                }
-                return Err(err);
+                return Err(thematic_study::StudyError::unknown_coder(c, &all).into());
             }
         }
         asked.to_vec()
@@ -220,22 +210,8 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     if asked.is_empty() {
         return Ok(book.current().codable().map(|e| e.id.clone()).collect());
     }
-    for t in asked {
-        if book.get(t).is_none() {
-            let mut err = CliError::user(format!("no theme \"{t}\" in the codebook"));
-            if let Some(near) =
-                thematic_codebook::closest(t, book.entries.iter().map(|e| e.id.as_str()))
-            {
-                err = err.hint(format!("did you mean \"{near}\"?"));
-            }
-            return Err(err);
-        }
-    }
+    crate::cmd::exports::check_themes(study, asked)?;
     Ok(asked.to_vec())
-}
-
-fn ratings(counts: &UnitCounts, coders: usize) -> Ratings {
-    Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2)
 }
 
 /// The estimates shown with intervals: JSON key and column header.
@@ -313,7 +289,7 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
                     overall.then_some(data.themes.len()),
                 )
             } else {
-                let r = ratings(counts, m);
+                let r = counts.ratings(m);
                 let s = summary(
                     &r,
                     &Options {
@@ -341,7 +317,7 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
 }
 
 fn round(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
+    json!(thematic_study::round4(x))
 }
 
 /// The estimate as people read it: `0.812 [0.771, 0.850]`, or `n/a`.
@@ -456,15 +432,7 @@ fn disagreements(study: &Study, data: &AgreeData) -> Table {
     .machine_only(&["label", "start", "end"])
     .titled("Disagreements to discuss");
     for d in &data.disagreements {
-        let who = |want: bool| -> String {
-            data.coders
-                .iter()
-                .zip(&d.ratings)
-                .filter(|(_, r)| **r == Some(want))
-                .map(|(c, _)| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let who = |want: bool| d.coders_who(&data.coders, want).join(", ");
         let label = book
             .as_ref()
             .and_then(|b| b.get(&d.theme))

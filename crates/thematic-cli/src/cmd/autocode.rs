@@ -11,9 +11,7 @@ use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{OutputArgs, Table, emit_table};
 
-/// The coder suggestions are filed under unless told otherwise. `thematic agree` leaves
-/// this coder out unless it is named.
-pub const SUGGESTION_CODER: &str = "auto";
+pub use thematic_study::SUGGESTION_CODER;
 
 /// `thematic autocode`
 #[derive(Debug, clap::Args)]
@@ -61,19 +59,13 @@ pub enum UnitArg {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let codebook = study.codebook()?;
+    crate::cmd::exports::check_themes(&study, &args.themes)?;
     for t in &args.themes {
-        match codebook.get(t) {
-            None => {
-                return Err(CliError::user(format!("there is no theme \"{t}\""))
-                    .hint("`thematic codebook show` lists the themes"));
-            }
-            Some(e) if e.rules.is_empty() => {
-                return Err(CliError::user(format!(
-                    "theme \"{t}\" has no search rules (keywords, phrases, patterns)"
-                ))
-                .hint("add some in the codebook; see docs/codebook-format.md"));
-            }
-            Some(_) => {}
+        if codebook.get(t).is_some_and(|e| e.rules.is_empty()) {
+            return Err(CliError::user(format!(
+                "theme \"{t}\" has no search rules (keywords, phrases, patterns)"
+            ))
+            .hint("add some in the codebook; see docs/codebook-format.md"));
         }
     }
     let (index, _) = crate::progress::open_index(&study, false, true)?;

@@ -159,19 +159,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         created: now_rfc3339(),
         status: Default::default(),
     };
-    let (id, added) = match study.add_coding(&coding)? {
-        Added::New => {
-            study.log_change(
-                &coder,
-                "code",
-                &coding.theme,
-                &format!(
-                    "{} {} turn {} [{start}-{end}]",
-                    coding.id, coding.transcript, coding.turn
-                ),
-            )?;
-            (coding.id.clone(), true)
-        }
+    let (id, added) = match study.code(&coding)? {
+        Added::New => (coding.id.clone(), true),
         Added::Existing(id) => (id, false),
     };
     crate::output::emit_to(None, format!("{id}\n").as_bytes())?;

@@ -34,7 +34,7 @@ impl CoderArgs {
         let check = |names: &[String]| -> Result<()> {
             for c in names {
                 if !all.contains(c) {
-                    return Err(unknown_coder(c, &all));
+                    return Err(thematic_study::StudyError::unknown_coder(c, &all).into());
                 }
             }
             Ok(())
@@ -48,7 +48,7 @@ impl CoderArgs {
             return Ok(CoderSelection::Consensus(self.consensus.clone()));
         }
         if self.all_coders {
-            let everyone: Vec<String> = all.into_iter().filter(|c| c != "auto").collect();
+            let everyone = study.human_coders()?;
             if everyone.is_empty() {
                 return Err(CliError::user("nobody has codings in this study yet")
                     .hint("code with `thematic code`, or import a coding sheet"));
@@ -67,17 +67,6 @@ impl CoderArgs {
         })?;
         check(std::slice::from_ref(&me))?;
         Ok(CoderSelection::Pooled(vec![me]))
-    }
-}
-
-fn unknown_coder(c: &str, all: &[String]) -> CliError {
-    let err = CliError::user(format!("no codings by \"{c}\" in this study"));
-    if let Some(near) = thematic_codebook::closest(c, all.iter().map(String::as_str)) {
-        err.hint(format!("did you mean \"{near}\"?"))
-    } else if all.is_empty() {
-        err.hint("nobody has codings yet: code with `thematic code`, or import a coding sheet")
-    } else {
-        err.hint(format!("coders with codings: {}", all.join(", ")))
     }
 }
 

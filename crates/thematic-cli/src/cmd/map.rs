@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use thematic_codebook::{MapOptions, map_dot, map_mermaid, map_svg};
-use thematic_study::theme_counts;
 
 use crate::cmd::codebook::{Source, load};
 use crate::context::Context;
@@ -68,12 +67,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if args.counts
         && let Some(s) = &study
     {
-        for (id, c) in theme_counts(&book, &s.all_codings()?) {
-            opts.notes.insert(
-                id,
-                format!("{} codings · {} participants", c.codings, c.participants),
-            );
-        }
+        opts.notes.extend(s.map_notes(&book)?);
     }
     let view = if args.include_retired {
         book.clone()

@@ -211,12 +211,7 @@ fn check_values(
         let Some(col) = participants.attributes.iter().position(|a| a == name) else {
             continue;
         };
-        let mut present: Vec<&str> = participants
-            .rows
-            .iter()
-            .filter_map(|(_, v)| v.get(col).map(String::as_str))
-            .filter(|v| !v.is_empty())
-            .collect();
+        let mut present: Vec<&str> = participants.values(col);
         present.sort_unstable();
         present.dedup();
         for v in values {

@@ -248,14 +248,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         ("gwet_ac1", Ratings::gwet_ac1),
         ("brennan_prediger", Ratings::brennan_prediger),
     ];
+    // One pass of resampling for all six: the same draws as one pass each.
+    let intervals: Vec<Option<(f64, f64)>> = match args.ci {
+        Some(ci) => {
+            let fs: Vec<thematic_agreement::Statistic<'_>> = stats
+                .iter()
+                .map(|(_, f)| f as thematic_agreement::Statistic<'_>)
+                .collect();
+            ratings
+                .bootstrap_units_many(&resampling, &fs)
+                .iter()
+                .map(|r| r.interval(ci))
+                .collect()
+        }
+        None => vec![None; stats.len()],
+    };
     let mut rows: Vec<Row<'_>> = Vec::new();
-    for (key, f) in stats {
+    for ((key, f), interval) in stats.into_iter().zip(intervals) {
         let value = f(&ratings);
-        let interval = match (args.ci, value) {
-            (Some(ci), Some(_)) => ratings.bootstrap_units(&resampling, f).interval(ci),
-            _ => None,
-        };
-        rows.push((key, value, interval));
+        rows.push((key, value, value.and(interval)));
     }
     let alpha = ratings.krippendorff_alpha(args.level);
     let alpha_ci = match (args.ci, alpha) {

@@ -44,7 +44,6 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let coder = crate::cmd::code::acting_coder(ctx, args.coder.as_deref(), &study)?;
-    study.codings_path(&coder)?; // the error says what a coder name may hold
     let options = ServeOptions {
         study: study.root().to_path_buf(),
         coder: coder.clone(),

@@ -1,6 +1,6 @@
 //! `thematic suggestions list|review|accept|reject`: go through autocode's suggestions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -133,9 +133,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         } => {
             let me = acting_coder(ctx, coder.as_deref(), &study)?;
             let chosen = choose(&study, filter, ids, *all)?;
-            for c in &chosen {
-                decide(&study, c, Some(&me))?;
-            }
+            decide_all(&study, &chosen, Some(&me))?;
             crate::cmd::status(&format!(
                 "accepted {} suggestion(s) into {me}'s codings",
                 chosen.len()
@@ -143,9 +141,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         }
         Sub::Reject { ids, all, filter } => {
             let chosen = choose(&study, filter, ids, *all)?;
-            for c in &chosen {
-                decide(&study, c, None)?;
-            }
+            decide_all(&study, &chosen, None)?;
             crate::cmd::status(&format!("rejected {} suggestion(s)", chosen.len()));
         }
     }
@@ -155,12 +151,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 /// Pending suggestions passing `filter`, in codebook, transcript and position order.
 fn pending(study: &Study, filter: &Filter) -> Result<Vec<Coding>> {
     let book = study.codebook()?;
-    for t in &filter.themes {
-        if book.get(t).is_none() {
-            return Err(CliError::user(format!("there is no theme \"{t}\""))
-                .hint("`thematic codebook show` lists the themes"));
-        }
-    }
+    crate::cmd::exports::check_themes(study, &filter.themes)?;
     let order: HashMap<String, usize> = book
         .tree_order()
         .iter()
@@ -217,22 +208,64 @@ fn choose(study: &Study, filter: &Filter, ids: &[String], all: bool) -> Result<V
         .collect()
 }
 
+/// The coding of `me` an accepted suggestion becomes.
+fn accepted(s: &Coding, me: &str) -> Coding {
+    Coding {
+        id: new_coding_id(),
+        coder: me.to_string(),
+        memo: format!(
+            "accepted suggestion {} ({})",
+            s.id,
+            s.memo.trim_start_matches("autocode: ")
+        ),
+        created: now_rfc3339(),
+        status: Status::Ok,
+        ..s.clone()
+    }
+}
+
+/// Accepts (into `into`'s codings) or rejects the chosen suggestions (all of one coder,
+/// `choose`'s): one rewrite of `into`'s codings, one of the suggestions' file, and a
+/// change-log row per suggestion.
+fn decide_all(study: &Study, chosen: &[Coding], into: Option<&str>) -> Result<()> {
+    let Some(first) = chosen.first() else {
+        return Ok(());
+    };
+    if let Some(me) = into {
+        let codings: Vec<Coding> = chosen.iter().map(|s| accepted(s, me)).collect();
+        study.add_codings(me, &codings)?;
+    }
+    let status = if into.is_some() {
+        Status::Accepted
+    } else {
+        Status::Rejected
+    };
+    let ids: HashSet<&str> = chosen.iter().map(|s| s.id.as_str()).collect();
+    study.update_codings(&first.coder, |file| {
+        let mut changed = false;
+        for c in &mut file.codings {
+            if ids.contains(c.id.as_str()) && c.status == Status::Suggested {
+                c.status = status;
+                changed = true;
+            }
+        }
+        Ok(((), changed))
+    })?;
+    for s in chosen {
+        study.log_change(
+            into.unwrap_or(&s.coder),
+            if into.is_some() { "accept" } else { "reject" },
+            &s.theme,
+            &s.log_detail(),
+        )?;
+    }
+    Ok(())
+}
+
 /// Accepts (into `into`'s codings) or rejects one suggestion, writing both files at once.
 fn decide(study: &Study, s: &Coding, into: Option<&str>) -> Result<()> {
     if let Some(me) = into {
-        let coding = Coding {
-            id: new_coding_id(),
-            coder: me.to_string(),
-            memo: format!(
-                "accepted suggestion {} ({})",
-                s.id,
-                s.memo.trim_start_matches("autocode: ")
-            ),
-            created: now_rfc3339(),
-            status: Status::Ok,
-            ..s.clone()
-        };
-        study.add_coding(&coding)?;
+        study.add_coding(&accepted(s, me))?;
     }
     let status = if into.is_some() {
         Status::Accepted
@@ -253,10 +286,7 @@ fn decide(study: &Study, s: &Coding, into: Option<&str>) -> Result<()> {
         into.unwrap_or(&s.coder),
         if into.is_some() { "accept" } else { "reject" },
         &s.theme,
-        &format!(
-            "{} {} turn {} [{}-{}]",
-            s.id, s.transcript, s.turn, s.start, s.end
-        ),
+        &s.log_detail(),
     )?;
     Ok(())
 }

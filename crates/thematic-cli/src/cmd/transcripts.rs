@@ -85,11 +85,7 @@ fn list(rows: &[(String, Transcript)]) -> Table {
         ("duration_ms", "Duration"),
     ]);
     for (id, t) in rows {
-        let participant = t
-            .turns
-            .iter()
-            .find(|turn| turn.role == thematic_transcript::Role::Participant)
-            .and_then(|turn| turn.key.clone());
+        let participant = t.participant_key();
         let duration = json!(t.duration_ms());
         table.push(vec![
             json!(id),

@@ -85,25 +85,14 @@ pub(crate) async fn add(
             created: now_rfc3339(),
             status: Default::default(),
         };
-        match study.add_coding(&coding)? {
-            Added::New => {
-                study.log_change(
-                    &state.coder,
-                    "code",
-                    &coding.theme,
-                    &format!(
-                        "{} {} turn {} [{}-{}]",
-                        coding.id, coding.transcript, coding.turn, coding.start, coding.end
-                    ),
-                )?;
-                Ok((
-                    StatusCode::CREATED,
-                    Json(Coded {
-                        added: true,
-                        coding: CodingView::from(&coding),
-                    }),
-                ))
-            }
+        match study.code(&coding)? {
+            Added::New => Ok((
+                StatusCode::CREATED,
+                Json(Coded {
+                    added: true,
+                    coding: CodingView::from(&coding),
+                }),
+            )),
             Added::Existing(id) => {
                 let same = study
                     .codings_of(&state.coder)?
@@ -157,10 +146,7 @@ pub(crate) async fn change(
                 &state.coder,
                 "recode",
                 &coding.theme,
-                &format!(
-                    "{} {} turn {} [{}-{}] from {old}",
-                    coding.id, coding.transcript, coding.turn, coding.start, coding.end
-                ),
+                &format!("{} from {old}", coding.log_detail()),
             )?;
         }
         Ok(Json(CodingView::from(&coding)))

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use thematic_agreement::{Options, Ratings, summary};
-use thematic_study::{AgreeOptions, UnitCounts, UnitKind};
+use thematic_agreement::{Options, summary};
+use thematic_study::{AgreeOptions, StudyError, UnitCounts, UnitKind, round4};
 
 use super::study::{CodingView, codings_in};
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +23,8 @@ pub(crate) struct CompareQuery {
     b: Option<String>,
     /// `turn`, `sentence` or `char` (default: `default_unit` of thematic.toml).
     unit: Option<String>,
-    /// A transcript whose codings to return for the side-by-side view.
+    /// A transcript whose codings to return for the side-by-side view; empty for the
+    /// study's first transcript (none when the study has none).
     transcript: Option<String>,
 }
 
@@ -68,14 +69,12 @@ pub(crate) struct Comparison {
     transcript: Option<String>,
     /// Per coder (in `coders` order), their codings of `transcript`.
     codings: Vec<Vec<CodingView>>,
-}
-
-fn round(x: Option<f64>) -> Option<f64> {
-    x.map(|v| (v * 10_000.0).round() / 10_000.0)
+    /// The study's transcript ids, for choosing another.
+    transcripts: Vec<String>,
 }
 
 fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
-    let ratings = Ratings::from_patterns(coders, counts.rating_rows()).with_categories(2);
+    let ratings = counts.ratings(coders);
     let s = summary(&ratings, &Options::default());
     Row {
         theme: theme.to_string(),
@@ -83,13 +82,13 @@ fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
         units: s.units,
         pairable_units: s.pairable_units,
         applied: counts.applied.clone(),
-        percent_agreement: round(s.percent_agreement.value),
-        cohen_kappa: round(s.cohen_kappa.value),
-        krippendorff_alpha: round(s.krippendorff_alpha.value),
-        gwet_ac1: round(s.gwet_ac1.value),
-        scott_pi: round(s.scott_pi.value),
-        fleiss_kappa: round(s.fleiss_kappa.value),
-        brennan_prediger: round(s.brennan_prediger.value),
+        percent_agreement: round4(s.percent_agreement.value),
+        cohen_kappa: round4(s.cohen_kappa.value),
+        krippendorff_alpha: round4(s.krippendorff_alpha.value),
+        gwet_ac1: round4(s.gwet_ac1.value),
+        scott_pi: round4(s.scott_pi.value),
+        fleiss_kappa: round4(s.fleiss_kappa.value),
+        brennan_prediger: round4(s.brennan_prediger.value),
     }
 }
 
@@ -101,7 +100,10 @@ pub(crate) async fn compare(
     blocking(move || {
         let study = state.study()?;
         let all = study.coders()?;
-        let others: Vec<&String> = all.iter().filter(|c| *c != "auto").collect();
+        let others: Vec<&String> = all
+            .iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .collect();
         let a = q.a.clone().unwrap_or_else(|| state.coder.clone());
         let b = match q.b.clone() {
             Some(b) => b,
@@ -117,10 +119,7 @@ pub(crate) async fn compare(
         };
         for c in [&a, &b] {
             if !all.contains(c) {
-                return Err(ApiError::bad_request(format!(
-                    "no codings by \"{c}\" in this study; coders with codings: {}",
-                    all.join(", ")
-                )));
+                return Err(StudyError::unknown_coder(c, &all).into());
             }
         }
         if a == b {
@@ -128,19 +127,19 @@ pub(crate) async fn compare(
         }
         // Segment units have no per-place disagreements to show; they fall back to turns
         // when they are the study's default.
-        let default = match study.config().default_unit.as_str() {
-            "segment" => "turn",
-            other => other,
-        };
-        let unit = match q.unit.as_deref().unwrap_or(default) {
-            "sentence" => UnitKind::Sentence,
-            "char" => UnitKind::Char,
-            "turn" | "" => UnitKind::Turn,
-            other => {
-                return Err(ApiError::bad_request(format!(
-                    "the unit is turn, sentence or char, not \"{other}\""
-                )));
-            }
+        let unit = match q.unit.as_deref() {
+            None => match study.default_unit() {
+                UnitKind::Segment => UnitKind::Turn,
+                u => u,
+            },
+            Some("") => UnitKind::Turn,
+            Some(name) => UnitKind::from_name(name)
+                .filter(|u| *u != UnitKind::Segment)
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "the unit is turn, sentence or char, not \"{name}\""
+                    ))
+                })?,
         };
         let book = study.codebook()?;
         let options = AgreeOptions {
@@ -168,11 +167,9 @@ pub(crate) async fn compare(
             .iter()
             .map(|d| {
                 let who = |want: bool| -> Vec<String> {
-                    data.coders
-                        .iter()
-                        .zip(&d.ratings)
-                        .filter(|(_, r)| **r == Some(want))
-                        .map(|(c, _)| c.clone())
+                    d.coders_who(&data.coders, want)
+                        .into_iter()
+                        .map(str::to_string)
                         .collect()
                 };
                 Disagreement {
@@ -189,9 +186,18 @@ pub(crate) async fn compare(
                 }
             })
             .collect();
-        let codings = match &q.transcript {
+        let transcripts: Vec<String> = study
+            .transcript_files()?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let transcript = match q.transcript {
+            Some(t) if t.is_empty() => transcripts.first().cloned(),
+            other => other,
+        };
+        let codings = match &transcript {
             Some(t) => {
-                study.transcript(t)?;
+                study.transcript_path(t)?;
                 vec![codings_in(&study, &a, t)?, codings_in(&study, &b, t)?]
             }
             None => Vec::new(),
@@ -201,8 +207,9 @@ pub(crate) async fn compare(
             unit: unit.as_str(),
             rows,
             disagreements,
-            transcript: q.transcript,
+            transcript,
             codings,
+            transcripts,
         }))
     })
     .await

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use thematic_codebook::{MapOptions, map_svg};
 use thematic_study::quotes::{QuoteFormat, QuoteOptions};
-use thematic_study::{CoderSelection, theme_counts};
+use thematic_study::{CoderSelection, StudyError};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -51,9 +51,7 @@ pub(crate) async fn quotes(
         let known = study.coders()?;
         for c in &coders {
             if !known.contains(c) && *c != state.coder {
-                return Err(ApiError::bad_request(format!(
-                    "no codings by \"{c}\" in this study"
-                )));
+                return Err(StudyError::unknown_coder(c, &known).into());
             }
         }
         if coders.is_empty() {
@@ -84,12 +82,7 @@ pub(crate) async fn map(State(state): State<Arc<AppState>>) -> ApiResult<Respons
         let study = state.study()?;
         let book = study.codebook()?;
         let mut opts = MapOptions::default();
-        for (id, c) in theme_counts(&book, &study.all_codings()?) {
-            opts.notes.insert(
-                id,
-                format!("{} codings · {} participants", c.codings, c.participants),
-            );
-        }
+        opts.notes.extend(study.map_notes(&book)?);
         let svg = map_svg(&book.current(), &opts);
         Ok((
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],

@@ -29,7 +29,7 @@ pub(crate) struct Results {
 }
 
 /// `GET /api/search?q=&limit=&all_speakers=`. The index is brought up to date first (built
-/// on first use), under a lock so concurrent searches do not update it twice.
+/// on first use), under the index's file lock, so concurrent searches do not update it twice.
 pub(crate) async fn search(
     State(state): State<Arc<AppState>>,
     Params(q): Params<Query>,
@@ -40,9 +40,6 @@ pub(crate) async fn search(
         }
         let study = state.study()?;
         let book = study.codebook()?;
-        let _guard = state.index.lock().map_err(|_| {
-            ApiError::internal("the search index lock was poisoned; restart the server")
-        })?;
         let (index, _) = StudyIndex::open(&study, &mut |_| {})?;
         let results = index.search(
             &book,

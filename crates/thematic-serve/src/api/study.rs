@@ -8,7 +8,7 @@ use axum::extract::State;
 use serde::Serialize;
 use thematic_codebook::{Codebook, Entry};
 use thematic_study::{Coding, Memo, MemoAbout, Study};
-use thematic_transcript::{Role, Transcript};
+use thematic_transcript::Transcript;
 
 use crate::error::ApiResult;
 use crate::extract::Id;
@@ -49,6 +49,8 @@ pub(crate) struct StudyInfo {
     name: String,
     coder: String,
     coders: Vec<String>,
+    /// `coders` without the suggestion coder (`auto`): the people to compare or pick.
+    human_coders: Vec<String>,
     /// The current (not retired) codebook, in tree order.
     themes: Vec<Theme>,
 }
@@ -62,10 +64,16 @@ pub(crate) async fn study(State(state): State<Arc<AppState>>) -> ApiResult<Json<
         if !coders.contains(&state.coder) {
             coders.push(state.coder.clone());
         }
+        let human_coders = coders
+            .iter()
+            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+            .cloned()
+            .collect();
         Ok(Json(StudyInfo {
             name: study.config().name.clone(),
             coder: state.coder.clone(),
             coders,
+            human_coders,
             themes: book
                 .tree_order()
                 .into_iter()
@@ -136,11 +144,7 @@ pub(crate) async fn transcripts(
             let progress = progress.remove(id.as_str()).unwrap_or_default();
             rows.push(match result {
                 Ok(t) => TranscriptRow {
-                    participant: t
-                        .turns
-                        .iter()
-                        .find(|turn| turn.role == Role::Participant)
-                        .and_then(|turn| turn.key.clone()),
+                    participant: t.participant_key().map(str::to_string),
                     turns: t.turns.len(),
                     words: t.word_count(),
                     duration_ms: t.duration_ms(),

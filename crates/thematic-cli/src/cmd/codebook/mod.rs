@@ -108,9 +108,5 @@ pub fn load(ctx: &Context, source: &Source) -> Result<(Codebook, Option<Study>)>
 
 /// A codebook that does not load, as a CLI error listing every problem.
 pub fn codebook_error(e: thematic_codebook::CodebookError) -> CliError {
-    let mut err = CliError::user("the codebook has errors");
-    for d in &e.diagnostics {
-        err = err.cause(d.to_string());
-    }
-    err.hint("fix the lines named above; the format is described in docs/codebook-format.md")
+    crate::error::codebook_errors("the codebook has errors", &e)
 }

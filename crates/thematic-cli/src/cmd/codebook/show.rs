@@ -41,18 +41,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let files = match &study {
         Some(s) => match &args.coder {
             Some(c) => {
-                let coders = s.coders()?;
-                if !coders.contains(c) {
-                    return Err(
-                        crate::error::CliError::user(format!("no codings by \"{c}\"")).hint(
-                            if coders.is_empty() {
-                                "no one has coded yet".to_string()
-                            } else {
-                                format!("coders in this study: {}", coders.join(", "))
-                            },
-                        ),
-                    );
-                }
+                s.check_coder(c)?;
                 vec![s.codings_of(c)?]
             }
             None => s.all_codings()?,
