@@ -37,8 +37,9 @@ pub struct RawText {
     pub warnings: Vec<Warning>,
 }
 
-/// Decodes `bytes` as [`decode`] does, without normalizing: for callers whose positions
-/// count the characters of the file as it is (a REFI-QDA project's sources).
+/// Decodes `bytes` as every transcript reader does (byte-order mark, UTF-8, UTF-16, then
+/// Windows-1252), without normalizing: for callers whose positions count the characters of
+/// the file as it is (a REFI-QDA project's sources).
 pub fn decode_raw(bytes: &[u8]) -> Result<RawText, ParseError> {
     let mut warnings = Vec::new();
     let (text, encoding) = decode_bytes(bytes, &mut warnings)?;
