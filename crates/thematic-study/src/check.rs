@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use thematic_codebook::{Codebook, closest};
+use thematic_transcript::Transcript;
 
 use crate::codings::{Coding, Status};
 use crate::error::StudyError;
@@ -300,139 +301,211 @@ fn check_anchors(
     let groups: Vec<(&str, Vec<&Coding>)> = by_transcript.into_iter().collect();
     let files: HashMap<String, PathBuf> = study.transcript_files()?.into_iter().collect();
     let options = study.parse_options();
-    let results = parallel_map(&groups, |(id, group)| -> Result<Vec<Finding>, StudyError> {
-        let mut out = Vec::new();
-        let Some(path) = files.get(*id) else {
-            for c in group {
-                out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "unknown-transcript",
-                    format!(
-                        "no transcript \"{id}\" in transcripts/; import it, or fix the `transcript` column"
-                    ),
-                )?);
-            }
-            return Ok(out);
-        };
-        let t = match crate::transcripts::read_transcript(path, &options)? {
-            Ok(t) => t,
-            Err(e) => {
-                for c in group {
-                    out.push(finding(
-                        study,
-                        Severity::Error,
-                        c,
-                        "unreadable-transcript",
-                        format!(
-                            "the transcript cannot be read: {e}; `thematic parse` on the file shows why: fix it, or replace it with a readable version (`thematic transcripts update {id} FILE`)"
-                        ),
-                    )?);
-                }
-                return Ok(out);
-            }
-        };
-        // Byte offset of every code point, once per transcript.
-        let mut bounds: Vec<usize> = t.text.char_indices().map(|(i, _)| i).collect();
-        bounds.push(t.text.len());
-        let chars = bounds.len() - 1;
-        for c in group {
-            if c.status == Status::Orphaned {
-                out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "orphaned",
-                    format!(
-                        "orphaned by a transcript correction: \"{}\" was not found again; recode the passage (`thematic code`) and then `thematic uncode {}`",
-                        c.text.chars().take(60).collect::<String>(),
-                        c.id
-                    ),
-                )?);
-                continue;
-            }
-            if c.start >= c.end {
-                out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "empty",
-                    format!(
-                        "the coding is empty (start {} is not before end {}); fix the offsets or `thematic uncode {}`",
-                        c.start, c.end, c.id
-                    ),
-                )?);
-                continue;
-            }
-            if c.end > chars {
-                out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "out-of-range",
-                    format!(
-                        "offsets {}-{} lie outside the transcript ({chars} characters); the transcript was replaced after coding: run `thematic transcripts update {id} FILE` with the corrected file, or fix the row",
-                        c.start, c.end
-                    ),
-                )?);
-                continue;
-            }
-            let here = &t.text[bounds[c.start]..bounds[c.end]];
-            if here != c.text {
-                out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "text-mismatch",
-                    format!(
-                        "the transcript at {}-{} reads \"{}\", not the coded \"{}\"; the transcript file was changed after coding: restore it and use `thematic transcripts update`",
-                        c.start,
-                        c.end,
-                        here.chars().take(60).collect::<String>(),
-                        c.text.chars().take(60).collect::<String>()
-                    ),
-                )?);
-                continue;
-            }
-            let turn =
-                crate::turn_cache::turn_holding(&t.turns, c.start, |x| (x.start, x.end)).ok();
-            match turn {
-                Some(k) if k + 1 != c.turn => out.push(finding(
-                    study,
-                    Severity::Error,
-                    c,
-                    "wrong-turn",
-                    format!(
-                        "the coded text lies in turn {}, not turn {}; fix the `turn` column",
-                        k + 1,
-                        c.turn
-                    ),
-                )?),
-                Some(k) if c.end > t.turns[k].end => out.push(finding(
-                    study,
-                    Severity::Warning,
-                    c,
-                    "crosses-turns",
-                    format!(
-                        "the coding runs past the end of turn {} into the next turn; code each turn's words separately (`thematic uncode`, then `thematic code` per turn), or keep it if the passage must stay whole",
-                        k + 1
-                    ),
-                )?),
-                None => out.push(finding(
-                    study,
-                    Severity::Warning,
-                    c,
-                    "outside-turns",
-                    "the coding starts outside every turn (in a header or between turns); move it onto a speaker's words, or check how the transcript's turns are read with `thematic parse`".into(),
-                )?),
-                Some(_) => {}
-            }
-        }
-        Ok(out)
+    let results = parallel_map(&groups, |(id, group)| {
+        check_transcript_anchors(study, files.get(*id), &options, id, group)
     });
     for r in results {
         report.findings.extend(r?);
     }
     Ok(())
+}
+
+/// The findings for the codings of transcript `id` (stored at `path`, when it exists): every
+/// coding at once when the transcript is missing or unreadable, else each coding's anchor.
+fn check_transcript_anchors(
+    study: &Study,
+    path: Option<&PathBuf>,
+    options: &thematic_transcript::Options,
+    id: &str,
+    group: &[&Coding],
+) -> Result<Vec<Finding>, StudyError> {
+    let mut out = Vec::new();
+    let Some(path) = path else {
+        for c in group {
+            out.push(finding(
+                study,
+                Severity::Error,
+                c,
+                "unknown-transcript",
+                format!(
+                    "no transcript \"{id}\" in transcripts/; import it, or fix the `transcript` column"
+                ),
+            )?);
+        }
+        return Ok(out);
+    };
+    let t = match crate::transcripts::read_transcript(path, options)? {
+        Ok(t) => t,
+        Err(e) => {
+            for c in group {
+                out.push(finding(
+                    study,
+                    Severity::Error,
+                    c,
+                    "unreadable-transcript",
+                    format!(
+                        "the transcript cannot be read: {e}; `thematic parse` on the file shows why: fix it, or replace it with a readable version (`thematic transcripts update {id} FILE`)"
+                    ),
+                )?);
+            }
+            return Ok(out);
+        }
+    };
+    // Byte offset of every code point, once per transcript.
+    let mut bounds: Vec<usize> = t.text.char_indices().map(|(i, _)| i).collect();
+    bounds.push(t.text.len());
+    for c in group {
+        if let Some((severity, kind, message)) = anchor_problem(&t, &bounds, id, c) {
+            out.push(finding(study, severity, c, kind, message)?);
+        }
+    }
+    Ok(out)
+}
+
+/// What is wrong with where coding `c` points in transcript `t` (of id `id`), if anything.
+/// `bounds` holds the byte offset of every code point of `t.text`, then its length.
+fn anchor_problem(
+    t: &Transcript,
+    bounds: &[usize],
+    id: &str,
+    c: &Coding,
+) -> Option<(Severity, &'static str, String)> {
+    let chars = bounds.len() - 1;
+    if c.status == Status::Orphaned {
+        return Some((
+            Severity::Error,
+            "orphaned",
+            format!(
+                "orphaned by a transcript correction: \"{}\" was not found again; recode the passage (`thematic code`) and then `thematic uncode {}`",
+                c.text.chars().take(60).collect::<String>(),
+                c.id
+            ),
+        ));
+    }
+    if c.start >= c.end {
+        return Some((
+            Severity::Error,
+            "empty",
+            format!(
+                "the coding is empty (start {} is not before end {}); fix the offsets or `thematic uncode {}`",
+                c.start, c.end, c.id
+            ),
+        ));
+    }
+    if c.end > chars {
+        return Some((
+            Severity::Error,
+            "out-of-range",
+            format!(
+                "offsets {}-{} lie outside the transcript ({chars} characters); the transcript was replaced after coding: run `thematic transcripts update {id} FILE` with the corrected file, or fix the row",
+                c.start, c.end
+            ),
+        ));
+    }
+    let here = &t.text[bounds[c.start]..bounds[c.end]];
+    if here != c.text {
+        return Some((
+            Severity::Error,
+            "text-mismatch",
+            format!(
+                "the transcript at {}-{} reads \"{}\", not the coded \"{}\"; the transcript file was changed after coding: restore it and use `thematic transcripts update`",
+                c.start,
+                c.end,
+                here.chars().take(60).collect::<String>(),
+                c.text.chars().take(60).collect::<String>()
+            ),
+        ));
+    }
+    let turn = crate::turn_cache::turn_holding(&t.turns, c.start, |x| (x.start, x.end)).ok();
+    match turn {
+        Some(k) if k + 1 != c.turn => Some((
+            Severity::Error,
+            "wrong-turn",
+            format!(
+                "the coded text lies in turn {}, not turn {}; fix the `turn` column",
+                k + 1,
+                c.turn
+            ),
+        )),
+        Some(k) if c.end > t.turns[k].end => Some((
+            Severity::Warning,
+            "crosses-turns",
+            format!(
+                "the coding runs past the end of turn {} into the next turn; code each turn's words separately (`thematic uncode`, then `thematic code` per turn), or keep it if the passage must stay whole",
+                k + 1
+            ),
+        )),
+        None => Some((
+            Severity::Warning,
+            "outside-turns",
+            "the coding starts outside every turn (in a header or between turns); move it onto a speaker's words, or check how the transcript's turns are read with `thematic parse`".into(),
+        )),
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::InitOptions;
+
+    fn coding(id: &str, transcript: &str, turn: usize, start: usize, text: &str) -> Coding {
+        Coding {
+            id: id.into(),
+            coder: "KW".into(),
+            transcript: transcript.into(),
+            turn,
+            start,
+            end: start + text.chars().count(),
+            theme: id.into(),
+            text: text.into(),
+            ..Coding::default()
+        }
+    }
+
+    #[test]
+    fn every_anchor_problem_is_reported_with_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = Study::init(dir.path(), &InitOptions::new("t")).unwrap();
+        std::fs::write(
+            study.transcripts_dir().join("P1.txt"),
+            "Interviewer: Hello there?\n\nP1: Hi. I am fine.\n",
+        )
+        .unwrap();
+        let t = study.transcript("P1").unwrap();
+        let at = |s: &str| t.text[..t.text.find(s).unwrap()].chars().count();
+        let chars = t.text.chars().count();
+        let across = &t.text[t.text.find("there?").unwrap()..t.text.find(" I am").unwrap()];
+        let mut orphan = coding("orphaned", "P1", 2, at("fine"), "fine");
+        orphan.status = Status::Orphaned;
+        let mut empty = coding("empty", "P1", 2, at("fine"), "");
+        empty.end = empty.start;
+        let codings = [
+            coding("sound", "P1", 2, at("fine"), "fine"),
+            orphan,
+            empty,
+            coding("out-of-range", "P1", 2, chars, "words"),
+            coding("text-mismatch", "P1", 2, at("fine"), "good"),
+            coding("wrong-turn", "P1", 1, at("am"), "am"),
+            coding("crosses-turns", "P1", 1, at("there?"), across),
+            coding("outside-turns", "P1", 1, 0, "Interviewer"),
+            coding("unknown-transcript", "P9", 1, 0, "Hi"),
+        ];
+        study.add_codings("KW", &codings).unwrap();
+        let report = study.check().unwrap();
+        let mut found: Vec<(&str, &str)> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind != "unknown-theme")
+            .map(|f| (f.coding.as_str(), f.kind))
+            .collect();
+        found.sort();
+        let mut want: Vec<(&str, &str)> = codings[1..]
+            .iter()
+            .map(|c| (c.id.as_str(), c.id.as_str()))
+            .collect();
+        want.sort();
+        assert_eq!(found, want);
+    }
 }
