@@ -128,6 +128,76 @@ fn file_name(path: &Path) -> String {
         .into_owned()
 }
 
+/// An index that can be brought up to date, with what it was built from and the study now.
+struct Existing {
+    m: Manifest,
+    index: Index,
+    now: Current,
+    participants: Participants,
+    fields: Fields,
+}
+
+/// Transcript files that changed since the manifest.
+struct FileChanges {
+    /// Transcripts whose file is new or whose content changed.
+    changed: BTreeSet<String>,
+    /// Transcripts with a new modification time but the same content: only their stat moves.
+    retouched: Vec<(String, Stat)>,
+    /// Transcripts in the index whose file went.
+    gone: Vec<String>,
+}
+
+/// What changed in the coders' codings since the manifest.
+#[derive(Default)]
+struct CodingChanges {
+    /// Coders whose file was read whole (or went): their indexed codings by transcript,
+    /// which replace everything the index holds of theirs.
+    replaced: BTreeMap<String, HashMap<String, Vec<Span>>>,
+    /// Codings appended to a file that only grew, by transcript.
+    added: HashMap<String, Vec<Span>>,
+    /// Transcripts whose codings changed.
+    touched: BTreeSet<String>,
+}
+
+/// Compares the transcript files (`present`: their ids) with the manifest: by name, size
+/// and modification time, and by content when only the time moved.
+fn file_changes(
+    now: &Current,
+    m: &Manifest,
+    present: &BTreeSet<&str>,
+) -> Result<FileChanges, IndexError> {
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    let mut retouched: Vec<(String, Stat)> = Vec::new();
+    for (id, path, stat) in &now.files {
+        match m.transcripts.get(id) {
+            Some(s) if s.stat == *stat && s.file_name == file_name(path) => {}
+            Some(s) if s.file_name == file_name(path) && s.stat.len == stat.len => {
+                // Same size, new time (a checkout, a touch): compare the content.
+                let bytes = std::fs::read(path).map_err(|e| IndexError::io(path, e))?;
+                if thematic_study::content_hash(&bytes) == s.hash {
+                    retouched.push((id.clone(), *stat));
+                } else {
+                    changed.insert(id.clone());
+                }
+            }
+            _ => {
+                changed.insert(id.clone());
+            }
+        }
+    }
+    let gone: Vec<String> = m
+        .transcripts
+        .keys()
+        .filter(|id| !present.contains(&id[..]))
+        .cloned()
+        .collect();
+    Ok(FileChanges {
+        changed,
+        retouched,
+        gone,
+    })
+}
+
 impl Builder<'_> {
     /// Builds the index from scratch.
     pub(crate) fn build(
@@ -238,134 +308,30 @@ impl Builder<'_> {
 
     /// Brings an existing index up to date, or rebuilds it when it cannot be trusted.
     pub(crate) fn refresh(&mut self) -> Result<(Index, Fields, Freshness), IndexError> {
-        let Some(mut m) = Manifest::read(&self.dir) else {
-            let why = if self.dir.join(manifest::FILE).exists() {
-                "it was built by another version of thematic"
-            } else {
-                "there was no index yet"
-            };
-            return self.build(why.into());
+        let Existing {
+            mut m,
+            index,
+            now,
+            participants,
+            fields,
+        } = match self.existing()? {
+            Ok(existing) => existing,
+            Err(why) => return self.build(why),
         };
         let before = m.clone();
-        // Opening a reader opens every segment file: a missing or damaged one shows here.
-        let index = match Index::open_in_dir(&self.dir).and_then(|i| i.reader().map(|_| i)) {
-            Ok(i) => i,
-            Err(e) => return self.build(format!("the index could not be opened ({e})")),
-        };
-        schema::register_tokenizers(&index);
-        let study = self.study;
-        let now = current(study)?;
-        if now.participants_hash != m.participants {
-            return self.build("participants.csv changed".into());
-        }
-        if now.options != m.options {
-            return self.build("the interviewers or cue options in thematic.toml changed".into());
-        }
-        let participants = study.participants()?;
-        let fields = match fields_of(&index, &participants) {
-            Some(f) => f,
-            None => return self.build("the index's fields do not match the study".into()),
-        };
-
-        // Transcripts whose file changed (or appeared, or went).
-        let mut changed: BTreeSet<String> = BTreeSet::new();
-        let mut retouched: Vec<(String, Stat)> = Vec::new();
-        for (id, path, stat) in &now.files {
-            match m.transcripts.get(id) {
-                Some(s) if s.stat == *stat && s.file_name == file_name(path) => {}
-                Some(s) if s.file_name == file_name(path) && s.stat.len == stat.len => {
-                    // Same size, new time (a checkout, a touch): compare the content.
-                    let bytes = std::fs::read(path).map_err(|e| IndexError::io(path, e))?;
-                    if thematic_study::content_hash(&bytes) == s.hash {
-                        retouched.push((id.clone(), *stat));
-                    } else {
-                        changed.insert(id.clone());
-                    }
-                }
-                _ => {
-                    changed.insert(id.clone());
-                }
-            }
-        }
         let present: BTreeSet<&str> = now.files.iter().map(|(id, ..)| id.as_str()).collect();
-        let gone: Vec<String> = m
-            .transcripts
-            .keys()
-            .filter(|id: &&String| !present.contains(&***id as &str))
-            .cloned()
-            .collect();
+        let files = file_changes(&now, &m, &present)?;
+        let mut codings = self.coding_changes(&mut m)?;
 
-        // Codings: per coder, unchanged, appended rows, or the whole file re-read.
-        let coders = study.coders()?;
-        let mut replaced: BTreeMap<String, HashMap<String, Vec<Span>>> = BTreeMap::new();
-        let mut added: HashMap<String, Vec<Span>> = HashMap::new();
-        let mut touched: BTreeSet<String> = BTreeSet::new();
-        for coder in &coders {
-            let path = study.codings_path(coder)?;
-            let stat = manifest::stat(&path)?;
-            let old = m.coders.get(coder).cloned();
-            if let Some(old) = &old {
-                if old.stat == stat {
-                    continue;
-                }
-                if let Some(new) = self.appended_rows(&path, old, stat)? {
-                    let mut state = old.clone();
-                    for c in new.codings.iter().filter(|c| indexed(c)) {
-                        let span = Span::of(c);
-                        let sum = state.sums.entry(c.transcript.clone()).or_default();
-                        *sum = sum.wrapping_add(span.digest());
-                        touched.insert(c.transcript.clone());
-                        added.entry(c.transcript.clone()).or_default().push(span);
-                    }
-                    state.stat = stat;
-                    state.tail = manifest::tail_hash(&path, stat.len)?;
-                    m.coders.insert(coder.clone(), state);
-                    continue;
-                }
-            }
-            let (state, codings) = read_coder(study, coder)?;
-            let mut by_t: HashMap<String, Vec<Span>> = HashMap::new();
-            for c in codings.codings.iter().filter(|c| indexed(c)) {
-                by_t.entry(c.transcript.clone())
-                    .or_default()
-                    .push(Span::of(c));
-            }
-            let empty = BTreeMap::new();
-            let old_sums = old.as_ref().map_or(&empty, |o| &o.sums);
-            for (t, sum) in &state.sums {
-                if old_sums.get(t) != Some(sum) {
-                    touched.insert(t.clone());
-                }
-            }
-            for t in old_sums.keys() {
-                if !state.sums.contains_key(t) {
-                    touched.insert(t.clone());
-                }
-            }
-            m.coders.insert(coder.clone(), state);
-            replaced.insert(coder.clone(), by_t);
-        }
-        let gone_coders: Vec<String> = m
-            .coders
-            .keys()
-            .filter(|c| !coders.contains(c))
-            .cloned()
-            .collect();
-        for c in &gone_coders {
-            if let Some(state) = m.coders.remove(c) {
-                touched.extend(state.sums.into_keys());
-            }
-            replaced.insert(c.clone(), HashMap::new());
-        }
-
-        for (id, stat) in retouched {
+        for (id, stat) in files.retouched {
             if let Some(s) = m.transcripts.get_mut(&id) {
                 s.stat = stat;
             }
         }
         let mut fresh = Freshness::default();
-        touched.retain(|t| present.contains(&t.as_str()));
-        let redo: BTreeSet<String> = changed.union(&touched).cloned().collect();
+        codings.touched.retain(|t| present.contains(&t.as_str()));
+        let redo: BTreeSet<String> = files.changed.union(&codings.touched).cloned().collect();
+        let gone = files.gone;
         if redo.is_empty() && gone.is_empty() {
             // Nothing to re-index; the manifest is written (with an fsync) only when a file's
             // time or a codings file's state moved, not on every search.
@@ -375,22 +341,7 @@ impl Builder<'_> {
             return Ok((index, fields, fresh));
         }
 
-        // The codings of each transcript to redo: what the index holds, with the re-read
-        // coders' replaced and the appended rows added.
-        let reader = index.reader()?;
-        let searcher = reader.searcher();
-        let mut spans: HashMap<String, Vec<Span>> = HashMap::new();
-        for id in &redo {
-            let mut mine: Vec<Span> = stored_spans(&searcher, &fields, id)?
-                .into_iter()
-                .filter(|s| !replaced.contains_key(&s.c))
-                .collect();
-            for by_t in replaced.values() {
-                mine.extend(by_t.get(id).into_iter().flatten().cloned());
-            }
-            mine.extend(added.remove(id).unwrap_or_default());
-            spans.insert(id.clone(), mine);
-        }
+        let mut spans = redo_spans(&index, &fields, &redo, codings)?;
         let mut writer = writer(&index)?;
         for id in redo.iter().chain(&gone) {
             writer.delete_term(Term::from_field_text(fields.transcript, id));
@@ -416,6 +367,118 @@ impl Builder<'_> {
         writer.commit()?;
         m.write(&self.dir)?;
         Ok((index, fields, fresh))
+    }
+
+    /// The existing index with its manifest, when it can be trusted to be brought up to
+    /// date; otherwise (`Ok(Err(..))`) why it must be built from scratch: no manifest or one
+    /// from another version, an index that does not open, other participant attributes or
+    /// parse options, or fields that do not match the study.
+    fn existing(&self) -> Result<Result<Existing, String>, IndexError> {
+        let Some(m) = Manifest::read(&self.dir) else {
+            let why = if self.dir.join(manifest::FILE).exists() {
+                "it was built by another version of thematic"
+            } else {
+                "there was no index yet"
+            };
+            return Ok(Err(why.into()));
+        };
+        // Opening a reader opens every segment file: a missing or damaged one shows here.
+        let index = match Index::open_in_dir(&self.dir).and_then(|i| i.reader().map(|_| i)) {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(format!("the index could not be opened ({e})"))),
+        };
+        schema::register_tokenizers(&index);
+        let study = self.study;
+        let now = current(study)?;
+        if now.participants_hash != m.participants {
+            return Ok(Err("participants.csv changed".into()));
+        }
+        if now.options != m.options {
+            return Ok(Err(
+                "the interviewers or cue options in thematic.toml changed".into(),
+            ));
+        }
+        let participants = study.participants()?;
+        let Some(fields) = fields_of(&index, &participants) else {
+            return Ok(Err("the index's fields do not match the study".into()));
+        };
+        Ok(Ok(Existing {
+            m,
+            index,
+            now,
+            participants,
+            fields,
+        }))
+    }
+
+    /// Per coder, whether the codings file is unchanged, only grew (the new rows are read
+    /// alone) or must be read whole; records each coder's new state in `m` and drops coders
+    /// whose file went.
+    fn coding_changes(&self, m: &mut Manifest) -> Result<CodingChanges, IndexError> {
+        let study = self.study;
+        let coders = study.coders()?;
+        let mut out = CodingChanges::default();
+        for coder in &coders {
+            let path = study.codings_path(coder)?;
+            let stat = manifest::stat(&path)?;
+            let old = m.coders.get(coder).cloned();
+            if let Some(old) = &old {
+                if old.stat == stat {
+                    continue;
+                }
+                if let Some(new) = self.appended_rows(&path, old, stat)? {
+                    let mut state = old.clone();
+                    for c in new.codings.iter().filter(|c| indexed(c)) {
+                        let span = Span::of(c);
+                        let sum = state.sums.entry(c.transcript.clone()).or_default();
+                        *sum = sum.wrapping_add(span.digest());
+                        out.touched.insert(c.transcript.clone());
+                        out.added
+                            .entry(c.transcript.clone())
+                            .or_default()
+                            .push(span);
+                    }
+                    state.stat = stat;
+                    state.tail = manifest::tail_hash(&path, stat.len)?;
+                    m.coders.insert(coder.clone(), state);
+                    continue;
+                }
+            }
+            let (state, codings) = read_coder(study, coder)?;
+            let mut by_t: HashMap<String, Vec<Span>> = HashMap::new();
+            for c in codings.codings.iter().filter(|c| indexed(c)) {
+                by_t.entry(c.transcript.clone())
+                    .or_default()
+                    .push(Span::of(c));
+            }
+            let empty = BTreeMap::new();
+            let old_sums = old.as_ref().map_or(&empty, |o| &o.sums);
+            for (t, sum) in &state.sums {
+                if old_sums.get(t) != Some(sum) {
+                    out.touched.insert(t.clone());
+                }
+            }
+            for t in old_sums.keys() {
+                if !state.sums.contains_key(t) {
+                    out.touched.insert(t.clone());
+                }
+            }
+            m.coders.insert(coder.clone(), state);
+            out.replaced.insert(coder.clone(), by_t);
+        }
+        let gone_coders: Vec<String> = m
+            .coders
+            .keys()
+            .filter(|c| !coders.contains(c))
+            .cloned()
+            .collect();
+        for c in &gone_coders {
+            if let Some(state) = m.coders.remove(c) {
+                out.touched.extend(state.sums.into_keys());
+            }
+            out.replaced.insert(c.clone(), HashMap::new());
+        }
+        Ok(out)
     }
 
     /// The codings appended to `path` since `old`, when the file only grew.
@@ -450,6 +513,36 @@ impl Builder<'_> {
             _ => Ok(None),
         }
     }
+}
+
+/// The codings of each transcript to redo: what the index holds, with the re-read coders'
+/// replaced and the appended rows added.
+fn redo_spans(
+    index: &Index,
+    fields: &Fields,
+    redo: &BTreeSet<String>,
+    codings: CodingChanges,
+) -> Result<HashMap<String, Vec<Span>>, IndexError> {
+    let CodingChanges {
+        replaced,
+        mut added,
+        ..
+    } = codings;
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut spans: HashMap<String, Vec<Span>> = HashMap::new();
+    for id in redo {
+        let mut mine: Vec<Span> = stored_spans(&searcher, fields, id)?
+            .into_iter()
+            .filter(|s| !replaced.contains_key(&s.c))
+            .collect();
+        for by_t in replaced.values() {
+            mine.extend(by_t.get(id).into_iter().flatten().cloned());
+        }
+        mine.extend(added.remove(id).unwrap_or_default());
+        spans.insert(id.clone(), mine);
+    }
+    Ok(spans)
 }
 
 /// One coder's codings, and the manifest state of the file as read.
