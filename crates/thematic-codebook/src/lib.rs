@@ -33,6 +33,7 @@ mod parse;
 mod qdc;
 mod similar;
 mod write;
+mod xml;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
@@ -44,6 +45,7 @@ pub use qdc::{
     write_codes, write_codes_with_notes,
 };
 pub use similar::{closest, edit_distance};
+pub use xml::xml_escape;
 
 /// The codebook format version this crate reads and writes.
 pub const FORMAT_VERSION: i64 = 1;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::{Codebook, Entry};
+use crate::xml::xml_escape;
 
 /// How the figure is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,7 +190,7 @@ pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
         w = opts.width.max(200),
         h = height.ceil()
     );
-    let _ = writeln!(s, "<title>{}</title>", esc(&book.name));
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&book.name));
     let _ = writeln!(s, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
     let _ = writeln!(
         s,
@@ -207,7 +208,7 @@ pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
             .colour
             .as_deref()
             .map_or_else(|| "#f4f4f4".to_string(), |c| tint(c, 0.82));
-        let id = esc(&b.entry.id);
+        let id = xml_escape(&b.entry.id);
         let _ = writeln!(s, "<g id=\"theme-{id}\">");
         let dash = if b.entry.retired {
             " stroke-dasharray=\"3 2\""
@@ -234,7 +235,7 @@ pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
             let _ = writeln!(
                 s,
                 "<tspan x=\"{cx:.1}\" y=\"{ty:.1}\">{}</tspan>",
-                esc(line)
+                xml_escape(line)
             );
             ty += b.size * 1.2;
         }
@@ -245,7 +246,7 @@ pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
                 "<text id=\"note-{id}\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"{:.1}\" fill=\"#333333\">{}</text>",
                 ty - b.size * 0.15,
                 b.size * 0.8,
-                esc(n)
+                xml_escape(n)
             );
         }
         let _ = writeln!(s, "</g>");
@@ -319,13 +320,6 @@ fn tint(hex: &str, amount: f64) -> String {
     let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("88"), 16).unwrap_or(0x88);
     let mix = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;
     format!("#{:02x}{:02x}{:02x}", mix(c(1)), mix(c(3)), mix(c(5)))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The map as Graphviz DOT (`dot -Tsvg map.dot > map.svg`).

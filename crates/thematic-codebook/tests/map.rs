@@ -210,6 +210,28 @@ fn dot_and_mermaid_name_every_edge() {
     );
 }
 
+#[test]
+fn control_characters_in_labels_leave_the_svg_well_formed() {
+    // A control character pasted into a label (here a bell, U+0007) is not allowed in XML
+    // 1.0: it is dropped, and the rest of the label, with its markup characters, is kept.
+    let text = "format_version = 1\nname = \"Bells & <whistles>\"\n\
+                [[theme]]\nid = \"bell\"\nlabel = \"Ring\\u0007ing 'bells' & <b>\"\n";
+    let book = Codebook::from_toml(text, "bell.toml").unwrap();
+    assert!(book.get("bell").unwrap().label.contains('\u{7}'));
+    let svg = map_svg(&book, &MapOptions::default());
+    assert!(!svg.contains('\u{7}'), "{svg}");
+    assert!(
+        svg.contains(">Ringing &#39;bells&#39; &amp; &lt;b&gt;</tspan>"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("<title>Bells &amp; &lt;whistles&gt;</title>"),
+        "{svg}"
+    );
+    let t = tree(&svg);
+    assert!(t.node_by_id("label-bell").is_some());
+}
+
 /// Not a check: renders the map to a PNG for a person to look at.
 #[test]
 #[ignore = "THEMATIC_MAP_PNG=/tmp/map.png cargo test -p thematic-codebook --test map -- --ignored"]
