@@ -2,7 +2,8 @@
 //! allowed, each checked against values printed in the papers and manuals that introduced
 //! or documented them: percent agreement, Cohen's κ (also weighted), Scott's π, Fleiss' κ,
 //! Conger's κ, Light's κ, Gwet's AC1, Brennan–Prediger, Krippendorff's α at the nominal,
-//! ordinal, interval and ratio levels, per-category agreement, and bootstrap intervals.
+//! ordinal, interval and ratio levels, per-category agreement, agreement over coded
+//! segments, and bootstrap intervals.
 //!
 //! ```
 //! use thematic_agreement::{Level, Ratings};
@@ -42,6 +43,10 @@
 //!
 //! **Values** for ordinal, interval and ratio α come from [`Ratings::with_values`]
 //! (`values[index]`); without them a category's value is its index.
+//!
+//! **Labels.** Categories named by text, as in a ratings file, become indices and values
+//! through [`CategoryLabels`]: in a declared order, or by value when every label is a
+//! number, else alphabetically (then only nominal α applies).
 //!
 //! # Missing ratings
 //!
@@ -84,6 +89,12 @@
 //! percentile interval at a confidence level (order statistics at Krippendorff's ranks),
 //! [`Replicates::share_below`] the probability of failing to reach a minimum α.
 //!
+//! # Segments
+//!
+//! [`SegmentAgreement`] is agreement over freely coded segments (MAXQDA's segment level):
+//! the share of segments the other coders matched, and Brennan–Prediger's κ_n with q the
+//! number of codes.
+//!
 //! [`summary`] computes everything at once for the command line.
 
 #![warn(missing_docs)]
@@ -95,15 +106,19 @@ mod categories;
 mod chance;
 mod error;
 mod kappa;
+mod labels;
 mod ratings;
 mod sampling;
+mod segments;
 mod summary;
 
 pub use alpha::{AlphaParts, Level};
 pub use bootstrap::{PairDraws, Replicates, Resampling, Statistic};
 pub use categories::CategoryAgreement;
 pub use chance::{Coefficient, Components};
-pub use error::{ParseLevelError, ValuesError};
+pub use error::{DuplicateLabelError, NotNumericError, ParseLevelError, ValuesError};
 pub use kappa::KappaWeights;
+pub use labels::CategoryLabels;
 pub use ratings::{MAX_LISTED_CATEGORIES, Ratings};
+pub use segments::SegmentAgreement;
 pub use summary::{CoderCounts, Estimate, Options, Summary, summary};

@@ -97,6 +97,15 @@ impl From<StudyError> for CliError {
     }
 }
 
+impl From<thematic_exchange::sheet::SheetError> for CliError {
+    fn from(e: thematic_exchange::sheet::SheetError) -> CliError {
+        match e {
+            thematic_exchange::sheet::SheetError::Study(e) => e.into(),
+            e => CliError::user(e.to_string()),
+        }
+    }
+}
+
 /// A codebook that does not load: `headline`, every problem as a cause, and where the
 /// format is described.
 pub fn codebook_errors(headline: &str, e: &thematic_codebook::CodebookError) -> CliError {

@@ -293,7 +293,7 @@ pub fn display(v: &Value) -> String {
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the
 /// start) gets a leading apostrophe, the OWASP advice for CSV injection.
 pub fn neutralize_formula(s: &str) -> String {
-    thematic_study::export::neutralize(s)
+    thematic_codebook::neutralize(s)
 }
 
 /// Writes `bytes` to `--output` (atomically) or to standard output.

@@ -26,6 +26,7 @@
 
 mod edit;
 mod error;
+mod escape;
 mod lint;
 mod map;
 mod model;
@@ -37,6 +38,7 @@ mod xml;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
+pub use escape::{neutralize, neutralized};
 pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};

@@ -65,130 +65,190 @@ impl Placed<'_> {
 /// The map as an SVG document.
 pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
     let (top, columns) = shape(book);
-    let width = f64::from(opts.width.max(200));
-    let ncols = columns.len().clamp(1, opts.max_columns.max(1));
-    let col_w = (width - 2.0 * MARGIN - GAP * (ncols as f64 - 1.0)) / ncols as f64;
+    let mut layout = Layout::new(book, opts, columns.len());
+    let mut top_anchor = top.map(|t| layout.place_top(t));
+    for band in columns.chunks(layout.ncols) {
+        // Only the first band hangs from the overarching theme.
+        layout.place_band(band, top_anchor.take());
+    }
+    render(book, opts, &layout)
+}
 
-    let mut boxes: Vec<Placed> = Vec::new();
-    let mut lines_svg: Vec<String> = Vec::new();
-    let mut y = MARGIN;
-    let make = |entry: &'_ Entry, w: f64, size: f64, bold: bool| -> (Vec<String>, Option<String>) {
-        let inner = w - 2.0 * PAD;
-        (
-            wrap(&entry.label, inner, size, bold),
-            opts.notes
+/// Where every box of the figure goes, and the connectors between them, placed band by
+/// band from the top down.
+struct Layout<'a> {
+    book: &'a Codebook,
+    opts: &'a MapOptions,
+    /// Total width in points.
+    width: f64,
+    /// Columns per band.
+    ncols: usize,
+    /// The width of one column.
+    col_w: f64,
+    boxes: Vec<Placed<'a>>,
+    /// SVG `<path>` elements.
+    connectors: Vec<String>,
+    /// Where the next band starts.
+    y: f64,
+}
+
+impl<'a> Layout<'a> {
+    /// An empty figure for `columns` column heads.
+    fn new(book: &'a Codebook, opts: &'a MapOptions, columns: usize) -> Self {
+        let width = f64::from(opts.width.max(200));
+        let ncols = columns.clamp(1, opts.max_columns.max(1));
+        let col_w = (width - 2.0 * MARGIN - GAP * (ncols as f64 - 1.0)) / ncols as f64;
+        Layout {
+            book,
+            opts,
+            width,
+            ncols,
+            col_w,
+            boxes: Vec::new(),
+            connectors: Vec::new(),
+            y: MARGIN,
+        }
+    }
+
+    /// A box `w` wide for `entry` at (0, 0): its label wrapped to fit at `size` (in bold if
+    /// `bold`) and its note, if it has a non-empty one.
+    fn label_box(&self, entry: &'a Entry, w: f64, size: f64, bold: bool) -> Placed<'a> {
+        Placed {
+            entry,
+            x: 0.0,
+            y: 0.0,
+            w,
+            lines: wrap(&entry.label, w - 2.0 * PAD, size, bold),
+            note: self
+                .opts
+                .notes
                 .get(&entry.id)
                 .map(|n| n.to_string())
                 .filter(|n| !n.is_empty()),
-        )
-    };
-
-    let mut first_band = true;
-    let mut top_anchor: Option<(f64, f64)> = None;
-    if let Some(t) = top {
-        let w = (width - 2.0 * MARGIN).min(col_w * 2.0 + GAP);
-        let (lines, note) = make(t, w, 11.0, true);
-        let p = Placed {
-            entry: t,
-            x: (width - w) / 2.0,
-            y,
-            w,
-            lines,
-            note,
-            size: 11.0,
-            bold: true,
+            size,
+            bold,
             min_h: 0.0,
-        };
-        top_anchor = Some((p.x + p.w / 2.0, p.y + p.h()));
-        y += p.h() + 22.0;
-        boxes.push(p);
+        }
     }
 
-    for band in columns.chunks(ncols) {
-        let band_top = y;
-        let mut band_bottom = y;
-        let first_head = boxes.len();
-        for (i, head) in band.iter().enumerate() {
-            let bold = !head.codable || book.children(&head.id).next().is_some();
-            let (lines, note) = make(head, col_w, 10.0, bold);
-            boxes.push(Placed {
-                entry: head,
-                x: MARGIN + i as f64 * (col_w + GAP),
-                y: band_top,
-                w: col_w,
-                lines,
-                note,
-                size: 10.0,
-                bold,
-                min_h: 0.0,
-            });
+    /// The x of column `i` of a band.
+    fn column_x(&self, i: usize) -> f64 {
+        MARGIN + i as f64 * (self.col_w + GAP)
+    }
+
+    /// Places the overarching theme, centred above the columns and two columns wide.
+    /// Returns where its connectors start: the middle of its bottom edge.
+    fn place_top(&mut self, top: &'a Entry) -> (f64, f64) {
+        let w = (self.width - 2.0 * MARGIN).min(self.col_w * 2.0 + GAP);
+        let p = Placed {
+            x: (self.width - w) / 2.0,
+            y: self.y,
+            ..self.label_box(top, w, 11.0, true)
+        };
+        let anchor = (p.x + p.w / 2.0, p.y + p.h());
+        self.y += p.h() + 22.0;
+        self.boxes.push(p);
+        anchor
+    }
+
+    /// Places one band: its heads side by side, connectors to them from `top_anchor` if
+    /// given, and each head's descendants stacked in its column.
+    fn place_band(&mut self, band: &[&'a Entry], top_anchor: Option<(f64, f64)>) {
+        let band_top = self.y;
+        let first_head = self.boxes.len();
+        let head_h = self.place_heads(band, band_top);
+        if let Some(anchor) = top_anchor {
+            self.connect_top(anchor, first_head, band_top);
         }
-        let head_h = boxes[first_head..]
+        let mut band_bottom = band_top;
+        for (i, head) in band.iter().enumerate() {
+            let bottom = self.place_column(head, self.column_x(i), band_top + head_h);
+            band_bottom = band_bottom.max(bottom);
+        }
+        self.y = band_bottom + 14.0;
+    }
+
+    /// Places a band's heads in a row at `band_top`, all as tall as the tallest. Returns
+    /// that height.
+    fn place_heads(&mut self, band: &[&'a Entry], band_top: f64) -> f64 {
+        let first_head = self.boxes.len();
+        for (i, head) in band.iter().enumerate() {
+            let bold = !head.codable || self.book.children(&head.id).next().is_some();
+            let p = Placed {
+                x: self.column_x(i),
+                y: band_top,
+                ..self.label_box(head, self.col_w, 10.0, bold)
+            };
+            self.boxes.push(p);
+        }
+        let head_h = self.boxes[first_head..]
             .iter()
             .map(Placed::h)
             .fold(0.0_f64, f64::max);
-        for b in &mut boxes[first_head..] {
+        for b in &mut self.boxes[first_head..] {
             b.min_h = head_h;
         }
-        if let (Some((tx, ty)), true) = (top_anchor, first_band) {
-            // Elbow connectors from the overarching theme to each head.
-            let bus = ty + 11.0;
-            for b in &boxes[first_head..] {
-                let hx = b.x + b.w / 2.0;
-                lines_svg.push(format!(
-                    "<path d=\"M{tx:.1} {ty:.1}V{bus:.1}H{hx:.1}V{band_top:.1}\"/>"
-                ));
-            }
-        }
-        for (i, head) in band.iter().enumerate() {
-            let x = MARGIN + i as f64 * (col_w + GAP);
-            let mut cy = band_top + head_h + VGAP;
-            // The bottom of the last box drawn at each depth, where its connector starts.
-            let mut last_bottom: Vec<f64> = vec![band_top + head_h];
-            for (depth, e) in descendants(book, head) {
-                let dx = INDENT * depth as f64;
-                let w = col_w - dx;
-                let (lines, note) = make(e, w, 9.0, false);
-                let p = Placed {
-                    entry: e,
-                    x: x + dx,
-                    y: cy,
-                    w,
-                    lines,
-                    note,
-                    size: 9.0,
-                    bold: !e.codable,
-                    min_h: 0.0,
-                };
-                // Outline connector: down the parent's left side, then across to the box.
-                let px = x + dx - INDENT / 2.0;
-                let mid = cy + p.h() / 2.0;
-                let from = last_bottom
-                    .get(depth - 1)
-                    .copied()
-                    .unwrap_or(band_top + head_h);
-                lines_svg.push(format!(
-                    "<path d=\"M{px:.1} {from:.1}V{mid:.1}H{:.1}\"/>",
-                    x + dx
-                ));
-                last_bottom.truncate(depth);
-                last_bottom.push(cy + p.h());
-                cy += p.h() + VGAP;
-                boxes.push(p);
-            }
-            band_bottom = band_bottom.max(cy);
-        }
-        first_band = false;
-        y = band_bottom + 14.0;
+        head_h
     }
-    let height = (y - 14.0 + MARGIN).max(MARGIN * 2.0);
 
+    /// Elbow connectors from the overarching theme's anchor `(tx, ty)` to each head placed
+    /// from `first_head` on.
+    fn connect_top(&mut self, (tx, ty): (f64, f64), first_head: usize, band_top: f64) {
+        let bus = ty + 11.0;
+        for b in &self.boxes[first_head..] {
+            let hx = b.x + b.w / 2.0;
+            self.connectors.push(format!(
+                "<path d=\"M{tx:.1} {ty:.1}V{bus:.1}H{hx:.1}V{band_top:.1}\"/>"
+            ));
+        }
+    }
+
+    /// Stacks everything below `head` in the column at `x`, indented by depth, starting
+    /// under the head's bottom edge `head_bottom`, each box with an outline connector.
+    /// Returns the bottom of the column (below its last gap).
+    fn place_column(&mut self, head: &'a Entry, x: f64, head_bottom: f64) -> f64 {
+        let mut cy = head_bottom + VGAP;
+        // The bottom of the last box drawn at each depth, where its connector starts.
+        let mut last_bottom: Vec<f64> = vec![head_bottom];
+        for (depth, e) in descendants(self.book, head) {
+            let dx = INDENT * depth as f64;
+            // Wrapped as regular text, drawn in bold when not codable.
+            let p = Placed {
+                x: x + dx,
+                y: cy,
+                bold: !e.codable,
+                ..self.label_box(e, self.col_w - dx, 9.0, false)
+            };
+            // Outline connector: down the parent's left side, then across to the box.
+            let px = x + dx - INDENT / 2.0;
+            let mid = cy + p.h() / 2.0;
+            let from = last_bottom.get(depth - 1).copied().unwrap_or(head_bottom);
+            self.connectors.push(format!(
+                "<path d=\"M{px:.1} {from:.1}V{mid:.1}H{:.1}\"/>",
+                x + dx
+            ));
+            last_bottom.truncate(depth);
+            last_bottom.push(cy + p.h());
+            cy += p.h() + VGAP;
+            self.boxes.push(p);
+        }
+        cy
+    }
+
+    /// The height of the figure.
+    fn height(&self) -> f64 {
+        (self.y - 14.0 + MARGIN).max(MARGIN * 2.0)
+    }
+}
+
+/// Writes the laid-out figure as an SVG document.
+fn render(book: &Codebook, opts: &MapOptions, layout: &Layout<'_>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}pt\" height=\"{h:.0}pt\" viewBox=\"0 0 {w} {h:.0}\" font-family=\"{FONT}\">",
         w = opts.width.max(200),
-        h = height.ceil()
+        h = layout.height().ceil()
     );
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&book.name));
     let _ = writeln!(s, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
@@ -196,63 +256,68 @@ pub fn map_svg(book: &Codebook, opts: &MapOptions) -> String {
         s,
         "<g id=\"connectors\" fill=\"none\" stroke=\"#555555\" stroke-width=\"0.8\">"
     );
-    for l in &lines_svg {
+    for l in &layout.connectors {
         let _ = writeln!(s, "{l}");
     }
     let _ = writeln!(s, "</g>");
-    for b in &boxes {
-        let h = b.h();
-        let stroke = b.entry.colour.as_deref().unwrap_or("#444444");
-        let fill = b
-            .entry
-            .colour
-            .as_deref()
-            .map_or_else(|| "#f4f4f4".to_string(), |c| tint(c, 0.82));
-        let id = xml_escape(&b.entry.id);
-        let _ = writeln!(s, "<g id=\"theme-{id}\">");
-        let dash = if b.entry.retired {
-            " stroke-dasharray=\"3 2\""
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            s,
-            "<rect id=\"box-{id}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
-            b.x,
-            b.y,
-            b.w,
-            if b.bold { 1.4 } else { 0.9 }
-        );
-        let cx = b.x + b.w / 2.0;
-        let weight = if b.bold { " font-weight=\"bold\"" } else { "" };
-        let _ = writeln!(
-            s,
-            "<text id=\"label-{id}\" x=\"{cx:.1}\" text-anchor=\"middle\" font-size=\"{}\"{weight} fill=\"#000000\">",
-            b.size
-        );
-        let mut ty = b.y + PAD + b.size;
-        for line in &b.lines {
-            let _ = writeln!(
-                s,
-                "<tspan x=\"{cx:.1}\" y=\"{ty:.1}\">{}</tspan>",
-                xml_escape(line)
-            );
-            ty += b.size * 1.2;
-        }
-        let _ = writeln!(s, "</text>");
-        if let Some(n) = &b.note {
-            let _ = writeln!(
-                s,
-                "<text id=\"note-{id}\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"{:.1}\" fill=\"#333333\">{}</text>",
-                ty - b.size * 0.15,
-                b.size * 0.8,
-                xml_escape(n)
-            );
-        }
-        let _ = writeln!(s, "</g>");
+    for b in &layout.boxes {
+        write_box(&mut s, b);
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// Writes one box as `<g id="theme-…">`: its rectangle, its label and its note.
+fn write_box(s: &mut String, b: &Placed<'_>) {
+    let h = b.h();
+    let stroke = b.entry.colour.as_deref().unwrap_or("#444444");
+    let fill = b
+        .entry
+        .colour
+        .as_deref()
+        .map_or_else(|| "#f4f4f4".to_string(), |c| tint(c, 0.82));
+    let id = xml_escape(&b.entry.id);
+    let _ = writeln!(s, "<g id=\"theme-{id}\">");
+    let dash = if b.entry.retired {
+        " stroke-dasharray=\"3 2\""
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        s,
+        "<rect id=\"box-{id}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
+        b.x,
+        b.y,
+        b.w,
+        if b.bold { 1.4 } else { 0.9 }
+    );
+    let cx = b.x + b.w / 2.0;
+    let weight = if b.bold { " font-weight=\"bold\"" } else { "" };
+    let _ = writeln!(
+        s,
+        "<text id=\"label-{id}\" x=\"{cx:.1}\" text-anchor=\"middle\" font-size=\"{}\"{weight} fill=\"#000000\">",
+        b.size
+    );
+    let mut ty = b.y + PAD + b.size;
+    for line in &b.lines {
+        let _ = writeln!(
+            s,
+            "<tspan x=\"{cx:.1}\" y=\"{ty:.1}\">{}</tspan>",
+            xml_escape(line)
+        );
+        ty += b.size * 1.2;
+    }
+    let _ = writeln!(s, "</text>");
+    if let Some(n) = &b.note {
+        let _ = writeln!(
+            s,
+            "<text id=\"note-{id}\" x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"{:.1}\" fill=\"#333333\">{}</text>",
+            ty - b.size * 0.15,
+            b.size * 0.8,
+            xml_escape(n)
+        );
+    }
+    let _ = writeln!(s, "</g>");
 }
 
 /// The top box (a single root with children) and the column heads.

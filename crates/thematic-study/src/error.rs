@@ -110,15 +110,6 @@ pub enum StudyError {
         /// Why.
         source: thematic_transcript::ParseError,
     },
-    /// A coding sheet cannot be imported (or exported): every problem found, by row and
-    /// column. Nothing was written.
-    #[error("{}", crate::sheet::describe(path, problems))]
-    Sheet {
-        /// The sheet file (empty when exporting).
-        path: PathBuf,
-        /// What is wrong, in row order.
-        problems: Vec<crate::sheet::SheetProblem>,
-    },
 }
 
 impl StudyError {
@@ -132,14 +123,16 @@ impl StudyError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// [`StudyError::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         StudyError::Io {
             path: path.into(),
             source,
         }
     }
 
-    pub(crate) fn invalid(
+    /// [`StudyError::Invalid`] at `path` and 1-based `line` (0: the whole file).
+    pub fn invalid(
         path: impl Into<PathBuf>,
         line: usize,
         message: impl Into<String>,

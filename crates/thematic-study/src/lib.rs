@@ -12,8 +12,6 @@
 //! assert_eq!(found.config().name, "My study");
 //! ```
 
-mod agree;
-mod agree_shared;
 mod changelog;
 mod check;
 mod codings;
@@ -21,32 +19,21 @@ mod config;
 mod counts;
 mod csvlog;
 mod error;
-pub mod export;
 mod fsutil;
 mod import;
 mod lookup;
-mod map_notes;
 mod memos;
 mod merge_study;
 mod participants;
-mod passages;
-pub mod plots;
-pub mod quotes;
 mod reanchor;
 mod refactor;
-pub mod refi;
-pub mod sheet;
+mod stable_hash;
 mod store;
 mod study;
-pub mod tables;
 mod transcripts;
 mod turn_cache;
 mod update;
 
-pub use agree::{
-    AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind,
-};
-pub use agree_shared::round4;
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
@@ -60,14 +47,14 @@ pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};
-pub use passages::{CoderSelection, Passage};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
+pub use stable_hash::{StableHasher, content_hash, stable_hash};
 pub use store::{Added, new_coding_id, valid_coder};
 pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,
-    parse_bytes,
+    parse_bytes, parse_file, read_transcript,
 };
-pub use turn_cache::{CachedTranscript, TurnSpan, content_hash, file_stamp};
+pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
 pub use update::{UpdateReport, Updated};

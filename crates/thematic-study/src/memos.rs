@@ -218,7 +218,7 @@ impl Study {
     /// kept exactly as they are (hand edits included) and the whole is replaced atomically.
     /// A memo whose id the file already holds is not added again (checked under the lock, so
     /// two processes adding the same memos add them once). Returns how many were added.
-    pub(crate) fn append_memos(&self, coder: &str, memos: &[Memo]) -> Result<usize, StudyError> {
+    pub fn append_memos(&self, coder: &str, memos: &[Memo]) -> Result<usize, StudyError> {
         let path = self.memos_path(coder)?;
         std::fs::create_dir_all(self.memos_dir())
             .map_err(|e| StudyError::io(self.memos_dir(), e))?;

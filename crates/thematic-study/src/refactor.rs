@@ -33,7 +33,7 @@ impl MergeReport {
 impl Study {
     /// Applies `edit` to the codebook file under its lock, writes it atomically, and logs
     /// `action` with the theme id and detail `edit` returns.
-    pub(crate) fn edit_codebook<R>(
+    pub fn edit_codebook<R>(
         &self,
         who: &str,
         action: &str,
@@ -54,7 +54,9 @@ impl Study {
         Ok(CodebookEditor::open(&text, &self.shown(&path))?)
     }
 
-    pub(crate) fn edit_error(&self, e: EditError) -> StudyError {
+    /// [`StudyError::Edit`] for the codebook file, or the codebook's own error when the
+    /// edit found the file invalid.
+    pub fn edit_error(&self, e: EditError) -> StudyError {
         StudyError::Edit {
             path: self.shown(&self.codebook_path()).into(),
             source: e,

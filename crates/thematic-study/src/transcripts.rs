@@ -146,7 +146,7 @@ pub fn read_transcript(
 
 /// Reads and parses the transcript file at `path`: an error for a file that cannot be read,
 /// [`StudyError::Unparsable`] for one that does not parse.
-pub(crate) fn parse_file(
+pub fn parse_file(
     path: &Path,
     options: &thematic_transcript::Options,
 ) -> Result<Transcript, StudyError> {

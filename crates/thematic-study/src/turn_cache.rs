@@ -2,18 +2,18 @@
 //! so that commands that need only where turns are — turn- and character-unit agreement,
 //! co-occurrence windows — do not parse 2,000 transcripts each time. The search index does not
 //! use this cache: it keeps its own manifest (`thematic-index`), sharing only
-//! [`content_hash`] and [`file_stamp`].
+//! [`content_hash`](crate::content_hash), [`file_stamp`] and [`Study::parse_options_hash`].
 //!
 //! An entry is reused while its file's size and modification time are unchanged; when they
 //! change, the file is hashed and reparsed only if its content changed. The whole cache is
 //! dropped when the thematic version, the cache format or the parse options (interviewers,
 //! cue merging) differ. It is a cache: a missing, unreadable or foreign file is rebuilt, and
-//! a cache that cannot be written is not an error.
+//! a cache that cannot be written is not an error. Its hashes are the stable ones of
+//! [`crate::stable_hash`], so they mean the same to every build.
 //!
 //! Serialised with `postcard` (compact, serde-driven): 400,000 turns load in a few ms.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -21,11 +21,13 @@ use serde::{Deserialize, Serialize};
 use thematic_transcript::{Role, Transcript};
 
 use crate::error::StudyError;
+use crate::stable_hash::{content_hash, stable_hash};
 use crate::study::Study;
 use crate::transcripts::parallel_map;
 
-/// Bump when the stored shape or the parser's output changes meaning.
-const FORMAT: u32 = 1;
+/// Bump when the stored shape or the parser's output changes meaning. 2: the hashes are
+/// xxh3 ([`crate::stable_hash`]), the options key a hash of the options themselves.
+const FORMAT: u32 = 2;
 /// The cache file inside `.thematic/`.
 const FILE: &str = "turns.bin";
 
@@ -67,7 +69,7 @@ impl TurnSpan {
 /// contains it, `Err(i)` when it falls before turn `i` (in a header, between turns, or after
 /// the last turn when `i == turns.len()`). `span` gives a turn's start and end; turns are
 /// in text order and do not overlap.
-pub(crate) fn turn_holding<T>(
+pub fn turn_holding<T>(
     turns: &[T],
     pos: usize,
     span: impl Fn(&T) -> (usize, usize),
@@ -86,7 +88,7 @@ pub struct CachedTranscript {
     pub id: String,
     /// The stored file.
     pub path: PathBuf,
-    /// A hash of the file's bytes (not stable across thematic versions).
+    /// The [`content_hash`](crate::content_hash) of the file's bytes.
     pub hash: u64,
     /// Its turns, in order; empty when it does not parse.
     pub turns: Vec<TurnSpan>,
@@ -112,13 +114,6 @@ struct Entry {
     error: Option<String>,
 }
 
-/// A hash of a file's bytes, for change detection.
-pub fn content_hash(bytes: &[u8]) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 /// A file's size and modification time (seconds and nanoseconds since the epoch; zero
 /// when the system does not say): the first, cheap test of whether a file changed.
 pub fn file_stamp(path: &Path) -> Result<(u64, (u64, u32)), StudyError> {
@@ -132,10 +127,10 @@ pub fn file_stamp(path: &Path) -> Result<(u64, (u64, u32)), StudyError> {
 }
 
 impl Study {
-    fn options_key(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        format!("{:?}", self.parse_options()).hash(&mut h);
-        h.finish()
+    /// The [`stable_hash`] of [`Study::parse_options`]: what the turn cache and the search
+    /// index's manifest record, to drop what they hold when the options change.
+    pub fn parse_options_hash(&self) -> u64 {
+        stable_hash(&self.parse_options())
     }
 
     /// The turns of every transcript, sorted by id, from the cache where it is fresh and by
@@ -143,7 +138,7 @@ impl Study {
     pub fn turn_spans(&self) -> Result<Vec<CachedTranscript>, StudyError> {
         let files = self.transcript_files()?;
         let cache_path = self.cache_dir().join(FILE);
-        let options = self.options_key();
+        let options = self.parse_options_hash();
         let version = env!("CARGO_PKG_VERSION");
         let mut old: HashMap<String, Entry> = std::fs::read(&cache_path)
             .ok()
@@ -292,6 +287,55 @@ mod tests {
         let got = study.turn_spans().unwrap();
         assert_eq!(got[0].turns.len(), 1);
         assert_eq!(got[0].error, None);
+    }
+
+    #[test]
+    fn a_cache_of_an_older_format_is_dropped_and_rebuilt() {
+        let (_dir, study) = study();
+        let path = study.transcripts_dir().join("P1.txt");
+        std::fs::write(&path, "P1: Hi.\nP2: Hello.\n").unwrap();
+        let (len, mtime) = file_stamp(&path).unwrap();
+        // Written by an older thematic: the file's stamp matches, so a reader that trusted
+        // it would answer from its (wrong) entry.
+        let old = CacheFile {
+            format: 1,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            options: study.parse_options_hash(),
+            entries: vec![Entry {
+                file_name: "P1.txt".into(),
+                len,
+                mtime,
+                hash: 0,
+                turns: Vec::new(),
+                error: Some("stale".into()),
+            }],
+        };
+        std::fs::create_dir_all(study.cache_dir()).unwrap();
+        let cache = study.cache_dir().join(FILE);
+        std::fs::write(&cache, postcard::to_stdvec(&old).unwrap()).unwrap();
+        let got = study.turn_spans().unwrap();
+        assert_eq!((got[0].turns.len(), got[0].error.as_deref()), (2, None));
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(got[0].hash, content_hash(&bytes));
+        let rewritten: CacheFile = postcard::from_bytes(&std::fs::read(&cache).unwrap()).unwrap();
+        assert_eq!(rewritten.format, FORMAT);
+    }
+
+    #[test]
+    fn the_options_key_follows_the_options() {
+        let (dir, study) = study();
+        let key = study.parse_options_hash();
+        assert_eq!(key, study.parse_options_hash());
+        let config = dir.path().join(crate::CONFIG_FILE);
+        let text = std::fs::read_to_string(&config).unwrap();
+        assert!(text.contains("merge_cues = true"));
+        std::fs::write(
+            &config,
+            text.replace("merge_cues = true", "merge_cues = false"),
+        )
+        .unwrap();
+        let changed = Study::open(dir.path()).unwrap();
+        assert_ne!(changed.parse_options_hash(), key);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub const DEFAULT_INTERVIEWERS: &[&str] = &[
 ];
 
 /// How to read a transcript.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Options {
     /// Force a format instead of sniffing it.
     pub format: Option<Format>,

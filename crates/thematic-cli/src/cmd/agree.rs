@@ -3,8 +3,9 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_agreement::{Estimate, Options, Resampling, Summary, summary};
-use thematic_study::{AgreeData, AgreeOptions, Study, UnitCounts, UnitKind};
+use thematic_agreement::{Estimate, Options, Resampling, SegmentAgreement, Summary, summary};
+use thematic_report::{AgreeData, AgreeOptions, UnitCounts, UnitKind};
+use thematic_study::Study;
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
@@ -116,7 +117,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
         Some(Unit::Sentence) => UnitKind::Sentence,
         Some(Unit::Char) => UnitKind::Char,
         Some(Unit::Segment) => UnitKind::Segment,
-        None => study.default_unit(),
+        None => thematic_report::default_unit(&study),
     };
     if !((0.0..=1.0).contains(&args.overlap) && 0.0 < args.ci && args.ci < 1.0) {
         return Err(CliError::user(
@@ -139,14 +140,14 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
 /// The statistics table for `args` (what `thematic agree` prints), for the demo.
 pub fn statistics_for(study: &Study, args: &Args) -> Result<Table> {
     let (options, _) = options(study, args)?;
-    let data = study.agreement_data(&options)?;
+    let data = thematic_report::agreement_data(&study, &options)?;
     Ok(statistics(&data, &options, args))
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let (options, unit) = options(&study, args)?;
-    let data = study.agreement_data(&options)?;
+    let data = thematic_report::agreement_data(&study, &options)?;
     if args.disagreements {
         emit_table(&args.output, &disagreements(&study, &data))?;
         crate::cmd::status(&format!(
@@ -317,7 +318,7 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
 }
 
 fn round(x: Option<f64>) -> Value {
-    json!(thematic_study::round4(x))
+    json!(thematic_report::round4(x))
 }
 
 /// The estimate as people read it: `0.812 [0.771, 0.850]`, or `n/a`.
@@ -383,8 +384,11 @@ fn segment_row(
         json!(counts.segments),
     ];
     row.extend(counts.applied.iter().map(|n| json!(n)));
-    let p =
-        (counts.segments > 0).then(|| counts.segment_agreements as f64 / counts.segments as f64);
+    let segments = SegmentAgreement {
+        segments: counts.segments,
+        matched: counts.segment_agreements,
+    };
+    let p = segments.percent_agreement();
     row.extend(estimate_cells(&Estimate {
         value: p,
         interval: None,
@@ -395,13 +399,7 @@ fn segment_row(
             interval: None,
         }));
     }
-    let kn = match (p, pooled_themes) {
-        (Some(p), Some(k)) if k >= 2 => {
-            let chance = 1.0 / k as f64;
-            Some((p - chance) / (1.0 - chance))
-        }
-        _ => None,
-    };
+    let kn = pooled_themes.and_then(|k| segments.brennan_prediger(k));
     row.push(Value::Null);
     row.push(Value::Null);
     row.push(round(kn));

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_study::tables::{CooccurUnit, Cooccurrence};
+use thematic_report::tables::{CooccurUnit, Cooccurrence};
 
 use crate::cmd::exports::{CoderArgs, TableOutput};
 use crate::context::Context;
@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (unit, window) = args.unit.get()?;
     let study = ctx.study()?;
     let selection = args.coders.selection(ctx, &study)?;
-    let c = study.cooccurrence(&selection, unit, window)?;
+    let c = thematic_report::tables::cooccurrence(&study, &selection, unit, window)?;
     args.output.emit(&cooccur_table(&c))?;
     crate::cmd::status(&format!(
         "{} unit(s) ({}s{}) with a theme, {}",

@@ -199,7 +199,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let _ = writeln!(report, "  {line}");
     }
     let qdpx = study.root().join("exports").join("sample-study.qdpx");
-    let (bytes, exported) = study.export_qdpx(&Default::default())?;
+    let (bytes, exported) = thematic_exchange::refi::export_qdpx(&study, &Default::default())?;
     atomic_write(&qdpx, &bytes)?;
     let _ = writeln!(
         report,

@@ -4,8 +4,8 @@
 //! with "did you mean" hints, and the exports `thematic demo` writes.
 
 use std::path::{Path, PathBuf};
-
-use thematic_study::{CoderSelection, Participants, Study};
+use thematic_report::CoderSelection;
+use thematic_study::{Participants, Study};
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
@@ -193,9 +193,9 @@ pub const DEMO_CODER: &str = "KW";
 /// every format (three per theme, trimmed), the matrix, the co-occurrence table and the
 /// three figures. Returns the lines of the demo's report.
 pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
-    use thematic_study::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
-    use thematic_study::quotes::{QuoteFormat, QuoteOptions};
-    use thematic_study::tables::CooccurUnit;
+    use thematic_report::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
+    use thematic_report::quotes::{QuoteFormat, QuoteOptions};
+    use thematic_report::tables::CooccurUnit;
 
     let dir = study.root().join("exports");
     std::fs::create_dir_all(&dir)?;
@@ -204,7 +204,9 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
         Ok(name.to_string())
     };
     let mut lines = Vec::new();
-    let summary = crate::cmd::participants::summary_table(&study.participants()?.summary(&[]));
+    let summary = crate::cmd::participants::summary_table(
+        &thematic_report::tables::ParticipantsSummary::of(&study.participants()?, &[]),
+    );
     let mut written = vec![
         write("table1.md", &summary.render(OutputFormat::Md)?)?,
         write("table1.csv", &summary.render(OutputFormat::Csv)?)?,
@@ -230,7 +232,7 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
     let mut options = QuoteOptions::new(selection.clone());
     options.per_theme = Some(3);
     options.trim = true;
-    let quotes = study.quote_table(&options)?;
+    let quotes = thematic_report::quotes::quote_table(&study, &options)?;
     let mut quote_files = Vec::new();
     for format in QuoteFormat::ALL {
         quote_files.push(write(
@@ -238,9 +240,9 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
             &quotes.render(format, true)?,
         )?);
     }
-    let m = study.theme_matrix(&selection)?;
+    let m = thematic_report::tables::theme_matrix(&study, &selection)?;
     let matrix = crate::cmd::matrix::matrix_table(&m, crate::cmd::matrix::Cells::Count);
-    let c = study.cooccurrence(&selection, CooccurUnit::Turn, 0)?;
+    let c = thematic_report::tables::cooccurrence(&study, &selection, CooccurUnit::Turn, 0)?;
     let cooccur = crate::cmd::cooccur::cooccur_table(&c);
     written.extend([
         write("matrix.md", &matrix.render(OutputFormat::Md)?)?,

@@ -101,16 +101,19 @@ fn from_project(args: &Args, from: &std::path::Path) -> Result<ExitCode> {
             )),
         );
     }
-    let (study, report) =
-        Study::init_from_qdpx(&args.dir, from, args.name.as_deref(), &Default::default()).map_err(
-            |e| {
-                CliError::from(e).context(format!(
-                    "cannot create a study in {} from {}",
-                    args.dir.display(),
-                    from.display()
-                ))
-            },
-        )?;
+    let (study, report) = thematic_exchange::refi::init_from_qdpx(
+        &args.dir,
+        from,
+        args.name.as_deref(),
+        &Default::default(),
+    )
+    .map_err(|e| {
+        CliError::from(e).context(format!(
+            "cannot create a study in {} from {}",
+            args.dir.display(),
+            from.display()
+        ))
+    })?;
     status(&format!(
         "created study \"{}\" in {} from {}",
         study.config().name,

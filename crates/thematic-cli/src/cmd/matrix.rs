@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_study::tables::ThemeMatrix;
+use thematic_report::tables::ThemeMatrix;
 
 use crate::cmd::exports::{CoderArgs, TableOutput};
 use crate::context::Context;
@@ -51,7 +51,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let selection = args.coders.selection(ctx, &study)?;
-    let m = study.theme_matrix(&selection)?;
+    let m = thematic_report::tables::theme_matrix(&study, &selection)?;
     args.output.emit(&matrix_table(&m, args.cells))?;
     crate::cmd::status(&format!(
         "{} theme(s) × {} participant(s), {}",

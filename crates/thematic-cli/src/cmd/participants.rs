@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
+use thematic_report::tables::{ParticipantsSummary, Summary};
 use thematic_study::Participants;
-use thematic_study::tables::{ParticipantsSummary, Summary};
 
 use crate::cmd::exports::{TableOutput, check_attributes};
 use crate::context::Context;
@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &[],
     )?;
     let table = if args.summary {
-        summary_table(&participants.summary(&args.categorical))
+        summary_table(&ParticipantsSummary::of(&participants, &args.categorical))
     } else {
         list_table(&participants)
     };

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use thematic_study::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
+use thematic_report::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
 
 use crate::cmd::cooccur::UnitArgs;
 use crate::cmd::exports::{CoderArgs, extension};
@@ -97,11 +97,15 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let study = ctx.study()?;
     let selection = args.coders.selection(ctx, &study)?;
     let svg = match args.kind {
-        Kind::Prevalence => prevalence_svg(&study.theme_matrix(&selection)?),
-        Kind::Matrix => matrix_svg(&study.theme_matrix(&selection)?),
+        Kind::Prevalence => {
+            prevalence_svg(&thematic_report::tables::theme_matrix(&study, &selection)?)
+        }
+        Kind::Matrix => matrix_svg(&thematic_report::tables::theme_matrix(&study, &selection)?),
         Kind::Cooccur => {
             let (unit, window) = args.unit.get()?;
-            cooccur_svg(&study.cooccurrence(&selection, unit, window)?)
+            cooccur_svg(&thematic_report::tables::cooccurrence(
+                &study, &selection, unit, window,
+            )?)
         }
     };
     let bytes = match format {

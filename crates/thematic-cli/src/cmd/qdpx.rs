@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::json;
-use thematic_study::refi::{ExportReport, ImportReport, LeftOut, QdpxOptions, group_left_out};
+use thematic_exchange::refi::{ExportReport, ImportReport, LeftOut, QdpxOptions, group_left_out};
 use thematic_study::{Study, atomic_write};
 
 use crate::cmd::status;
@@ -57,7 +57,8 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
         .hint("name it e.g. study.qdpx; for the codebook alone use `thematic codebook export FILE.qdc`"));
     }
     let study = ctx.study()?;
-    let (bytes, report) = study.export_qdpx(&QdpxOptions { crlf: args.crlf })?;
+    let (bytes, report) =
+        thematic_exchange::refi::export_qdpx(&study, &QdpxOptions { crlf: args.crlf })?;
     atomic_write(&args.file, &bytes)?;
     status(&export_summary(&args.file, &report));
     for w in &report.warnings {
@@ -101,8 +102,7 @@ fn print_left_out(items: &[LeftOut]) {
 /// `thematic import FILE.qdpx`.
 pub fn import(ctx: &Context, file: &Path, output: &OutputArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
-    let report = study
-        .import_qdpx(file, &Default::default())
+    let report = thematic_exchange::refi::import_qdpx(&study, file, &Default::default())
         .map_err(|e| CliError::from(e).context(format!("cannot import {}", file.display())))?;
     finish_import(&study, file, &report, output)
 }

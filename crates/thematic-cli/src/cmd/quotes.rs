@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use thematic_study::quotes::{PARTICIPANT_FIELD, QuoteFormat, QuoteOptions, QuoteTable};
+use thematic_report::quotes::{PARTICIPANT_FIELD, QuoteFormat, QuoteOptions, QuoteTable};
 
 use crate::cmd::exports::{
     CoderArgs, check_attributes, check_participants, check_themes, extension,
@@ -171,7 +171,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         trim: args.trim,
         attribution: args.attribution.clone(),
     };
-    let table = study.quote_table(&options)?;
+    let table = thematic_report::quotes::quote_table(&study, &options)?;
     let bytes = table.render(format, args.excel)?;
     emit_to(args.output.as_deref(), &bytes)?;
     crate::cmd::status(&report(&table, args.output.as_deref()));

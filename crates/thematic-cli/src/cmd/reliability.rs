@@ -1,11 +1,11 @@
 //! `thematic reliability FILE.csv`: the agreement statistics on any ratings file.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
-use thematic_agreement::{Level, PairDraws, Ratings, Resampling};
+use thematic_agreement::{CategoryLabels, Level, PairDraws, Ratings, Resampling};
 
 use crate::error::{CliError, Result};
 use crate::output::{OutputArgs, OutputFormat, Table, emit, emit_table};
@@ -67,17 +67,19 @@ fn parse_level(s: &str) -> std::result::Result<Level, String> {
         .map_err(|_| "use nominal, ordinal, interval or ratio".to_string())
 }
 
-/// The file read: coder names, category labels in index order, and the units as rating
-/// patterns with counts (identical units share one entry, so a million rows take little
-/// memory).
+/// The file read: coder names, category labels in order, and the units as rating patterns
+/// (label indices) with counts (identical units share one entry, so a million rows take
+/// little memory).
 struct Read {
     coders: Vec<String>,
-    labels: Vec<String>,
+    labels: CategoryLabels,
     patterns: HashMap<Vec<Option<usize>>, usize>,
     units: usize,
 }
 
-fn read(args: &Args) -> Result<Read> {
+/// Reads the file. Labels are `declared` (`--categories`), or else the ratings met, put in
+/// order once all are read.
+fn read(args: &Args, declared: Option<CategoryLabels>) -> Result<Read> {
     let path = &args.file;
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
@@ -105,17 +107,13 @@ fn read(args: &Args) -> Result<Read> {
         )
         .hint("e.g. `unit,KW,AB` then one row per unit: `1,yes,no`"));
     }
-    let mut index: HashMap<String, usize> = args
-        .categories
+    let mut labels: Vec<String> = declared
+        .as_ref()
+        .map_or_else(Vec::new, |d| d.labels().to_vec());
+    let mut index: HashMap<String, usize> = labels
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.trim().to_string(), i))
-        .collect();
-    let declared = !args.categories.is_empty();
-    let mut labels: Vec<String> = args
-        .categories
-        .iter()
-        .map(|c| c.trim().to_string())
+        .map(|(i, c)| (c.clone(), i))
         .collect();
     let mut patterns: HashMap<Vec<Option<usize>>, usize> = HashMap::new();
     let mut key: Vec<Option<usize>> = vec![None; coders.len()];
@@ -139,7 +137,7 @@ fn read(args: &Args) -> Result<Read> {
                 None
             } else if let Some(&i) = index.get(cell) {
                 Some(i)
-            } else if declared {
+            } else if declared.is_some() {
                 return Err(bad(
                     line,
                     format!(
@@ -165,77 +163,76 @@ fn read(args: &Args) -> Result<Read> {
     }
     Ok(Read {
         coders,
-        labels,
+        labels: declared.unwrap_or_else(|| CategoryLabels::sorted(labels)),
         patterns,
         units,
     })
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
+    let declared = check(args)?;
+    let data = read(args, declared)?;
+    let ratings = ratings(args, &data)?;
+    let rows = estimates(args, &ratings);
+    if args.output.format == OutputFormat::Json {
+        write_json(args, &rows, &data)?;
+    } else {
+        write_table(args, &rows)?;
+    }
+    crate::cmd::status(&format!(
+        "{} units, {} coders, q = {} categories, α at the {} level",
+        data.units,
+        data.coders.len(),
+        data.labels.len(),
+        args.level.name()
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks what can be checked before reading the file: `--ci`, and that `--categories`
+/// names each category once; returns the declared categories.
+fn check(args: &Args) -> Result<Option<CategoryLabels>> {
     if let Some(ci) = args.ci
         && !(0.0 < ci && ci < 1.0)
     {
         return Err(CliError::user("--ci must be between 0 and 1, e.g. 0.95"));
     }
-    let mut seen = BTreeSet::new();
-    if let Some(dup) = args.categories.iter().find(|c| !seen.insert(c.trim())) {
-        return Err(CliError::user(format!(
-            "--categories names \"{}\" twice",
-            dup.trim()
-        )));
-    }
-    let data = read(args)?;
-    let m = data.coders.len();
-    // Category order: as declared; else numeric order when every label is a number, else
-    // alphabetical (which only nominal α may use: ordinal text needs --categories).
-    let numeric: Option<Vec<f64>> = data.labels.iter().map(|l| l.parse::<f64>().ok()).collect();
-    let mut order: Vec<usize> = (0..data.labels.len()).collect();
     if args.categories.is_empty() {
-        match &numeric {
-            Some(v) => order.sort_by(|&a, &b| v[a].total_cmp(&v[b])),
-            None => order.sort_by(|&a, &b| data.labels[a].cmp(&data.labels[b])),
-        }
+        return Ok(None);
     }
-    let mut rank = vec![0usize; data.labels.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i] = r;
-    }
-    let mut ratings = Ratings::from_patterns(
-        m,
-        data.patterns
-            .iter()
-            .map(|(p, n)| (p.iter().map(|r| r.map(|i| rank[i])).collect::<Vec<_>>(), *n)),
+    CategoryLabels::declared(args.categories.iter().map(|c| c.trim()))
+        .map(Some)
+        .map_err(|e| CliError::user(format!("--categories names \"{}\" twice", e.0)))
+}
+
+/// The file's ratings, with its labels' ranks as categories (declared order; else numeric
+/// order when every label is a number, else alphabetical, which only nominal α may use)
+/// and the values α at `--level` needs.
+fn ratings(args: &Args, data: &Read) -> Result<Ratings> {
+    let labels = &data.labels;
+    let ratings = Ratings::from_patterns(
+        data.coders.len(),
+        data.patterns.iter().map(|(p, n)| {
+            let ranked: Vec<Option<usize>> = p.iter().map(|r| r.map(|i| labels.rank(i))).collect();
+            (ranked, *n)
+        }),
     )
-    .with_categories(data.labels.len());
-    if args.level != Level::Nominal {
-        let values: Vec<f64> = match (&numeric, args.level) {
-            (Some(v), _) => order.iter().map(|&i| v[i]).collect(),
-            (None, Level::Ordinal) if !args.categories.is_empty() => {
-                (0..order.len()).map(|r| r as f64).collect()
-            }
-            (None, _) => {
-                let bad: BTreeSet<&str> = data
-                    .labels
-                    .iter()
-                    .filter(|l| l.parse::<f64>().is_err())
-                    .map(String::as_str)
-                    .take(5)
-                    .collect();
-                return Err(CliError::user(format!(
-                    "{} α needs numeric ratings; found {}",
-                    args.level.name(),
-                    bad.into_iter()
-                        .map(|b| format!("\"{b}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-                .hint("use --level nominal, or --level ordinal with --categories listing them in order (e.g. low,medium,high)"));
-            }
-        };
-        ratings = ratings
+    .with_categories(labels.len());
+    match labels.values(args.level) {
+        Ok(None) => Ok(ratings),
+        Ok(Some(values)) => ratings
             .with_values(&values)
-            .map_err(|e| CliError::user(format!("{}: {e}", args.file.display())))?;
+            .map_err(|e| CliError::user(format!("{}: {e}", args.file.display()))),
+        Err(e) => Err(CliError::user(e.to_string()).hint(NOT_NUMERIC_HINT)),
     }
+}
+
+/// The way out when the level needs numbers and the ratings are text.
+const NOT_NUMERIC_HINT: &str = "use --level nominal, or --level ordinal with --categories \
+                                listing them in order (e.g. low,medium,high)";
+
+/// Every statistic with its interval when `--ci` asks for one, in output order.
+fn estimates(args: &Args, ratings: &Ratings) -> Vec<Row<'static>> {
     let resampling = Resampling {
         resamples: args.resamples,
         seed: args.seed,
@@ -263,9 +260,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         None => vec![None; stats.len()],
     };
-    let mut rows: Vec<Row<'_>> = Vec::new();
+    let mut rows: Vec<Row<'static>> = Vec::new();
     for ((key, f), interval) in stats.into_iter().zip(intervals) {
-        let value = f(&ratings);
+        let value = f(ratings);
         rows.push((key, value, value.and(interval)));
     }
     let alpha = ratings.krippendorff_alpha(args.level);
@@ -276,52 +273,50 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         _ => None,
     };
     rows.insert(4, ("krippendorff_alpha", alpha, alpha_ci));
+    rows
+}
 
-    if args.output.format == OutputFormat::Json {
-        let mut obj = Map::new();
-        for (key, value, interval) in &rows {
-            obj.insert((*key).into(), num(*value));
-            if args.ci.is_some() {
-                obj.insert(
-                    format!("{key}_ci"),
-                    interval.map_or(Value::Null, |(lo, hi)| {
-                        json!([num(Some(lo)), num(Some(hi))])
-                    }),
-                );
-            }
+/// The statistics as one JSON object, with the keys the long help lists.
+fn write_json(args: &Args, rows: &[Row<'_>], data: &Read) -> Result<()> {
+    let mut obj = Map::new();
+    for (key, value, interval) in rows {
+        obj.insert((*key).into(), num(*value));
+        if args.ci.is_some() {
+            obj.insert(
+                format!("{key}_ci"),
+                interval.map_or(Value::Null, |(lo, hi)| {
+                    json!([num(Some(lo)), num(Some(hi))])
+                }),
+            );
         }
-        obj.insert("n_units".into(), json!(data.units));
-        obj.insert("n_coders".into(), json!(m));
-        obj.insert("level".into(), json!(args.level.name()));
-        obj.insert("q".into(), json!(data.labels.len()));
-        let mut bytes = serde_json::to_vec_pretty(&Value::Object(obj))?;
-        bytes.push(b'\n');
-        emit(&args.output, &bytes)?;
-    } else {
-        let mut table = Table::new(&[
-            ("statistic", "Statistic"),
-            ("value", "Value"),
-            ("ci_low", "CI low"),
-            ("ci_high", "CI high"),
-        ])
-        .titled("Reliability");
-        for (key, value, interval) in &rows {
-            table.push(vec![
-                json!(key),
-                num(*value),
-                num(interval.map(|i| i.0)),
-                num(interval.map(|i| i.1)),
-            ]);
-        }
-        emit_table(&args.output, &table)?;
     }
-    crate::cmd::status(&format!(
-        "{} units, {m} coders, q = {} categories, α at the {} level",
-        data.units,
-        data.labels.len(),
-        args.level.name()
-    ));
-    Ok(ExitCode::SUCCESS)
+    obj.insert("n_units".into(), json!(data.units));
+    obj.insert("n_coders".into(), json!(data.coders.len()));
+    obj.insert("level".into(), json!(args.level.name()));
+    obj.insert("q".into(), json!(data.labels.len()));
+    let mut bytes = serde_json::to_vec_pretty(&Value::Object(obj))?;
+    bytes.push(b'\n');
+    emit(&args.output, &bytes)
+}
+
+/// The statistics as a table: statistic, value, CI low, CI high.
+fn write_table(args: &Args, rows: &[Row<'_>]) -> Result<()> {
+    let mut table = Table::new(&[
+        ("statistic", "Statistic"),
+        ("value", "Value"),
+        ("ci_low", "CI low"),
+        ("ci_high", "CI high"),
+    ])
+    .titled("Reliability");
+    for (key, value, interval) in rows {
+        table.push(vec![
+            json!(key),
+            num(*value),
+            num(interval.map(|i| i.0)),
+            num(interval.map(|i| i.1)),
+        ]);
+    }
+    emit_table(&args.output, &table)
 }
 
 /// A statistic of the ratings.

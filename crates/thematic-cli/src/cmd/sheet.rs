@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use thematic_study::sheet::SheetUnit;
+use thematic_exchange::sheet::SheetUnit;
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
@@ -122,7 +122,7 @@ fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
                 .hint("add --output FILE.xlsx"),
         );
     }
-    let sheet = study.coding_sheet(&coder, unit, &args.transcript)?;
+    let sheet = thematic_exchange::sheet::coding_sheet(&study, &coder, unit, &args.transcript)?;
     let bytes = match args.format {
         SheetFormat::Csv => sheet.to_csv(),
         SheetFormat::Xlsx => sheet.to_xlsx()?,
@@ -156,9 +156,9 @@ fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
         }
     });
     let report = if args.dry_run {
-        study.import_sheet_dry_run(&args.file, coder.as_deref())?
+        thematic_exchange::sheet::import_sheet_dry_run(&study, &args.file, coder.as_deref())?
     } else {
-        study.import_sheet(&args.file, coder.as_deref())?
+        thematic_exchange::sheet::import_sheet(&study, &args.file, coder.as_deref())?
     };
     let mut ids = String::new();
     for c in &report.added {

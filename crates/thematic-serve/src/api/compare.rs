@@ -8,7 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use thematic_agreement::{Options, summary};
-use thematic_study::{AgreeOptions, StudyError, UnitCounts, UnitKind, round4};
+use thematic_report::{AgreeOptions, UnitCounts, UnitKind, round4};
+use thematic_study::StudyError;
 
 use super::study::{CodingView, codings_in};
 use crate::error::{ApiError, ApiResult};
@@ -128,7 +129,7 @@ pub(crate) async fn compare(
         // Segment units have no per-place disagreements to show; they fall back to turns
         // when they are the study's default.
         let unit = match q.unit.as_deref() {
-            None => match study.default_unit() {
+            None => match thematic_report::default_unit(&study) {
                 UnitKind::Segment => UnitKind::Turn,
                 u => u,
             },
@@ -150,7 +151,7 @@ pub(crate) async fn compare(
             by_transcript: false,
             disagreements: true,
         };
-        let data = study.agreement_data(&options)?;
+        let data = thematic_report::agreement_data(&study, &options)?;
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
         let m = data.coders.len();
         let mut rows: Vec<Row> = data

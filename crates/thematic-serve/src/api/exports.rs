@@ -8,8 +8,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use thematic_codebook::{MapOptions, map_svg};
-use thematic_study::quotes::{QuoteFormat, QuoteOptions};
-use thematic_study::{CoderSelection, StudyError};
+use thematic_report::CoderSelection;
+use thematic_report::quotes::{QuoteFormat, QuoteOptions};
+use thematic_study::StudyError;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -57,7 +58,10 @@ pub(crate) async fn quotes(
         if coders.is_empty() {
             return Err(ApiError::bad_request("name at least one coder"));
         }
-        let table = study.quote_table(&QuoteOptions::new(CoderSelection::Pooled(coders)))?;
+        let table = thematic_report::quotes::quote_table(
+            &study,
+            &QuoteOptions::new(CoderSelection::Pooled(coders)),
+        )?;
         let bytes = table.render(format, false)?;
         let disposition = if q.inline.as_deref() == Some("1") {
             "inline".to_string()
@@ -82,7 +86,8 @@ pub(crate) async fn map(State(state): State<Arc<AppState>>) -> ApiResult<Respons
         let study = state.study()?;
         let book = study.codebook()?;
         let mut opts = MapOptions::default();
-        opts.notes.extend(study.map_notes(&book)?);
+        opts.notes
+            .extend(thematic_report::map_notes(&study, &book)?);
         let svg = map_svg(&book.current(), &opts);
         Ok((
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],

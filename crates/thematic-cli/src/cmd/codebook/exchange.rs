@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use thematic_codebook::{from_qdc, to_qdc};
-use thematic_study::{atomic_write, export};
+use thematic_report::export;
+use thematic_study::atomic_write;
 
 use super::{Source, codebook_error, load};
 use crate::context::Context;

@@ -1,0 +1,296 @@
+//! The `.qdpx` package: a zip of `project.qde` and `sources/`. Writing is deterministic;
+//! reading treats the zip as untrusted input from elsewhere.
+//!
+//! What a package from elsewhere may not do, each refused with an error that says so:
+//! - hold an entry whose name escapes the package (`../x`, `/etc/x`, `C:\x`);
+//! - hold more than [`Limits::max_entries`] entries;
+//! - expand one entry beyond [`Limits::max_entry`] bytes, or all of them beyond
+//!   [`Limits::max_total`] (sizes are counted while reading, not taken from the headers,
+//!   which can lie);
+//! - compress an entry by more than [`Limits::max_ratio`] to one (a zip bomb) once it is
+//!   bigger than a megabyte.
+//!
+//! Entries are read into memory by name; nothing is ever extracted to disk under the name
+//! the package gives it.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+
+use zip::write::SimpleFileOptions;
+
+use thematic_study::StudyError;
+
+/// How much a package may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Entries in the zip.
+    pub max_entries: usize,
+    /// Bytes of one entry, uncompressed.
+    pub max_entry: u64,
+    /// Bytes of all entries, uncompressed.
+    pub max_total: u64,
+    /// Uncompressed ÷ compressed size of an entry above a megabyte.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_entries: 100_000,
+            // REFI-QDA allows internal files up to 2 GiB − 1; a transcript or project file
+            // of a quarter of that is already far beyond any real study.
+            max_entry: 512 << 20,
+            max_total: 2 << 30,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// A package's entries, read and checked, by their name in the zip.
+#[derive(Debug)]
+pub(crate) struct Package {
+    path: PathBuf,
+    entries: BTreeMap<String, Vec<u8>>,
+}
+
+impl Package {
+    /// Reads and checks every entry of the zip at `path` (`bytes` are its contents).
+    pub(crate) fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Package, StudyError> {
+        let refuse = |message: String| StudyError::invalid(path, 0, message);
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            refuse(format!(
+                "not a REFI-QDA project package (a .qdpx is a zip file): {e}"
+            ))
+        })?;
+        if zip.len() > limits.max_entries {
+            return Err(refuse(format!(
+                "the package holds {} entries, more than the {} thematic reads; it is not a \
+                 project of a real study",
+                zip.len(),
+                limits.max_entries
+            )));
+        }
+        let mut entries = BTreeMap::new();
+        let mut total: u64 = 0;
+        for i in 0..zip.len() {
+            let mut file = zip
+                .by_index(i)
+                .map_err(|e| refuse(format!("entry {} cannot be read: {e}", i + 1)))?;
+            let name = file.name().to_string();
+            let escapes = file.enclosed_name().is_none()
+                || name.starts_with(['/', '\\'])
+                || name.get(1..2) == Some(":")
+                || name.replace('\\', "/").split('/').any(|part| part == "..");
+            if escapes {
+                return Err(refuse(format!(
+                    "the entry \"{name}\" points outside the package (an absolute path or \
+                     `..`); such a package could overwrite other files, so it is refused"
+                )));
+            }
+            if file.is_dir() {
+                continue;
+            }
+            let claimed = file.size();
+            let compressed = file.compressed_size().max(1);
+            if claimed > 1 << 20 && claimed / compressed > limits.max_ratio {
+                return Err(refuse(format!(
+                    "the entry \"{name}\" expands {}-fold ({compressed} bytes to {claimed}), \
+                     beyond the {}-fold thematic accepts: refused as a zip bomb",
+                    claimed / compressed,
+                    limits.max_ratio
+                )));
+            }
+            let allowed = limits.max_entry.min(limits.max_total.saturating_sub(total));
+            // Read in pieces, checking the ratio as the data comes, so a bomb is stopped
+            // after a megabyte or so past the limit, not after it has filled memory.
+            let mut out = Vec::new();
+            let mut piece = vec![0u8; 1 << 20];
+            loop {
+                let n = file
+                    .read(&mut piece)
+                    .map_err(|e| refuse(format!("the entry \"{name}\" cannot be read: {e}")))?;
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&piece[..n]);
+                let got = out.len() as u64;
+                if got > allowed || (got > 1 << 20 && got / compressed > limits.max_ratio) {
+                    break;
+                }
+            }
+            let got = out.len() as u64;
+            if got > allowed {
+                return Err(refuse(if got > limits.max_entry {
+                    format!(
+                        "the entry \"{name}\" is bigger than {} MiB uncompressed; thematic \
+                         refuses entries that large",
+                        limits.max_entry >> 20
+                    )
+                } else {
+                    format!(
+                        "the package expands to more than {} MiB in all; thematic refuses \
+                         packages that large",
+                        limits.max_total >> 20
+                    )
+                }));
+            }
+            if compressed > 0 && got > 1 << 20 && got / compressed > limits.max_ratio {
+                return Err(refuse(format!(
+                    "the entry \"{name}\" expands {}-fold, beyond the {}-fold thematic \
+                     accepts: refused as a zip bomb",
+                    got / compressed,
+                    limits.max_ratio
+                )));
+            }
+            total += got;
+            entries.insert(name, out);
+        }
+        Ok(Package {
+            path: path.to_path_buf(),
+            entries,
+        })
+    }
+
+    /// An entry by its exact name, else the only one whose name matches ignoring case
+    /// (`Sources/` or `sources/`, `Project.qde`).
+    pub(crate) fn get(&self, name: &str) -> Option<(&str, &[u8])> {
+        if let Some((k, v)) = self.entries.get_key_value(name) {
+            return Some((k, v));
+        }
+        let mut found = self
+            .entries
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name));
+        match (found.next(), found.next()) {
+            (Some((k, v)), None) => Some((k, v)),
+            _ => None,
+        }
+    }
+
+    /// The project file: `project.qde`, else the one `.qde` entry at any depth.
+    pub(crate) fn project(&self) -> Result<(&str, &[u8]), StudyError> {
+        if let Some(found) = self.get("project.qde") {
+            return Ok(found);
+        }
+        let mut qde = self
+            .entries
+            .iter()
+            .filter(|(k, _)| k.to_ascii_lowercase().ends_with(".qde"));
+        match (qde.next(), qde.next()) {
+            (Some((k, v)), None) => Ok((k, v)),
+            (None, _) => Err(StudyError::invalid(
+                &self.path,
+                0,
+                "the package has no project.qde: it is not a REFI-QDA project (a codebook \
+                 alone is a .qdc file: `thematic codebook import FILE.qdc`)",
+            )),
+            _ => Err(StudyError::invalid(
+                &self.path,
+                0,
+                "the package holds several .qde files and none is named project.qde",
+            )),
+        }
+    }
+
+    /// The entry a source path names: `internal://x.txt`, `sources/x.txt`, `x.txt`, in
+    /// `sources/` or `Sources/`.
+    pub(crate) fn source(&self, path: &str) -> Option<(&str, &[u8])> {
+        let bare = path
+            .strip_prefix("internal://")
+            .unwrap_or(path)
+            .trim_start_matches(['/', '\\'])
+            .replace('\\', "/");
+        if bare.split('/').any(|part| part == "..") {
+            return None;
+        }
+        self.get(&format!("sources/{bare}"))
+            .or_else(|| self.get(&bare))
+    }
+}
+
+/// A zip of `files` (name, bytes) in the given order, deflated, with fixed timestamps.
+pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .large_file(files.iter().any(|(_, b)| b.len() as u64 >= u32::MAX as u64));
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), opts)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish().map(Cursor::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes that do not compress, so only the size limits apply.
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn huge_entries_and_huge_packages_are_refused_by_what_is_read_not_what_is_claimed() {
+        let limits = Limits {
+            max_entries: 10,
+            max_entry: 64 << 10,
+            max_total: 100 << 10,
+            max_ratio: 200,
+        };
+        let path = Path::new("p.qdpx");
+        let ok = write(&[("project.qde".into(), noise(60 << 10))]).unwrap();
+        assert!(Package::read(path, &ok, &limits).is_ok());
+        let big = write(&[("sources/a.txt".into(), noise(65 << 10))]).unwrap();
+        let err = Package::read(path, &big, &limits).unwrap_err().to_string();
+        assert!(
+            err.contains("\"sources/a.txt\" is bigger than 0 MiB"),
+            "{err}"
+        );
+        let many = write(&[
+            ("sources/a.txt".into(), noise(60 << 10)),
+            ("sources/b.txt".into(), noise(60 << 10)),
+        ])
+        .unwrap();
+        let err = Package::read(path, &many, &limits).unwrap_err().to_string();
+        assert!(err.contains("expands to more than 0 MiB in all"), "{err}");
+        let files: Vec<(String, Vec<u8>)> = (0..11)
+            .map(|i| (format!("sources/{i}.txt"), vec![b'x']))
+            .collect();
+        let err = Package::read(path, &write(&files).unwrap(), &limits)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("holds 11 entries"), "{err}");
+    }
+
+    #[test]
+    fn entries_are_found_whatever_the_case_of_sources_and_the_path_scheme() {
+        let zip = write(&[
+            ("project.qde".into(), b"<Project/>".to_vec()),
+            ("Sources/A.txt".into(), b"a".to_vec()),
+        ])
+        .unwrap();
+        let p = Package::read(Path::new("p.qdpx"), &zip, &Limits::default()).unwrap();
+        for name in [
+            "internal://A.txt",
+            "A.txt",
+            "sources/A.txt",
+            "Sources/A.txt",
+            "a.txt",
+        ] {
+            assert_eq!(p.source(name).map(|(_, b)| b), Some(&b"a"[..]), "{name}");
+        }
+        assert!(p.source("internal://../A.txt").is_none());
+        assert_eq!(p.project().unwrap().0, "project.qde");
+    }
+}

@@ -1,0 +1,632 @@
+//! Writing a study as a REFI-QDA project (`.qdpx`): `project.qde` plus one text file per
+//! transcript under `sources/`.
+//!
+//! Written strictly to `Project.xsd` (element order matters there): users, the codebook,
+//! variables, cases, sources with their selections and codings, notes. Everything is
+//! written in a fixed order with deterministic GUIDs and zip timestamps, so exporting the
+//! same study twice gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use thematic_codebook::{Codebook, guid_for, write_codes_with_notes};
+
+use crate::refi::guids;
+use crate::refi::{ExportReport, LeftOut, PROJECT_NAMESPACE, QdpxOptions};
+use thematic_study::Participants;
+use thematic_study::Study;
+use thematic_study::StudyError;
+use thematic_study::StudyTranscript;
+use thematic_study::{Coding, Status};
+use thematic_study::{Memo, MemoAbout};
+
+/// Everything of a study that goes into a project, read once.
+struct Contents {
+    name: String,
+    interviewers: Vec<String>,
+    book: Codebook,
+    transcripts: Vec<StudyTranscript>,
+    codings: Vec<Coding>,
+    memos: Vec<Memo>,
+    participants: Participants,
+    coders: BTreeSet<String>,
+}
+
+/// The study as a REFI-QDA project package (`.qdpx` bytes), and what could not go in.
+pub fn export_qdpx(
+    study: &Study,
+    options: &QdpxOptions,
+) -> Result<(Vec<u8>, ExportReport), StudyError> {
+    let mut report = ExportReport::default();
+    let contents = project_contents(study, &mut report)?;
+    let qde = project_xml(&contents, &mut report);
+    let mut files: Vec<(String, Vec<u8>)> = vec![("project.qde".into(), qde.into_bytes())];
+    for t in &contents.transcripts {
+        let text = if options.crlf {
+            t.transcript.text.replace('\n', "\r\n")
+        } else {
+            t.transcript.text.clone()
+        };
+        files.push((
+            format!("sources/{}.txt", source_guid(&t.id)),
+            text.into_bytes(),
+        ));
+    }
+    report.transcripts = contents.transcripts.len();
+    let bytes = crate::refi::package::write(&files)
+        .map_err(|e| StudyError::Export(format!("cannot write the project package: {e}")))?;
+    Ok((bytes, report))
+}
+
+fn project_contents(study: &Study, report: &mut ExportReport) -> Result<Contents, StudyError> {
+    let book = study.codebook()?;
+    let mut transcripts = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (id, path, parsed) in study.load_transcripts()? {
+        if !ids.insert(id.clone()) {
+            report.left_out.push(LeftOut::new(
+                "transcript file with the id of another (rename or remove one)",
+                study.shown(&path),
+            ));
+            continue;
+        }
+        match parsed {
+            Ok(transcript) => transcripts.push(StudyTranscript {
+                id,
+                path,
+                transcript,
+            }),
+            Err(e) => report.left_out.push(LeftOut::new(
+                "transcript that does not parse",
+                format!("{} ({e})", study.shown(&path)),
+            )),
+        }
+    }
+    let known: BTreeSet<&str> = transcripts.iter().map(|t| t.id.as_str()).collect();
+    let mut codings = Vec::new();
+    let mut coders = BTreeSet::new();
+    for file in study.all_codings()? {
+        for c in file.codings {
+            let why = match c.status {
+                Status::Ok if !known.contains(c.transcript.as_str()) => {
+                    Some("coding of a transcript not in the study")
+                }
+                Status::Ok if book.get(&c.theme).is_none() => {
+                    Some("coding with a theme not in the codebook")
+                }
+                Status::Ok => None,
+                Status::Orphaned => Some("orphaned coding (see `thematic check`)"),
+                Status::Suggested | Status::Rejected | Status::Accepted => {
+                    Some("autocode suggestion (accepted ones are in their coder's codings)")
+                }
+            };
+            match why {
+                Some(why) => report
+                    .left_out
+                    .push(LeftOut::new(why, format!("{} {}", file.coder, c.id))),
+                None => {
+                    coders.insert(file.coder.clone());
+                    let mut c = c;
+                    c.coder.clone_from(&file.coder);
+                    codings.push(c);
+                }
+            }
+        }
+    }
+    let mut memos = Vec::new();
+    for coder in study.memo_coders()? {
+        let mine = study.memos_of(&coder)?;
+        if !mine.is_empty() {
+            coders.insert(coder);
+        }
+        memos.extend(mine);
+    }
+    report.memos = memos.len();
+    report.coders = coders.len();
+    Ok(Contents {
+        name: study.config().name.clone(),
+        interviewers: study.config().interviewers.clone(),
+        book,
+        transcripts,
+        codings,
+        memos,
+        participants: study.participants()?,
+        coders,
+    })
+}
+
+/// The GUID of a transcript's `TextSource`.
+pub(crate) fn source_guid(id: &str) -> String {
+    guids::named("transcript", id)
+}
+
+fn user_guid(coder: &str) -> String {
+    guids::named("user", coder)
+}
+
+/// `project.qde`.
+fn project_xml(c: &Contents, report: &mut ExportReport) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into a Vec cannot fail: the results below are io::Result<()> from a Vec.
+    let _ = write_project(&mut w, c, report);
+    let mut out = String::from_utf8(w.into_inner()).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut s = BytesStart::new(name);
+    for (k, v) in attrs {
+        s.push_attribute(attribute(k, v));
+    }
+    s
+}
+
+/// An attribute with its value escaped, line breaks and tabs as character references: a
+/// parser turns literal ones into spaces, and a selection's recorded text should come back
+/// as it went out.
+fn attribute<'a>(key: &'a str, value: &str) -> quick_xml::events::attributes::Attribute<'a> {
+    let cleaned = clean(value);
+    let mut escaped = quick_xml::escape::escape(cleaned.as_ref()).into_owned();
+    if escaped.contains(['\n', '\r', '\t']) {
+        escaped = escaped
+            .replace('\n', "&#10;")
+            .replace('\r', "&#13;")
+            .replace('\t', "&#9;");
+    }
+    quick_xml::events::attributes::Attribute {
+        key: quick_xml::name::QName(key.as_bytes()),
+        value: std::borrow::Cow::Owned(escaped.into_bytes()),
+    }
+}
+
+/// XML 1.0 forbids most control characters, even escaped; they are dropped.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if s.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
+    }
+}
+
+type Xml = Writer<Vec<u8>>;
+
+fn open(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    w.write_event(Event::Start(start(name, attrs)))
+}
+
+fn close(w: &mut Xml, name: &str) -> std::io::Result<()> {
+    w.write_event(Event::End(BytesEnd::new(name)))
+}
+
+fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    w.write_event(Event::Empty(start(name, attrs)))
+}
+
+fn text_element(w: &mut Xml, name: &str, text: &str) -> std::io::Result<()> {
+    open(w, name, &[])?;
+    w.write_event(Event::Text(BytesText::new(&clean(text))))?;
+    close(w, name)
+}
+
+/// A timestamp as `xsd:dateTime` wants it, or `None` for one that does not parse.
+fn date_time(s: &str) -> Option<String> {
+    s.trim()
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.to_string())
+}
+
+fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    let origin = format!("thematic {}", env!("CARGO_PKG_VERSION"));
+    open(
+        w,
+        "Project",
+        &[
+            ("xmlns", PROJECT_NAMESPACE),
+            ("name", &c.name),
+            ("origin", &origin),
+        ],
+    )?;
+
+    if !c.coders.is_empty() {
+        open(w, "Users", &[])?;
+        for coder in &c.coders {
+            empty(
+                w,
+                "User",
+                &[("guid", &user_guid(coder)), ("name", coder), ("id", coder)],
+            )?;
+        }
+        close(w, "Users")?;
+    }
+
+    // Memos hang from what they are about; the journal (and memos about something no longer
+    // in the project) are the project's own notes.
+    let mut theme_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut transcript_notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut coding_notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let coding_ids: BTreeSet<&str> = c.codings.iter().map(|x| x.id.as_str()).collect();
+    for m in &c.memos {
+        let guid = guids::note(&m.coder, &m.id);
+        match &m.about {
+            MemoAbout::Theme(t) if c.book.get(t).is_some() => {
+                theme_notes.entry(t.clone()).or_default().push(guid);
+            }
+            MemoAbout::Transcript(t) if c.transcripts.iter().any(|x| x.id == *t) => {
+                transcript_notes.entry(t).or_default().push(guid);
+            }
+            MemoAbout::Coding(id) if coding_ids.contains(id.as_str()) => {
+                coding_notes.entry(id).or_default().push(guid);
+            }
+            MemoAbout::Journal => {}
+            other => report.warnings.push(format!(
+                "memo {} by {} is about {} {}, which is not in the project: it goes as a note \
+                 of the project, its title naming what it was about",
+                m.id,
+                m.coder,
+                other.kind(),
+                other.target()
+            )),
+        }
+    }
+
+    // The schema wants at least one code in a codebook: an empty one is left out.
+    if !c.book.entries.is_empty() {
+        open(w, "CodeBook", &[])?;
+        write_codes_with_notes(w, &c.book, true, &theme_notes)?;
+        close(w, "CodeBook")?;
+    }
+
+    let variables = variable_types(&c.participants);
+    if !variables.is_empty() {
+        open(w, "Variables", &[])?;
+        for (name, kind) in &variables {
+            empty(
+                w,
+                "Variable",
+                &[
+                    ("guid", &guids::named("variable", name)),
+                    ("name", name),
+                    ("typeOfVariable", kind.as_str()),
+                ],
+            )?;
+        }
+        close(w, "Variables")?;
+    }
+    if !c.participants.rows.is_empty() {
+        open(w, "Cases", &[])?;
+        for (id, values) in &c.participants.rows {
+            open(
+                w,
+                "Case",
+                &[("guid", &guids::named("case", id)), ("name", id)],
+            )?;
+            for ((name, kind), value) in variables.iter().zip(values) {
+                if value.is_empty() {
+                    continue;
+                }
+                open(w, "VariableValue", &[])?;
+                empty(
+                    w,
+                    "VariableRef",
+                    &[("targetGUID", &guids::named("variable", name))],
+                )?;
+                text_element(w, kind.value_element(), value)?;
+                close(w, "VariableValue")?;
+            }
+            if c.transcripts.iter().any(|t| t.id == *id) {
+                empty(w, "SourceRef", &[("targetGUID", &source_guid(id))])?;
+            }
+            close(w, "Case")?;
+        }
+        close(w, "Cases")?;
+    }
+
+    let mut by_transcript: BTreeMap<&str, Vec<&Coding>> = BTreeMap::new();
+    for x in &c.codings {
+        by_transcript.entry(&x.transcript).or_default().push(x);
+    }
+    let mut used = std::collections::HashSet::new();
+    let guids = Guids {
+        users: c.coders.iter().map(|u| (u.clone(), user_guid(u))).collect(),
+        themes: c
+            .book
+            .entries
+            .iter()
+            .map(|e| (e.id.clone(), guid_for(&e.id)))
+            .collect(),
+    };
+    if !c.transcripts.is_empty() {
+        open(w, "Sources", &[])?;
+        for t in &c.transcripts {
+            let guid = source_guid(&t.id);
+            let path = format!("internal://{guid}.txt");
+            open(
+                w,
+                "TextSource",
+                &[("guid", &guid), ("name", &t.id), ("plainTextPath", &path)],
+            )?;
+            let mut codings = by_transcript.remove(t.id.as_str()).unwrap_or_default();
+            codings.sort_by(|a, b| {
+                (a.start, a.end, &a.coder, &a.theme, &a.id)
+                    .cmp(&(b.start, b.end, &b.coder, &b.theme, &b.id))
+            });
+            let len = t.transcript.text.chars().count();
+            for x in codings {
+                if x.start >= x.end || x.end > len {
+                    report.left_out.push(LeftOut::new(
+                        "coding outside its transcript's text (see `thematic check`)",
+                        format!("{} {}", x.coder, x.id),
+                    ));
+                    continue;
+                }
+                let (mut sel, mut cod) = guids::coding(&x.coder, &x.id);
+                if !used.insert(sel.clone()) {
+                    // Two codings share an id (`thematic check` reports it): GUIDs must
+                    // still be unique.
+                    let n = used.len().to_string();
+                    (sel, cod) = guids::coding(&x.coder, &format!("{}#{n}", x.id));
+                    used.insert(sel.clone());
+                }
+                write_selection(w, x, (&sel, &cod), &guids, &coding_notes)?;
+                report.codings += 1;
+            }
+            for note in transcript_notes.get(t.id.as_str()).into_iter().flatten() {
+                empty(w, "NoteRef", &[("targetGUID", note)])?;
+            }
+            close(w, "TextSource")?;
+        }
+        close(w, "Sources")?;
+    }
+
+    if !c.memos.is_empty() {
+        open(w, "Notes", &[])?;
+        for m in &c.memos {
+            let user = user_guid(&m.coder);
+            let when = date_time(&m.when);
+            let mut attrs = vec![
+                ("guid", guids::note(&m.coder, &m.id)),
+                ("name", note_name(m)),
+                ("creatingUser", user),
+            ];
+            if let Some(when) = when {
+                attrs.push(("creationDateTime", when));
+            }
+            let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            open(w, "Note", &attrs)?;
+            text_element(w, "PlainTextContent", &m.text)?;
+            close(w, "Note")?;
+        }
+        close(w, "Notes")?;
+    }
+    text_element(w, "Description", &project_description(c, &origin))?;
+    close(w, "Project")
+}
+
+/// GUIDs computed once per coder and theme rather than once per coding.
+struct Guids {
+    users: BTreeMap<String, String>,
+    themes: BTreeMap<String, String>,
+}
+
+fn write_selection(
+    w: &mut Xml,
+    x: &Coding,
+    (sel, cod): (&str, &str),
+    guids: &Guids,
+    coding_notes: &BTreeMap<&str, Vec<String>>,
+) -> std::io::Result<()> {
+    let user = guids
+        .users
+        .get(&x.coder)
+        .cloned()
+        .unwrap_or_else(|| user_guid(&x.coder));
+    let theme = guids
+        .themes
+        .get(&x.theme)
+        .cloned()
+        .unwrap_or_else(|| guid_for(&x.theme));
+    let (start, end) = (x.start.to_string(), x.end.to_string());
+    let when = date_time(&x.created);
+    let mut attrs: Vec<(&str, &str)> = vec![
+        ("guid", sel),
+        ("name", &x.text),
+        ("startPosition", &start),
+        ("endPosition", &end),
+        ("creatingUser", &user),
+    ];
+    if let Some(when) = &when {
+        attrs.push(("creationDateTime", when));
+    }
+    open(w, "PlainTextSelection", &attrs)?;
+    if !x.memo.trim().is_empty() {
+        text_element(w, "Description", &x.memo)?;
+    }
+    let mut attrs: Vec<(&str, &str)> = vec![("guid", cod), ("creatingUser", &user)];
+    if let Some(when) = &when {
+        attrs.push(("creationDateTime", when));
+    }
+    open(w, "Coding", &attrs)?;
+    empty(w, "CodeRef", &[("targetGUID", &theme)])?;
+    close(w, "Coding")?;
+    for note in coding_notes.get(x.id.as_str()).into_iter().flatten() {
+        empty(w, "NoteRef", &[("targetGUID", note)])?;
+    }
+    close(w, "PlainTextSelection")
+}
+
+/// The project's description: where it came from, and the speaker labels that are
+/// interviewers (which decide the turns agreement counts), so a study made from the project
+/// reads its transcripts as this one does.
+fn project_description(c: &Contents, origin: &str) -> String {
+    let mut out = format!("Exported by {origin}.\n\n{INTERVIEWERS_HEADING}\n");
+    for i in &c.interviewers {
+        out.push_str("- ");
+        out.push_str(i);
+        out.push('\n');
+    }
+    out
+}
+
+/// The heading of the interviewer list in a project's description.
+pub(crate) const INTERVIEWERS_HEADING: &str = "Interviewers (speaker labels):";
+
+/// The interviewer labels listed in a project description written by [`project_description`].
+pub(crate) fn interviewers_in(description: &str) -> Option<Vec<String>> {
+    let mut lines = description
+        .lines()
+        .skip_while(|l| l.trim() != INTERVIEWERS_HEADING);
+    lines.next()?;
+    Some(
+        lines
+            .map_while(|l| l.trim().strip_prefix("- ").map(|x| x.trim().to_string()))
+            .filter(|x| !x.is_empty())
+            .collect(),
+    )
+}
+
+/// A memo's title in other tools.
+fn note_name(m: &Memo) -> String {
+    match &m.about {
+        MemoAbout::Journal => format!("Reflexive journal ({})", m.coder),
+        other => format!("Memo on {} {} ({})", other.kind(), other.target(), m.coder),
+    }
+}
+
+/// The REFI-QDA variable types we write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VariableType {
+    Text,
+    Boolean,
+    Integer,
+    Float,
+    Date,
+}
+
+impl VariableType {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            VariableType::Text => "Text",
+            VariableType::Boolean => "Boolean",
+            VariableType::Integer => "Integer",
+            VariableType::Float => "Float",
+            VariableType::Date => "Date",
+        }
+    }
+
+    fn value_element(self) -> &'static str {
+        match self {
+            VariableType::Text => "TextValue",
+            VariableType::Boolean => "BooleanValue",
+            VariableType::Integer => "IntegerValue",
+            VariableType::Float => "FloatValue",
+            VariableType::Date => "DateValue",
+        }
+    }
+
+    /// Whether `v` is written exactly as this type's schema type wants it, so it comes back
+    /// from a round trip byte for byte.
+    fn fits(self, v: &str) -> bool {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let unsigned = |s: &str| s.strip_prefix(['-', '+']).unwrap_or(s).to_string();
+        match self {
+            VariableType::Text => true,
+            VariableType::Boolean => v == "true" || v == "false",
+            VariableType::Integer => digits(&unsigned(v)),
+            VariableType::Float => {
+                let u = unsigned(v);
+                match u.split_once('.') {
+                    Some((a, b)) => {
+                        (a.is_empty() || digits(a))
+                            && (b.is_empty() || digits(b))
+                            && !(a.is_empty() && b.is_empty())
+                    }
+                    None => digits(&u),
+                }
+            }
+            VariableType::Date => {
+                let b = v.as_bytes();
+                b.len() == 10
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && v.parse::<jiff::civil::Date>().is_ok()
+            }
+        }
+    }
+}
+
+/// Each attribute's type: the narrowest that every non-empty value fits, else text.
+pub(crate) fn variable_types(p: &Participants) -> Vec<(String, VariableType)> {
+    p.attributes
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values = p.values(i);
+            let kind = [
+                VariableType::Boolean,
+                VariableType::Integer,
+                VariableType::Float,
+                VariableType::Date,
+            ]
+            .into_iter()
+            .find(|k| !values.is_empty() && values.iter().all(|v| k.fits(v)))
+            .unwrap_or(VariableType::Text);
+            (name.clone(), kind)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_types_are_the_narrowest_that_round_trip() {
+        let p = Participants {
+            attributes: vec![
+                "age".into(),
+                "score".into(),
+                "consent".into(),
+                "interviewed".into(),
+                "location".into(),
+                "gpa".into(),
+            ],
+            rows: vec![
+                (
+                    "P1".into(),
+                    vec![
+                        "52".into(),
+                        "3.5".into(),
+                        "true".into(),
+                        "2022-03-14".into(),
+                        "rural".into(),
+                        "1e3".into(),
+                    ],
+                ),
+                (
+                    "P2".into(),
+                    vec![
+                        "".into(),
+                        "-4".into(),
+                        "false".into(),
+                        "2022-02-30".into(),
+                        "12".into(),
+                        "2".into(),
+                    ],
+                ),
+            ],
+        };
+        let kinds: Vec<&str> = variable_types(&p).iter().map(|(_, k)| k.as_str()).collect();
+        // 2022-02-30 is no date; 1e3 is not an xsd:decimal.
+        assert_eq!(
+            kinds,
+            ["Integer", "Float", "Boolean", "Text", "Text", "Text"]
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! The figures are checked as figures: parsed and laid out by a real SVG renderer (usvg,
+//! with the system's fonts), every label inside the page, and rendered to PNG with ink.
+
+use resvg::{tiny_skia, usvg};
+use thematic_codebook::Codebook;
+
+use super::*;
+use crate::passages::Passage;
+use crate::tables::{CooccurUnit, Cooccurrence, ThemeMatrix};
+
+fn book() -> Codebook {
+    Codebook::from_toml(
+        include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
+        "m.toml",
+    )
+    .unwrap()
+}
+
+fn passages() -> Vec<Passage> {
+    let themes: Vec<String> = book().codable().map(|e| e.id.clone()).collect();
+    let mut v = Vec::new();
+    for k in 1..=18usize {
+        for (i, t) in themes.iter().enumerate() {
+            if (k + i) % 3 != 0 {
+                for turn in 0..(k % 4) {
+                    v.push(Passage {
+                        theme: t.clone(),
+                        transcript: format!("P{k}"),
+                        turn: 2 * turn + (i % 2) + 1,
+                        start: turn * 100,
+                        end: turn * 100 + 5,
+                        text: "words".into(),
+                        coders: vec!["KW".into()],
+                    });
+                }
+            }
+        }
+    }
+    v
+}
+
+fn matrix() -> ThemeMatrix {
+    let people: Vec<String> = (1..=18).map(|k| format!("P{k}")).collect();
+    ThemeMatrix::build(&book(), &people, &passages(), "coder KW")
+}
+
+fn tree(svg: &str) -> usvg::Tree {
+    let mut opt = usvg::Options::default();
+    opt.fontdb_mut().load_system_fonts();
+    assert!(
+        !opt.fontdb.is_empty(),
+        "no system fonts to lay out the labels; install fonts-dejavu-core"
+    );
+    usvg::Tree::from_str(svg, &opt).expect("valid SVG")
+}
+
+fn bounds(t: &usvg::Tree, id: &str) -> tiny_skia::Rect {
+    t.node_by_id(id)
+        .unwrap_or_else(|| panic!("no element #{id}"))
+        .abs_bounding_box()
+}
+
+/// Every text element lies inside the page.
+fn all_text_inside(t: &usvg::Tree) {
+    let size = t.size();
+    fn visit(g: &usvg::Group, w: f32, h: f32) {
+        for n in g.children() {
+            if let usvg::Node::Text(_) = n {
+                let b = n.abs_bounding_box();
+                assert!(
+                    b.left() >= -0.5
+                        && b.top() >= -0.5
+                        && b.right() <= w + 0.5
+                        && b.bottom() <= h + 0.5,
+                    "text {:?} at {b:?} leaves the {w}×{h} page",
+                    n.id()
+                );
+            }
+            if let usvg::Node::Group(g) = n {
+                visit(g, w, h);
+            }
+        }
+    }
+    visit(t.root(), size.width(), size.height());
+}
+
+fn inked(png: &[u8]) -> usize {
+    let pixmap = tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+    pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() < 200 || p.green() < 200 || p.blue() < 200)
+        .count()
+}
+
+#[test]
+fn the_prevalence_chart_has_a_bar_per_theme_sized_by_prevalence() {
+    let m = matrix();
+    let svg = prevalence_svg(&m);
+    assert_eq!(svg, prevalence_svg(&m), "deterministic");
+    let t = tree(&svg);
+    all_text_inside(&t);
+    let mut widths = Vec::new();
+    for r in &m.rows {
+        let bar = bounds(&t, &format!("bar-{}", r.theme.id));
+        let label = bounds(&t, &format!("label-{}", r.theme.id));
+        assert!(
+            label.right() < bar.left(),
+            "{}: label runs into its bar",
+            r.theme.id
+        );
+        widths.push((r.prevalence(), bar.width()));
+    }
+    // Bar length is proportional to prevalence.
+    let (n0, w0) = widths[0];
+    for &(n, w) in &widths {
+        assert!((w * n0 as f32 - w0 * n as f32).abs() < 0.5, "{widths:?}");
+    }
+    let first = format!(">{}/18<", m.rows[0].prevalence());
+    assert!(svg.contains(&first), "value labels are n/N");
+    let png = svg_to_png(&svg, 2.0).unwrap();
+    assert!(inked(&png) > 1000);
+}
+
+#[test]
+fn the_matrix_heatmap_has_a_cell_per_theme_and_participant() {
+    let m = matrix();
+    let t = tree(&matrix_svg(&m));
+    all_text_inside(&t);
+    for (i, r) in m.rows.iter().enumerate() {
+        let row = bounds(&t, &format!("row-{}", r.theme.id));
+        let first = bounds(&t, &format!("cell-{i}-0"));
+        assert!(row.right() <= first.left(), "row label overlaps the cells");
+        for j in 0..18 {
+            t.node_by_id(&format!("cell-{i}-{j}")).expect("a cell");
+        }
+    }
+    let png = svg_to_png(&matrix_svg(&m), 1.0).unwrap();
+    assert!(inked(&png) > 1000);
+}
+
+#[test]
+fn the_cooccurrence_heatmap_is_square_with_the_units_on_the_diagonal() {
+    let c = Cooccurrence::build(
+        &book(),
+        &passages(),
+        CooccurUnit::Turn,
+        1,
+        &Default::default(),
+        "coder KW",
+    );
+    let svg = cooccur_svg(&c);
+    let t = tree(&svg);
+    all_text_inside(&t);
+    for i in 0..9 {
+        for j in 0..9 {
+            t.node_by_id(&format!("cell-{i}-{j}")).expect("a cell");
+        }
+    }
+    assert!(svg.contains("Jaccard index (turns, window ±1)"));
+    assert!(inked(&svg_to_png(&svg, 1.0).unwrap()) > 1000);
+}
+
+#[test]
+fn figures_without_codings_still_draw() {
+    let people: Vec<String> = vec!["P1".into()];
+    let m = ThemeMatrix::build(&book(), &people, &[], "coder KW");
+    for svg in [prevalence_svg(&m), matrix_svg(&m)] {
+        all_text_inside(&tree(&svg));
+    }
+    let none = ThemeMatrix::build(&book(), &[], &[], "coder KW");
+    all_text_inside(&tree(&prevalence_svg(&none)));
+}
+
+#[test]
+fn tick_steps_are_round() {
+    use super::bars::nice_step;
+    assert_eq!(
+        [1, 6, 7, 18, 60, 61, 250].map(nice_step),
+        [1, 1, 2, 5, 10, 10, 50]
+    );
+}

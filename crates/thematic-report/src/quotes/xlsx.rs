@@ -1,0 +1,115 @@
+//! The quote table as an Excel workbook.
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::{QUOTE_KEYS, QuoteTable};
+use thematic_study::StudyError;
+
+/// The most UTF-16 code units Excel keeps in one cell.
+const MAX_CELL: usize = 32_767;
+
+impl QuoteTable {
+    /// The quote table as an Excel workbook (`.xlsx`). The worksheet `quotes` has the columns
+    /// of [`QUOTE_KEYS`] (numbers as numbers, coders joined with `, `), the header row
+    /// frozen, a filter on every column and the quote column wide and wrapped. The worksheet
+    /// `about` says which study, whose codings and how many quotes. Cells are text, never
+    /// formulas. The same table always gives the same bytes (the creation date is fixed at
+    /// 2000-01-01).
+    ///
+    /// Fails when a quote is longer than a spreadsheet cell holds (32,767 UTF-16 code units).
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, StudyError> {
+        if let Some((t, q)) = self
+            .rows()
+            .find(|(_, q)| q.text.encode_utf16().count() > MAX_CELL)
+        {
+            return Err(StudyError::Export(format!(
+                "a quote of \"{}\" from {} turn {} is longer than a spreadsheet cell holds \
+                     (32,767 characters); use --max-words, or write CSV",
+                t.theme.id, q.transcript, q.turn
+            )));
+        }
+        self.workbook()
+            .map_err(|e| StudyError::Export(format!("the workbook could not be written: {e}")))
+    }
+
+    fn workbook(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(format!("{}: {}", self.title, self.study))
+                .set_subject(&self.source)
+                .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+        );
+        let ws = wb.add_worksheet();
+        ws.set_name("quotes")?;
+        self.write_quotes(ws)?;
+        let ws = wb.add_worksheet();
+        ws.set_name("about")?;
+        let bold = Format::new().set_bold();
+        ws.set_column_width(0, 12.0)?;
+        ws.set_column_width(1, 60.0)?;
+        let quotes = self.len().to_string();
+        for (r, (k, v)) in [
+            ("title", self.title.as_str()),
+            ("study", self.study.as_str()),
+            ("codings", self.source.as_str()),
+            ("quotes", quotes.as_str()),
+            ("written by", "thematic quotes"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(r as u32, 0, k, &bold)?;
+            ws.write_string(r as u32, 1, v)?;
+        }
+        wb.save_to_buffer()
+    }
+
+    fn write_quotes(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(0xE7E6E6)
+            .set_border_bottom(FormatBorder::Thin);
+        let top = Format::new().set_align(FormatAlign::Top);
+        let wrap = top.clone().set_text_wrap();
+        let widths = [
+            16.0, 24.0, 16.0, 24.0, 10.0, 10.0, 6.0, 8.0, 8.0, 7.0, 80.0, 16.0, 10.0,
+        ];
+        for (col, (key, width)) in QUOTE_KEYS.iter().zip(widths).enumerate() {
+            ws.write_string_with_format(0, col as u16, *key, &header)?;
+            ws.set_column_width(col as u16, width)?;
+        }
+        let mut r = 0u32;
+        for (t, q) in self.rows() {
+            r = r.checked_add(1).ok_or(XlsxError::RowColumnLimitError)?;
+            let group = t.group.as_ref();
+            let texts: [(u16, &str); 9] = [
+                (0, &t.theme.id),
+                (1, &t.theme.label),
+                (2, group.map_or("", |g| &g.id)),
+                (3, group.map_or("", |g| &g.label)),
+                (4, &q.participant),
+                (5, &q.transcript),
+                (10, &q.text),
+                (11, &q.attribution),
+                (12, &q.coders.join(", ")),
+            ];
+            for (col, v) in texts {
+                let f = if col == 10 || col == 1 || col == 3 {
+                    &wrap
+                } else {
+                    &top
+                };
+                ws.write_string_with_format(r, col, v, f)?;
+            }
+            for (col, n) in [(6u16, q.turn), (7, q.start), (8, q.end), (9, q.words)] {
+                ws.write_number_with_format(r, col, n as f64, &top)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, r, QUOTE_KEYS.len() as u16 - 1)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,180 @@
+//! The themes × participants matrix: how often each participant's transcript was coded with
+//! each theme (or the quotes themselves, a framework matrix), and each theme's prevalence.
+//!
+//! Prevalence is the number of participants (transcripts) with at least one coding of the
+//! theme by the chosen coders, out of N, every transcript in the study, whether coded or not.
+
+use std::collections::BTreeMap;
+
+use thematic_codebook::Codebook;
+
+use crate::passages::{CoderSelection, Passage};
+use crate::quotes::Heading;
+use thematic_study::Study;
+use thematic_study::StudyError;
+
+/// Themes × participants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeMatrix {
+    /// The participants (columns), in natural order: every transcript of the study.
+    pub participants: Vec<String>,
+    /// One row per codable theme, in codebook order.
+    pub rows: Vec<MatrixRow>,
+    /// Whose codings, in words.
+    pub source: String,
+}
+
+/// One theme's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixRow {
+    /// The theme.
+    pub theme: Heading,
+    /// Its nearest group.
+    pub group: Option<Heading>,
+    /// Per participant (in [`ThemeMatrix::participants`] order), the passages coded with the
+    /// theme, in transcript order.
+    pub cells: Vec<Vec<MatrixQuote>>,
+}
+
+/// A passage in a matrix cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatrixQuote {
+    /// The 1-based turn.
+    pub turn: usize,
+    /// The words, as coded.
+    pub text: String,
+}
+
+impl MatrixRow {
+    /// Codings per participant.
+    pub fn counts(&self) -> Vec<usize> {
+        self.cells.iter().map(Vec::len).collect()
+    }
+
+    /// Codings in the row.
+    pub fn total(&self) -> usize {
+        self.cells.iter().map(Vec::len).sum()
+    }
+
+    /// Participants with at least one coding of the theme.
+    pub fn prevalence(&self) -> usize {
+        self.cells.iter().filter(|c| !c.is_empty()).count()
+    }
+}
+
+impl ThemeMatrix {
+    /// The matrix of the current codable themes of `book` over `participants`, from
+    /// `passages` (sorted as [`passages`](crate::passages()) sorts them). Passages of other entries or of
+    /// other transcripts are left out.
+    pub fn build(
+        book: &Codebook,
+        participants: &[String],
+        passages: &[Passage],
+        source: &str,
+    ) -> ThemeMatrix {
+        let current = book.current();
+        let column: BTreeMap<&str, usize> = participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        let mut rows: Vec<MatrixRow> = current
+            .codable()
+            .map(|e| MatrixRow {
+                theme: Heading {
+                    id: e.id.clone(),
+                    label: e.label.clone(),
+                },
+                group: current.group_of(&e.id).map(|g| Heading {
+                    id: g.id.clone(),
+                    label: g.label.clone(),
+                }),
+                cells: vec![Vec::new(); participants.len()],
+            })
+            .collect();
+        let row: BTreeMap<String, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.theme.id.clone(), i))
+            .collect();
+        for p in passages {
+            if let (Some(&r), Some(&c)) = (row.get(&p.theme), column.get(p.transcript.as_str())) {
+                rows[r].cells[c].push(MatrixQuote {
+                    turn: p.turn,
+                    text: p.text.clone(),
+                });
+            }
+        }
+        ThemeMatrix {
+            participants: participants.to_vec(),
+            rows,
+            source: source.to_string(),
+        }
+    }
+}
+
+/// The themes × participants matrix of `selection`'s codings over every transcript of
+/// the study.
+pub fn theme_matrix(study: &Study, selection: &CoderSelection) -> Result<ThemeMatrix, StudyError> {
+    let book = study.codebook()?;
+    let participants: Vec<String> = study
+        .transcript_files()?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let passages = crate::passages(study, selection)?;
+    Ok(ThemeMatrix::build(
+        &book,
+        &participants,
+        &passages,
+        &selection.describe(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> Codebook {
+        Codebook::from_toml(
+            include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
+            "m.toml",
+        )
+        .unwrap()
+    }
+
+    fn passage(t: &str, theme: &str, start: usize) -> Passage {
+        Passage {
+            theme: theme.into(),
+            transcript: t.into(),
+            turn: 2,
+            start,
+            end: start + 3,
+            text: format!("w{start}"),
+            coders: vec!["KW".into()],
+        }
+    }
+
+    #[test]
+    fn counts_and_prevalence_over_every_participant() {
+        let people: Vec<String> = ["P1", "P2", "P3"].map(String::from).to_vec();
+        let passages = [
+            passage("P1", "what-matters", 0),
+            passage("P1", "what-matters", 10),
+            passage("P3", "what-matters", 0),
+            passage("P2", "empowerment", 0),
+            passage("P9", "empowerment", 0), // not a transcript of the study
+            passage("P2", "splw-role", 0),   // a group: not a row
+        ];
+        let m = ThemeMatrix::build(&book(), &people, &passages, "coder KW");
+        assert_eq!(m.rows.len(), 9);
+        let row = |id: &str| m.rows.iter().find(|r| r.theme.id == id).unwrap();
+        let wm = row("what-matters");
+        assert_eq!(wm.counts(), [2, 0, 1]);
+        assert_eq!((wm.total(), wm.prevalence()), (3, 2));
+        assert_eq!(wm.cells[0][1].text, "w10");
+        assert_eq!(wm.group.as_ref().unwrap().id, "the-approach");
+        assert_eq!(row("empowerment").counts(), [0, 1, 0]);
+        assert_eq!(row("asking-questions").prevalence(), 0);
+    }
+}
