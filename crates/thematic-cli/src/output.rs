@@ -4,6 +4,7 @@
 //! The same table renders as a terminal table (comfy-table), CSV (header row = the keys),
 //! JSON (an array of objects with those keys, in column order) or a Markdown pipe table.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -111,6 +112,22 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// Adds a row given as `(json_key, value)` cells, in any order: each column takes the
+    /// cell with its key, and a column without one is empty (`null`).
+    pub fn push_named(&mut self, cells: Vec<(String, Value)>) {
+        debug_assert!(
+            cells.iter().all(|(k, _)| self.columns.iter().any(|(c, _)| c == k)),
+            "a cell without a column"
+        );
+        let mut cells: BTreeMap<String, Value> = cells.into_iter().collect();
+        let row = self
+            .columns
+            .iter()
+            .map(|(k, _)| cells.remove(k).unwrap_or(Value::Null))
+            .collect();
+        self.rows.push(row);
+    }
+
     /// Renders in `format`.
     pub fn render(&self, format: OutputFormat) -> Result<Vec<u8>> {
         Ok(match format {
@@ -127,12 +144,7 @@ impl Table {
     }
 
     fn render_html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
+        let esc = thematic_codebook::xml_escape;
         let shown = self.shown();
         let mut s =
             String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

@@ -84,7 +84,7 @@ pub struct ThemeCounts {
 }
 
 impl ThemeCounts {
-    fn new(coders: usize) -> ThemeCounts {
+    pub(crate) fn new(coders: usize) -> ThemeCounts {
         ThemeCounts {
             applied: vec![0; coders],
             ..ThemeCounts::default()
@@ -112,7 +112,7 @@ impl ThemeCounts {
             .map(|(p, n)| (p.iter().map(|r| r.map(usize::from)).collect(), *n))
     }
 
-    fn count(&mut self, pattern: &[Option<bool>], n: usize) {
+    pub(crate) fn count(&mut self, pattern: &[Option<bool>], n: usize) {
         if n == 0 || pattern.iter().all(Option::is_none) {
             return;
         }

@@ -18,6 +18,7 @@
 
 mod agree;
 mod agree_shared;
+mod agree_table;
 mod map_notes;
 mod passages;
 
@@ -31,5 +32,6 @@ pub use agree::{
     agreement_data,
 };
 pub use agree_shared::{default_unit, round4};
+pub use agree_table::{ALL_THEMES, AgreementRow, TableOptions, agreement_rows};
 pub use map_notes::map_notes;
 pub use passages::{CoderSelection, Passage, passages};

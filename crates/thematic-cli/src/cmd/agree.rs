@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_agreement::{Estimate, Options, Resampling, SegmentAgreement, Summary, summary};
-use thematic_report::{AgreeData, AgreeOptions, UnitCounts, UnitKind};
+use thematic_agreement::{Estimate, Resampling};
+use thematic_report::{
+    AgreeData, AgreeOptions, AgreementRow, TableOptions, UnitKind, agreement_rows,
+};
 use thematic_study::Study;
 
 use crate::context::Context;
@@ -215,15 +217,43 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     Ok(asked.to_vec())
 }
 
-/// The estimates shown with intervals: JSON key and column header.
-const ESTIMATES: [(&str, &str); 4] = [
-    ("percent_agreement", "% agree"),
-    ("cohen_kappa", "κ"),
-    ("krippendorff_alpha", "α"),
-    ("gwet_ac1", "AC1"),
+/// The estimates shown with intervals: JSON key, column header and the row's estimate.
+const ESTIMATES: [(&str, &str, fn(&AgreementRow) -> &Estimate); 4] = [
+    ("percent_agreement", "% agree", |r| &r.percent_agreement),
+    ("cohen_kappa", "κ", |r| &r.cohen_kappa),
+    ("krippendorff_alpha", "α", |r| &r.krippendorff_alpha),
+    ("gwet_ac1", "AC1", |r| &r.gwet_ac1),
+];
+
+/// The point estimates without intervals: JSON key, column header and the row's value.
+const POINTS: [(&str, &str, fn(&AgreementRow) -> Option<f64>); 3] = [
+    ("scott_pi", "π", |r| r.scott_pi),
+    ("fleiss_kappa", "Fleiss κ", |r| r.fleiss_kappa),
+    ("brennan_prediger", "BP κ", |r| r.brennan_prediger),
 ];
 
 fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
+    let mut table = statistics_table(data);
+    let resampling = (args.resamples > 0).then_some(Resampling {
+        resamples: args.resamples,
+        seed: args.seed,
+    });
+    let rows = agreement_rows(
+        data,
+        options,
+        &TableOptions {
+            resampling,
+            confidence: args.ci,
+        },
+    );
+    for r in &rows {
+        table.push_named(cells(r, &data.coders));
+    }
+    table
+}
+
+/// The columns of the statistics table: those for machines (CSV, JSON) and those for people.
+fn statistics_table(data: &AgreeData) -> Table {
     let mut cols: Vec<(String, String)> = vec![
         ("theme".into(), "Theme".into()),
         ("transcript".into(), "Transcript".into()),
@@ -235,16 +265,10 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
     }
     // Each estimate has machine columns (value, low, high) and one column for people,
     // "0.812 [0.771, 0.850]".
-    let mut machine: Vec<String> = [
-        "pairable_units",
-        "scott_pi",
-        "fleiss_kappa",
-        "brennan_prediger",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut machine: Vec<String> = ["pairable_units"].map(String::from).to_vec();
+    machine.extend(POINTS.iter().map(|(key, _, _)| key.to_string()));
     let mut human: Vec<String> = Vec::new();
-    for (key, head) in ESTIMATES {
+    for (key, head, _) in ESTIMATES {
         cols.push((key.into(), head.into()));
         cols.push((format!("{key}_low"), format!("{head} low")));
         cols.push((format!("{key}_high"), format!("{head} high")));
@@ -252,69 +276,45 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
         machine.extend([key.to_string(), format!("{key}_low"), format!("{key}_high")]);
         human.push(format!("{key}_shown"));
     }
-    for (key, head) in [
-        ("scott_pi", "π"),
-        ("fleiss_kappa", "Fleiss κ"),
-        ("brennan_prediger", "BP κ"),
-        ("note", "Note"),
-    ] {
+    for (key, head, _) in POINTS {
         cols.push((key.into(), head.into()));
     }
+    cols.push(("note".into(), "Note".into()));
     if data.by_transcript.is_empty() {
         machine.push("transcript".into());
     }
     let col_refs: Vec<(&str, &str)> = cols.iter().map(|(k, h)| (k.as_str(), h.as_str())).collect();
     let machine: Vec<&str> = machine.iter().map(String::as_str).collect();
     let human: Vec<&str> = human.iter().map(String::as_str).collect();
-    let mut table = Table::new(&col_refs)
+    Table::new(&col_refs)
         .machine_only(&machine)
         .human_only(&human)
-        .titled("Inter-coder agreement");
-    let m = data.coders.len();
-    let resampling = (args.resamples > 0).then_some(Resampling {
-        resamples: args.resamples,
-        seed: args.seed,
-    });
-    let mut push =
-        |theme: &str, transcript: &str, counts: &UnitCounts, with_ci: bool, overall: bool| {
-            let label = if overall {
-                "(all themes)".to_string()
-            } else {
-                theme.to_string()
-            };
-            let row = if options.unit == UnitKind::Segment {
-                segment_row(
-                    &label,
-                    transcript,
-                    counts,
-                    overall.then_some(data.themes.len()),
-                )
-            } else {
-                let r = counts.ratings(m);
-                let s = summary(
-                    &r,
-                    &Options {
-                        bootstrap: if with_ci { resampling } else { None },
-                        confidence: args.ci,
-                        ..Options::default()
-                    },
-                );
-                unit_row(&label, transcript, counts, &s)
-            };
-            table.push(row);
-        };
-    for (transcript, per_theme) in &data.by_transcript {
-        for (t, counts) in data.themes.iter().zip(per_theme) {
-            push(t, transcript, counts, false, false);
-        }
+        .titled("Inter-coder agreement")
+}
+
+/// A row's cells, by column key.
+fn cells(r: &AgreementRow, coders: &[String]) -> Vec<(String, Value)> {
+    let mut c: Vec<(String, Value)> = vec![
+        ("theme".into(), json!(r.theme)),
+        ("transcript".into(), json!(r.transcript)),
+        ("units".into(), json!(r.units)),
+        ("pairable_units".into(), json!(r.pairable_units)),
+    ];
+    for (coder, n) in coders.iter().zip(&r.applied) {
+        c.push((format!("applied_{coder}"), json!(n)));
     }
-    for (t, counts) in data.themes.iter().zip(&data.pooled) {
-        push(t, "", counts, true, false);
+    for (key, _, estimate) in ESTIMATES {
+        let e = estimate(r);
+        c.push((key.into(), round(e.value)));
+        c.push((format!("{key}_low"), round(e.interval.map(|i| i.0))));
+        c.push((format!("{key}_high"), round(e.interval.map(|i| i.1))));
+        c.push((format!("{key}_shown"), json!(shown(e))));
     }
-    if data.themes.len() > 1 {
-        push("", "", &data.all_themes(), true, true);
+    for (key, _, value) in POINTS {
+        c.push((key.into(), round(value(r))));
     }
-    table
+    c.push(("note".into(), json!(r.note)));
+    c
 }
 
 fn round(x: Option<f64>) -> Value {
@@ -328,89 +328,6 @@ fn shown(e: &Estimate) -> String {
         (Some(v), Some((lo, hi))) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
         (Some(v), None) => format!("{v:.3}"),
     }
-}
-
-fn estimate_cells(e: &Estimate) -> [Value; 4] {
-    [
-        round(e.value),
-        round(e.interval.map(|i| i.0)),
-        round(e.interval.map(|i| i.1)),
-        json!(shown(e)),
-    ]
-}
-
-fn unit_row(theme: &str, transcript: &str, counts: &UnitCounts, s: &Summary) -> Vec<Value> {
-    let mut row = vec![
-        json!(theme),
-        json!(transcript),
-        json!(s.units),
-        json!(s.pairable_units),
-    ];
-    row.extend(counts.applied.iter().map(|n| json!(n)));
-    for e in [
-        &s.percent_agreement,
-        &s.cohen_kappa,
-        &s.krippendorff_alpha,
-        &s.gwet_ac1,
-    ] {
-        row.extend(estimate_cells(e));
-    }
-    row.push(round(s.scott_pi.value));
-    row.push(round(s.fleiss_kappa.value));
-    row.push(round(s.brennan_prediger.value));
-    let note = if s.pairable_units == 0 {
-        "no unit was rated by two coders (did both code these transcripts?)"
-    } else if s.krippendorff_alpha.value.is_none() && counts.applied.iter().all(|&n| n == 0) {
-        "nobody applied the theme: κ, π and α are 0/0 (n/a); AC1 and BP are 1"
-    } else if s.krippendorff_alpha.value.is_none() {
-        "every rating is the same: chance agreement is 1, so κ, π and α are 0/0 (n/a)"
-    } else {
-        ""
-    };
-    row.push(json!(note));
-    row
-}
-
-fn segment_row(
-    theme: &str,
-    transcript: &str,
-    counts: &UnitCounts,
-    pooled_themes: Option<usize>,
-) -> Vec<Value> {
-    let mut row = vec![
-        json!(theme),
-        json!(transcript),
-        json!(counts.segments),
-        json!(counts.segments),
-    ];
-    row.extend(counts.applied.iter().map(|n| json!(n)));
-    let segments = SegmentAgreement {
-        segments: counts.segments,
-        matched: counts.segment_agreements,
-    };
-    let p = segments.percent_agreement();
-    row.extend(estimate_cells(&Estimate {
-        value: p,
-        interval: None,
-    }));
-    for _ in 0..3 {
-        row.extend(estimate_cells(&Estimate {
-            value: None,
-            interval: None,
-        }));
-    }
-    let kn = pooled_themes.and_then(|k| segments.brennan_prediger(k));
-    row.push(Value::Null);
-    row.push(Value::Null);
-    row.push(round(kn));
-    row.push(json!(if let (Some(k), Some(v)) = (pooled_themes, kn) {
-        format!(
-            "segments matched by every other coder; κn = {v:.3} (Brennan–Prediger, q = {k} themes)"
-        )
-    } else {
-        "segments matched by every other coder".to_string()
-    }));
-    row
 }
 
 fn disagreements(study: &Study, data: &AgreeData) -> Table {

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use thematic_agreement::{Options, summary};
-use thematic_report::{AgreeOptions, UnitCounts, UnitKind, round4};
+use thematic_report::{
+    ALL_THEMES, AgreeOptions, AgreementRow, TableOptions, UnitKind, agreement_rows, round4,
+};
 use thematic_study::StudyError;
 
 use super::study::{CodingView, codings_in};
@@ -74,22 +75,24 @@ pub(crate) struct Comparison {
     transcripts: Vec<String>,
 }
 
-fn row(theme: &str, label: &str, counts: &UnitCounts, coders: usize) -> Row {
-    let ratings = counts.ratings(coders);
-    let s = summary(&ratings, &Options::default());
-    Row {
-        theme: theme.to_string(),
-        label: label.to_string(),
-        units: s.units,
-        pairable_units: s.pairable_units,
-        applied: counts.applied.clone(),
-        percent_agreement: round4(s.percent_agreement.value),
-        cohen_kappa: round4(s.cohen_kappa.value),
-        krippendorff_alpha: round4(s.krippendorff_alpha.value),
-        gwet_ac1: round4(s.gwet_ac1.value),
-        scott_pi: round4(s.scott_pi.value),
-        fleiss_kappa: round4(s.fleiss_kappa.value),
-        brennan_prediger: round4(s.brennan_prediger.value),
+impl Row {
+    /// The compare view's row of an agreement table row: point estimates rounded as in
+    /// `thematic agree`'s JSON, with the theme's label.
+    fn new(r: AgreementRow, label: String) -> Row {
+        Row {
+            theme: r.theme,
+            label,
+            units: r.units,
+            pairable_units: r.pairable_units,
+            applied: r.applied,
+            percent_agreement: round4(r.percent_agreement.value),
+            cohen_kappa: round4(r.cohen_kappa.value),
+            krippendorff_alpha: round4(r.krippendorff_alpha.value),
+            gwet_ac1: round4(r.gwet_ac1.value),
+            scott_pi: round4(r.scott_pi),
+            fleiss_kappa: round4(r.fleiss_kappa),
+            brennan_prediger: round4(r.brennan_prediger),
+        }
     }
 }
 
@@ -153,16 +156,17 @@ pub(crate) async fn compare(
         };
         let data = thematic_report::agreement_data(&study, &options)?;
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
-        let m = data.coders.len();
-        let mut rows: Vec<Row> = data
-            .themes
-            .iter()
-            .zip(&data.pooled)
-            .map(|(t, counts)| row(t, &label(t), counts, m))
+        let rows: Vec<Row> = agreement_rows(&data, &options, &TableOptions::default())
+            .into_iter()
+            .map(|r| {
+                let label = if r.theme == ALL_THEMES {
+                    "All themes".to_string()
+                } else {
+                    label(&r.theme)
+                };
+                Row::new(r, label)
+            })
             .collect();
-        if data.themes.len() > 1 {
-            rows.push(row("(all themes)", "All themes", &data.all_themes(), m));
-        }
         let disagreements = data
             .disagreements
             .iter()
