@@ -1,7 +1,9 @@
 //! `.thematic/index/thematic.json`: what the index was built from, so a later command can
 //! tell what changed. Transcripts are compared by size and modification time, then by a
 //! content hash; each coder's codings file by size and modification time, then — when it
-//! only grew — by a hash of its old tail, so an appended coding is read alone.
+//! only grew — by a hash of its old tail, so an appended coding is read alone. Every hash
+//! here is one of `thematic_study`'s stable hashes (xxh3: `content_hash` for bytes,
+//! `stable_hash` for the parse options and codings), so a later build computes the same ones.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -11,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::IndexError;
 
-/// Bump when the schema or the meaning of a stored field changes.
-pub(crate) const FORMAT: u32 = 1;
+/// Bump when the schema or the meaning of a stored field changes. 2: the hashes are xxh3
+/// (`thematic_study::stable_hash`), the parse options a hash rather than their `Debug` text.
+pub(crate) const FORMAT: u32 = 2;
 /// The manifest's file name inside the index folder.
 pub(crate) const FILE: &str = "thematic.json";
 /// How much of a codings file's end is hashed to recognise an append.
@@ -50,8 +53,9 @@ pub(crate) struct Manifest {
     pub version: String,
     /// Hash of `participants.csv` (0 when there is none): the attribute fields.
     pub participants: u64,
-    /// The parse options (interviewer names decide roles).
-    pub options: String,
+    /// The stable hash of the parse options (interviewer names decide roles):
+    /// `Study::parse_options_hash`.
+    pub options: u64,
     pub transcripts: BTreeMap<String, TranscriptState>,
     pub coders: BTreeMap<String, CoderState>,
 }
@@ -103,4 +107,52 @@ pub(crate) fn appended(path: &Path, offset: u64) -> Result<Vec<u8>, IndexError> 
     f.read_to_end(&mut out)
         .map_err(|e| IndexError::io(path, e))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::StudyIndex;
+    use thematic_study::{InitOptions, Study};
+
+    #[test]
+    fn a_manifest_of_an_older_format_is_dropped_and_the_index_rebuilt() {
+        let tmp = tempfile::tempdir().unwrap();
+        let study = Study::init(tmp.path(), &InitOptions::new("t")).unwrap();
+        let transcript = study.transcripts_dir().join("P1.txt");
+        std::fs::write(&transcript, "P1: We walk every week.\nP1: Then tea.\n").unwrap();
+        let (index, fresh) = StudyIndex::open(&study, &mut |_| {}).unwrap();
+        assert_eq!(fresh.rebuilt.as_deref(), Some("there was no index yet"));
+        assert_eq!(index.turns(), 2);
+        drop(index);
+        let dir = study.cache_dir().join(crate::INDEX_DIR);
+        let m = Manifest::read(&dir).unwrap();
+        assert_eq!((m.format, m.options), (FORMAT, study.parse_options_hash()));
+        let bytes = std::fs::read(&transcript).unwrap();
+        assert_eq!(
+            m.transcripts["P1"].hash,
+            thematic_study::content_hash(&bytes)
+        );
+
+        // Format 1 kept the parse options as their `Debug` text and std's hashes.
+        let path = dir.join(FILE);
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        json["format"] = 1.into();
+        json["options"] = "Options { format: None, merge_cues: true, .. }".into();
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        assert!(Manifest::read(&dir).is_none());
+        let (index, fresh) = StudyIndex::open(&study, &mut |_| {}).unwrap();
+        assert_eq!(
+            fresh.rebuilt.as_deref(),
+            Some("it was built by another version of thematic")
+        );
+        assert_eq!(index.turns(), 2);
+        drop(index);
+        assert_eq!(Manifest::read(&dir).unwrap().format, FORMAT);
+        // Rebuilt in the current format, the next open trusts it.
+        let (_, fresh) = StudyIndex::open(&study, &mut |_| {}).unwrap();
+        assert_eq!((fresh.rebuilt, fresh.indexed), (None, 0));
+    }
 }

@@ -7,7 +7,6 @@
 //! come from the index itself (each turn stores the codings that overlap it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -69,10 +68,10 @@ impl Span {
         }
     }
 
+    /// The coding's stable hash; a coder's digests are summed per transcript in the
+    /// manifest.
     fn digest(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        Hash::hash(self, &mut h);
-        h.finish()
+        thematic_study::stable_hash(self)
     }
 
     /// Whether the coding touches `start..end` (an empty coding: when it lies inside).
@@ -100,7 +99,7 @@ pub(crate) struct Builder<'a> {
 struct Current {
     files: Vec<(String, PathBuf, Stat)>,
     participants_hash: u64,
-    options: String,
+    options: u64,
 }
 
 fn current(study: &Study) -> Result<Current, IndexError> {
@@ -117,7 +116,7 @@ fn current(study: &Study) -> Result<Current, IndexError> {
     Ok(Current {
         files,
         participants_hash,
-        options: format!("{:?}", study.parse_options()),
+        options: study.parse_options_hash(),
     })
 }
 
@@ -219,7 +218,7 @@ impl Builder<'_> {
             format: manifest::FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
             participants: now.participants_hash,
-            options: now.options.clone(),
+            options: now.options,
             ..Manifest::default()
         };
         let mut spans: HashMap<String, Vec<Span>> = HashMap::new();

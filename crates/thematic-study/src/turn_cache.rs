@@ -8,8 +8,9 @@
 //! change, the file is hashed and reparsed only if its content changed. The whole cache is
 //! dropped when the thematic version, the cache format or the parse options (interviewers,
 //! cue merging) differ. It is a cache: a missing, unreadable or foreign file is rebuilt, and
-//! a cache that cannot be written is not an error. Its hashes are the stable ones of
-//! [`crate::stable_hash`], so they mean the same to every build.
+//! a cache that cannot be written is not an error. Its hashes are the stable xxh3 ones
+//! ([`content_hash`](crate::content_hash), [`stable_hash`](fn@crate::stable_hash)), so they
+//! mean the same to every build.
 //!
 //! Serialised with `postcard` (compact, serde-driven): 400,000 turns load in a few ms.
 
@@ -26,7 +27,7 @@ use crate::study::Study;
 use crate::transcripts::parallel_map;
 
 /// Bump when the stored shape or the parser's output changes meaning. 2: the hashes are
-/// xxh3 ([`crate::stable_hash`]), the options key a hash of the options themselves.
+/// xxh3 (`stable_hash`), the options key a hash of the options themselves.
 const FORMAT: u32 = 2;
 /// The cache file inside `.thematic/`.
 const FILE: &str = "turns.bin";
