@@ -1,9 +1,40 @@
-//! Escaping text for the files other programs open: spreadsheet cells (the CSV formula
-//! guard). Every CSV writer in the project (quote tables, coding sheets, the codebook as CSV,
-//! the command line's tables) shares it. It lives in the codebook crate because this is the
-//! lowest crate that writes files for other programs, so every crate above can call it.
+//! Escaping text for the files other programs open: XML, HTML and SVG ([`xml_escape`]) and
+//! spreadsheet cells ([`neutralize`], the CSV formula guard). These are the project's one
+//! escaper of each kind: every writer of those files (the `.qdc`, the map, quote tables,
+//! figures, Word files, coding sheets, the command line's HTML and CSV) calls them. They
+//! live in the codebook crate because it is the lowest crate that writes such files (the
+//! `.qdc` and the thematic map's SVG), so every crate above can use them.
 
 use std::borrow::Cow;
+
+/// Escapes text for XML, HTML and SVG, in element content and in attribute values alike:
+/// `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&#39;`; tab,
+/// line feed and carriage return are kept; the characters XML 1.0 forbids (the other C0
+/// control characters, U+FFFE and U+FFFF) are dropped, so untrusted text such as a transcript
+/// or a label cannot make a document ill-formed.
+///
+/// ```
+/// assert_eq!(
+///     thematic_codebook::xml_escape("a < b & 'c'\u{1}"),
+///     "a &lt; b &amp; &#39;c&#39;"
+/// );
+/// ```
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first)
 /// gets a leading `'`, as OWASP's "CSV injection" advice recommends.
@@ -31,5 +62,14 @@ mod tests {
         assert_eq!(neutralize("@x"), "'@x");
         assert_eq!(neutralize("\tx"), "'\tx");
         assert!(matches!(neutralized("plain = text"), Cow::Borrowed("plain = text")));
+    }
+
+
+    #[test]
+    fn xml_escape_escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(
+            xml_escape("<script>a & 'b' \"c\"</script>\u{1}\t"),
+            "&lt;script&gt;a &amp; &#39;b&#39; &quot;c&quot;&lt;/script&gt;\t"
+        );
     }
 }

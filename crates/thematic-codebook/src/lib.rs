@@ -34,11 +34,10 @@ mod parse;
 mod qdc;
 mod similar;
 mod write;
-mod xml;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
-pub use escape::{neutralize, neutralized};
+pub use escape::{neutralize, neutralized, xml_escape};
 pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};
@@ -47,7 +46,6 @@ pub use qdc::{
     write_codes, write_codes_with_notes,
 };
 pub use similar::{closest, edit_distance};
-pub use xml::xml_escape;
 
 /// The codebook format version this crate reads and writes.
 pub const FORMAT_VERSION: i64 = 1;

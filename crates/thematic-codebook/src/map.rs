@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::{Codebook, Entry};
-use crate::xml::xml_escape;
+use crate::escape::xml_escape;
 
 /// How the figure is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]

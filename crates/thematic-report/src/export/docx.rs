@@ -10,7 +10,7 @@ use std::io::Write;
 
 use zip::write::SimpleFileOptions;
 
-use super::xml_escape as esc;
+use thematic_codebook::xml_escape as esc;
 
 /// A run of text with its emphasis.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 pub use bars::prevalence_svg;
 pub use heatmap::{cooccur_svg, matrix_svg};
 
-use crate::export::xml_escape;
+use thematic_codebook::xml_escape;
 use thematic_study::StudyError;
 
 /// The fonts asked for, the first one installed is used.

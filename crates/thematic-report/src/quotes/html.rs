@@ -1,7 +1,7 @@
 //! The quote table as a standalone HTML page.
 
 use super::QuoteTable;
-use crate::export::xml_escape as esc;
+use thematic_codebook::xml_escape as esc;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}\
 table{border-collapse:collapse;width:100%}\
