@@ -115,36 +115,68 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
             });
         }
     };
-    if *raw.format_version.get_ref() != FORMAT_VERSION {
-        cx.error(
-            raw.format_version.span().start,
-            format!(
-                "unsupported format_version {} (this version of thematic reads format_version {FORMAT_VERSION})",
-                raw.format_version.get_ref()
-            ),
-        );
+    cx.check_top(&raw);
+    // Each id with the line it is first defined on.
+    let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
+    let entries: Vec<Entry> = raw
+        .theme
+        .iter()
+        .map(|spanned| cx.entry(spanned, &mut first_seen))
+        .collect();
+    cx.check_parents(&raw.theme, &entries, &first_seen);
+    let warnings = cx.definition_warnings(&raw.theme, &entries);
+
+    if !cx.out.is_empty() {
+        cx.out.sort_by_key(|d| (d.line, d.column));
+        return Err(CodebookError {
+            diagnostics: cx.out,
+        });
     }
-    if raw.name.get_ref().trim().is_empty() {
-        cx.error(raw.name.span().start, "the codebook name is empty".into());
+    let book = Codebook {
+        name: raw.name.into_inner().trim().to_string(),
+        description: raw.description,
+        entries,
+    };
+    Ok((book, warnings))
+}
+
+impl Ctx<'_> {
+    /// Checks the top-level fields: the format version and the name.
+    fn check_top(&mut self, raw: &RawFile) {
+        if *raw.format_version.get_ref() != FORMAT_VERSION {
+            self.error(
+                raw.format_version.span().start,
+                format!(
+                    "unsupported format_version {} (this version of thematic reads format_version {FORMAT_VERSION})",
+                    raw.format_version.get_ref()
+                ),
+            );
+        }
+        if raw.name.get_ref().trim().is_empty() {
+            self.error(raw.name.span().start, "the codebook name is empty".into());
+        }
     }
 
-    let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut entries = Vec::with_capacity(raw.theme.len());
-    for spanned in &raw.theme {
-        let table_at = spanned.span().start;
+    /// Checks one `[[theme]]` table on its own (its id, that the id is new, its label, colour
+    /// and search rules) and gives its entry. Records the id's line in `first_seen`.
+    fn entry(
+        &mut self,
+        spanned: &Spanned<RawEntry>,
+        first_seen: &mut BTreeMap<String, usize>,
+    ) -> Entry {
         let e = spanned.get_ref();
         let id = e.id.get_ref();
         if !is_slug(id) {
-            cx.error(
+            self.error(
                 e.id.span().start,
                 format!(
                     "invalid id \"{id}\": ids are lowercase slugs such as \"asking-questions\""
                 ),
             );
         }
-        let (line, _) = line_col(text, table_at);
+        let (line, _) = line_col(self.text, spanned.span().start);
         if let Some(&first) = first_seen.get(id) {
-            cx.error(
+            self.error(
                 e.id.span().start,
                 format!("duplicate id \"{id}\" (first defined at line {first})"),
             );
@@ -152,56 +184,14 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
             first_seen.insert(id.clone(), line);
         }
         if e.label.get_ref().trim().is_empty() {
-            cx.error(
+            self.error(
                 e.label.span().start,
                 format!("theme \"{id}\" has an empty label"),
             );
         }
-        let colour = e
-            .colour
-            .as_ref()
-            .and_then(|c| match expand_colour(c.get_ref()) {
-                Some(v) => Some(v),
-                None => {
-                    cx.error(
-                        c.span().start,
-                        format!(
-                            "invalid colour \"{}\": expected #rgb or #rrggbb",
-                            c.get_ref()
-                        ),
-                    );
-                    None
-                }
-            });
-        for k in &e.keywords {
-            if k.get_ref().trim().is_empty() {
-                cx.error(k.span().start, format!("empty keyword in theme \"{id}\""));
-            } else if k.get_ref().contains(char::is_whitespace) {
-                cx.error(
-                    k.span().start,
-                    format!(
-                        "keyword \"{}\" contains whitespace; put it in phrases instead",
-                        k.get_ref()
-                    ),
-                );
-            }
-        }
-        for p in &e.phrases {
-            if p.get_ref().trim().is_empty() {
-                cx.error(p.span().start, format!("empty phrase in theme \"{id}\""));
-            }
-        }
-        for p in &e.patterns {
-            if p.get_ref().is_empty() {
-                cx.error(p.span().start, format!("empty pattern in theme \"{id}\""));
-            } else if let Err(err) = regex::Regex::new(p.get_ref()) {
-                cx.error(
-                    p.span().start,
-                    format!("invalid pattern '{}': {}", p.get_ref(), regex_reason(&err)),
-                );
-            }
-        }
-        entries.push(Entry {
+        let colour = e.colour.as_ref().and_then(|c| self.colour(c));
+        self.check_rules(e);
+        Entry {
             id: id.clone(),
             label: e.label.get_ref().trim().to_string(),
             parent: e.parent.as_ref().map(|p| p.get_ref().clone()),
@@ -222,62 +212,110 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
             },
             retired: e.retired,
             line,
-        });
+        }
     }
 
-    // Parents: unknown, self, cycles.
-    for (spanned, entry) in raw.theme.iter().zip(&entries) {
-        let Some(parent) = &spanned.get_ref().parent else {
-            continue;
-        };
-        let p = parent.get_ref();
-        if p == &entry.id {
-            cx.error(
-                parent.span().start,
-                format!("theme \"{p}\" is its own parent"),
+    /// A colour as `#rrggbb`, or `None` with an error if it is not `#rgb` or `#rrggbb`.
+    fn colour(&mut self, c: &Spanned<String>) -> Option<String> {
+        let colour = expand_colour(c.get_ref());
+        if colour.is_none() {
+            self.error(
+                c.span().start,
+                format!(
+                    "invalid colour \"{}\": expected #rgb or #rrggbb",
+                    c.get_ref()
+                ),
             );
-        } else if !first_seen.contains_key(p) {
-            let hint = closest(p, entries.iter().map(|e| e.id.as_str()))
-                .map(|c| format!(" (did you mean \"{c}\"?)"))
-                .unwrap_or_default();
-            cx.error(parent.span().start, format!("unknown parent \"{p}\"{hint}"));
-        } else if let Some(cycle) = cycle_from(&entries, &entry.id) {
-            // Report each cycle once, at its smallest id.
-            if cycle.iter().min() == Some(&entry.id) {
-                cx.error(
-                    parent.span().start,
-                    format!("parent cycle: {}", cycle_text(&cycle)),
+        }
+        colour
+    }
+
+    /// Checks a theme's search rules: keywords are single words, phrases are not blank,
+    /// patterns compile.
+    fn check_rules(&mut self, e: &RawEntry) {
+        let id = e.id.get_ref();
+        for k in &e.keywords {
+            if k.get_ref().trim().is_empty() {
+                self.error(k.span().start, format!("empty keyword in theme \"{id}\""));
+            } else if k.get_ref().contains(char::is_whitespace) {
+                self.error(
+                    k.span().start,
+                    format!(
+                        "keyword \"{}\" contains whitespace; put it in phrases instead",
+                        k.get_ref()
+                    ),
+                );
+            }
+        }
+        for p in &e.phrases {
+            if p.get_ref().trim().is_empty() {
+                self.error(p.span().start, format!("empty phrase in theme \"{id}\""));
+            }
+        }
+        for p in &e.patterns {
+            if p.get_ref().is_empty() {
+                self.error(p.span().start, format!("empty pattern in theme \"{id}\""));
+            } else if let Err(err) = regex::Regex::new(p.get_ref()) {
+                self.error(
+                    p.span().start,
+                    format!("invalid pattern '{}': {}", p.get_ref(), regex_reason(&err)),
                 );
             }
         }
     }
 
-    let mut warnings = Vec::new();
-    for (spanned, entry) in raw.theme.iter().zip(&entries) {
-        if entry.definition.is_none() && !entry.retired {
-            let (line, column) = line_col(text, spanned.span().start);
-            warnings.push(Diagnostic {
-                path: path.to_string(),
-                line,
-                column,
-                severity: Severity::Warning,
-                message: format!("theme \"{}\" has no definition", entry.id),
-            });
+    /// Checks every parent: not the theme itself, a known id (else the closest one is
+    /// suggested), and not part of a cycle (each cycle reported once, at its smallest id).
+    fn check_parents(
+        &mut self,
+        raw: &[Spanned<RawEntry>],
+        entries: &[Entry],
+        first_seen: &BTreeMap<String, usize>,
+    ) {
+        for (spanned, entry) in raw.iter().zip(entries) {
+            let Some(parent) = &spanned.get_ref().parent else {
+                continue;
+            };
+            let p = parent.get_ref();
+            if p == &entry.id {
+                self.error(
+                    parent.span().start,
+                    format!("theme \"{p}\" is its own parent"),
+                );
+            } else if !first_seen.contains_key(p) {
+                let hint = closest(p, entries.iter().map(|e| e.id.as_str()))
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_default();
+                self.error(parent.span().start, format!("unknown parent \"{p}\"{hint}"));
+            } else if let Some(cycle) = cycle_from(entries, &entry.id) {
+                // Report each cycle once, at its smallest id.
+                if cycle.iter().min() == Some(&entry.id) {
+                    self.error(
+                        parent.span().start,
+                        format!("parent cycle: {}", cycle_text(&cycle)),
+                    );
+                }
+            }
         }
     }
 
-    if !cx.out.is_empty() {
-        cx.out.sort_by_key(|d| (d.line, d.column));
-        return Err(CodebookError {
-            diagnostics: cx.out,
-        });
+    /// A warning for each current theme without a definition, at its table.
+    fn definition_warnings(&self, raw: &[Spanned<RawEntry>], entries: &[Entry]) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        for (spanned, entry) in raw.iter().zip(entries) {
+            if entry.definition.is_none() && !entry.retired {
+                let (line, column) = line_col(self.text, spanned.span().start);
+                warnings.push(Diagnostic {
+                    path: self.path.to_string(),
+                    line,
+                    column,
+                    severity: Severity::Warning,
+                    message: format!("theme \"{}\" has no definition", entry.id),
+                });
+            }
+        }
+        warnings
     }
-    let book = Codebook {
-        name: raw.name.into_inner().trim().to_string(),
-        description: raw.description,
-        entries,
-    };
-    Ok((book, warnings))
 }
 
 fn toml_message(e: &toml::de::Error) -> String {

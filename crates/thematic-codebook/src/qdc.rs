@@ -36,7 +36,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
 use crate::edit::unique_slug;
@@ -291,185 +291,259 @@ pub fn from_qdc_with_guids(
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
-    let mut warnings = Vec::new();
-    let diag = |offset: usize, severity: Severity, message: String| {
-        let (line, column) = line_col(text, offset);
-        Diagnostic {
-            path: path.to_string(),
-            line,
-            column,
-            severity,
-            message,
-        }
-    };
-
-    // Codes in document order, each with its parent's slot and the id it came with.
-    let mut slots: Vec<(Entry, Option<usize>, Option<String>)> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut in_codebook = false;
-    let mut saw_codebook = false;
-    let mut in_description = false;
-    let mut description = String::new();
-    let mut sets = 0usize;
-    let mut guids: Vec<Option<String>> = Vec::new();
+    let mut read = QdcRead::new(text, path);
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(0);
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
-                return Err(CodebookError {
-                    diagnostics: vec![diag(
-                        usize::try_from(reader.error_position()).unwrap_or(pos),
-                        Severity::Error,
-                        format!("not well-formed XML: {e}"),
-                    )],
-                });
+                let at = usize::try_from(reader.error_position()).unwrap_or(pos);
+                return Err(read.error(at, format!("not well-formed XML: {e}")));
             }
         };
         match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(event, Event::Empty(_));
-                // Element names are matched without regard to case, as other tools vary.
-                match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
-                    b"codebook" => {
-                        in_codebook = !empty;
-                        saw_codebook = true;
-                    }
-                    b"code" if in_codebook => {
-                        let mut label = None;
-                        let mut codable = true;
-                        let mut colour = None;
-                        let mut guid = None;
-                        for a in e.attributes().flatten() {
-                            let v = a.unescape_value().map_or_else(
-                                |_| String::from_utf8_lossy(&a.value).into_owned(),
-                                |v| v.into_owned(),
-                            );
-                            match a.key.local_name().as_ref() {
-                                b"name" => label = Some(v),
-                                b"isCodable" => {
-                                    codable =
-                                        !matches!(v.trim(), "false" | "0" | "False" | "FALSE");
-                                }
-                                b"color" => {
-                                    colour = lenient_colour(&v);
-                                    if colour.is_none() && !v.trim().is_empty() {
-                                        warnings.push(diag(
-                                            pos,
-                                            Severity::Warning,
-                                            format!("colour \"{v}\" not understood; left out"),
-                                        ));
-                                    }
-                                }
-                                // GUIDs are not kept in the codebook (ids are, and GUIDs
-                                // are derived from them on the way out), only returned.
-                                b"guid" => guid = Some(normalize_guid(&v)),
-                                _ => {}
-                            }
-                        }
-                        let label = match label.map(|l| l.trim().to_string()) {
-                            Some(l) if !l.is_empty() => l,
-                            _ => {
-                                let n = slots.len() + 1;
-                                warnings.push(diag(
-                                    pos,
-                                    Severity::Warning,
-                                    format!(
-                                        "a code without a name; called it \"Unnamed code {n}\""
-                                    ),
-                                ));
-                                format!("Unnamed code {n}")
-                            }
-                        };
-                        let entry = Entry {
-                            id: String::new(),
-                            label,
-                            parent: None,
-                            codable,
-                            definition: None,
-                            include: None,
-                            exclude: None,
-                            examples: Vec::new(),
-                            colour,
-                            rules: SearchRules::default(),
-                            retired: false,
-                            line: line_col(text, pos).0,
-                        };
-                        slots.push((entry, stack.last().copied(), None));
-                        guids.push(guid);
-                        if !empty {
-                            stack.push(slots.len() - 1);
-                        }
-                    }
-                    b"description" if in_codebook && !empty && !stack.is_empty() => {
-                        in_description = true;
-                        description.clear();
-                    }
-                    b"set" if in_codebook => sets += 1,
-                    _ => {}
-                }
+            Event::Start(ref e) => read.start(e, false, pos),
+            Event::Empty(ref e) => read.start(e, true, pos),
+            Event::End(ref e) => read.end(e, pos),
+            Event::Text(t) if read.in_description => {
+                read.description.push_str(&t.decode().unwrap_or_default());
             }
-            Event::End(ref e) => match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
-                b"codebook" => in_codebook = false,
-                b"description" if in_description => {
-                    in_description = false;
-                    if let Some(&slot) = stack.last() {
-                        let mut d = undescribe(&description);
-                        for problem in sanitize_rules(&mut d.rules) {
-                            warnings.push(diag(pos, Severity::Warning, problem));
-                        }
-                        let (entry, _, id) = &mut slots[slot];
-                        entry.definition = d.definition;
-                        entry.include = d.include;
-                        entry.exclude = d.exclude;
-                        entry.examples = d.examples;
-                        entry.rules = d.rules;
-                        entry.retired = d.retired;
-                        *id = d.id;
-                    }
-                }
-                b"code" if in_codebook => {
-                    stack.pop();
-                }
-                _ => {}
-            },
-            Event::Text(t) if in_description => {
-                description.push_str(&t.decode().unwrap_or_default());
+            Event::CData(t) if read.in_description => {
+                read.description.push_str(&String::from_utf8_lossy(&t));
             }
-            Event::CData(t) if in_description => {
-                description.push_str(&String::from_utf8_lossy(&t));
-            }
-            Event::GeneralRef(r) if in_description => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    description.push(c);
-                } else {
-                    let name = r.decode().unwrap_or_default();
-                    description
-                        .push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
-                }
-            }
+            Event::GeneralRef(r) if read.in_description => read.reference(&r),
             Event::Eof => break,
             _ => {}
         }
     }
-    if !saw_codebook {
-        return Err(CodebookError {
-            diagnostics: vec![diag(
+    read.finish(name)
+}
+
+/// What reading a `.qdc` has found so far, and where in the document it is.
+struct QdcRead<'a> {
+    /// The document, for locations in messages.
+    text: &'a str,
+    /// The file, for messages.
+    path: &'a str,
+    warnings: Vec<Diagnostic>,
+    /// Codes in document order, each with its parent's slot and the id it came with.
+    slots: Vec<(Entry, Option<usize>, Option<String>)>,
+    /// Each code's GUID, by slot.
+    guids: Vec<Option<String>>,
+    /// The slots of the open `<Code>` elements, innermost last.
+    stack: Vec<usize>,
+    in_codebook: bool,
+    saw_codebook: bool,
+    in_description: bool,
+    /// The text of the open `<Description>`.
+    description: String,
+    /// `<Set>` elements seen (left out).
+    sets: usize,
+}
+
+impl<'a> QdcRead<'a> {
+    /// Nothing read yet.
+    fn new(text: &'a str, path: &'a str) -> Self {
+        QdcRead {
+            text,
+            path,
+            warnings: Vec::new(),
+            slots: Vec::new(),
+            guids: Vec::new(),
+            stack: Vec::new(),
+            in_codebook: false,
+            saw_codebook: false,
+            in_description: false,
+            description: String::new(),
+            sets: 0,
+        }
+    }
+
+    /// A diagnostic at byte `offset` of the document.
+    fn diag(&self, offset: usize, severity: Severity, message: String) -> Diagnostic {
+        let (line, column) = line_col(self.text, offset);
+        Diagnostic {
+            path: self.path.to_string(),
+            line,
+            column,
+            severity,
+            message,
+        }
+    }
+
+    /// Records a warning at byte `offset`.
+    fn warn(&mut self, offset: usize, message: String) {
+        let d = self.diag(offset, Severity::Warning, message);
+        self.warnings.push(d);
+    }
+
+    /// The error that ends reading, at byte `offset`.
+    fn error(&self, offset: usize, message: String) -> CodebookError {
+        CodebookError {
+            diagnostics: vec![self.diag(offset, Severity::Error, message)],
+        }
+    }
+
+    /// An element opened at byte `pos` (`empty` for `<…/>`). Element names are matched
+    /// without regard to case, as other tools vary.
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool, pos: usize) {
+        match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
+            b"codebook" => {
+                self.in_codebook = !empty;
+                self.saw_codebook = true;
+            }
+            b"code" if self.in_codebook => self.code(e, empty, pos),
+            b"description" if self.in_codebook && !empty && !self.stack.is_empty() => {
+                self.in_description = true;
+                self.description.clear();
+            }
+            b"set" if self.in_codebook => self.sets += 1,
+            _ => {}
+        }
+    }
+
+    /// A `<Code>` at byte `pos`: a new entry, a child of the innermost open code, with its
+    /// name, codability and colour from the attributes.
+    fn code(&mut self, e: &BytesStart<'_>, empty: bool, pos: usize) {
+        let attrs = self.code_attributes(e, pos);
+        let label = match attrs.label.map(|l| l.trim().to_string()) {
+            Some(l) if !l.is_empty() => l,
+            _ => {
+                let n = self.slots.len() + 1;
+                self.warn(
+                    pos,
+                    format!("a code without a name; called it \"Unnamed code {n}\""),
+                );
+                format!("Unnamed code {n}")
+            }
+        };
+        let entry = Entry {
+            id: String::new(),
+            label,
+            parent: None,
+            codable: attrs.codable,
+            definition: None,
+            include: None,
+            exclude: None,
+            examples: Vec::new(),
+            colour: attrs.colour,
+            rules: SearchRules::default(),
+            retired: false,
+            line: line_col(self.text, pos).0,
+        };
+        self.slots.push((entry, self.stack.last().copied(), None));
+        self.guids.push(attrs.guid);
+        if !empty {
+            self.stack.push(self.slots.len() - 1);
+        }
+    }
+
+    /// The attributes of a `<Code>` at byte `pos`, warning about a colour not understood.
+    fn code_attributes(&mut self, e: &BytesStart<'_>, pos: usize) -> CodeAttributes {
+        let mut attrs = CodeAttributes {
+            label: None,
+            codable: true,
+            colour: None,
+            guid: None,
+        };
+        for a in e.attributes().flatten() {
+            let v = a.unescape_value().map_or_else(
+                |_| String::from_utf8_lossy(&a.value).into_owned(),
+                |v| v.into_owned(),
+            );
+            match a.key.local_name().as_ref() {
+                b"name" => attrs.label = Some(v),
+                b"isCodable" => {
+                    attrs.codable = !matches!(v.trim(), "false" | "0" | "False" | "FALSE");
+                }
+                b"color" => {
+                    attrs.colour = lenient_colour(&v);
+                    if attrs.colour.is_none() && !v.trim().is_empty() {
+                        self.warn(pos, format!("colour \"{v}\" not understood; left out"));
+                    }
+                }
+                // GUIDs are not kept in the codebook (ids are, and GUIDs are derived from
+                // them on the way out), only returned.
+                b"guid" => attrs.guid = Some(normalize_guid(&v)),
+                _ => {}
+            }
+        }
+        attrs
+    }
+
+    /// An element closed at byte `pos`.
+    fn end(&mut self, e: &BytesEnd<'_>, pos: usize) {
+        match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
+            b"codebook" => self.in_codebook = false,
+            b"description" if self.in_description => {
+                self.in_description = false;
+                self.end_description(pos);
+            }
+            b"code" if self.in_codebook => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+
+    /// A `</Description>` at byte `pos`: its fields go to the innermost open code, with
+    /// warnings about search rules that had to be changed.
+    fn end_description(&mut self, pos: usize) {
+        let Some(&slot) = self.stack.last() else {
+            return;
+        };
+        let mut d = undescribe(&self.description);
+        for problem in sanitize_rules(&mut d.rules) {
+            self.warn(pos, problem);
+        }
+        let (entry, _, id) = &mut self.slots[slot];
+        entry.definition = d.definition;
+        entry.include = d.include;
+        entry.exclude = d.exclude;
+        entry.examples = d.examples;
+        entry.rules = d.rules;
+        entry.retired = d.retired;
+        *id = d.id;
+    }
+
+    /// A character or entity reference inside a description, resolved (an unknown entity
+    /// gives nothing).
+    fn reference(&mut self, r: &BytesRef<'_>) {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.description.push(c);
+        } else {
+            let name = r.decode().unwrap_or_default();
+            self.description
+                .push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
+        }
+    }
+
+    /// The codebook read, or an error if the document had no `<CodeBook>`.
+    fn finish(mut self, name: &str) -> Result<WithGuids, CodebookError> {
+        if !self.saw_codebook {
+            return Err(self.error(
                 0,
-                Severity::Error,
                 "no <CodeBook> element: this is not a REFI-QDA codebook (.qdc) or project (.qde)"
                     .into(),
-            )],
-        });
+            ));
+        }
+        if self.sets > 0 {
+            let sets = self.sets;
+            self.warn(
+                0,
+                format!("{sets} code set(s) left out: thematic codebooks have no sets"),
+            );
+        }
+        Ok((assign_ids(self.slots, name), self.warnings, self.guids))
     }
-    if sets > 0 {
-        warnings.push(diag(
-            0,
-            Severity::Warning,
-            format!("{sets} code set(s) left out: thematic codebooks have no sets"),
-        ));
-    }
-    Ok((assign_ids(slots, name), warnings, guids))
+}
+
+/// What a `<Code>` element's attributes say.
+struct CodeAttributes {
+    label: Option<String>,
+    codable: bool,
+    colour: Option<String>,
+    guid: Option<String>,
 }
 
 /// A GUID as REFI-QDA allows it (any case, optionally in braces) in one canonical form:
