@@ -341,20 +341,12 @@ fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io::Result<Sc
     })
 }
 
-/// A new coding id: `c-` and 12 hex digits (48 random bits, so ids made on different
-/// machines or by different coders practically never collide; `thematic check` reports it
-/// if they ever do). The randomness comes from the standard library's per-process hash
-/// keys, the time and the process id.
+/// A new coding id: `c-` and 12 lowercase hex digits (48 random bits, so ids made on
+/// different machines or by different coders practically never collide; `thematic check`
+/// reports it if they ever do). The bits come from `rand`'s thread-local generator, seeded
+/// from the operating system.
 pub fn new_coding_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u32(std::process::id());
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    format!("c-{:012x}", h.finish() & 0xffff_ffff_ffff)
+    format!("c-{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff)
 }
 
 #[cfg(test)]
@@ -503,6 +495,21 @@ mod tests {
         assert_eq!(id.len(), 14, "{id}");
         assert!(id.starts_with("c-") && id[2..].chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(new_coding_id(), new_coding_id());
+    }
+
+    #[test]
+    fn ten_thousand_new_ids_are_distinct_and_well_formed() {
+        fn hex12(s: &str) -> bool {
+            s.len() == 12 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..10_000 {
+            let id = new_coding_id();
+            assert!(id.strip_prefix("c-").is_some_and(hex12), "{id}");
+            assert!(seen.insert(id.clone()), "{id} twice");
+        }
+        let memo = crate::memos::new_memo_id();
+        assert!(memo.strip_prefix("m-").is_some_and(hex12), "{memo}");
     }
 
     #[test]
