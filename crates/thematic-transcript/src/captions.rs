@@ -51,104 +51,222 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
         .map(|(i, s)| Line { n: i + 1, s })
         .collect();
     let mut out = Captions::default();
-    let mut i = 0;
-    // The WEBVTT header block (also tolerated at the top of an SRT file).
-    if lines
-        .first()
-        .is_some_and(|l| l.s.trim_start().starts_with("WEBVTT"))
-    {
-        let title = lines[0].s.trim_start()["WEBVTT".len()..].trim();
-        if !title.is_empty() {
-            out.header.push(("WEBVTT".into(), title.to_string()));
-        }
-        i = 1;
-        while i < lines.len() && !lines[i].s.trim().is_empty() && !lines[i].s.contains("-->") {
-            if let Some((k, v)) = lines[i].s.split_once(':') {
-                out.header
-                    .push((k.trim().to_string(), v.trim().to_string()));
-            }
-            i += 1;
-        }
-    }
+    let body = read_header(&lines, &mut out.header);
     let legacy = !srt
         && lines
             .iter()
             .filter_map(|l| TIMING.captures(l.s))
             .take(50)
             .any(|c| UNPADDED.is_match(&c["a"]));
-    let rule = if legacy {
-        FractionRule::IntegerMs
-    } else {
-        FractionRule::Decimal
-    };
-    let (mut ids_guid, mut ids_int, mut voices, mut name_prefix, mut cue_count) = (0, 0, 0, 0, 0);
-    let mut unnamed: Vec<usize> = Vec::new(); // cues without a voice tag: names come from `Name:` prefixes
-
-    while i < lines.len() {
-        if lines[i].s.trim().is_empty() {
-            i += 1;
-            continue;
-        }
-        let first = lines[i].s.trim();
-        // NOTE, STYLE and REGION blocks: skipped to the next blank line.
-        if !srt
-            && (first == "NOTE"
-                || first.starts_with("NOTE ")
-                || first.starts_with("NOTE\t")
-                || first == "STYLE"
-                || first == "REGION")
-        {
-            while i < lines.len() && !lines[i].s.trim().is_empty() {
-                i += 1;
-            }
-            continue;
-        }
-        // Optional identifier line, then the timing line.
-        let (id, timing_at) = if TIMING.is_match(lines[i].s) {
-            (None, i)
-        } else if i + 1 < lines.len() && TIMING.is_match(lines[i + 1].s) {
-            (Some(first), i + 1)
+    let mut reader = CueReader {
+        lines,
+        srt,
+        rule: if legacy {
+            FractionRule::IntegerMs
         } else {
-            out.warnings.push(Warning {
-                line: lines[i].n,
-                kind: WarningKind::UnplacedText,
-                message: format!(
-                    "text that is not part of a cue (\"{}\"): kept as a turn without speaker or time",
-                    first.chars().take(40).collect::<String>()
-                ),
-            });
-            let at = lines[i].n;
-            let mut block = Vec::new();
-            while i < lines.len() && !lines[i].s.trim().is_empty() {
-                block.push(lines[i].s.trim());
+            FractionRule::Decimal
+        },
+        out,
+        tally: Tally::default(),
+        unnamed: Vec::new(),
+    };
+    reader.read_cues(body);
+    reader.name_from_prefixes();
+    let CueReader { mut out, tally, .. } = reader;
+    out.format = Some(dialect(srt, legacy, &tally));
+    if out.format == Some(Format::TeamsVtt) && tally.voices == 0 && tally.cues > 0 {
+        out.warnings.push(Warning {
+            line: 1,
+            kind: WarningKind::MissingVoiceTags,
+            message: "a Teams transcript without <v> voice tags: no speakers are known; the Teams \
+                      .docx download of the same meeting usually has them"
+                .into(),
+        });
+    }
+    out
+}
+
+/// Reads the WEBVTT header block (also tolerated at the top of an SRT file): the title on
+/// the `WEBVTT` line and `Key: value` lines up to the first blank or timing line. Returns
+/// the index of the first line after it.
+fn read_header(lines: &[Line<'_>], header: &mut Vec<(String, String)>) -> usize {
+    if !lines
+        .first()
+        .is_some_and(|l| l.s.trim_start().starts_with("WEBVTT"))
+    {
+        return 0;
+    }
+    let title = lines[0].s.trim_start()["WEBVTT".len()..].trim();
+    if !title.is_empty() {
+        header.push(("WEBVTT".into(), title.to_string()));
+    }
+    let mut i = 1;
+    while i < lines.len() && !lines[i].s.trim().is_empty() && !lines[i].s.contains("-->") {
+        if let Some((k, v)) = lines[i].s.split_once(':') {
+            header.push((k.trim().to_string(), v.trim().to_string()));
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Counts that tell the caption dialects apart.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Cue identifiers that are GUIDs (Teams).
+    ids_guid: usize,
+    /// Cue identifiers that are whole numbers (Zoom).
+    ids_int: usize,
+    /// Cues with a `<v>` voice tag.
+    voices: usize,
+    /// Cues whose speaker came from a `Name:` prefix.
+    name_prefix: usize,
+    /// Cues with a timing line.
+    cues: usize,
+}
+
+/// Which caption format the file is, from what its cues held.
+fn dialect(srt: bool, legacy: bool, t: &Tally) -> Format {
+    if srt {
+        Format::Srt
+    } else if legacy {
+        Format::TeamsVttLegacy
+    } else if t.voices > 0 || t.ids_guid * 2 > t.cues {
+        Format::TeamsVtt
+    } else if t.ids_int > 0 && t.name_prefix * 2 >= t.cues && t.cues > 0 {
+        Format::ZoomVtt
+    } else {
+        Format::Vtt
+    }
+}
+
+/// Reads the cues after the header, line by line, into `out`.
+struct CueReader<'t> {
+    lines: Vec<Line<'t>>,
+    srt: bool,
+    /// How the fraction of a second is read (legacy Teams times count milliseconds).
+    rule: FractionRule,
+    out: Captions,
+    tally: Tally,
+    /// Cues without a voice tag, by index into `out.cues`: names come from `Name:` prefixes.
+    unnamed: Vec<usize>,
+}
+
+impl<'t> CueReader<'t> {
+    /// Reads blocks from line `i` to the end: cues, skipped NOTE/STYLE/REGION blocks and
+    /// stray text.
+    fn read_cues(&mut self, mut i: usize) {
+        while i < self.lines.len() {
+            let s = self.lines[i].s;
+            if s.trim().is_empty() {
                 i += 1;
+                continue;
             }
-            out.cues.push(Cue {
-                speaker: None,
-                qualifier: None,
-                start_ms: None,
-                end_ms: None,
-                text: block.join(" "),
-                line: at,
-            });
-            continue;
-        };
-        if let Some(id) = id {
-            if GUID_ID.is_match(id) {
-                ids_guid += 1;
-            } else if id.bytes().all(|b| b.is_ascii_digit()) {
-                ids_int += 1;
+            let first = s.trim();
+            // NOTE, STYLE and REGION blocks: skipped to the next blank line.
+            if !self.srt
+                && (first == "NOTE"
+                    || first.starts_with("NOTE ")
+                    || first.starts_with("NOTE\t")
+                    || first == "STYLE"
+                    || first == "REGION")
+            {
+                i = self.block_end(i);
+                continue;
+            }
+            // Optional identifier line, then the timing line.
+            let (id, timing_at) = if TIMING.is_match(s) {
+                (None, i)
+            } else if i + 1 < self.lines.len() && TIMING.is_match(self.lines[i + 1].s) {
+                (Some(first), i + 1)
+            } else {
+                i = self.unplaced(i);
+                continue;
+            };
+            if let Some(id) = id {
+                if GUID_ID.is_match(id) {
+                    self.tally.ids_guid += 1;
+                } else if id.bytes().all(|b| b.is_ascii_digit()) {
+                    self.tally.ids_int += 1;
+                }
+            }
+            match self.cue(timing_at) {
+                Some(next) => i = next,
+                None => break,
             }
         }
-        let timing_line = &lines[timing_at];
-        let Some(c) = TIMING.captures(timing_line.s) else {
-            break;
-        };
-        let start = time(&c["a"], rule, srt, timing_line.n, &mut out.warnings);
-        let end = time(&c["b"], rule, srt, timing_line.n, &mut out.warnings);
-        // Payload: to the next blank line, or (a missing blank line) the next timing line.
-        let mut j = timing_at + 1;
-        let mut payload: Vec<&str> = Vec::new();
+    }
+
+    /// The index of the first blank line at or after `i` (or the end).
+    fn block_end(&self, mut i: usize) -> usize {
+        while i < self.lines.len() && !self.lines[i].s.trim().is_empty() {
+            i += 1;
+        }
+        i
+    }
+
+    /// Text at line `i` that is not part of a cue: kept, with a warning, as a cue without
+    /// speaker or time. Returns the index of the line after the block.
+    fn unplaced(&mut self, mut i: usize) -> usize {
+        let at = self.lines[i].n;
+        self.out.warnings.push(Warning {
+            line: at,
+            kind: WarningKind::UnplacedText,
+            message: format!(
+                "text that is not part of a cue (\"{}\"): kept as a turn without speaker or time",
+                self.lines[i].s.trim().chars().take(40).collect::<String>()
+            ),
+        });
+        let mut block = Vec::new();
+        while i < self.lines.len() && !self.lines[i].s.trim().is_empty() {
+            block.push(self.lines[i].s.trim());
+            i += 1;
+        }
+        self.out.cues.push(Cue {
+            speaker: None,
+            qualifier: None,
+            start_ms: None,
+            end_ms: None,
+            text: block.join(" "),
+            line: at,
+        });
+        i
+    }
+
+    /// The cue whose timing line is `timing_at`: its times, then one cue per voice in its
+    /// payload (an empty cue is skipped with a warning). Returns the index of the line after
+    /// the payload, or `None` if `timing_at` is not a timing line.
+    fn cue(&mut self, timing_at: usize) -> Option<usize> {
+        let Line { n, s } = self.lines[timing_at];
+        let c = TIMING.captures(s)?;
+        let start = time(&c["a"], self.rule, self.srt, n, &mut self.out.warnings);
+        let end = time(&c["b"], self.rule, self.srt, n, &mut self.out.warnings);
+        let (payload, next) = self.payload(timing_at + 1);
+        self.tally.cues += 1;
+        let raw = payload.join("\n");
+        if raw.contains("<v") {
+            self.tally.voices += 1;
+        }
+        let pieces = voice_pieces(&raw);
+        if pieces.iter().all(|(_, t)| t.trim().is_empty()) {
+            self.out.warnings.push(Warning {
+                line: n,
+                kind: WarningKind::EmptyCue,
+                message: "a cue with a time but no text: skipped".into(),
+            });
+            return Some(next);
+        }
+        for (voice, body) in pieces {
+            self.push_piece(voice, &body, (start, end), n);
+        }
+        Some(next)
+    }
+
+    /// A cue's payload from line `j`: to the next blank line, or (a missing blank line, with a
+    /// warning) the next timing line or identifier. Returns the lines and the index after.
+    fn payload(&mut self, mut j: usize) -> (Vec<&'t str>, usize) {
+        let lines = &self.lines;
+        let mut payload: Vec<&'t str> = Vec::new();
         while j < lines.len() && !lines[j].s.trim().is_empty() {
             let next_is_timing = TIMING.is_match(lines[j].s)
                 || (j + 1 < lines.len()
@@ -156,7 +274,7 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
                     && !payload.is_empty()
                     && looks_like_id(lines[j].s));
             if next_is_timing {
-                out.warnings.push(Warning {
+                self.out.warnings.push(Warning {
                     line: lines[j].n,
                     kind: WarningKind::MissingBlankLine,
                     message: "a new cue starts without a blank line before it; read as a new cue"
@@ -167,81 +285,65 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
             payload.push(lines[j].s.trim_end());
             j += 1;
         }
-        i = j;
-        cue_count += 1;
-        let raw = payload.join("\n");
-        if raw.contains("<v") {
-            voices += 1;
-        }
-        let pieces = voice_pieces(&raw);
-        if pieces.iter().all(|(_, t)| t.trim().is_empty()) {
-            out.warnings.push(Warning {
-                line: timing_line.n,
-                kind: WarningKind::EmptyCue,
-                message: "a cue with a time but no text: skipped".into(),
-            });
-            continue;
-        }
-        for (voice, body) in pieces {
-            let body = decode_entities(&TAG.replace_all(&body, ""));
-            let body = body
-                .split('\n')
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let (speaker, qualifier) = match voice {
-                Some(v) => {
-                    let (base, q) = split_qualifier(v.trim());
-                    (Some(base.to_string()), q.map(str::to_string))
-                }
-                None => {
-                    unnamed.push(out.cues.len());
-                    (None, None)
-                }
-            };
-            out.cues.push(Cue {
-                speaker,
-                qualifier,
-                start_ms: start,
-                end_ms: end,
-                text: body,
-                line: timing_line.n,
-            });
-        }
+        (payload, j)
     }
-    let texts: Vec<&str> = unnamed.iter().map(|&i| out.cues[i].text.as_str()).collect();
-    let splits = split_speakers(&texts);
-    for (&i, split) in unnamed.iter().zip(splits) {
-        if let Some((speaker, qualifier, rest)) = split {
-            name_prefix += 1;
-            let cue = &mut out.cues[i];
-            cue.speaker = Some(speaker);
-            cue.qualifier = qualifier;
-            cue.text = rest;
-        }
-    }
-    out.format = Some(if srt {
-        Format::Srt
-    } else if legacy {
-        Format::TeamsVttLegacy
-    } else if voices > 0 || ids_guid * 2 > cue_count {
-        Format::TeamsVtt
-    } else if ids_int > 0 && name_prefix * 2 >= cue_count && cue_count > 0 {
-        Format::ZoomVtt
-    } else {
-        Format::Vtt
-    });
-    if out.format == Some(Format::TeamsVtt) && voices == 0 && cue_count > 0 {
-        out.warnings.push(Warning {
-            line: 1,
-            kind: WarningKind::MissingVoiceTags,
-            message: "a Teams transcript without <v> voice tags: no speakers are known; the Teams \
-                      .docx download of the same meeting usually has them"
-                .into(),
+
+    /// One voice's text of a cue, tags removed and lines joined, as a cue of its own; without
+    /// a voice it is remembered for naming from a `Name:` prefix.
+    fn push_piece(
+        &mut self,
+        voice: Option<&str>,
+        body: &str,
+        times: (Option<i64>, Option<i64>),
+        line: usize,
+    ) {
+        let body = decode_entities(&TAG.replace_all(body, ""));
+        let body = body
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (speaker, qualifier) = match voice {
+            Some(v) => {
+                let (base, q) = split_qualifier(v.trim());
+                (Some(base.to_string()), q.map(str::to_string))
+            }
+            None => {
+                self.unnamed.push(self.out.cues.len());
+                (None, None)
+            }
+        };
+        self.out.cues.push(Cue {
+            speaker,
+            qualifier,
+            start_ms: times.0,
+            end_ms: times.1,
+            text: body,
+            line,
         });
     }
-    out
+
+    /// Names the cues without a voice tag from their `Name:` prefixes, where the file's
+    /// cues bear them out.
+    fn name_from_prefixes(&mut self) {
+        let cues = &mut self.out.cues;
+        let texts: Vec<&str> = self
+            .unnamed
+            .iter()
+            .map(|&i| cues[i].text.as_str())
+            .collect();
+        let splits = split_speakers(&texts);
+        for (&i, split) in self.unnamed.iter().zip(splits) {
+            if let Some((speaker, qualifier, rest)) = split {
+                self.tally.name_prefix += 1;
+                let cue = &mut cues[i];
+                cue.speaker = Some(speaker);
+                cue.qualifier = qualifier;
+                cue.text = rest;
+            }
+        }
+    }
 }
 
 fn looks_like_id(s: &str) -> bool {

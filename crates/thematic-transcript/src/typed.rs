@@ -78,9 +78,78 @@ struct Line {
 /// line numbers of DOCX paragraphs are paragraph numbers).
 pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
     let lines = split_lines(text);
-    // Conversation-analysis transcripts number every line: look past the numbers.
-    let ca = ca_mode(text, &lines);
-    let cands: Vec<Option<Candidate>> = lines
+    let cands = candidates(text, &lines);
+
+    // Step 4: the frequency rule. Count by key; iterate lines (not the map) for determinism.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for c in cands.iter().flatten() {
+        *counts.entry(speaker_key(&c.label)).or_default() += 1;
+    }
+    let accepted = |c: &Candidate| {
+        let key = speaker_key(&c.label);
+        counts.get(&key).copied().unwrap_or(0) >= 2
+            || is_known_role(&key)
+            || options.is_interviewer(&key)
+    };
+
+    let mut out = Labelled::default();
+    let body_start = header_zone(text, &lines, &cands, &accepted, &mut out);
+
+    let mut turns = Turns::new(&mut out);
+    let mut ended_at: Option<usize> = None;
+    let mut i = body_start;
+    while i < lines.len() {
+        let line = &lines[i];
+        let s = &text[line.start..line.end];
+        if s.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        if TRAILER.is_match(s.trim_start()) {
+            ended_at = Some(i);
+            break;
+        }
+        // A line holding only a time stamp dates the turn that follows it.
+        if let Some(m) = STAMP_ONLY.captures(s.trim())
+            && cands[i].is_none()
+            && let Some(c) =
+                crate::timestamp::parse_clock(&m[1], crate::timestamp::FractionRule::Decimal)
+        {
+            turns.pending_time = Some(c.ms);
+            i += 1;
+            continue;
+        }
+        match cands[i].as_ref().filter(|c| accepted(c)) {
+            Some(c) => turns.label(c, line, s),
+            None => turns.speech(cands[i].as_ref(), line, s),
+        }
+        i += 1;
+    }
+    turns.finish();
+    if let Some(end) = ended_at {
+        for line in &lines[end + 1..] {
+            let s = &text[line.start..line.end];
+            if !s.trim().is_empty() && !TRAILER.is_match(s.trim_start()) {
+                out.warnings.push(unplaced(line.number, s));
+            }
+        }
+    }
+    // Trim trailing whitespace inside each span.
+    for t in &mut out.turns {
+        let span = &text[t.bytes.0..t.bytes.1];
+        t.bytes.1 = t.bytes.0 + span.trim_end().len();
+    }
+    if out.turns.is_empty() {
+        fallback_paragraphs(text, &lines, body_start, &mut out);
+    }
+    out
+}
+
+/// Steps 2–3 for every line: its label candidate, if any. Conversation-analysis transcripts
+/// number every line, so there the numbers are looked past; an indented line has none.
+fn candidates(text: &str, lines: &[Line]) -> Vec<Option<Candidate>> {
+    let ca = ca_mode(text, lines);
+    lines
         .iter()
         .map(|l| {
             let s = &text[l.start..l.end];
@@ -99,126 +168,94 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
             }
             Some(c)
         })
-        .collect();
+        .collect()
+}
 
-    // Step 4: the frequency rule. Count by key; iterate lines (not the map) for determinism.
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for c in cands.iter().flatten() {
-        *counts.entry(speaker_key(&c.label)).or_default() += 1;
-    }
-    let accepted = |c: &Candidate| {
-        let key = speaker_key(&c.label);
-        counts.get(&key).copied().unwrap_or(0) >= 2
-            || is_known_role(&key)
-            || options.is_interviewer(&key)
-    };
+/// The turns of the body as its lines are read: the open turn, and what carries over to
+/// the next label.
+struct Turns<'o> {
+    out: &'o mut Labelled,
+    /// The turn being read.
+    current: Option<RawTurn>,
+    /// The time of a stand-alone time stamp line, for the next turn.
+    pending_time: Option<i64>,
+    wall_clock_warned: bool,
+}
 
-    let mut out = Labelled::default();
-    let body_start = header_zone(text, &lines, &cands, &accepted, &mut out);
+impl<'o> Turns<'o> {
+    /// No turns yet.
+    fn new(out: &'o mut Labelled) -> Self {
+        Turns {
+            out,
+            current: None,
+            pending_time: None,
+            wall_clock_warned: false,
+        }
+    }
 
-    let mut current: Option<RawTurn> = None;
-    let mut ended_at: Option<usize> = None;
-    let mut pending_time: Option<i64> = None;
-    let mut wall_clock_warned = false;
-    let mut i = body_start;
-    while i < lines.len() {
-        let line = &lines[i];
-        let s = &text[line.start..line.end];
-        if s.trim().is_empty() {
-            i += 1;
-            continue;
+    /// A line `s` with an accepted label `c`: ends the open turn and starts the label's, its
+    /// speech inline or below. Wall-clock times are said once to be left out.
+    fn label(&mut self, c: &Candidate, line: &Line, s: &str) {
+        self.out.turns.extend(self.current.take());
+        if c.wall_clock && !self.wall_clock_warned {
+            self.wall_clock_warned = true;
+            self.out.warnings.push(Warning {
+                line: line.number,
+                kind: WarningKind::WallClock,
+                message: "the times beside the speakers are times of day, not offsets into the \
+                          recording, so turns are left without times"
+                    .into(),
+            });
         }
-        if TRAILER.is_match(s.trim_start()) {
-            out.turns.extend(current.take());
-            ended_at = Some(i);
-            break;
-        }
-        // A line holding only a time stamp dates the turn that follows it.
-        if let Some(m) = STAMP_ONLY.captures(s.trim())
-            && cands[i].is_none()
-            && let Some(c) =
-                crate::timestamp::parse_clock(&m[1], crate::timestamp::FractionRule::Decimal)
-        {
-            pending_time = Some(c.ms);
-            i += 1;
-            continue;
-        }
-        match cands[i].as_ref().filter(|c| accepted(c)) {
-            Some(c) => {
-                out.turns.extend(current.take());
-                if c.wall_clock && !wall_clock_warned {
-                    wall_clock_warned = true;
-                    out.warnings.push(Warning {
-                        line: line.number,
-                        kind: WarningKind::WallClock,
-                        message:
-                            "the times beside the speakers are times of day, not offsets into the \
-                                  recording, so turns are left without times"
-                                .into(),
-                    });
-                }
-                let (start, end) = match c.speech {
-                    Speech::Inline(at) => {
-                        let rest = &s[at..];
-                        let skip = rest.len() - rest.trim_start().len();
-                        (line.start + at + skip, line.end)
-                    }
-                    // Speech starts on the next non-blank line that is not itself a label.
-                    Speech::Below => (line.end, line.end),
-                };
-                current = Some(RawTurn {
-                    speaker: Some(c.label.clone()),
-                    qualifier: c.qualifier.clone(),
-                    start_ms: c.time.map(|t| t.ms).or(pending_time.take()),
-                    end_ms: None,
-                    bytes: (start, end),
-                    line: line.number,
-                });
+        let (start, end) = match c.speech {
+            Speech::Inline(at) => {
+                let rest = &s[at..];
+                let skip = rest.len() - rest.trim_start().len();
+                (line.start + at + skip, line.end)
             }
-            None => {
-                if let Some(c) = &cands[i] {
-                    out.warnings.push(Warning {
-                        line: line.number,
-                        kind: WarningKind::SpeakerSuggestion,
-                        message: format!(
-                            "\"{}\" looks like a speaker label but appears only once, so it is \
-                             read as speech; add it to the study's interviewers or relabel it \
-                             if it is a speaker",
-                            c.label
-                        ),
-                    });
-                }
-                match current.as_mut() {
-                    Some(turn) => {
-                        if turn.bytes.0 == turn.bytes.1 {
-                            turn.bytes.0 = line.start;
-                        }
-                        turn.bytes.1 = line.end;
-                    }
-                    None => out.warnings.push(unplaced(line.number, s)),
-                }
-            }
+            // Speech starts on the next non-blank line that is not itself a label.
+            Speech::Below => (line.end, line.end),
+        };
+        self.current = Some(RawTurn {
+            speaker: Some(c.label.clone()),
+            qualifier: c.qualifier.clone(),
+            start_ms: c.time.map(|t| t.ms).or(self.pending_time.take()),
+            end_ms: None,
+            bytes: (start, end),
+            line: line.number,
+        });
+    }
+
+    /// A line `s` of speech: it extends the open turn, or is text outside any turn. A label
+    /// candidate `cand` that was not accepted is suggested in a warning.
+    fn speech(&mut self, cand: Option<&Candidate>, line: &Line, s: &str) {
+        if let Some(c) = cand {
+            self.out.warnings.push(Warning {
+                line: line.number,
+                kind: WarningKind::SpeakerSuggestion,
+                message: format!(
+                    "\"{}\" looks like a speaker label but appears only once, so it is \
+                     read as speech; add it to the study's interviewers or relabel it \
+                     if it is a speaker",
+                    c.label
+                ),
+            });
         }
-        i += 1;
-    }
-    out.turns.extend(current);
-    if let Some(end) = ended_at {
-        for line in &lines[end + 1..] {
-            let s = &text[line.start..line.end];
-            if !s.trim().is_empty() && !TRAILER.is_match(s.trim_start()) {
-                out.warnings.push(unplaced(line.number, s));
+        match self.current.as_mut() {
+            Some(turn) => {
+                if turn.bytes.0 == turn.bytes.1 {
+                    turn.bytes.0 = line.start;
+                }
+                turn.bytes.1 = line.end;
             }
+            None => self.out.warnings.push(unplaced(line.number, s)),
         }
     }
-    // Trim trailing whitespace inside each span.
-    for t in &mut out.turns {
-        let span = &text[t.bytes.0..t.bytes.1];
-        t.bytes.1 = t.bytes.0 + span.trim_end().len();
+
+    /// Ends the open turn.
+    fn finish(self) {
+        self.out.turns.extend(self.current);
     }
-    if out.turns.is_empty() {
-        fallback_paragraphs(text, &lines, body_start, &mut out);
-    }
-    out
 }
 
 fn unplaced(line: usize, s: &str) -> Warning {
