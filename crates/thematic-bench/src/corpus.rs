@@ -14,11 +14,11 @@ use thematic_study::{Coding, CodingsFile, InitOptions, Study, atomic_write};
 
 use crate::text;
 
-const CODEBOOK: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
+use thematic_study::testing::{MECHANISMS as CODEBOOK, MECHANISMS_FILE};
 
 /// The codable themes of the shipped codebook, in tree order.
 fn themes() -> Vec<String> {
-    thematic_codebook::Codebook::from_toml(CODEBOOK, "social-prescribing-mechanisms.toml")
+    thematic_codebook::Codebook::from_toml(CODEBOOK, MECHANISMS_FILE)
         .map(|book| book.codable().map(|e| e.id.clone()).collect())
         .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use thematic_index::{CountBy, Scope, SearchQuery, StudyIndex};
-use thematic_study::{Coding, InitOptions, Study};
+use thematic_study::{Coding, Study};
 
 const P6: &str = "Interviewer: What do you do in a first meeting?
 P6: I ask them what matters to them. We set small goals together, one at a time.
@@ -18,14 +18,8 @@ P7: Sometimes people just want someone to listen.
 
 fn study() -> (tempfile::TempDir, Study) {
     let dir = tempfile::tempdir().unwrap();
-    let mut options = InitOptions::new("t");
-    options.codebook_file = "social-prescribing-mechanisms.toml".into();
-    options.codebook_text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../codebooks/social-prescribing-mechanisms.toml"
-    ))
-    .unwrap();
-    let study = Study::init(dir.path(), &options).unwrap();
+    let study =
+        thematic_study::testing::study(dir.path(), thematic_study::testing::MECHANISMS_FILE);
     std::fs::write(study.transcripts_dir().join("P6.txt"), P6).unwrap();
     std::fs::write(study.transcripts_dir().join("P7.txt"), P7).unwrap();
     std::fs::write(

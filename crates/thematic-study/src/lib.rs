@@ -30,6 +30,7 @@ mod refactor;
 mod stable_hash;
 mod store;
 mod study;
+pub mod testing;
 mod transcripts;
 mod turn_cache;
 mod update;

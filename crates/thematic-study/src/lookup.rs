@@ -123,7 +123,7 @@ mod tests {
     fn book() -> Codebook {
         let text = format!(
             "{}\n[[theme]]\nid = \"old-idea\"\nlabel = \"Old idea\"\nretired = true\n",
-            include_str!("../../../codebooks/social-prescribing-mechanisms.toml")
+            crate::testing::MECHANISMS
         );
         Codebook::from_toml(&text, "m.toml").unwrap()
     }

@@ -208,15 +208,11 @@ mod tests {
     use super::*;
     use crate::memos::MemoAbout;
 
-    const BOOK: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
     const TRANSCRIPT: &str =
         "Interviewer: How did you start?\n\nP6: I started in 2019 after working in housing.\n";
 
     fn study(dir: &std::path::Path) -> Study {
-        let mut opts = crate::InitOptions::new("t");
-        opts.codebook_file = "m.toml".into();
-        opts.codebook_text = BOOK.into();
-        let s = Study::init(dir, &opts).unwrap();
+        let s = crate::testing::study(dir, "m.toml");
         std::fs::write(s.transcripts_dir().join("P6.txt"), TRANSCRIPT).unwrap();
         s
     }

@@ -4,16 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use thematic_codebook::NewEntry;
-use thematic_study::{Coding, CodingsFile, InitOptions, Study, theme_counts};
-
-const BOOK: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
+use thematic_study::{Coding, CodingsFile, Study, theme_counts};
 
 fn study() -> (tempfile::TempDir, Study) {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = InitOptions::new("t");
-    opts.codebook_file = "m.toml".into();
-    opts.codebook_text = BOOK.into();
-    let study = Study::init(dir.path(), &opts).unwrap();
+    let study = thematic_study::testing::study(dir.path(), "m.toml");
     (dir, study)
 }
 

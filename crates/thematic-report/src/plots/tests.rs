@@ -9,11 +9,7 @@ use crate::passages::Passage;
 use crate::tables::{CooccurUnit, Cooccurrence, ThemeMatrix};
 
 fn book() -> Codebook {
-    Codebook::from_toml(
-        include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
-        "m.toml",
-    )
-    .unwrap()
+    thematic_study::testing::mechanisms()
 }
 
 fn passages() -> Vec<Passage> {

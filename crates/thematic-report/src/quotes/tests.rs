@@ -5,11 +5,7 @@ use std::io::Read;
 use super::*;
 
 fn book() -> Codebook {
-    Codebook::from_toml(
-        include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
-        "m.toml",
-    )
-    .unwrap()
+    thematic_study::testing::mechanisms()
 }
 
 fn people() -> Participants {

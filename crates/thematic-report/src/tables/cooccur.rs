@@ -198,11 +198,7 @@ mod tests {
     use super::*;
 
     fn book() -> Codebook {
-        Codebook::from_toml(
-            include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
-            "m.toml",
-        )
-        .unwrap()
+        thematic_study::testing::mechanisms()
     }
 
     fn p(t: &str, turn: usize, theme: &str) -> Passage {

@@ -136,11 +136,7 @@ mod tests {
     use super::*;
 
     fn book() -> Codebook {
-        Codebook::from_toml(
-            include_str!("../../../../codebooks/social-prescribing-mechanisms.toml"),
-            "m.toml",
-        )
-        .unwrap()
+        thematic_study::testing::mechanisms()
     }
 
     fn passage(t: &str, theme: &str, start: usize) -> Passage {

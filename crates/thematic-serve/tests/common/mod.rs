@@ -11,7 +11,7 @@ use thematic_study::{Coding, InitOptions, Study, new_coding_id, now_rfc3339};
 
 /// The shipped nine-mechanism codebook: its first codable themes, in tree order, are
 /// asking-questions (key 1) … what-matters (key 9).
-pub const CODEBOOK: &str = include_str!("../../../../codebooks/social-prescribing-mechanisms.toml");
+pub const CODEBOOK: &str = thematic_study::testing::MECHANISMS;
 
 /// A typed transcript with emoji (outside the Basic Multilingual Plane, two UTF-16 units
 /// each) before the passages the tests code.

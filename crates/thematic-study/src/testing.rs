@@ -1,0 +1,58 @@
+//! Fixtures shared by the tests of this crate and of the crates above it (report,
+//! exchange, index, serve), so no test keeps its own copy: the shipped nine-mechanism
+//! codebook of the sample study and a fresh study made with it.
+//!
+//! ```
+//! # let dir = tempfile::tempdir().unwrap();
+//! use thematic_study::testing;
+//!
+//! let book = testing::mechanisms();
+//! assert!(book.get("what-matters").is_some());
+//! let study = testing::study(dir.path(), "codebook.toml");
+//! assert_eq!(study.codebook().unwrap().name, book.name);
+//! ```
+
+use std::path::Path;
+
+use thematic_codebook::Codebook;
+
+use crate::study::{InitOptions, Study};
+
+/// The file name of the shipped codebook.
+pub const MECHANISMS_FILE: &str = "social-prescribing-mechanisms.toml";
+
+/// The text of the shipped codebook: Walker, Griffiths & Jiang's (2023) overall theme,
+/// three groups and nine mechanism themes. Its first codable themes in tree order are
+/// `asking-questions` … `what-matters`.
+pub const MECHANISMS: &str = include_str!("../../../codebooks/social-prescribing-mechanisms.toml");
+
+/// The shipped codebook, parsed.
+///
+/// # Panics
+///
+/// Never for the shipped file, which its own tests check.
+pub fn mechanisms() -> Codebook {
+    Codebook::from_toml(MECHANISMS, MECHANISMS_FILE).expect("the shipped codebook is valid")
+}
+
+/// A new study in `dir` named "t", whose codebook is the shipped one saved as
+/// `codebooks/<file_name>`.
+///
+/// # Panics
+///
+/// When the study cannot be made (the folder holds one already, or cannot be written).
+pub fn study(dir: &Path, file_name: &str) -> Study {
+    study_named(dir, "t", file_name)
+}
+
+/// Like [`study`], with the study's name.
+///
+/// # Panics
+///
+/// When the study cannot be made.
+pub fn study_named(dir: &Path, name: &str, file_name: &str) -> Study {
+    let mut options = InitOptions::new(name);
+    options.codebook_file = file_name.into();
+    options.codebook_text = MECHANISMS.into();
+    Study::init(dir, &options).expect("a test study can be made")
+}
