@@ -61,9 +61,11 @@ mod tests {
         assert_eq!(neutralize("-1"), "'-1");
         assert_eq!(neutralize("@x"), "'@x");
         assert_eq!(neutralize("\tx"), "'\tx");
-        assert!(matches!(neutralized("plain = text"), Cow::Borrowed("plain = text")));
+        assert!(matches!(
+            neutralized("plain = text"),
+            Cow::Borrowed("plain = text")
+        ));
     }
-
 
     #[test]
     fn xml_escape_escapes_markup_and_drops_forbidden_characters() {

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{Codebook, Entry};
 use crate::escape::xml_escape;
+use crate::model::{Codebook, Entry};
 
 /// How the figure is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
