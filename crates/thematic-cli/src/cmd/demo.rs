@@ -47,10 +47,45 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     prepare(&args.dir)?;
+    let study = make_study(&args.dir)?;
+    let mut report = String::new();
+    let failed = import_sample(&study, &mut report)?;
+    let mut coders = write_codings_and_memos(&study)?;
+    report_summaries(&study, &mut report)?;
+    // KW (the default coder, standing for the paper's first author) first.
+    coders.sort_by_key(|c| (c != "KW", c.clone()));
+    report_agreement(&study, &coders, &mut report)?;
+    write_exports(&study, &mut report)?;
+    let _ = writeln!(
+        report,
+        "Done in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --coder KW\n  thematic codebook show\n  thematic search \"what matters\"\n  thematic participants --summary\n  thematic quotes --per-theme 3\n  thematic agree --disagreements --format md",
+        started.elapsed().as_secs_f64(),
+        args.dir.display()
+    );
+    emit_to(None, report.as_bytes())?;
+    if failed > 0 {
+        return Err(CliError::internal(format!(
+            "{failed} sample transcript(s) failed to import"
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The sample study's bytes named `name` (`participants.csv`, `P6_typed.txt`, …).
+fn sample(name: &str) -> Option<&'static [u8]> {
+    assets::SAMPLE_STUDY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+}
+
+/// A new study in `dir` with the shipped codebook, the interviewer's names, KW as the
+/// default coder, and the marker that lets a later demo replace it.
+fn make_study(dir: &Path) -> Result<Study> {
     let (file, text) = assets::codebook("social-prescribing-mechanisms")
         .ok_or_else(|| CliError::internal("the shipped codebook is missing from this build"))?;
     let mut study = Study::init(
-        &args.dir,
+        dir,
         &InitOptions {
             name: "Social prescribing link workers (sample study)".into(),
             codebook_file: file.into(),
@@ -58,7 +93,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         },
     )?;
     atomic_write(
-        &args.dir.join(MARKER),
+        &dir.join(MARKER),
         b"built by `thematic demo`; safe to delete the whole folder\n",
     )?;
     let mut config = study.config().clone();
@@ -67,14 +102,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .extend(["Kate Walker".to_string(), "KW".to_string()]);
     config.default_coder = Some("KW".into());
     study.set_config(config)?;
+    Ok(study)
+}
 
-    let mut report = String::new();
-    let sample = |name: &str| {
-        assets::SAMPLE_STUDY
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| *b)
-    };
+/// Writes `participants.csv` and imports the sample transcripts, reporting the import
+/// table; returns how many failed.
+fn import_sample(study: &Study, report: &mut String) -> Result<usize> {
     if let Some(participants) = sample("participants.csv") {
         atomic_write(&study.participants_path(), participants)?;
     }
@@ -86,7 +119,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     files.sort_by(|a, b| {
         thematic_study::natural_cmp(&a.0.to_string_lossy(), &b.0.to_string_lossy())
     });
-    let (table, failed) = import_all_bytes(&study, &files)?;
+    let (table, failed) = import_all_bytes(study, &files)?;
     let _ = writeln!(
         report,
         "Imported {} transcripts into {}:\n",
@@ -96,8 +129,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     report.push_str(&String::from_utf8_lossy(
         &table.render(OutputFormat::Table)?,
     ));
+    Ok(failed)
+}
 
-    // The two coders' codings and memos (sample-transcripts/codings-KW.csv, memos-KW.md, …).
+/// Writes the two coders' codings and memos (sample-transcripts/codings-KW.csv,
+/// memos-KW.md, …); returns the coders, in the sample's order.
+fn write_codings_and_memos(study: &Study) -> Result<Vec<String>> {
     let mut coders = Vec::new();
     for (name, bytes) in assets::SAMPLE_STUDY {
         if let Some(coder) = name
@@ -115,8 +152,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             atomic_write(&study.memos_dir().join(format!("{coder}.md")), bytes)?;
         }
     }
+    Ok(coders)
+}
 
-    let summary = crate::cmd::transcripts::summary_for(&study)?;
+/// Reports the interview lengths and the theme tree with each coder's counts.
+fn report_summaries(study: &Study, report: &mut String) -> Result<()> {
+    let summary = crate::cmd::transcripts::summary_for(study)?;
     let _ = writeln!(report, "\nInterview length and words (sample SD):\n");
     report.push_str(&String::from_utf8_lossy(
         &summary.render(OutputFormat::Table)?,
@@ -149,32 +190,41 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             format!("  {} · {participants} participants", per.join(", "))
         }
     }));
+    Ok(())
+}
 
-    // KW (the default coder, standing for the paper's first author) first.
-    coders.sort_by_key(|c| (c != "KW", c.clone()));
-    if coders.len() >= 2 {
-        let agree = crate::cli::Cli::try_parse_from([
-            "thematic",
-            "agree",
-            "--coders",
-            &coders.join(","),
-            "--unit",
-            "turn",
-        ])
-        .map_err(|e| CliError::internal(e.to_string()))?;
-        if let crate::cli::Command::Agree(a) = agree.command {
-            let table = crate::cmd::agree::statistics_for(&study, &a)?;
-            let _ = writeln!(
-                report,
-                "\nInter-coder agreement, {} (participant turns; `thematic agree --disagreements` lists\nthe passages to discuss):\n",
-                coders.join(" and ")
-            );
-            report.push_str(&String::from_utf8_lossy(
-                &table.render(OutputFormat::Table)?,
-            ));
-        }
+/// Reports `thematic agree --unit turn` between the coders, when there are two or more.
+fn report_agreement(study: &Study, coders: &[String], report: &mut String) -> Result<()> {
+    if coders.len() < 2 {
+        return Ok(());
     }
+    let agree = crate::cli::Cli::try_parse_from([
+        "thematic",
+        "agree",
+        "--coders",
+        &coders.join(","),
+        "--unit",
+        "turn",
+    ])
+    .map_err(|e| CliError::internal(e.to_string()))?;
+    if let crate::cli::Command::Agree(a) = agree.command {
+        let table = crate::cmd::agree::statistics_for(study, &a)?;
+        let _ = writeln!(
+            report,
+            "\nInter-coder agreement, {} (participant turns; `thematic agree --disagreements` lists\nthe passages to discuss):\n",
+            coders.join(" and ")
+        );
+        report.push_str(&String::from_utf8_lossy(
+            &table.render(OutputFormat::Table)?,
+        ));
+    }
+    Ok(())
+}
 
+/// Writes the thematic map, the paper's tables and figures and the REFI-QDA project into
+/// `exports/`, and reports each.
+fn write_exports(study: &Study, report: &mut String) -> Result<()> {
+    let codebook = study.codebook()?;
     let map_path = study.root().join("exports").join("thematic-map.svg");
     std::fs::create_dir_all(study.root().join("exports"))?;
     atomic_write(
@@ -195,11 +245,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "Tables and figures for the paper, in {}:",
         map_path.parent().unwrap_or(&map_path).display()
     );
-    for line in crate::cmd::exports::write_demo_exports(&study)? {
+    for line in crate::cmd::exports::write_demo_exports(study)? {
         let _ = writeln!(report, "  {line}");
     }
     let qdpx = study.root().join("exports").join("sample-study.qdpx");
-    let (bytes, exported) = thematic_exchange::refi::export_qdpx(&study, &Default::default())?;
+    let (bytes, exported) = thematic_exchange::refi::export_qdpx(study, &Default::default())?;
     atomic_write(&qdpx, &bytes)?;
     let _ = writeln!(
         report,
@@ -212,20 +262,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         qdpx.file_name().unwrap_or_default().to_string_lossy()
     );
     report.push('\n');
-
-    let _ = writeln!(
-        report,
-        "Done in {:.1} s. Try:\n  cd {}\n  thematic transcripts\n  thematic show P6 --coder KW\n  thematic codebook show\n  thematic search \"what matters\"\n  thematic participants --summary\n  thematic quotes --per-theme 3\n  thematic agree --disagreements --format md",
-        started.elapsed().as_secs_f64(),
-        args.dir.display()
-    );
-    emit_to(None, report.as_bytes())?;
-    if failed > 0 {
-        return Err(CliError::internal(format!(
-            "{failed} sample transcript(s) failed to import"
-        )));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Makes `dir` ready: absent, empty, or an earlier demo (removed).
