@@ -116,7 +116,9 @@ impl Table {
     /// cell with its key, and a column without one is empty (`null`).
     pub fn push_named(&mut self, cells: Vec<(String, Value)>) {
         debug_assert!(
-            cells.iter().all(|(k, _)| self.columns.iter().any(|(c, _)| c == k)),
+            cells
+                .iter()
+                .all(|(k, _)| self.columns.iter().any(|(c, _)| c == k)),
             "a cell without a column"
         );
         let mut cells: BTreeMap<String, Value> = cells.into_iter().collect();

@@ -132,11 +132,7 @@ impl StudyError {
     }
 
     /// [`StudyError::Invalid`] at `path` and 1-based `line` (0: the whole file).
-    pub fn invalid(
-        path: impl Into<PathBuf>,
-        line: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
         StudyError::Invalid {
             path: path.into(),
             line,
