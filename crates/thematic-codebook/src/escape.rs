@@ -36,6 +36,39 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// [`xml_escape`] for an attribute value: line feed, carriage return and tab also become
+/// character references (`&#10;`, `&#13;`, `&#9;`), because a parser turns literal ones
+/// into spaces (XML 1.0, section 3.3.3), so a value comes back as it went out.
+pub fn xml_attribute_escape(s: &str) -> String {
+    let escaped = xml_escape(s);
+    if escaped.contains(['\n', '\r', '\t']) {
+        escaped
+            .replace('\n', "&#10;")
+            .replace('\r', "&#13;")
+            .replace('\t', "&#9;")
+    } else {
+        escaped
+    }
+}
+
+/// A quick-xml attribute `key="value"`, the value escaped by [`xml_attribute_escape`]:
+/// for the writers that build XML with quick-xml (the `.qdc`, a REFI-QDA project).
+pub fn xml_attribute<'a>(
+    key: &'a str,
+    value: &str,
+) -> quick_xml::events::attributes::Attribute<'a> {
+    quick_xml::events::attributes::Attribute {
+        key: quick_xml::name::QName(key.as_bytes()),
+        value: Cow::Owned(xml_attribute_escape(value).into_bytes()),
+    }
+}
+
+/// A quick-xml text event, escaped by [`xml_escape`] (so characters XML forbids are
+/// dropped, which quick-xml's own escaping keeps).
+pub fn xml_text(text: &str) -> quick_xml::events::BytesText<'static> {
+    quick_xml::events::BytesText::from_escaped(xml_escape(text))
+}
+
 /// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first)
 /// gets a leading `'`, as OWASP's "CSV injection" advice recommends.
 pub fn neutralize(s: &str) -> String {
@@ -65,6 +98,16 @@ mod tests {
             neutralized("plain = text"),
             Cow::Borrowed("plain = text")
         ));
+    }
+
+    #[test]
+    fn attribute_values_keep_line_breaks_and_tabs_as_references() {
+        assert_eq!(
+            xml_attribute_escape("a\nb\r\tc 'd'\u{2}"),
+            "a&#10;b&#13;&#9;c &#39;d&#39;"
+        );
+        let a = xml_attribute("name", "x & y");
+        assert_eq!(a.value.as_ref(), b"x &amp; y");
     }
 
     #[test]

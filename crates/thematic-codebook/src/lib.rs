@@ -37,7 +37,9 @@ mod write;
 
 pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
 pub use error::{CodebookError, Diagnostic, Severity};
-pub use escape::{neutralize, neutralized, xml_escape};
+pub use escape::{
+    neutralize, neutralized, xml_attribute, xml_attribute_escape, xml_escape, xml_text,
+};
 pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};

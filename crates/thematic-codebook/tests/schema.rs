@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use thematic_codebook::{Codebook, to_qdc, write_codes};
+use thematic_codebook::{Codebook, from_qdc, to_qdc, write_codes};
 
 const SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/refi-qda/");
 
@@ -73,4 +73,23 @@ fn the_validator_rejects_what_the_schema_forbids() {
     let (ok, err) = xmllint(bad, "Codebook.xsd");
     assert!(!ok);
     assert!(err.contains("isCodable"), "{err}");
+}
+
+#[test]
+fn control_characters_in_labels_and_definitions_leave_the_qdc_well_formed() {
+    // A label and a definition pasted with control characters (a bell, a vertical tab)
+    // and markup: XML 1.0 forbids the control characters even as references, so they are
+    // dropped, and the rest is escaped.
+    let text = "format_version = 1\nname = \"t\"\n\n[[theme]]\nid = \"ringing\"\nlabel = \"Ringing\\u0007 'bells' & <b>\"\ndefinition = \"Tab\\u000Bbed \\\"quotes\\\"\"\n";
+    let book = Codebook::from_toml(text, "t.toml").unwrap();
+    let xml = to_qdc(&book, "thematic test", true);
+    assert!(!xml.contains('\u{7}') && !xml.contains('\u{b}'), "{xml}");
+    assert!(
+        xml.contains("name=\"Ringing &#39;bells&#39; &amp; &lt;b&gt;\""),
+        "{xml}"
+    );
+    let (ok, err) = xmllint(&xml, "Codebook.xsd");
+    assert!(ok, "{err}\n{xml}");
+    let (back, _) = from_qdc(xml.as_bytes(), "t", "t.qdc").unwrap();
+    assert_eq!(back.entries[0].label, "Ringing 'bells' & <b>");
 }
