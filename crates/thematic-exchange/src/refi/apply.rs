@@ -8,7 +8,7 @@ use thematic_codebook::{Codebook, NewEntry, guid_for};
 use thematic_transcript::Transcript;
 
 use crate::refi::package::Package;
-use crate::refi::place::{Wanted, normalize_newlines, place};
+use crate::refi::place::{Placement, Wanted, normalize_newlines, place};
 use crate::refi::read::{self, NoteTarget, Project};
 use crate::refi::{ImportReport, LeftOut, Limits, SourceOutcome, guids};
 use thematic_study::StudyError;
@@ -16,7 +16,7 @@ use thematic_study::atomic_write;
 use thematic_study::id_from_file_name;
 use thematic_study::valid_coder;
 use thematic_study::{Coding, Status};
-use thematic_study::{InitOptions, Study};
+use thematic_study::{Importer, InitOptions, Study};
 use thematic_study::{Memo, MemoAbout};
 
 /// A package read and its project parsed.
@@ -109,6 +109,7 @@ pub fn import_qdpx(
     apply_project(study, opened)
 }
 
+/// Adds what an opened project holds to the study, as [`import_qdpx`] describes.
 fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyError> {
     let Opened { package, project } = opened;
     let mut report = ImportReport {
@@ -117,44 +118,109 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
         warnings: project.codebook_warnings.clone(),
         ..ImportReport::default()
     };
-    if let Some(theirs) = project
+    warn_of_interviewers(study, &project, &mut report);
+    let themes = match_project_themes(study, &project, &mut report)?;
+    let users = coder_names(&project, &mut report);
+    let ids = transcript_ids(&project);
+    let mut import = Import {
+        study,
+        package: &package,
+        project: &project,
+        themes,
+        users,
+        importer: study.importer()?,
+        existing: study.transcript_files()?.into_iter().collect(),
+        codings: Vec::new(),
+        selection_codings: HashMap::new(),
+        source_ids: BTreeMap::new(),
+    };
+    for (source, id) in project.sources.iter().zip(&ids) {
+        let outcome = import.source(source, id, &mut report)?;
+        report.sources.push(outcome);
+    }
+    add_imported_codings(study, std::mem::take(&mut import.codings), &mut report)?;
+    let memos = import.memos(&mut report);
+    add_imported_memos(study, memos, &mut report)?;
+    merge_participants(study, &project, &mut report)?;
+    Ok(report)
+}
+
+/// Warns of the speaker labels the project counts as interviewers (in its description, as
+/// thematic writes it) and the study does not.
+fn warn_of_interviewers(study: &Study, project: &Project, report: &mut ImportReport) {
+    let Some(theirs) = project
         .description
         .as_deref()
         .and_then(crate::refi::write::interviewers_in)
-    {
-        let ours = &study.config().interviewers;
-        let missing: Vec<&String> = theirs
-            .iter()
-            .filter(|t| !ours.iter().any(|o| o.eq_ignore_ascii_case(t)))
-            .collect();
-        if !missing.is_empty() {
-            report.warnings.push(format!(
-                "the project counts {} as interviewer(s) and this study does not; add them \
-                 to `interviewers` in thematic.toml if they are",
-                missing
-                    .iter()
-                    .map(|m| format!("\"{m}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+    else {
+        return;
+    };
+    let ours = &study.config().interviewers;
+    let missing: Vec<&String> = theirs
+        .iter()
+        .filter(|t| !ours.iter().any(|o| o.eq_ignore_ascii_case(t)))
+        .collect();
+    if !missing.is_empty() {
+        report.warnings.push(format!(
+            "the project counts {} as interviewer(s) and this study does not; add them \
+             to `interviewers` in thematic.toml if they are",
+            missing
+                .iter()
+                .map(|m| format!("\"{m}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
-    let themes = match_project_themes(study, &project, &mut report)?;
-    let users = coder_names(&project, &mut report);
-    let coder_of = |guid: Option<&String>| -> String {
-        guid.and_then(|g| users.get(g))
+}
+
+/// An import under way: the project with its codes matched to themes and its users to
+/// coders, and what its sources give the codings and memos that follow.
+struct Import<'a> {
+    study: &'a Study,
+    package: &'a Package,
+    project: &'a Project,
+    /// The study's theme for each code (index as in `project.codebook.entries`).
+    themes: Vec<String>,
+    /// User GUID → coder.
+    users: BTreeMap<String, String>,
+    importer: Importer<'a>,
+    /// The study's transcripts before the import: id → file.
+    existing: BTreeMap<String, PathBuf>,
+    /// The codings made from the sources' selections.
+    codings: Vec<Coding>,
+    /// Selection GUID → the ids of the codings made from it (for memos on selections).
+    selection_codings: HashMap<String, Vec<String>>,
+    /// Source GUID → transcript id, for the sources imported or already present.
+    source_ids: BTreeMap<String, String>,
+}
+
+/// A source's text, parsed as the transcript it will be.
+struct Checked {
+    text: SourceText,
+    /// `<id>.<ext>`: the file it is checked, and stored, as.
+    file_name: PathBuf,
+    ext: String,
+    transcript: Transcript,
+    /// Whether the study already has the transcript, with the same text.
+    present: bool,
+}
+
+impl Import<'_> {
+    /// The coder of a user GUID: `imported` for none, or one the project does not list.
+    fn coder_of(&self, guid: Option<&String>) -> String {
+        guid.and_then(|g| self.users.get(g))
             .cloned()
             .unwrap_or_else(|| "imported".to_string())
-    };
-    let ids = transcript_ids(&project);
+    }
 
-    let mut importer = study.importer()?;
-    let existing: BTreeMap<String, PathBuf> = study.transcript_files()?.into_iter().collect();
-    let mut codings: Vec<Coding> = Vec::new();
-    // Selection GUID → the ids of the codings made from it (for memos on selections).
-    let mut selection_codings: HashMap<String, Vec<String>> = HashMap::new();
-    let mut source_ids: BTreeMap<String, String> = BTreeMap::new();
-    for (source, id) in project.sources.iter().zip(&ids) {
+    /// Imports one source as transcript `id` (unless the study has it already) with the
+    /// codings of its selections; a source that cannot be imported is skipped and left out.
+    fn source(
+        &mut self,
+        source: &read::TextSource,
+        id: &str,
+        report: &mut ImportReport,
+    ) -> Result<SourceOutcome, StudyError> {
         let mut outcome = SourceOutcome {
             name: source.name.clone(),
             id: String::new(),
@@ -163,50 +229,93 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
             orphaned: 0,
             note: None,
         };
-        let selections: usize = source.selections.iter().map(|s| s.codings.len()).sum();
-        let skip = |report: &mut ImportReport, outcome: &mut SourceOutcome, why: String| {
-            report.left_out.push(LeftOut::new(
-                format!("source that could not be read ({selections} codings in all such)"),
-                format!("{} (project.qde line {}: {why})", source.name, source.line),
-            ));
-            outcome.note = Some(why);
-        };
-        let text = match source_text(&package, source) {
-            Ok(t) => t,
-            Err(why) => {
-                skip(&mut report, &mut outcome, why);
-                report.sources.push(outcome);
-                continue;
-            }
-        };
-        let file_name = PathBuf::from(format!("{id}.{}", text.ext));
-        let (_, ext, transcript) = match importer.check(&file_name, &text.stored, Some(id)) {
+        let checked = match self.check_source(source, id) {
             Ok(checked) => checked,
-            Err(e) => {
-                skip(&mut report, &mut outcome, e.to_string());
-                report.sources.push(outcome);
-                continue;
+            Err(why) => {
+                let selections: usize = source.selections.iter().map(|s| s.codings.len()).sum();
+                report.left_out.push(LeftOut::new(
+                    format!("source that could not be read ({selections} codings in all such)"),
+                    format!("{} (project.qde line {}: {why})", source.name, source.line),
+                ));
+                outcome.note = Some(why);
+                return Ok(outcome);
             }
         };
-        if let Some(path) = existing.get(id) {
-            match thematic_study::read_transcript(path, &study.parse_options()) {
-                Ok(Ok(old)) if old.text == transcript.text => outcome.status = "present",
-                _ => {
-                    skip(
-                        &mut report,
-                        &mut outcome,
-                        format!(
+        self.code_selections(source, id, &checked, &mut outcome, report);
+        outcome.status = if checked.present {
+            "present"
+        } else {
+            self.commit(checked, id)?;
+            "imported"
+        };
+        outcome.id = id.to_string();
+        self.source_ids.insert(source.guid.clone(), id.to_string());
+        Ok(outcome)
+    }
+
+    /// The source's text, parsed as transcript `id`, or why it cannot be imported: its
+    /// text cannot be read or parsed, or the study has a transcript `id` with other text.
+    fn check_source(&self, source: &read::TextSource, id: &str) -> Result<Checked, String> {
+        let text = source_text(self.package, source)?;
+        let file_name = PathBuf::from(format!("{id}.{}", text.ext));
+        let (_, ext, transcript) = self
+            .importer
+            .check(&file_name, &text.stored, Some(id))
+            .map_err(|e| e.to_string())?;
+        let present = match self.existing.get(id) {
+            None => false,
+            Some(path) => {
+                match thematic_study::read_transcript(path, &self.study.parse_options()) {
+                    Ok(Ok(old)) if old.text == transcript.text => true,
+                    _ => {
+                        return Err(format!(
                             "the study already has a transcript {id} with other text; \
-                             rename or remove it, or import into a new study with \
-                             `thematic init DIR --from FILE.qdpx`"
-                        ),
-                    );
-                    report.sources.push(outcome);
-                    continue;
+                         rename or remove it, or import into a new study with \
+                         `thematic init DIR --from FILE.qdpx`"
+                        ));
+                    }
                 }
             }
-        }
-        let raw = text.raw.as_deref().unwrap_or(&transcript.text);
+        };
+        Ok(Checked {
+            text,
+            file_name,
+            ext,
+            transcript,
+            present,
+        })
+    }
+
+    /// Stores a checked source as transcript `id`.
+    fn commit(&mut self, checked: Checked, id: &str) -> Result<(), StudyError> {
+        self.importer
+            .commit(
+                &checked.text.stored,
+                id.to_string(),
+                &checked.ext,
+                false,
+                checked.transcript,
+            )
+            .map_err(|e| match e {
+                thematic_study::ImportError::Study(e) => e,
+                other => StudyError::invalid(&checked.file_name, 0, other.to_string()),
+            })?;
+        Ok(())
+    }
+
+    /// A coding for each coding of the source's selections, placed in the transcript's
+    /// text, or kept as orphaned where its selection cannot be placed; the outcome counts
+    /// them and notes how positions were re-based.
+    fn code_selections(
+        &mut self,
+        source: &read::TextSource,
+        id: &str,
+        checked: &Checked,
+        outcome: &mut SourceOutcome,
+        report: &mut ImportReport,
+    ) {
+        let transcript = &checked.transcript;
+        let raw = checked.text.raw.as_deref().unwrap_or(&transcript.text);
         let wanted: Vec<Wanted<'_>> = source
             .selections
             .iter()
@@ -216,18 +325,8 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
                 name: s.name.as_deref(),
             })
             .collect();
-        let placement = place(raw, text.bom, &transcript.text, &wanted);
-        let mut notes: Vec<String> = placement
-            .reading
-            .describe(raw.contains("\r\n"))
-            .into_iter()
-            .collect();
-        if !placement.checked && placement.spans.iter().any(Result::is_ok) {
-            notes.push(
-                "positions not checked: the project does not record the selected text".into(),
-            );
-        }
-        outcome.note = (!notes.is_empty()).then(|| notes.join("; "));
+        let placement = place(raw, checked.text.bom, &transcript.text, &wanted);
+        outcome.note = placement_note(&placement, raw);
         let chars: Vec<char> = transcript.text.chars().collect();
         for (n, (sel, span)) in source.selections.iter().zip(&placement.spans).enumerate() {
             if sel.codings.is_empty() {
@@ -237,7 +336,11 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
                 ));
             }
             for (k, c) in sel.codings.iter().enumerate() {
-                let Some(theme) = project.code_index.get(&c.code).and_then(|&i| themes.get(i))
+                let Some(theme) = self
+                    .project
+                    .code_index
+                    .get(&c.code)
+                    .and_then(|&i| self.themes.get(i))
                 else {
                     report.left_out.push(LeftOut::new(
                         "coding with a code that is not in the project's codebook",
@@ -254,8 +357,8 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
                 };
                 let mut coding = Coding {
                     id: guids::coding_id(&guid),
-                    coder: coder_of(c.user.as_ref().or(sel.user.as_ref())),
-                    transcript: id.clone(),
+                    coder: self.coder_of(c.user.as_ref().or(sel.user.as_ref())),
+                    transcript: id.to_string(),
                     theme: theme.clone(),
                     memo: sel.description.clone().unwrap_or_default(),
                     created: timestamp(c.when.as_deref().or(sel.when.as_deref())),
@@ -265,7 +368,7 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
                     Ok((start, end)) => {
                         coding.start = *start;
                         coding.end = *end;
-                        coding.turn = turn_of(&transcript, *start);
+                        coding.turn = turn_of(transcript, *start);
                         coding.text = chars[*start..*end].iter().collect();
                         outcome.codings += 1;
                     }
@@ -278,40 +381,114 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
                         ));
                     }
                 }
-                selection_codings
+                self.selection_codings
                     .entry(sel.guid.clone())
                     .or_default()
                     .push(coding.id.clone());
-                codings.push(coding);
+                self.codings.push(coding);
             }
         }
-        if outcome.status == "skipped" {
-            importer
-                .commit(&text.stored, id.clone(), &ext, false, transcript)
-                .map_err(|e| match e {
-                    thematic_study::ImportError::Study(e) => e,
-                    other => StudyError::invalid(&file_name, 0, other.to_string()),
-                })?;
-            outcome.status = "imported";
-        }
-        outcome.id.clone_from(id);
-        source_ids.insert(source.guid.clone(), id.clone());
-        report.sources.push(outcome);
     }
 
-    add_imported_codings(study, codings, &mut report)?;
-    let memos = memos_of(
-        &project,
-        &package,
-        &themes,
-        &source_ids,
-        &selection_codings,
-        &coder_of,
-        &mut report,
-    );
-    add_imported_memos(study, memos, &mut report)?;
-    merge_participants(study, &project, &mut report)?;
-    Ok(report)
+    /// The project's notes as memos, each about what refers to it.
+    fn memos(&self, report: &mut ImportReport) -> Vec<Memo> {
+        let mut out = Vec::new();
+        for note in &self.project.notes {
+            let label = note.name.clone().unwrap_or_else(|| note.guid.clone());
+            let text = match (&note.content, &note.plain_path) {
+                (Some(c), _) => Some(c.clone()),
+                (None, Some(p)) => self
+                    .package
+                    .source(p)
+                    .and_then(|(_, b)| thematic_transcript::decode_raw(b).ok())
+                    .map(|raw| raw.text),
+                (None, None) => None,
+            };
+            let Some(text) = text
+                .map(|t| normalize_newlines(&t))
+                .filter(|t| !t.trim().is_empty())
+            else {
+                report
+                    .left_out
+                    .push(LeftOut::new("note without text", label));
+                continue;
+            };
+            let refs = self
+                .project
+                .note_refs
+                .get(&note.guid)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let about = |t: &NoteTarget| -> Option<MemoAbout> {
+                match t {
+                    NoteTarget::Project => Some(MemoAbout::Journal),
+                    NoteTarget::Code(g) => self
+                        .project
+                        .code_index
+                        .get(g)
+                        .and_then(|&i| self.themes.get(i))
+                        .map(|id| MemoAbout::Theme(id.clone())),
+                    NoteTarget::Source(g) => self
+                        .source_ids
+                        .get(g)
+                        .map(|id| MemoAbout::Transcript(id.clone())),
+                    NoteTarget::Selection(g) => self
+                        .selection_codings
+                        .get(g)
+                        .and_then(|ids| ids.first())
+                        .map(|id| MemoAbout::Coding(id.clone())),
+                    NoteTarget::Coding(g) => Some(MemoAbout::Coding(guids::coding_id(g))),
+                    NoteTarget::Other(_) => None,
+                }
+            };
+            let mut targets = refs.iter().filter_map(about);
+            let about = targets.next().unwrap_or(MemoAbout::Journal);
+            if refs.len() > 1 {
+                report.warnings.push(format!(
+                    "note \"{label}\" is attached to {} objects; kept on the first",
+                    refs.len()
+                ));
+            }
+            if let Some(NoteTarget::Other(kind)) = refs.first() {
+                report.warnings.push(format!(
+                    "note \"{label}\" is attached to a {kind}, which thematic has no memos on; kept in the journal"
+                ));
+            }
+            let text = match &note.name {
+                Some(n)
+                    if !guids::is_our_note(&note.guid)
+                        && !n.trim().is_empty()
+                        && !text.trim_start().starts_with(n.trim()) =>
+                {
+                    format!("**{}**\n\n{}", n.trim(), text.trim_matches('\n'))
+                }
+                _ => text.trim_matches('\n').to_string(),
+            };
+            out.push(Memo {
+                id: guids::memo_id(&note.guid),
+                coder: self.coder_of(note.user.as_ref()),
+                when: timestamp(note.when.as_deref()),
+                about,
+                text,
+                line: 0,
+            });
+        }
+        out
+    }
+}
+
+/// A source's note on its placement: how positions were re-based, and whether they could
+/// be checked against the selected text.
+fn placement_note(placement: &Placement, raw: &str) -> Option<String> {
+    let mut notes: Vec<String> = placement
+        .reading
+        .describe(raw.contains("\r\n"))
+        .into_iter()
+        .collect();
+    if !placement.checked && placement.spans.iter().any(Result::is_ok) {
+        notes.push("positions not checked: the project does not record the selected text".into());
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// The study's theme id for each of the project's codes (index as in
@@ -774,94 +951,4 @@ fn timestamp(when: Option<&str>) -> String {
         return t.round(jiff::Unit::Second).unwrap_or(t).to_string();
     }
     thematic_study::now_rfc3339()
-}
-
-/// The project's notes as memos, each about what refers to it.
-#[allow(clippy::too_many_arguments)]
-fn memos_of(
-    project: &Project,
-    package: &Package,
-    themes: &[String],
-    source_ids: &BTreeMap<String, String>,
-    selection_codings: &HashMap<String, Vec<String>>,
-    coder_of: &dyn Fn(Option<&String>) -> String,
-    report: &mut ImportReport,
-) -> Vec<Memo> {
-    let mut out = Vec::new();
-    for note in &project.notes {
-        let label = note.name.clone().unwrap_or_else(|| note.guid.clone());
-        let text = match (&note.content, &note.plain_path) {
-            (Some(c), _) => Some(c.clone()),
-            (None, Some(p)) => package
-                .source(p)
-                .and_then(|(_, b)| thematic_transcript::decode_raw(b).ok())
-                .map(|raw| raw.text),
-            (None, None) => None,
-        };
-        let Some(text) = text
-            .map(|t| normalize_newlines(&t))
-            .filter(|t| !t.trim().is_empty())
-        else {
-            report
-                .left_out
-                .push(LeftOut::new("note without text", label));
-            continue;
-        };
-        let refs = project
-            .note_refs
-            .get(&note.guid)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let about = |t: &NoteTarget| -> Option<MemoAbout> {
-            match t {
-                NoteTarget::Project => Some(MemoAbout::Journal),
-                NoteTarget::Code(g) => project
-                    .code_index
-                    .get(g)
-                    .and_then(|&i| themes.get(i))
-                    .map(|id| MemoAbout::Theme(id.clone())),
-                NoteTarget::Source(g) => source_ids
-                    .get(g)
-                    .map(|id| MemoAbout::Transcript(id.clone())),
-                NoteTarget::Selection(g) => selection_codings
-                    .get(g)
-                    .and_then(|ids| ids.first())
-                    .map(|id| MemoAbout::Coding(id.clone())),
-                NoteTarget::Coding(g) => Some(MemoAbout::Coding(guids::coding_id(g))),
-                NoteTarget::Other(_) => None,
-            }
-        };
-        let mut targets = refs.iter().filter_map(about);
-        let about = targets.next().unwrap_or(MemoAbout::Journal);
-        if refs.len() > 1 {
-            report.warnings.push(format!(
-                "note \"{label}\" is attached to {} objects; kept on the first",
-                refs.len()
-            ));
-        }
-        if let Some(NoteTarget::Other(kind)) = refs.first() {
-            report.warnings.push(format!(
-                "note \"{label}\" is attached to a {kind}, which thematic has no memos on; kept in the journal"
-            ));
-        }
-        let text = match &note.name {
-            Some(n)
-                if !guids::is_our_note(&note.guid)
-                    && !n.trim().is_empty()
-                    && !text.trim_start().starts_with(n.trim()) =>
-            {
-                format!("**{}**\n\n{}", n.trim(), text.trim_matches('\n'))
-            }
-            _ => text.trim_matches('\n').to_string(),
-        };
-        out.push(Memo {
-            id: guids::memo_id(&note.guid),
-            coder: coder_of(note.user.as_ref()),
-            when: timestamp(note.when.as_deref()),
-            about,
-            text,
-            line: 0,
-        });
-    }
-    out
 }

@@ -148,24 +148,7 @@ impl Lines {
 /// Parses `project.qde`. `shown` names it in messages (`study.qdpx:project.qde`).
 pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
     let text = decode(bytes);
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: u32::MAX,
-    };
-    let doc = Document::parse_with_options(&text, options).map_err(|e| {
-        let pos = e.pos();
-        let message = match e {
-            roxmltree::Error::DtdDetected => "the project declares a DTD (<!DOCTYPE … [ … ]>): \
-                entity declarations can expand without bound and external entities read other \
-                files, so thematic refuses them; a REFI-QDA project needs neither"
-                .to_string(),
-            roxmltree::Error::EntityReferenceLoop(_) => {
-                "an entity refers to itself (entity expansion): refused".to_string()
-            }
-            e => format!("not well-formed XML: {e}"),
-        };
-        StudyError::invalid(shown, pos.row as usize, message)
-    })?;
+    let doc = parse_xml(&text, shown)?;
     let lines = Lines::new(&text);
     let root = doc.root_element();
     if !is(root, "Project") {
@@ -183,16 +166,55 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         description: child_text(root, "Description"),
         ..Project::default()
     };
-    let shown_str = shown.display().to_string();
     check_depth(root, shown)?;
+    read_codebook(&mut p, &text, shown);
+    read_users(&mut p, root);
+    read_variables(&mut p, &lines, root);
+    for section in children(root, "Cases") {
+        for c in children(section, "Case") {
+            p.cases.push(read_case(c));
+        }
+    }
+    read_sources(&mut p, &lines, root);
+    read_notes(&mut p, &lines, root);
+    read_note_refs(&mut p, root);
+    report_unread(&mut p, root);
+    Ok(p)
+}
+
+/// The XML tree of `text`, refusing a DTD; errors name the line.
+fn parse_xml<'i>(text: &'i str, shown: &Path) -> Result<Document<'i>, StudyError> {
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::MAX,
+    };
+    Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        let message = match e {
+            roxmltree::Error::DtdDetected => "the project declares a DTD (<!DOCTYPE … [ … ]>): \
+                entity declarations can expand without bound and external entities read other \
+                files, so thematic refuses them; a REFI-QDA project needs neither"
+                .to_string(),
+            roxmltree::Error::EntityReferenceLoop(_) => {
+                "an entity refers to itself (entity expansion): refused".to_string()
+            }
+            e => format!("not well-formed XML: {e}"),
+        };
+        StudyError::invalid(shown, pos.row as usize, message)
+    })
+}
+
+/// The codebook, by the `.qdc` reader, and the index of each code's GUID. A project
+/// without a codebook (or with one that cannot be read) still has sources and notes worth
+/// importing: the warnings say why its codes are missing.
+fn read_codebook(p: &mut Project, text: &str, shown: &Path) {
+    let shown = shown.display().to_string();
     let (book, warnings, guids) = match from_qdc_with_guids(
         text.as_bytes(),
         p.name.as_deref().unwrap_or("Imported"),
-        &shown_str,
+        &shown,
     ) {
         Ok(read) => read,
-        // A project without a codebook (or with one that cannot be read) still has
-        // sources and notes worth importing; say why its codes are missing.
         Err(e) => {
             p.codebook_warnings.push(format!("no codes imported: {e}"));
             (Codebook::default(), Vec::new(), Vec::new())
@@ -206,7 +228,10 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         }
     }
     p.codebook = book;
+}
 
+/// Every `User` with a GUID, named by its name, else its id, else its GUID.
+fn read_users(p: &mut Project, root: Node<'_, '_>) {
     for n in root.descendants().filter(|n| is(*n, "User")) {
         if let Some(g) = guid(n, "guid") {
             let name = attr(n, "name")
@@ -216,6 +241,10 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
             p.users.insert(g, name);
         }
     }
+}
+
+/// The variables with a GUID and a name; the others are left out.
+fn read_variables(p: &mut Project, lines: &Lines, root: Node<'_, '_>) {
     for section in children(root, "Variables") {
         for v in children(section, "Variable") {
             match (
@@ -230,16 +259,15 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
             }
         }
     }
-    for section in children(root, "Cases") {
-        for c in children(section, "Case") {
-            p.cases.push(read_case(c));
-        }
-    }
+}
+
+/// The text sources; sources of other kinds (pictures, audio, PDF, …) are left out.
+fn read_sources(p: &mut Project, lines: &Lines, root: Node<'_, '_>) {
     for section in children(root, "Sources") {
         for s in section.children().filter(Node::is_element) {
             let kind = s.tag_name().name();
             if kind.eq_ignore_ascii_case("TextSource") {
-                let source = read_source(&lines, s, &mut p.left_out);
+                let source = read_source(lines, s, &mut p.left_out);
                 p.sources.push(source);
             } else {
                 let name = attr(s, "name").unwrap_or_else(|| kind.to_string());
@@ -250,22 +278,28 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
             }
         }
     }
+}
+
+/// The notes; one without a GUID is named by its line.
+fn read_notes(p: &mut Project, lines: &Lines, root: Node<'_, '_>) {
     for section in children(root, "Notes") {
         for n in children(section, "Note") {
-            {
-                // A note without a GUID cannot be referred to, but is still a memo.
-                let g = guid(n, "guid").unwrap_or_else(|| format!("note-line-{}", lines.of(n)));
-                p.notes.push(Note {
-                    guid: g,
-                    name: attr(n, "name"),
-                    user: guid(n, "creatingUser"),
-                    when: attr(n, "creationDateTime"),
-                    content: child_text(n, "PlainTextContent"),
-                    plain_path: attr(n, "plainTextPath"),
-                });
-            }
+            // A note without a GUID cannot be referred to, but is still a memo.
+            let g = guid(n, "guid").unwrap_or_else(|| format!("note-line-{}", lines.of(n)));
+            p.notes.push(Note {
+                guid: g,
+                name: attr(n, "name"),
+                user: guid(n, "creatingUser"),
+                when: attr(n, "creationDateTime"),
+                content: child_text(n, "PlainTextContent"),
+                plain_path: attr(n, "plainTextPath"),
+            });
         }
     }
+}
+
+/// Every `NoteRef`, anywhere: what its note hangs from.
+fn read_note_refs(p: &mut Project, root: Node<'_, '_>) {
     for r in root.descendants().filter(|n| is(*n, "NoteRef")) {
         let (Some(target), Some(parent)) = (guid(r, "targetGUID"), r.parent_element()) else {
             continue;
@@ -282,6 +316,10 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
         };
         p.note_refs.entry(target).or_default().push(t);
     }
+}
+
+/// Links, graphs and sets, which thematic has no place for, as left out.
+fn report_unread(p: &mut Project, root: Node<'_, '_>) {
     for (kind, why) in [
         ("Link", "links between objects"),
         ("Graph", "graphs (network views)"),
@@ -299,7 +337,6 @@ pub(crate) fn parse(bytes: &[u8], shown: &Path) -> Result<Project, StudyError> {
             ));
         }
     }
-    Ok(p)
 }
 
 /// How deep codes may nest: deeper trees are refused rather than risk the stack of the

@@ -221,6 +221,7 @@ fn date_time(s: &str) -> Option<String> {
         .map(|t| t.to_string())
 }
 
+/// The whole project, each part in the order `Project.xsd` gives.
 fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let origin = format!("thematic {}", env!("CARGO_PKG_VERSION"));
@@ -233,101 +234,152 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
             ("origin", &origin),
         ],
     )?;
-
-    if !c.coders.is_empty() {
-        open(w, "Users", &[])?;
-        for coder in &c.coders {
-            empty(
-                w,
-                "User",
-                &[("guid", &user_guid(coder)), ("name", coder), ("id", coder)],
-            )?;
-        }
-        close(w, "Users")?;
-    }
-
-    // Memos hang from what they are about; the journal (and memos about something no longer
-    // in the project) are the project's own notes.
-    let mut theme_notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut transcript_notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut coding_notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let coding_ids: BTreeSet<&str> = c.codings.iter().map(|x| x.id.as_str()).collect();
-    for m in &c.memos {
-        let guid = guids::note(&m.coder, &m.id);
-        match &m.about {
-            MemoAbout::Theme(t) if c.book.get(t).is_some() => {
-                theme_notes.entry(t.clone()).or_default().push(guid);
-            }
-            MemoAbout::Transcript(t) if c.transcripts.iter().any(|x| x.id == *t) => {
-                transcript_notes.entry(t).or_default().push(guid);
-            }
-            MemoAbout::Coding(id) if coding_ids.contains(id.as_str()) => {
-                coding_notes.entry(id).or_default().push(guid);
-            }
-            MemoAbout::Journal => {}
-            other => report.warnings.push(format!(
-                "memo {} by {} is about {} {}, which is not in the project: it goes as a note \
-                 of the project, its title naming what it was about",
-                m.id,
-                m.coder,
-                other.kind(),
-                other.target()
-            )),
-        }
-    }
-
+    write_users(w, c)?;
+    let notes = NoteRefs::of(c, report);
     // The schema wants at least one code in a codebook: an empty one is left out.
     if !c.book.entries.is_empty() {
         open(w, "CodeBook", &[])?;
-        write_codes_with_notes(w, &c.book, true, &theme_notes)?;
+        write_codes_with_notes(w, &c.book, true, &notes.themes)?;
         close(w, "CodeBook")?;
     }
-
     let variables = variable_types(&c.participants);
-    if !variables.is_empty() {
-        open(w, "Variables", &[])?;
-        for (name, kind) in &variables {
+    write_variables(w, &variables)?;
+    write_cases(w, c, &variables)?;
+    write_sources(w, c, &notes, report)?;
+    write_notes(w, c)?;
+    text_element(w, "Description", &project_description(c, &origin))?;
+    close(w, "Project")
+}
+
+/// `Users`: one `User` per coder (none when there are no coders).
+fn write_users(w: &mut Xml, c: &Contents) -> std::io::Result<()> {
+    if c.coders.is_empty() {
+        return Ok(());
+    }
+    open(w, "Users", &[])?;
+    for coder in &c.coders {
+        empty(
+            w,
+            "User",
+            &[("guid", &user_guid(coder)), ("name", coder), ("id", coder)],
+        )?;
+    }
+    close(w, "Users")
+}
+
+/// The GUIDs of the notes each theme, transcript and coding refers to.
+struct NoteRefs<'a> {
+    themes: BTreeMap<String, Vec<String>>,
+    transcripts: BTreeMap<&'a str, Vec<String>>,
+    codings: BTreeMap<&'a str, Vec<String>>,
+}
+
+impl<'a> NoteRefs<'a> {
+    /// Memos hang from what they are about; the journal (and memos about something no
+    /// longer in the project, with a warning) are the project's own notes.
+    fn of(c: &'a Contents, report: &mut ExportReport) -> NoteRefs<'a> {
+        let mut refs = NoteRefs {
+            themes: BTreeMap::new(),
+            transcripts: BTreeMap::new(),
+            codings: BTreeMap::new(),
+        };
+        let coding_ids: BTreeSet<&str> = c.codings.iter().map(|x| x.id.as_str()).collect();
+        for m in &c.memos {
+            let guid = guids::note(&m.coder, &m.id);
+            match &m.about {
+                MemoAbout::Theme(t) if c.book.get(t).is_some() => {
+                    refs.themes.entry(t.clone()).or_default().push(guid);
+                }
+                MemoAbout::Transcript(t) if c.transcripts.iter().any(|x| x.id == *t) => {
+                    refs.transcripts.entry(t).or_default().push(guid);
+                }
+                MemoAbout::Coding(id) if coding_ids.contains(id.as_str()) => {
+                    refs.codings.entry(id).or_default().push(guid);
+                }
+                MemoAbout::Journal => {}
+                other => report.warnings.push(format!(
+                    "memo {} by {} is about {} {}, which is not in the project: it goes as a \
+                     note of the project, its title naming what it was about",
+                    m.id,
+                    m.coder,
+                    other.kind(),
+                    other.target()
+                )),
+            }
+        }
+        refs
+    }
+}
+
+/// `Variables`: one per participant attribute, with its type.
+fn write_variables(w: &mut Xml, variables: &[(String, VariableType)]) -> std::io::Result<()> {
+    if variables.is_empty() {
+        return Ok(());
+    }
+    open(w, "Variables", &[])?;
+    for (name, kind) in variables {
+        empty(
+            w,
+            "Variable",
+            &[
+                ("guid", &guids::named("variable", name)),
+                ("name", name),
+                ("typeOfVariable", kind.as_str()),
+            ],
+        )?;
+    }
+    close(w, "Variables")
+}
+
+/// `Cases`: one per participant, with its non-empty values and a reference to its
+/// transcript when the project has it.
+fn write_cases(
+    w: &mut Xml,
+    c: &Contents,
+    variables: &[(String, VariableType)],
+) -> std::io::Result<()> {
+    if c.participants.rows.is_empty() {
+        return Ok(());
+    }
+    open(w, "Cases", &[])?;
+    for (id, values) in &c.participants.rows {
+        open(
+            w,
+            "Case",
+            &[("guid", &guids::named("case", id)), ("name", id)],
+        )?;
+        for ((name, kind), value) in variables.iter().zip(values) {
+            if value.is_empty() {
+                continue;
+            }
+            open(w, "VariableValue", &[])?;
             empty(
                 w,
-                "Variable",
-                &[
-                    ("guid", &guids::named("variable", name)),
-                    ("name", name),
-                    ("typeOfVariable", kind.as_str()),
-                ],
+                "VariableRef",
+                &[("targetGUID", &guids::named("variable", name))],
             )?;
+            text_element(w, kind.value_element(), value)?;
+            close(w, "VariableValue")?;
         }
-        close(w, "Variables")?;
-    }
-    if !c.participants.rows.is_empty() {
-        open(w, "Cases", &[])?;
-        for (id, values) in &c.participants.rows {
-            open(
-                w,
-                "Case",
-                &[("guid", &guids::named("case", id)), ("name", id)],
-            )?;
-            for ((name, kind), value) in variables.iter().zip(values) {
-                if value.is_empty() {
-                    continue;
-                }
-                open(w, "VariableValue", &[])?;
-                empty(
-                    w,
-                    "VariableRef",
-                    &[("targetGUID", &guids::named("variable", name))],
-                )?;
-                text_element(w, kind.value_element(), value)?;
-                close(w, "VariableValue")?;
-            }
-            if c.transcripts.iter().any(|t| t.id == *id) {
-                empty(w, "SourceRef", &[("targetGUID", &source_guid(id))])?;
-            }
-            close(w, "Case")?;
+        if c.transcripts.iter().any(|t| t.id == *id) {
+            empty(w, "SourceRef", &[("targetGUID", &source_guid(id))])?;
         }
-        close(w, "Cases")?;
+        close(w, "Case")?;
     }
+    close(w, "Cases")
+}
 
+/// `Sources`: a `TextSource` per transcript, holding its codings as selections (in text
+/// order) and references to the memos on it. Codings outside the text are left out.
+fn write_sources(
+    w: &mut Xml,
+    c: &Contents,
+    notes: &NoteRefs<'_>,
+    report: &mut ExportReport,
+) -> std::io::Result<()> {
+    if c.transcripts.is_empty() {
+        return Ok(());
+    }
     let mut by_transcript: BTreeMap<&str, Vec<&Coding>> = BTreeMap::new();
     for x in &c.codings {
         by_transcript.entry(&x.transcript).or_default().push(x);
@@ -342,71 +394,71 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
             .map(|e| (e.id.clone(), guid_for(&e.id)))
             .collect(),
     };
-    if !c.transcripts.is_empty() {
-        open(w, "Sources", &[])?;
-        for t in &c.transcripts {
-            let guid = source_guid(&t.id);
-            let path = format!("internal://{guid}.txt");
-            open(
-                w,
-                "TextSource",
-                &[("guid", &guid), ("name", &t.id), ("plainTextPath", &path)],
-            )?;
-            let mut codings = by_transcript.remove(t.id.as_str()).unwrap_or_default();
-            codings.sort_by(|a, b| {
-                (a.start, a.end, &a.coder, &a.theme, &a.id)
-                    .cmp(&(b.start, b.end, &b.coder, &b.theme, &b.id))
-            });
-            let len = t.transcript.text.chars().count();
-            for x in codings {
-                if x.start >= x.end || x.end > len {
-                    report.left_out.push(LeftOut::new(
-                        "coding outside its transcript's text (see `thematic check`)",
-                        format!("{} {}", x.coder, x.id),
-                    ));
-                    continue;
-                }
-                let (mut sel, mut cod) = guids::coding(&x.coder, &x.id);
-                if !used.insert(sel.clone()) {
-                    // Two codings share an id (`thematic check` reports it): GUIDs must
-                    // still be unique.
-                    let n = used.len().to_string();
-                    (sel, cod) = guids::coding(&x.coder, &format!("{}#{n}", x.id));
-                    used.insert(sel.clone());
-                }
-                write_selection(w, x, (&sel, &cod), &guids, &coding_notes)?;
-                report.codings += 1;
+    open(w, "Sources", &[])?;
+    for t in &c.transcripts {
+        let guid = source_guid(&t.id);
+        let path = format!("internal://{guid}.txt");
+        open(
+            w,
+            "TextSource",
+            &[("guid", &guid), ("name", &t.id), ("plainTextPath", &path)],
+        )?;
+        let mut codings = by_transcript.remove(t.id.as_str()).unwrap_or_default();
+        codings.sort_by(|a, b| {
+            (a.start, a.end, &a.coder, &a.theme, &a.id)
+                .cmp(&(b.start, b.end, &b.coder, &b.theme, &b.id))
+        });
+        let len = t.transcript.text.chars().count();
+        for x in codings {
+            if x.start >= x.end || x.end > len {
+                report.left_out.push(LeftOut::new(
+                    "coding outside its transcript's text (see `thematic check`)",
+                    format!("{} {}", x.coder, x.id),
+                ));
+                continue;
             }
-            for note in transcript_notes.get(t.id.as_str()).into_iter().flatten() {
-                empty(w, "NoteRef", &[("targetGUID", note)])?;
+            let (mut sel, mut cod) = guids::coding(&x.coder, &x.id);
+            if !used.insert(sel.clone()) {
+                // Two codings share an id (`thematic check` reports it): GUIDs must
+                // still be unique.
+                let n = used.len().to_string();
+                (sel, cod) = guids::coding(&x.coder, &format!("{}#{n}", x.id));
+                used.insert(sel.clone());
             }
-            close(w, "TextSource")?;
+            write_selection(w, x, (&sel, &cod), &guids, &notes.codings)?;
+            report.codings += 1;
         }
-        close(w, "Sources")?;
+        for note in notes.transcripts.get(t.id.as_str()).into_iter().flatten() {
+            empty(w, "NoteRef", &[("targetGUID", note)])?;
+        }
+        close(w, "TextSource")?;
     }
+    close(w, "Sources")
+}
 
-    if !c.memos.is_empty() {
-        open(w, "Notes", &[])?;
-        for m in &c.memos {
-            let user = user_guid(&m.coder);
-            let when = date_time(&m.when);
-            let mut attrs = vec![
-                ("guid", guids::note(&m.coder, &m.id)),
-                ("name", note_name(m)),
-                ("creatingUser", user),
-            ];
-            if let Some(when) = when {
-                attrs.push(("creationDateTime", when));
-            }
-            let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            open(w, "Note", &attrs)?;
-            text_element(w, "PlainTextContent", &m.text)?;
-            close(w, "Note")?;
-        }
-        close(w, "Notes")?;
+/// `Notes`: every memo, the journal included.
+fn write_notes(w: &mut Xml, c: &Contents) -> std::io::Result<()> {
+    if c.memos.is_empty() {
+        return Ok(());
     }
-    text_element(w, "Description", &project_description(c, &origin))?;
-    close(w, "Project")
+    open(w, "Notes", &[])?;
+    for m in &c.memos {
+        let user = user_guid(&m.coder);
+        let when = date_time(&m.when);
+        let mut attrs = vec![
+            ("guid", guids::note(&m.coder, &m.id)),
+            ("name", note_name(m)),
+            ("creatingUser", user),
+        ];
+        if let Some(when) = when {
+            attrs.push(("creationDateTime", when));
+        }
+        let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        open(w, "Note", &attrs)?;
+        text_element(w, "PlainTextContent", &m.text)?;
+        close(w, "Note")?;
+    }
+    close(w, "Notes")
 }
 
 /// GUIDs computed once per coder and theme rather than once per coding.
