@@ -306,6 +306,41 @@ impl Ctx<'_> {
         text: Option<&str>,
         codings: &[Coding],
     ) -> (Vec<ThemeCounts>, Vec<Disagreement>) {
+        let text = Quoter::new(text.unwrap_or(""));
+        let (covered, spans) = self.coded_spans(codings);
+        let coded = Coded {
+            options: self.options,
+            id,
+            turns,
+            covered,
+            spans,
+        };
+        // The turns that are units: participant turns and any coded turn.
+        let unit_turns: Vec<usize> = (0..turns.len())
+            .filter(|&i| {
+                let turn = &turns[i];
+                turn.role == thematic_transcript::Role::Participant
+                    || codings
+                        .iter()
+                        .any(|c| c.start < turn.end && c.end > turn.start)
+            })
+            .collect();
+        let (counts, mut dis) = match self.options.unit {
+            UnitKind::Turn | UnitKind::Sentence => {
+                coded.count_units(&coded.units(&unit_turns, &text))
+            }
+            UnitKind::Char => coded.count_chars(&unit_turns),
+            UnitKind::Segment => coded.count_segments(),
+        };
+        for d in &mut dis {
+            d.text = text.slice(d.start, d.end).to_string();
+        }
+        (counts, dis)
+    }
+
+    /// Per coder, whether they coded the transcript at all; and per theme asked, each
+    /// coder's spans of it (merged, sorted).
+    fn coded_spans(&self, codings: &[Coding]) -> (Vec<bool>, Spans) {
         let m = self.options.coders.len();
         let k = self.options.themes.len();
         let mut covered = vec![false; m];
@@ -324,153 +359,217 @@ impl Ctx<'_> {
                 *s = merge_spans(std::mem::take(s));
             }
         }
-        // Byte offset of every code point, for quoting and sentences.
-        let text = text.unwrap_or("");
+        (covered, spans)
+    }
+}
+
+/// A transcript's text, sliced by code point (for quoting and sentences).
+struct Quoter<'t> {
+    text: &'t str,
+    /// The byte offset of every code point, and of the end.
+    bounds: Vec<usize>,
+}
+
+impl<'t> Quoter<'t> {
+    fn new(text: &'t str) -> Quoter<'t> {
         let mut bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
         bounds.push(text.len());
-        let slice = |a: usize, b: usize| -> &str {
-            let a = a.min(bounds.len() - 1);
-            let b = b.clamp(a, bounds.len() - 1);
-            &text[bounds[a]..bounds[b]]
-        };
-        // A disagreement on theme `ti` over `a..b` of (0-based) turn `turn`; its text is
-        // quoted once the span is final (char stretches grow).
-        let disagreement =
-            |ti: usize, turn: usize, a: usize, b: usize, ratings: Pattern| Disagreement {
-                theme: self.options.themes[ti].clone(),
-                transcript: id.to_string(),
-                turn: turn + 1,
-                speaker: turns
-                    .get(turn)
-                    .and_then(|x| x.speaker.clone())
-                    .unwrap_or_default(),
-                start: a,
-                end: b,
-                text: String::new(),
-                ratings,
-            };
-        // The turns that are units: participant turns and any coded turn.
-        let unit_turns: Vec<usize> = (0..turns.len())
-            .filter(|&i| {
-                let turn = &turns[i];
-                turn.role == thematic_transcript::Role::Participant
-                    || codings
-                        .iter()
-                        .any(|c| c.start < turn.end && c.end > turn.start)
-            })
-            .collect();
-        let mut counts = vec![ThemeCounts::new(m); k];
-        let mut dis = Vec::new();
-        let pattern = |has: &dyn Fn(usize) -> bool| -> Pattern {
-            (0..m).map(|c| covered[c].then(|| has(c))).collect()
-        };
-        let disagree = |p: &Pattern| {
-            let rated: Vec<bool> = p.iter().flatten().copied().collect();
-            rated.len() >= 2 && rated.iter().any(|&x| x != rated[0])
-        };
-        match self.options.unit {
-            UnitKind::Turn | UnitKind::Sentence => {
-                let mut units: Vec<(usize, usize, usize)> = Vec::new();
-                for &i in &unit_turns {
-                    let turn = &turns[i];
-                    if self.options.unit == UnitKind::Turn {
-                        units.push((i, turn.start, turn.end));
-                    } else {
-                        for (a, b) in thematic_transcript::sentences(slice(turn.start, turn.end)) {
-                            units.push((i, turn.start + a, turn.start + b));
-                        }
-                    }
-                }
-                for (ti, per_coder) in spans.iter().enumerate() {
-                    for &(turn, a, b) in &units {
-                        let p = pattern(&|c| overlaps(&per_coder[c], a, b));
-                        counts[ti].count(&p, 1);
-                        if self.options.disagreements && disagree(&p) {
-                            dis.push(disagreement(ti, turn, a, b, p));
-                        }
-                    }
-                }
-            }
-            UnitKind::Char => {
-                for (ti, per_coder) in spans.iter().enumerate() {
-                    for &i in &unit_turns {
-                        let turn = &turns[i];
-                        let mut cuts = vec![turn.start, turn.end];
-                        for s in per_coder {
-                            for &(a, b) in s {
-                                for x in [a, b] {
-                                    if x > turn.start && x < turn.end {
-                                        cuts.push(x);
-                                    }
-                                }
-                            }
-                        }
-                        cuts.sort_unstable();
-                        cuts.dedup();
-                        let mut open: Option<Disagreement> = None;
-                        for w in cuts.windows(2) {
-                            let (a, b) = (w[0], w[1]);
-                            let p = pattern(&|c| overlaps(&per_coder[c], a, b));
-                            counts[ti].count(&p, b - a);
-                            if !self.options.disagreements {
-                                continue;
-                            }
-                            if disagree(&p) {
-                                match &mut open {
-                                    Some(d) if d.ratings == p && d.end == a => d.end = b,
-                                    _ => {
-                                        dis.extend(open.take());
-                                        open = Some(disagreement(ti, i, a, b, p));
-                                    }
-                                }
-                            } else {
-                                dis.extend(open.take());
-                            }
-                        }
-                        dis.extend(open.take());
-                    }
-                }
-            }
-            UnitKind::Segment => {
-                for (ti, per_coder) in spans.iter().enumerate() {
-                    for c in 0..m {
-                        for &(a, b) in &per_coder[c] {
-                            counts[ti].applied[c] += 1;
-                            let others: Vec<usize> =
-                                (0..m).filter(|&d| d != c && covered[d]).collect();
-                            if others.is_empty() {
-                                continue;
-                            }
-                            let matched: Vec<(usize, bool)> = others
-                                .iter()
-                                .map(|&d| {
-                                    (d, best_overlap(&per_coder[d], a, b) >= self.options.overlap)
-                                })
-                                .collect();
-                            counts[ti].segments += 1;
-                            if matched.iter().all(|(_, ok)| *ok) {
-                                counts[ti].segment_agreements += 1;
-                            } else if self.options.disagreements {
-                                let mut p: Pattern = vec![None; m];
-                                p[c] = Some(true);
-                                for (d, ok) in matched {
-                                    p[d] = Some(ok);
-                                }
-                                let turn =
-                                    thematic_study::turn_holding(turns, a, |x| (x.start, x.end))
-                                        .unwrap_or(0);
-                                dis.push(disagreement(ti, turn, a, b, p));
-                            }
-                        }
-                    }
+        Quoter { text, bounds }
+    }
+
+    /// Code points `a..b`, clamped to the text.
+    fn slice(&self, a: usize, b: usize) -> &'t str {
+        let last = self.bounds.len() - 1;
+        let a = a.min(last);
+        let b = b.clamp(a, last);
+        &self.text[self.bounds[a]..self.bounds[b]]
+    }
+}
+
+/// One transcript's codings, as spans per theme and coder, ready to be counted in units.
+struct Coded<'a> {
+    options: &'a AgreeOptions,
+    id: &'a str,
+    turns: &'a [TurnSpan],
+    /// Per coder: whether they coded the transcript (else their ratings are missing).
+    covered: Vec<bool>,
+    spans: Spans,
+}
+
+/// Per theme, the counts; and the disagreements found.
+type Tally = (Vec<ThemeCounts>, Vec<Disagreement>);
+
+impl Coded<'_> {
+    /// Empty counts for every theme, and no disagreements.
+    fn tally(&self) -> Tally {
+        (
+            vec![ThemeCounts::new(self.options.coders.len()); self.options.themes.len()],
+            Vec::new(),
+        )
+    }
+
+    /// The rating pattern of a unit: per coder, missing if they did not code the
+    /// transcript, else whether `has` says they applied the theme.
+    fn pattern(&self, has: &dyn Fn(usize) -> bool) -> Pattern {
+        self.covered
+            .iter()
+            .enumerate()
+            .map(|(c, &covered)| covered.then(|| has(c)))
+            .collect()
+    }
+
+    /// A disagreement on theme `ti` over `a..b` of (0-based) turn `turn`; its text is
+    /// quoted once the span is final (char stretches grow).
+    fn disagreement(
+        &self,
+        ti: usize,
+        turn: usize,
+        a: usize,
+        b: usize,
+        ratings: Pattern,
+    ) -> Disagreement {
+        Disagreement {
+            theme: self.options.themes[ti].clone(),
+            transcript: self.id.to_string(),
+            turn: turn + 1,
+            speaker: self
+                .turns
+                .get(turn)
+                .and_then(|x| x.speaker.clone())
+                .unwrap_or_default(),
+            start: a,
+            end: b,
+            text: String::new(),
+            ratings,
+        }
+    }
+
+    /// Turn or sentence units, as (0-based turn, start, end).
+    fn units(&self, unit_turns: &[usize], text: &Quoter<'_>) -> Vec<(usize, usize, usize)> {
+        let mut units = Vec::new();
+        for &i in unit_turns {
+            let turn = &self.turns[i];
+            if self.options.unit == UnitKind::Turn {
+                units.push((i, turn.start, turn.end));
+            } else {
+                for (a, b) in thematic_transcript::sentences(text.slice(turn.start, turn.end)) {
+                    units.push((i, turn.start + a, turn.start + b));
                 }
             }
         }
-        for d in &mut dis {
-            d.text = slice(d.start, d.end).to_string();
+        units
+    }
+
+    /// Turn and sentence units: one pattern per unit and theme.
+    fn count_units(&self, units: &[(usize, usize, usize)]) -> Tally {
+        let (mut counts, mut dis) = self.tally();
+        for (ti, per_coder) in self.spans.iter().enumerate() {
+            for &(turn, a, b) in units {
+                let p = self.pattern(&|c| overlaps(&per_coder[c], a, b));
+                counts[ti].count(&p, 1);
+                if self.options.disagreements && disagree(&p) {
+                    dis.push(self.disagreement(ti, turn, a, b, p));
+                }
+            }
         }
         (counts, dis)
     }
+
+    /// Character units: each unit turn cut where any coder's span of the theme starts or
+    /// ends, each piece counted once per character; adjacent pieces with the same
+    /// disagreement make one stretch.
+    fn count_chars(&self, unit_turns: &[usize]) -> Tally {
+        let (mut counts, mut dis) = self.tally();
+        for (ti, per_coder) in self.spans.iter().enumerate() {
+            for &i in unit_turns {
+                let turn = &self.turns[i];
+                let mut open: Option<Disagreement> = None;
+                for w in cuts(turn, per_coder).windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    let p = self.pattern(&|c| overlaps(&per_coder[c], a, b));
+                    counts[ti].count(&p, b - a);
+                    if !self.options.disagreements {
+                        continue;
+                    }
+                    if disagree(&p) {
+                        match &mut open {
+                            Some(d) if d.ratings == p && d.end == a => d.end = b,
+                            _ => {
+                                dis.extend(open.take());
+                                open = Some(self.disagreement(ti, i, a, b, p));
+                            }
+                        }
+                    } else {
+                        dis.extend(open.take());
+                    }
+                }
+                dis.extend(open.take());
+            }
+        }
+        (counts, dis)
+    }
+
+    /// Segment units: each coder's segment matched, or not, by every other coder who coded
+    /// the transcript.
+    fn count_segments(&self) -> Tally {
+        let (mut counts, mut dis) = self.tally();
+        let m = self.options.coders.len();
+        for (ti, per_coder) in self.spans.iter().enumerate() {
+            for c in 0..m {
+                for &(a, b) in &per_coder[c] {
+                    counts[ti].applied[c] += 1;
+                    let others: Vec<usize> =
+                        (0..m).filter(|&d| d != c && self.covered[d]).collect();
+                    if others.is_empty() {
+                        continue;
+                    }
+                    let matched: Vec<(usize, bool)> = others
+                        .iter()
+                        .map(|&d| (d, best_overlap(&per_coder[d], a, b) >= self.options.overlap))
+                        .collect();
+                    counts[ti].segments += 1;
+                    if matched.iter().all(|(_, ok)| *ok) {
+                        counts[ti].segment_agreements += 1;
+                    } else if self.options.disagreements {
+                        let mut p: Pattern = vec![None; m];
+                        p[c] = Some(true);
+                        for (d, ok) in matched {
+                            p[d] = Some(ok);
+                        }
+                        let turn =
+                            thematic_study::turn_holding(self.turns, a, |x| (x.start, x.end))
+                                .unwrap_or(0);
+                        dis.push(self.disagreement(ti, turn, a, b, p));
+                    }
+                }
+            }
+        }
+        (counts, dis)
+    }
+}
+
+/// Whether the coders who rated a unit differ on it.
+fn disagree(p: &Pattern) -> bool {
+    let rated: Vec<bool> = p.iter().flatten().copied().collect();
+    rated.len() >= 2 && rated.iter().any(|&x| x != rated[0])
+}
+
+/// Where a turn is cut into character units: its ends, and every start and end of a coded
+/// span inside it; sorted, without repeats.
+fn cuts(turn: &TurnSpan, per_coder: &[Vec<(usize, usize)>]) -> Vec<usize> {
+    let mut cuts = vec![turn.start, turn.end];
+    for s in per_coder {
+        for &(a, b) in s {
+            for x in [a, b] {
+                if x > turn.start && x < turn.end {
+                    cuts.push(x);
+                }
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts
 }
 
 /// Sorts and merges overlapping or touching spans.
