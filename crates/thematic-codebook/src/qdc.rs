@@ -36,7 +36,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use quick_xml::events::{BytesDecl, BytesEnd, BytesRef, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesRef, BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
 use crate::edit::unique_slug;

@@ -9,8 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use thematic_codebook::{Codebook, guid_for, write_codes_with_notes};
+use thematic_codebook::{xml_attribute, xml_text};
 
 use crate::refi::guids;
 use crate::refi::{ExportReport, LeftOut, PROJECT_NAMESPACE, QdpxOptions};
@@ -158,39 +159,9 @@ fn project_xml(c: &Contents, report: &mut ExportReport) -> String {
 fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
     let mut s = BytesStart::new(name);
     for (k, v) in attrs {
-        s.push_attribute(attribute(k, v));
+        s.push_attribute(xml_attribute(k, v));
     }
     s
-}
-
-/// An attribute with its value escaped, line breaks and tabs as character references: a
-/// parser turns literal ones into spaces, and a selection's recorded text should come back
-/// as it went out.
-fn attribute<'a>(key: &'a str, value: &str) -> quick_xml::events::attributes::Attribute<'a> {
-    let cleaned = clean(value);
-    let mut escaped = quick_xml::escape::escape(cleaned.as_ref()).into_owned();
-    if escaped.contains(['\n', '\r', '\t']) {
-        escaped = escaped
-            .replace('\n', "&#10;")
-            .replace('\r', "&#13;")
-            .replace('\t', "&#9;");
-    }
-    quick_xml::events::attributes::Attribute {
-        key: quick_xml::name::QName(key.as_bytes()),
-        value: std::borrow::Cow::Owned(escaped.into_bytes()),
-    }
-}
-
-/// XML 1.0 forbids most control characters, even escaped; they are dropped.
-fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
-    };
-    if s.chars().all(allowed) {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        std::borrow::Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
-    }
 }
 
 type Xml = Writer<Vec<u8>>;
@@ -209,7 +180,7 @@ fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()>
 
 fn text_element(w: &mut Xml, name: &str, text: &str) -> std::io::Result<()> {
     open(w, name, &[])?;
-    w.write_event(Event::Text(BytesText::new(&clean(text))))?;
+    w.write_event(Event::Text(xml_text(text)))?;
     close(w, name)
 }
 
