@@ -119,7 +119,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
         Some(Unit::Sentence) => UnitKind::Sentence,
         Some(Unit::Char) => UnitKind::Char,
         Some(Unit::Segment) => UnitKind::Segment,
-        None => thematic_report::default_unit(&study),
+        None => thematic_report::default_unit(study),
     };
     if !((0.0..=1.0).contains(&args.overlap) && 0.0 < args.ci && args.ci < 1.0) {
         return Err(CliError::user(
@@ -142,7 +142,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
 /// The statistics table for `args` (what `thematic agree` prints), for the demo.
 pub fn statistics_for(study: &Study, args: &Args) -> Result<Table> {
     let (options, _) = options(study, args)?;
-    let data = thematic_report::agreement_data(&study, &options)?;
+    let data = thematic_report::agreement_data(study, &options)?;
     Ok(statistics(&data, &options, args))
 }
 
@@ -217,8 +217,15 @@ fn themes(study: &Study, asked: &[String]) -> Result<Vec<String>> {
     Ok(asked.to_vec())
 }
 
+/// A column of the statistics table: JSON key, header, and how to read it off a row.
+type Column<T> = (&'static str, &'static str, T);
+/// Reads an estimate (with its interval) off a row.
+type EstimateOf = fn(&AgreementRow) -> &Estimate;
+/// Reads a point estimate off a row.
+type PointOf = fn(&AgreementRow) -> Option<f64>;
+
 /// The estimates shown with intervals: JSON key, column header and the row's estimate.
-const ESTIMATES: [(&str, &str, fn(&AgreementRow) -> &Estimate); 4] = [
+const ESTIMATES: [Column<EstimateOf>; 4] = [
     ("percent_agreement", "% agree", |r| &r.percent_agreement),
     ("cohen_kappa", "κ", |r| &r.cohen_kappa),
     ("krippendorff_alpha", "α", |r| &r.krippendorff_alpha),
@@ -226,7 +233,7 @@ const ESTIMATES: [(&str, &str, fn(&AgreementRow) -> &Estimate); 4] = [
 ];
 
 /// The point estimates without intervals: JSON key, column header and the row's value.
-const POINTS: [(&str, &str, fn(&AgreementRow) -> Option<f64>); 3] = [
+const POINTS: [Column<PointOf>; 3] = [
     ("scott_pi", "π", |r| r.scott_pi),
     ("fleiss_kappa", "Fleiss κ", |r| r.fleiss_kappa),
     ("brennan_prediger", "BP κ", |r| r.brennan_prediger),

@@ -232,7 +232,7 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
     let mut options = QuoteOptions::new(selection.clone());
     options.per_theme = Some(3);
     options.trim = true;
-    let quotes = thematic_report::quotes::quote_table(&study, &options)?;
+    let quotes = thematic_report::quotes::quote_table(study, &options)?;
     let mut quote_files = Vec::new();
     for format in QuoteFormat::ALL {
         quote_files.push(write(
@@ -240,9 +240,9 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
             &quotes.render(format, true)?,
         )?);
     }
-    let m = thematic_report::tables::theme_matrix(&study, &selection)?;
+    let m = thematic_report::tables::theme_matrix(study, &selection)?;
     let matrix = crate::cmd::matrix::matrix_table(&m, crate::cmd::matrix::Cells::Count);
-    let c = thematic_report::tables::cooccurrence(&study, &selection, CooccurUnit::Turn, 0)?;
+    let c = thematic_report::tables::cooccurrence(study, &selection, CooccurUnit::Turn, 0)?;
     let cooccur = crate::cmd::cooccur::cooccur_table(&c);
     written.extend([
         write("matrix.md", &matrix.render(OutputFormat::Md)?)?,

@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if args.counts
         && let Some(s) = &study
     {
-        opts.notes.extend(thematic_report::map_notes(&s, &book)?);
+        opts.notes.extend(thematic_report::map_notes(s, &book)?);
     }
     let view = if args.include_retired {
         book.clone()
