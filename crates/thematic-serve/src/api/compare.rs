@@ -96,6 +96,62 @@ impl Row {
     }
 }
 
+/// The two coders to compare: `a` (default: the acting coder) and `b` (default: the first
+/// other human coder), both with codings and different.
+fn pair(
+    state: &AppState,
+    study: &thematic_study::Study,
+    q: &CompareQuery,
+) -> Result<(String, String), ApiError> {
+    let all = study.coders()?;
+    let others: Vec<&String> = all
+        .iter()
+        .filter(|c| *c != thematic_study::SUGGESTION_CODER)
+        .collect();
+    let a = q.a.clone().unwrap_or_else(|| state.coder.clone());
+    let b = match q.b.clone() {
+        Some(b) => b,
+        None => others
+            .iter()
+            .find(|c| ***c != a)
+            .map(|c| (*c).clone())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "comparing needs a second coder, and nobody else has codings in this study",
+                )
+            })?,
+    };
+    for c in [&a, &b] {
+        if !all.contains(c) {
+            return Err(StudyError::unknown_coder(c, &all).into());
+        }
+    }
+    if a == b {
+        return Err(ApiError::bad_request("choose two different coders"));
+    }
+    Ok((a, b))
+}
+
+/// The unit asked for; segment units have no per-place disagreements to show, so they
+/// fall back to turns when they are the study's default.
+fn unit(study: &thematic_study::Study, q: &CompareQuery) -> Result<UnitKind, ApiError> {
+    let unit = match q.unit.as_deref() {
+        None => match thematic_report::default_unit(study) {
+            UnitKind::Segment => UnitKind::Turn,
+            u => u,
+        },
+        Some("") => UnitKind::Turn,
+        Some(name) => UnitKind::from_name(name)
+            .filter(|u| *u != UnitKind::Segment)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "the unit is turn, sentence or char, not \"{name}\""
+                ))
+            })?,
+    };
+    Ok(unit)
+}
+
 /// `GET /api/compare?a=&b=&unit=&transcript=`
 pub(crate) async fn compare(
     State(state): State<Arc<AppState>>,
@@ -103,48 +159,8 @@ pub(crate) async fn compare(
 ) -> ApiResult<Json<Comparison>> {
     blocking(move || {
         let study = state.study()?;
-        let all = study.coders()?;
-        let others: Vec<&String> = all
-            .iter()
-            .filter(|c| *c != thematic_study::SUGGESTION_CODER)
-            .collect();
-        let a = q.a.clone().unwrap_or_else(|| state.coder.clone());
-        let b = match q.b.clone() {
-            Some(b) => b,
-            None => others
-                .iter()
-                .find(|c| ***c != a)
-                .map(|c| (*c).clone())
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "comparing needs a second coder, and nobody else has codings in this study",
-                    )
-                })?,
-        };
-        for c in [&a, &b] {
-            if !all.contains(c) {
-                return Err(StudyError::unknown_coder(c, &all).into());
-            }
-        }
-        if a == b {
-            return Err(ApiError::bad_request("choose two different coders"));
-        }
-        // Segment units have no per-place disagreements to show; they fall back to turns
-        // when they are the study's default.
-        let unit = match q.unit.as_deref() {
-            None => match thematic_report::default_unit(&study) {
-                UnitKind::Segment => UnitKind::Turn,
-                u => u,
-            },
-            Some("") => UnitKind::Turn,
-            Some(name) => UnitKind::from_name(name)
-                .filter(|u| *u != UnitKind::Segment)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "the unit is turn, sentence or char, not \"{name}\""
-                    ))
-                })?,
-        };
+        let (a, b) = pair(&state, &study, &q)?;
+        let unit = unit(&study, &q)?;
         let book = study.codebook()?;
         let options = AgreeOptions {
             coders: vec![a.clone(), b.clone()],
