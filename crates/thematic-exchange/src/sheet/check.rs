@@ -8,7 +8,7 @@ use thematic_codebook::Codebook;
 use thematic_transcript::Transcript;
 
 use super::xlsx::FORMAT_NAME;
-use super::{Mark, SHEET_COLUMNS, SheetProblem, char_slice, column_letters, text_fingerprint};
+use super::{Mark, SHEET_COLUMNS, SheetProblem, char_slice, column_letters, fingerprint_matches};
 
 use super::SheetError;
 use thematic_codebook::neutralize;
@@ -254,8 +254,8 @@ fn suggestion(book: &Codebook, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Transcript id → its file and, once parsed, the transcript and its fingerprint.
-type Files = HashMap<String, (PathBuf, Option<(Transcript, String)>)>;
+/// Transcript id → its file and, once parsed, the transcript.
+type Files = HashMap<String, (PathBuf, Option<Transcript>)>;
 
 /// Checks rows one by one, parsing each transcript the first time a row names it.
 struct RowChecker<'a> {
@@ -305,7 +305,7 @@ impl RowChecker<'_> {
             }
         }
         let [turn, start, end] = numbers;
-        let Some((transcript, fingerprint)) = parsed(&mut self.files, &self.options, id)? else {
+        let Some(transcript) = parsed(&mut self.files, &self.options, id)? else {
             let message = if id.is_empty() {
                 "the transcript cell is empty; the transcript, turn, start, end and text \
                  columns must stay as exported"
@@ -329,7 +329,7 @@ impl RowChecker<'_> {
             let unchanged = self
                 .about
                 .and_then(|a| a.fingerprints.get(id))
-                .map(|fp| fp == fingerprint);
+                .map(|fp| fingerprint_matches(fp, &transcript.text));
             let message = match unchanged {
                 Some(true) => format!(
                     "the text, turn, start or end of {id} turn {turn} was edited in the sheet \
@@ -391,20 +391,17 @@ impl RowChecker<'_> {
     }
 }
 
-/// The transcript `id` and its [`text_fingerprint`], parsed on first use; `None` when the
-/// study has no such id.
+/// The transcript `id`, parsed on first use; `None` when the study has no such id.
 fn parsed<'a>(
     files: &'a mut Files,
     options: &thematic_transcript::Options,
     id: &str,
-) -> Result<Option<(&'a Transcript, &'a str)>, SheetError> {
+) -> Result<Option<&'a Transcript>, SheetError> {
     let Some((path, parsed)) = files.get_mut(id) else {
         return Ok(None);
     };
     if parsed.is_none() {
-        let t = thematic_study::parse_file(path, options)?;
-        let fingerprint = text_fingerprint(&t.text);
-        *parsed = Some((t, fingerprint));
+        *parsed = Some(thematic_study::parse_file(path, options)?);
     }
-    Ok(parsed.as_ref().map(|(t, f)| (t, f.as_str())))
+    Ok(parsed.as_ref())
 }

@@ -273,16 +273,27 @@ pub(crate) fn column_letters(index: usize) -> String {
     out.iter().rev().collect()
 }
 
-/// A fingerprint of a transcript's text: 16 hex digits of its 64-bit FNV-1a hash. It tells
-/// whether a transcript changed since a sheet was made; it is no protection against
-/// deliberate forgery.
+/// A fingerprint of a transcript's text: 16 hex digits of its stable 64-bit hash
+/// ([`thematic_study::content_hash`], xxh3, the project's one hash for what is persisted).
+/// It tells whether a transcript changed since a sheet was made; it is no protection
+/// against deliberate forgery.
 pub fn text_fingerprint(text: &str) -> String {
+    format!("{:016x}", thematic_study::content_hash(text.as_bytes()))
+}
+
+/// Whether `fingerprint`, read from a sheet, is that of `text`: [`text_fingerprint`], or the
+/// 64-bit FNV-1a hash that sheets exported before the stable hash carry, so those sheets
+/// still say which side changed.
+pub(crate) fn fingerprint_matches(fingerprint: &str, text: &str) -> bool {
+    if fingerprint == text_fingerprint(text) {
+        return true;
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{h:016x}")
+    fingerprint == format!("{h:016x}")
 }
 
 /// The `start..end` code points of `text`, or `None` when the range is out of bounds.
@@ -350,5 +361,21 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("… and 5 more"), "{text}");
+    }
+
+    #[test]
+    fn fingerprints_use_the_stable_hash_and_old_sheets_still_match() {
+        let fp = text_fingerprint("P1: hello");
+        assert_eq!(fp.len(), 16);
+        assert_eq!(
+            fp,
+            format!("{:016x}", thematic_study::content_hash(b"P1: hello"))
+        );
+        assert!(fingerprint_matches(&fp, "P1: hello"));
+        assert!(!fingerprint_matches(&fp, "P1: hello!"));
+        // FNV-1a of the empty text is the offset basis, cbf29ce484222325: an old sheet's
+        // fingerprint of an empty transcript.
+        assert!(fingerprint_matches("cbf29ce484222325", ""));
+        assert!(!fingerprint_matches("cbf29ce484222325", "x"));
     }
 }
