@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use thematic_codebook::Codebook;
 use thematic_transcript::Transcript;
 
-use super::xlsx::FORMAT_NAME;
-use super::{Mark, SHEET_COLUMNS, SheetProblem, char_slice, column_letters, fingerprint_matches};
+use super::{
+    FORMAT_NAME, Mark, SHEET_COLUMNS, SheetProblem, char_slice, column_letters, fingerprint_matches,
+};
 
 use super::SheetError;
 use thematic_codebook::neutralize;

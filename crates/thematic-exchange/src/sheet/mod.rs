@@ -218,6 +218,10 @@ impl fmt::Display for SheetProblem {
     }
 }
 
+/// The first value of an Excel sheet's about worksheet, which tells a thematic sheet from
+/// any workbook.
+pub(crate) const FORMAT_NAME: &str = "thematic coding sheet 1";
+
 /// A coding sheet that cannot be made or imported: the study's own error, or the sheet's
 /// problems by row and column (nothing was written).
 #[derive(Debug, thiserror::Error)]

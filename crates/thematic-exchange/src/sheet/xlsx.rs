@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::check::{About, Grid};
-use super::{SHEET_COLUMNS, Sheet, SheetProblem};
+use super::{FORMAT_NAME, SHEET_COLUMNS, Sheet, SheetProblem};
 
 use super::SheetError;
 
@@ -18,8 +18,6 @@ use super::SheetError;
 pub(super) const CODING_SHEET: &str = "coding";
 /// The worksheet saying which study, coder and unit the sheet is for.
 pub(super) const ABOUT_SHEET: &str = "about";
-/// The first value of the about sheet, which tells a thematic sheet from any workbook.
-pub(super) const FORMAT_NAME: &str = "thematic coding sheet 1";
 /// The most UTF-16 code units Excel keeps in one cell.
 const MAX_CELL: usize = 32_767;
 /// The text column's index.
