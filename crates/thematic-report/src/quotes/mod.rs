@@ -44,7 +44,7 @@ use thematic_study::StudyError;
 use thematic_study::{parallel_map, parse_file};
 
 pub use format::QuoteFormat;
-pub use json::QUOTE_KEYS;
+pub use json::{QUOTE_KEYS, quote_json};
 
 /// The attribution field that is the participant's id.
 pub const PARTICIPANT_FIELD: &str = "participant";
@@ -195,7 +195,7 @@ impl QuoteTable {
     }
 }
 
-/// The quote table `options` ask for (see the [module documentation](study) for how
+/// The quote table `options` ask for (see the [module documentation](self) for how
 /// quotes are chosen and ordered). With `trim`, the transcripts quoted are parsed (in
 /// parallel); otherwise only codings, the codebook and `participants.csv` are read.
 pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, StudyError> {
