@@ -49,6 +49,18 @@ function hms(ms) {
   return (neg ? "-" : "") + p(h) + ":" + p(m) + ":" + p(s);
 }
 
+const NUMBER = new Intl.NumberFormat("en");
+
+// 325829 → "325,829": counts in the page are read by people, not parsed.
+function num(n) {
+  return NUMBER.format(n);
+}
+
+// "1 quote", "2 quotes".
+function plural(n, one, many) {
+  return num(n) + " " + (n === 1 ? one : many);
+}
+
 function day(rfc) {
   return rfc ? rfc.replace("T", " ").replace(/:\d\dZ$/, "").replace(/Z$/, "") : "";
 }
@@ -149,6 +161,7 @@ function markNav(name) {
 
 async function render() {
   hideError();
+  say("");
   const { parts, params } = route();
   const main = document.getElementById("main");
   S.view = parts[0] || "";
@@ -167,6 +180,25 @@ async function render() {
 
 // ---------- transcripts list ----------
 
+// Rows of a long table are added CHUNK at a time, one chunk per task: the first rows show
+// at once and the page stays responsive while the rest (2,000 transcripts) follow. In
+// headless Chromium, 2,000 rows in one go took 0.9–1.9 s before anything showed; in chunks
+// the first 200 show after 0.15–0.4 s and the whole table is there as soon.
+const CHUNK = 200;
+
+function appendInChunks(tbody, items, row) {
+  let at = 0;
+  const next = () => {
+    if (at > 0 && !tbody.isConnected) return; // the view has changed meanwhile
+    const part = document.createDocumentFragment();
+    for (const item of items.slice(at, at + CHUNK)) part.append(row(item));
+    tbody.append(part);
+    at += CHUNK;
+    if (at < items.length) setTimeout(next, 0);
+  };
+  next();
+}
+
 async function showList(main) {
   const rows = await api("GET", "/api/transcripts");
   const coders = S.study.human_coders;
@@ -178,7 +210,7 @@ async function showList(main) {
     el("th", { scope: "col", class: "num" }, "Length"),
     coders.map((c) => el("th", { scope: "col" }, c === S.study.coder ? c + " (you)" : c))
   );
-  const body = rows.map((r) => {
+  const row = (r) => {
     const cells = coders.map((c) => {
       const p = r.progress.find((x) => x.coder === c);
       return el("td", {}, p ? p.turns_coded + " of " + r.turns + " turns · " + day(p.last_touched) : el("span", { class: "muted" }, "—"));
@@ -191,12 +223,14 @@ async function showList(main) {
       el("td", { class: "num" }, hms(r.duration_ms)),
       cells
     );
-  });
+  };
+  const body = el("tbody");
   main.replaceChildren(
-    el("h1", {}, "Transcripts"),
+    el("h1", {}, "Transcripts", rows.length > CHUNK ? el("span", { class: "muted small" }, "  · " + num(rows.length)) : null),
     el("p", { class: "muted" }, "Open a transcript to code it. Progress is turns with at least one coding, and when each coder last coded there."),
-    el("table", { class: "grid" }, el("thead", {}, head), el("tbody", {}, body))
+    el("table", { class: "grid" }, el("thead", {}, head), body)
   );
+  appendInChunks(body, rows, row);
 }
 
 // ---------- the reader ----------
@@ -636,16 +670,21 @@ async function showCompare(main, params) {
       el("td", { class: "num" }, pct(r.cohen_kappa)),
       el("td", { class: "num" }, pct(r.krippendorff_alpha)),
       el("td", { class: "num" }, pct(r.gwet_ac1))))));
-  const here = cmp.disagreements.filter((d) => d.transcript === tid);
-  const elsewhere = new Map();
-  for (const d of cmp.disagreements) if (d.transcript !== tid) elsewhere.set(d.transcript, (elsewhere.get(d.transcript) || 0) + 1);
+  // The server sends the disagreements of this transcript only, and a count for every
+  // transcript with any (a study of 2,000 interviews has some 100,000).
+  const here = cmp.disagreements;
+  const elsewhere = cmp.disagreement_counts.filter((c) => c.transcript !== tid);
   const link = (d) => "#/compare?" + new URLSearchParams({ t: d.transcript, a, b, unit, focus: d.turn }).toString();
   const dis = el("ul", {}, here.map((d) => el("li", {},
     el("a", { href: link(d) }, "Turn " + d.turn), " · ", swatch(d.theme), " ", d.label || d.theme,
     " — applied by ", d.applied_by.join(", ") || "nobody", ", not by ", d.not_applied_by.join(", ") || "nobody",
     el("div", { class: "muted small" }, "“" + (Array.from(d.text).length > 120 ? Array.from(d.text).slice(0, 120).join("") + "…" : d.text) + "”"))));
-  const other = el("p", { class: "small" }, elsewhere.size ? "Elsewhere: " : "",
-    [...elsewhere].flatMap(([t, n], i) => [i ? ", " : "", el("a", { href: "#/compare?" + new URLSearchParams({ t, a, b, unit }).toString() }, t + " (" + n + ")")]));
+  const links = elsewhere.flatMap((c, i) => [i ? ", " : "",
+    el("a", { href: "#/compare?" + new URLSearchParams({ t: c.transcript, a, b, unit }).toString() }, c.transcript + " (" + num(c.count) + ")")]);
+  // A long list of other transcripts stays folded until asked for.
+  const other = elsewhere.length > 20
+    ? el("details", { class: "small elsewhere" }, el("summary", {}, "Elsewhere: " + plural(elsewhere.length, "other transcript", "other transcripts") + " with disagreements"), el("p", {}, links))
+    : el("p", { class: "small" }, elsewhere.length ? "Elsewhere: " : "", links);
   const badTurns = new Set(here.map((d) => d.turn));
   const grid = el("div", { class: "pair", role: "table", "aria-label": "Codings of " + a + " and " + b },
     el("div", { class: "colhead", role: "columnheader" }, "Turn"),
@@ -665,7 +704,7 @@ async function showCompare(main, params) {
   }
   main.append(
     el("h2", {}, "Agreement, whole study (" + cmp.unit + " units)"), table,
-    el("h2", {}, "Disagreements in " + tid + " (" + here.length + ")"),
+    el("h2", {}, "Disagreements in " + tid + " (" + num(here.length) + " of " + num(cmp.disagreements_total) + " in the study)"),
     here.length ? dis : el("p", { class: "muted" }, "None here."), other,
     el("h2", {}, tid + ": " + a + " and " + b + " side by side"), grid);
   const focus = Number(params.get("focus"));
@@ -679,7 +718,70 @@ async function showCompare(main, params) {
   }
 }
 
+// ---------- lists the server sends a page at a time ----------
+
+// The query of one page: `base` without its empty values, the offset, and the page size
+// when the address asks for one (`#/quotes?limit=2`); else the server's default (50 hits,
+// 100 quotes).
+function pageQuery(base, offset, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(base)) if (v) q.set(k, v);
+  q.set("offset", String(offset));
+  if (params.get("limit")) q.set("limit", params.get("limit"));
+  return q.toString();
+}
+
+// A list that the server sends a page at a time. `page(offset)` answers `{total, rows}`;
+// `row` makes each row's element, appended to `into`; `told(shown, total)` reports the
+// count. `more()` fetches the next page (offset: the rows shown so far) and answers the
+// new elements; `button` ("Show more") calls it, hides once everything is shown, and moves
+// the focus to the first new row's link, so a keyboard goes on reading where the list
+// grew. `view` is an element of the view already on the page: once it has gone (another
+// view was opened while a page was on its way), an answer changes nothing.
+function pagedList({ page, into, row, told, view }) {
+  const state = { shown: 0, total: 0 };
+  const button = el("button", { type: "button", class: "more", hidden: true }, "Show more");
+  const more = async () => {
+    const res = await page(state.shown);
+    if (!view.isConnected) return [];
+    const items = res.rows.map(row);
+    into.append(...items);
+    state.shown += items.length;
+    state.total = res.total;
+    button.hidden = items.length === 0 || state.shown >= state.total;
+    told(state.shown, state.total);
+    return items;
+  };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const items = await more();
+      const link = items.length ? items[0].querySelector("a") : null;
+      if (link) link.focus({ preventScroll: true });
+    } catch (e) {
+      showError(e);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { button, more, state };
+}
+
 // ---------- search ----------
+
+function hitItem(h) {
+  const chars = Array.from(h.snippet);
+  const parts = [];
+  let at = 0;
+  for (const [a, b] of h.marks) {
+    if (a < at || b > chars.length) continue;
+    parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
+    at = b;
+  }
+  parts.push(chars.slice(at).join(""));
+  const href = "#/t/" + encodeURIComponent(h.transcript) + "?" + new URLSearchParams({ turn: h.turn, hit: h.start + "-" + h.end }).toString();
+  return el("li", {}, el("a", { href }, h.transcript + " #" + h.turn), " ", el("span", { class: "muted" }, h.speaker + ": "), parts);
+}
 
 async function showSearch(main, params) {
   const q = params.get("q") || "";
@@ -687,7 +789,9 @@ async function showSearch(main, params) {
   const form = el("form", { class: "searchbar", role: "search" }, input, el("button", { type: "submit", class: "primary" }, "Search"));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    location.hash = "#/search?" + new URLSearchParams({ q: input.value }).toString();
+    const next = new URLSearchParams({ q: input.value });
+    if (params.get("limit")) next.set("limit", params.get("limit"));
+    location.hash = "#/search?" + next.toString();
   });
   main.replaceChildren(el("h1", {}, "Search"), form);
   if (!q) {
@@ -696,44 +800,100 @@ async function showSearch(main, params) {
     return;
   }
   say("Searching…");
-  const res = await api("GET", "/api/search?" + new URLSearchParams({ q }).toString());
-  say(res.total + " matching turn(s)" + (res.hits.length < res.total ? ", " + res.hits.length + " shown" : ""));
-  const items = res.hits.map((h) => {
-    const chars = Array.from(h.snippet);
-    const parts = [];
-    let at = 0;
-    for (const [a, b] of h.marks) {
-      if (a < at || b > chars.length) continue;
-      parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
-      at = b;
-    }
-    parts.push(chars.slice(at).join(""));
-    const href = "#/t/" + encodeURIComponent(h.transcript) + "?" + new URLSearchParams({ turn: h.turn, hit: h.start + "-" + h.end }).toString();
-    return el("li", {}, el("a", { href }, h.transcript + " #" + h.turn), " ", el("span", { class: "muted" }, h.speaker + ": "), parts);
+  const list = el("ol", { class: "results" });
+  const hits = pagedList({
+    page: async (offset) => {
+      const res = await api("GET", "/api/search?" + pageQuery({ q }, offset, params));
+      return { total: res.total, rows: res.hits };
+    },
+    into: list,
+    row: hitItem,
+    told: (shown, total) => say(plural(total, "matching turn", "matching turns") + (shown < total ? ", " + num(shown) + " shown" : "")),
+    view: form,
   });
-  main.append(items.length ? el("ol", { class: "results" }, items) : el("p", { class: "muted" }, "No turn matches."));
+  try {
+    await hits.more();
+  } catch (e) {
+    say("");
+    throw e;
+  }
+  if (!form.isConnected) return;
+  main.append(hits.state.shown ? list : el("p", { class: "muted" }, "No turn matches."), hits.button);
 }
 
 // ---------- quotes and map ----------
 
 const FORMATS = [["md", "Markdown"], ["csv", "CSV"], ["tex", "LaTeX"], ["html", "HTML"], ["docx", "Word"], ["xlsx", "Excel"], ["json", "JSON"]];
 
+function quoteRow(qt) {
+  return el("tr", { "data-theme": qt.theme, "data-participant": qt.participant },
+    el("td", {}, swatch(qt.theme), " ", qt.theme_label),
+    el("td", {}, el("a", { href: "#/t/" + encodeURIComponent(qt.transcript) + "?" + new URLSearchParams({ turn: qt.turn, hit: qt.start + "-" + qt.end }).toString() }, qt.attribution || qt.participant)),
+    el("td", {}, qt.text));
+}
+
+// The quote view: a page of the coder's quotes at a time, filtered by theme (with the
+// themes under it) and participant on the server; the downloads are the whole table.
 async function showQuotes(main, params) {
   const coders = S.study.human_coders;
   const coder = params.get("coder") || S.study.coder;
-  const quotes = await api("GET", "/api/quotes?" + new URLSearchParams({ format: "json", coder, inline: "1" }).toString());
-  const select = el("select", { "aria-label": "Whose codings", onchange: (ev) => { location.hash = "#/quotes?coder=" + encodeURIComponent(ev.target.value); } },
+  const theme = params.get("theme") || "";
+  const participant = params.get("participant") || "";
+  const go = (over) => {
+    const p = new URLSearchParams({ coder, theme, participant, limit: params.get("limit") || "" });
+    for (const [k, v] of Object.entries(over)) p.set(k, v);
+    for (const k of [...p.keys()]) if (!p.get(k)) p.delete(k);
+    location.hash = "#/quotes?" + p.toString();
+  };
+  const coderPick = el("select", { onchange: (ev) => go({ coder: ev.target.value }) },
     coders.map((c) => el("option", { value: c, selected: c === coder }, c)));
-  const downloads = el("div", { class: "downloads" }, "Download: ",
+  const themes = S.study.themes.some((t) => t.id === theme) || !theme ? S.study.themes : [...S.study.themes, { id: theme, label: theme, depth: 0 }];
+  const themePick = el("select", { name: "theme", onchange: (ev) => go({ theme: ev.target.value }) },
+    el("option", { value: "" }, "All themes"),
+    themes.map((t) => el("option", { value: t.id, selected: t.id === theme }, "\u2003".repeat(t.depth) + t.label)));
+  const who = el("input", { type: "search", name: "participant", value: participant, placeholder: "e.g. P6", autocomplete: "off", size: 10 });
+  const filters = el("form", { class: "filters", role: "search", "aria-label": "Filter quotes" },
+    el("label", {}, "Coder", coderPick),
+    el("label", {}, "Theme (and the themes under it)", themePick),
+    el("label", {}, "Participant", who),
+    el("button", { type: "submit" }, "Filter"),
+    theme || participant ? el("button", { type: "button", onclick: () => go({ theme: "", participant: "" }) }, "Clear filters") : null);
+  filters.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    go({ participant: who.value.trim() });
+  });
+  const downloads = el("div", { class: "downloads" }, "Download all of " + coder + "’s quotes: ",
     FORMATS.map(([f, name]) => el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, coder }).toString(), download: "quotes." + f }, name)));
-  const rows = quotes.map((qt) => el("tr", {},
-    el("td", {}, swatch(qt.theme), " ", qt.theme_label),
-    el("td", {}, el("a", { href: "#/t/" + encodeURIComponent(qt.transcript) + "?" + new URLSearchParams({ turn: qt.turn, hit: qt.start + "-" + qt.end }).toString() }, qt.attribution || qt.participant)),
-    el("td", {}, qt.text)));
-  main.replaceChildren(el("h1", {}, "Quote table"),
-    el("label", {}, "Coder ", select), downloads,
-    rows.length ? el("table", { class: "grid" }, el("thead", {}, el("tr", {}, el("th", {}, "Theme"), el("th", {}, "Participant"), el("th", {}, "Quote"))), el("tbody", {}, rows))
-      : el("p", { class: "muted" }, "No quotes yet: code some passages first."));
+  const count = el("p", { class: "count", "aria-live": "polite" }, "Loading…");
+  const body = el("tbody");
+  main.replaceChildren(el("h1", {}, "Quote table"), filters, downloads, count);
+  const narrowed = (theme ? " under " + labelOf(theme) : "") + (participant ? " from " + participant : "");
+  const quotes = pagedList({
+    page: async (offset) => {
+      const res = await api("GET", "/api/quotes?" + pageQuery({ format: "json", coder, inline: "1", theme, participant }, offset, params));
+      return { total: res.total, rows: res.quotes };
+    },
+    into: body,
+    row: quoteRow,
+    told: (shown, total) => {
+      count.textContent = (shown < total ? num(shown) + " of " : "") + plural(total, "quote", "quotes") + narrowed;
+    },
+    view: filters,
+  });
+  try {
+    await quotes.more();
+  } catch (e) {
+    count.textContent = "";
+    throw e;
+  }
+  if (!filters.isConnected) return;
+  if (quotes.state.total === 0) {
+    count.replaceWith(el("p", { class: "muted count" }, theme || participant ? "No quotes" + narrowed + "." : "No quotes yet: code some passages first."));
+    return;
+  }
+  main.append(
+    el("table", { class: "grid quotes" }, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Theme"), el("th", { scope: "col" }, "Participant"), el("th", { scope: "col" }, "Quote"))), body),
+    quotes.button);
 }
 
 function showMap(main) {

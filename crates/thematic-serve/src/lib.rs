@@ -22,6 +22,7 @@ mod assets;
 mod auth;
 mod error;
 mod extract;
+mod model;
 mod state;
 
 use std::net::{Ipv4Addr, SocketAddr};

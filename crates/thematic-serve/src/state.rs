@@ -1,14 +1,16 @@
 //! What every request shares: where the study is, who is coding and the token. (The search
 //! index needs no lock here: `StudyIndex::open` takes the index's file lock while it brings
-//! the index up to date, which serialises threads as it does processes.) The study itself is opened per request, so a
-//! change made meanwhile on the command line (to `thematic.toml`, the codebook, codings or
-//! memos) is seen by the next request.
+//! the index up to date, which serialises threads as it does processes.) The study itself
+//! is opened per request, and the [`Model`] checks what it keeps against the files' stamps,
+//! so a change made meanwhile on the command line (to `thematic.toml`, the codebook,
+//! codings or memos) is seen by the next request.
 
 use std::path::PathBuf;
 
 use thematic_study::Study;
 
 use crate::error::{ApiError, ApiResult};
+use crate::model::Model;
 
 /// The shared state, behind an `Arc`.
 #[derive(Debug)]
@@ -20,6 +22,8 @@ pub(crate) struct AppState {
     pub token: String,
     /// The port, which names the cookie and is checked in the `Host` header.
     pub port: u16,
+    /// What the server keeps of the study between requests.
+    pub model: Model,
 }
 
 impl AppState {
@@ -29,6 +33,7 @@ impl AppState {
             coder,
             token,
             port,
+            model: Model::default(),
         }
     }
 

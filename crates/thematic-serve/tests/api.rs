@@ -496,7 +496,28 @@ fn the_compare_view_gives_agreement_and_disagreements_with_their_places() {
     assert_eq!(wm["applied"], json!([1, 2]));
     assert_eq!(wm["percent_agreement"], 0.8);
     assert!(rows.last().unwrap()["theme"] == "(all themes)");
+    // Only the asked transcript's disagreements come, in turn order; the others are
+    // counted per transcript.
     let dis = c["disagreements"].as_array().unwrap();
+    assert!(dis.iter().all(|d| d["transcript"] == "P1"), "{dis:?}");
+    let turns: Vec<u64> = dis.iter().map(|d| d["turn"].as_u64().unwrap()).collect();
+    assert!(turns.windows(2).all(|w| w[0] <= w[1]), "{turns:?}");
+    let counts = c["disagreement_counts"].as_array().unwrap();
+    let total: u64 = counts.iter().map(|n| n["count"].as_u64().unwrap()).sum();
+    assert_eq!(c["disagreements_total"].as_u64(), Some(total));
+    let in_p1 = counts.iter().find(|n| n["transcript"] == "P1");
+    assert_eq!(
+        in_p1.map_or(0, |n| n["count"].as_u64().unwrap()),
+        dis.len() as u64
+    );
+    // Both coders' codings of the transcript, for the side-by-side view.
+    assert_eq!(c["codings"][0].as_array().unwrap().len(), 3);
+    assert_eq!(c["codings"][1].as_array().unwrap().len(), 2);
+    // The disagreement on what-matters is in P2, turn 4.
+    let p2 = f
+        .get("/api/compare?a=KW&b=CG&unit=turn&transcript=P2")
+        .json();
+    let dis = p2["disagreements"].as_array().unwrap();
     let place = dis.iter().find(|d| d["theme"] == "what-matters").unwrap();
     assert_eq!(
         (place["transcript"].as_str(), place["turn"].as_u64()),
@@ -504,9 +525,13 @@ fn the_compare_view_gives_agreement_and_disagreements_with_their_places() {
     );
     assert_eq!(place["applied_by"], json!(["CG"]));
     assert_eq!(place["not_applied_by"], json!(["KW"]));
-    // Both coders' codings of the transcript, for the side-by-side view.
-    assert_eq!(c["codings"][0].as_array().unwrap().len(), 3);
-    assert_eq!(c["codings"][1].as_array().unwrap().len(), 2);
+    assert!(
+        p2["disagreement_counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["transcript"] == "P2" && n["count"].as_u64() == Some(dis.len() as u64))
+    );
     let bad = f.get("/api/compare?a=KW&b=ZZ");
     assert_eq!(bad.status, 400);
     assert!(error_of(&bad).contains("no codings by \"ZZ\""));

@@ -3,7 +3,10 @@
 //! token, open a transcript, select a passage (after an emoji, so UTF-16 and code points
 //! differ), press a digit to code it, and find the coding in `codings/<coder>.csv`; then
 //! the same with a selection made by Shift+arrow keys alone. Also: without the token the
-//! browser is refused. A screenshot of the reader is saved as `target/serve-reader.png`.
+//! browser is refused; the quote view and search show a page, a count and "Show more",
+//! and the quote view's filters ask the server again; compare counts the disagreements
+//! elsewhere from the server's counts. Screenshots of the reader, the quote view and a
+//! search are saved as `target/serve-reader.png`, `serve-quotes.png` and `serve-search.png`.
 //!
 //! Without chromium and chromedriver these tests say so and pass, unless
 //! `THEMATIC_REQUIRE_BROWSER=1` (as CI sets), when they fail.
@@ -245,13 +248,36 @@ fn base64(s: &str) -> Vec<u8> {
     out
 }
 
-/// `target/serve-reader.png`: in CARGO_TARGET_DIR, else the workspace's `target/`.
-fn screenshot_path() -> PathBuf {
+/// `target/serve-<view>.png`: in CARGO_TARGET_DIR, else the workspace's `target/`.
+fn screenshot_path(view: &str) -> PathBuf {
     let dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join("serve-reader.png")
+    dir.join(format!("serve-{view}.png"))
+}
+
+/// Saves a screenshot of the page as `target/serve-<view>.png`.
+fn save_screenshot(browser: &Browser, view: &str) {
+    let png = browser.screenshot();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let path = screenshot_path(view);
+    std::fs::write(&path, &png).unwrap();
+    eprintln!("screenshot of the {view} view: {}", path.display());
+}
+
+/// A browser on a fresh test study, the workspace open with its token and ready.
+fn open_workspace() -> Option<(Browser, tempfile::TempDir, Running)> {
+    let browser = Browser::start()?;
+    let dir = tempfile::tempdir().unwrap();
+    common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&server.url());
+    browser.wait_for(
+        "return document.body.dataset.ready === '1'",
+        "the transcripts list",
+    );
+    Some((browser, dir, server))
 }
 
 /// The browser tests run one at a time: each picks a free port for its chromedriver, and
@@ -375,9 +401,187 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
         "return document.getElementById('codebook').textContent.includes('When to use')",
         "the codebook card",
     );
-    let png = browser.screenshot();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let path = screenshot_path();
-    std::fs::write(&path, &png).unwrap();
-    eprintln!("screenshot of the reader: {}", path.display());
+    save_screenshot(&browser, "reader");
+}
+
+/// The text of the first element matching `css` (trimmed), or "" when there is none.
+const TEXT_OF: &str =
+    "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : '';";
+
+/// The `data-theme` and `data-participant` of every row of the quote table.
+const QUOTE_ROWS: &str = "return [...document.querySelectorAll('table.quotes tbody tr')]\
+    .map(r => [r.dataset.theme, r.dataset.participant]);";
+
+/// Chooses `value` in the select named `name`, as a person does (a `change` event).
+const CHOOSE: &str = "const s = document.querySelector('select[name=\"' + arguments[0] + '\"]'); \
+    s.value = arguments[1]; s.dispatchEvent(new Event('change')); return s.value;";
+
+#[test]
+fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
+    let _serial = serial();
+    let Some((browser, _dir, _server)) = open_workspace() else {
+        return;
+    };
+    // KW has four quotes: what-matters and goal-orientation in P1 (under the-approach),
+    // therapeutic-alliance in P1 (under splw-role), goal-orientation in P2.
+    browser.run(
+        "location.hash = '#/quotes?limit=2'; return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('table.quotes tbody tr').length === 2",
+        "the first page of quotes",
+    );
+    let count = |b: &Browser| b.run(TEXT_OF, json!([".count"]));
+    assert_eq!(count(&browser), json!("2 of 4 quotes"));
+    let shown = browser.run(
+        "return !document.querySelector('button.more').hidden",
+        json!([]),
+    );
+    assert_eq!(shown, json!(true));
+    // The downloads are the whole table, whatever the page shows.
+    let csv = browser.run(
+        "return document.querySelector('.downloads a[download=\"quotes.csv\"]').getAttribute('href')",
+        json!([]),
+    );
+    assert_eq!(csv, json!("/api/quotes?format=csv&coder=KW"));
+
+    // "Show more" appends the next page; with all four shown it goes away.
+    let first = browser.run(QUOTE_ROWS, json!([]));
+    browser.click("button.more");
+    browser.wait_for(
+        "return document.querySelectorAll('table.quotes tbody tr').length === 4",
+        "the second page of quotes",
+    );
+    assert_eq!(count(&browser), json!("4 quotes"));
+    let all = browser.run(QUOTE_ROWS, json!([]));
+    assert_eq!(all.as_array().unwrap()[..2], first.as_array().unwrap()[..]);
+    let hidden = browser.run(
+        "return document.querySelector('button.more').hidden",
+        json!([]),
+    );
+    assert_eq!(hidden, json!(true));
+
+    // A group narrows the quotes to the themes under it, asked of the server a page at a
+    // time; the address keeps the filter and the page size.
+    browser.run(CHOOSE, json!(["theme", "the-approach"]));
+    browser.wait_for(
+        "return document.querySelector('.count') && document.querySelector('.count').textContent.startsWith('2 of 3 quotes')",
+        "the quotes under the-approach",
+    );
+    let hash = browser.run("return location.hash", json!([]));
+    let hash = hash.as_str().unwrap();
+    assert!(
+        hash.contains("theme=the-approach") && hash.contains("limit=2"),
+        "{hash}"
+    );
+    browser.click("button.more");
+    browser.wait_for(
+        "return document.querySelectorAll('table.quotes tbody tr').length === 3",
+        "the rest of the quotes under the-approach",
+    );
+    let rows = browser.run(QUOTE_ROWS, json!([]));
+    let themes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_str().unwrap())
+        .collect();
+    assert!(
+        themes
+            .iter()
+            .all(|t| ["what-matters", "goal-orientation"].contains(t)),
+        "{themes:?}"
+    );
+
+    // A participant as well: only P2's goal-orientation quote is left.
+    browser.run(
+        "document.querySelector('input[name=\"participant\"]').value = 'P2'; return true;",
+        json!([]),
+    );
+    browser.click(".filters button[type=\"submit\"]");
+    browser.wait_for(
+        "return document.querySelector('.count') && document.querySelector('.count').textContent.startsWith('1 quote ')",
+        "the quotes of P2",
+    );
+    let rows = browser.run(QUOTE_ROWS, json!([]));
+    assert_eq!(rows, json!([["goal-orientation", "P2"]]));
+    save_screenshot(&browser, "quotes");
+}
+
+#[test]
+fn search_shows_a_page_of_hits_and_more_on_demand() {
+    let _serial = serial();
+    let Some((browser, _dir, _server)) = open_workspace() else {
+        return;
+    };
+    // "goals" is in P1's turn 2 and P2's turn 2.
+    browser.run(
+        "location.hash = '#/search?q=goals&limit=1'; return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('.results li').length === 1",
+        "the first hit",
+    );
+    assert_eq!(
+        browser.run(TEXT_OF, json!(["#status"])),
+        json!("2 matching turns, 1 shown")
+    );
+    browser.click("button.more");
+    browser.wait_for(
+        "return document.querySelectorAll('.results li').length === 2",
+        "the second hit",
+    );
+    assert_eq!(
+        browser.run(TEXT_OF, json!(["#status"])),
+        json!("2 matching turns")
+    );
+    let places = browser.run(
+        "return [...document.querySelectorAll('.results li > a')].map(a => a.textContent)",
+        json!([]),
+    );
+    let mut sorted: Vec<&str> = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["P1 #2", "P2 #2"]);
+    // The focus moved to the hit that was added, for whoever reads with the keyboard.
+    let focused = browser.run(
+        "return document.activeElement ? document.activeElement.textContent : ''",
+        json!([]),
+    );
+    assert_eq!(focused, places[1]);
+    save_screenshot(&browser, "search");
+}
+
+#[test]
+fn compare_lists_this_transcripts_disagreements_and_counts_the_others() {
+    let _serial = serial();
+    let Some((browser, _dir, _server)) = open_workspace() else {
+        return;
+    };
+    browser.run(
+        "location.hash = '#/compare?t=P1&a=KW&b=CG'; return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return [...document.querySelectorAll('h2')].some(h => h.textContent.startsWith('Disagreements in P1'))",
+        "the disagreements of P1",
+    );
+    let links = browser.run(
+        "return [...document.querySelectorAll('main p.small a')].map(a => a.textContent)",
+        json!([]),
+    );
+    let links = links.as_array().unwrap();
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(links[0].as_str().unwrap().starts_with("P2 ("), "{links:?}");
+    let listed = browser.run(
+        "return document.querySelectorAll('main h2 + ul > li').length",
+        json!([]),
+    );
+    assert!(listed.as_u64().unwrap() > 0, "{listed}");
 }

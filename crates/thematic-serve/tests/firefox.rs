@@ -2,7 +2,8 @@
 //! Marionette protocol, so no geckodriver is needed: open the workspace with its token,
 //! open a transcript, select a passage after an emoji with the DOM Range API and press a
 //! digit, then select with Shift+arrow keys alone and press another; both codings must be
-//! in `codings/KW.csv` at the exact code-point offsets.
+//! in `codings/KW.csv` at the exact code-point offsets. Also: the quote view shows a page,
+//! its count, and the next page on "Show more".
 //!
 //! Marionette is Firefox's remote protocol: length-prefixed JSON messages
 //! (`len:[0, id, "WebDriver:Command", {…}]`, answered by `len:[1, id, error, result]`). A
@@ -146,6 +147,21 @@ impl Firefox {
         panic!("timed out waiting for {what}; the page says:\n{page}");
     }
 
+    /// Clicks the first element matching `css`, as a mouse does.
+    fn click(&mut self, css: &str) {
+        let found = self.call(
+            "WebDriver:FindElement",
+            json!({"using": "css selector", "value": css}),
+        );
+        let id = found["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string();
+        self.call("WebDriver:ElementClick", json!({ "id": id }));
+    }
+
     fn keys(&mut self, actions: Vec<Value>) {
         self.call(
             "WebDriver:PerformActions",
@@ -169,8 +185,16 @@ impl Drop for Firefox {
     }
 }
 
+/// The Firefox tests run one at a time: two browsers at once are slow on a small machine.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn in_firefox_a_selection_and_a_digit_code_a_passage() {
+    let _serial = serial();
     let Some(mut ff) = Firefox::start() else {
         return;
     };
@@ -218,5 +242,49 @@ fn in_firefox_a_selection_and_a_digit_code_a_passage() {
     assert_eq!(
         (coding.start, coding.end),
         common::span(&study, "P1", 4, "We celebrate")
+    );
+}
+
+#[test]
+fn in_firefox_the_quote_view_shows_a_page_and_more_on_demand() {
+    let _serial = serial();
+    let Some(mut ff) = Firefox::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    ff.call("WebDriver:Navigate", json!({"url": server.url()}));
+    ff.wait_for(
+        "return document.body.dataset.ready === '1'",
+        "the transcripts list",
+    );
+    // KW has four quotes; three on a page leaves one for "Show more".
+    ff.run(
+        "location.hash = '#/quotes?limit=3'; return true;",
+        json!([]),
+    );
+    ff.wait_for(
+        "return document.querySelectorAll('table.quotes tbody tr').length === 3",
+        "the first page of quotes",
+    );
+    assert_eq!(
+        ff.run(
+            "return document.querySelector('.count').textContent",
+            json!([])
+        ),
+        json!("3 of 4 quotes")
+    );
+    ff.click("button.more");
+    ff.wait_for(
+        "return document.querySelectorAll('table.quotes tbody tr').length === 4",
+        "the second page of quotes",
+    );
+    assert_eq!(
+        ff.run(
+            "return document.querySelector('.count').textContent",
+            json!([])
+        ),
+        json!("4 quotes")
     );
 }

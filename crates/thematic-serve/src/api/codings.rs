@@ -94,9 +94,10 @@ pub(crate) async fn add(
                 }),
             )),
             Added::Existing(id) => {
-                let same = study
-                    .codings_of(&state.coder)?
-                    .codings
+                let same = state
+                    .model
+                    .coder(&study, &state.coder)?
+                    .codings_in(&coding.transcript)?
                     .into_iter()
                     .find(|c| c.id == id)
                     .map(|c| CodingView::from(&c))

@@ -2,6 +2,7 @@
 //! `thematic agree --coders A,B`, point estimates), the places where they differ, and,
 //! for one transcript, both coders' codings side by side.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -62,12 +63,24 @@ struct Disagreement {
     not_applied_by: Vec<String>,
 }
 
+/// How many disagreements a transcript holds.
+#[derive(Debug, Serialize)]
+struct Count {
+    transcript: String,
+    count: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct Comparison {
     coders: Vec<String>,
     unit: &'static str,
     rows: Vec<Row>,
+    /// The disagreements in `transcript`, in turn order.
     disagreements: Vec<Disagreement>,
+    /// Per transcript with any (in transcript order), how many disagreements it holds.
+    disagreement_counts: Vec<Count>,
+    /// The disagreements in the whole study.
+    disagreements_total: usize,
     transcript: Option<String>,
     /// Per coder (in `coders` order), their codings of `transcript`.
     codings: Vec<Vec<CodingView>>,
@@ -162,18 +175,32 @@ pub(crate) async fn compare(
         let (a, b) = pair(&state, &study, &q)?;
         let unit = unit(&study, &q)?;
         let book = study.codebook()?;
-        let options = AgreeOptions {
-            coders: vec![a.clone(), b.clone()],
-            themes: book.current().codable().map(|e| e.id.clone()).collect(),
-            unit,
-            overlap: 0.9,
-            by_transcript: false,
-            disagreements: true,
-        };
-        let data = thematic_report::agreement_data(&study, &options)?;
+        let coders = vec![a.clone(), b.clone()];
+        let key = format!(
+            "{a}\u{0}{b}\u{0}{}\u{0}{}",
+            unit.as_str(),
+            state.model.study_key(&study, &coders)?
+        );
+        // The agreement data of the whole study is computed once per state of the files
+        // it comes from; the answer sends one transcript's disagreements of it.
+        let data = state.model.memoized("compare", &key, || {
+            let options = AgreeOptions {
+                coders,
+                themes: book.current().codable().map(|e| e.id.clone()).collect(),
+                unit,
+                overlap: 0.9,
+                by_transcript: false,
+                disagreements: true,
+            };
+            let data = thematic_report::agreement_data(&study, &options)?;
+            let rows = agreement_rows(&data, &options, &TableOptions::default());
+            Ok((data, rows))
+        })?;
+        let (data, rows) = (&data.0, &data.1);
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
-        let rows: Vec<Row> = agreement_rows(&data, &options, &TableOptions::default())
-            .into_iter()
+        let rows: Vec<Row> = rows
+            .iter()
+            .cloned()
             .map(|r| {
                 let label = if r.theme == ALL_THEMES {
                     "All themes".to_string()
@@ -183,9 +210,36 @@ pub(crate) async fn compare(
                 Row::new(r, label)
             })
             .collect();
-        let disagreements = data
+        let transcripts: Vec<String> = study
+            .transcript_files()?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let transcript = match q.transcript {
+            Some(t) if t.is_empty() => transcripts.first().cloned(),
+            other => other,
+        };
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &data.disagreements {
+            *counts.entry(d.transcript.as_str()).or_default() += 1;
+        }
+        let disagreement_counts = transcripts
+            .iter()
+            .filter_map(|t| {
+                counts.get(t.as_str()).map(|&count| Count {
+                    transcript: t.clone(),
+                    count,
+                })
+            })
+            .collect();
+        let mut here: Vec<&thematic_report::Disagreement> = data
             .disagreements
             .iter()
+            .filter(|d| Some(&d.transcript) == transcript.as_ref())
+            .collect();
+        here.sort_by_key(|d| (d.turn, d.start, d.end));
+        let disagreements = here
+            .into_iter()
             .map(|d| {
                 let who = |want: bool| -> Vec<String> {
                     d.coders_who(&data.coders, want)
@@ -207,19 +261,13 @@ pub(crate) async fn compare(
                 }
             })
             .collect();
-        let transcripts: Vec<String> = study
-            .transcript_files()?
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect();
-        let transcript = match q.transcript {
-            Some(t) if t.is_empty() => transcripts.first().cloned(),
-            other => other,
-        };
         let codings = match &transcript {
             Some(t) => {
                 study.transcript_path(t)?;
-                vec![codings_in(&study, &a, t)?, codings_in(&study, &b, t)?]
+                vec![
+                    codings_in(&state, &study, &a, t)?,
+                    codings_in(&state, &study, &b, t)?,
+                ]
             }
             None => Vec::new(),
         };
@@ -228,6 +276,8 @@ pub(crate) async fn compare(
             unit: unit.as_str(),
             rows,
             disagreements,
+            disagreement_counts,
+            disagreements_total: data.disagreements.len(),
             transcript,
             codings,
             transcripts,

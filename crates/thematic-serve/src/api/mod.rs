@@ -1,5 +1,7 @@
 //! The routes. Pages and assets at the top, the JSON API under `/api/`; every route is
-//! behind the token check in [`crate::auth`].
+//! behind the token check in [`crate::auth`]. Answers read the study through the server's
+//! [`crate::model::Model`] and are paged and filtered here, so no view sends a whole large
+//! study.
 //!
 //! | method and path | what |
 //! | --- | --- |
@@ -11,9 +13,9 @@
 //! | `DELETE /api/codings/{id}` | remove a coding |
 //! | `GET /api/memos` | the acting coder's memos |
 //! | `POST /api/memos` | write a memo `{about, target, text}` |
-//! | `GET /api/compare` | two coders' agreement, disagreements and codings of a transcript |
-//! | `GET /api/search` | keyword-in-context search |
-//! | `GET /api/quotes` | the quote table in any export format |
+//! | `GET /api/compare` | two coders' agreement, one transcript's disagreements (with counts per transcript) and codings |
+//! | `GET /api/search` | keyword-in-context search, one page (`offset`, `limit` ≤ 200) |
+//! | `GET /api/quotes` | the quote table in any export format; with `inline=1` and JSON, one page (`offset`, `limit` ≤ 500, `theme`, `participant`) |
 //! | `GET /api/map.svg` | the thematic map |
 
 mod codings;

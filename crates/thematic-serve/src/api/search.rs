@@ -15,20 +15,32 @@ use crate::state::{AppState, blocking};
 pub(crate) struct Query {
     /// The query, in `thematic search`'s syntax.
     q: String,
-    /// At most this many turns (default 50).
+    /// At most this many turns (default 50, at most [`MAX_LIMIT`]).
     limit: Option<usize>,
+    /// Skip this many turns (default 0, at most [`MAX_OFFSET`]): the next page.
+    offset: Option<usize>,
     /// Include interviewer turns.
     #[serde(default)]
     all_speakers: bool,
 }
 
+/// The most turns one answer holds.
+pub(crate) const MAX_LIMIT: usize = 200;
+/// The furthest a page may start; a query with more hits than this is better narrowed.
+pub(crate) const MAX_OFFSET: usize = 10_000;
+
 #[derive(Debug, Serialize)]
 pub(crate) struct Results {
+    /// Matching turns in all.
     total: usize,
+    /// Where this page starts.
+    offset: usize,
+    /// The page size used (after clamping).
+    limit: usize,
     hits: Vec<SearchHit>,
 }
 
-/// `GET /api/search?q=&limit=&all_speakers=`. The index is brought up to date first (built
+/// `GET /api/search?q=&offset=&limit=&all_speakers=`: one page of hits. The index is brought up to date first (built
 /// on first use), under the index's file lock, so concurrent searches do not update it twice.
 pub(crate) async fn search(
     State(state): State<Arc<AppState>>,
@@ -37,6 +49,13 @@ pub(crate) async fn search(
     blocking(move || {
         if q.q.trim().is_empty() {
             return Err(ApiError::bad_request("type something to search for"));
+        }
+        let limit = q.limit.unwrap_or(50).clamp(1, MAX_LIMIT);
+        let offset = q.offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(ApiError::bad_request(format!(
+                "a page starts at most {MAX_OFFSET} turns in; narrow the search instead"
+            )));
         }
         let study = state.study()?;
         let book = study.codebook()?;
@@ -50,13 +69,15 @@ pub(crate) async fn search(
                     all_speakers: q.all_speakers,
                     coder: None,
                 },
-                limit: q.limit.unwrap_or(50),
+                limit: offset + limit,
                 context: 60,
             },
         )?;
         Ok(Json(Results {
             total: results.total,
-            hits: results.hits,
+            offset,
+            limit,
+            hits: results.hits.into_iter().skip(offset).collect(),
         }))
     })
     .await

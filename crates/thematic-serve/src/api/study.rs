@@ -1,6 +1,5 @@
 //! The study, its transcripts (with each coder's progress) and one transcript to read.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -109,60 +108,46 @@ pub(crate) struct TranscriptRow {
     error: Option<String>,
 }
 
-/// `GET /api/transcripts`
+/// `GET /api/transcripts`: from the server's model, so only transcripts that changed since
+/// the last request are parsed, and only codings files that changed are read.
 pub(crate) async fn transcripts(
     State(state): State<Arc<AppState>>,
 ) -> ApiResult<Json<Vec<TranscriptRow>>> {
     blocking(move || {
         let study = state.study()?;
-        let files = study.all_codings()?;
-        // transcript → coder → (turns, codings, last)
-        let mut progress: BTreeMap<&str, Vec<Progress>> = BTreeMap::new();
-        for file in &files {
-            let mut per: BTreeMap<&str, (Vec<usize>, usize, &str)> = BTreeMap::new();
-            for c in file.codings.iter().filter(|c| !c.status.is_suggestion()) {
-                let e = per.entry(c.transcript.as_str()).or_default();
-                e.0.push(c.turn);
-                e.1 += 1;
-                if c.created.as_str() > e.2 {
-                    e.2 = &c.created;
+        let files = study.transcript_files()?;
+        let summaries = state.model.summaries(&study, &files)?;
+        let coders: Vec<_> = study
+            .coders()?
+            .iter()
+            .map(|c| state.model.coder(&study, c))
+            .collect::<Result<_, _>>()?;
+        let rows = files
+            .into_iter()
+            .zip(summaries)
+            .map(|((id, _), s)| {
+                let progress = coders
+                    .iter()
+                    .filter_map(|c| {
+                        c.progress.get(&id).map(|p| Progress {
+                            coder: c.coder.clone(),
+                            turns_coded: p.turns.len(),
+                            codings: p.codings,
+                            last_touched: p.last.clone(),
+                        })
+                    })
+                    .collect();
+                TranscriptRow {
+                    id,
+                    participant: s.participant.clone(),
+                    turns: s.turns,
+                    words: s.words,
+                    duration_ms: s.duration_ms,
+                    progress,
+                    error: s.error.clone(),
                 }
-            }
-            for (t, (mut turns, n, last)) in per {
-                turns.sort_unstable();
-                turns.dedup();
-                progress.entry(t).or_default().push(Progress {
-                    coder: file.coder.clone(),
-                    turns_coded: turns.len(),
-                    codings: n,
-                    last_touched: last.to_string(),
-                });
-            }
-        }
-        let mut rows = Vec::new();
-        for (id, _, result) in study.load_transcripts()? {
-            let progress = progress.remove(id.as_str()).unwrap_or_default();
-            rows.push(match result {
-                Ok(t) => TranscriptRow {
-                    participant: t.participant_key().map(str::to_string),
-                    turns: t.turns.len(),
-                    words: t.word_count(),
-                    duration_ms: t.duration_ms(),
-                    id,
-                    progress,
-                    error: None,
-                },
-                Err(e) => TranscriptRow {
-                    id,
-                    participant: None,
-                    turns: 0,
-                    words: 0,
-                    duration_ms: None,
-                    progress,
-                    error: Some(e.to_string()),
-                },
-            });
-        }
+            })
+            .collect();
         Ok(Json(rows))
     })
     .await
@@ -263,13 +248,20 @@ pub(crate) struct TranscriptView {
     memos: Vec<MemoView>,
 }
 
-/// The codings of `coder` in transcript `id` that still point at their words.
-pub(crate) fn codings_in(study: &Study, coder: &str, id: &str) -> ApiResult<Vec<CodingView>> {
-    Ok(study
-        .codings_of(coder)?
-        .codings
+/// The codings of `coder` in transcript `id` that still point at their words, read through
+/// the server's model (only that transcript's rows are parsed).
+pub(crate) fn codings_in(
+    state: &AppState,
+    study: &Study,
+    coder: &str,
+    id: &str,
+) -> ApiResult<Vec<CodingView>> {
+    Ok(state
+        .model
+        .coder(study, coder)?
+        .codings_in(id)?
         .iter()
-        .filter(|c| c.transcript == id && c.is_anchored() && !c.status.is_suggestion())
+        .filter(|c| c.is_anchored() && !c.status.is_suggestion())
         .map(CodingView::from)
         .collect())
 }
@@ -282,7 +274,7 @@ pub(crate) async fn transcript(
     blocking(move || {
         let study = state.study()?;
         let t = study.transcript(&id)?;
-        let codings = codings_in(&study, &state.coder, &id)?;
+        let codings = codings_in(&state, &study, &state.coder, &id)?;
         let memos = study
             .memos_of(&state.coder)?
             .iter()
