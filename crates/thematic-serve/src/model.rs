@@ -132,6 +132,16 @@ impl Model {
         Ok(index)
     }
 
+    /// Reads what the transcripts list shows and indexes every coder's codings.
+    pub fn warm(&self, study: &Study) {
+        if let Ok(files) = study.transcript_files() {
+            let _ = self.summaries(study, &files);
+        }
+        for coder in study.coders().unwrap_or_default() {
+            let _ = self.coder(study, &coder);
+        }
+    }
+
     /// What the transcripts list shows of each of `files` (id, path), parsed only when the
     /// file changed since it was last summarised; unreadable files give an error summary.
     pub fn summaries(
