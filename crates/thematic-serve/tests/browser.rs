@@ -412,6 +412,10 @@ const TEXT_OF: &str =
 const QUOTE_ROWS: &str = "return [...document.querySelectorAll('table.quotes tbody tr')]\
     .map(r => [r.dataset.theme, r.dataset.participant]);";
 
+/// Whether the "Show more" button is on the screen (not only whether it has `hidden`).
+const MORE_SHOWN: &str = "const b = document.querySelector('button.more'); \
+    return !!b && getComputedStyle(b).display !== 'none' && b.getClientRects().length > 0;";
+
 /// Chooses `value` in the select named `name`, as a person does (a `change` event).
 const CHOOSE: &str = "const s = document.querySelector('select[name=\"' + arguments[0] + '\"]'); \
     s.value = arguments[1]; s.dispatchEvent(new Event('change')); return s.value;";
@@ -434,11 +438,7 @@ fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
     );
     let count = |b: &Browser| b.run(TEXT_OF, json!([".count"]));
     assert_eq!(count(&browser), json!("2 of 4 quotes"));
-    let shown = browser.run(
-        "return !document.querySelector('button.more').hidden",
-        json!([]),
-    );
-    assert_eq!(shown, json!(true));
+    assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(true));
     // The downloads are the whole table, whatever the page shows.
     let csv = browser.run(
         "return document.querySelector('.downloads a[download=\"quotes.csv\"]').getAttribute('href')",
@@ -456,11 +456,7 @@ fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
     assert_eq!(count(&browser), json!("4 quotes"));
     let all = browser.run(QUOTE_ROWS, json!([]));
     assert_eq!(all.as_array().unwrap()[..2], first.as_array().unwrap()[..]);
-    let hidden = browser.run(
-        "return document.querySelector('button.more').hidden",
-        json!([]),
-    );
-    assert_eq!(hidden, json!(true));
+    assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(false));
 
     // A group narrows the quotes to the themes under it, asked of the server a page at a
     // time; the address keeps the filter and the page size.
@@ -506,6 +502,7 @@ fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
     );
     let rows = browser.run(QUOTE_ROWS, json!([]));
     assert_eq!(rows, json!([["goal-orientation", "P2"]]));
+    assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(false));
     save_screenshot(&browser, "quotes");
 }
 
@@ -528,6 +525,7 @@ fn search_shows_a_page_of_hits_and_more_on_demand() {
         browser.run(TEXT_OF, json!(["#status"])),
         json!("2 matching turns, 1 shown")
     );
+    assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(true));
     browser.click("button.more");
     browser.wait_for(
         "return document.querySelectorAll('.results li').length === 2",
@@ -537,6 +535,7 @@ fn search_shows_a_page_of_hits_and_more_on_demand() {
         browser.run(TEXT_OF, json!(["#status"])),
         json!("2 matching turns")
     );
+    assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(false));
     let places = browser.run(
         "return [...document.querySelectorAll('.results li > a')].map(a => a.textContent)",
         json!([]),

@@ -287,4 +287,12 @@ fn in_firefox_the_quote_view_shows_a_page_and_more_on_demand() {
         ),
         json!("4 quotes")
     );
+    // Everything is shown, so the button has gone from the screen.
+    assert_eq!(
+        ff.run(
+            "return document.querySelector('button.more').getClientRects().length",
+            json!([])
+        ),
+        json!(0)
+    );
 }
