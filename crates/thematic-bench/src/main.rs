@@ -6,6 +6,7 @@
 //! cargo run --release -p thematic-bench -- import /tmp/corpus
 //! cargo run --release -p thematic-bench -- quotes /tmp/corpus
 //! cargo run --release -p thematic-bench -- qdpx /tmp/corpus
+//! cargo run --release -p thematic-bench -- serve /tmp/corpus
 //! ```
 //! Every measurement is repeated and the median reported (the machine is noisy).
 
@@ -23,6 +24,7 @@ mod corpus;
 mod qdpx;
 mod quotes;
 mod search;
+mod serve;
 mod text;
 
 #[derive(Debug, Parser)]
@@ -102,6 +104,21 @@ enum Command {
         /// A study made by `gen`.
         corpus: PathBuf,
         #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Latency and answer size of each view of `thematic serve` (the browser workspace)
+    /// over HTTP on a copy of a generated study, as coder A, and the server's memory.
+    ///
+    /// Each view is requested once (cold: the search index is built then), then `runs`
+    /// more times (median and max, from sending the request to having read the whole
+    /// body); coding posts a fresh span each time, then the same one again. The abuse case
+    /// `/api/search?limit=10000000000` comes last and once. Requests time out after 60 s.
+    ///
+    /// $ thematic-bench serve /tmp/corpus2000 --runs 5
+    Serve {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
         runs: usize,
     },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
@@ -302,6 +319,7 @@ fn run() -> Result<(), String> {
             runs,
         } => quotes::run(&corpus, &coder, runs)?,
         Command::Qdpx { corpus, runs } => qdpx::run(&corpus, runs)?,
+        Command::Serve { corpus, runs } => serve::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

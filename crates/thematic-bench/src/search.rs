@@ -11,7 +11,8 @@ use thematic_study::{Coding, Study};
 
 use crate::{median, release_thematic};
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+/// Copies the folder `from` to `to`, without the index (`.thematic/`).
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
