@@ -106,7 +106,7 @@ fn the_compare_endpoint_gives_thematic_agrees_numbers() {
         );
         let web = json(
             server.addr(),
-            &format!("/api/compare?a=KW&b=CG&unit={unit}"),
+            &format!("/api/compare?a=KW&b=CG&unit={unit}&transcript="),
             server.token(),
         );
         let cli = cli.as_array().unwrap();
@@ -145,11 +145,26 @@ fn the_compare_endpoint_gives_thematic_agrees_numbers() {
                 "json",
             ],
         );
+        // The web sends the disagreements of one transcript (the study's first, when none
+        // is asked for), in turn order, and the count in the whole study.
+        let agenda = agenda.as_array().unwrap();
+        assert_eq!(
+            web["disagreements_total"].as_u64(),
+            Some(agenda.len() as u64)
+        );
+        let here = web["transcript"].clone();
+        let mut expected: Vec<&serde_json::Value> =
+            agenda.iter().filter(|a| a["transcript"] == here).collect();
+        expected.sort_by_key(|a| (a["turn"].as_u64(), a["start"].as_u64(), a["end"].as_u64()));
         let places = web["disagreements"].as_array().unwrap();
-        assert_eq!(places.len(), agenda.as_array().unwrap().len());
-        for (a, w) in agenda.as_array().unwrap().iter().zip(places) {
-            for key in ["theme", "transcript", "turn", "start", "end"] {
-                assert_eq!(a[key], w[key]);
+        assert!(
+            !places.is_empty(),
+            "{unit}: the first transcript has disagreements"
+        );
+        assert_eq!(places.len(), expected.len());
+        for (a, w) in expected.iter().zip(places) {
+            for key in ["theme", "transcript", "turn", "start", "end", "text"] {
+                assert_eq!(a[key], w[key], "{unit} {key}");
             }
         }
     }

@@ -65,6 +65,10 @@ pub struct AgreeOptions {
     pub by_transcript: bool,
     /// Collect the places where the coders differ.
     pub disagreements: bool,
+    /// Give each disagreement its text. That needs every coded transcript parsed; without
+    /// it, turn and character units read only the turn cache (and a caller that shows one
+    /// transcript's disagreements can take their text from that transcript).
+    pub disagreement_text: bool,
 }
 
 /// A rating pattern: per coder, missing, not applied or applied.
@@ -226,7 +230,8 @@ pub fn agreement_data(study: &Study, options: &AgreeOptions) -> Result<AgreeData
     };
     // Turn and character units need only where the turns are, which the turn cache
     // knows without parsing; sentences and quoted disagreements need the text.
-    let needs_text = options.unit == UnitKind::Sentence || options.disagreements;
+    let needs_text =
+        options.unit == UnitKind::Sentence || (options.disagreements && options.disagreement_text);
     let results: Vec<Result<_, StudyError>> = if needs_text {
         let files: HashMap<String, std::path::PathBuf> =
             study.transcript_files()?.into_iter().collect();

@@ -212,6 +212,7 @@ mod tests {
             overlap: 0.9,
             by_transcript: false,
             disagreements: false,
+            disagreement_text: false,
         }
     }
 

@@ -525,6 +525,11 @@ fn the_compare_view_gives_agreement_and_disagreements_with_their_places() {
     );
     assert_eq!(place["applied_by"], json!(["CG"]));
     assert_eq!(place["not_applied_by"], json!(["KW"]));
+    // At turn units the place is the whole turn, its words taken from the transcript.
+    assert_eq!(
+        place["text"],
+        "We meet every fortnight and talk about what matters to them."
+    );
     assert!(
         p2["disagreement_counts"]
             .as_array()

@@ -135,6 +135,7 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
         overlap: args.overlap,
         by_transcript: args.by.is_some() && !args.disagreements,
         disagreements: args.disagreements,
+        disagreement_text: args.disagreements,
     };
     Ok((options, unit))
 }

@@ -191,6 +191,8 @@ pub(crate) async fn compare(
                 overlap: 0.9,
                 by_transcript: false,
                 disagreements: true,
+                // The text of one transcript's disagreements comes from that transcript.
+                disagreement_text: false,
             };
             let data = thematic_report::agreement_data(&study, &options)?;
             let rows = agreement_rows(&data, &options, &TableOptions::default());
@@ -238,6 +240,17 @@ pub(crate) async fn compare(
             .filter(|d| Some(&d.transcript) == transcript.as_ref())
             .collect();
         here.sort_by_key(|d| (d.turn, d.start, d.end));
+        // The kept data holds places, not words: the words come from this transcript.
+        let chars: Vec<char> = match (&transcript, here.is_empty()) {
+            (Some(t), false) => study.transcript(t)?.text.chars().collect(),
+            _ => Vec::new(),
+        };
+        let words = |d: &thematic_report::Disagreement| -> String {
+            chars
+                .get(d.start..d.end.min(chars.len()))
+                .map(|w| w.iter().collect())
+                .unwrap_or_default()
+        };
         let disagreements = here
             .into_iter()
             .map(|d| {
@@ -255,7 +268,7 @@ pub(crate) async fn compare(
                     speaker: d.speaker.clone(),
                     start: d.start,
                     end: d.end,
-                    text: d.text.clone(),
+                    text: words(d),
                     applied_by: who(true),
                     not_applied_by: who(false),
                 }
