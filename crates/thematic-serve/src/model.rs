@@ -132,7 +132,8 @@ impl Model {
         Ok(index)
     }
 
-    /// Reads what the transcripts list shows and indexes every coder's codings.
+    /// Reads what the transcripts list shows, indexes every coder's codings, and brings
+    /// the study's turn cache up to date (Compare at turn and char units reads it).
     pub fn warm(&self, study: &Study) {
         if let Ok(files) = study.transcript_files() {
             let _ = self.summaries(study, &files);
@@ -140,6 +141,7 @@ impl Model {
         for coder in study.coders().unwrap_or_default() {
             let _ = self.coder(study, &coder);
         }
+        let _ = study.turn_spans();
     }
 
     /// What the transcripts list shows of each of `files` (id, path), parsed only when the
