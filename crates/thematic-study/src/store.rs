@@ -157,8 +157,17 @@ impl Study {
     /// Adds one coding for `coding.coder` (see [`Study::add_coding`]) and, when it is new,
     /// writes a `code` row to the change log; an existing coding of the same theme on the
     /// same span is left alone and not logged.
+    ///
+    /// The theme must be codable in the codebook on disk *after* the coder's lock is taken
+    /// (else [`StudyError::RetiredTheme`], [`StudyError::GroupTheme`] or
+    /// [`StudyError::UnknownTheme`], and nothing is written). A check made earlier by the
+    /// caller is not enough: [`Study::merge_themes`] takes every coder's lock before it
+    /// retires the source and writes the codebook before it lets them go, so a coding
+    /// checked under the lock either lands before the merge (and is moved by it) or sees
+    /// the theme retired. A coder's first coding (no codings file yet, so the merge cannot
+    /// lock it) also takes the codebook's lock, first, in the merge's order.
     pub fn code(&self, coding: &Coding) -> Result<Added, StudyError> {
-        let added = self.add_coding(coding)?;
+        let added = self.add_coding_with(coding, true)?;
         if added == Added::New {
             self.log_change(&coding.coder, "code", &coding.theme, &coding.log_detail())?;
         }
@@ -175,11 +184,28 @@ impl Study {
     /// read of the file. A file without a final newline (an interrupted append, or a
     /// hand edit), an unexpected header, or a row with a line break in it takes the slow
     /// path: read, check, rewrite atomically.
+    ///
+    /// The theme is not checked against the codebook: [`Study::code`] is the checked path.
     pub fn add_coding(&self, coding: &Coding) -> Result<Added, StudyError> {
+        self.add_coding_with(coding, false)
+    }
+
+    /// [`Study::add_coding`], checking under the coder's lock that the theme can be coded
+    /// (when `check_theme`; see [`Study::code`]).
+    fn add_coding_with(&self, coding: &Coding, check_theme: bool) -> Result<Added, StudyError> {
         let path = self.codings_path(&coding.coder)?;
         std::fs::create_dir_all(self.codings_dir())
             .map_err(|e| StudyError::io(self.codings_dir(), e))?;
+        // The codebook's lock before the coder's, as a merge takes them.
+        let _book_lock = if check_theme && !path.exists() {
+            Some(FileLock::acquire(&self.codebook_path())?)
+        } else {
+            None
+        };
         let _lock = FileLock::acquire(&path)?;
+        if check_theme {
+            crate::lookup::codable_theme(&self.codebook()?, &coding.theme)?;
+        }
         let row = row_line(coding);
         let one_line = !row[..row.len().saturating_sub(1)]
             .iter()
@@ -383,6 +409,40 @@ mod tests {
             created: "2026-11-21T10:00:00Z".into(),
             status: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_coding_checked_before_a_merge_is_refused_after_it() {
+        // `thematic code` checks the theme, then a merge retires it, then the coding is
+        // written: the write must see the retired theme and refuse, for a coder with
+        // codings (whose lock the merge held) and for a coder's first coding.
+        let dir = tempfile::tempdir().unwrap();
+        let study = crate::testing::study(dir.path(), "c.toml");
+        let book = study.codebook().unwrap();
+        crate::lookup::codable_theme(&book, "what-matters").unwrap();
+        let mut kept = coding("c-1", 0, "Before.");
+        kept.theme = "goal-orientation".into();
+        assert_eq!(study.code(&kept).unwrap(), Added::New);
+        let before = std::fs::read(study.codings_path("KW").unwrap()).unwrap();
+
+        study
+            .merge_themes("what-matters", "goal-orientation", "KW")
+            .unwrap();
+        let late = coding("c-2", 10, "After.");
+        let e = study.code(&late).unwrap_err();
+        assert!(matches!(e, StudyError::RetiredTheme { .. }), "{e}");
+        assert_eq!(
+            std::fs::read(study.codings_path("KW").unwrap()).unwrap(),
+            before,
+            "nothing written"
+        );
+        let mut first = late.clone();
+        first.coder = "AB".into();
+        let e = study.code(&first).unwrap_err();
+        assert!(matches!(e, StudyError::RetiredTheme { .. }), "{e}");
+        assert!(study.codings_of("AB").unwrap().codings.is_empty());
+        // The unchecked path is still there for what is not a coding decision.
+        assert_eq!(study.add_coding(&late).unwrap(), Added::New);
     }
 
     #[test]
