@@ -59,7 +59,7 @@ pub struct Replicates {
 }
 
 impl Replicates {
-    fn new(mut values: Vec<f64>, undefined: usize) -> Replicates {
+    pub(crate) fn new(mut values: Vec<f64>, undefined: usize) -> Replicates {
         values.sort_by(f64::total_cmp);
         Replicates { values, undefined }
     }

@@ -89,6 +89,13 @@
 //! percentile interval at a confidence level (order statistics at Krippendorff's ranks),
 //! [`Replicates::share_below`] the probability of failing to reach a minimum α.
 //!
+//! When units come in groups that were sampled as wholes (the turns, sentences or
+//! characters of one interview), [`Clustered`] holds each group's rows and
+//! [`Clustered::bootstrap`] resamples the groups instead (a cluster bootstrap, Davison &
+//! Hinkley 1997, §3.8; Field & Welsh 2007): units of one group are not independent, and
+//! resampling them as if they were gives intervals that shrink with ever finer units.
+//! [`summary_clustered`] gives every statistic with such intervals.
+//!
 //! # Segments
 //!
 //! [`SegmentAgreement`] is agreement over freely coded segments (MAXQDA's segment level):
@@ -104,6 +111,7 @@ mod binary;
 mod bootstrap;
 mod categories;
 mod chance;
+mod cluster;
 mod error;
 mod kappa;
 mod labels;
@@ -116,9 +124,10 @@ pub use alpha::{AlphaParts, Level};
 pub use bootstrap::{PairDraws, Replicates, Resampling, Statistic};
 pub use categories::CategoryAgreement;
 pub use chance::{Coefficient, Components};
+pub use cluster::Clustered;
 pub use error::{DuplicateLabelError, NotNumericError, ParseLevelError, ValuesError};
 pub use kappa::KappaWeights;
 pub use labels::CategoryLabels;
 pub use ratings::{MAX_LISTED_CATEGORIES, Ratings};
 pub use segments::SegmentAgreement;
-pub use summary::{CoderCounts, Estimate, Options, Summary, summary};
+pub use summary::{CoderCounts, Estimate, Options, Summary, summary, summary_clustered};

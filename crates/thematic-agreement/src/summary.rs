@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::bootstrap::{PairDraws, Resampling, Statistic};
 use crate::categories::CategoryAgreement;
-use crate::{Level, Ratings};
+use crate::{Clustered, Level, Ratings};
 
 /// What [`summary`] computes besides the point estimates.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -105,25 +105,75 @@ pub fn summary(ratings: &Ratings, options: &Options) -> Summary {
     // Identical units merged once, so each statistic below runs over distinct rows.
     let compressed = ratings.compressed();
     let ratings = &compressed;
-    let statistics: [Statistic<'_>; 6] = [
-        &Ratings::percent_agreement,
-        &Ratings::cohen_kappa,
-        &Ratings::scott_pi,
-        &Ratings::fleiss_kappa,
-        &Ratings::gwet_ac1,
-        &Ratings::brennan_prediger,
-    ];
     let intervals: Vec<Option<(f64, f64)>> = match &options.bootstrap {
         Some(resampling) => ratings
-            .bootstrap_units_many(resampling, &statistics)
+            .bootstrap_units_many(resampling, &STATISTICS)
             .iter()
             .map(|r| r.interval(options.confidence))
             .collect(),
-        None => vec![None; statistics.len()],
+        None => vec![None; STATISTICS.len()],
     };
-    let estimates: Vec<Estimate> = statistics
+    let alpha_interval = options.bootstrap.as_ref().and_then(|resampling| {
+        ratings
+            .bootstrap_alpha(Level::Nominal, resampling, options.alpha_draws)?
+            .interval(options.confidence)
+    });
+    summary_with(ratings, &intervals, alpha_interval)
+}
+
+/// Computes a [`Summary`] of the pooled ratings of every cluster, with [`Options::bootstrap`]
+/// giving every statistic, α included, a percentile interval from one shared resampling of
+/// clusters ([`Clustered::bootstrap_many`]); [`Options::alpha_draws`] is not used.
+///
+/// ```
+/// use thematic_agreement::{Clustered, Options, Resampling, summary_clustered};
+///
+/// let (yes, no) = (Some(1), Some(0));
+/// let transcripts = Clustered::from_patterns(2, [
+///     vec![([yes, yes], 3), ([no, no], 5), ([yes, no], 1)],
+///     vec![([yes, yes], 1), ([no, no], 6)],
+///     vec![([yes, yes], 2), ([no, no], 2), ([no, yes], 2)],
+/// ]).with_categories(2);
+/// let s = summary_clustered(&transcripts, &Options { bootstrap: Some(Resampling::default()), ..Options::default() });
+/// assert_eq!(s.units, 22);
+/// let (lo, hi) = s.krippendorff_alpha.interval.unwrap();
+/// assert!(lo < s.krippendorff_alpha.value.unwrap() && s.krippendorff_alpha.value.unwrap() < hi);
+/// ```
+pub fn summary_clustered(clusters: &Clustered, options: &Options) -> Summary {
+    let alpha = |r: &Ratings| r.krippendorff_alpha(Level::Nominal);
+    let mut all: Vec<Statistic<'_>> = STATISTICS.to_vec();
+    all.push(&alpha);
+    let mut intervals: Vec<Option<(f64, f64)>> = match &options.bootstrap {
+        Some(resampling) => clusters
+            .bootstrap_many(resampling, &all)
+            .iter()
+            .map(|r| r.interval(options.confidence))
+            .collect(),
+        None => vec![None; all.len()],
+    };
+    let alpha_interval = intervals.pop().flatten();
+    summary_with(&clusters.ratings().compressed(), &intervals, alpha_interval)
+}
+
+/// The statistics that share one resampling, in the order of their intervals.
+const STATISTICS: [Statistic<'static>; 6] = [
+    &Ratings::percent_agreement,
+    &Ratings::cohen_kappa,
+    &Ratings::scott_pi,
+    &Ratings::fleiss_kappa,
+    &Ratings::gwet_ac1,
+    &Ratings::brennan_prediger,
+];
+
+/// The summary of `ratings` given the intervals of [`STATISTICS`] and of α.
+fn summary_with(
+    ratings: &Ratings,
+    intervals: &[Option<(f64, f64)>],
+    alpha_interval: Option<(f64, f64)>,
+) -> Summary {
+    let estimates: Vec<Estimate> = STATISTICS
         .iter()
-        .zip(&intervals)
+        .zip(intervals)
         .map(|(statistic, interval)| {
             let value = statistic(ratings);
             Estimate {
@@ -133,11 +183,6 @@ pub fn summary(ratings: &Ratings, options: &Options) -> Summary {
         })
         .collect();
     let alpha = ratings.krippendorff_alpha(Level::Nominal);
-    let alpha_interval = options.bootstrap.as_ref().and_then(|resampling| {
-        ratings
-            .bootstrap_alpha(Level::Nominal, resampling, options.alpha_draws)?
-            .interval(options.confidence)
-    });
     let coder_counts = ratings
         .coder_category_counts()
         .into_iter()
