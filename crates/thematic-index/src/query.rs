@@ -14,6 +14,11 @@
 //!   parser has no per-word fuzzy or single-word prefix).
 //!
 //! Words are joined by AND unless the query says OR.
+//!
+//! Before any of that, a query is bounded: at most [`MAX_QUERY_CHARS`] characters and at
+//! most [`MAX_QUERY_DEPTH`] nested groups (`(`, `[`, `{`, and a quoted phrase counts as one
+//! more), because tantivy's parser recurses once per group and a few thousand brackets
+//! would overflow the stack, which no panic guard can catch.
 
 use std::collections::BTreeSet;
 
@@ -70,6 +75,63 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("exact", "exact"),
 ];
 
+/// The longest query accepted, in characters.
+pub(crate) const MAX_QUERY_CHARS: usize = 2_000;
+
+/// The deepest nesting of groups accepted: `(`, `[` and `{` each open one, and a quoted
+/// phrase counts as one more level while it lasts.
+pub(crate) const MAX_QUERY_DEPTH: usize = 20;
+
+/// Refuses a query too long or too deeply nested to parse safely. Runs before tantivy's
+/// recursive parser, so a hostile query costs one pass over its characters.
+pub(crate) fn check_bounds(raw: &str) -> Result<(), IndexError> {
+    let chars = raw.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(IndexError::query(
+            &shortened(raw),
+            format!("it is {chars} characters long; a query may have at most {MAX_QUERY_CHARS}"),
+        ));
+    }
+    let depth = depth(raw);
+    if depth > MAX_QUERY_DEPTH {
+        return Err(IndexError::query(
+            &shortened(raw),
+            format!(
+                "it nests brackets or quotes {depth} deep; a query may nest at most \
+                 {MAX_QUERY_DEPTH} deep"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of groups in `raw`. A closing bracket with nothing open is left for
+/// the parser to report.
+fn depth(raw: &str) -> usize {
+    let (mut open, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for ch in raw.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => open += 1,
+            ')' | ']' | '}' if !quoted => open = open.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(open + usize::from(quoted));
+    }
+    deepest
+}
+
+/// The start of a long query, for an error message that stays readable.
+fn shortened(raw: &str) -> String {
+    const SHOWN: usize = 60;
+    if raw.chars().count() <= SHOWN {
+        return raw.to_string();
+    }
+    let mut s: String = raw.chars().take(SHOWN).collect();
+    s.push('…');
+    s
+}
+
 pub(crate) fn prepare(
     index: &Index,
     fields: &Fields,
@@ -77,6 +139,7 @@ pub(crate) fn prepare(
     raw: &str,
     scope: &Scope,
 ) -> Result<Prepared, IndexError> {
+    check_bounds(raw)?;
     let default = if scope.exact {
         fields.exact
     } else {
@@ -451,5 +514,30 @@ mod tests {
             pieces("a \"what matters\" b"),
             vec![("a ", false), ("\"what matters\"", true), (" b", false)]
         );
+    }
+
+    #[test]
+    fn nesting_is_counted_outside_quotes() {
+        assert_eq!(depth("a b"), 0);
+        assert_eq!(depth("(a OR b) c"), 1);
+        assert_eq!(depth("((a) [1 TO 2])"), 2);
+        assert_eq!(depth("\"a ((( b\""), 1);
+        assert_eq!(depth("(\"a b\")"), 2);
+        assert_eq!(depth(")))((("), 3);
+    }
+
+    #[test]
+    fn deep_and_long_queries_are_refused_before_parsing() {
+        let deep = format!("{}a{}", "(".repeat(5_000), ")".repeat(5_000));
+        let e = check_bounds(&deep).unwrap_err().to_string();
+        assert!(e.contains("at most 2000"), "{e}");
+        let deep = format!("{}a{}", "[".repeat(21), "]".repeat(21));
+        let e = check_bounds(&deep).unwrap_err().to_string();
+        assert!(e.contains("21 deep") && e.contains("at most 20"), "{e}");
+        assert!(e.len() < 300, "the query is shortened in the message: {e}");
+        let ok = format!("{}a{}", "(".repeat(20), ")".repeat(20));
+        assert!(check_bounds(&ok).is_ok());
+        assert!(check_bounds(&"word ".repeat(400)).is_ok());
+        assert!(check_bounds(&"w".repeat(2_001)).is_err());
     }
 }

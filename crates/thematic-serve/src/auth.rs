@@ -3,11 +3,18 @@
 //! the first visit, or in an `X-Thematic-Token` header. Tokens are compared in constant
 //! time. The `Host` header must name 127.0.0.1 or localhost with the server's port, so a
 //! web page on another name that resolves to this machine (DNS rebinding) is refused too.
+//!
+//! A page served by another program on 127.0.0.1 counts as the same *site* to a browser,
+//! which then sends the cookie with its requests. So a write whose `Origin` is not this
+//! server is refused, and so is any request that proves itself only by the cookie while
+//! the browser says it comes from another page (`Sec-Fetch-Site: cross-site` or
+//! `same-site`). [`security_headers`] puts the same headers on every answer, refusals
+//! included.
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::Rng as _;
@@ -67,6 +74,34 @@ fn host_allowed(headers: &HeaderMap, port: u16) -> bool {
     host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
 }
 
+/// Whether a request that may change the study comes from this server's own page: no
+/// `Origin` (a command-line client) or `http://127.0.0.1:PORT` or `http://localhost:PORT`.
+/// GET and HEAD change nothing and are not checked.
+fn origin_allowed(method: &Method, headers: &HeaderMap, port: u16) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return true;
+    }
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let Some(origin) = origins.next() else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    origins.next().is_none()
+        && (origin == format!("http://127.0.0.1:{port}")
+            || origin == format!("http://localhost:{port}"))
+}
+
+/// Whether the browser says the request was started by another page: any other site, or
+/// another port or program on this machine (`same-site`).
+fn from_another_page(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("sec-fetch-site")
+        .iter()
+        .any(|v| v.as_bytes() == b"cross-site" || v.as_bytes() == b"same-site")
+}
+
 /// Refuses a request: JSON under `/api/`, a short page for a person elsewhere.
 fn refuse(path: &str, status: StatusCode, message: &str) -> Response {
     if path.starts_with("/api/") {
@@ -99,15 +134,31 @@ pub(crate) async fn require_token(
             "this workspace answers only at 127.0.0.1 or localhost",
         );
     }
+    if !origin_allowed(req.method(), req.headers(), state.port) {
+        return refuse(
+            &path,
+            StatusCode::FORBIDDEN,
+            "this workspace takes changes only from its own page",
+        );
+    }
     let from_query = query_token(&req);
+    let from_header = req
+        .headers()
+        .get(TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let only_cookie = from_query.is_none() && from_header.is_none();
+    if only_cookie && from_another_page(req.headers()) {
+        return refuse(
+            &path,
+            StatusCode::FORBIDDEN,
+            "this workspace answers another page only with its token: open the link that \
+             `thematic serve` printed",
+        );
+    }
     let given = from_query
         .clone()
-        .or_else(|| {
-            req.headers()
-                .get(TOKEN_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
+        .or(from_header)
         .or_else(|| cookie_token(req.headers(), state.port));
     let Some(given) = given else {
         return refuse(
@@ -124,7 +175,6 @@ pub(crate) async fn require_token(
         );
     }
     let mut response = next.run(req).await;
-    let headers = response.headers_mut();
     if from_query.is_some()
         && let Ok(cookie) = HeaderValue::from_str(&format!(
             "{}={}; Path=/; HttpOnly; SameSite=Strict",
@@ -132,8 +182,17 @@ pub(crate) async fn require_token(
             state.token
         ))
     {
-        headers.append(header::SET_COOKIE, cookie);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
+    response
+}
+
+/// The middleware around everything, refusals included: headers that keep the token and
+/// the study's words from leaking out of the page (no referrer, no caching, no framing,
+/// no sniffing, only the server's own scripts and styles).
+pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -188,5 +247,26 @@ mod tests {
         assert!(!host_allowed(&h, 8081));
         h.insert(header::HOST, HeaderValue::from_static("evil.example:8080"));
         assert!(!host_allowed(&h, 8080));
+    }
+
+    #[test]
+    fn writes_are_taken_only_from_this_servers_origin() {
+        let mut h = HeaderMap::new();
+        assert!(origin_allowed(&Method::POST, &h, 8080), "no Origin: curl");
+        for (origin, ok) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("http://127.0.0.1:8081", false),
+            ("http://localhost:8080.evil.example", false),
+            ("https://127.0.0.1:8080", false),
+            ("null", false),
+        ] {
+            h.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            assert_eq!(origin_allowed(&Method::DELETE, &h, 8080), ok, "{origin}");
+            assert!(
+                origin_allowed(&Method::GET, &h, 8080),
+                "reads are not checked"
+            );
+        }
     }
 }

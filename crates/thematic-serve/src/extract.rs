@@ -1,22 +1,41 @@
 //! Axum's extractors with their rejections turned into [`ApiError`]s, so a malformed body,
 //! query or path also gets `{"error": "…"}` back.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
-/// A JSON body.
+/// A JSON body, at most [`crate::MAX_BODY_BYTES`], arriving within the server's body
+/// timeout. (serde_json refuses nesting deeper than 128.)
 #[derive(Debug)]
 pub(crate) struct Body<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let read = axum::Json::<T>::from_request(req, state);
+        let Ok(read) = tokio::time::timeout(state.body_timeout, read).await else {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time",
+            ));
+        };
+        match read {
             Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                r.status(),
+                format!(
+                    "the request body is larger than this workspace takes ({} bytes)",
+                    crate::MAX_BODY_BYTES
+                ),
+            )),
             Err(r) => Err(ApiError::new(
                 r.status(),
                 format!(

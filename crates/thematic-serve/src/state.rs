@@ -6,6 +6,7 @@
 //! codings or memos) is seen by the next request.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use thematic_study::Study;
 
@@ -24,16 +25,25 @@ pub(crate) struct AppState {
     pub port: u16,
     /// What the server keeps of the study between requests.
     pub model: Model,
+    /// How long a write's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 impl AppState {
-    pub fn new(root: PathBuf, coder: String, token: String, port: u16) -> AppState {
+    pub fn new(
+        root: PathBuf,
+        coder: String,
+        token: String,
+        port: u16,
+        body_timeout: Duration,
+    ) -> AppState {
         AppState {
             root,
             coder,
             token,
             port,
             model: Model::default(),
+            body_timeout,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The routes. Pages and assets at the top, the JSON API under `/api/`; every route is
-//! behind the token check in [`crate::auth`]. Answers read the study through the server's
+//! behind the token check in [`crate::auth`], and every answer, refusals included, carries
+//! its security headers. A body may hold at most [`crate::MAX_BODY_BYTES`]. Answers read the study through the server's
 //! [`crate::model::Model`] and are paged and filtered here, so no view sends a whole large
 //! study.
 //!
@@ -54,10 +55,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/map.svg", get(exports::map))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::require_token,
         ))
+        .layer(axum::middleware::from_fn(crate::auth::security_headers))
         .with_state(state)
 }
 
