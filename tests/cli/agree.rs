@@ -65,11 +65,14 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
             "what-matters",
             "--unit",
             "turn",
+            "--resample",
+            "units",
             "--format",
             "json",
         ],
     );
     let r = row(&rows, "what-matters");
+    assert_eq!(r["resampling"], "units");
     // 5 participant turns: both (turn 2), KW only (4), AB only (6), neither (8, 10).
     // p_o = 3/5; p_e = .4·.4 + .6·.6 = .52; κ = (.6 − .52)/(1 − .52) = 1/6 (Cohen 1960).
     assert_eq!(r["units"], 5);
@@ -82,6 +85,29 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
     let lo = r["cohen_kappa_low"].as_f64().unwrap();
     let hi = r["cohen_kappa_high"].as_f64().unwrap();
     assert!(lo < 0.1667 && 0.1667 < hi, "{lo} {hi}");
+    // By default the bootstrap resamples transcripts. There is one, so every resample is
+    // the study itself and the interval is the point: [1/6, 1/6].
+    let rows = d.json_in(
+        "s",
+        &[
+            "agree",
+            "--theme",
+            "what-matters",
+            "--unit",
+            "turn",
+            "--format",
+            "json",
+        ],
+    );
+    let r = row(&rows, "what-matters");
+    assert_eq!(
+        (
+            &r["cohen_kappa_low"],
+            &r["cohen_kappa_high"],
+            &r["resampling"]
+        ),
+        (&0.1667.into(), &0.1667.into(), &"transcripts".into())
+    );
     // Sentence units: 10 sentences; both: "Alpha one."; KW only: "Bravo two."; AB only:
     // "Charlie one."; p_o = 8/10, p_e = .2·.2 + .8·.8 = .68, κ = .12/.32 = .375.
     let rows = d.json_in(
@@ -102,6 +128,55 @@ fn turn_units_give_cohens_kappa_from_the_hand_counted_table() {
         (Some(10), Some(0.8))
     );
     assert_eq!(r["cohen_kappa"], 0.375);
+}
+
+/// The width of κ's interval on the `(all themes)` row of the sample study.
+fn kappa_width(d: &Dir, unit: &str, resample: &str) -> f64 {
+    let rows = d.json_in(
+        "demo",
+        &[
+            "agree",
+            "--unit",
+            unit,
+            "--resample",
+            resample,
+            "--format",
+            "json",
+        ],
+    );
+    let r = row(&rows, "(all themes)");
+    assert_eq!(
+        r["resampling"],
+        if resample == "units" {
+            "units"
+        } else {
+            "transcripts"
+        }
+    );
+    r["cohen_kappa_high"].as_f64().unwrap() - r["cohen_kappa_low"].as_f64().unwrap()
+}
+
+#[test]
+fn resampling_transcripts_gives_intervals_of_like_width_at_char_and_turn_units() {
+    // The sample study: 18 transcripts coded by CG and KW; κ over all themes is 0.794 at
+    // turn units (4950 turn × theme decisions) and 0.778 at character units (1 562 670).
+    // Resampling units as if independent, the character interval is some 16 times narrower
+    // than the turn one (widths 0.008 and 0.129 with seed 1): a million characters of 18
+    // interviews are not a million independent observations. Resampling the transcripts,
+    // both intervals reflect the 18 interviews (widths 0.118 and 0.156).
+    let d = Dir::new();
+    d.cmd(&["demo", "demo"]).ok();
+    let (turn, char) = (
+        kappa_width(&d, "turn", "transcripts"),
+        kappa_width(&d, "char", "transcripts"),
+    );
+    assert!((0.5..=2.0).contains(&(char / turn)), "{char} / {turn}");
+    let (turn_u, char_u) = (
+        kappa_width(&d, "turn", "units"),
+        kappa_width(&d, "char", "units"),
+    );
+    assert!(char_u / turn_u < 0.2, "{char_u} / {turn_u}");
+    assert!(char / char_u > 5.0, "{char} / {char_u}");
 }
 
 #[test]

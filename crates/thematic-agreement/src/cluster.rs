@@ -17,9 +17,22 @@
 //! With one unit per cluster it is the unit bootstrap. With few clusters (under about ten)
 //! the interval is coarse: there are only so many distinct resamples.
 
+use serde::Serialize;
+
 use crate::Ratings;
 use crate::bootstrap::{Replicates, Resampling, Statistic};
 use crate::sampling::Sampler;
+
+/// What a bootstrap resamples, for callers that offer both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resample {
+    /// Whole clusters ([`Clustered::bootstrap`]), for every statistic, α included.
+    Clusters,
+    /// Units ([`Ratings::bootstrap_units`]); for α, Krippendorff's bootstrap of
+    /// coincidences ([`Ratings::bootstrap_alpha`]), as [`summary`](crate::summary) does.
+    Units,
+}
 
 /// Ratings whose units are grouped in clusters (e.g. the transcripts of a study): the pooled
 /// [`Ratings`] and, for each of its rows, the cluster it came from.

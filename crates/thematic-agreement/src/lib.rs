@@ -124,7 +124,7 @@ pub use alpha::{AlphaParts, Level};
 pub use bootstrap::{PairDraws, Replicates, Resampling, Statistic};
 pub use categories::CategoryAgreement;
 pub use chance::{Coefficient, Components};
-pub use cluster::Clustered;
+pub use cluster::{Clustered, Resample};
 pub use error::{DuplicateLabelError, NotNumericError, ParseLevelError, ValuesError};
 pub use kappa::KappaWeights;
 pub use labels::CategoryLabels;

@@ -61,7 +61,8 @@ pub struct AgreeOptions {
     pub unit: UnitKind,
     /// Segment units: the least overlap (intersection over union) that counts as a match.
     pub overlap: f64,
-    /// Count per transcript as well as pooled.
+    /// Count per transcript as well as pooled: for each transcript's rows, and for intervals
+    /// that resample transcripts (`TableOptions::resample`).
     pub by_transcript: bool,
     /// Collect the places where the coders differ.
     pub disagreements: bool,

@@ -4,8 +4,17 @@
 //! Rows come in this order: with `by_transcript`, each transcript's rows (themes in the order
 //! asked); then each theme over every transcript (with bootstrap intervals when asked);
 //! then, when more than one theme was asked, the pooled row [`ALL_THEMES`].
+//!
+//! Intervals resample whole transcripts by default ([`Resample::Clusters`], a cluster
+//! bootstrap: the transcripts are what a study samples, and the units of one interview are
+//! not independent), which needs the counts per transcript
+//! ([`AgreeOptions::by_transcript`]); [`Resample::Units`] resamples units as if they were
+//! independent, with Krippendorff's bootstrap for α.
 
-use thematic_agreement::{Estimate, Options, Resampling, SegmentAgreement, Summary, summary};
+use thematic_agreement::{
+    Clustered, Estimate, Options, Resample, Resampling, SegmentAgreement, Summary, summary,
+    summary_clustered,
+};
 
 use crate::agree::{AgreeData, AgreeOptions, ThemeCounts, UnitKind};
 
@@ -20,13 +29,24 @@ pub struct TableOptions {
     pub resampling: Option<Resampling>,
     /// The confidence level of the intervals, in (0, 1).
     pub confidence: f64,
+    /// What the bootstrap resamples: [`Resample::Clusters`], the transcripts (the rows'
+    /// pooled units grouped by [`AgreeData::by_transcript`]; without those counts the rows
+    /// get no intervals), or [`Resample::Units`].
+    pub resample: Resample,
+    /// Give each transcript's rows when the data has them ([`AgreeData::by_transcript`]);
+    /// `false` when the per-transcript counts are there only for the cluster bootstrap.
+    pub transcript_rows: bool,
 }
 
 impl Default for TableOptions {
+    /// Point estimates only; 0.95 and resampling transcripts if bootstrapping; each
+    /// transcript's rows when counted.
     fn default() -> TableOptions {
         TableOptions {
             resampling: None,
             confidence: 0.95,
+            resample: Resample::Clusters,
+            transcript_rows: true,
         }
     }
 }
@@ -60,6 +80,9 @@ pub struct AgreementRow {
     pub fleiss_kappa: Option<f64>,
     /// Brennan and Prediger's κ (at segment units, κn over the pooled themes).
     pub brennan_prediger: Option<f64>,
+    /// What the bootstrap of the row's intervals resampled ([`Resample::Clusters`]: the
+    /// transcripts); `None` when the row has no intervals.
+    pub resampling: Option<Resample>,
     /// Why a statistic is missing or how to read the row; empty when there is nothing to say.
     pub note: String,
 }
@@ -70,39 +93,88 @@ pub fn agreement_rows(
     options: &AgreeOptions,
     table: &TableOptions,
 ) -> Vec<AgreementRow> {
-    let row = |theme: &str, transcript: &str, counts: &ThemeCounts, with_ci: bool| {
+    // Over all transcripts, a theme's counts in each transcript (the clusters), or `None`
+    // for a row without intervals.
+    let row = |theme: &str,
+               transcript: &str,
+               counts: &ThemeCounts,
+               clusters: Option<Vec<&ThemeCounts>>| {
         let overall = theme == ALL_THEMES;
         if options.unit == UnitKind::Segment {
-            segment_row(
+            return segment_row(
                 theme,
                 transcript,
                 counts,
                 overall.then_some(data.themes.len()),
-            )
-        } else {
-            let ratings = counts.ratings(data.coders.len());
-            let s = summary(
-                &ratings,
-                &Options {
-                    bootstrap: if with_ci { table.resampling } else { None },
-                    confidence: table.confidence,
-                    ..Options::default()
-                },
             );
-            unit_row(theme, transcript, counts, &s)
         }
+        let coders = data.coders.len();
+        let resampling = clusters.as_ref().and(table.resampling);
+        let summary_options = Options {
+            bootstrap: resampling,
+            confidence: table.confidence,
+            ..Options::default()
+        };
+        let (s, resampled) = match (table.resample, clusters) {
+            (Resample::Clusters, Some(clusters)) if !clusters.is_empty() => {
+                let clustered =
+                    Clustered::from_patterns(coders, clusters.iter().map(|c| c.rating_rows()))
+                        .with_categories(2);
+                (summary_clustered(&clustered, &summary_options), resampling)
+            }
+            (Resample::Clusters, _) => (
+                summary(
+                    &counts.ratings(coders),
+                    &Options {
+                        bootstrap: None,
+                        ..summary_options
+                    },
+                ),
+                None,
+            ),
+            (Resample::Units, _) => (
+                summary(&counts.ratings(coders), &summary_options),
+                resampling,
+            ),
+        };
+        let mut r = unit_row(theme, transcript, counts, &s);
+        r.resampling = resampled.map(|_| table.resample);
+        r
     };
     let mut rows = Vec::new();
-    for (transcript, per_theme) in &data.by_transcript {
-        for (t, counts) in data.themes.iter().zip(per_theme) {
-            rows.push(row(t, transcript, counts, false));
+    if table.transcript_rows {
+        for (transcript, per_theme) in &data.by_transcript {
+            for (t, counts) in data.themes.iter().zip(per_theme) {
+                rows.push(row(t, transcript, counts, None));
+            }
         }
     }
-    for (t, counts) in data.themes.iter().zip(&data.pooled) {
-        rows.push(row(t, "", counts, true));
+    let of_theme = |i: usize| -> Vec<&ThemeCounts> {
+        data.by_transcript
+            .iter()
+            .filter_map(|(_, per_theme)| per_theme.get(i))
+            .collect()
+    };
+    for (i, (t, counts)) in data.themes.iter().zip(&data.pooled).enumerate() {
+        rows.push(row(t, "", counts, Some(of_theme(i))));
     }
     if data.themes.len() > 1 {
-        rows.push(row(ALL_THEMES, "", &data.all_themes(), true));
+        // Each transcript's themes pooled, as `AgreeData::all_themes` pools them overall.
+        let all: Vec<ThemeCounts> = data
+            .by_transcript
+            .iter()
+            .map(|(_, per_theme)| {
+                let mut all = ThemeCounts::new(data.coders.len());
+                per_theme.iter().for_each(|c| all.add(c));
+                all
+            })
+            .collect();
+        rows.push(row(
+            ALL_THEMES,
+            "",
+            &data.all_themes(),
+            Some(all.iter().collect()),
+        ));
     }
     rows
 }
@@ -131,6 +203,7 @@ fn unit_row(theme: &str, transcript: &str, counts: &ThemeCounts, s: &Summary) ->
         scott_pi: s.scott_pi.value,
         fleiss_kappa: s.fleiss_kappa.value,
         brennan_prediger: s.brennan_prediger.value,
+        resampling: None,
         note: note.to_string(),
     }
 }
@@ -175,6 +248,7 @@ fn segment_row(
         scott_pi: None,
         fleiss_kappa: None,
         brennan_prediger: kn,
+        resampling: None,
         note,
     }
 }
@@ -249,6 +323,94 @@ mod tests {
         // Pooling two identical themes doubles the units and keeps the proportions.
         assert_eq!(rows[2].units, 8);
         assert_eq!(rows[2].percent_agreement.value, Some(0.75));
+    }
+
+    /// Two transcripts of four turn units: in T1 the coders agree on every unit, in T2 on
+    /// none. Pooled: 4 of 8.
+    fn two_transcripts(themes: &[&str]) -> AgreeData {
+        let mut t1 = ThemeCounts::new(2);
+        t1.count(&[Some(true), Some(true)], 2);
+        t1.count(&[Some(false), Some(false)], 2);
+        let mut t2 = ThemeCounts::new(2);
+        t2.count(&[Some(true), Some(false)], 2);
+        t2.count(&[Some(false), Some(true)], 2);
+        let mut pooled = t1.clone();
+        pooled.add(&t2);
+        let mut d = data(themes);
+        d.transcripts = 2;
+        d.pooled = themes.iter().map(|_| pooled.clone()).collect();
+        d.by_transcript = vec![
+            ("T1".into(), themes.iter().map(|_| t1.clone()).collect()),
+            ("T2".into(), themes.iter().map(|_| t2.clone()).collect()),
+        ];
+        d
+    }
+
+    fn bootstrapped(resample: Resample, transcript_rows: bool) -> TableOptions {
+        TableOptions {
+            resampling: Some(Resampling {
+                resamples: 1000,
+                seed: 1,
+            }),
+            resample,
+            transcript_rows,
+            ..TableOptions::default()
+        }
+    }
+
+    #[test]
+    fn resampling_transcripts_spans_a_transcript_of_full_and_one_of_no_agreement() {
+        let d = two_transcripts(&["t", "u"]);
+        let rows = agreement_rows(
+            &d,
+            &options(UnitKind::Turn),
+            &bootstrapped(Resample::Clusters, false),
+        );
+        let themes: Vec<&str> = rows.iter().map(|r| r.theme.as_str()).collect();
+        assert_eq!(
+            themes,
+            ["t", "u", ALL_THEMES],
+            "no per-transcript rows asked"
+        );
+        // A resample draws two transcripts: T1 twice (agreement 1, probability 1/4), T2
+        // twice (0, 1/4) or one of each (0.5, 1/2); the 25th and 976th of 1000 sorted
+        // replicates are 0 and 1. The pooled row resamples the same transcripts.
+        for r in &rows {
+            assert_eq!(r.percent_agreement.value, Some(0.5));
+            assert_eq!(
+                r.percent_agreement.interval,
+                Some((0.0, 1.0)),
+                "{}",
+                r.theme
+            );
+            assert_eq!(r.resampling, Some(Resample::Clusters));
+        }
+        // Resampling the 8 turns as if independent gives a far narrower interval.
+        let units = agreement_rows(
+            &d,
+            &options(UnitKind::Turn),
+            &bootstrapped(Resample::Units, true),
+        );
+        assert_eq!(units.len(), 2 * 2 + 3, "per-transcript rows first");
+        assert_eq!(
+            units[0].resampling, None,
+            "per-transcript rows have no intervals"
+        );
+        let (lo, hi) = units[4].percent_agreement.interval.unwrap();
+        assert!(0.0 < lo && hi < 1.0, "{lo} {hi}");
+        assert_eq!(units[4].resampling, Some(Resample::Units));
+    }
+
+    #[test]
+    fn resampling_transcripts_needs_the_per_transcript_counts() {
+        let rows = agreement_rows(
+            &data(&["t"]),
+            &options(UnitKind::Turn),
+            &bootstrapped(Resample::Clusters, true),
+        );
+        assert_eq!(rows[0].percent_agreement.value, Some(0.75));
+        assert_eq!(rows[0].percent_agreement.interval, None);
+        assert_eq!(rows[0].resampling, None);
     }
 
     #[test]
