@@ -450,3 +450,50 @@ fn merging_a_copy_brings_codings_and_memos_across_once() {
         .fails_with(1)
         .stderr_has("transcript P6 differs");
 }
+
+#[test]
+fn import_replace_of_a_coded_transcript_reanchors_like_transcripts_update() {
+    // The sample study, one turn before the coded ones reworded: the codings after it
+    // shift, and `import --replace` must carry them along (it used to leave them at the
+    // old offsets, and `thematic check` then found 12 errors).
+    let d = Dir::new();
+    d.cmd(&["demo", "demo"]).ok();
+    let old = d.read("demo/transcripts/P11.txt");
+    let new = old.replacen(
+        "Yeah, loud and clear.",
+        "Yes, I can hear you loud and clear.",
+        1,
+    );
+    assert_ne!(old, new);
+    let file = d.write("P11.txt", new);
+    let run = d
+        .cmd_in(
+            "demo",
+            &[
+                "import",
+                file.to_str().unwrap(),
+                "--replace",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .stderr_has("replaced P11: its codings were re-anchored: 0 kept, 8 moved, 0 orphaned");
+    let row = &run.json()[0];
+    assert_eq!(row["status"], "replaced");
+    assert_eq!(
+        (&row["kept"], &row["moved"], &row["orphaned"]),
+        (
+            &serde_json::json!(0),
+            &serde_json::json!(8),
+            &serde_json::json!(0)
+        )
+    );
+    d.cmd_in("demo", &["check"])
+        .ok()
+        .stderr_has("0 errors, 0 warnings");
+    assert!(
+        d.read("demo/changelog.csv")
+            .contains("P11 replaced by P11.txt: 0 coding(s) kept, 8 moved, 0 orphaned")
+    );
+}

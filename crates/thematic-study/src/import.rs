@@ -10,6 +10,7 @@ use crate::error::StudyError;
 use crate::fsutil::atomic_write;
 use crate::study::Study;
 use crate::transcripts::{TRANSCRIPT_EXTENSIONS, id_from_file_name};
+use crate::update::UpdateReport;
 
 /// What importing one file did.
 #[derive(Debug, Clone)]
@@ -22,6 +23,9 @@ pub struct Imported {
     pub replaced: bool,
     /// What the parser made of it.
     pub transcript: Transcript,
+    /// When it replaced a transcript already there: how every coding of that transcript
+    /// was re-anchored onto the new text (as `thematic transcripts update` does).
+    pub reanchored: Option<UpdateReport>,
 }
 
 /// Why one file was not imported.
@@ -62,6 +66,7 @@ pub enum ImportError {
 pub struct Importer<'a> {
     study: &'a Study,
     existing: BTreeMap<String, Vec<PathBuf>>,
+    who: String,
 }
 
 impl Study {
@@ -74,6 +79,7 @@ impl Study {
         Ok(Importer {
             study: self,
             existing,
+            who: "import".into(),
         })
     }
 
@@ -100,6 +106,13 @@ impl Study {
 }
 
 impl Importer<'_> {
+    /// Records a replacement's re-anchoring in the change log under `who` (else
+    /// `import`).
+    pub fn acting_as(mut self, who: &str) -> Self {
+        self.who = who.to_string();
+        self
+    }
+
     /// Imports one file. `id` overrides the id taken from the file name.
     pub fn import(
         &mut self,
@@ -144,7 +157,9 @@ impl Importer<'_> {
         Ok((id, ext, transcript))
     }
 
-    /// Stores a checked file: refuses a taken id unless `replace`.
+    /// Stores a checked file: refuses a taken id unless `replace`. A replaced transcript's
+    /// codings, every coder's, are re-anchored onto the new text under every coder's lock,
+    /// as by [`Study::update_transcript`]: kept, moved, or kept and flagged orphaned.
     pub fn commit(
         &mut self,
         bytes: &[u8],
@@ -163,8 +178,22 @@ impl Importer<'_> {
             });
         }
         let stored = self.study.transcripts_dir().join(format!("{id}.{ext}"));
-        atomic_write(&stored, bytes)?;
-        for old in existing.iter().filter(|p| **p != stored) {
+        let reanchored = if existing.is_empty() {
+            atomic_write(&stored, bytes)?;
+            None
+        } else {
+            let name = stored.file_name().unwrap_or_default().to_string_lossy();
+            Some(self.study.replace_transcript(
+                &id,
+                &name,
+                bytes,
+                ext,
+                &transcript,
+                &self.who,
+                false,
+            )?)
+        };
+        for old in existing.iter().filter(|p| **p != stored && p.exists()) {
             std::fs::remove_file(old).map_err(|e| StudyError::io(old, e))?;
         }
         self.existing.insert(id.clone(), vec![stored.clone()]);
@@ -173,6 +202,7 @@ impl Importer<'_> {
             stored,
             replaced: !existing.is_empty(),
             transcript,
+            reanchored,
         })
     }
 
@@ -186,5 +216,81 @@ impl Importer<'_> {
     ) -> Result<Imported, ImportError> {
         let (id, ext, transcript) = self.check(file, bytes, id)?;
         self.commit(bytes, id, &ext, replace, transcript)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codings::Coding;
+
+    const OLD: &str = "Interviewer: How did it start?\n\nP1: I went to the GP and she listened.\n\nP1: Then the link worker asked what matters to me.\n";
+    const NEW: &str = "Interviewer: How did it all start, then?\n\nP1: I went to the GP and she listened.\n\nP1: Then the link worker asked what matters to me.\n";
+
+    /// A coding of `words` in transcript P1 as it is now.
+    fn coding_of(study: &Study, id: &str, words: &str) -> Coding {
+        let t = study.transcript("P1").unwrap();
+        let byte = t.text.find(words).unwrap();
+        let start = t.text[..byte].chars().count();
+        let end = start + words.chars().count();
+        let turn = t
+            .turns
+            .iter()
+            .position(|u| u.start <= start && end <= u.end)
+            .unwrap()
+            + 1;
+        Coding {
+            id: id.into(),
+            coder: "KW".into(),
+            transcript: "P1".into(),
+            turn,
+            start,
+            end,
+            theme: "what-matters".into(),
+            text: words.into(),
+            memo: String::new(),
+            created: "2026-11-21T10:00:00Z".into(),
+            status: Default::default(),
+        }
+    }
+
+    #[test]
+    fn replacing_a_coded_transcript_reanchors_its_codings() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = crate::testing::study(dir.path(), "c.toml");
+        study
+            .import_bytes(Path::new("P1.txt"), OLD.as_bytes(), None, false)
+            .unwrap();
+        study
+            .add_coding(&coding_of(&study, "c-1", "asked what matters to me"))
+            .unwrap();
+        study
+            .add_coding(&coding_of(&study, "c-2", "the GP and she listened"))
+            .unwrap();
+        study
+            .add_coding(&coding_of(&study, "c-3", "How did it"))
+            .unwrap();
+        assert_eq!(study.check().unwrap().errors(), 0);
+
+        let done = study
+            .importer()
+            .unwrap()
+            .acting_as("KW")
+            .import_bytes(Path::new("P1.txt"), NEW.as_bytes(), None, true)
+            .unwrap();
+        assert!(done.replaced);
+        let report = done.reanchored.expect("a replacement is re-anchored");
+        assert_eq!(report.counts(), (1, 2, 0), "{report:?}");
+        let check = study.check().unwrap();
+        assert_eq!(check.errors(), 0, "{:?}", check.findings);
+        let now = study.codings_of("KW").unwrap().codings;
+        assert_eq!(now[0], coding_of(&study, "c-1", "asked what matters to me"));
+        assert_eq!(now[1], coding_of(&study, "c-2", "the GP and she listened"));
+        assert_eq!(now[2], coding_of(&study, "c-3", "How did it"));
+        let log = std::fs::read_to_string(study.root().join(crate::CHANGELOG_FILE)).unwrap();
+        assert!(
+            log.contains("1 coding(s) kept, 2 moved, 0 orphaned"),
+            "{log}"
+        );
     }
 }

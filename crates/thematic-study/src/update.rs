@@ -62,7 +62,7 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        let old_path = self.transcript_path(id)?;
+        self.transcript_path(id)?; // an unknown id before anything is read
         let ext = new_file
             .extension()
             .and_then(|e| e.to_str())
@@ -78,12 +78,32 @@ impl Study {
                     ),
                 )
             })?;
-        let options = self.parse_options();
-        let old = crate::transcripts::parse_file(&old_path, &options)?;
         let new_bytes = std::fs::read(new_file).map_err(|e| StudyError::io(new_file, e))?;
-        let new = thematic_transcript::parse_with_hint(&new_bytes, &options, Some(&ext))
-            .map_err(|e| StudyError::invalid(new_file, 0, format!("{e}; nothing was changed")))?;
+        let new =
+            thematic_transcript::parse_with_hint(&new_bytes, &self.parse_options(), Some(&ext))
+                .map_err(|e| {
+                    StudyError::invalid(new_file, 0, format!("{e}; nothing was changed"))
+                })?;
+        let name = new_file.file_name().unwrap_or_default().to_string_lossy();
+        self.replace_transcript(id, &name, &new_bytes, &ext, &new, who, dry_run)
+    }
 
+    /// [`Study::update_transcript`] with the new file already read and parsed (`new` is
+    /// `new_bytes` parsed, `ext` its lower-case extension, `name` its file name for the
+    /// change log): what `thematic import --replace` does to a transcript already there.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn replace_transcript(
+        &self,
+        id: &str,
+        name: &str,
+        new_bytes: &[u8],
+        ext: &str,
+        new: &thematic_transcript::Transcript,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<UpdateReport, StudyError> {
+        let old_path = self.transcript_path(id)?;
+        let old = crate::transcripts::parse_file(&old_path, &self.parse_options())?;
         let (locks, all) = self.lock_all_codings(!dry_run)?;
         let mut report = UpdateReport {
             transcript: id.to_string(),
@@ -103,7 +123,7 @@ impl Study {
                 continue;
             }
             let subset: Vec<Coding> = mine.iter().map(|&i| file.codings[i].clone()).collect();
-            let results = reanchor(&old, &new, &subset);
+            let results = reanchor(&old, new, &subset);
             let mut changed = false;
             for (&i, r) in mine.iter().zip(results) {
                 let c = &mut file.codings[i];
@@ -128,7 +148,7 @@ impl Study {
             self.rewrite_codings(file)?;
         }
         let stored = self.transcripts_dir().join(format!("{id}.{ext}"));
-        atomic_write(&stored, &new_bytes)?;
+        atomic_write(&stored, new_bytes)?;
         if stored != old_path {
             std::fs::remove_file(&old_path).map_err(|e| StudyError::io(&old_path, e))?;
         }
@@ -139,8 +159,7 @@ impl Study {
             "reanchor",
             "",
             &format!(
-                "{id} replaced by {}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned",
-                new_file.file_name().unwrap_or_default().to_string_lossy()
+                "{id} replaced by {name}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned"
             ),
         )?;
         Ok(report)

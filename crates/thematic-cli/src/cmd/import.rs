@@ -20,7 +20,13 @@ participant-like token of the file name (P6_zoom.vtt → P6), or --id. The repor
 per file: file, id, status, format, turns, speakers, duration, warnings. A file that cannot be
 read is reported and skipped; the others are still imported, and the exit code is 1.
 JSON keys: file, id, status (imported|replaced|failed), format, turns, speakers, duration_ms,
-warnings, error.
+warnings, error, kept, moved, orphaned.
+
+--replace takes the place of a transcript with the same id as `thematic transcripts update`
+does: every coder's codings of it are re-anchored onto the new text, each kept (same words,
+same place), moved (found again) or orphaned (kept, flagged, listed by `thematic check`); the
+counts are printed and, in CSV and JSON, are the kept, moved and orphaned columns (empty for
+a transcript that was not replaced).
 
 A REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or `thematic export`) is
 imported whole: its sources as transcripts, its codes matched to the codebook or added, every
@@ -46,7 +52,7 @@ pub struct Args {
     /// The transcript id (only with a single file).
     #[arg(long)]
     pub id: Option<String>,
-    /// Replace a transcript that has the same id.
+    /// Replace a transcript that has the same id, re-anchoring its codings onto the new text.
     #[arg(long)]
     pub replace: bool,
     #[command(flatten)]
@@ -81,7 +87,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             files.len()
         )));
     }
-    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace)?;
+    let who = ctx.who(None, &study);
+    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace, &who)?;
     emit_table(&args.output, &table)?;
     if failed > 0 {
         return Err(CliError::user(format!(
@@ -100,6 +107,7 @@ pub fn import_all(
     files: &[PathBuf],
     id: Option<&str>,
     replace: bool,
+    who: &str,
 ) -> Result<(Table, usize)> {
     let loaded = parallel_map(files, |f| std::fs::read(f));
     let sources = files
@@ -116,7 +124,7 @@ pub fn import_all(
             (f.clone(), bytes)
         })
         .collect();
-    import_named(study, sources, id, replace)
+    import_named(study, sources, id, replace, who)
 }
 
 /// Imports in-memory files (name, bytes), as the demo does with the embedded sample.
@@ -126,6 +134,7 @@ pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> Result<(Ta
         files.iter().map(|(f, b)| (f.clone(), Ok(*b))).collect(),
         None,
         false,
+        "import",
     )
 }
 
@@ -137,8 +146,9 @@ fn import_named(
     sources: Vec<Source<'_>>,
     id: Option<&str>,
     replace: bool,
+    who: &str,
 ) -> Result<(Table, usize)> {
-    let mut importer = study.importer()?;
+    let mut importer = study.importer()?.acting_as(who);
     let checked = parallel_map(&sources, |(f, bytes)| match bytes {
         Ok(bytes) => Some(importer.check(f, bytes, id)),
         Err(_) => None,
@@ -173,7 +183,11 @@ fn report(
         ("duration_ms", "Duration"),
         ("warnings", "Warnings"),
         ("error", "Error"),
-    ]);
+        ("kept", "Kept"),
+        ("moved", "Moved"),
+        ("orphaned", "Orphaned"),
+    ])
+    .machine_only(&["kept", "moved", "orphaned"]);
     let mut failed = 0;
     for (file, result) in files.iter().zip(results) {
         let name = file.file_name().map_or_else(
@@ -188,6 +202,18 @@ fn report(
                         "warning: {name}:{}: {}",
                         w.line,
                         sanitize(&w.message)
+                    ));
+                }
+                let counts = done.reanchored.as_ref().map(|r| r.counts());
+                if let Some((kept, moved, orphaned)) = counts {
+                    crate::cmd::status(&format!(
+                        "replaced {}: its codings were re-anchored: {kept} kept, {moved} moved, {orphaned} orphaned{}",
+                        done.id,
+                        if orphaned > 0 {
+                            " (kept and flagged; `thematic check` lists them)"
+                        } else {
+                            ""
+                        }
                     ));
                 }
                 let duration = t.duration_ms();
@@ -205,6 +231,9 @@ fn report(
                     json!(duration),
                     json!(t.warnings.len()),
                     json!(null),
+                    json!(counts.map(|c| c.0)),
+                    json!(counts.map(|c| c.1)),
+                    json!(counts.map(|c| c.2)),
                 ]);
             }
             Err(e) => {
@@ -224,6 +253,9 @@ fn report(
                     json!(null),
                     json!(null),
                     json!(format!("{e}{hint}")),
+                    json!(null),
+                    json!(null),
+                    json!(null),
                 ]);
             }
         }
