@@ -39,3 +39,48 @@ fn short_message(info: &PanicHookInfo<'_>) -> String {
         "thematic serve: internal error{at}: {message} (the request was answered 500; please report it)"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hook is the process's, so it is tried in a child process: this test binary run
+    /// again for [`child_panics_with_the_short_hook`] alone.
+    #[test]
+    fn a_panic_prints_one_line_and_no_stack_trace() {
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        let output = std::process::Command::new(exe)
+            .args([
+                "--exact",
+                "panics::tests::child_panics_with_the_short_hook",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("THEMATIC_PANIC_CHILD", "1")
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("the test binary runs again");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("internal error"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].starts_with("thematic serve: internal error at "));
+        assert!(lines[0].contains("boom in a request"), "{stderr}");
+        assert!(!stderr.contains("stack backtrace"), "{stderr}");
+        assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    }
+
+    #[test]
+    fn child_panics_with_the_short_hook() {
+        if std::env::var_os("THEMATIC_PANIC_CHILD").is_none() {
+            return;
+        }
+        install_short_hook();
+        let failed = std::thread::spawn(|| panic!("boom in a request\nsecond line")).join();
+        assert!(failed.is_err());
+    }
+}

@@ -162,6 +162,37 @@ fn huge_numbers_in_query_strings_are_clamped_or_refused() {
 }
 
 #[test]
+fn numbers_past_64_bits_and_deep_json_are_refused() {
+    let f = Fixture::new();
+    let r = f.get("/api/search?q=goals&limit=99999999999999999999999999");
+    assert_eq!(r.status, 400, "{}", r.text());
+    json_error(&r);
+    // Deep JSON where a field is skipped (serde_json skips without recursing) and where a
+    // field is expected (refused at the first bracket): answered, not a stack overflow.
+    for deep in [
+        format!(r#"{{"x":{}{}}}"#, "[".repeat(10_000), "]".repeat(10_000)),
+        format!(
+            r#"{{"transcript":{}{}}}"#,
+            "{\"a\":".repeat(10_000),
+            "}".repeat(10_000)
+        ),
+        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+    ] {
+        let r = f.write("POST", "/api/codings", &[], &deep);
+        assert_eq!(r.status, 422, "{}", r.text());
+        json_error(&r);
+    }
+    let r = f.write(
+        "POST",
+        "/api/codings",
+        &[],
+        r#"{"transcript":"P1","start":18446744073709551615,"end":18446744073709551615,"theme":"what-matters"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    f.still_answers();
+}
+
+#[test]
 fn a_body_over_the_limit_is_refused_with_413() {
     let f = Fixture::new();
     let memo = "x".repeat(MAX_BODY_BYTES + 10);
