@@ -80,6 +80,36 @@ fn show_gives_the_tree_with_counts_in_json() {
 }
 
 #[test]
+fn show_counts_only_the_acting_coders_codings_unless_all_coders() {
+    // Coding is blind: with an acting coder, other coders' counts are not shown.
+    let d = Dir::new();
+    study_with_codings(&d);
+    let count = |rows: &serde_json::Value, id: &str| {
+        let row = rows.as_array().unwrap().iter().find(|r| r["id"] == id);
+        (
+            row.unwrap()["codings"].as_u64(),
+            row.unwrap()["coders"].as_u64(),
+        )
+    };
+    let toml = d.read("s/thematic.toml");
+    d.write("s/thematic.toml", format!("default_coder = \"AB\"\n{toml}"));
+    let as_ab = d.json_in("s", &["codebook", "show", "--format", "json"]);
+    assert_eq!(count(&as_ab, "empowerment"), (Some(0), Some(0)));
+    assert_eq!(count(&as_ab, "patients-role"), (Some(1), Some(1)));
+    // An acting coder with no codings yet sees zeros.
+    d.write("s/thematic.toml", format!("default_coder = \"CG\"\n{toml}"));
+    let as_cg = d.json_in("s", &["codebook", "show", "--format", "json"]);
+    assert_eq!(count(&as_cg, "patients-role"), (Some(0), Some(0)));
+    let all = d.json_in(
+        "s",
+        &["codebook", "show", "--all-coders", "--format", "json"],
+    );
+    assert_eq!(count(&all, "patients-role"), (Some(3), Some(2)));
+    d.cmd_in("s", &["codebook", "show", "--all-coders", "--coder", "KW"])
+        .fails_with(1);
+}
+
+#[test]
 fn refactoring_keeps_every_coding_and_is_logged() {
     let d = Dir::new();
     study_with_codings(&d);

@@ -151,7 +151,7 @@ fn the_sample_study_exports_to_a_valid_project_and_comes_back_the_same() {
         );
     }
     let book = |s: &str| {
-        d.cmd_in(s, &["codebook", "show", "--format", "json"])
+        d.cmd_in(s, &["codebook", "show", "--all-coders", "--format", "json"])
             .ok()
             .json()
     };

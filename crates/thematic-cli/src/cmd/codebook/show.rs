@@ -13,22 +13,29 @@ use crate::output::{OutputArgs, Table, emit_table};
 /// `thematic codebook show`
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
-One row per entry, in tree order. A group's counts include the themes below it. Counts are
-over every coder's codings (a coder's own with --coder).
+One row per entry, in tree order. A group's counts include the themes below it. Coding is
+blind, so the counts are the acting coder's own codings (--coder, else THEMATIC_CODER, else
+default_coder in thematic.toml); --all-coders counts every coder's, and so do studies with
+no acting coder.
 JSON keys: label, id, parent, depth, codable, retired, definition, codings, participants,
 coders.
 
 Examples:
   $ thematic codebook show
   $ thematic codebook show --coder KW
+  $ thematic codebook show --all-coders
   $ thematic codebook show --format json
   $ thematic codebook show --codebook codebooks/draft.toml")]
 pub struct Args {
     #[command(flatten)]
     pub source: Source,
-    /// Count only this coder's codings.
+    /// Count only this coder's codings. Default: the acting coder (THEMATIC_CODER, else
+    /// default_coder in thematic.toml); with none, every coder's.
     #[arg(long, value_name = "CODER")]
     pub coder: Option<String>,
+    /// Count every coder's codings, which breaks blind coding.
+    #[arg(long, conflicts_with = "coder")]
+    pub all_coders: bool,
     /// Show retired themes too.
     #[arg(long)]
     pub include_retired: bool,
@@ -39,12 +46,15 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (book, study) = load(ctx, &args.source)?;
     let files = match &study {
-        Some(s) => match &args.coder {
-            Some(c) => {
+        Some(s) if args.all_coders => s.all_codings()?,
+        Some(s) => match (&args.coder, ctx.coder(None, s)) {
+            (Some(c), _) => {
                 s.check_coder(c)?;
                 vec![s.codings_of(c)?]
             }
-            None => s.all_codings()?,
+            // The acting coder may have no codings yet: then every count is 0.
+            (None, Some(me)) => vec![s.codings_of(&me)?],
+            (None, None) => s.all_codings()?,
         },
         None => Vec::new(),
     };
