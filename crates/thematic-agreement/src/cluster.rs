@@ -7,12 +7,13 @@
 //! rated alike. What a study samples is the groups, so the bootstrap should resample the
 //! groups: draw K of the K clusters with replacement, pool the drawn clusters' units (a
 //! cluster drawn twice counts twice), and compute the statistic on the pool. This is the
-//! "resampling clusters" strategy of Davison & Hinkley (1997), *Bootstrap Methods and their
-//! Application*, §2.4 and §3.8 (their strategy 1, which captures the variation between
-//! clusters and, with it, the dependence within them), and the cluster bootstrap of Field &
-//! Welsh (2007), "Bootstrapping clustered data", *Journal of the Royal Statistical Society
-//! B* 69(3), 369–390, who show it is consistent for the variance of a mean as the number of
-//! clusters grows, whatever the dependence within clusters.
+//! resampling of clusters, each kept intact, that Davison & Hinkley (1997), *Bootstrap
+//! Methods and their Application*, §3.8 ("Hierarchical data"), describe for data sampled
+//! in groups: it carries the variation between clusters and, with it, the dependence within
+//! them. Field & Welsh (2007), "Bootstrapping clustered data", *Journal of the Royal
+//! Statistical Society B* 69(3), 369–390, study this cluster bootstrap and when its
+//! variance estimates are consistent; the justification is asymptotic in the number of
+//! clusters, not of units.
 //!
 //! With one unit per cluster it is the unit bootstrap. With few clusters (under about ten)
 //! the interval is coarse: there are only so many distinct resamples.
