@@ -290,3 +290,21 @@ fn parse_reports_inline_notes_and_warnings_with_lines() {
     assert_eq!(v["warnings"][0]["line"], 7);
     assert!(run.stderr().contains("P6.txt:7:"), "{}", run.stderr());
 }
+
+#[test]
+fn an_unknown_default_unit_is_refused_when_the_study_is_opened() {
+    let d = Dir::new();
+    let s = d.study("s");
+    let toml = d.read("s/thematic.toml");
+    let bad = toml.replace("default_unit = \"turn\"", "default_unit = \"paragraph\"");
+    assert_ne!(bad, toml);
+    let line = bad.lines().position(|l| l.contains("paragraph")).unwrap() + 1;
+    std::fs::write(s.join("thematic.toml"), bad).unwrap();
+    for args in [&["check"][..], &["transcripts"]] {
+        d.cmd_in("s", args)
+            .fails_with(1)
+            .stderr_has(&format!("thematic.toml:{line}:"))
+            .stderr_has("default_unit \"paragraph\" is not an agreement unit")
+            .stderr_has("turn, sentence, char, segment");
+    }
+}

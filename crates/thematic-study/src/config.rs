@@ -10,6 +10,8 @@ use crate::error::StudyError;
 pub const CONFIG_FILE: &str = "thematic.toml";
 /// The study-folder format version this crate writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
+/// The agreement units `default_unit` may name (as `thematic agree --unit` spells them).
+pub const AGREEMENT_UNITS: [&str; 4] = ["turn", "sentence", "char", "segment"];
 
 /// The settings in `thematic.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +91,26 @@ impl StudyConfig {
                 ),
             ));
         }
+        if !AGREEMENT_UNITS.contains(&config.default_unit.as_str()) {
+            // The key's line: the first line that sets it (serde keeps no spans here).
+            let line = text
+                .lines()
+                .position(|l| {
+                    l.trim_start()
+                        .strip_prefix("default_unit")
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+                .map_or(0, |i| i + 1);
+            return Err(StudyError::invalid(
+                path,
+                line,
+                format!(
+                    "default_unit {:?} is not an agreement unit: use one of {}",
+                    config.default_unit,
+                    AGREEMENT_UNITS.join(", ")
+                ),
+            ));
+        }
         Ok(config)
     }
 
@@ -144,6 +166,30 @@ mod tests {
         c.default_coder = Some("KW".into());
         let back: StudyConfig = toml::from_str(&c.to_toml()).unwrap();
         assert_eq!(back, c);
+    }
+
+    #[test]
+    fn an_unknown_default_unit_is_refused_with_its_line_and_the_units() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("thematic.toml");
+        let mut c = StudyConfig::new("x", "c.toml");
+        for unit in AGREEMENT_UNITS {
+            c.default_unit = unit.into();
+            std::fs::write(&p, c.to_toml()).unwrap();
+            assert_eq!(StudyConfig::read(&p).unwrap().default_unit, unit);
+        }
+        c.default_unit = "turns".into();
+        let text = c.to_toml();
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("default_unit"))
+            .unwrap()
+            + 1;
+        std::fs::write(&p, text).unwrap();
+        let err = StudyConfig::read(&p).unwrap_err().to_string();
+        assert!(err.contains(&format!("thematic.toml:{line}:")), "{err}");
+        assert!(err.contains("\"turns\""), "{err}");
+        assert!(err.contains("turn, sentence, char, segment"), "{err}");
     }
 
     #[test]

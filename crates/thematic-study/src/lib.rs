@@ -38,7 +38,7 @@ mod update;
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
-pub use config::{CONFIG_FILE, FORMAT_VERSION, StudyConfig};
+pub use config::{AGREEMENT_UNITS, CONFIG_FILE, FORMAT_VERSION, StudyConfig};
 pub use counts::{ThemeCounts, theme_counts};
 pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
