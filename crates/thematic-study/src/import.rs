@@ -255,6 +255,19 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_file_that_no_longer_parses_can_be_replaced_when_uncoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = crate::testing::study(dir.path(), "c.toml");
+        std::fs::write(study.transcripts_dir().join("P1.json"), "{\"broken\": [").unwrap();
+        let done = study
+            .import_bytes(Path::new("P1.txt"), OLD.as_bytes(), None, true)
+            .unwrap();
+        assert_eq!(done.reanchored.unwrap().counts(), (0, 0, 0));
+        assert!(!study.transcripts_dir().join("P1.json").exists());
+        assert_eq!(study.transcript("P1").unwrap().turns.len(), 3);
+    }
+
+    #[test]
     fn replacing_a_coded_transcript_reanchors_its_codings() {
         let dir = tempfile::tempdir().unwrap();
         let study = crate::testing::study(dir.path(), "c.toml");

@@ -103,8 +103,20 @@ impl Study {
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
         let old_path = self.transcript_path(id)?;
-        let old = crate::transcripts::parse_file(&old_path, &self.parse_options())?;
+        let old = crate::transcripts::parse_file(&old_path, &self.parse_options());
         let (locks, all) = self.lock_all_codings(!dry_run)?;
+        // The old text is needed only to re-anchor codings: a stored file that no longer
+        // parses can still be replaced when nothing is coded in it.
+        let coded = all.iter().any(|f| {
+            f.codings
+                .iter()
+                .any(|c| c.transcript == id && c.status == Status::Ok)
+        });
+        let old = match old {
+            Ok(t) => Some(t),
+            Err(e) if coded => return Err(e),
+            Err(_) => None,
+        };
         let mut report = UpdateReport {
             transcript: id.to_string(),
             codings: Vec::new(),
@@ -119,11 +131,14 @@ impl Study {
                 .filter(|(_, c)| c.transcript == id && c.status == Status::Ok)
                 .map(|(i, _)| i)
                 .collect();
+            let Some(old) = &old else {
+                continue; // nothing coded
+            };
             if mine.is_empty() {
                 continue;
             }
             let subset: Vec<Coding> = mine.iter().map(|&i| file.codings[i].clone()).collect();
-            let results = reanchor(&old, new, &subset);
+            let results = reanchor(old, new, &subset);
             let mut changed = false;
             for (&i, r) in mine.iter().zip(results) {
                 let c = &mut file.codings[i];
