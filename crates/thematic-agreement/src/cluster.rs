@@ -18,6 +18,8 @@
 //! With one unit per cluster it is the unit bootstrap. With few clusters (under about ten)
 //! the interval is coarse: there are only so many distinct resamples.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::Ratings;
@@ -56,11 +58,11 @@ pub enum Resample {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clustered {
-    /// Every cluster's rows, one after the other (identical rows of different clusters kept
-    /// apart).
+    /// Every cluster's units pooled, identical rows merged.
     ratings: Ratings,
-    /// The cluster of each row of `ratings`.
-    cluster_of: Vec<usize>,
+    /// Each cluster's rows: (cluster, row of `ratings`, units), so a resample's weights are
+    /// Σ over the drawn clusters of their units per row.
+    parts: Vec<(usize, usize, usize)>,
     /// The number of clusters, including those without units.
     clusters: usize,
 }
@@ -87,9 +89,27 @@ impl Clustered {
             }
             k += 1;
         }
+        let all = Ratings::from_patterns(coders, rows);
+        // Merge identical rows of different clusters, so that each resample's statistics
+        // run over the distinct rows (a handful for binary ratings), not over every
+        // cluster's rows.
+        let mut index: BTreeMap<&[u32], usize> = BTreeMap::new();
+        let mut cells = Vec::new();
+        let mut weights = Vec::new();
+        let mut parts = Vec::with_capacity(cluster_of.len());
+        for ((row, n), cluster) in all.rows().zip(cluster_of) {
+            let next = index.len();
+            let i = *index.entry(row).or_insert_with(|| {
+                cells.extend_from_slice(row);
+                weights.push(0);
+                next
+            });
+            weights[i] += n;
+            parts.push((cluster, i, n));
+        }
         Clustered {
-            ratings: Ratings::from_patterns(coders, rows),
-            cluster_of,
+            ratings: all.with_rows(cells, weights),
+            parts,
             clusters: k,
         }
     }
@@ -112,7 +132,8 @@ impl Clustered {
 
     /// Bootstraps `statistic` by resampling clusters: each resample draws K clusters with
     /// replacement (each equally likely), pools their units and evaluates `statistic` on
-    /// the pool. A resample costs O(rows), whatever the number of units. Deterministic for
+    /// the pool. A resample costs O(clusters × their rows) to weigh, and the statistics run
+    /// over the distinct rows of all clusters, whatever the number of units. Deterministic for
     /// a seed ([`Resampling`]); undefined values are counted in [`Replicates::undefined`].
     pub fn bootstrap(
         &self,
@@ -132,18 +153,18 @@ impl Clustered {
         statistics: &[Statistic<'_>],
     ) -> Vec<Replicates> {
         let mut sample = self.ratings.clone();
-        let original = self.ratings.weights().to_vec();
         let equal = vec![1.0; self.clusters];
         let mut sampler = Sampler::new(resampling.seed);
         let mut drawn = vec![0usize; self.clusters];
-        let mut weights = vec![0usize; original.len()];
+        let mut weights = vec![0usize; self.ratings.weights().len()];
         let mut values = vec![Vec::with_capacity(resampling.resamples); statistics.len()];
         let mut undefined = vec![0usize; statistics.len()];
         for _ in 0..resampling.resamples {
             // K draws with replacement from K equally likely clusters.
             sampler.multinomial(self.clusters, &equal, &mut drawn);
-            for ((w, n), k) in weights.iter_mut().zip(&original).zip(&self.cluster_of) {
-                *w = n * drawn[*k];
+            weights.iter_mut().for_each(|w| *w = 0);
+            for &(k, row, n) in &self.parts {
+                weights[row] += n * drawn[k];
             }
             sample.set_weights(&weights);
             for (i, statistic) in statistics.iter().enumerate() {

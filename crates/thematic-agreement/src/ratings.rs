@@ -337,7 +337,7 @@ impl Ratings {
     }
 
     /// These ratings' categories and values over other rows.
-    fn with_rows(&self, cells: Vec<u32>, weights: Vec<usize>) -> Ratings {
+    pub(crate) fn with_rows(&self, cells: Vec<u32>, weights: Vec<usize>) -> Ratings {
         Ratings {
             coders: self.coders,
             labels: self.labels.clone(),

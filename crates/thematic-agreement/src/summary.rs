@@ -219,3 +219,52 @@ fn summary_with(
         per_category: ratings.category_agreement(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clustered_summary_has_the_point_estimates_of_the_pooled_ratings() {
+        let (yes, no) = (Some(1), Some(0));
+        let clusters = Clustered::from_patterns(
+            2,
+            [
+                vec![([yes, yes], 3), ([no, no], 5), ([yes, no], 1)],
+                vec![([yes, yes], 1), ([no, no], 6), ([no, None], 2)],
+                vec![([yes, yes], 2), ([no, no], 2), ([no, yes], 2)],
+            ],
+        )
+        .with_categories(2);
+        let options = Options {
+            bootstrap: Some(Resampling::default()),
+            ..Options::default()
+        };
+        let clustered = summary_clustered(&clusters, &options);
+        let pooled = summary(clusters.ratings(), &Options::default());
+        let points = |s: &Summary| {
+            [
+                s.percent_agreement,
+                s.cohen_kappa,
+                s.scott_pi,
+                s.fleiss_kappa,
+                s.krippendorff_alpha,
+                s.gwet_ac1,
+                s.brennan_prediger,
+            ]
+            .map(|e| e.value)
+        };
+        assert_eq!(points(&clustered), points(&pooled));
+        assert_eq!(
+            (clustered.units, clustered.pairable_units),
+            (pooled.units, pooled.pairable_units)
+        );
+        // Every statistic, α included, has an interval around it.
+        for e in [clustered.cohen_kappa, clustered.krippendorff_alpha] {
+            let (v, (lo, hi)) = (e.value.unwrap(), e.interval.unwrap());
+            assert!(lo <= v && v <= hi, "{lo} {v} {hi}");
+        }
+        let none = summary_clustered(&clusters, &Options::default());
+        assert_eq!(none.krippendorff_alpha.interval, None);
+    }
+}
