@@ -146,13 +146,14 @@ impl Server {
             addr.port(),
             limits.body_timeout,
         ));
-        // Read what the transcripts list and the reader need while the researcher opens
-        // the page, so the first views of a large study answer at once. A failure here is
+        // Read the study and compute the slow answers while the researcher opens the page,
+        // so the first views of a large study answer at once. A failure here is
         // only a cold start: the request that needs the data reports it.
         let warm = state.clone();
         std::thread::spawn(move || {
             if let Ok(study) = warm.study() {
                 warm.model.warm(&study);
+                api::warm(&warm, &study);
             }
         });
         Ok(Server {

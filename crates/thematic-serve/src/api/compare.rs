@@ -9,7 +9,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use thematic_report::{
-    ALL_THEMES, AgreeOptions, AgreementRow, TableOptions, UnitKind, agreement_rows, round4,
+    ALL_THEMES, AgreeData, AgreeOptions, AgreementRow, TableOptions, UnitKind, agreement_rows,
+    round4,
 };
 use thematic_study::StudyError;
 
@@ -165,6 +166,55 @@ fn unit(study: &thematic_study::Study, q: &CompareQuery) -> Result<UnitKind, Api
     Ok(unit)
 }
 
+/// The agreement data of the whole study for coders `a` and `b` at `unit`, and its table
+/// rows, computed once per state of the files they come from (the answer sends one
+/// transcript's disagreements of it).
+pub(crate) fn compared(
+    state: &AppState,
+    study: &thematic_study::Study,
+    a: &str,
+    b: &str,
+    unit: UnitKind,
+) -> ApiResult<Arc<(AgreeData, Vec<AgreementRow>)>> {
+    let coders = vec![a.to_string(), b.to_string()];
+    let key = format!(
+        "{a}\u{0}{b}\u{0}{}\u{0}{}",
+        unit.as_str(),
+        state.model.study_key(study, &coders)?
+    );
+    state.model.memoized("compare", &key, || {
+        let book = study.codebook()?;
+        let options = AgreeOptions {
+            coders,
+            themes: book.current().codable().map(|e| e.id.clone()).collect(),
+            unit,
+            overlap: 0.9,
+            by_transcript: false,
+            disagreements: true,
+            // The text of one transcript's disagreements comes from that transcript.
+            disagreement_text: false,
+        };
+        let data = thematic_report::agreement_data(study, &options)?;
+        let rows = agreement_rows(&data, &options, &TableOptions::default());
+        Ok((data, rows))
+    })
+}
+
+/// Computes what Compare shows first (the acting coder and the first other coder, at the
+/// study's default unit), so the view answers at once; nothing when there is no second
+/// coder.
+pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) -> ApiResult<()> {
+    let q = CompareQuery {
+        a: None,
+        b: None,
+        unit: None,
+        transcript: None,
+    };
+    let (a, b) = pair(state, study, &q)?;
+    compared(state, study, &a, &b, unit(study, &q)?)?;
+    Ok(())
+}
+
 /// `GET /api/compare?a=&b=&unit=&transcript=`
 pub(crate) async fn compare(
     State(state): State<Arc<AppState>>,
@@ -175,29 +225,7 @@ pub(crate) async fn compare(
         let (a, b) = pair(&state, &study, &q)?;
         let unit = unit(&study, &q)?;
         let book = study.codebook()?;
-        let coders = vec![a.clone(), b.clone()];
-        let key = format!(
-            "{a}\u{0}{b}\u{0}{}\u{0}{}",
-            unit.as_str(),
-            state.model.study_key(&study, &coders)?
-        );
-        // The agreement data of the whole study is computed once per state of the files
-        // it comes from; the answer sends one transcript's disagreements of it.
-        let data = state.model.memoized("compare", &key, || {
-            let options = AgreeOptions {
-                coders,
-                themes: book.current().codable().map(|e| e.id.clone()).collect(),
-                unit,
-                overlap: 0.9,
-                by_transcript: false,
-                disagreements: true,
-                // The text of one transcript's disagreements comes from that transcript.
-                disagreement_text: false,
-            };
-            let data = thematic_report::agreement_data(&study, &options)?;
-            let rows = agreement_rows(&data, &options, &TableOptions::default());
-            Ok((data, rows))
-        })?;
+        let data = compared(&state, &study, &a, &b, unit)?;
         let (data, rows) = (&data.0, &data.1);
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
         let rows: Vec<Row> = rows

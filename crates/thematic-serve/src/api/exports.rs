@@ -13,7 +13,7 @@ use thematic_report::CoderSelection;
 use thematic_report::quotes::{
     Quote, QuoteFormat, QuoteOptions, QuoteTable, ThemeQuotes, quote_json,
 };
-use thematic_study::StudyError;
+use thematic_study::{Study, StudyError};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -86,21 +86,9 @@ pub(crate) async fn quotes(
         }
         let inline = q.inline.as_deref() == Some("1");
         let table = if inline && format == QuoteFormat::Json {
-            // The view pages through the table, which is built once per state of the
-            // files it comes from.
-            let key = format!(
-                "{}\u{0}{}",
-                coders.join(","),
-                state.model.study_key(&study, &coders)?
-            );
-            state.model.memoized("quotes", &key, || {
-                Ok(thematic_report::quotes::quote_table(
-                    &study,
-                    &QuoteOptions::new(CoderSelection::Pooled(coders)),
-                )?)
-            })?
+            quote_view_table(&state, &study, coders)?
         } else {
-            std::sync::Arc::new(thematic_report::quotes::quote_table(
+            Arc::new(thematic_report::quotes::quote_table(
                 &study,
                 &QuoteOptions::new(CoderSelection::Pooled(coders)),
             )?)
@@ -124,6 +112,38 @@ pub(crate) async fn quotes(
             .into_response())
     })
     .await
+}
+
+/// The quote table the view pages through, built once per state of the files it comes
+/// from.
+pub(crate) fn quote_view_table(
+    state: &AppState,
+    study: &Study,
+    coders: Vec<String>,
+) -> ApiResult<Arc<QuoteTable>> {
+    let key = format!(
+        "{}\u{0}{}",
+        coders.join(","),
+        state.model.study_key(study, &coders)?
+    );
+    state.model.memoized("quotes", &key, || {
+        Ok(thematic_report::quotes::quote_table(
+            study,
+            &QuoteOptions::new(CoderSelection::Pooled(coders)),
+        )?)
+    })
+}
+
+/// The thematic map with everyone's counts, drawn once per state of the files it comes
+/// from.
+pub(crate) fn map_of(state: &AppState, study: &Study) -> ApiResult<Arc<String>> {
+    let key = state.model.study_key(study, &study.coders()?)?;
+    state.model.memoized("map", &key, || {
+        let book = study.codebook()?;
+        let mut opts = MapOptions::default();
+        opts.notes.extend(thematic_report::map_notes(study, &book)?);
+        Ok(map_svg(&book.current(), &opts))
+    })
 }
 
 /// The page of `table` that `q` asks for.
@@ -158,14 +178,7 @@ fn page(table: &QuoteTable, q: &QuotesQuery) -> QuotePage {
 pub(crate) async fn map(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
     blocking(move || {
         let study = state.study()?;
-        let key = state.model.study_key(&study, &study.coders()?)?;
-        let svg = state.model.memoized("map", &key, || {
-            let book = study.codebook()?;
-            let mut opts = MapOptions::default();
-            opts.notes
-                .extend(thematic_report::map_notes(&study, &book)?);
-            Ok(map_svg(&book.current(), &opts))
-        })?;
+        let svg = map_of(&state, &study)?;
         let svg = String::clone(&svg);
         Ok((
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],

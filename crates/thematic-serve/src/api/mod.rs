@@ -34,6 +34,16 @@ use axum::routing::{get, patch};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// Computes, on the warming thread, what the views show first and what is slow to compute:
+/// the acting coder's quote table, the map, Compare of the acting coder and the next, and
+/// the search index. A failure here is only a cold start: the request reports it.
+pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
+    let _ = exports::quote_view_table(state, study, vec![state.coder.clone()]);
+    let _ = exports::map_of(state, study);
+    let _ = compare::warm(state, study);
+    let _ = thematic_index::StudyIndex::open(study, &mut |_| {});
+}
+
 /// The whole app.
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
