@@ -308,3 +308,22 @@ fn an_unknown_default_unit_is_refused_when_the_study_is_opened() {
             .stderr_has("turn, sentence, char, segment");
     }
 }
+
+#[test]
+fn show_of_a_transcript_that_no_longer_parses_hints_a_command_that_runs() {
+    // `show` has no --as; the hint names the `thematic parse` command that has it.
+    let d = Dir::new();
+    d.study("s");
+    d.write("s/transcripts/P6.json", "{\"turns\": [");
+    let run = d.cmd_in("s", &["show", "P6"]).fails_with(1);
+    let stderr = run.stderr();
+    let hint = stderr
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .unwrap_or_else(|| panic!("no hint: {stderr}"));
+    let command = hint.split('`').nth(1).unwrap_or_else(|| panic!("{hint}"));
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(&words[..2], ["thematic", "parse"], "{hint}");
+    assert!(words.contains(&"--as"), "{hint}");
+    d.cmd_in("s", &words[1..]).ok();
+}

@@ -159,7 +159,9 @@ fn study_hint(e: &StudyError) -> Option<String> {
         StudyError::UnknownCoding { .. } => {
             "coding ids are printed by `thematic code` and listed by `thematic show ID`".into()
         }
-        StudyError::Unparsable { source, .. } => crate::cmd::parse::parse_hint(source).into(),
+        StudyError::Unparsable { source, path } => {
+            crate::cmd::parse::parse_hint(source, Some(path))
+        }
         _ => return None,
     })
 }

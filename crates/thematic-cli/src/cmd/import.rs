@@ -239,7 +239,9 @@ fn report(
             Err(e) => {
                 failed += 1;
                 let hint = match &e {
-                    ImportError::Parse { source, .. } => format!(" ({})", parse_hint(source)),
+                    ImportError::Parse { source, path } => {
+                        format!(" ({})", parse_hint(source, Some(path)))
+                    }
                     ImportError::Duplicate { .. } => " (use --replace to replace it)".into(),
                     _ => String::new(),
                 };

@@ -55,12 +55,14 @@ pub fn parse_file(path: &Path, options: &Options) -> Result<Transcript> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
     thematic_study::parse_bytes(path, &bytes, options)
-        .map_err(|e| CliError::user(format!("{}: {e}", path.display())).hint(parse_hint(&e)))
+        .map_err(|e| CliError::user(format!("{}: {e}", path.display())).hint(parse_hint(&e, None)))
 }
 
-/// What to do about a file that is not a transcript.
-pub fn parse_hint(e: &thematic_transcript::ParseError) -> &'static str {
-    match e.kind() {
+/// What to do about a file that is not a transcript. `file`: the file, when the command
+/// that failed has no `--as` (every command but `thematic parse`); the hint then names the
+/// `thematic parse` command that reads it as another format.
+pub fn parse_hint(e: &thematic_transcript::ParseError, file: Option<&Path>) -> String {
+    let fixed = match e.kind() {
         "empty" => "the file has no text; check that it is the transcript you meant",
         "binary" => {
             "this looks like audio, video or another binary file; export the transcript as .txt, .docx, .vtt or .srt"
@@ -69,7 +71,26 @@ pub fn parse_hint(e: &thematic_transcript::ParseError) -> &'static str {
             "the .docx may be truncated; open it in Word and save it again, or save as .txt"
         }
         "too_large" => "split the file, or check that it is a transcript",
-        _ => "check the file, or force a format with --as",
+        _ => {
+            return match file {
+                None => "check the file, or force a format with --as (e.g. --as txt)".into(),
+                Some(f) => format!(
+                    "check the file, or see how it reads as another format: `thematic parse {} --as txt`",
+                    shell_word(&f.display().to_string())
+                ),
+            };
+        }
+    };
+    fixed.into()
+}
+
+/// `s` as one word for a POSIX shell: as it is when that is safe, else in single quotes.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+:,@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
