@@ -7,53 +7,8 @@
 
 mod common;
 
-use common::{Reply, code, send, span, study};
-use serde_json::{Value, json};
-use thematic_serve::{Running, ServeOptions};
-use thematic_study::{CodingsFile, Study};
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    study: Study,
-    server: Running,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let study = study(dir.path());
-        let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-        Fixture {
-            _dir: dir,
-            study,
-            server,
-        }
-    }
-
-    fn auth(&self) -> (&'static str, String) {
-        ("X-Thematic-Token", self.server.token().to_string())
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        let (k, v) = self.auth();
-        send(self.server.addr(), "GET", path, &[(k, &v)], None)
-    }
-
-    fn with_body(&self, method: &str, path: &str, body: &Value) -> Reply {
-        let (k, v) = self.auth();
-        send(
-            self.server.addr(),
-            method,
-            path,
-            &[(k, &v), ("Content-Type", "application/json")],
-            Some(&body.to_string()),
-        )
-    }
-
-    fn codings(&self, coder: &str) -> CodingsFile {
-        CodingsFile::read(&self.study.codings_path(coder).unwrap()).unwrap()
-    }
-}
+use common::{Fixture, Reply, code, send, span};
+use serde_json::json;
 
 fn error_of(r: &Reply) -> String {
     assert!(

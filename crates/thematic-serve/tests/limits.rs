@@ -10,51 +10,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{Reply, send, study};
-use thematic_serve::{Limits, MAX_BODY_BYTES, Running, ServeOptions};
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    server: Running,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        Fixture::with(Limits::default())
-    }
-
-    fn with(limits: Limits) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        study(dir.path());
-        let server = Running::start_with(ServeOptions::new(dir.path(), "KW"), limits).unwrap();
-        Fixture { _dir: dir, server }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        let token = self.server.token().to_string();
-        send(
-            self.server.addr(),
-            "GET",
-            path,
-            &[("X-Thematic-Token", &token)],
-            None,
-        )
-    }
-
-    fn write(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &str) -> Reply {
-        let token = self.server.token().to_string();
-        let mut headers = vec![
-            ("X-Thematic-Token", token.as_str()),
-            ("Content-Type", "application/json"),
-        ];
-        headers.extend_from_slice(extra);
-        send(self.server.addr(), method, path, &headers, Some(body))
-    }
-
-    fn still_answers(&self) {
-        assert_eq!(self.get("/api/study").status, 200, "the server is still up");
-    }
-}
+use common::{Fixture, Reply, send};
+use thematic_serve::{Limits, MAX_BODY_BYTES};
 
 fn json_error(r: &Reply) -> String {
     assert!(

@@ -7,46 +7,8 @@
 
 mod common;
 
-use common::{Reply, code, send, study};
+use common::{Fixture, code};
 use serde_json::Value;
-use thematic_serve::{Running, ServeOptions};
-use thematic_study::Study;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    study: Study,
-    server: Running,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let study = study(dir.path());
-        let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-        Fixture {
-            _dir: dir,
-            study,
-            server,
-        }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        let token = self.server.token().to_string();
-        send(
-            self.server.addr(),
-            "GET",
-            path,
-            &[("X-Thematic-Token", &token)],
-            None,
-        )
-    }
-
-    fn json(&self, path: &str) -> Value {
-        let r = self.get(path);
-        assert_eq!(r.status, 200, "{path}: {}", r.text());
-        r.json()
-    }
-}
 
 /// The quotes of the view, every page of `limit` fetched in turn.
 fn all_pages(f: &Fixture, query: &str, limit: usize) -> (u64, Vec<Value>) {

@@ -7,7 +7,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 
-use thematic_study::{Coding, InitOptions, Study, new_coding_id, now_rfc3339};
+use thematic_serve::{Limits, Running, ServeOptions};
+use thematic_study::{Coding, CodingsFile, InitOptions, Study, new_coding_id, now_rfc3339};
 
 /// The shipped nine-mechanism codebook: its first codable themes, in tree order, are
 /// asking-questions (key 1) … what-matters (key 9).
@@ -337,4 +338,73 @@ pub fn shift_right(n: usize) -> Vec<serde_json::Value> {
     }
     actions.push(json!({"type": "keyUp", "value": "\u{E008}"}));
     actions
+}
+
+/// A running server over a fresh test study (see [`study`]), coding as KW.
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub study: Study,
+    pub server: Running,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture::with(Limits::default())
+    }
+
+    /// With these timeouts.
+    pub fn with(limits: Limits) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let study = study(dir.path());
+        let server = Running::start_with(ServeOptions::new(dir.path(), "KW"), limits).unwrap();
+        Fixture {
+            _dir: dir,
+            study,
+            server,
+        }
+    }
+
+    /// The token header.
+    pub fn auth(&self) -> (&'static str, String) {
+        ("X-Thematic-Token", self.server.token().to_string())
+    }
+
+    /// `GET path` with the token.
+    pub fn get(&self, path: &str) -> Reply {
+        let (k, v) = self.auth();
+        send(self.server.addr(), "GET", path, &[(k, &v)], None)
+    }
+
+    /// `GET path`, which must answer 200, as JSON.
+    pub fn json(&self, path: &str) -> serde_json::Value {
+        let r = self.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        r.json()
+    }
+
+    /// A JSON body sent with `method` and the token.
+    pub fn with_body(&self, method: &str, path: &str, body: &serde_json::Value) -> Reply {
+        self.write(method, path, &[], &body.to_string())
+    }
+
+    /// A JSON body sent with `method`, the token and `extra` headers.
+    pub fn write(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &str) -> Reply {
+        let token = self.server.token().to_string();
+        let mut headers = vec![
+            ("X-Thematic-Token", token.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        headers.extend_from_slice(extra);
+        send(self.server.addr(), method, path, &headers, Some(body))
+    }
+
+    /// `coder`'s codings file as it is on disk.
+    pub fn codings(&self, coder: &str) -> CodingsFile {
+        CodingsFile::read(&self.study.codings_path(coder).unwrap()).unwrap()
+    }
+
+    /// Asserts that the server still answers.
+    pub fn still_answers(&self) {
+        assert_eq!(self.get("/api/study").status, 200, "the server is still up");
+    }
 }
