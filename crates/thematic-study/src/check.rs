@@ -14,6 +14,7 @@ use crate::error::StudyError;
 use crate::store::valid_coder;
 use crate::study::Study;
 use crate::transcripts::{natural_cmp, parallel_map};
+use crate::unfinished::UNFINISHED_FILE;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,12 +77,43 @@ impl CheckReport {
     }
 }
 
+/// An operation that did not finish (a killed `thematic init --from`) leaves a study that
+/// lacks part of what it was to hold: an error, with the command that finishes it.
+fn check_unfinished(study: &Study, report: &mut CheckReport) {
+    let message = match study.unfinished() {
+        Ok(None) => return,
+        Ok(Some(u)) => format!(
+            "{}, started {}, did not finish: this study may lack transcripts, codings, \
+             memos or participants of that project; to finish it, run `{}` in the study",
+            u.what(),
+            u.started,
+            u.finish_command()
+        ),
+        Err(e) => format!(
+            "an operation did not finish, and its record cannot be read ({e}); import the \
+             project it was reading again, then delete {UNFINISHED_FILE}"
+        ),
+    };
+    report.findings.push(Finding {
+        severity: Severity::Error,
+        file: study.root().join(UNFINISHED_FILE),
+        line: 0,
+        coder: String::new(),
+        coding: String::new(),
+        transcript: String::new(),
+        kind: "unfinished",
+        message,
+    });
+}
+
 impl Study {
     /// Verifies every coding: its file parses; its transcript exists and still holds the
     /// quoted text at `start..end` in turn `turn`; its theme exists, is codable and current;
     /// its id is unique; it is not orphaned; and every file in `codings/` belongs to a coder.
+    /// An operation left unfinished (`unfinished.toml`) is an error too.
     pub fn check(&self) -> Result<CheckReport, StudyError> {
         let mut report = CheckReport::default();
+        check_unfinished(self, &mut report);
         let book = self.codebook()?;
         let mut codings: Vec<Coding> = Vec::new();
         self.check_files(&mut report, &mut codings)?;
@@ -449,6 +481,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::InitOptions;
+    use std::path::Path;
 
     fn coding(id: &str, transcript: &str, turn: usize, start: usize, text: &str) -> Coding {
         Coding {
@@ -462,6 +495,34 @@ mod tests {
             text: text.into(),
             ..Coding::default()
         }
+    }
+
+    #[test]
+    fn an_unfinished_operation_is_an_error_naming_the_command_that_finishes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = Study::init(dir.path(), &InitOptions::new("t")).unwrap();
+        assert_eq!(study.check().unwrap().errors(), 0);
+        crate::Unfinished::init_from(Path::new("/tmp/p.qdpx"))
+            .write(study.root())
+            .unwrap();
+        let report = study.check().unwrap();
+        assert_eq!(report.errors(), 1);
+        let f = &report.findings[0];
+        assert_eq!(f.kind, "unfinished");
+        assert!(
+            f.message
+                .contains("making this study from /tmp/p.qdpx (`thematic init --from`)"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message
+                .contains("run `thematic import /tmp/p.qdpx` in the study"),
+            "{}",
+            f.message
+        );
+        study.finished().unwrap();
+        assert_eq!(study.check().unwrap().errors(), 0);
     }
 
     #[test]

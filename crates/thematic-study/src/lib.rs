@@ -33,6 +33,7 @@ mod study;
 pub mod testing;
 mod transcripts;
 mod turn_cache;
+mod unfinished;
 mod update;
 
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
@@ -58,4 +59,5 @@ pub use transcripts::{
     parse_bytes, parse_file, read_transcript,
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
+pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished};
 pub use update::{UpdateReport, Updated};

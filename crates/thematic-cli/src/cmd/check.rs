@@ -17,6 +17,8 @@ not retired; its id is unique; it is not orphaned by a transcript correction. Fi
 codings/ that are not a valid coder name are reported too (they are otherwise ignored).
 
 Prints one row per finding (nothing when all is well) and a summary on standard error.
+A study whose making was cut short (a killed `thematic init DIR --from FILE.qdpx`, which
+leaves unfinished.toml in it) is an error, named with the command that finishes it.
 Exits 1 when there is an error; warnings (retired themes, duplicate codings, an incomplete
 row left by an interrupted write) do not fail the check. JSON keys: severity, kind, file,
 line, coder, coding, transcript, message.
@@ -69,6 +71,14 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     ));
+    // A half-made study is the finding that matters most; say how to finish it last, where
+    // it is seen.
+    if let Ok(Some(u)) = study.unfinished() {
+        crate::cmd::status(&format!(
+            "this study is unfinished: to finish it, run `{}` in it",
+            u.finish_command()
+        ));
+    }
     Ok(if errors > 0 {
         ExitCode::from(1)
     } else {

@@ -24,7 +24,11 @@ Examples:
 
   A study made from a REFI-QDA project exported by NVivo, ATLAS.ti, MAXQDA or QualCoder: its
   codes become the codebook, its sources the transcripts, with every coding, memo and case:
-    $ thematic init from-nvivo --from project.qdpx";
+    $ thematic init from-nvivo --from project.qdpx
+
+  If that is cut short (the process killed), the folder keeps unfinished.toml, `thematic
+  check` fails and names the command that finishes it, and running the same `init --from`
+  again finishes it.";
 
 /// `thematic init`
 #[derive(Debug, clap::Args)]
@@ -92,14 +96,43 @@ fn from_project(args: &Args, from: &std::path::Path) -> Result<ExitCode> {
         ))
         .hint("a codebook alone (.qdc) goes in with `thematic codebook import FILE.qdc`"));
     }
+    let mut resuming = false;
     if args.dir.join(thematic_study::CONFIG_FILE).exists() {
-        return Err(
-            CliError::user(format!("{} already holds a study", args.dir.display())).hint(format!(
-                "to add the project to it: thematic --study {} import {}",
-                args.dir.display(),
-                from.display()
-            )),
-        );
+        // A study left unfinished by a killed `init --from` of this same file is finished
+        // rather than refused; any other study is refused.
+        let pending = Study::open(&args.dir)
+            .ok()
+            .and_then(|s| s.unfinished().ok().flatten());
+        match pending {
+            Some(u) if u.is_init_from(from) => resuming = true,
+            Some(u) => {
+                return Err(CliError::user(format!(
+                    "{} holds an unfinished study: {} did not finish",
+                    args.dir.display(),
+                    u.what()
+                ))
+                .hint(format!(
+                    "to finish it, run in the study: {}",
+                    u.finish_command()
+                )));
+            }
+            None => {
+                return Err(CliError::user(format!(
+                    "{} already holds a study",
+                    args.dir.display()
+                ))
+                .hint(format!(
+                    "to add the project to it: thematic --study {} import {}",
+                    args.dir.display(),
+                    from.display()
+                )));
+            }
+        }
+        status(&format!(
+            "{} holds an unfinished `thematic init --from` of {}: finishing it",
+            args.dir.display(),
+            from.display()
+        ));
     }
     let (study, report) = thematic_exchange::refi::init_from_qdpx(
         &args.dir,
@@ -115,7 +148,8 @@ fn from_project(args: &Args, from: &std::path::Path) -> Result<ExitCode> {
         ))
     })?;
     status(&format!(
-        "created study \"{}\" in {} from {}",
+        "{} study \"{}\" in {} from {}",
+        if resuming { "finished" } else { "created" },
         study.config().name,
         args.dir.display(),
         from.display()

@@ -15,6 +15,7 @@ use thematic_study::StudyError;
 use thematic_study::atomic_write;
 use thematic_study::id_from_file_name;
 use thematic_study::valid_coder;
+use thematic_study::{CONFIG_FILE, Unfinished};
 use thematic_study::{Coding, Status};
 use thematic_study::{Importer, InitOptions, Study};
 use thematic_study::{Memo, MemoAbout};
@@ -51,6 +52,12 @@ fn open_package(path: &Path, limits: &Limits) -> Result<Opened, StudyError> {
 /// Creates a study in `dir` from a REFI-QDA project: its codebook becomes the study's,
 /// then everything else is imported as by [`import_qdpx`]. `name` overrides the
 /// project's name.
+///
+/// Before anything is stored, an intent record (`unfinished.toml`, see
+/// [`thematic_study::Unfinished`]) is written into `dir`; it is removed only once
+/// transcripts, codings, memos and participants are all stored. A study left with it (the
+/// process was killed) is finished by [`import_qdpx`] of the same file, or by calling this
+/// again with the same file, which resumes instead of refusing (`name` is then ignored).
 pub fn init_from_qdpx(
     dir: &Path,
     qdpx: &Path,
@@ -58,6 +65,17 @@ pub fn init_from_qdpx(
     limits: &Limits,
 ) -> Result<(Study, ImportReport), StudyError> {
     let opened = open_package(qdpx, limits)?;
+    if dir.join(CONFIG_FILE).exists() {
+        let mut study = Study::open(dir)?;
+        if !study.unfinished()?.is_some_and(|u| u.is_init_from(qdpx)) {
+            return Err(StudyError::AlreadyExists {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let report = fill_from(&mut study, opened)?;
+        study.finished()?;
+        return Ok((study, report));
+    }
     let study_name = name
         .map(str::to_string)
         .or_else(|| opened.project.name.clone())
@@ -69,14 +87,25 @@ pub fn init_from_qdpx(
         codebook_file: "codebook.toml".into(),
         codebook_text: book.to_toml(),
     };
-    // A study that cannot be made whole is not left half made.
+    // A study that cannot be made whole is not left half made; one whose making is cut
+    // short keeps the record that says so, written before `thematic.toml` makes the folder
+    // a study.
     let fresh = !dir.exists();
-    let made = Study::init(dir, &options).and_then(|mut study| {
-        let report = fill_from(&mut study, opened)?;
-        Ok((study, report))
-    });
-    if made.is_err() && fresh {
-        let _ = std::fs::remove_dir_all(dir);
+    let made = std::fs::create_dir_all(dir)
+        .map_err(|e| StudyError::io(dir, e))
+        .and_then(|()| Unfinished::init_from(qdpx).write(dir))
+        .and_then(|()| Study::init(dir, &options))
+        .and_then(|mut study| {
+            let report = fill_from(&mut study, opened)?;
+            study.finished()?;
+            Ok((study, report))
+        });
+    if made.is_err() {
+        if fresh {
+            let _ = std::fs::remove_dir_all(dir);
+        } else if !dir.join(CONFIG_FILE).exists() {
+            let _ = Unfinished::remove(dir);
+        }
     }
     made
 }
@@ -100,13 +129,29 @@ fn fill_from(study: &mut Study, opened: Opened) -> Result<ImportReport, StudyErr
 /// GUID, id or label) or added to it; sources become transcripts (or match ones with the
 /// same id and text); codings, memos and participants are added to what is there.
 /// Importing the same project twice adds nothing the second time.
+///
+/// When the study is an unfinished `init --from` of this same file, this finishes it: the
+/// project's interviewers are set as `init --from` sets them, and once everything is stored
+/// the intent record is removed.
 pub fn import_qdpx(
     study: &Study,
     qdpx: &Path,
     limits: &Limits,
 ) -> Result<ImportReport, StudyError> {
     let opened = open_package(qdpx, limits)?;
-    apply_project(study, opened)
+    // An unreadable record does not stop an import; `thematic check` reports it.
+    let finishing = study
+        .unfinished()
+        .ok()
+        .flatten()
+        .is_some_and(|u| u.is_init_from(qdpx));
+    if !finishing {
+        return apply_project(study, opened);
+    }
+    let mut own = Study::open(study.root())?;
+    let report = fill_from(&mut own, opened)?;
+    own.finished()?;
+    Ok(report)
 }
 
 /// Adds what an opened project holds to the study, as [`import_qdpx`] describes.
