@@ -37,6 +37,10 @@ pub(crate) struct Model {
     summaries: Mutex<HashMap<String, (Stamp, Arc<Summary>)>>,
     /// Per slot, the last result of a costly computation and the key it was computed for.
     memo: Mutex<HashMap<&'static str, Memo>>,
+    /// One gate per costly computation (a slot, a coder's index, the summaries): a request
+    /// that needs what another request, or the warming thread, is computing waits for it
+    /// instead of computing it a second time (which would also double the memory used).
+    gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
 }
 
 /// A kept result and the key it was computed for.
@@ -117,6 +121,14 @@ impl Model {
             }
             Err(e) => return Err(e),
         };
+        if let Some(k) = lock(&self.coders).get(coder)
+            && k.stamp == stamp
+            && k.path == path
+        {
+            return Ok(k.clone());
+        }
+        let gate = self.gate(&format!("coder\u{0}{coder}"));
+        let _one = lock(&gate);
         let kept = lock(&self.coders).get(coder).cloned();
         let index = match kept {
             Some(k) if k.stamp == stamp && k.path == path => return Ok(k),
@@ -151,6 +163,8 @@ impl Model {
         study: &Study,
         files: &[(String, PathBuf)],
     ) -> Result<Vec<Arc<Summary>>, StudyError> {
+        let gate = self.gate("summaries");
+        let _one = lock(&gate);
         let stamps: Vec<Stamp> = files
             .iter()
             .map(|(_, p)| file_stamp(p))
@@ -196,9 +210,25 @@ impl Model {
         {
             return Ok(v);
         }
+        let gate = self.gate(slot);
+        let _one = lock(&gate);
+        if let Some((k, v)) = lock(&self.memo).get(slot)
+            && k == key
+            && let Ok(v) = v.clone().downcast::<T>()
+        {
+            return Ok(v);
+        }
         let value = Arc::new(compute()?);
         lock(&self.memo).insert(slot, (key.to_string(), value.clone()));
         Ok(value)
+    }
+
+    /// The gate of the computation named `name`.
+    fn gate(&self, name: &str) -> Arc<Mutex<()>> {
+        lock(&self.gates)
+            .entry(name.to_string())
+            .or_default()
+            .clone()
     }
 }
 
