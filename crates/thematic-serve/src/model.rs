@@ -27,6 +27,9 @@ use thematic_transcript::Transcript;
 /// A file's size and modification time, as [`file_stamp`] gives them.
 pub(crate) type Stamp = (u64, (u64, u32));
 
+/// The gate shared by the costly computations (kept answers, the search index).
+const HEAVY: &str = "heavy";
+
 /// How many bytes before a file's indexed end are hashed to tell an append from a rewrite.
 const TAIL: u64 = 4096;
 
@@ -210,7 +213,9 @@ impl Model {
         {
             return Ok(v);
         }
-        let gate = self.gate(slot);
+        // One costly computation at a time, whichever slot: each can take hundreds of
+        // megabytes while it runs, and the server's peak memory is their sum.
+        let gate = self.gate(HEAVY);
         let _one = lock(&gate);
         if let Some((k, v)) = lock(&self.memo).get(slot)
             && k == key
@@ -221,6 +226,14 @@ impl Model {
         let value = Arc::new(compute()?);
         lock(&self.memo).insert(slot, (key.to_string(), value.clone()));
         Ok(value)
+    }
+
+    /// Runs `f` as one of the costly computations that run one at a time (building the
+    /// search index, say).
+    pub fn one_heavy<T>(&self, f: impl FnOnce() -> T) -> T {
+        let gate = self.gate(HEAVY);
+        let _one = lock(&gate);
+        f()
     }
 
     /// The gate of the computation named `name`.

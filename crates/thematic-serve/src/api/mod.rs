@@ -41,7 +41,9 @@ pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
     let _ = exports::quote_view_table(state, study, vec![state.coder.clone()]);
     let _ = exports::map_of(state, study);
     let _ = compare::warm(state, study);
-    let _ = thematic_index::StudyIndex::open(study, &mut |_| {});
+    state.model.one_heavy(|| {
+        let _ = thematic_index::StudyIndex::open(study, &mut |_| {});
+    });
 }
 
 /// The whole app.
