@@ -203,28 +203,12 @@ impl Ratings {
         resampling: &Resampling,
         statistics: &[Statistic<'_>],
     ) -> Vec<Replicates> {
-        let mut sample = self.compressed();
+        let sample = self.compressed();
         let original: Vec<f64> = sample.weights().iter().map(|w| *w as f64).collect();
         let units = self.units();
-        let mut sampler = Sampler::new(resampling.seed);
-        let mut draw = vec![0usize; original.len()];
-        let mut values = vec![Vec::with_capacity(resampling.resamples); statistics.len()];
-        let mut undefined = vec![0usize; statistics.len()];
-        for _ in 0..resampling.resamples {
-            sampler.multinomial(units, &original, &mut draw);
-            sample.set_weights(&draw);
-            for (i, statistic) in statistics.iter().enumerate() {
-                match statistic(&sample) {
-                    Some(v) if v.is_finite() => values[i].push(v),
-                    _ => undefined[i] += 1,
-                }
-            }
-        }
-        values
-            .into_iter()
-            .zip(undefined)
-            .map(|(v, u)| Replicates::new(v, u))
-            .collect()
+        replicate(resampling, statistics, sample, |sampler, weights| {
+            sampler.multinomial(units, &original, weights);
+        })
     }
 
     /// M, the number of coincidences each resample of [`Ratings::bootstrap_alpha`] draws
@@ -262,6 +246,37 @@ impl Ratings {
             .filter(|&g| self.rows().any(|(row, _)| row[g] != MISSING))
             .count()
     }
+}
+
+/// The resampling loop every bootstrap over rows shares: per resample, `draw` sets each of
+/// `sample`'s distinct rows' weights (how many times the resample holds it), then every
+/// statistic is evaluated on the reweighted sample; undefined or non-finite values are
+/// counted apart. Deterministic for the seed of `resampling`.
+pub(crate) fn replicate(
+    resampling: &Resampling,
+    statistics: &[Statistic<'_>],
+    mut sample: Ratings,
+    mut draw: impl FnMut(&mut Sampler, &mut [usize]),
+) -> Vec<Replicates> {
+    let mut sampler = Sampler::new(resampling.seed);
+    let mut weights = vec![0usize; sample.weights().len()];
+    let mut values = vec![Vec::with_capacity(resampling.resamples); statistics.len()];
+    let mut undefined = vec![0usize; statistics.len()];
+    for _ in 0..resampling.resamples {
+        draw(&mut sampler, &mut weights);
+        sample.set_weights(&weights);
+        for (i, statistic) in statistics.iter().enumerate() {
+            match statistic(&sample) {
+                Some(v) if v.is_finite() => values[i].push(v),
+                _ => undefined[i] += 1,
+            }
+        }
+    }
+    values
+        .into_iter()
+        .zip(undefined)
+        .map(|(v, u)| Replicates::new(v, u))
+        .collect()
 }
 
 #[cfg(test)]

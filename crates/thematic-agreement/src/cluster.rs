@@ -23,8 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::Ratings;
-use crate::bootstrap::{Replicates, Resampling, Statistic};
-use crate::sampling::Sampler;
+use crate::bootstrap::{Replicates, Resampling, Statistic, replicate};
 
 /// What a bootstrap resamples, for callers that offer both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -152,33 +151,21 @@ impl Clustered {
         resampling: &Resampling,
         statistics: &[Statistic<'_>],
     ) -> Vec<Replicates> {
-        let mut sample = self.ratings.clone();
         let equal = vec![1.0; self.clusters];
-        let mut sampler = Sampler::new(resampling.seed);
         let mut drawn = vec![0usize; self.clusters];
-        let mut weights = vec![0usize; self.ratings.weights().len()];
-        let mut values = vec![Vec::with_capacity(resampling.resamples); statistics.len()];
-        let mut undefined = vec![0usize; statistics.len()];
-        for _ in 0..resampling.resamples {
-            // K draws with replacement from K equally likely clusters.
-            sampler.multinomial(self.clusters, &equal, &mut drawn);
-            weights.iter_mut().for_each(|w| *w = 0);
-            for &(k, row, n) in &self.parts {
-                weights[row] += n * drawn[k];
-            }
-            sample.set_weights(&weights);
-            for (i, statistic) in statistics.iter().enumerate() {
-                match statistic(&sample) {
-                    Some(v) if v.is_finite() => values[i].push(v),
-                    _ => undefined[i] += 1,
+        replicate(
+            resampling,
+            statistics,
+            self.ratings.clone(),
+            |sampler, weights| {
+                // K draws with replacement from K equally likely clusters.
+                sampler.multinomial(self.clusters, &equal, &mut drawn);
+                weights.iter_mut().for_each(|w| *w = 0);
+                for &(k, row, n) in &self.parts {
+                    weights[row] += n * drawn[k];
                 }
-            }
-        }
-        values
-            .into_iter()
-            .zip(undefined)
-            .map(|(v, u)| Replicates::new(v, u))
-            .collect()
+            },
+        )
     }
 }
 
