@@ -152,7 +152,6 @@ impl Server {
         let warm = state.clone();
         std::thread::spawn(move || {
             if let Ok(study) = warm.study() {
-                warm.model.warm(&study);
                 api::warm(&warm, &study);
             }
         });

@@ -35,9 +35,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Computes, on the warming thread, what the views show first and what is slow to compute:
-/// the acting coder's quote table, the map, Compare of the acting coder and the next, and
-/// the search index. A failure here is only a cold start: the request reports it.
+/// the model's summaries and indexes, the acting coder's quote table, the map, Compare of
+/// the acting coder and the next, and the search index. A failure here is only a cold
+/// start: the request reports it.
 pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
+    state.model.warm(study);
     let _ = exports::quote_view_table(state, study, vec![state.coder.clone()]);
     let _ = exports::map_of(state, study);
     let _ = compare::warm(state, study);
