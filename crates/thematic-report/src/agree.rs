@@ -96,6 +96,15 @@ impl ThemeCounts {
         }
     }
 
+    /// The counts of `coders` coders in `all` added up (pooling themes or transcripts).
+    pub fn sum<'a>(coders: usize, all: impl IntoIterator<Item = &'a ThemeCounts>) -> ThemeCounts {
+        let mut sum = ThemeCounts::new(coders);
+        for counts in all {
+            sum.add(counts);
+        }
+        sum
+    }
+
     /// Adds `other`'s counts to these (pooling themes or transcripts).
     pub fn add(&mut self, other: &ThemeCounts) {
         for (p, n) in &other.patterns {
@@ -177,11 +186,7 @@ impl AgreeData {
     /// Every theme's pooled counts added up: the `(all themes)` row of `thematic agree`,
     /// where each unit × theme is one yes/no decision.
     pub fn all_themes(&self) -> ThemeCounts {
-        let mut all = ThemeCounts::new(self.coders.len());
-        for counts in &self.pooled {
-            all.add(counts);
-        }
-        all
+        ThemeCounts::sum(self.coders.len(), &self.pooled)
     }
 }
 

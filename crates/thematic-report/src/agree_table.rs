@@ -94,12 +94,12 @@ pub fn agreement_rows(
     table: &TableOptions,
 ) -> Vec<AgreementRow> {
     // Over all transcripts, a theme's counts in each transcript (the clusters), or `None`
-    // for a row without intervals.
+    // for a row without intervals; `overall` for the row that pools every theme.
     let row = |theme: &str,
                transcript: &str,
                counts: &ThemeCounts,
-               clusters: Option<Vec<&ThemeCounts>>| {
-        let overall = theme == ALL_THEMES;
+               clusters: Option<Vec<&ThemeCounts>>,
+               overall: bool| {
         if options.unit == UnitKind::Segment {
             return segment_row(
                 theme,
@@ -145,7 +145,7 @@ pub fn agreement_rows(
     if table.transcript_rows {
         for (transcript, per_theme) in &data.by_transcript {
             for (t, counts) in data.themes.iter().zip(per_theme) {
-                rows.push(row(t, transcript, counts, None));
+                rows.push(row(t, transcript, counts, None, false));
             }
         }
     }
@@ -156,24 +156,21 @@ pub fn agreement_rows(
             .collect()
     };
     for (i, (t, counts)) in data.themes.iter().zip(&data.pooled).enumerate() {
-        rows.push(row(t, "", counts, Some(of_theme(i))));
+        rows.push(row(t, "", counts, Some(of_theme(i)), false));
     }
     if data.themes.len() > 1 {
         // Each transcript's themes pooled, as `AgreeData::all_themes` pools them overall.
         let all: Vec<ThemeCounts> = data
             .by_transcript
             .iter()
-            .map(|(_, per_theme)| {
-                let mut all = ThemeCounts::new(data.coders.len());
-                per_theme.iter().for_each(|c| all.add(c));
-                all
-            })
+            .map(|(_, per_theme)| ThemeCounts::sum(data.coders.len(), per_theme))
             .collect();
         rows.push(row(
             ALL_THEMES,
             "",
             &data.all_themes(),
             Some(all.iter().collect()),
+            true,
         ));
     }
     rows
