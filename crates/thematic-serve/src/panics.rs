@@ -36,7 +36,7 @@ fn short_message(info: &PanicHookInfo<'_>) -> String {
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
     format!(
-        "thematic serve: internal error{at}: {message} (the request was answered 500; please report it)"
+        "thematic serve: internal error{at}: {message} (a request that met it was answered 500; please report it)"
     )
 }
 

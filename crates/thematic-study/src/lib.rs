@@ -59,5 +59,5 @@ pub use transcripts::{
     parse_bytes, parse_file, read_transcript,
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
-pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished};
+pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};

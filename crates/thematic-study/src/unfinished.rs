@@ -98,7 +98,7 @@ impl Unfinished {
     /// What was under way, in words: `making this study from /x/p.qdpx (`thematic init
     /// --from`)`.
     pub fn what(&self) -> String {
-        let source = shell_quote(&self.source.to_string_lossy());
+        let source = shell_word(&self.source.to_string_lossy());
         match self.operation.as_str() {
             INIT_FROM => format!("making this study from {source} (`thematic init --from`)"),
             other => format!("`thematic {other} {source}`"),
@@ -108,7 +108,7 @@ impl Unfinished {
     /// The command that finishes it, run in the study: for `init --from`, importing the
     /// same project again, which adds only what is missing.
     pub fn finish_command(&self) -> String {
-        let source = shell_quote(&self.source.to_string_lossy());
+        let source = shell_word(&self.source.to_string_lossy());
         match self.operation.as_str() {
             INIT_FROM => format!("thematic import {source}"),
             other => format!("thematic {other} {source}"),
@@ -116,15 +116,14 @@ impl Unfinished {
     }
 }
 
-/// `s` as one shell word: as it is when it is plain, else in single quotes.
-fn shell_quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
-    if plain {
+/// `s` as one word for a POSIX shell: as it is when that is safe, else in single quotes.
+/// For commands that the messages and hints of `thematic` tell a user to run.
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "/._-+:,@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
         s.to_string()
     } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -168,7 +167,7 @@ mod tests {
 
     #[test]
     fn shell_quoting_keeps_plain_paths_and_quotes_the_rest() {
-        assert_eq!(shell_quote("/tmp/p.qdpx"), "/tmp/p.qdpx");
-        assert_eq!(shell_quote("/tmp/it's.qdpx"), r"'/tmp/it'\''s.qdpx'");
+        assert_eq!(shell_word("/tmp/p.qdpx"), "/tmp/p.qdpx");
+        assert_eq!(shell_word("/tmp/it's.qdpx"), r"'/tmp/it'\''s.qdpx'");
     }
 }

@@ -76,22 +76,12 @@ pub fn parse_hint(e: &thematic_transcript::ParseError, file: Option<&Path>) -> S
                 None => "check the file, or force a format with --as (e.g. --as txt)".into(),
                 Some(f) => format!(
                     "check the file, or see how it reads as another format: `thematic parse {} --as txt`",
-                    shell_word(&f.display().to_string())
+                    thematic_study::shell_word(&f.display().to_string())
                 ),
             };
         }
     };
     fixed.into()
-}
-
-/// `s` as one word for a POSIX shell: as it is when that is safe, else in single quotes.
-fn shell_word(s: &str) -> String {
-    let plain = |c: char| c.is_alphanumeric() || "/._-+:,@%=".contains(c);
-    if !s.is_empty() && s.chars().all(plain) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {

@@ -72,8 +72,7 @@ pub fn init_from_qdpx(
                 dir: dir.to_path_buf(),
             });
         }
-        let report = fill_from(&mut study, opened)?;
-        study.finished()?;
+        let report = finish_from(&mut study, opened)?;
         return Ok((study, report));
     }
     let study_name = name
@@ -96,8 +95,7 @@ pub fn init_from_qdpx(
         .and_then(|()| Unfinished::init_from(qdpx).write(dir))
         .and_then(|()| Study::init(dir, &options))
         .and_then(|mut study| {
-            let report = fill_from(&mut study, opened)?;
-            study.finished()?;
+            let report = finish_from(&mut study, opened)?;
             Ok((study, report))
         });
     if made.is_err() {
@@ -110,7 +108,9 @@ pub fn init_from_qdpx(
     made
 }
 
-fn fill_from(study: &mut Study, opened: Opened) -> Result<ImportReport, StudyError> {
+/// Fills a study being made by `init --from` with the project (its interviewers too) and,
+/// once everything is stored, removes the intent record.
+fn finish_from(study: &mut Study, opened: Opened) -> Result<ImportReport, StudyError> {
     if let Some(interviewers) = opened
         .project
         .description
@@ -122,7 +122,9 @@ fn fill_from(study: &mut Study, opened: Opened) -> Result<ImportReport, StudyErr
         config.interviewers = interviewers;
         study.set_config(config)?;
     }
-    apply_project(study, opened)
+    let report = apply_project(study, opened)?;
+    study.finished()?;
+    Ok(report)
 }
 
 /// Imports a REFI-QDA project into this study: themes are matched to the codebook (by
@@ -148,10 +150,7 @@ pub fn import_qdpx(
     if !finishing {
         return apply_project(study, opened);
     }
-    let mut own = Study::open(study.root())?;
-    let report = fill_from(&mut own, opened)?;
-    own.finished()?;
-    Ok(report)
+    finish_from(&mut Study::open(study.root())?, opened)
 }
 
 /// Adds what an opened project holds to the study, as [`import_qdpx`] describes.
