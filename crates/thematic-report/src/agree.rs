@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use thematic_codebook::Codebook;
 use thematic_study::Study;
 use thematic_study::StudyError;
 use thematic_study::TurnSpan;
@@ -193,20 +194,7 @@ impl AgreeData {
 /// Counts rating patterns per theme for `options`; see the module documentation for
 /// the conventions.
 pub fn agreement_data(study: &Study, options: &AgreeOptions) -> Result<AgreeData, StudyError> {
-    let book = study.codebook()?;
-    // For each theme asked, the ids whose codings count for it (its subtree).
-    let mut counts_for: HashMap<String, Vec<usize>> = HashMap::new();
-    for (k, theme) in options.themes.iter().enumerate() {
-        for e in book.subtree(theme) {
-            counts_for.entry(e.id.clone()).or_default().push(k);
-        }
-    }
-    let coder_index: HashMap<&str, usize> = options
-        .coders
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
+    let counter = AgreeCounter::new(&study.codebook()?, options);
     let mut by_transcript: BTreeMap<String, Vec<Coding>> = BTreeMap::new();
     for file in study.codings_of_each(&options.coders)? {
         for c in file.codings {
@@ -220,34 +208,19 @@ pub fn agreement_data(study: &Study, options: &AgreeOptions) -> Result<AgreeData
         }
     }
     let groups: Vec<(String, Vec<Coding>)> = by_transcript.into_iter().collect();
-    let ctx = Ctx {
-        options,
-        counts_for: &counts_for,
-        coder_index: &coder_index,
-    };
-    let missing = |id: &str| {
-        StudyError::invalid(
-            study.transcripts_dir(),
-            0,
-            format!(
-                "codings refer to transcript \"{id}\", which is not in the study; run `thematic check`"
-            ),
-        )
-    };
-    // Turn and character units need only where the turns are, which the turn cache
-    // knows without parsing; sentences and quoted disagreements need the text.
-    let needs_text =
-        options.unit == UnitKind::Sentence || (options.disagreements && options.disagreement_text);
-    let results: Vec<Result<_, StudyError>> = if needs_text {
+    let missing = |id: &str| missing_transcript(study, id);
+    let results: Vec<Result<_, StudyError>> = if counter.needs_text() {
         let files: HashMap<String, std::path::PathBuf> =
             study.transcript_files()?.into_iter().collect();
         let parse_options = study.parse_options();
         parallel_map(&groups, |(id, codings)| {
             let path = files.get(id).ok_or_else(|| missing(id))?;
             let t = thematic_study::parse_file(path, &parse_options)?;
-            Ok(ctx.transcript(id, &TurnSpan::of(&t), Some(&t.text), codings))
+            Ok(counter.transcript(id, &TurnSpan::of(&t), Some(&t.text), codings))
         })
     } else {
+        // Turn and character units need only where the turns are, which the turn cache
+        // knows without parsing.
         let all = study.turn_spans()?;
         let cached: HashMap<&str, &thematic_study::CachedTranscript> =
             all.iter().map(|c| (c.id.as_str(), c)).collect();
@@ -256,52 +229,146 @@ pub fn agreement_data(study: &Study, options: &AgreeOptions) -> Result<AgreeData
             if let Some(e) = &t.error {
                 return Err(StudyError::invalid(&t.path, 0, e.clone()));
             }
-            Ok(ctx.transcript(id, &t.turns, None, codings))
+            Ok(counter.transcript(id, &t.turns, None, codings))
         })
     };
-    let m = options.coders.len();
-    let mut data = AgreeData {
-        coders: options.coders.clone(),
-        themes: options.themes.clone(),
-        pooled: vec![ThemeCounts::new(m); options.themes.len()],
-        by_transcript: Vec::new(),
-        disagreements: Vec::new(),
-        transcripts: groups.len(),
-    };
-    let mut disagreements = Vec::new();
-    for ((id, _), r) in groups.iter().zip(results) {
-        let (counts, dis) = r?;
-        for (p, c) in data.pooled.iter_mut().zip(&counts) {
-            p.add(c);
-        }
-        if options.by_transcript {
-            data.by_transcript.push((id.clone(), counts));
-        }
-        disagreements.extend(dis);
+    let mut parts = Vec::with_capacity(groups.len());
+    for ((id, _), r) in groups.into_iter().zip(results) {
+        parts.push((id, r?));
     }
-    data.by_transcript
-        .sort_by(|a, b| thematic_study::natural_cmp(&a.0, &b.0));
-    let order: HashMap<&str, usize> = options
-        .themes
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
-        .collect();
-    disagreements.sort_by(|a: &Disagreement, b| {
-        order
-            .get(a.theme.as_str())
-            .cmp(&order.get(b.theme.as_str()))
-            .then_with(|| thematic_study::natural_cmp(&a.transcript, &b.transcript))
-            .then(a.start.cmp(&b.start))
-    });
-    data.disagreements = disagreements;
-    Ok(data)
+    Ok(counter.assemble(parts))
+}
+
+/// The error for codings of a transcript the study does not have.
+pub fn missing_transcript(study: &Study, id: &str) -> StudyError {
+    StudyError::invalid(
+        study.transcripts_dir(),
+        0,
+        format!(
+            "codings refer to transcript \"{id}\", which is not in the study; run `thematic check`"
+        ),
+    )
+}
+
+/// One transcript's part of [`AgreeData`]: its counts per theme and its disagreements.
+#[derive(Debug, Clone, Default)]
+pub struct TranscriptAgreement {
+    /// Per theme, in the order asked.
+    pub counts: Vec<ThemeCounts>,
+    /// The places where the coders differ (when asked), by theme then start.
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// Counts agreement one transcript at a time, for [`agreement_data`] and for callers that
+/// keep each transcript's part and count again only the transcripts that changed (the
+/// browser workspace's Compare view). The parts of a study, put together with
+/// [`AgreeCounter::assemble`], are exactly [`agreement_data`]'s answer.
+#[derive(Debug, Clone)]
+pub struct AgreeCounter {
+    options: AgreeOptions,
+    /// For each theme asked, the ids whose codings count for it (its subtree).
+    counts_for: HashMap<String, Vec<usize>>,
+    coder_index: HashMap<String, usize>,
+}
+
+impl AgreeCounter {
+    /// A counter for `options` over `book`'s themes.
+    pub fn new(book: &Codebook, options: &AgreeOptions) -> AgreeCounter {
+        let mut counts_for: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, theme) in options.themes.iter().enumerate() {
+            for e in book.subtree(theme) {
+                counts_for.entry(e.id.clone()).or_default().push(k);
+            }
+        }
+        let coder_index = options
+            .coders
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
+        AgreeCounter {
+            options: options.clone(),
+            counts_for,
+            coder_index,
+        }
+    }
+
+    /// Whether [`AgreeCounter::transcript`] needs the transcript's text: for sentence units
+    /// and for quoted disagreements. Without it, the turn cache's spans are enough.
+    pub fn needs_text(&self) -> bool {
+        self.options.unit == UnitKind::Sentence
+            || (self.options.disagreements && self.options.disagreement_text)
+    }
+
+    /// Counts (and disagreements, when asked) in transcript `id`, whose turns are `turns`
+    /// and whose text is `text` (see [`AgreeCounter::needs_text`]), from the codings of
+    /// the coders asked in it (orphaned ones left out by the caller).
+    pub fn transcript(
+        &self,
+        id: &str,
+        turns: &[TurnSpan],
+        text: Option<&str>,
+        codings: &[Coding],
+    ) -> TranscriptAgreement {
+        let ctx = Ctx {
+            options: &self.options,
+            counts_for: &self.counts_for,
+            coder_index: &self.coder_index,
+        };
+        let (counts, disagreements) = ctx.transcript(id, turns, text, codings);
+        TranscriptAgreement {
+            counts,
+            disagreements,
+        }
+    }
+
+    /// The study's agreement data from each coded transcript's part: counts pooled, the
+    /// per-transcript counts kept when asked, disagreements in their order.
+    pub fn assemble(&self, parts: Vec<(String, TranscriptAgreement)>) -> AgreeData {
+        let options = &self.options;
+        let m = options.coders.len();
+        let mut data = AgreeData {
+            coders: options.coders.clone(),
+            themes: options.themes.clone(),
+            pooled: vec![ThemeCounts::new(m); options.themes.len()],
+            by_transcript: Vec::new(),
+            disagreements: Vec::new(),
+            transcripts: parts.len(),
+        };
+        let mut disagreements = Vec::new();
+        for (id, part) in parts {
+            for (p, c) in data.pooled.iter_mut().zip(&part.counts) {
+                p.add(c);
+            }
+            if options.by_transcript {
+                data.by_transcript.push((id, part.counts));
+            }
+            disagreements.extend(part.disagreements);
+        }
+        data.by_transcript
+            .sort_by(|a, b| thematic_study::natural_cmp(&a.0, &b.0));
+        let order: HashMap<&str, usize> = options
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect();
+        disagreements.sort_by(|a: &Disagreement, b| {
+            order
+                .get(a.theme.as_str())
+                .cmp(&order.get(b.theme.as_str()))
+                .then_with(|| thematic_study::natural_cmp(&a.transcript, &b.transcript))
+                .then(a.start.cmp(&b.start))
+        });
+        data.disagreements = disagreements;
+        data
+    }
 }
 
 struct Ctx<'a> {
     options: &'a AgreeOptions,
     counts_for: &'a HashMap<String, Vec<usize>>,
-    coder_index: &'a HashMap<&'a str, usize>,
+    coder_index: &'a HashMap<String, usize>,
 }
 
 /// Per theme, per coder: the coder's coded spans (merged, sorted).

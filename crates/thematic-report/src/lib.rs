@@ -28,10 +28,10 @@ pub mod quotes;
 pub mod tables;
 
 pub use agree::{
-    AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts, UnitKind,
-    agreement_data,
+    AgreeCounter, AgreeData, AgreeOptions, Disagreement, Pattern, ThemeCounts as UnitCounts,
+    TranscriptAgreement, UnitKind, agreement_data, missing_transcript,
 };
 pub use agree_shared::{default_unit, round4};
 pub use agree_table::{ALL_THEMES, AgreementRow, TableOptions, agreement_rows};
-pub use map_notes::map_notes;
-pub use passages::{CoderSelection, Passage, passages};
+pub use map_notes::{map_notes, map_notes_of};
+pub use passages::{CoderSelection, Passage, passages, passages_of};

@@ -75,21 +75,33 @@ pub struct Passage {
 /// ordered by transcript (natural order), start, end and theme.
 pub fn passages(study: &Study, selection: &CoderSelection) -> Result<Vec<Passage>, StudyError> {
     let files = study.codings_of_each(selection.coders())?;
-    let per_coder: Vec<(String, Vec<Coding>)> = files
+    let per_coder: Vec<(String, Vec<Coding>)> =
+        files.into_iter().map(|f| (f.coder, f.codings)).collect();
+    Ok(passages_of(selection, per_coder))
+}
+
+/// The passages `selection` gives from codings already read: per coder of the selection
+/// (in its order), their codings — of the whole study, or of one transcript for a caller
+/// that keeps each transcript's passages. Orphaned codings are left out here.
+pub fn passages_of(
+    selection: &CoderSelection,
+    per_coder: Vec<(String, Vec<Coding>)>,
+) -> Vec<Passage> {
+    let per_coder: Vec<(String, Vec<Coding>)> = per_coder
         .into_iter()
-        .map(|f| {
-            let anchored = f.codings.into_iter().filter(Coding::is_anchored).collect();
-            (f.coder, anchored)
+        .map(|(coder, codings)| {
+            let anchored = codings.into_iter().filter(Coding::is_anchored).collect();
+            (coder, anchored)
         })
         .collect();
-    Ok(match selection {
+    match selection {
         CoderSelection::Pooled(_) => pooled(per_coder),
         CoderSelection::Consensus(_) => {
             let mut out = consensus(&per_coder);
             sort_passages(&mut out);
             out
         }
-    })
+    }
 }
 
 /// Sorts passages by transcript (natural order), start, end, theme.

@@ -21,6 +21,23 @@ pub struct ThemeCounts {
 /// Counts for every entry of `book`. An entry's counts include the entries below it, so a
 /// group shows the use of its themes; codings of ids not in the codebook are left out.
 pub fn theme_counts(book: &Codebook, files: &[CodingsFile]) -> BTreeMap<String, ThemeCounts> {
+    theme_counts_of(
+        book,
+        files.iter().flat_map(|f| {
+            f.codings
+                .iter()
+                .map(|c| (f.coder.as_str(), c.transcript.as_str(), c.theme.as_str(), 1))
+        }),
+    )
+}
+
+/// [`theme_counts`] from tallies instead of codings: each `(coder, transcript, theme, n)`
+/// says the coder has `n` codings of the theme in the transcript (a caller that keeps
+/// such tallies per transcript need not read every coding again).
+pub fn theme_counts_of<'a>(
+    book: &Codebook,
+    tallies: impl IntoIterator<Item = (&'a str, &'a str, &'a str, usize)>,
+) -> BTreeMap<String, ThemeCounts> {
     #[derive(Default)]
     struct Acc<'a> {
         n: usize,
@@ -38,17 +55,18 @@ pub fn theme_counts(book: &Codebook, files: &[CodingsFile]) -> BTreeMap<String, 
             (e.id.as_str(), ids)
         })
         .collect();
-    for f in files {
-        for c in &f.codings {
-            let Some(ids) = chains.get(c.theme.as_str()) else {
-                continue;
-            };
-            for &id in ids {
-                let a = acc.entry(id).or_default();
-                a.n += 1;
-                a.transcripts.insert(&c.transcript);
-                a.coders.insert(&f.coder);
-            }
+    for (coder, transcript, theme, n) in tallies {
+        let Some(ids) = chains.get(theme) else {
+            continue;
+        };
+        if n == 0 {
+            continue;
+        }
+        for &id in ids {
+            let a = acc.entry(id).or_default();
+            a.n += n;
+            a.transcripts.insert(transcript);
+            a.coders.insert(coder);
         }
     }
     book.entries

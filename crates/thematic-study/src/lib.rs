@@ -40,7 +40,7 @@ pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
 pub use config::{AGREEMENT_UNITS, CONFIG_FILE, FORMAT_VERSION, StudyConfig};
-pub use counts::{ThemeCounts, theme_counts};
+pub use counts::{ThemeCounts, theme_counts, theme_counts_of};
 pub use csvlog::{IncompleteRow, torn_path};
 pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};

@@ -28,6 +28,7 @@ mod html;
 mod json;
 mod latex;
 mod markdown;
+mod paged;
 mod select;
 mod trim;
 mod xlsx;
@@ -45,6 +46,7 @@ use thematic_study::{parallel_map, parse_file};
 
 pub use format::QuoteFormat;
 pub use json::{QUOTE_KEYS, quote_json};
+pub use paged::{PageRequest, QuotePage, TranscriptQuotes, quote_page};
 
 /// The attribution field that is the participant's id.
 pub const PARTICIPANT_FIELD: &str = "participant";
@@ -256,17 +258,12 @@ pub fn build(
             .collect()
     });
     let people: BTreeSet<&str> = options.participants.iter().map(String::as_str).collect();
-    let attributes: BTreeMap<&str, Vec<(&str, &str)>> = participants
-        .rows
-        .iter()
-        .filter_map(|(id, _)| Some((id.as_str(), participants.get(id)?)))
-        .collect();
+    let attributes = Attributions::new(participants);
     let matches_attributes = |participant: &str| {
         options.attributes.iter().all(|(name, values)| {
             attributes
-                .get(participant)
-                .and_then(|attrs| attrs.iter().find(|(n, _)| n == name))
-                .is_some_and(|(_, v)| values.iter().any(|w| w == v))
+                .value(participant, name)
+                .is_some_and(|v| values.iter().any(|w| w == v))
         })
     };
     let mut left_out = 0;
@@ -295,7 +292,7 @@ pub fn build(
         {
             continue;
         }
-        let attribution = attribution(&p.transcript, &options.attribution, &attributes);
+        let attribution = attributes.of(&p.transcript, &options.attribution);
         by_theme.entry(p.theme).or_default().push(Quote {
             participant: p.transcript.clone(),
             transcript: p.transcript,
@@ -327,19 +324,7 @@ pub fn build(
         if quotes.is_empty() {
             continue;
         }
-        let heading = |e: &thematic_codebook::Entry| Heading {
-            id: e.id.clone(),
-            label: e.label.clone(),
-        };
-        let mut ancestors: Vec<Heading> =
-            current.ancestors(&e.id).into_iter().map(heading).collect();
-        ancestors.reverse();
-        themes.push(ThemeQuotes {
-            theme: heading(e),
-            ancestors,
-            group: current.group_of(&e.id).map(heading),
-            quotes,
-        });
+        themes.push(ThemeQuotes::of(&current, e, quotes));
     }
     Ok(QuoteTable {
         title: "Illustrative quotes".into(),
@@ -350,28 +335,86 @@ pub fn build(
     })
 }
 
-/// The attribution of `participant`: the fields asked for, those without a value left out.
-fn attribution(
-    participant: &str,
-    fields: &[String],
-    attributes: &BTreeMap<&str, Vec<(&str, &str)>>,
-) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for f in fields {
-        if f == PARTICIPANT_FIELD {
-            parts.push(participant);
-        } else if let Some((_, v)) = attributes
+/// What follows a quote, from `participants.csv`.
+#[derive(Debug)]
+pub struct Attributions<'a> {
+    attributes: BTreeMap<&'a str, Vec<(&'a str, &'a str)>>,
+}
+
+impl<'a> Attributions<'a> {
+    /// The attributions of the participants in `participants`.
+    pub fn new(participants: &'a Participants) -> Attributions<'a> {
+        let attributes = participants
+            .rows
+            .iter()
+            .filter_map(|(id, _)| Some((id.as_str(), participants.get(id)?)))
+            .collect();
+        Attributions { attributes }
+    }
+
+    /// `participant`'s value of attribute `name`, if it has one.
+    fn value(&self, participant: &str, name: &str) -> Option<&'a str> {
+        self.attributes
             .get(participant)
-            .and_then(|a| a.iter().find(|(n, _)| n == f))
-            && !v.is_empty()
-        {
-            parts.push(v);
+            .and_then(|attrs| attrs.iter().find(|(n, _)| *n == name))
+            .map(|(_, v)| *v)
+    }
+
+    /// The attribution of `participant`: the `fields` asked for, those without a value
+    /// left out, joined with ", "; the participant's id when none has a value.
+    pub fn of(&self, participant: &str, fields: &[String]) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for f in fields {
+            if f == PARTICIPANT_FIELD {
+                parts.push(participant);
+            } else if let Some(v) = self.value(participant, f)
+                && !v.is_empty()
+            {
+                parts.push(v);
+            }
+        }
+        if parts.is_empty() {
+            participant.to_string()
+        } else {
+            parts.join(", ")
         }
     }
-    if parts.is_empty() {
-        participant.to_string()
-    } else {
-        parts.join(", ")
+}
+
+impl ThemeQuotes {
+    /// Entry `e` of `current` (the codebook without retired entries) with its headings,
+    /// holding `quotes`.
+    pub fn of(current: &Codebook, e: &thematic_codebook::Entry, quotes: Vec<Quote>) -> ThemeQuotes {
+        let heading = |e: &thematic_codebook::Entry| Heading {
+            id: e.id.clone(),
+            label: e.label.clone(),
+        };
+        let mut ancestors: Vec<Heading> =
+            current.ancestors(&e.id).into_iter().map(heading).collect();
+        ancestors.reverse();
+        ThemeQuotes {
+            theme: heading(e),
+            ancestors,
+            group: current.group_of(&e.id).map(heading),
+            quotes,
+        }
+    }
+}
+
+impl Quote {
+    /// Passage `p` as an untrimmed quote with `attribution`.
+    pub fn of(p: Passage, attribution: String) -> Quote {
+        Quote {
+            participant: p.transcript.clone(),
+            words: p.text.split_whitespace().count(),
+            transcript: p.transcript,
+            turn: p.turn,
+            start: p.start,
+            end: p.end,
+            text: p.text,
+            attribution,
+            coders: p.coders,
+        }
     }
 }
 

@@ -318,3 +318,63 @@ fn json_has_the_documented_keys() {
     assert_eq!(v[0]["group"], "splw-role");
     assert_eq!(v[0]["coders"], serde_json::json!(["KW"]));
 }
+
+/// The passages of `passages()` kept per transcript, as the browser workspace keeps them.
+fn per_transcript() -> Vec<(String, TranscriptQuotes)> {
+    let mut by: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
+    for p in passages() {
+        by.entry(p.transcript.clone()).or_default().push(p);
+    }
+    by.into_iter()
+        .map(|(id, v)| (id, TranscriptQuotes::new(v)))
+        .collect()
+}
+
+#[test]
+fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
+    let kept = per_transcript();
+    // Deliberately not in natural order: the pager orders participants itself.
+    let transcripts: Vec<(&str, &TranscriptQuotes)> =
+        kept.iter().rev().map(|(id, q)| (id.as_str(), q)).collect();
+    let filters: [(Option<&str>, Option<&str>); 4] = [
+        (None, None),
+        (Some("what-matters"), None),
+        (None, Some("P2")),
+        (Some("empowerment"), Some("P1")),
+    ];
+    for (theme, participant) in filters {
+        let mut options = kw();
+        options.themes = theme.into_iter().map(str::to_string).collect();
+        options.participants = participant.into_iter().map(str::to_string).collect();
+        let whole = table(&options);
+        let expected: Vec<(String, Quote)> = whole
+            .rows()
+            .map(|(t, q)| (t.theme.id.clone(), q.clone()))
+            .collect();
+        for limit in 1..=expected.len() + 1 {
+            let mut got = Vec::new();
+            let mut offset = 0;
+            loop {
+                let request = PageRequest {
+                    theme,
+                    participant,
+                    offset,
+                    limit,
+                };
+                let page = quote_page(&book(), &people(), &transcripts, &request);
+                assert_eq!(page.total, expected.len(), "{theme:?} {participant:?}");
+                if page.rows.is_empty() {
+                    break;
+                }
+                assert!(page.rows.len() <= limit);
+                for (t, q) in page.rows {
+                    let from_table = whole.themes.iter().find(|w| w.theme == t.theme).unwrap();
+                    assert_eq!((&t.ancestors, &t.group), (&from_table.ancestors, &from_table.group));
+                    got.push((t.theme.id, q));
+                }
+                offset += limit;
+            }
+            assert_eq!(got, expected, "{theme:?} {participant:?}, pages of {limit}");
+        }
+    }
+}

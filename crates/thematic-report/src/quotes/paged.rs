@@ -1,0 +1,107 @@
+//! The quote table a page at a time, from passages kept per transcript, without building
+//! the whole table: for a viewer paging through hundreds of thousands of quotes (the
+//! browser workspace's quote view), where a change to one transcript's codings should not
+//! mean reading every coding again.
+//!
+//! The rows and their order are exactly those of [`quote_table`](super::quote_table) with
+//! [`QuoteOptions::new`](super::QuoteOptions::new) (every quote, untrimmed, attributed by
+//! participant): themes in codebook order (retired themes and ids not in the codebook
+//! left out), then participants in natural order, then position in the transcript. A
+//! test checks the two against each other.
+
+use std::collections::HashMap;
+
+use thematic_codebook::Codebook;
+use thematic_study::Participants;
+
+use super::{Attributions, Quote, ThemeQuotes};
+use crate::passages::{Passage, natural_ranks};
+
+/// One transcript's passages, by theme, each theme's in transcript order.
+#[derive(Debug, Clone, Default)]
+pub struct TranscriptQuotes {
+    by_theme: HashMap<String, Vec<Passage>>,
+}
+
+impl TranscriptQuotes {
+    /// From one transcript's passages, as [`passages_of`](crate::passages_of) gives them
+    /// (sorted by start, end and theme).
+    pub fn new(passages: Vec<Passage>) -> TranscriptQuotes {
+        let mut by_theme: HashMap<String, Vec<Passage>> = HashMap::new();
+        for p in passages {
+            by_theme.entry(p.theme.clone()).or_default().push(p);
+        }
+        TranscriptQuotes { by_theme }
+    }
+
+    /// The passages of `theme`.
+    fn of(&self, theme: &str) -> &[Passage] {
+        self.by_theme.get(theme).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Which rows of the table to give.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest<'a> {
+    /// Only this theme and the themes under it.
+    pub theme: Option<&'a str>,
+    /// Only this participant (transcript id).
+    pub participant: Option<&'a str>,
+    /// The first row, after the filters.
+    pub offset: usize,
+    /// How many rows at most.
+    pub limit: usize,
+}
+
+/// One page of the table.
+#[derive(Debug, Clone)]
+pub struct QuotePage {
+    /// Rows after the filters, in all pages.
+    pub total: usize,
+    /// The page's rows, each with its theme's headings (a [`ThemeQuotes`] without quotes).
+    pub rows: Vec<(ThemeQuotes, Quote)>,
+}
+
+/// The page `request` asks for of the table of `transcripts`' quotes (id and quotes, in any
+/// order), attributed by participant id.
+pub fn quote_page(
+    book: &Codebook,
+    participants: &Participants,
+    transcripts: &[(&str, &TranscriptQuotes)],
+    request: &PageRequest<'_>,
+) -> QuotePage {
+    let current = book.current();
+    let rank = natural_ranks(transcripts.iter().map(|(id, _)| *id));
+    let mut ordered: Vec<&(&str, &TranscriptQuotes)> = transcripts
+        .iter()
+        .filter(|(id, _)| request.participant.is_none_or(|p| p == *id))
+        .collect();
+    ordered.sort_by_key(|(id, _)| rank[*id]);
+    let wanted: Option<Vec<&str>> = request
+        .theme
+        .map(|t| current.subtree(t).into_iter().map(|e| e.id.as_str()).collect());
+    let attributions = Attributions::new(participants);
+    let fields = [super::PARTICIPANT_FIELD.to_string()];
+    let mut page = QuotePage {
+        total: 0,
+        rows: Vec::new(),
+    };
+    for e in current.tree_order() {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&e.id.as_str())) {
+            continue;
+        }
+        let mut heading: Option<ThemeQuotes> = None;
+        for (id, quotes) in &ordered {
+            let here = quotes.of(&e.id);
+            let from = request.offset.saturating_sub(page.total).min(here.len());
+            let room = request.limit.saturating_sub(page.rows.len());
+            for p in here[from..].iter().take(room) {
+                let theme = heading.get_or_insert_with(|| ThemeQuotes::of(&current, e, Vec::new()));
+                let quote = Quote::of(p.clone(), attributions.of(id, &fields));
+                page.rows.push((theme.clone(), quote));
+            }
+            page.total += here.len();
+        }
+    }
+    page
+}
