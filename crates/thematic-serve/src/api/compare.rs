@@ -8,12 +8,10 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use thematic_report::{
-    ALL_THEMES, AgreeData, AgreeOptions, AgreementRow, TableOptions, UnitKind, agreement_rows,
-    round4,
-};
+use thematic_report::{ALL_THEMES, AgreementRow, UnitKind, round4};
 use thematic_study::StudyError;
 
+use super::agreement::compared;
 use super::study::{CodingView, codings_in};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
@@ -166,40 +164,6 @@ fn unit(study: &thematic_study::Study, q: &CompareQuery) -> Result<UnitKind, Api
     Ok(unit)
 }
 
-/// The agreement data of the whole study for coders `a` and `b` at `unit`, and its table
-/// rows, computed once per state of the files they come from (the answer sends one
-/// transcript's disagreements of it).
-pub(crate) fn compared(
-    state: &AppState,
-    study: &thematic_study::Study,
-    a: &str,
-    b: &str,
-    unit: UnitKind,
-) -> ApiResult<Arc<(AgreeData, Vec<AgreementRow>)>> {
-    let coders = vec![a.to_string(), b.to_string()];
-    let key = format!(
-        "{a}\u{0}{b}\u{0}{}\u{0}{}",
-        unit.as_str(),
-        state.model.study_key(study, &coders)?
-    );
-    state.model.memoized("compare", &key, || {
-        let book = study.codebook()?;
-        let options = AgreeOptions {
-            coders,
-            themes: book.current().codable().map(|e| e.id.clone()).collect(),
-            unit,
-            overlap: 0.9,
-            by_transcript: false,
-            disagreements: true,
-            // The text of one transcript's disagreements comes from that transcript.
-            disagreement_text: false,
-        };
-        let data = thematic_report::agreement_data(study, &options)?;
-        let rows = agreement_rows(&data, &options, &TableOptions::default());
-        Ok((data, rows))
-    })
-}
-
 /// Computes what Compare shows first (the acting coder and the first other coder, at the
 /// study's default unit), so the view answers at once; nothing when there is no second
 /// coder.
@@ -226,9 +190,10 @@ pub(crate) async fn compare(
         let unit = unit(&study, &q)?;
         let book = study.codebook()?;
         let data = compared(&state, &study, &a, &b, unit)?;
-        let (data, rows) = (&data.0, &data.1);
+        let coders = [a.clone(), b.clone()];
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
-        let rows: Vec<Row> = rows
+        let rows: Vec<Row> = data
+            .rows
             .iter()
             .cloned()
             .map(|r| {
@@ -249,10 +214,12 @@ pub(crate) async fn compare(
             Some(t) if t.is_empty() => transcripts.first().cloned(),
             other => other,
         };
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for d in &data.disagreements {
-            *counts.entry(d.transcript.as_str()).or_default() += 1;
-        }
+        let counts: BTreeMap<&str, usize> = data
+            .parts
+            .iter()
+            .filter_map(|(t, p)| Some((t.as_str(), p.as_ref().as_ref()?.disagreements.len())))
+            .filter(|(_, n)| *n > 0)
+            .collect();
         let disagreement_counts = transcripts
             .iter()
             .filter_map(|t| {
@@ -262,11 +229,11 @@ pub(crate) async fn compare(
                 })
             })
             .collect();
-        let mut here: Vec<&thematic_report::Disagreement> = data
-            .disagreements
-            .iter()
-            .filter(|d| Some(&d.transcript) == transcript.as_ref())
-            .collect();
+        let mut here: Vec<&thematic_report::Disagreement> = transcript
+            .as_deref()
+            .and_then(|t| data.part(t))
+            .map(|p| p.disagreements.iter().collect())
+            .unwrap_or_default();
         here.sort_by_key(|d| (d.turn, d.start, d.end));
         // The kept data holds places, not words: the words come from this transcript.
         let chars: Vec<char> = match (&transcript, here.is_empty()) {
@@ -283,7 +250,7 @@ pub(crate) async fn compare(
             .into_iter()
             .map(|d| {
                 let who = |want: bool| -> Vec<String> {
-                    d.coders_who(&data.coders, want)
+                    d.coders_who(&coders, want)
                         .into_iter()
                         .map(str::to_string)
                         .collect()
@@ -318,7 +285,7 @@ pub(crate) async fn compare(
             rows,
             disagreements,
             disagreement_counts,
-            disagreements_total: data.disagreements.len(),
+            disagreements_total: data.disagreements_total,
             transcript,
             codings,
             transcripts,

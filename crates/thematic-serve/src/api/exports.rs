@@ -7,14 +7,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use thematic_codebook::{MapOptions, map_svg};
 use thematic_report::CoderSelection;
-use thematic_report::quotes::{
-    Quote, QuoteFormat, QuoteOptions, QuoteTable, ThemeQuotes, quote_json,
-};
+use thematic_report::quotes::{QuoteFormat, QuoteOptions};
 use thematic_study::{Study, StudyError};
 
+use super::quote_view::{page, quote_view};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Params;
 use crate::state::{AppState, blocking};
@@ -22,35 +21,21 @@ use crate::state::{AppState, blocking};
 #[derive(Debug, Deserialize)]
 pub(crate) struct QuotesQuery {
     /// A [`QuoteFormat`] by name (default `json`).
-    format: Option<String>,
+    pub format: Option<String>,
     /// Whose codings, comma-separated and pooled (default: the acting coder).
-    coder: Option<String>,
+    pub coder: Option<String>,
     /// `1` to show in the page rather than download: with the JSON format, one page of
     /// the table (`offset`, `limit`), filtered by `theme` and `participant`.
     #[serde(default)]
-    inline: Option<String>,
+    pub inline: Option<String>,
     /// The first quote of the page (default 0).
-    offset: Option<usize>,
-    /// Quotes in the page (default 100, at most [`MAX_PAGE`]).
-    limit: Option<usize>,
+    pub offset: Option<usize>,
+    /// Quotes in the page (default 100, at most [`MAX_PAGE`](super::quote_view::MAX_PAGE)).
+    pub limit: Option<usize>,
     /// Only this theme and the themes under it.
-    theme: Option<String>,
+    pub theme: Option<String>,
     /// Only this participant.
-    participant: Option<String>,
-}
-
-/// The most quotes one page of the quote view holds.
-pub(crate) const MAX_PAGE: usize = 500;
-
-/// One page of the quote view.
-#[derive(Debug, Serialize)]
-struct QuotePage {
-    /// Quotes after the filters, in all pages.
-    total: usize,
-    offset: usize,
-    limit: usize,
-    /// The quotes of this page, as the JSON download writes them.
-    quotes: Vec<serde_json::Value>,
+    pub participant: Option<String>,
 }
 
 /// `GET /api/quotes?format=&coder=`: every quote of the coder(s), theme by theme.
@@ -85,17 +70,14 @@ pub(crate) async fn quotes(
             return Err(ApiError::bad_request("name at least one coder"));
         }
         let inline = q.inline.as_deref() == Some("1");
-        let table = if inline && format == QuoteFormat::Json {
-            quote_view_table(&state, &study, coders)?
-        } else {
-            Arc::new(thematic_report::quotes::quote_table(
-                &study,
-                &QuoteOptions::new(CoderSelection::Pooled(coders)),
-            )?)
-        };
         if inline && format == QuoteFormat::Json {
-            return Ok(Json(page(&table, &q)).into_response());
+            let kept = quote_view(&state, &study, coders)?;
+            return Ok(Json(page(&study, &kept, &q)?).into_response());
         }
+        let table = thematic_report::quotes::quote_table(
+            &study,
+            &QuoteOptions::new(CoderSelection::Pooled(coders)),
+        )?;
         let bytes = table.render(format, false)?;
         let disposition = if inline {
             "inline".to_string()
@@ -114,64 +96,26 @@ pub(crate) async fn quotes(
     .await
 }
 
-/// The quote table the view pages through, built once per state of the files it comes
-/// from.
-pub(crate) fn quote_view_table(
-    state: &AppState,
-    study: &Study,
-    coders: Vec<String>,
-) -> ApiResult<Arc<QuoteTable>> {
-    let key = format!(
-        "{}\u{0}{}",
-        coders.join(","),
-        state.model.study_key(study, &coders)?
-    );
-    state.model.memoized("quotes", &key, || {
-        Ok(thematic_report::quotes::quote_table(
-            study,
-            &QuoteOptions::new(CoderSelection::Pooled(coders)),
-        )?)
-    })
-}
-
 /// The thematic map with everyone's counts, drawn once per state of the files it comes
-/// from.
+/// from; the counts come from the coders' indexes, not from reading every coding.
 pub(crate) fn map_of(state: &AppState, study: &Study) -> ApiResult<Arc<String>> {
-    let key = state.model.study_key(study, &study.coders()?)?;
+    let coders = study.coders()?;
+    let key = state.model.study_key(study, &coders)?;
     state.model.memoized("map", &key, || {
         let book = study.codebook()?;
+        let index = coders
+            .iter()
+            .map(|c| state.model.coder(study, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tallies = index.iter().flat_map(|i| {
+            i.tallies()
+                .map(|(transcript, theme, n)| (i.coder.as_str(), transcript, theme, n))
+        });
+        let counts = thematic_study::theme_counts_of(&book, tallies);
         let mut opts = MapOptions::default();
-        opts.notes.extend(thematic_report::map_notes(study, &book)?);
+        opts.notes.extend(thematic_report::map_notes_of(counts));
         Ok(map_svg(&book.current(), &opts))
     })
-}
-
-/// The page of `table` that `q` asks for.
-fn page(table: &QuoteTable, q: &QuotesQuery) -> QuotePage {
-    let offset = q.offset.unwrap_or(0);
-    let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
-    let wanted = |t: &ThemeQuotes, quote: &Quote| {
-        q.theme
-            .as_deref()
-            .is_none_or(|id| t.theme.id == id || t.ancestors.iter().any(|a| a.id == id))
-            && q.participant
-                .as_deref()
-                .is_none_or(|p| quote.participant == p)
-    };
-    let mut total = 0;
-    let mut quotes = Vec::new();
-    for (t, quote) in table.rows().filter(|(t, quote)| wanted(t, quote)) {
-        if total >= offset && quotes.len() < limit {
-            quotes.push(quote_json(t, quote));
-        }
-        total += 1;
-    }
-    QuotePage {
-        total,
-        offset,
-        limit,
-        quotes,
-    }
 }
 
 /// `GET /api/map.svg`: the current codebook's thematic map with everyone's counts.

@@ -19,10 +19,12 @@
 //! | `GET /api/quotes` | the quote table in any export format; with `inline=1` and JSON, one page (`offset`, `limit` ≤ 500, `theme`, `participant`) |
 //! | `GET /api/map.svg` | the thematic map |
 
+mod agreement;
 mod codings;
 mod compare;
 mod exports;
 mod memos;
+mod quote_view;
 mod search;
 mod study;
 
@@ -40,7 +42,7 @@ use crate::state::AppState;
 /// start: the request reports it.
 pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
     state.model.warm(study);
-    let _ = exports::quote_view_table(state, study, vec![state.coder.clone()]);
+    let _ = quote_view::quote_view(state, study, vec![state.coder.clone()]);
     let _ = exports::map_of(state, study);
     let _ = compare::warm(state, study);
     state.model.one_heavy(|| {

@@ -16,13 +16,18 @@
 //!
 //! Writes still go through the study's locked, atomic store; this model only reads.
 
+mod coder_index;
+mod parts;
+
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use thematic_study::{Coding, CodingsFile, Study, StudyError, content_hash, file_stamp};
+use thematic_study::{Study, StudyError, file_stamp};
 use thematic_transcript::Transcript;
+
+pub(crate) use coder_index::CoderIndex;
+pub(crate) use parts::fingerprint;
 
 /// A file's size and modification time, as [`file_stamp`] gives them.
 pub(crate) type Stamp = (u64, (u64, u32));
@@ -40,6 +45,8 @@ pub(crate) struct Model {
     summaries: Mutex<HashMap<String, (Stamp, Arc<Summary>)>>,
     /// Per slot, the last result of a costly computation and the key it was computed for.
     memo: Mutex<HashMap<&'static str, Memo>>,
+    /// Per slot, results kept per transcript (see [`parts`]).
+    parts: Mutex<HashMap<&'static str, Box<dyn std::any::Any + Send>>>,
     /// One gate per costly computation (a slot, a coder's index, the summaries): a request
     /// that needs what another request, or the warming thread, is computing waits for it
     /// instead of computing it a second time (which would also double the memory used).
@@ -53,62 +60,6 @@ type Memo = (String, Arc<dyn std::any::Any + Send + Sync>);
 /// a cache: at worst it is rebuilt).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// One coder's progress in one transcript (autocode suggestions left out).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Progress {
-    /// Distinct turns with at least one coding.
-    pub turns: BTreeSet<usize>,
-    /// Codings.
-    pub codings: usize,
-    /// The newest coding's time (RFC 3339).
-    pub last: String,
-}
-
-/// An index of one coder's codings file.
-#[derive(Debug, Clone)]
-pub(crate) struct CoderIndex {
-    /// The coder.
-    pub coder: String,
-    path: PathBuf,
-    stamp: Stamp,
-    /// The file's first line, with its line break: the header that row spans are parsed
-    /// under.
-    header: Vec<u8>,
-    /// Bytes indexed: the file up to its last complete line.
-    indexed: u64,
-    /// [`content_hash`] of the [`TAIL`] bytes before `indexed`.
-    tail: u64,
-    /// Transcript → the byte spans (offset, length) of its rows, in file order.
-    rows: HashMap<String, Vec<(u64, u32)>>,
-    /// Transcript → progress.
-    pub progress: HashMap<String, Progress>,
-}
-
-impl CoderIndex {
-    /// Every row of this coder's codings of `transcript`, parsed, in file order.
-    pub fn codings_in(&self, transcript: &str) -> Result<Vec<Coding>, StudyError> {
-        let Some(spans) = self.rows.get(transcript) else {
-            return Ok(Vec::new());
-        };
-        let mut file =
-            std::fs::File::open(&self.path).map_err(|e| StudyError::io(&self.path, e))?;
-        let mut bytes = self.header.clone();
-        for &(offset, len) in spans {
-            let start = bytes.len();
-            bytes.resize(start + len as usize, 0);
-            file.seek(SeekFrom::Start(offset))
-                .and_then(|_| file.read_exact(&mut bytes[start..]))
-                .map_err(|e| StudyError::io(&self.path, e))?;
-        }
-        Ok(CodingsFile::parse(&self.path, &bytes)?.codings)
-    }
-
-    /// The file's stamp when it was indexed.
-    pub fn stamp(&self) -> Stamp {
-        self.stamp
-    }
 }
 
 impl Model {
@@ -270,151 +221,6 @@ impl Model {
     }
 }
 
-impl CoderIndex {
-    fn empty(coder: &str, path: PathBuf) -> CoderIndex {
-        CoderIndex {
-            coder: coder.to_string(),
-            path,
-            stamp: (0, (0, 0)),
-            header: Vec::new(),
-            indexed: 0,
-            tail: 0,
-            rows: HashMap::new(),
-            progress: HashMap::new(),
-        }
-    }
-
-    /// Indexes the whole file.
-    fn build(coder: &str, path: PathBuf, stamp: Stamp) -> Result<CoderIndex, StudyError> {
-        let mut index = CoderIndex::empty(coder, path);
-        index.extend(stamp)?;
-        Ok(index)
-    }
-
-    /// Whether the bytes indexed so far are still at the start of the file (the file only
-    /// grew), judged by the hash of the last [`TAIL`] of them.
-    fn still_prefix(&self) -> Result<bool, StudyError> {
-        Ok(tail_hash(&self.path, self.indexed)? == self.tail)
-    }
-
-    /// Indexes the file from `indexed` to its last complete line, now at `stamp`.
-    fn extend(&mut self, stamp: Stamp) -> Result<(), StudyError> {
-        let path = self.path.clone();
-        let mut file = std::fs::File::open(&path).map_err(|e| StudyError::io(&path, e))?;
-        let mut bytes = Vec::new();
-        file.seek(SeekFrom::Start(self.indexed))
-            .and_then(|_| file.read_to_end(&mut bytes))
-            .map_err(|e| StudyError::io(&path, e))?;
-        // Up to the last line break: a torn last row (an interrupted append) is the
-        // store's to set aside; it is indexed once it is whole.
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let mut start = 0;
-        if self.indexed == 0 {
-            let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-                3
-            } else {
-                0
-            };
-            let header_end = bytes[..complete]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(complete, |i| i + 1);
-            self.header = bytes[bom..header_end].to_vec();
-            start = header_end;
-        }
-        let columns = Columns::of(&self.header);
-        self.index_rows(
-            &bytes[start..complete],
-            self.indexed + start as u64,
-            &columns,
-        )?;
-        self.indexed += complete as u64;
-        self.tail = tail_hash(&path, self.indexed)?;
-        self.stamp = stamp;
-        Ok(())
-    }
-
-    /// Indexes the rows in `bytes`, which start at `base` in the file.
-    fn index_rows(&mut self, bytes: &[u8], base: u64, columns: &Columns) -> Result<(), StudyError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
-        let mut record = csv::ByteRecord::new();
-        loop {
-            let at = reader.position().byte();
-            let more = reader.read_byte_record(&mut record).map_err(|e| {
-                StudyError::invalid(&self.path, 0, format!("a row cannot be read: {e}"))
-            })?;
-            if !more {
-                break;
-            }
-            let end = reader.position().byte();
-            let field = |i: Option<usize>| {
-                i.and_then(|i| record.get(i))
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .unwrap_or_default()
-            };
-            let transcript = field(columns.transcript);
-            if transcript.is_empty() {
-                continue;
-            }
-            self.rows
-                .entry(transcript.clone())
-                .or_default()
-                .push((base + at, u32::try_from(end - at).unwrap_or(u32::MAX)));
-            let status = field(columns.status);
-            if matches!(status.as_str(), "suggested" | "accepted" | "rejected") {
-                continue;
-            }
-            let p = self.progress.entry(transcript).or_default();
-            p.codings += 1;
-            if let Ok(turn) = field(columns.turn).parse::<usize>() {
-                p.turns.insert(turn);
-            }
-            let created = field(columns.created);
-            if created > p.last {
-                p.last = created;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Where the columns the index reads are, by the header's names.
-struct Columns {
-    transcript: Option<usize>,
-    turn: Option<usize>,
-    created: Option<usize>,
-    status: Option<usize>,
-}
-
-impl Columns {
-    fn of(header: &[u8]) -> Columns {
-        let line = header.strip_suffix(b"\n").unwrap_or(header);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let names: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-        let at = |name: &str| names.iter().position(|n| *n == name.as_bytes());
-        Columns {
-            transcript: at("transcript"),
-            turn: at("turn"),
-            created: at("created"),
-            status: at("status"),
-        }
-    }
-}
-
-/// [`content_hash`] of the [`TAIL`] bytes of `path` before `end`.
-fn tail_hash(path: &Path, end: u64) -> Result<u64, StudyError> {
-    let from = end.saturating_sub(TAIL);
-    let mut file = std::fs::File::open(path).map_err(|e| StudyError::io(path, e))?;
-    let mut buf = vec![0; (end - from) as usize];
-    file.seek(SeekFrom::Start(from))
-        .and_then(|_| file.read_exact(&mut buf))
-        .map_err(|e| StudyError::io(path, e))?;
-    Ok(content_hash(&buf))
-}
-
 /// What the transcripts list shows of one transcript.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Summary {
@@ -449,6 +255,7 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
     use thematic_study::{Added, Coding, Status, new_coding_id};
 
     const P1: &str = "Interviewer: Why?\nP1: Because it matters to me, and goals help.\n";

@@ -1,0 +1,103 @@
+//! The quote view: every quote of the chosen coders, a page at a time, filtered by theme
+//! and participant on the server. The quotes are kept per transcript (its passages, for
+//! the digests of the coders' rows in it), so after a coding changes only that
+//! transcript's passages are made again, and a page is cut from them without building
+//! the whole table ([`thematic_report::quotes::quote_page`], which gives exactly the rows
+//! of `thematic quotes --format json`, in its order).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+use thematic_report::quotes::{PageRequest, TranscriptQuotes, quote_json, quote_page};
+use thematic_report::{CoderSelection, passages_of};
+use thematic_study::{Study, StudyError, parallel_map};
+
+use super::exports::QuotesQuery;
+use crate::error::ApiResult;
+use crate::model::fingerprint;
+use crate::state::AppState;
+
+/// The most quotes one page of the quote view holds.
+pub(crate) const MAX_PAGE: usize = 500;
+
+/// Each transcript's quotes, in no particular order.
+pub(crate) type Kept = Vec<(String, Arc<TranscriptQuotes>)>;
+
+/// One page of the quote view.
+#[derive(Debug, Serialize)]
+pub(crate) struct QuotePage {
+    /// Quotes after the filters, in all pages.
+    total: usize,
+    offset: usize,
+    limit: usize,
+    /// The quotes of this page, as the JSON download writes them.
+    quotes: Vec<serde_json::Value>,
+}
+
+/// The quotes of `coders` pooled, per transcript, kept for the state of the files they
+/// come from; a transcript's are made again only when a coder's rows in it changed.
+pub(crate) fn quote_view(
+    state: &AppState,
+    study: &Study,
+    coders: Vec<String>,
+) -> ApiResult<Arc<Kept>> {
+    let key = format!(
+        "{}\u{0}{}",
+        coders.join(","),
+        state.model.study_key(study, &coders)?
+    );
+    state.model.memoized("quotes", &key, || {
+        let index = coders
+            .iter()
+            .map(|c| state.model.coder(study, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: BTreeSet<&String> = index.iter().flat_map(|i| i.transcripts()).collect();
+        let wanted: Vec<(String, u64)> = ids
+            .into_iter()
+            .map(|t| {
+                let digests: Vec<u64> = index.iter().map(|i| i.digest(t)).collect();
+                (t.clone(), fingerprint(&digests))
+            })
+            .collect();
+        let selection = CoderSelection::Pooled(coders.clone());
+        let parts = state
+            .model
+            .parts("quotes", &coders.join(","), &wanted, |missing| {
+                let made = parallel_map(missing, |t| -> Result<TranscriptQuotes, StudyError> {
+                    let per_coder = index
+                        .iter()
+                        .map(|i| Ok((i.coder.clone(), i.codings_in(t)?)))
+                        .collect::<Result<Vec<_>, StudyError>>()?;
+                    Ok(TranscriptQuotes::new(passages_of(&selection, per_coder)))
+                });
+                Ok(made.into_iter().collect::<Result<Vec<_>, _>>()?)
+            })?;
+        Ok(parts)
+    })
+}
+
+/// The page of the kept quotes that `q` asks for.
+pub(crate) fn page(study: &Study, kept: &Kept, q: &QuotesQuery) -> ApiResult<QuotePage> {
+    let book = study.codebook()?;
+    let participants = study.participants()?;
+    let transcripts: Vec<(&str, &TranscriptQuotes)> =
+        kept.iter().map(|(t, k)| (t.as_str(), k.as_ref())).collect();
+    let request = PageRequest {
+        theme: q.theme.as_deref(),
+        participant: q.participant.as_deref(),
+        offset: q.offset.unwrap_or(0),
+        limit: q.limit.unwrap_or(100).clamp(1, MAX_PAGE),
+    };
+    let page = quote_page(&book, &participants, &transcripts, &request);
+    Ok(QuotePage {
+        total: page.total,
+        offset: request.offset,
+        limit: request.limit,
+        quotes: page
+            .rows
+            .iter()
+            .map(|(t, quote)| quote_json(t, quote))
+            .collect(),
+    })
+}
