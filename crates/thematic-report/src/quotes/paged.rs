@@ -77,9 +77,13 @@ pub fn quote_page(
         .filter(|(id, _)| request.participant.is_none_or(|p| p == *id))
         .collect();
     ordered.sort_by_key(|(id, _)| rank[*id]);
-    let wanted: Option<Vec<&str>> = request
-        .theme
-        .map(|t| current.subtree(t).into_iter().map(|e| e.id.as_str()).collect());
+    let wanted: Option<Vec<&str>> = request.theme.map(|t| {
+        current
+            .subtree(t)
+            .into_iter()
+            .map(|e| e.id.as_str())
+            .collect()
+    });
     let attributions = Attributions::new(participants);
     let fields = [super::PARTICIPANT_FIELD.to_string()];
     let mut page = QuotePage {

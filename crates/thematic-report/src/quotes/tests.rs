@@ -369,7 +369,10 @@ fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
                 assert!(page.rows.len() <= limit);
                 for (t, q) in page.rows {
                     let from_table = whole.themes.iter().find(|w| w.theme == t.theme).unwrap();
-                    assert_eq!((&t.ancestors, &t.group), (&from_table.ancestors, &from_table.group));
+                    assert_eq!(
+                        (&t.ancestors, &t.group),
+                        (&from_table.ancestors, &from_table.group)
+                    );
                     got.push((t.theme.id, q));
                 }
                 offset += limit;
