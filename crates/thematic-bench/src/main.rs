@@ -7,6 +7,7 @@
 //! cargo run --release -p thematic-bench -- quotes /tmp/corpus
 //! cargo run --release -p thematic-bench -- qdpx /tmp/corpus
 //! cargo run --release -p thematic-bench -- serve /tmp/corpus
+//! cargo run --release -p thematic-bench -- serve /tmp/corpus --browser
 //! ```
 //! Every measurement is repeated and the median reported (the machine is noisy).
 
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 mod agree;
+mod browser;
 mod codings;
 mod corpus;
 mod qdpx;
@@ -115,11 +117,33 @@ enum Command {
     /// `/api/search?limit=10000000000` comes last and once. Requests time out after 60 s.
     ///
     /// $ thematic-bench serve /tmp/corpus2000 --runs 5
+    ///
+    /// With `--browser`, instead: how long each view takes to be ready in headless Chromium
+    /// (`/usr/bin/chromium` through `/usr/bin/chromedriver`, or the paths in `CHROMIUM` and
+    /// `CHROMEDRIVER`), timed in the page from setting `location.hash` until the view's
+    /// content is drawn (the transcripts list, the reader and compare on the largest
+    /// transcript, the quote view, a search, the map), and the page's own load. Each view
+    /// is opened once, then `runs` more times, from an empty search form each time. The
+    /// timed runs start once the server has settled (see `--settle`).
+    ///
+    /// $ thematic-bench serve /tmp/corpus2000 --runs 5 --browser --screenshots /tmp
     Serve {
         /// A study made by `gen`.
         corpus: PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Time the views in headless Chromium instead of over HTTP.
+        #[arg(long)]
+        browser: bool,
+        /// With `--browser`, when the timed runs start: `idle` (once the server's CPU time
+        /// has stood still for a second, its warming done), `none` (at once, racing the
+        /// warming, as a researcher who opens the page at once), or a number of seconds.
+        #[arg(long, default_value = "idle", requires = "browser")]
+        settle: browser::Settle,
+        /// With `--browser`, save a screenshot of each view after its last run in this
+        /// folder, as `bench-<view>.png`.
+        #[arg(long, value_name = "DIR", requires = "browser")]
+        screenshots: Option<PathBuf>,
     },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
     /// `thematic codebook show` (counts over every coding) on a generated study.
@@ -319,7 +343,21 @@ fn run() -> Result<(), String> {
             runs,
         } => quotes::run(&corpus, &coder, runs)?,
         Command::Qdpx { corpus, runs } => qdpx::run(&corpus, runs)?,
-        Command::Serve { corpus, runs } => serve::run(&corpus, runs)?,
+        Command::Serve {
+            corpus,
+            runs,
+            browser: true,
+            settle,
+            screenshots,
+        } => browser::run(
+            &corpus,
+            &browser::Options {
+                runs,
+                settle,
+                screenshots,
+            },
+        )?,
+        Command::Serve { corpus, runs, .. } => serve::run(&corpus, runs)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

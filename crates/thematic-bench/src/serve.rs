@@ -19,11 +19,11 @@ use crate::search::copy_dir;
 use crate::{median, release_thematic};
 
 /// The longest a request (or the server's start) may take before it counts as failed.
-const TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The coders `gen` writes; the server acts as the first.
-const CODER: &str = "A";
-const OTHER: &str = "B";
+pub(crate) const CODER: &str = "A";
+pub(crate) const OTHER: &str = "B";
 
 pub fn run(corpus: &Path, runs: usize) -> Result<(), String> {
     let exe = release_thematic()?;
@@ -38,8 +38,8 @@ pub fn run(corpus: &Path, runs: usize) -> Result<(), String> {
 
 /// What the benchmark sends besides the views' paths: the transcript to open and a span in
 /// it to code.
-struct Target {
-    transcript: String,
+pub(crate) struct Target {
+    pub(crate) transcript: String,
     theme: String,
     /// A participant turn's start and end, in code points.
     turn: (usize, usize),
@@ -47,7 +47,7 @@ struct Target {
 
 /// Picks the largest transcript file (the most turns and codings), its first turn long
 /// enough to code `spans` distinct spans in, and the codebook's first codable theme.
-fn target(dir: &Path, spans: usize) -> Result<Target, String> {
+pub(crate) fn target(dir: &Path, spans: usize) -> Result<Target, String> {
     let study = Study::open(dir).map_err(|e| e.to_string())?;
     let files = study.transcript_files().map_err(|e| e.to_string())?;
     let (id, _) = files
@@ -235,9 +235,11 @@ fn json_string(s: &str) -> String {
 }
 
 /// A running `thematic serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     addr: SocketAddr,
+    /// The URL it printed, with its token.
+    pub(crate) url: String,
     /// `name=value` of the cookie the server set for its token.
     cookie: String,
     /// Where its standard error goes.
@@ -247,7 +249,7 @@ struct Server {
 impl Server {
     /// Starts `thematic serve --port 0 --coder A` on `study`, reads the URL it prints, and
     /// trades the URL's token for the cookie, as a browser does on the first visit.
-    fn start(exe: &Path, study: &Path) -> Result<Server, String> {
+    pub(crate) fn start(exe: &Path, study: &Path) -> Result<Server, String> {
         let log = study.join("serve.log");
         let file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
         let mut child = Command::new(exe)
@@ -274,6 +276,7 @@ impl Server {
         let mut server = Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            url: url.trim().to_string(),
             cookie: String::new(),
             log,
         };
@@ -299,6 +302,10 @@ impl Server {
             server.addr
         );
         Ok(server)
+    }
+
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     fn get(&mut self, path: &str) -> Result<Reply, String> {
@@ -331,7 +338,7 @@ impl Server {
     }
 
     /// Peak and current resident memory, from `/proc/<pid>/status`.
-    fn memory(&mut self) -> String {
+    pub(crate) fn memory(&mut self) -> String {
         if let Ok(Some(status)) = self.child.try_wait() {
             return format!("not known (the server exited: {status})");
         }
@@ -392,11 +399,11 @@ fn first_line(child: &mut Child) -> Result<String, String> {
 }
 
 /// An HTTP answer.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     /// The header lines, as sent.
     head: String,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
     /// From sending the request to having read the whole body.
     elapsed: Duration,
 }
@@ -462,7 +469,7 @@ fn send(
     parse(&raw, elapsed)
 }
 
-fn parse(raw: &[u8], elapsed: Duration) -> Result<Reply, String> {
+pub(crate) fn parse(raw: &[u8], elapsed: Duration) -> Result<Reply, String> {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
