@@ -52,7 +52,7 @@ pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use stable_hash::{StableHasher, content_hash, stable_hash};
-pub use store::{Added, new_coding_id, valid_coder};
+pub use store::{Added, Scan, new_coding_id, same_span, valid_coder};
 pub use study::{InitOptions, Study};
 pub use transcripts::{
     StudyTranscript, TRANSCRIPT_EXTENSIONS, id_from_file_name, natural_cmp, parallel_map,

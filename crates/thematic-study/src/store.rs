@@ -167,7 +167,23 @@ impl Study {
     /// the theme retired. A coder's first coding (no codings file yet, so the merge cannot
     /// lock it) also takes the codebook's lock, first, in the merge's order.
     pub fn code(&self, coding: &Coding) -> Result<Added, StudyError> {
-        let added = self.add_coding_with(coding, true)?;
+        self.code_with(coding, |path| {
+            scan(path, &header_line(), coding).map_err(|e| StudyError::io(path, e))
+        })
+    }
+
+    /// [`Study::code`], with `find` saying whether the coder already has this coding: it is
+    /// called under the coder's lock with the codings file's path, so a caller that keeps
+    /// an index of the file (the browser workspace's server) can answer from it instead of
+    /// the byte search through the whole file. Its [`Scan::NotFound`] is trusted only for
+    /// a file that is sound to append to (a known header and a final newline, checked here
+    /// in two small reads); else, and on [`Scan::NeedsCheck`], the full, checked path runs.
+    pub fn code_with(
+        &self,
+        coding: &Coding,
+        find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
+    ) -> Result<Added, StudyError> {
+        let added = self.add_coding_with(coding, true, find)?;
         if added == Added::New {
             self.log_change(&coding.coder, "code", &coding.theme, &coding.log_detail())?;
         }
@@ -187,12 +203,19 @@ impl Study {
     ///
     /// The theme is not checked against the codebook: [`Study::code`] is the checked path.
     pub fn add_coding(&self, coding: &Coding) -> Result<Added, StudyError> {
-        self.add_coding_with(coding, false)
+        self.add_coding_with(coding, false, |path| {
+            scan(path, &header_line(), coding).map_err(|e| StudyError::io(path, e))
+        })
     }
 
     /// [`Study::add_coding`], checking under the coder's lock that the theme can be coded
     /// (when `check_theme`; see [`Study::code`]).
-    fn add_coding_with(&self, coding: &Coding, check_theme: bool) -> Result<Added, StudyError> {
+    fn add_coding_with(
+        &self,
+        coding: &Coding,
+        check_theme: bool,
+        find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
+    ) -> Result<Added, StudyError> {
         let path = self.codings_path(&coding.coder)?;
         std::fs::create_dir_all(self.codings_dir())
             .map_err(|e| StudyError::io(self.codings_dir(), e))?;
@@ -212,13 +235,13 @@ impl Study {
             .any(|&b| b == b'\n' || b == b'\r');
         let header = header_line();
         if one_line {
-            match scan(&path, &header, coding).map_err(|e| StudyError::io(&path, e))? {
+            match find(&path)? {
                 Scan::Found(id) => return Ok(Added::Existing(id)),
-                Scan::NotFound => {
+                Scan::NotFound if sound_to_append(&path, &header)? => {
                     append(&path, &header, &row)?;
                     return Ok(Added::New);
                 }
-                Scan::NeedsCheck => {}
+                Scan::NotFound | Scan::NeedsCheck => {}
             }
         }
         let bytes = match std::fs::read(&path) {
@@ -271,7 +294,9 @@ pub enum Added {
     Existing(String),
 }
 
-fn same_span(a: &Coding, b: &Coding) -> bool {
+/// Whether `a` is a coding (anchored, not orphaned) of the same theme on the same span of
+/// the same transcript as `b`: what [`Study::add_coding`] does not add twice.
+pub fn same_span(a: &Coding, b: &Coding) -> bool {
     a.is_anchored()
         && a.transcript == b.transcript
         && a.start == b.start
@@ -279,15 +304,43 @@ fn same_span(a: &Coding, b: &Coding) -> bool {
         && a.theme == b.theme
 }
 
-/// What a scan of a codings file for a span found.
-enum Scan {
-    /// A row with the span; its id.
+/// What a look through a codings file for a coding of the same theme on the same span
+/// found (see [`Study::code_with`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scan {
+    /// A row with the span (not orphaned); its id.
     Found(String),
-    /// No such row, and the file is sound to append to (missing, or a known header and a
-    /// final newline).
+    /// No such row.
     NotFound,
-    /// The file needs a full, checked read (unexpected header, no final newline).
+    /// The file needs a full, checked read (unexpected header, no final newline, or the
+    /// finder cannot tell).
     NeedsCheck,
+}
+
+/// Whether the codings file at `path` can take an appended row: missing or empty, or
+/// beginning with `header` (after a byte-order mark; CRLF allowed) and ending with a
+/// newline.
+fn sound_to_append(path: &std::path::Path, header: &[u8]) -> Result<bool, StudyError> {
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(StudyError::io(path, e)),
+    };
+    let mut start = Vec::with_capacity(header.len() + 4);
+    (&mut file)
+        .take(header.len() as u64 + 4)
+        .read_to_end(&mut start)
+        .map_err(|e| StudyError::io(path, e))?;
+    if start.is_empty() {
+        return Ok(true);
+    }
+    let body = start
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&start);
+    let crlf = [&header[..header.len() - 1], b"\r\n"].concat();
+    let known = body.starts_with(header) || body.starts_with(&crlf);
+    Ok(known && crate::csvlog::ends_with_newline(path)?)
 }
 
 /// Looks for a row with the same transcript, turn, span and theme as `c` by searching the
@@ -595,5 +648,33 @@ mod tests {
             study.add_coding(&coding("c-3", 10, "abc")).unwrap(),
             Added::Existing("c-2".into())
         );
+    }
+
+    #[test]
+    fn a_finders_answer_is_trusted_only_for_a_file_sound_to_append_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = crate::testing::study(dir.path(), "c.toml");
+        let a = coding("c-00000000000a", 0, "one");
+        study.add_coding(&a).unwrap();
+        // A finder that says "found" is believed: nothing is written.
+        let b = coding("c-00000000000b", 10, "two");
+        let found = study
+            .code_with(&b, |_| Ok(Scan::Found(a.id.clone())))
+            .unwrap();
+        assert_eq!(found, Added::Existing(a.id.clone()));
+        let path = study.codings_path("KW").unwrap();
+        assert_eq!(CodingsFile::read(&path).unwrap().codings, vec![a.clone()]);
+        // A torn last row (an interrupted append): "not found" must not append after it.
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"c-0000000000ff,P6,2,50,5");
+        std::fs::write(&path, &bytes).unwrap();
+        let added = study.code_with(&b, |_| Ok(Scan::NotFound)).unwrap();
+        assert_eq!(added, Added::New);
+        let file = CodingsFile::read(&path).unwrap();
+        assert!(file.codings.contains(&b), "the new coding is a whole row");
+        assert!(file.codings.contains(&a));
+        // A finder that cannot tell sends the coding down the checked path, which finds it.
+        let again = study.code_with(&b, |_| Ok(Scan::NeedsCheck)).unwrap();
+        assert_eq!(again, Added::Existing(b.id.clone()));
     }
 }

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use thematic_study::{Added, Coding, codable_theme, new_coding_id, now_rfc3339};
+use thematic_study::{Added, Coding, Scan, codable_theme, new_coding_id, now_rfc3339, same_span};
 
 use super::study::CodingView;
 use crate::error::{ApiError, ApiResult};
@@ -85,7 +85,18 @@ pub(crate) async fn add(
             created: now_rfc3339(),
             status: Default::default(),
         };
-        match study.code(&coding)? {
+        // Whether the coder has this coding already, from the server's index of their
+        // file (brought up to date under the coder's lock): a read of this transcript's
+        // rows instead of a byte search through every coding.
+        let added = study.code_with(&coding, |_| {
+            let index = state.model.coder(&study, &state.coder)?;
+            let rows = index.codings_in(&coding.transcript)?;
+            Ok(match rows.into_iter().find(|c| same_span(c, &coding)) {
+                Some(c) => Scan::Found(c.id),
+                None => Scan::NotFound,
+            })
+        })?;
+        match added {
             Added::New => Ok((
                 StatusCode::CREATED,
                 Json(Coded {
