@@ -255,10 +255,10 @@ impl Ctx<'_> {
         for p in &e.patterns {
             if p.get_ref().is_empty() {
                 self.error(p.span().start, format!("empty pattern in theme \"{id}\""));
-            } else if let Err(err) = regex::Regex::new(p.get_ref()) {
+            } else if let Err(reason) = pattern_compiles(p.get_ref()) {
                 self.error(
                     p.span().start,
-                    format!("invalid pattern '{}': {}", p.get_ref(), regex_reason(&err)),
+                    format!("invalid pattern '{}': {reason}", p.get_ref()),
                 );
             }
         }
@@ -341,6 +341,35 @@ fn toml_message(e: &toml::de::Error) -> String {
         return format!("missing required field \"{}\"", &rest[..end]);
     }
     msg
+}
+
+/// Whether `pattern` compiles as a regular expression, and why not: remembered per pattern
+/// for the life of the process. Compiling the patterns of a large codebook takes
+/// milliseconds, and a long-running process (the browser workspace's server, which reads
+/// the codebook on every coding it writes) would otherwise compile the same patterns again
+/// and again. The regex crate keeps no such cache, so this small one is kept here.
+fn pattern_compiles(pattern: &str) -> Result<(), String> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex, PoisonError};
+    static SEEN: LazyLock<Mutex<HashMap<String, Result<(), String>>>> =
+        LazyLock::new(Mutex::default);
+    if let Some(known) = SEEN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(pattern)
+    {
+        return known.clone();
+    }
+    let result = regex::Regex::new(pattern)
+        .map(|_| ())
+        .map_err(|e| regex_reason(&e));
+    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+    // Bounded: a process that sees endless distinct patterns starts afresh.
+    if seen.len() >= 10_000 {
+        seen.clear();
+    }
+    seen.insert(pattern.to_string(), result.clone());
+    result
 }
 
 fn regex_reason(err: &regex::Error) -> String {
@@ -481,6 +510,25 @@ mod tests {
             "{errs:?}"
         );
         assert!(errs[2].contains("look-around is not supported"), "{errs:?}");
+        // The second reading answers from the remembered verdict, with the same words.
+        assert_eq!(errors(&text), errs);
+    }
+
+    #[test]
+    fn a_remembered_pattern_verdict_is_the_compilers() {
+        for (pattern, ok) in [
+            ("\\bgoal(s)?\\b", true),
+            ("(unclosed", false),
+            ("a{5000000}", false),
+        ] {
+            for _ in 0..2 {
+                assert_eq!(pattern_compiles(pattern).is_ok(), ok, "{pattern}");
+                assert_eq!(
+                    pattern_compiles(pattern).is_ok(),
+                    regex::Regex::new(pattern).is_ok()
+                );
+            }
+        }
     }
 
     #[test]

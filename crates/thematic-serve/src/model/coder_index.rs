@@ -57,7 +57,15 @@ impl CoderIndex {
         let mut file =
             std::fs::File::open(&self.path).map_err(|e| StudyError::io(&self.path, e))?;
         let mut bytes = self.header.clone();
+        // Rows next to each other in the file (usually all of a transcript's) in one read.
+        let mut runs: Vec<(u64, u64)> = Vec::new();
         for &(offset, len) in spans {
+            match runs.last_mut() {
+                Some((start, run)) if *start + *run == offset => *run += u64::from(len),
+                _ => runs.push((offset, u64::from(len))),
+            }
+        }
+        for (offset, len) in runs {
             let start = bytes.len();
             bytes.resize(start + len as usize, 0);
             file.seek(SeekFrom::Start(offset))

@@ -83,17 +83,18 @@ impl Model {
         }
         let gate = self.gate(&format!("coder\u{0}{coder}"));
         let _one = lock(&gate);
-        let kept = lock(&self.coders).get(coder).cloned();
+        // Taken out of the map while it is brought up to date, so that when no request
+        // holds it an append extends it in place rather than copying every transcript's
+        // spans (a copy took most of a posted coding's time on 2,000 interviews).
+        let kept = lock(&self.coders).remove(coder);
         let index = match kept {
-            Some(k) if k.stamp == stamp && k.path == path => return Ok(k),
-            Some(k) if k.path == path && stamp.0 > k.indexed && k.still_prefix()? => {
-                let mut grown = (*k).clone();
-                grown.extend(stamp)?;
-                grown
+            Some(k) if k.stamp == stamp && k.path == path => k,
+            Some(mut k) if k.path == path && stamp.0 > k.indexed && k.still_prefix()? => {
+                Arc::make_mut(&mut k).extend(stamp)?;
+                k
             }
-            _ => CoderIndex::build(coder, path, stamp)?,
+            _ => Arc::new(CoderIndex::build(coder, path, stamp)?),
         };
-        let index = Arc::new(index);
         lock(&self.coders).insert(coder.to_string(), index.clone());
         Ok(index)
     }
