@@ -107,8 +107,22 @@ fn changes(unit: &str, coders: &str) {
     assert_eq!(changed.status, 200, "{}", changed.text());
     same_as_fresh(&f, "a theme changed");
 
-    // Removed (the file rewritten, rows after it moved).
-    f.study.uncode("KW", &id).unwrap();
+    // Removed in the page (its row cut from the file, the server following the cut).
+    let removed = f.write("DELETE", &format!("/api/codings/{id}"), &[], "");
+    assert_eq!(removed.status, 200, "{}", removed.text());
+    same_as_fresh(&f, "a coding removed in the page");
+
+    // Removed on the command line (rows after it moved).
+    let cg = code(
+        &f.study,
+        "CG",
+        "P1",
+        6,
+        "Walking groups",
+        "active-engagement",
+    );
+    same_as_fresh(&f, "another append");
+    f.study.uncode("CG", &cg).unwrap();
     same_as_fresh(&f, "an uncode");
 
     // A theme renamed in the codebook: labels change, parts need not.

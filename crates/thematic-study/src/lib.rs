@@ -33,6 +33,7 @@ mod study;
 pub mod testing;
 mod transcripts;
 mod turn_cache;
+mod uncode;
 mod unfinished;
 mod update;
 
@@ -59,5 +60,6 @@ pub use transcripts::{
     parse_bytes, parse_file, read_transcript,
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
+pub use uncode::{Cut, Stamp, Uncoded};
 pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};

@@ -139,19 +139,7 @@ impl Study {
     /// uncode` and the browser workspace do. Returns the coding, or `None` when the coder
     /// has no coding with that id (nothing changes then).
     pub fn uncode(&self, coder: &str, id: &str) -> Result<Option<Coding>, StudyError> {
-        let removed = self.update_codings(coder, |file| {
-            let (gone, kept): (Vec<Coding>, Vec<Coding>) = std::mem::take(&mut file.codings)
-                .into_iter()
-                .partition(|c| c.id == id);
-            file.codings = kept;
-            let changed = !gone.is_empty();
-            Ok((gone, changed))
-        })?;
-        let Some(c) = removed.into_iter().next() else {
-            return Ok(None);
-        };
-        self.log_change(coder, "uncode", &c.theme, &c.log_detail())?;
-        Ok(Some(c))
+        Ok(self.uncode_with(coder, id)?.map(|u| u.coding))
     }
 
     /// Adds one coding for `coding.coder` (see [`Study::add_coding`]) and, when it is new,
@@ -320,7 +308,7 @@ pub enum Scan {
 /// Whether the codings file at `path` can take an appended row: missing or empty, or
 /// beginning with `header` (after a byte-order mark; CRLF allowed) and ending with a
 /// newline.
-fn sound_to_append(path: &std::path::Path, header: &[u8]) -> Result<bool, StudyError> {
+pub(crate) fn sound_to_append(path: &std::path::Path, header: &[u8]) -> Result<bool, StudyError> {
     use std::io::Read;
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,

@@ -173,10 +173,13 @@ pub(crate) async fn remove(
 ) -> ApiResult<Json<CodingView>> {
     blocking(move || {
         let study = state.study()?;
-        let Some(c) = study.uncode(&state.coder, &id)? else {
+        let Some(removed) = study.uncode_with(&state.coder, &id)? else {
             return Err(missing(&state.coder, &id));
         };
-        Ok(Json(CodingView::from(&c)))
+        if let Some(cut) = &removed.cut {
+            state.model.follow_cut(&state.coder, cut)?;
+        }
+        Ok(Json(CodingView::from(&removed.coding)))
     })
     .await
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use thematic_study::{Coding, CodingsFile, StudyError, content_hash};
+use thematic_study::{Coding, CodingsFile, Cut, StudyError, content_hash};
 
 use super::{Stamp, TAIL};
 
@@ -51,12 +51,21 @@ pub(crate) struct CoderIndex {
 impl CoderIndex {
     /// Every row of this coder's codings of `transcript`, parsed, in file order.
     pub fn codings_in(&self, transcript: &str) -> Result<Vec<Coding>, StudyError> {
+        if !self.rows.contains_key(transcript) {
+            return Ok(Vec::new());
+        }
+        let mut bytes = self.header.clone();
+        bytes.extend(self.rows_bytes(transcript)?);
+        Ok(CodingsFile::parse(&self.path, &bytes)?.codings)
+    }
+
+    /// The bytes of `transcript`'s rows, in file order.
+    fn rows_bytes(&self, transcript: &str) -> Result<Vec<u8>, StudyError> {
         let Some(spans) = self.rows.get(transcript) else {
             return Ok(Vec::new());
         };
         let mut file =
             std::fs::File::open(&self.path).map_err(|e| StudyError::io(&self.path, e))?;
-        let mut bytes = self.header.clone();
         // Rows next to each other in the file (usually all of a transcript's) in one read.
         let mut runs: Vec<(u64, u64)> = Vec::new();
         for &(offset, len) in spans {
@@ -65,6 +74,7 @@ impl CoderIndex {
                 _ => runs.push((offset, u64::from(len))),
             }
         }
+        let mut bytes = Vec::new();
         for (offset, len) in runs {
             let start = bytes.len();
             bytes.resize(start + len as usize, 0);
@@ -72,7 +82,7 @@ impl CoderIndex {
                 .and_then(|_| file.read_exact(&mut bytes[start..]))
                 .map_err(|e| StudyError::io(&self.path, e))?;
         }
-        Ok(CodingsFile::parse(&self.path, &bytes)?.codings)
+        Ok(bytes)
     }
 
     /// The file's stamp when it was indexed.
@@ -172,6 +182,26 @@ impl CoderIndex {
 
     /// Indexes the rows in `bytes`, which start at `base` in the file.
     fn index_rows(&mut self, bytes: &[u8], base: u64, columns: &Columns) -> Result<(), StudyError> {
+        self.each_row(bytes, |index, at, row, record| {
+            let Some(transcript) = columns.field(record, columns.transcript) else {
+                return;
+            };
+            let len = u32::try_from(row.len()).unwrap_or(u32::MAX);
+            index
+                .rows
+                .entry(transcript.clone())
+                .or_default()
+                .push((base + at, len));
+            index.account(transcript, row, record, columns);
+        })
+    }
+
+    /// Calls `f` with each row of `bytes`: its offset in `bytes`, its bytes and its fields.
+    fn each_row(
+        &mut self,
+        bytes: &[u8],
+        mut f: impl FnMut(&mut Self, u64, &[u8], &csv::ByteRecord),
+    ) -> Result<(), StudyError> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -186,44 +216,90 @@ impl CoderIndex {
                 break;
             }
             let end = reader.position().byte();
-            let field = |i: Option<usize>| {
-                i.and_then(|i| record.get(i))
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .unwrap_or_default()
-            };
-            let transcript = field(columns.transcript);
-            if transcript.is_empty() {
-                continue;
-            }
-            self.rows
-                .entry(transcript.clone())
-                .or_default()
-                .push((base + at, u32::try_from(end - at).unwrap_or(u32::MAX)));
-            let row = &bytes[at as usize..end as usize];
-            let digest = self.digests.entry(transcript.clone()).or_default();
-            // Order matters (a row moved is a change), and the digest extends on an append.
-            *digest = (digest.rotate_left(23) ^ content_hash(row)).wrapping_mul(FOLD);
-            *self
-                .themes
-                .entry(transcript.clone())
-                .or_default()
-                .entry(field(columns.theme))
-                .or_default() += 1;
-            let status = field(columns.status);
-            if matches!(status.as_str(), "suggested" | "accepted" | "rejected") {
-                continue;
-            }
-            let p = self.progress.entry(transcript).or_default();
-            p.codings += 1;
-            if let Ok(turn) = field(columns.turn).parse::<usize>() {
-                p.turns.insert(turn);
-            }
-            let created = field(columns.created);
-            if created > p.last {
-                p.last = created;
-            }
+            f(self, at, &bytes[at as usize..end as usize], &record);
         }
         Ok(())
+    }
+
+    /// Adds one row of `transcript` to its digest, theme tallies and progress.
+    fn account(
+        &mut self,
+        transcript: String,
+        row: &[u8],
+        record: &csv::ByteRecord,
+        columns: &Columns,
+    ) {
+        let field = |i: Option<usize>| columns.field(record, i).unwrap_or_default();
+        let digest = self.digests.entry(transcript.clone()).or_default();
+        // Order matters (a row moved is a change), and the digest extends on an append.
+        *digest = (digest.rotate_left(23) ^ content_hash(row)).wrapping_mul(FOLD);
+        *self
+            .themes
+            .entry(transcript.clone())
+            .or_default()
+            .entry(field(columns.theme))
+            .or_default() += 1;
+        let status = field(columns.status);
+        if matches!(status.as_str(), "suggested" | "accepted" | "rejected") {
+            return;
+        }
+        let p = self.progress.entry(transcript).or_default();
+        p.codings += 1;
+        if let Ok(turn) = field(columns.turn).parse::<usize>() {
+            p.turns.insert(turn);
+        }
+        let created = field(columns.created);
+        if created > p.last {
+            p.last = created;
+        }
+    }
+
+    /// Follows rows cut from the file (see [`Cut`]) without indexing it again: the spans
+    /// after them move back, and the transcripts that lost rows are accounted afresh from
+    /// their remaining rows. Only when this index is of the file just before the cut;
+    /// `false` (nothing changed) otherwise.
+    pub(super) fn follow(&mut self, cut: &Cut) -> Result<bool, StudyError> {
+        if self.stamp != cut.before || self.indexed != cut.before.0 {
+            return Ok(false);
+        }
+        let gone: std::collections::HashSet<u64> = cut.rows.iter().map(|(o, _)| *o).collect();
+        // How far a span at `offset` moves back: the cut rows before it.
+        let shift = |offset: u64| -> u64 {
+            cut.rows
+                .iter()
+                .take_while(|(o, _)| *o < offset)
+                .map(|(_, len)| len)
+                .sum()
+        };
+        let mut touched = Vec::new();
+        for (transcript, spans) in &mut self.rows {
+            let before = spans.len();
+            spans.retain(|(o, _)| !gone.contains(o));
+            if spans.len() != before {
+                touched.push(transcript.clone());
+            }
+            for span in spans.iter_mut() {
+                span.0 -= shift(span.0);
+            }
+        }
+        self.indexed -= cut.rows.iter().map(|(_, len)| len).sum::<u64>();
+        self.stamp = cut.after;
+        self.tail = tail_hash(&self.path, self.indexed)?;
+        let columns = Columns::of(&self.header);
+        for transcript in touched {
+            self.digests.remove(&transcript);
+            self.themes.remove(&transcript);
+            self.progress.remove(&transcript);
+            let bytes = self.rows_bytes(&transcript)?;
+            if bytes.is_empty() {
+                self.rows.remove(&transcript);
+                continue;
+            }
+            self.each_row(&bytes, |index, _, row, record| {
+                index.account(transcript.clone(), row, record, &columns);
+            })?;
+        }
+        Ok(true)
     }
 }
 
@@ -237,6 +313,13 @@ struct Columns {
 }
 
 impl Columns {
+    /// Field `i` of `record` as text, if there is one and it is not empty.
+    fn field(&self, record: &csv::ByteRecord, i: Option<usize>) -> Option<String> {
+        i.and_then(|i| record.get(i))
+            .filter(|b| !b.is_empty())
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+
     fn of(header: &[u8]) -> Columns {
         let line = header.strip_suffix(b"\n").unwrap_or(header);
         let line = line.strip_suffix(b"\r").unwrap_or(line);

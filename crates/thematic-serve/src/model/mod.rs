@@ -99,6 +99,23 @@ impl Model {
         Ok(index)
     }
 
+    /// Follows rows this server cut from `coder`'s file (see [`thematic_study::Cut`]), so
+    /// the next request need not index the whole file again. When the kept index is not of
+    /// the file just before the cut (another writer came between), nothing is done and
+    /// the next request indexes as usual.
+    pub fn follow_cut(&self, coder: &str, cut: &thematic_study::Cut) -> Result<(), StudyError> {
+        let gate = self.gate(&format!("coder\u{0}{coder}"));
+        let _one = lock(&gate);
+        let Some(mut index) = lock(&self.coders).remove(coder) else {
+            return Ok(());
+        };
+        if index.stamp == cut.before {
+            Arc::make_mut(&mut index).follow(cut)?;
+        }
+        lock(&self.coders).insert(coder.to_string(), index);
+        Ok(())
+    }
+
     /// Reads what the transcripts list shows, indexes every coder's codings, and brings
     /// the study's turn cache up to date (Compare at turn and char units reads it).
     pub fn warm(&self, study: &Study) {
@@ -311,6 +328,67 @@ mod tests {
         assert_eq!(rewritten.progress["P1"].codings, 1);
         // Unchanged: the same index, not a new one.
         assert!(Arc::ptr_eq(&rewritten, &model.coder(&s, "KW").unwrap()));
+    }
+
+    #[test]
+    fn a_followed_cut_gives_the_index_a_fresh_build_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = study(dir.path());
+        let model = Model::default();
+        let mut all = Vec::new();
+        for (k, t) in ["P1", "P2", "P1", "P3", "P2", "P1"].iter().enumerate() {
+            let mut c = coding(20 + k, 30 + k, "what-matters");
+            c.transcript = t.to_string();
+            s.add_coding(&c).unwrap();
+            all.push(c);
+        }
+        model.coder(&s, "KW").unwrap();
+        // The P3 row (its transcript's only one) and a P2 row, one after the other.
+        for gone in [&all[3], &all[1]] {
+            let removed = s.uncode_with("KW", &gone.id).unwrap().unwrap();
+            model.follow_cut("KW", &removed.cut.unwrap()).unwrap();
+            let followed = model.coder(&s, "KW").unwrap();
+            let path = s.codings_path("KW").unwrap();
+            let fresh = CoderIndex::build("KW", path.clone(), file_stamp(&path).unwrap()).unwrap();
+            assert_eq!(
+                followed.stamp(),
+                fresh.stamp(),
+                "followed, not indexed again"
+            );
+            let mut ids: Vec<&String> = fresh.transcripts().collect();
+            ids.sort();
+            let mut followed_ids: Vec<&String> = followed.transcripts().collect();
+            followed_ids.sort();
+            assert_eq!(followed_ids, ids);
+            for t in ids {
+                assert_eq!(
+                    followed.codings_in(t).unwrap(),
+                    fresh.codings_in(t).unwrap()
+                );
+                assert_eq!(followed.digest(t), fresh.digest(t), "{t}");
+                let p = (&followed.progress[t], &fresh.progress[t]);
+                assert_eq!(
+                    (p.0.codings, &p.0.turns, &p.0.last),
+                    (p.1.codings, &p.1.turns, &p.1.last)
+                );
+            }
+            let mut a: Vec<_> = followed.tallies().collect();
+            let mut b: Vec<_> = fresh.tallies().collect();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b);
+        }
+        // A cut the index did not see the file before (another writer came between) is
+        // not followed: the next request indexes the file as usual.
+        let other = Model::default();
+        other.coder(&s, "KW").unwrap();
+        let mut late = coding(90, 95, "goal-orientation");
+        late.transcript = "P1".into();
+        s.add_coding(&late).unwrap();
+        let removed = s.uncode_with("KW", &all[0].id).unwrap().unwrap();
+        other.follow_cut("KW", &removed.cut.unwrap()).unwrap();
+        let seen = other.coder(&s, "KW").unwrap().codings_in("P1").unwrap();
+        assert_eq!(seen, vec![all[2].clone(), all[5].clone(), late]);
     }
 
     #[test]
