@@ -262,7 +262,7 @@ fn measure(
 }
 
 /// Waits as `settle` says, and says what was done.
-fn settle(pid: u32, settle: Settle) -> String {
+pub(crate) fn settle(pid: u32, settle: Settle) -> String {
     match settle {
         Settle::None => "settle: none, the timed runs began while the server was warming".into(),
         Settle::For(d) => {

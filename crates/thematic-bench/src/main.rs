@@ -111,9 +111,11 @@ enum Command {
     /// Latency and answer size of each view of `thematic serve` (the browser workspace)
     /// over HTTP on a copy of a generated study, as coder A, and the server's memory.
     ///
-    /// Each view is requested once (cold: the search index is built then), then `runs`
-    /// more times (median and max, from sending the request to having read the whole
-    /// body); coding posts a fresh span each time, then the same one again. The abuse case
+    /// Each view is requested once ("first"), then `runs` more times (median and max, from
+    /// sending the request to having read the whole body); coding posts a fresh span each
+    /// time, then the same one again. Then the views kept for the state of the codings
+    /// (Compare, the quote view, the map) right after a coding is posted, and removing a
+    /// coding with the reader right after. The abuse case
     /// `/api/search?limit=10000000000` comes last and once. Requests time out after 60 s.
     ///
     /// $ thematic-bench serve /tmp/corpus2000 --runs 5
@@ -135,10 +137,11 @@ enum Command {
         /// Time the views in headless Chromium instead of over HTTP.
         #[arg(long)]
         browser: bool,
-        /// With `--browser`, when the timed runs start: `idle` (once the server's CPU time
-        /// has stood still for a second, its warming done), `none` (at once, racing the
-        /// warming, as a researcher who opens the page at once), or a number of seconds.
-        #[arg(long, default_value = "idle", requires = "browser")]
+        /// When the timed calls start: `idle` (once the server's CPU time has stood still
+        /// for a second, its warming done), `none` (at once, racing the warming, as a
+        /// researcher who opens the page at once: the "first" column is then the cold
+        /// start), or a number of seconds.
+        #[arg(long, default_value = "idle")]
         settle: browser::Settle,
         /// With `--browser`, save a screenshot of each view after its last run in this
         /// folder, as `bench-<view>.png`.
@@ -357,7 +360,12 @@ fn run() -> Result<(), String> {
                 screenshots,
             },
         )?,
-        Command::Serve { corpus, runs, .. } => serve::run(&corpus, runs)?,
+        Command::Serve {
+            corpus,
+            runs,
+            settle,
+            ..
+        } => serve::run(&corpus, runs, settle)?,
         Command::Import { corpus, runs } => {
             let exe = release_thematic()?;
             let source = corpus.join("transcripts");

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use thematic_study::Study;
 
+use crate::browser::Settle;
 use crate::search::copy_dir;
 use crate::{median, release_thematic};
 
@@ -25,13 +26,19 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 pub(crate) const CODER: &str = "A";
 pub(crate) const OTHER: &str = "B";
 
-pub fn run(corpus: &Path, runs: usize) -> Result<(), String> {
+pub fn run(corpus: &Path, runs: usize, settle: Settle) -> Result<(), String> {
     let exe = release_thematic()?;
     let dir = std::env::temp_dir().join(format!("thematic-bench-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("copying {} to {}", corpus.display(), dir.display());
     copy_dir(corpus, &dir)?;
-    let result = Server::start(&exe, &dir).and_then(|mut server| measure(&mut server, &dir, runs));
+    let result = Server::start(&exe, &dir).and_then(|mut server| {
+        let settled = crate::browser::settle(server.pid(), settle);
+        eprintln!("{settled}");
+        measure(&mut server, &dir, runs)?;
+        println!("{settled}");
+        Ok(())
+    });
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
@@ -131,6 +138,7 @@ fn measure(server: &mut Server, dir: &Path, runs: usize) -> Result<(), String> {
     rows.push(view(server, label, "/api/codings", runs, |_| {
         Some(coding(runs))
     }));
+    rows.extend(after_changes(server, &target, runs, &coding));
 
     let memory = server.memory();
     // The abuse case last and once: it may take the server down.
@@ -144,6 +152,87 @@ fn measure(server: &mut Server, dir: &Path, runs: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// The views kept for the state of the codings, each timed right after a coding is posted
+/// (the post not timed), `runs` + 1 times; then removing those codings one by one, each
+/// removal timed and the reader of its transcript right after it.
+fn after_changes(
+    server: &mut Server,
+    target: &Target,
+    runs: usize,
+    coding: &dyn Fn(usize) -> String,
+) -> Vec<Row> {
+    let id = &target.transcript;
+    let views = [
+        format!("/api/compare?a={CODER}&b={OTHER}&transcript={id}"),
+        format!("/api/quotes?format=json&coder={CODER}&inline=1"),
+        "/api/map.svg".to_string(),
+    ];
+    let mut rows: Vec<Row> = views
+        .iter()
+        .map(|v| Row::new(format!("GET {v}, right after a coding")))
+        .collect();
+    let mut posted = Vec::new();
+    for call in 0..=runs {
+        // Spans the runs before did not use.
+        match server.request("POST", "/api/codings", Some(&coding(runs + 1 + call))) {
+            Ok(r) => posted.extend(coding_id(&r.body)),
+            Err(e) => eprintln!("posting a coding failed: {e}"),
+        }
+        for (row, path) in rows.iter_mut().zip(&views) {
+            row.record(call, server.request("GET", path, None));
+        }
+    }
+    let mut removal = Row::new("DELETE /api/codings/{id}".into());
+    let reader = format!("/api/transcripts/{id}");
+    let mut after = Row::new(format!("GET {reader}, right after a removal"));
+    for (call, coding) in posted.iter().enumerate() {
+        let path = format!("/api/codings/{coding}");
+        removal.record(call, server.request("DELETE", &path, None));
+        after.record(call, server.request("GET", &reader, None));
+    }
+    for row in rows.iter().chain([&removal, &after]) {
+        eprintln!("{}: {}", row.view, row.outcomes.join(", "));
+    }
+    rows.push(removal);
+    rows.push(after);
+    rows
+}
+
+/// The `"id"` of the coding in a `POST /api/codings` answer.
+fn coding_id(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    Some(v["coding"]["id"].as_str()?.to_string())
+}
+
+impl Row {
+    fn new(view: String) -> Row {
+        Row {
+            view,
+            first: Duration::ZERO,
+            rest: Vec::new(),
+            body: Vec::new(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Records call `call` (from 0; the first is "first").
+    fn record(&mut self, call: usize, answer: Result<Reply, String>) {
+        let took = answer.as_ref().map_or(TIMEOUT, |r| r.elapsed);
+        if call == 0 {
+            self.first = took;
+        } else {
+            self.rest.push(took);
+        }
+        match answer {
+            Ok(reply) => {
+                self.outcomes.push(reply.status.to_string());
+                self.body = reply.body;
+            }
+            Err(e) => self.outcomes.push(e),
+        }
+    }
+}
+
 /// Requests `path` once, then `runs` more times: a POST of `body(k)` on call `k` (from 0)
 /// when that is a body, else a GET.
 fn view(
@@ -153,31 +242,24 @@ fn view(
     runs: usize,
     body: impl Fn(usize) -> Option<String>,
 ) -> Row {
-    let mut row = Row {
-        view,
-        first: Duration::ZERO,
-        rest: Vec::new(),
-        body: Vec::new(),
-        outcomes: Vec::new(),
-    };
+    let mut row = Row::new(view);
     for call in 0..=runs {
         let body = body(call);
         let method = if body.is_some() { "POST" } else { "GET" };
         let t = Instant::now();
         let answer = server.request(method, path, body.as_deref());
         // A failure's time counts too: how long until the server gave up or fell over.
-        let took = answer.as_ref().map_or_else(|_| t.elapsed(), |r| r.elapsed);
-        if call == 0 {
-            row.first = took;
-        } else {
-            row.rest.push(took);
-        }
+        let answer = answer.map_err(|e| (e, t.elapsed()));
         match answer {
-            Ok(reply) => {
-                row.outcomes.push(reply.status.to_string());
-                row.body = reply.body;
+            Ok(reply) => row.record(call, Ok(reply)),
+            Err((e, took)) => {
+                row.record(call, Err(e));
+                if call == 0 {
+                    row.first = took;
+                } else if let Some(last) = row.rest.last_mut() {
+                    *last = took;
+                }
             }
-            Err(e) => row.outcomes.push(e),
         }
     }
     eprintln!("{}: {}", row.view, row.outcomes.join(", "));

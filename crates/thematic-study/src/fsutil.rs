@@ -10,6 +10,15 @@ use crate::error::StudyError;
 /// over the target, fsync of the folder. A reader (or a crash) sees the old file or the new
 /// one, never a torn one.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
+    atomic_write_with(path, |f| f.write_all(bytes))
+}
+
+/// [`atomic_write`] of what `write` writes into the temporary file (for contents made in
+/// pieces, say copied from another file, without holding them all in memory).
+pub fn atomic_write_with(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+) -> Result<(), StudyError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -18,8 +27,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
         .prefix(".thematic-tmp-")
         .tempfile_in(dir)
         .map_err(|e| StudyError::io(dir, e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| StudyError::io(tmp.path(), e))?;
+    write(tmp.as_file_mut()).map_err(|e| StudyError::io(path, e))?;
     // tempfile creates files readable by their owner only; a study folder is shared with
     // colleagues, so keep the permissions of the file being replaced, else rw-r--r--.
     #[cfg(unix)]

@@ -9,7 +9,9 @@
 
 use crate::StudyError;
 use crate::codings::{Coding, CodingsFile, header_line};
-use crate::fsutil::{FileLock, atomic_write};
+use std::io::{Read, Seek, SeekFrom};
+
+use crate::fsutil::{FileLock, atomic_write_with};
 use crate::store::sound_to_append;
 use crate::study::Study;
 use crate::turn_cache::file_stamp;
@@ -92,23 +94,24 @@ fn cut_rows(path: &std::path::Path, id: &str) -> Result<Attempt, StudyError> {
         return Ok(Attempt::NeedsCheck);
     }
     let before = file_stamp(path)?;
-    let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-    let rows = rows_of(&bytes, id);
+    let open = || std::fs::File::open(path).map_err(|e| StudyError::io(path, e));
+    // Streamed, twice: a 47 MB file is not held in memory (a server would keep the pages).
+    let rows = rows_of(std::io::BufReader::new(open()?), id);
     let Some(&(first, _)) = rows.first() else {
         return Ok(Attempt::Done(None));
     };
     // The removed rows, parsed under the file's own header line.
-    let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut removed = bytes[..header_end].to_vec();
-    let mut kept = Vec::with_capacity(bytes.len());
-    let mut at = 0usize;
+    let mut file = open()?;
+    let mut removed = Vec::new();
+    std::io::BufRead::read_until(&mut std::io::BufReader::new(&mut file), b'\n', &mut removed)
+        .map_err(|e| StudyError::io(path, e))?;
     for &(offset, len) in &rows {
-        let (offset, len) = (offset as usize, len as usize);
-        kept.extend_from_slice(&bytes[at..offset]);
-        removed.extend_from_slice(&bytes[offset..offset + len]);
-        at = offset + len;
+        let start = removed.len();
+        removed.resize(start + len as usize, 0);
+        file.seek(SeekFrom::Start(offset))
+            .and_then(|_| file.read_exact(&mut removed[start..]))
+            .map_err(|e| StudyError::io(path, e))?;
     }
-    kept.extend_from_slice(&bytes[at..]);
     let coding = CodingsFile::parse(path, &removed)?
         .codings
         .into_iter()
@@ -120,7 +123,17 @@ fn cut_rows(path: &std::path::Path, id: &str) -> Result<Attempt, StudyError> {
                 format!("the row of coding {id} at byte {first} cannot be read"),
             )
         })?;
-    atomic_write(path, &kept)?;
+    atomic_write_with(path, |out| {
+        let mut from = std::fs::File::open(path)?;
+        let mut at = 0u64;
+        for &(offset, len) in &rows {
+            std::io::copy(&mut (&mut from).take(offset - at), out)?;
+            from.seek(SeekFrom::Start(offset + len))?;
+            at = offset + len;
+        }
+        std::io::copy(&mut from, out)?;
+        Ok(())
+    })?;
     let after = file_stamp(path)?;
     Ok(Attempt::Done(Some(Uncoded {
         coding,
@@ -133,7 +146,7 @@ fn cut_rows(path: &std::path::Path, id: &str) -> Result<Attempt, StudyError> {
 }
 
 /// The (offset, length) of each row whose first field is `id`, header skipped.
-fn rows_of(bytes: &[u8], id: &str) -> Vec<(u64, u64)> {
+fn rows_of(bytes: impl Read, id: &str) -> Vec<(u64, u64)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
