@@ -48,6 +48,8 @@ pub fn run(corpus: &Path, runs: usize, settle: Settle) -> Result<(), String> {
 pub(crate) struct Target {
     pub(crate) transcript: String,
     theme: String,
+    /// Another codable theme, to change codings to.
+    other_theme: String,
     /// A participant turn's start and end, in code points.
     turn: (usize, usize),
 }
@@ -69,13 +71,15 @@ pub(crate) fn target(dir: &Path, spans: usize) -> Result<Target, String> {
         .find(|t| t.end - t.start >= spans + 20)
         .ok_or_else(|| format!("{id} has no turn long enough to code {spans} spans in"))?;
     let book = study.codebook().map_err(|e| e.to_string())?;
-    let theme = book
-        .codable()
+    let mut codable = book.codable();
+    let theme = codable.next().ok_or("the codebook has no codable theme")?;
+    let other = codable
         .next()
-        .ok_or("the codebook has no codable theme")?;
+        .ok_or("the codebook has only one codable theme")?;
     Ok(Target {
         transcript: id.clone(),
         theme: theme.id.clone(),
+        other_theme: other.id.clone(),
         turn: (turn.start, turn.end),
     })
 }
@@ -182,19 +186,27 @@ fn after_changes(
             row.record(call, server.request("GET", path, None));
         }
     }
-    let mut removal = Row::new("DELETE /api/codings/{id}".into());
     let reader = format!("/api/transcripts/{id}");
+    let mut change = Row::new("PATCH /api/codings/{id} (another theme)".into());
+    let mut after_change = Row::new(format!("GET {reader}, right after a theme change"));
+    let other = json_string(&target.other_theme);
+    for (call, coding) in posted.iter().enumerate() {
+        let path = format!("/api/codings/{coding}");
+        let body = format!("{{\"theme\":{other}}}");
+        change.record(call, server.request("PATCH", &path, Some(&body)));
+        after_change.record(call, server.request("GET", &reader, None));
+    }
+    let mut removal = Row::new("DELETE /api/codings/{id}".into());
     let mut after = Row::new(format!("GET {reader}, right after a removal"));
     for (call, coding) in posted.iter().enumerate() {
         let path = format!("/api/codings/{coding}");
         removal.record(call, server.request("DELETE", &path, None));
         after.record(call, server.request("GET", &reader, None));
     }
-    for row in rows.iter().chain([&removal, &after]) {
+    rows.extend([change, after_change, removal, after]);
+    for row in &rows {
         eprintln!("{}: {}", row.view, row.outcomes.join(", "));
     }
-    rows.push(removal);
-    rows.push(after);
     rows
 }
 

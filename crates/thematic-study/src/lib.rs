@@ -27,13 +27,13 @@ mod merge_study;
 mod participants;
 mod reanchor;
 mod refactor;
+mod row_edit;
 mod stable_hash;
 mod store;
 mod study;
 pub mod testing;
 mod transcripts;
 mod turn_cache;
-mod uncode;
 mod unfinished;
 mod update;
 
@@ -52,6 +52,7 @@ pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
+pub use row_edit::{Recoded, RowEdit, Splice, Stamp, Uncoded};
 pub use stable_hash::{StableHasher, content_hash, stable_hash};
 pub use store::{Added, Scan, new_coding_id, same_span, valid_coder};
 pub use study::{InitOptions, Study};
@@ -60,6 +61,5 @@ pub use transcripts::{
     parse_bytes, parse_file, read_transcript,
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
-pub use uncode::{Cut, Stamp, Uncoded};
 pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};

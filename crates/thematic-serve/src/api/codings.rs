@@ -142,25 +142,13 @@ pub(crate) async fn change(
         let study = state.study()?;
         let book = study.codebook()?;
         let theme = codable_theme(&book, &change.theme)?.id.clone();
-        let changed = study.update_codings(&state.coder, |file| {
-            let Some(c) = file.codings.iter_mut().find(|c| c.id == id) else {
-                return Ok((None, false));
-            };
-            let old = std::mem::replace(&mut c.theme, theme.clone());
-            let differs = old != c.theme;
-            Ok((Some((old, c.clone())), differs))
-        })?;
-        let Some((old, coding)) = changed else {
+        let Some(recoded) = study.recode(&state.coder, &id, &theme)? else {
             return Err(missing(&state.coder, &id));
         };
-        if old != coding.theme {
-            study.log_change(
-                &state.coder,
-                "recode",
-                &coding.theme,
-                &format!("{} from {old}", coding.log_detail()),
-            )?;
+        if let Some(splice) = &recoded.splice {
+            state.model.follow(&state.coder, splice)?;
         }
+        let coding = recoded.coding;
         Ok(Json(CodingView::from(&coding)))
     })
     .await
@@ -176,8 +164,8 @@ pub(crate) async fn remove(
         let Some(removed) = study.uncode_with(&state.coder, &id)? else {
             return Err(missing(&state.coder, &id));
         };
-        if let Some(cut) = &removed.cut {
-            state.model.follow_cut(&state.coder, cut)?;
+        if let Some(splice) = &removed.splice {
+            state.model.follow(&state.coder, splice)?;
         }
         Ok(Json(CodingView::from(&removed.coding)))
     })

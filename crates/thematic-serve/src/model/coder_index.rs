@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use thematic_study::{Coding, CodingsFile, Cut, StudyError, content_hash};
+use thematic_study::{Coding, CodingsFile, Splice, StudyError, content_hash};
 
 use super::{Stamp, TAIL};
 
@@ -254,36 +254,35 @@ impl CoderIndex {
         }
     }
 
-    /// Follows rows cut from the file (see [`Cut`]) without indexing it again: the spans
-    /// after them move back, and the transcripts that lost rows are accounted afresh from
-    /// their remaining rows. Only when this index is of the file just before the cut;
-    /// `false` (nothing changed) otherwise.
-    pub(super) fn follow(&mut self, cut: &Cut) -> Result<bool, StudyError> {
-        if self.stamp != cut.before || self.indexed != cut.before.0 {
+    /// Follows rows edited in the file (see [`Splice`]: removed, or replaced in place)
+    /// without indexing it again: the spans after them move, and the transcripts whose rows
+    /// changed are accounted afresh from their rows. Only when this index is of the file
+    /// just before the edit; `false` (nothing changed) otherwise.
+    pub(super) fn follow(&mut self, splice: &Splice) -> Result<bool, StudyError> {
+        if self.stamp != splice.before || self.indexed != splice.before.0 {
             return Ok(false);
         }
-        let gone: std::collections::HashSet<u64> = cut.rows.iter().map(|(o, _)| *o).collect();
-        // How far a span at `offset` moves back: the cut rows before it.
-        let shift = |offset: u64| -> u64 {
-            cut.rows
-                .iter()
-                .take_while(|(o, _)| *o < offset)
-                .map(|(_, len)| len)
-                .sum()
-        };
+        let edited: HashMap<u64, u64> = splice.rows.iter().map(|r| (r.offset, r.new_len)).collect();
         let mut touched = Vec::new();
         for (transcript, spans) in &mut self.rows {
-            let before = spans.len();
-            spans.retain(|(o, _)| !gone.contains(o));
-            if spans.len() != before {
+            let mut hit = false;
+            spans.retain_mut(|(offset, len)| match edited.get(offset) {
+                None => true,
+                Some(&new_len) => {
+                    hit = true;
+                    *len = u32::try_from(new_len).unwrap_or(u32::MAX);
+                    new_len > 0
+                }
+            });
+            for span in spans.iter_mut() {
+                span.0 = splice.moved(span.0);
+            }
+            if hit {
                 touched.push(transcript.clone());
             }
-            for span in spans.iter_mut() {
-                span.0 -= shift(span.0);
-            }
         }
-        self.indexed -= cut.rows.iter().map(|(_, len)| len).sum::<u64>();
-        self.stamp = cut.after;
+        self.indexed = splice.moved(self.indexed);
+        self.stamp = splice.after;
         self.tail = tail_hash(&self.path, self.indexed)?;
         let columns = Columns::of(&self.header);
         for transcript in touched {

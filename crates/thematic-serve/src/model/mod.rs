@@ -99,18 +99,18 @@ impl Model {
         Ok(index)
     }
 
-    /// Follows rows this server cut from `coder`'s file (see [`thematic_study::Cut`]), so
-    /// the next request need not index the whole file again. When the kept index is not of
-    /// the file just before the cut (another writer came between), nothing is done and
+    /// Follows rows this server edited in `coder`'s file (see [`thematic_study::Splice`]),
+    /// so the next request need not index the whole file again. When the kept index is not
+    /// of the file just before the edit (another writer came between), nothing is done and
     /// the next request indexes as usual.
-    pub fn follow_cut(&self, coder: &str, cut: &thematic_study::Cut) -> Result<(), StudyError> {
+    pub fn follow(&self, coder: &str, splice: &thematic_study::Splice) -> Result<(), StudyError> {
         let gate = self.gate(&format!("coder\u{0}{coder}"));
         let _one = lock(&gate);
         let Some(mut index) = lock(&self.coders).remove(coder) else {
             return Ok(());
         };
-        if index.stamp == cut.before {
-            Arc::make_mut(&mut index).follow(cut)?;
+        if index.stamp == splice.before {
+            Arc::make_mut(&mut index).follow(splice)?;
         }
         lock(&self.coders).insert(coder.to_string(), index);
         Ok(())
@@ -331,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn a_followed_cut_gives_the_index_a_fresh_build_gives() {
+    fn a_followed_edit_gives_the_index_a_fresh_build_gives() {
         let dir = tempfile::tempdir().unwrap();
         let s = study(dir.path());
         let model = Model::default();
@@ -343,10 +343,23 @@ mod tests {
             all.push(c);
         }
         model.coder(&s, "KW").unwrap();
-        // The P3 row (its transcript's only one) and a P2 row, one after the other.
-        for gone in [&all[3], &all[1]] {
-            let removed = s.uncode_with("KW", &gone.id).unwrap().unwrap();
-            model.follow_cut("KW", &removed.cut.unwrap()).unwrap();
+        // The P3 row removed (its transcript's only one), a P2 row removed, a P1 row's
+        // theme changed to a longer one (the rows after it move on), one after the other.
+        for (step, edited) in [&all[3], &all[1], &all[2]].into_iter().enumerate() {
+            let splice = if step < 2 {
+                s.uncode_with("KW", &edited.id).unwrap().unwrap().splice
+            } else {
+                let theme = "solution-focused-strengths-based-longer-theme";
+                let book = s.codebook_path();
+                let text = std::fs::read_to_string(&book).unwrap();
+                std::fs::write(
+                    &book,
+                    format!("{text}\n[[theme]]\nid = \"{theme}\"\nlabel = \"Longer\"\n"),
+                )
+                .unwrap();
+                s.recode("KW", &edited.id, theme).unwrap().unwrap().splice
+            };
+            model.follow("KW", &splice.unwrap()).unwrap();
             let followed = model.coder(&s, "KW").unwrap();
             let path = s.codings_path("KW").unwrap();
             let fresh = CoderIndex::build("KW", path.clone(), file_stamp(&path).unwrap()).unwrap();
@@ -386,9 +399,11 @@ mod tests {
         late.transcript = "P1".into();
         s.add_coding(&late).unwrap();
         let removed = s.uncode_with("KW", &all[0].id).unwrap().unwrap();
-        other.follow_cut("KW", &removed.cut.unwrap()).unwrap();
+        other.follow("KW", &removed.splice.unwrap()).unwrap();
         let seen = other.coder(&s, "KW").unwrap().codings_in("P1").unwrap();
-        assert_eq!(seen, vec![all[2].clone(), all[5].clone(), late]);
+        let mut recoded = all[2].clone();
+        recoded.theme = "solution-focused-strengths-based-longer-theme".into();
+        assert_eq!(seen, vec![recoded, all[5].clone(), late]);
     }
 
     #[test]
