@@ -85,9 +85,12 @@ impl Study {
             edit_row(&path, id, |_| Some(Vec::new()))?
         };
         let removed = match attempt {
-            Attempt::Done(done) => done.map(|(coding, splice)| Uncoded {
-                coding,
-                splice: Some(splice),
+            Attempt::Done(done) => done.map(|done| {
+                let (coding, splice) = *done;
+                Uncoded {
+                    coding,
+                    splice: Some(splice),
+                }
             }),
             Attempt::NeedsCheck => self.uncode_checked(coder, id)?.map(|coding| Uncoded {
                 coding,
@@ -123,7 +126,8 @@ impl Study {
         };
         let recoded = match attempt {
             Attempt::Done(None) => None,
-            Attempt::Done(Some((old, splice))) => {
+            Attempt::Done(Some(done)) => {
+                let (old, splice) = *done;
                 let mut coding = old.clone();
                 coding.theme = theme.to_string();
                 Some(Recoded {
@@ -177,7 +181,7 @@ impl Study {
 enum Attempt {
     /// Done: the coding as it was and how the file was edited (no rows when `edit` wanted
     /// no change); `None` when the file is missing or has no such row.
-    Done(Option<(Coding, Splice)>),
+    Done(Option<Box<(Coding, Splice)>>),
     /// The file needs the checked path.
     NeedsCheck,
 }
@@ -231,7 +235,7 @@ fn edit_row(
             rows: Vec::new(),
             after: before,
         };
-        return Ok(Attempt::Done(Some((coding, splice))));
+        return Ok(Attempt::Done(Some(Box::new((coding, splice)))));
     };
     let edits: Vec<RowEdit> = if replacement.is_empty() {
         rows.iter()
@@ -268,7 +272,7 @@ fn edit_row(
         rows: edits,
         after,
     };
-    Ok(Attempt::Done(Some((coding, splice))))
+    Ok(Attempt::Done(Some(Box::new((coding, splice)))))
 }
 
 /// The (offset, length) of each row whose first field is `id`, header skipped.

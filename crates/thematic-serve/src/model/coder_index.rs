@@ -264,6 +264,8 @@ impl CoderIndex {
         }
         let edited: HashMap<u64, u64> = splice.rows.iter().map(|r| (r.offset, r.new_len)).collect();
         let mut touched = Vec::new();
+        // Each transcript's spans are moved on their own; the order does not matter.
+        #[allow(clippy::iter_over_hash_type)]
         for (transcript, spans) in &mut self.rows {
             let mut hit = false;
             spans.retain_mut(|(offset, len)| match edited.get(offset) {
