@@ -1,12 +1,27 @@
-//! The page: hand-written HTML, CSS and JavaScript, embedded in the binary so nothing is
-//! fetched from the internet.
+//! The page: hand-written HTML, CSS and JavaScript modules, embedded in the binary so
+//! nothing is fetched from the internet. The modules (`assets/js/`, one per view plus the
+//! shared state and helpers) are loaded by the browser itself (`<script type="module">`),
+//! so there is no build step.
 
-use axum::http::header;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_CSS: &str = include_str!("../assets/app.css");
-const APP_JS: &str = include_str!("../assets/app.js");
+
+/// The page's JavaScript modules by file name; `app.js` is the entry point.
+const MODULES: &[(&str, &str)] = &[
+    ("app.js", include_str!("../assets/js/app.js")),
+    ("state.js", include_str!("../assets/js/state.js")),
+    ("util.js", include_str!("../assets/js/util.js")),
+    ("list.js", include_str!("../assets/js/list.js")),
+    ("reader.js", include_str!("../assets/js/reader.js")),
+    ("compare.js", include_str!("../assets/js/compare.js")),
+    ("paged.js", include_str!("../assets/js/paged.js")),
+    ("search.js", include_str!("../assets/js/search.js")),
+    ("quotes.js", include_str!("../assets/js/quotes.js")),
+];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
@@ -22,7 +37,15 @@ pub(crate) async fn css() -> Response {
     asset("text/css; charset=utf-8", APP_CSS)
 }
 
-/// `GET /app.js`
+/// `GET /app.js`, the entry module.
 pub(crate) async fn js() -> Response {
-    asset("text/javascript; charset=utf-8", APP_JS)
+    module(Path("app.js".to_string())).await
+}
+
+/// `GET /js/{name}`: one of the page's modules.
+pub(crate) async fn module(Path(name): Path<String>) -> Response {
+    match MODULES.iter().find(|(n, _)| *n == name) {
+        Some((_, body)) => asset("text/javascript; charset=utf-8", body),
+        None => (StatusCode::NOT_FOUND, "no such module").into_response(),
+    }
 }

@@ -56,6 +56,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/", get(crate::assets::index))
         .route("/app.css", get(crate::assets::css))
         .route("/app.js", get(crate::assets::js))
+        .route("/js/{name}", get(crate::assets::module))
         .route("/api/study", get(study::study))
         .route("/api/transcripts", get(study::transcripts))
         .route("/api/transcripts/{id}", get(study::transcript))

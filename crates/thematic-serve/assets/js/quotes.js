@@ -1,0 +1,86 @@
+// The quote view and the map.
+
+import { pageQuery, pagedList } from "/js/paged.js";
+import { S, api } from "/js/state.js";
+import { el, labelOf, num, plural, swatch } from "/js/util.js";
+
+// ---------- quotes and map ----------
+
+export const FORMATS = [["md", "Markdown"], ["csv", "CSV"], ["tex", "LaTeX"], ["html", "HTML"], ["docx", "Word"], ["xlsx", "Excel"], ["json", "JSON"]];
+
+export function quoteRow(qt) {
+  return el("tr", { "data-theme": qt.theme, "data-participant": qt.participant },
+    el("td", {}, swatch(qt.theme), " ", qt.theme_label),
+    el("td", {}, el("a", { href: "#/t/" + encodeURIComponent(qt.transcript) + "?" + new URLSearchParams({ turn: qt.turn, hit: qt.start + "-" + qt.end }).toString() }, qt.attribution || qt.participant)),
+    el("td", {}, qt.text));
+}
+
+// The quote view: a page of the coder's quotes at a time, filtered by theme (with the
+// themes under it) and participant on the server; the downloads are the whole table.
+export async function showQuotes(main, params) {
+  const coders = S.study.human_coders;
+  const coder = params.get("coder") || S.study.coder;
+  const theme = params.get("theme") || "";
+  const participant = params.get("participant") || "";
+  const go = (over) => {
+    const p = new URLSearchParams({ coder, theme, participant, limit: params.get("limit") || "" });
+    for (const [k, v] of Object.entries(over)) p.set(k, v);
+    for (const k of [...p.keys()]) if (!p.get(k)) p.delete(k);
+    location.hash = "#/quotes?" + p.toString();
+  };
+  const coderPick = el("select", { onchange: (ev) => go({ coder: ev.target.value }) },
+    coders.map((c) => el("option", { value: c, selected: c === coder }, c)));
+  const themes = S.study.themes.some((t) => t.id === theme) || !theme ? S.study.themes : [...S.study.themes, { id: theme, label: theme, depth: 0 }];
+  const themePick = el("select", { name: "theme", onchange: (ev) => go({ theme: ev.target.value }) },
+    el("option", { value: "" }, "All themes"),
+    themes.map((t) => el("option", { value: t.id, selected: t.id === theme }, "\u2003".repeat(t.depth) + t.label)));
+  const who = el("input", { type: "search", name: "participant", value: participant, placeholder: "e.g. P6", autocomplete: "off", size: 10 });
+  const filters = el("form", { class: "filters", role: "search", "aria-label": "Filter quotes" },
+    el("label", {}, "Coder", coderPick),
+    el("label", {}, "Theme (and the themes under it)", themePick),
+    el("label", {}, "Participant", who),
+    el("button", { type: "submit" }, "Filter"),
+    theme || participant ? el("button", { type: "button", onclick: () => go({ theme: "", participant: "" }) }, "Clear filters") : null);
+  filters.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    go({ participant: who.value.trim() });
+  });
+  const downloads = el("div", { class: "downloads" }, "Download all of " + coder + "’s quotes: ",
+    FORMATS.map(([f, name]) => el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, coder }).toString(), download: "quotes." + f }, name)));
+  const count = el("p", { class: "count", "aria-live": "polite" }, "Loading…");
+  const body = el("tbody");
+  main.replaceChildren(el("h1", {}, "Quote table"), filters, downloads, count);
+  const narrowed = (theme ? " under " + labelOf(theme) : "") + (participant ? " from " + participant : "");
+  const quotes = pagedList({
+    page: async (offset) => {
+      const res = await api("GET", "/api/quotes?" + pageQuery({ format: "json", coder, inline: "1", theme, participant }, offset, params));
+      return { total: res.total, rows: res.quotes };
+    },
+    into: body,
+    row: quoteRow,
+    told: (shown, total) => {
+      count.textContent = (shown < total ? num(shown) + " of " : "") + plural(total, "quote", "quotes") + narrowed;
+    },
+    view: filters,
+  });
+  try {
+    await quotes.more();
+  } catch (e) {
+    count.textContent = "";
+    throw e;
+  }
+  if (!filters.isConnected) return;
+  if (quotes.state.total === 0) {
+    count.replaceWith(el("p", { class: "muted count" }, theme || participant ? "No quotes" + narrowed + "." : "No quotes yet: code some passages first."));
+    return;
+  }
+  main.append(
+    el("table", { class: "grid quotes" }, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Theme"), el("th", { scope: "col" }, "Participant"), el("th", { scope: "col" }, "Quote"))), body),
+    quotes.footer);
+}
+
+export function showMap(main) {
+  main.replaceChildren(el("h1", {}, "Thematic map"),
+    el("div", { class: "downloads" }, el("a", { href: "/api/map.svg", download: "thematic-map.svg" }, "Download SVG")),
+    el("div", { class: "map" }, el("img", { src: "/api/map.svg", alt: "The thematic map: the codebook's groups and themes, with counts of codings and participants" })));
+}

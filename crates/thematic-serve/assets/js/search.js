@@ -1,0 +1,59 @@
+// Search.
+
+import { pageQuery, pagedList } from "/js/paged.js";
+import { api, say } from "/js/state.js";
+import { el, num, plural } from "/js/util.js";
+
+// ---------- search ----------
+
+export function hitItem(h) {
+  const chars = Array.from(h.snippet);
+  const parts = [];
+  let at = 0;
+  for (const [a, b] of h.marks) {
+    if (a < at || b > chars.length) continue;
+    parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
+    at = b;
+  }
+  parts.push(chars.slice(at).join(""));
+  const href = "#/t/" + encodeURIComponent(h.transcript) + "?" + new URLSearchParams({ turn: h.turn, hit: h.start + "-" + h.end }).toString();
+  return el("li", {}, el("a", { href }, h.transcript + " #" + h.turn), " ", el("span", { class: "muted" }, h.speaker + ": "), parts);
+}
+
+export async function showSearch(main, params) {
+  const q = params.get("q") || "";
+  const input = el("input", { type: "search", name: "q", value: q, "aria-label": "Search query", placeholder: "e.g. goal* or \"what matters\" or theme:empowerment" });
+  const form = el("form", { class: "searchbar", role: "search" }, input, el("button", { type: "submit", class: "primary" }, "Search"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const next = new URLSearchParams({ q: input.value });
+    if (params.get("limit")) next.set("limit", params.get("limit"));
+    location.hash = "#/search?" + next.toString();
+  });
+  main.replaceChildren(el("h1", {}, "Search"), form);
+  if (!q) {
+    input.focus();
+    main.append(el("p", { class: "muted" }, "Participants' turns, stemmed words; the syntax is that of `thematic search`."));
+    return;
+  }
+  say("Searching…");
+  const list = el("ol", { class: "results" });
+  const hits = pagedList({
+    page: async (offset) => {
+      const res = await api("GET", "/api/search?" + pageQuery({ q }, offset, params));
+      return { total: res.total, rows: res.hits };
+    },
+    into: list,
+    row: hitItem,
+    told: (shown, total) => say(plural(total, "matching turn", "matching turns") + (shown < total ? ", " + num(shown) + " shown" : "")),
+    view: form,
+  });
+  try {
+    await hits.more();
+  } catch (e) {
+    say("");
+    throw e;
+  }
+  if (!form.isConnected) return;
+  main.append(hits.state.shown ? list : el("p", { class: "muted" }, "No turn matches."), hits.footer);
+}
