@@ -1,4 +1,5 @@
-//! Editing a codebook file in place: add, rename, move, retire and merge entries.
+//! Editing a codebook file in place: add, rename, move, retire and merge entries, recolour
+//! them and change their definitions. (Codes made while coding are in `new_code.rs`.)
 //!
 //! Edits go through `toml_edit`, so a researcher's comments, blank lines and key order
 //! survive every command; only the keys an operation touches change. After each edit the
@@ -8,7 +9,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 use crate::error::CodebookError;
 use crate::model::{Codebook, Entry};
-use crate::parse::is_slug;
+use crate::parse::{expand_colour, is_slug};
 use crate::similar::closest;
 
 /// Why an edit was refused. The codebook is unchanged.
@@ -29,6 +30,9 @@ pub enum EditError {
     /// The id is not a slug.
     #[error("invalid id \"{0}\": ids are lowercase slugs such as \"asking-questions\"")]
     InvalidId(String),
+    /// The colour is not `#rgb` or `#rrggbb`.
+    #[error("invalid colour \"{0}\": expected #rgb or #rrggbb, such as \"#0072b2\"")]
+    InvalidColour(String),
     /// The operation is not allowed, with the reason.
     #[error("{0}")]
     Refused(String),
@@ -56,6 +60,44 @@ pub struct NewEntry {
     pub exclude: Option<String>,
     /// Display colour, `#rgb` or `#rrggbb`.
     pub colour: Option<String>,
+}
+
+/// A text field of an entry that [`CodebookEditor::set_text_field`] changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    /// `definition`: what the entry captures.
+    Definition,
+    /// `include`: when to use it.
+    Include,
+    /// `exclude`: when not to use it.
+    Exclude,
+}
+
+impl TextField {
+    /// All three, in the order they are written in a `[[theme]]` table.
+    pub const ALL: [TextField; 3] = [
+        TextField::Definition,
+        TextField::Include,
+        TextField::Exclude,
+    ];
+
+    /// The TOML key.
+    pub fn key(self) -> &'static str {
+        match self {
+            TextField::Definition => "definition",
+            TextField::Include => "include",
+            TextField::Exclude => "exclude",
+        }
+    }
+
+    /// The field's value in an entry.
+    pub fn of(self, entry: &Entry) -> Option<&str> {
+        match self {
+            TextField::Definition => entry.definition.as_deref(),
+            TextField::Include => entry.include.as_deref(),
+            TextField::Exclude => entry.exclude.as_deref(),
+        }
+    }
 }
 
 /// What [`CodebookEditor::merge`] did to the tree.
@@ -222,6 +264,58 @@ impl CodebookEditor {
         self.revalidate()
     }
 
+    /// Gives an entry a display colour (`#rgb` or `#rrggbb`, written as lowercase
+    /// `#rrggbb`), or removes it with `None`. Returns the old colour.
+    pub fn set_colour(
+        &mut self,
+        id: &str,
+        colour: Option<&str>,
+    ) -> Result<Option<String>, EditError> {
+        let colour = match colour.map(str::trim) {
+            Some(c) => {
+                Some(expand_colour(c).ok_or_else(|| EditError::InvalidColour(c.to_string()))?)
+            }
+            None => None,
+        };
+        let old = self.entry(id)?.colour.clone();
+        let t = self.table_mut(id)?;
+        match colour {
+            Some(c) => set_key(t, "colour", &c, KEY_ORDER),
+            None => {
+                t.remove("colour");
+            }
+        }
+        self.revalidate()?;
+        Ok(old)
+    }
+
+    /// Sets an entry's definition, include or exclude note; `None`, or text that is only
+    /// white space, removes it. The text is trimmed, and line breaks are kept (`\r\n` as
+    /// `\n`): text with line breaks is written as a `"""` string. A new
+    /// key goes after the keys that come before it in the documented order (`id`, `label`,
+    /// `parent`, `codable`, `definition`, `include`, `exclude`); an existing one stays where
+    /// it is, with its comment. Returns the old text.
+    pub fn set_text_field(
+        &mut self,
+        id: &str,
+        field: TextField,
+        text: Option<&str>,
+    ) -> Result<Option<String>, EditError> {
+        let text = text
+            .map(|t| t.replace("\r\n", "\n"))
+            .filter(|t| !t.trim().is_empty());
+        let old = field.of(self.entry(id)?).map(str::to_string);
+        let t = self.table_mut(id)?;
+        match text {
+            Some(text) => set_key(t, field.key(), text.trim(), KEY_ORDER),
+            None => {
+                t.remove(field.key());
+            }
+        }
+        self.revalidate()?;
+        Ok(old)
+    }
+
     /// The codebook side of merging `source` into `target`: the source's children move under
     /// the target and the source is retired. (Moving the codings is the study's job.)
     pub fn merge(&mut self, source: &str, target: &str) -> Result<MergeOutcome, EditError> {
@@ -272,7 +366,7 @@ impl CodebookEditor {
             .collect()
     }
 
-    fn entry(&self, id: &str) -> Result<&Entry, EditError> {
+    pub(crate) fn entry(&self, id: &str) -> Result<&Entry, EditError> {
         self.book.get(id).ok_or_else(|| EditError::UnknownTheme {
             id: id.to_string(),
             suggestion: closest(id, self.book.entries.iter().map(|e| e.id.as_str()))
@@ -281,7 +375,7 @@ impl CodebookEditor {
     }
 
     /// The `[[theme]]` tables, in file order.
-    fn themes(&self) -> Result<Vec<Table>, EditError> {
+    pub(crate) fn themes(&self) -> Result<Vec<Table>, EditError> {
         match self.doc.get("theme") {
             Some(item) => item
                 .as_array_of_tables()
@@ -293,7 +387,7 @@ impl CodebookEditor {
         }
     }
 
-    fn replace_themes(&mut self, tables: Vec<Table>) {
+    pub(crate) fn replace_themes(&mut self, tables: Vec<Table>) {
         let mut aot = ArrayOfTables::new();
         for (i, mut t) in tables.into_iter().enumerate() {
             // Positions decide the order tables are written in; renumber them so the array's
@@ -317,10 +411,93 @@ impl CodebookEditor {
             .ok_or_else(|| EditError::Refused(format!("no [[theme]] table with id \"{id}\"")))
     }
 
-    fn revalidate(&mut self) -> Result<(), EditError> {
+    pub(crate) fn revalidate(&mut self) -> Result<(), EditError> {
         self.book = Codebook::from_toml(&self.doc.to_string(), &self.path)?;
         Ok(())
     }
+}
+
+/// The keys of a `[[theme]]` table in the order the format documents them; a key added by
+/// an edit goes after the last of those before it that the table has.
+const KEY_ORDER: &[&str] = &[
+    "id",
+    "label",
+    "parent",
+    "codable",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "colour",
+];
+
+/// Sets `key` to the string `text` in `t`. An existing value is replaced in place, keeping
+/// its surrounding white space and comment; a new key is placed after the last key of
+/// `order` before it that `t` has (at the end when there is none), moving no other key.
+fn set_key(t: &mut Table, key: &str, text: &str, order: &[&str]) {
+    let new = string_value(text);
+    if let Some(item) = t.get_mut(key) {
+        match item.as_value_mut() {
+            Some(v) => {
+                let decor = v.decor().clone();
+                *v = new;
+                *v.decor_mut() = decor;
+            }
+            None => *item = Item::Value(new),
+        }
+        return;
+    }
+    let before: Vec<&str> = order.iter().take_while(|k| **k != key).copied().collect();
+    let anchor = t
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .enumerate()
+        .filter(|(_, k)| before.contains(&k.as_str()))
+        .map(|(i, _)| i)
+        .last();
+    let Some(anchor) = anchor else {
+        t.insert(key, Item::Value(new));
+        return;
+    };
+    // Take the keys after the anchor off, add the new key, and put them back in order.
+    let after: Vec<String> = t
+        .iter()
+        .skip(anchor + 1)
+        .map(|(k, _)| k.to_string())
+        .collect();
+    let moved: Vec<(toml_edit::Key, Item)> =
+        after.iter().filter_map(|k| t.remove_entry(k)).collect();
+    t.insert(key, Item::Value(new));
+    for (k, item) in moved {
+        t.insert_formatted(&k, item);
+    }
+}
+
+/// A TOML string for `text`: a `"""` multi-line string when it has line breaks, as the
+/// shipped codebooks write definitions, else a one-line string.
+fn string_value(text: &str) -> toml_edit::Value {
+    if text.contains('\n') {
+        // Backslashes escaped, and a quote escaped where it could close the string early
+        // (before another quote, or last): no run of two unescaped quotes is left.
+        let chars: Vec<char> = text.chars().collect();
+        let mut escaped = String::with_capacity(text.len() + 8);
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '\\' => escaped.push_str("\\\\"),
+                '"' if chars.get(i + 1).is_none_or(|&n| n == '"') => escaped.push_str("\\\""),
+                c => escaped.push(c),
+            }
+        }
+        let repr = format!("\"\"\"\n{escaped}\"\"\"");
+        // Anything the multi-line form cannot hold as it is (control characters) is
+        // written as a one-line string with escapes instead.
+        if let Ok(v) = repr.parse::<toml_edit::Value>()
+            && v.as_str() == Some(text)
+        {
+            return v;
+        }
+    }
+    toml_edit::Value::from(text)
 }
 
 /// A slug for `label` that no entry of `book` uses: "Peer support" → `peer-support`,
@@ -544,6 +721,111 @@ parent = "approach"
         assert!(e.codebook().codable().all(|x| x.id != "goals"));
         e.set_retired("goals", false).unwrap();
         assert_eq!(e.text(), BOOK);
+    }
+
+    #[test]
+    fn set_colour_validates_normalises_and_keeps_comments() {
+        let mut e = ed();
+        assert_eq!(e.set_colour("asking", Some("#0072B2")).unwrap(), None);
+        assert_eq!(
+            e.codebook().get("asking").unwrap().colour.as_deref(),
+            Some("#0072b2")
+        );
+        assert_eq!(
+            e.text(),
+            BOOK.replace(
+                "label = \"Asking\"\nparent = \"roles\"\n",
+                "label = \"Asking\"\nparent = \"roles\"\ncolour = \"#0072b2\"\n"
+            )
+        );
+        // #rgb is written out; the old colour comes back.
+        assert_eq!(
+            e.set_colour("asking", Some("#F0a")).unwrap().as_deref(),
+            Some("#0072b2")
+        );
+        assert!(e.text().contains("colour = \"#ff00aa\""));
+        for bad in ["red", "#12345", "0072b2", "#ggg", ""] {
+            assert_eq!(
+                e.set_colour("asking", Some(bad)),
+                Err(EditError::InvalidColour(bad.into()))
+            );
+        }
+        assert_eq!(
+            e.set_colour("asking", Some("red")).unwrap_err().to_string(),
+            "invalid colour \"red\": expected #rgb or #rrggbb, such as \"#0072b2\""
+        );
+        assert!(matches!(
+            e.set_colour("askng", Some("#fff")),
+            Err(EditError::UnknownTheme { .. })
+        ));
+        e.set_colour("asking", None).unwrap();
+        assert_eq!(e.text(), BOOK, "removing the colour gives the file back");
+    }
+
+    #[test]
+    fn set_text_field_places_new_keys_in_order_and_replaces_in_place() {
+        let book = "format_version = 1\nname = \"t\"\n\n[[theme]]\nid = \"a\"\nlabel = \"A\"\nexclude = \"Not B.\"  # keep me\ncolour = \"#0072b2\"\nkeywords = [\"x\"]\n";
+        let mut e = CodebookEditor::open(book, "b.toml").unwrap();
+        let old = e
+            .set_text_field("a", TextField::Definition, Some("  What A is. "))
+            .unwrap();
+        assert_eq!(old, None);
+        // A new key goes after the keys before it in the documented order.
+        assert_eq!(
+            e.text(),
+            book.replace(
+                "label = \"A\"\n",
+                "label = \"A\"\ndefinition = \"What A is.\"\n"
+            )
+        );
+        e.set_text_field("a", TextField::Include, Some("When A."))
+            .unwrap();
+        assert!(
+            e.text().contains(
+                "definition = \"What A is.\"\ninclude = \"When A.\"\nexclude = \"Not B.\"  # keep me\n"
+            ),
+            "{}",
+            e.text()
+        );
+        // An existing key keeps its place and its comment.
+        let old = e
+            .set_text_field("a", TextField::Exclude, Some("Not C."))
+            .unwrap();
+        assert_eq!(old.as_deref(), Some("Not B."));
+        assert!(
+            e.text().contains("exclude = \"Not C.\"  # keep me\n"),
+            "{}",
+            e.text()
+        );
+        // Line breaks make a """ string; quotes and backslashes survive a round trip.
+        let long = "First line, \"quoted\".\r\nSecond line with a \\ and \"\"\" and a last \"";
+        e.set_text_field("a", TextField::Definition, Some(long))
+            .unwrap();
+        assert!(
+            e.text()
+                .contains("definition = \"\"\"\nFirst line, \"quoted\".\nSecond line"),
+            "{}",
+            e.text()
+        );
+        assert_eq!(
+            e.codebook().get("a").unwrap().definition.as_deref(),
+            Some(long.replace("\r\n", "\n").as_str())
+        );
+        // A control character cannot go in a """ string as it is; it is escaped instead.
+        e.set_text_field("a", TextField::Definition, Some("bell\u{7}\nnext"))
+            .unwrap();
+        assert_eq!(
+            e.codebook().get("a").unwrap().definition.as_deref(),
+            Some("bell\u{7}\nnext")
+        );
+        // Blank text removes the key.
+        for f in TextField::ALL {
+            e.set_text_field("a", f, Some("  \n ")).unwrap();
+        }
+        assert_eq!(
+            e.text(),
+            "format_version = 1\nname = \"t\"\n\n[[theme]]\nid = \"a\"\nlabel = \"A\"\ncolour = \"#0072b2\"\nkeywords = [\"x\"]\n"
+        );
     }
 
     #[test]

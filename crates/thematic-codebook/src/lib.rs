@@ -30,12 +30,15 @@ mod escape;
 mod lint;
 mod map;
 mod model;
+mod new_code;
 mod parse;
 mod qdc;
 mod similar;
 mod write;
 
-pub use edit::{CodebookEditor, EditError, MergeOutcome, NewEntry, slugify, unique_slug};
+pub use edit::{
+    CodebookEditor, EditError, MergeOutcome, NewEntry, TextField, slugify, unique_slug,
+};
 pub use error::{CodebookError, Diagnostic, Severity};
 pub use escape::{
     neutralize, neutralized, xml_attribute, xml_attribute_escape, xml_escape, xml_text,
@@ -43,6 +46,10 @@ pub use escape::{
 pub use lint::{Advice, advise};
 pub use map::{MapOptions, map_dot, map_mermaid, map_svg, wrap_words};
 pub use model::{Codebook, Entry, SearchRules};
+pub use new_code::{
+    CODE_COLOURS, CreatedCode, MAX_CODE_LABEL, UNSORTED_DEFINITION, UNSORTED_ID, UNSORTED_LABEL,
+    UnsortedGroup, code_label, free_colour,
+};
 pub use qdc::{
     QDC_NAMESPACE, describe, from_qdc, from_qdc_with_guids, guid_for, normalize_guid, to_qdc,
     write_codes, write_codes_with_notes,

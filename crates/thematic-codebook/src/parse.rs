@@ -398,7 +398,7 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn expand_colour(c: &str) -> Option<String> {
+pub(crate) fn expand_colour(c: &str) -> Option<String> {
     let hex = c.strip_prefix('#')?;
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
