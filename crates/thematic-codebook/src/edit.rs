@@ -100,6 +100,43 @@ impl TextField {
     }
 }
 
+/// An entry's definition, include and exclude notes, for changing several at once: `None`
+/// leaves a field as it is, and empty text removes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeText {
+    /// What the entry captures.
+    pub definition: Option<String>,
+    /// When to use it.
+    pub include: Option<String>,
+    /// When not to use it.
+    pub exclude: Option<String>,
+}
+
+impl ThemeText {
+    /// The field's text, if given.
+    pub fn get(&self, field: TextField) -> Option<&str> {
+        match field {
+            TextField::Definition => self.definition.as_deref(),
+            TextField::Include => self.include.as_deref(),
+            TextField::Exclude => self.exclude.as_deref(),
+        }
+    }
+
+    /// Sets the field's text.
+    pub fn set(&mut self, field: TextField, text: Option<String>) {
+        match field {
+            TextField::Definition => self.definition = text,
+            TextField::Include => self.include = text,
+            TextField::Exclude => self.exclude = text,
+        }
+    }
+
+    /// Whether no field is given.
+    pub fn is_empty(&self) -> bool {
+        TextField::ALL.iter().all(|f| self.get(*f).is_none())
+    }
+}
+
 /// What [`CodebookEditor::merge`] did to the tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeOutcome {
@@ -313,6 +350,21 @@ impl CodebookEditor {
             }
         }
         self.revalidate()?;
+        Ok(old)
+    }
+
+    /// Sets each field `text` gives (see [`set_text_field`](Self::set_text_field)).
+    /// Returns the fields' old text, with `""` for one the entry did not have, so that
+    /// passing the result back undoes the change.
+    pub fn set_texts(&mut self, id: &str, text: &ThemeText) -> Result<ThemeText, EditError> {
+        self.entry(id)?;
+        let mut old = ThemeText::default();
+        for field in TextField::ALL {
+            if let Some(t) = text.get(field) {
+                let was = self.set_text_field(id, field, Some(t))?;
+                old.set(field, Some(was.unwrap_or_default()));
+            }
+        }
         Ok(old)
     }
 
@@ -826,6 +878,31 @@ parent = "approach"
             e.text(),
             "format_version = 1\nname = \"t\"\n\n[[theme]]\nid = \"a\"\nlabel = \"A\"\ncolour = \"#0072b2\"\nkeywords = [\"x\"]\n"
         );
+    }
+
+    #[test]
+    fn set_texts_returns_what_undoes_it() {
+        let mut e = ed();
+        let change = ThemeText {
+            definition: Some("Asking, not telling.".into()),
+            exclude: Some("Advice.".into()),
+            ..Default::default()
+        };
+        let old = e.set_texts("asking", &change).unwrap();
+        assert_eq!(
+            old,
+            ThemeText {
+                definition: Some(String::new()),
+                exclude: Some(String::new()),
+                ..Default::default()
+            }
+        );
+        let asking = e.codebook().get("asking").unwrap();
+        assert_eq!(asking.definition.as_deref(), Some("Asking, not telling."));
+        assert_eq!(asking.include, None);
+        assert_eq!(e.set_texts("asking", &old).unwrap(), change);
+        assert_eq!(e.text(), BOOK);
+        assert!(e.set_texts("nope", &change).is_err());
     }
 
     #[test]

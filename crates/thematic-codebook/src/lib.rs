@@ -37,7 +37,7 @@ mod similar;
 mod write;
 
 pub use edit::{
-    CodebookEditor, EditError, MergeOutcome, NewEntry, TextField, slugify, unique_slug,
+    CodebookEditor, EditError, MergeOutcome, NewEntry, TextField, ThemeText, slugify, unique_slug,
 };
 pub use error::{CodebookError, Diagnostic, Severity};
 pub use escape::{

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use thematic_codebook::{CodebookEditor, EditError, NewEntry};
+use thematic_codebook::{
+    CodebookEditor, CreatedCode, EditError, NewEntry, TextField, ThemeText, UNSORTED_ID,
+    UNSORTED_LABEL, UnsortedGroup,
+};
 
 use crate::codings::CodingsFile;
 use crate::error::StudyError;
@@ -183,6 +186,106 @@ impl Study {
         self.log_change(who, "merge", source, &detail)?;
         Ok(report)
     }
+
+    /// Creates a code in one step while coding ([`CodebookEditor::create_code`]): the label
+    /// from `words` (in-vivo coding: the selected words), the id made from it, a colour of
+    /// its own among its siblings, under `parent`, or under the "Unsorted" group (created
+    /// at the top of the codebook on first use) when `parent` is `None`. The codebook is
+    /// changed under its lock, validated, written atomically and logged as `add` (and the
+    /// group's creation as an `add` of `unsorted` before it), like `thematic codebook add`.
+    ///
+    /// When a current code already has this label (without regard to case), it is returned
+    /// with `existed` set and nothing is written or logged, so two requests for the same
+    /// code make one.
+    pub fn create_code(
+        &self,
+        words: &str,
+        parent: Option<&str>,
+        who: &str,
+    ) -> Result<CreatedCode, StudyError> {
+        let path = self.codebook_path();
+        let _lock = FileLock::acquire(&path)?;
+        let mut editor = self.codebook_editor()?;
+        let created = editor
+            .create_code(words, parent)
+            .map_err(|e| self.edit_error(e))?;
+        if created.existed {
+            return Ok(created);
+        }
+        atomic_write(&path, editor.text().as_bytes())?;
+        match created.unsorted {
+            Some(UnsortedGroup::Created) => self.log_change(
+                who,
+                "add",
+                UNSORTED_ID,
+                &format!(
+                    "added \"{UNSORTED_LABEL}\" as a root, first: the group new codes land in"
+                ),
+            )?,
+            Some(UnsortedGroup::Restored) => self.log_change(
+                who,
+                "restore",
+                UNSORTED_ID,
+                "restored: the group new codes land in",
+            )?,
+            None => {}
+        }
+        let under = created
+            .parent
+            .as_ref()
+            .map_or_else(|| "as a root".to_string(), |p| format!("under \"{p}\""));
+        let detail = format!("added \"{}\" {under}", created.label);
+        self.log_change(who, "add", &created.id, &detail)?;
+        Ok(created)
+    }
+
+    /// Gives a theme a display colour (`#rgb` or `#rrggbb`), or removes it with `None`;
+    /// returns the old colour. Logged as `recolour`.
+    pub fn recolour_theme(
+        &self,
+        id: &str,
+        colour: Option<&str>,
+        who: &str,
+    ) -> Result<Option<String>, StudyError> {
+        self.edit_codebook(who, "recolour", |ed| {
+            let old = ed.set_colour(id, colour).map_err(|e| self.edit_error(e))?;
+            let new = ed.codebook().get(id).and_then(|e| e.colour.clone());
+            let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "(none)".into());
+            let detail = format!("colour {} -> {}", show(&old), show(&new));
+            Ok((old, id.to_string(), detail))
+        })
+    }
+
+    /// Changes a theme's definition, include and exclude notes: each field `text` gives
+    /// (`None` leaves it, empty text removes it). Returns the old text of the fields given
+    /// (`""` for one the theme did not have), which passed back undoes the change. Logged
+    /// as `define`, with the old and new text of each field on one line (line breaks as
+    /// `\n`).
+    pub fn define_theme(
+        &self,
+        id: &str,
+        text: &ThemeText,
+        who: &str,
+    ) -> Result<ThemeText, StudyError> {
+        if text.is_empty() {
+            return Err(self.edit_error(EditError::Refused(
+                "nothing to change: give a definition, an include or an exclude note".into(),
+            )));
+        }
+        self.edit_codebook(who, "define", |ed| {
+            let old = ed.set_texts(id, text).map_err(|e| self.edit_error(e))?;
+            let entry = ed.codebook().get(id);
+            let parts: Vec<String> = TextField::ALL
+                .into_iter()
+                .filter_map(|f| {
+                    let was = old.get(f)?;
+                    let now = entry.and_then(|e| f.of(e)).unwrap_or_default();
+                    Some(format!("{} {} -> {}", f.key(), logged(was), logged(now)))
+                })
+                .collect();
+            Ok((old, id.to_string(), parts.join("; ")))
+        })
+    }
 }
 
 /// Rethemes `source` codings to `target` in one coder's file. A moved coding identical to a
@@ -238,4 +341,25 @@ fn retheme(f: &mut CodingsFile, source: &str, target: &str, folded: &mut Vec<Str
         !gone[i - 1]
     });
     n_moved
+}
+
+/// A text as the change log shows it: quoted on one line, `(none)` when empty. Backslashes,
+/// quotes and line breaks are escaped (`\\`, `\"`, `\n`), so the text can be read back.
+fn logged(text: &str) -> String {
+    if text.is_empty() {
+        return "(none)".into();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -28,7 +28,9 @@ pub struct InitOptions {
 }
 
 impl InitOptions {
-    /// A study that starts from the blank starter codebook.
+    /// A study that starts from the starter codebook, `codebooks/blank.toml`: no entries
+    /// (codes are made as the data is read), with comments that walk through Braun &
+    /// Clarke's six phases.
     pub fn new(name: &str) -> InitOptions {
         InitOptions {
             name: name.to_string(),
@@ -213,7 +215,8 @@ mod tests {
             std::fs::read_to_string(study.participants_path()).unwrap(),
             "participant\n"
         );
-        assert!(study.codebook().is_ok());
+        // The codebook is valid and empty: a new study makes its own codes.
+        assert!(study.codebook().unwrap().entries.is_empty());
         assert!(matches!(
             Study::init(dir.path(), &InitOptions::new("S")),
             Err(StudyError::AlreadyExists { .. })
