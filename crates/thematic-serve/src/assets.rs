@@ -21,6 +21,8 @@ const MODULES: &[(&str, &str)] = &[
     ("paged.js", include_str!("../assets/js/paged.js")),
     ("search.js", include_str!("../assets/js/search.js")),
     ("quotes.js", include_str!("../assets/js/quotes.js")),
+    ("code.js", include_str!("../assets/js/code.js")),
+    ("undo.js", include_str!("../assets/js/undo.js")),
 ];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

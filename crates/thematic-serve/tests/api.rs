@@ -84,7 +84,10 @@ fn the_token_in_the_url_sets_a_cookie_that_works_alone() {
         None,
     );
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("<script type=\"module\" src=\"/app.js\">"));
+    assert!(
+        page.text()
+            .contains("<script type=\"module\" src=\"/app.js\">")
+    );
     let cookie = page.header("set-cookie").unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     let pair = cookie.split(';').next().unwrap().to_string();

@@ -584,3 +584,139 @@ fn compare_lists_this_transcripts_disagreements_and_counts_the_others() {
     );
     assert!(listed.as_u64().unwrap() > 0, "{listed}");
 }
+
+/// Types `text` into whatever has the focus.
+fn type_text(browser: &Browser, text: &str) {
+    let mut actions = Vec::new();
+    for c in text.chars() {
+        actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+        actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+    }
+    browser.keys(actions);
+}
+
+/// Waits (bounded) until the codebook file holds `label`, and returns the code's id.
+fn wait_for_code(study: &thematic_study::Study, label: &str) -> String {
+    for _ in 0..200 {
+        let book = study.codebook().unwrap();
+        if let Some(e) = book.entries.iter().find(|e| e.label == label) {
+            return e.id.clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no code labelled {label:?} in the codebook");
+}
+
+#[test]
+fn codes_are_made_in_the_moment_from_the_palette_and_in_vivo_on_whole_words() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("{}#/t/P1", server.url()));
+    browser.wait_for(
+        "return !!document.querySelector('.turn .text[data-n=\"4\"]')",
+        "the reader",
+    );
+
+    // Half-words selected ("ep my wo" inside "keeping my word") snap to whole words.
+    let selected = browser.run(common::SELECT, json!([4, "ping my wo"]));
+    assert_eq!(selected, json!("ping my wo"));
+    browser.wait_for(
+        "return document.getElementById('selection').textContent.includes('keeping my word')",
+        "the snapped selection in the panel",
+    );
+    // A name that matches no code: Enter creates it under "Unsorted" and codes with it.
+    browser.run(
+        "document.getElementById('filter').focus(); return true;",
+        json!([]),
+    );
+    type_text(&browser, "Keeping promises");
+    browser.wait_for(
+        "return !document.getElementById('create-code').hidden",
+        "the offer to create the code",
+    );
+    browser.press("\u{E007}"); // Enter
+    let id = wait_for_code(&study, "Keeping promises");
+    let coding = common::wait_for_coding(&study, "KW", "keeping my word");
+    assert_eq!(coding.theme, id);
+    assert_eq!(
+        (coding.start, coding.end),
+        common::span(&study, "P1", 4, "keeping my word")
+    );
+    let book = study.codebook().unwrap();
+    let code = book.get(&id).unwrap();
+    assert_eq!(
+        code.parent.as_deref(),
+        Some("unsorted"),
+        "new codes land in Unsorted"
+    );
+    assert!(code.colour.is_some(), "a new code gets a colour");
+    assert_eq!(
+        book.roots().next().map(|e| e.id.as_str()),
+        Some("unsorted"),
+        "the Unsorted group is kept at the top"
+    );
+
+    // In vivo: the selected words become the code, with one key.
+    let in_palette = format!("return !!document.querySelector('#palette [data-theme=\"{id}\"]')");
+    browser.wait_for(&in_palette, "the new code in the palette");
+    let selected = browser.run(common::SELECT, json!([6, "feel they belong"]));
+    assert_eq!(selected, json!("feel they belong"));
+    browser.run(
+        "document.querySelector('.turn .text[data-n=\"6\"]').focus(); return true;",
+        json!([]),
+    );
+    browser.press("v");
+    let in_vivo = wait_for_code(&study, "feel they belong");
+    let coding = common::wait_for_coding(&study, "KW", "feel they belong");
+    assert_eq!(coding.theme, in_vivo);
+    // The palette counts the coder's own codings of each code.
+    let counted = format!(
+        "const b = document.querySelector('#palette [data-theme=\"{in_vivo}\"] .count'); return !!b && b.textContent === '1';"
+    );
+    browser.wait_for(&counted, "the new code's count");
+    browser.run("window.scrollTo(0, 0); return true;", json!([]));
+    save_screenshot(&browser, "new-code");
+}
+
+#[test]
+fn a_codes_page_lists_every_extract_and_jumps_to_its_place() {
+    let _serial = serial();
+    let Some((browser, _dir, server)) = open_workspace() else {
+        return;
+    };
+    // KW coded goal-orientation twice: in P1 turn 2 and P2 turn 2.
+    browser.go(&format!("{}#/code/goal-orientation", server.url()));
+    browser.wait_for(
+        "return document.querySelectorAll('ol.extracts li.extract').length === 2",
+        "the code's two extracts",
+    );
+    let count = browser.run(TEXT_OF, json!(["p.count"]));
+    assert_eq!(count, json!("2 extracts of yours"));
+    // The whole turn on demand, the extract marked in it.
+    browser.click("ol.extracts li.extract button");
+    browser.wait_for(
+        "const c = document.querySelector('.extract .context mark'); return !!c && c.textContent.startsWith('what matters to them. Then we look at small goals');",
+        "the extract's turn",
+    );
+    // The reviewer's switch shows every coder's, labelled.
+    browser.run(
+        "const s = document.querySelector('select[aria-label=\"Whose codings\"]'); s.value = 'all'; s.dispatchEvent(new Event('change')); return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.querySelector('p.count').textContent === '2 extracts by all coders'",
+        "every coder's extracts",
+    );
+    save_screenshot(&browser, "code-page");
+    // The link goes to the place in the reader.
+    browser.click("ol.extracts li.extract .where a");
+    browser.wait_for(
+        "return !!document.querySelector('.turn.target[data-n=\"2\"]')",
+        "the extract's place in the reader",
+    );
+}

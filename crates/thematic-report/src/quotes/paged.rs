@@ -45,8 +45,8 @@ impl TranscriptQuotes {
 pub struct PageRequest<'a> {
     /// Only this theme and the themes under it.
     pub theme: Option<&'a str>,
-    /// Only this participant (transcript id).
-    pub participant: Option<&'a str>,
+    /// Only these participants (transcript ids); `None` for all.
+    pub participants: Option<&'a [&'a str]>,
     /// The first row, after the filters.
     pub offset: usize,
     /// How many rows at most.
@@ -74,7 +74,7 @@ pub fn quote_page(
     let rank = natural_ranks(transcripts.iter().map(|(id, _)| *id));
     let mut ordered: Vec<&(&str, &TranscriptQuotes)> = transcripts
         .iter()
-        .filter(|(id, _)| request.participant.is_none_or(|p| p == *id))
+        .filter(|(id, _)| request.participants.is_none_or(|p| p.contains(id)))
         .collect();
     ordered.sort_by_key(|(id, _)| rank[*id]);
     let wanted: Option<Vec<&str>> = request.theme.map(|t| {

@@ -355,9 +355,10 @@ fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
             let mut got = Vec::new();
             let mut offset = 0;
             loop {
+                let only: Vec<&str> = participant.into_iter().collect();
                 let request = PageRequest {
                     theme,
-                    participant,
+                    participants: participant.map(|_| only.as_slice()),
                     offset,
                     limit,
                 };

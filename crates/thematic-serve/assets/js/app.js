@@ -5,12 +5,14 @@
 // (as in codings/<coder>.csv). JavaScript strings are UTF-16, so every length here is
 // counted with the string iterator (Array.from / for…of), which walks code points.
 
+import { showCode } from "/js/code.js";
 import { showCompare } from "/js/compare.js";
 import { showList } from "/js/list.js";
 import { showMap, showQuotes } from "/js/quotes.js";
 import { showReader } from "/js/reader.js";
 import { showSearch } from "/js/search.js";
 import { S, api, hideError, route, say, showError } from "/js/state.js";
+import { el } from "/js/util.js";
 
 // ---------- routing ----------
 
@@ -28,15 +30,19 @@ export async function render() {
   const { parts, params } = route();
   const main = document.getElementById("main");
   S.view = parts[0] || "";
+  S.generation++;
   markNav(S.view === "t" ? "" : S.view);
   try {
     if (S.view === "t" && parts[1]) await showReader(main, decodeURIComponent(parts[1]), params);
+    else if (S.view === "code" && parts[1]) await showCode(main, decodeURIComponent(parts[1]), params);
     else if (S.view === "compare") await showCompare(main, params);
     else if (S.view === "search") await showSearch(main, params);
     else if (S.view === "quotes") await showQuotes(main, params);
     else if (S.view === "map") showMap(main);
     else await showList(main);
   } catch (e) {
+    // The view could not be drawn: say so in its place rather than leave the last one up.
+    main.replaceChildren(el("h1", {}, "This view could not be opened"), el("p", { class: "muted" }, "See the message above; the links at the top open the other views."));
     showError(e);
   }
 }

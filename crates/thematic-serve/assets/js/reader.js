@@ -1,7 +1,8 @@
 // The reader: a transcript's turns with the coder's codings, and coding a selection.
 
-import { S, api, hideError, route, say, showError } from "/js/state.js";
-import { codable, colourOf, cpLen, day, el, hms, labelOf, swatch, themeById, tint } from "/js/util.js";
+import { S, api, hideError, route, say, sayWith, showError } from "/js/state.js";
+import { codable, colourOf, cpLen, day, el, hms, labelOf, num, snapToWords, swatch, themeById, tint } from "/js/util.js";
+import { redo, undo } from "/js/undo.js";
 
 // ---------- the reader ----------
 
@@ -87,6 +88,9 @@ export function selectionInTurns() {
   while (a < b && /\s/u.test(chars[a])) a++;
   while (b > a && /\s/u.test(chars[b - 1])) b--;
   if (a >= b) return null;
+  // Whole words, unless the researcher asked for exact characters (the setting, or Alt
+  // held when the selection was made).
+  if (!S.exact && !S.exactOnce) [a, b] = snapToWords(chars, a, b);
   return { n: turn.n, start: turn.start + a, end: turn.start + b, text: chars.slice(a, b).join("") };
 }
 
@@ -101,6 +105,14 @@ export function updateSelectionPanel() {
   const short = Array.from(p.text).length > 90 ? Array.from(p.text).slice(0, 90).join("") + "…" : p.text;
   box.replaceChildren("Turn " + p.n + ": ", el("q", {}, short));
 }
+
+// Alt held while selecting with the mouse keeps that selection's exact characters.
+document.addEventListener("mouseup", (ev) => {
+  S.exactOnce = ev.altKey;
+});
+document.addEventListener("keyup", (ev) => {
+  if (ev.key === "Shift" || ev.key.startsWith("Arrow")) S.exactOnce = ev.altKey;
+});
 
 document.addEventListener("selectionchange", () => {
   if (S.view !== "t") return;
@@ -132,6 +144,32 @@ export async function applyTheme(id) {
     window.getSelection().removeAllRanges();
     await reloadReader(sel.n);
     say(res.added ? "Coded turn " + sel.n + " as " + labelOf(id) + "." : "Already coded as " + labelOf(id) + "; nothing changed.");
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// Creates a code labelled `label` (under the parent chosen for new codes, else the
+// codebook's "Unsorted" group) and applies it to the selection, in one request.
+export async function createAndApply(label, inVivo) {
+  const sel = selectionInTurns() || S.pending;
+  const name = (label || "").trim();
+  if (!name) {
+    showError(new Error(inVivo ? "select the words to make a code of first" : "type a name for the new code"));
+    return;
+  }
+  const parent = localStorage.getItem("thematic.newParent") || null;
+  const body = { label: name, parent: parent || null };
+  if (sel) body.apply = { transcript: S.reader.id, start: sel.start, end: sel.end };
+  try {
+    const res = await api("POST", "/api/codes", body);
+    hideError();
+    S.study = await api("GET", "/api/study");
+    S.pending = null;
+    window.getSelection().removeAllRanges();
+    await reloadReader(sel ? sel.n : null);
+    const what = res.created ? "Created the code " : "Used the existing code ";
+    say(what + "“" + labelOf(res.id) + "”" + (sel ? " and coded turn " + sel.n + " with it." : "."));
   } catch (e) {
     showError(e);
   }
@@ -206,8 +244,8 @@ export function codingChip(c, memos) {
       type: "button", class: "small", "aria-label": "Remove coding " + labelOf(c.theme), onclick: async () => {
         try {
           await api("DELETE", "/api/codings/" + encodeURIComponent(c.id));
-          say("Removed the coding " + labelOf(c.theme) + ".");
           await reloadReader(c.turn);
+          sayWith("Removed the coding " + labelOf(c.theme) + ".", "Undo", undo);
         } catch (e) {
           showError(e);
         }
@@ -244,6 +282,9 @@ export function palette() {
   const list = el("ul", { class: "palette", id: "palette" });
   const themes = codable();
   const keyOf = new Map(themes.slice(0, 9).map((t, i) => [t.id, String(i + 1)]));
+  const counts = S.counts || {};
+  list.append(el("li", { class: "create", id: "create-code", hidden: true },
+    el("button", { type: "button", id: "create-button", onclick: () => createAndApply(document.getElementById("filter").value, false) })));
   let group = null;
   for (const t of S.study.themes) {
     if (!t.codable) {
@@ -252,6 +293,7 @@ export function palette() {
       continue;
     }
     const key = keyOf.get(t.id);
+    const used = counts[t.id] ? counts[t.id].codings : 0;
     const b = el("button", {
       type: "button",
       "data-theme": t.id,
@@ -260,16 +302,31 @@ export function palette() {
       onclick: () => applyTheme(t.id),
       onfocus: () => showThemeCard(t.id),
       onmouseenter: () => showThemeCard(t.id),
-    }, key ? el("kbd", {}, key) : el("kbd", { class: "nokey", "aria-hidden": "true" }, "0"), swatch(t.id), el("span", {}, t.label));
-    list.append(el("li", { "data-label": (t.label + " " + t.id + " " + (group ? group.label : "")).toLowerCase() }, b));
+    }, key ? el("kbd", {}, key) : el("kbd", { class: "nokey", "aria-hidden": "true" }, "0"), swatch(t.id), el("span", {}, t.label),
+      el("span", { class: "count", title: num(used) + " of your codings" }, num(used)));
+    const extracts = el("a", { class: "extracts", href: "#/code/" + encodeURIComponent(t.id), title: "Every extract of " + t.label, "aria-label": "Extracts of " + t.label }, "↗");
+    list.append(el("li", { "data-label": (t.label + " " + t.id + " " + (group ? group.label : "")).toLowerCase() }, b, extracts));
   }
   return list;
 }
 
+// A word's stem, crudely: enough that "story" finds "stories" and "empower" "empowerment".
+function stem(w) {
+  return w.replace(/(ies|es|s|ing|ed|ment|ness)$/u, "").replace(/y$/u, "");
+}
+
 export function filterPalette(q) {
-  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean).map(stem).filter(Boolean);
+  const exact = q.trim().toLowerCase();
+  let shown = 0, same = false;
   for (const li of document.querySelectorAll("#palette li[data-label]")) {
-    li.hidden = !words.every((w) => li.dataset.label.includes(w));
+    const label = li.dataset.label;
+    const labelWords = label.split(/\s+/).map(stem);
+    // Any word of the label (or its stem) may match each word typed.
+    li.hidden = !words.every((w) => label.includes(w) || labelWords.some((l) => l.startsWith(w)));
+    if (!li.hidden) shown++;
+    const b = li.querySelector("button");
+    if (b && labelOf(b.dataset.theme).toLowerCase() === exact) same = true;
   }
   for (const g of document.querySelectorAll("#palette li.group")) {
     let n = g.nextElementSibling, any = false;
@@ -279,11 +336,33 @@ export function filterPalette(q) {
     }
     g.hidden = !any;
   }
+  const create = document.getElementById("create-code");
+  if (create) {
+    create.hidden = !exact || same;
+    document.getElementById("create-button").replaceChildren("＋ Create code “" + q.trim() + "”", shown ? el("kbd", {}, "Ctrl+Enter") : el("kbd", {}, "Enter"));
+  }
+  return { shown, same };
+}
+
+// Where new codes go: a group the researcher picks, else "Unsorted".
+function newParentChoice() {
+  const groups = S.study.themes.filter((t) => !t.codable);
+  const current = localStorage.getItem("thematic.newParent") || "";
+  return el("label", { class: "small" }, "New codes go under ",
+    el("select", {
+      "aria-label": "Where new codes go",
+      onchange: (ev) => localStorage.setItem("thematic.newParent", ev.target.value),
+    }, el("option", { value: "" }, "Unsorted"),
+      groups.filter((g) => g.id !== "unsorted").map((g) => el("option", { value: g.id, selected: g.id === current }, g.label))));
 }
 
 export async function showReader(main, id, params, keepMessages) {
-  const data = await api("GET", "/api/transcripts/" + encodeURIComponent(id));
+  const [data, counts] = await Promise.all([
+    api("GET", "/api/transcripts/" + encodeURIComponent(id)),
+    api("GET", "/api/counts").catch(() => null),
+  ]);
   S.reader = data;
+  S.counts = counts ? counts.counts : {};
   if (!keepMessages) S.pending = null;
   const target = Number(params.get("turn")) || null;
   const hit = (params.get("hit") || "").split("-").map(Number);
@@ -313,13 +392,23 @@ export async function showReader(main, id, params, keepMessages) {
   const transcriptMemos = data.memos.filter((m) => m.about === "transcript");
   const memoList = el("div", {}, transcriptMemos.map((m) => el("div", { class: "memo" }, el("span", { class: "muted small" }, day(m.when) + " "), m.text)));
   const filter = el("input", {
-    id: "filter", type: "search", placeholder: "Filter themes ( / )", "aria-label": "Filter themes", autocomplete: "off",
+    id: "filter", type: "search", placeholder: "Find or create a code ( / )", "aria-label": "Find a code, or type a new one's name", autocomplete: "off",
     oninput: (ev) => filterPalette(ev.target.value),
     onkeydown: (ev) => {
       if (ev.key === "Enter") {
         ev.preventDefault();
-        const first = document.querySelector("#palette li[data-label]:not([hidden]) button");
-        if (first) applyTheme(first.dataset.theme);
+        const typed = ev.target.value.trim();
+        const { shown, same } = filterPalette(ev.target.value);
+        const exact = [...document.querySelectorAll("#palette li[data-label] button")]
+          .find((b) => labelOf(b.dataset.theme).toLowerCase() === typed.toLowerCase());
+        // Ctrl+Enter always makes a new code; Enter applies the code of that name, else
+        // makes one when nothing matches, else applies the first match.
+        if (typed && (ev.ctrlKey || ev.metaKey || (!shown && !same))) createAndApply(typed, false);
+        else if (exact) applyTheme(exact.dataset.theme);
+        else {
+          const first = document.querySelector("#palette li[data-label]:not([hidden]) button");
+          if (first) applyTheme(first.dataset.theme);
+        }
       } else if (ev.key === "ArrowDown") {
         ev.preventDefault();
         const first = document.querySelector("#palette li[data-label]:not([hidden]) button");
@@ -329,13 +418,21 @@ export async function showReader(main, id, params, keepMessages) {
   });
   const side = el("aside", { class: "side", "aria-label": "Themes and codebook" },
     el("section", { class: "panel" }, el("h2", {}, "Selection"), el("div", { id: "selection", class: "selection" })),
-    el("section", { class: "panel" }, el("h2", {}, "Themes"), filter, palette()),
+    el("section", { class: "panel" }, el("h2", {}, "Codes"), filter, newParentChoice(), palette()),
     el("section", { class: "panel", id: "codebook", "aria-live": "polite" }, el("span", { class: "muted" }, "Hover or focus a theme (or a highlight) to see its definition and when to use it.")),
     el("section", { class: "panel" }, el("h2", {}, "Memos on " + id), memoList,
       el("button", { type: "button", class: "small", onclick: (ev) => ev.target.before(memoForm("transcript", id, () => reloadReader(null), "Memo on transcript " + id)) }, "Add a memo")),
     el("section", { class: "panel keys" }, el("h2", {}, "Keys"),
       el("div", {}, el("kbd", {}, "Tab"), " next turn · ", el("kbd", {}, "Shift"), "+", el("kbd", {}, "→"), " select"),
-      el("div", {}, el("kbd", {}, "1"), "–", el("kbd", {}, "9"), " apply a theme · ", el("kbd", {}, "/"), " filter, ", el("kbd", {}, "Enter"), " apply first"))
+      el("div", {}, el("kbd", {}, "1"), "–", el("kbd", {}, "9"), " apply a code · ", el("kbd", {}, "/"), " find or create, ", el("kbd", {}, "Enter"), " apply"),
+      el("div", {}, el("kbd", {}, "v"), " in vivo: a new code named by the selected words"),
+      el("div", {}, el("kbd", {}, "Ctrl"), "+", el("kbd", {}, "Z"), " undo · ", el("kbd", {}, "Ctrl"), "+", el("kbd", {}, "Shift"), "+", el("kbd", {}, "Z"), " redo"),
+      el("label", { class: "small" }, el("input", {
+        type: "checkbox", checked: S.exact, onchange: (ev) => {
+          S.exact = ev.target.checked;
+          localStorage.setItem("thematic.exact", S.exact ? "1" : "0");
+        },
+      }), " Exact characters (else whole words; or hold Alt while selecting)"))
   );
   main.replaceChildren(
     el("h1", {}, id, el("span", { class: "muted small" }, "  · " + data.codings.length + " coding(s) by " + data.coder + " · ", el("a", { href: "#/compare?t=" + encodeURIComponent(id) }, "compare coders"))),
@@ -373,7 +470,20 @@ document.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") t.blur();
     return;
   }
+  if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && (ev.key === "z" || ev.key === "Z" || ev.key === "y")) {
+    ev.preventDefault();
+    if (ev.shiftKey || ev.key === "y") redo();
+    else undo();
+    return;
+  }
   if (S.view !== "t" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.key === "v") {
+    ev.preventDefault();
+    const sel = selectionInTurns() || S.pending;
+    if (sel) createAndApply(sel.text, true);
+    else showError(new Error("select the words to make a code of first"));
+    return;
+  }
   if (ev.key === "/") {
     ev.preventDefault();
     const f = document.getElementById("filter");

@@ -1,7 +1,7 @@
 // Search.
 
 import { pageQuery, pagedList } from "/js/paged.js";
-import { api, say } from "/js/state.js";
+import { S, api, sayIn } from "/js/state.js";
 import { el, num, plural } from "/js/util.js";
 
 // ---------- search ----------
@@ -21,6 +21,7 @@ export function hitItem(h) {
 }
 
 export async function showSearch(main, params) {
+  const gen = S.generation;
   const q = params.get("q") || "";
   const input = el("input", { type: "search", name: "q", value: q, "aria-label": "Search query", placeholder: "e.g. goal* or \"what matters\" or theme:empowerment" });
   const form = el("form", { class: "searchbar", role: "search" }, input, el("button", { type: "submit", class: "primary" }, "Search"));
@@ -36,7 +37,7 @@ export async function showSearch(main, params) {
     main.append(el("p", { class: "muted" }, "Participants' turns, stemmed words; the syntax is that of `thematic search`."));
     return;
   }
-  say("Searching…");
+  sayIn(gen, "Searching…");
   const list = el("ol", { class: "results" });
   const hits = pagedList({
     page: async (offset) => {
@@ -45,13 +46,13 @@ export async function showSearch(main, params) {
     },
     into: list,
     row: hitItem,
-    told: (shown, total) => say(plural(total, "matching turn", "matching turns") + (shown < total ? ", " + num(shown) + " shown" : "")),
+    told: (shown, total) => sayIn(gen, plural(total, "matching turn", "matching turns") + (shown < total ? ", " + num(shown) + " shown" : "")),
     view: form,
   });
   try {
     await hits.more();
   } catch (e) {
-    say("");
+    sayIn(gen, "");
     throw e;
   }
   if (!form.isConnected) return;

@@ -8,6 +8,11 @@ export const S = {
   reader: null, // { id, turns, codings, memos }
   pending: null, // the last selection in the reader: { n, start, end, text }
   shownTheme: null,
+  // Incremented on every render: an answer that arrives after the researcher moved on to
+  // another view must not speak on the new one (see sayIn).
+  generation: 0,
+  // Keep a selection's exact characters instead of snapping it to whole words.
+  exact: localStorage.getItem("thematic.exact") === "1",
 };
 
 // ---------- talking to the server ----------
@@ -50,6 +55,22 @@ export function hideError() {
 
 export function say(text) {
   document.getElementById("status").textContent = text;
+}
+
+// Says `text` only if the view rendered as generation `gen` is still the one shown.
+export function sayIn(gen, text) {
+  if (gen === S.generation) say(text);
+}
+
+// A message with an action beside it (Undo after a removal), until the next message.
+export function sayWith(text, label, action) {
+  const box = document.getElementById("status");
+  box.replaceChildren(text + " ", el("button", {
+    type: "button", class: "small linklike", onclick: async () => {
+      box.replaceChildren();
+      await action();
+    },
+  }, label));
 }
 
 // The view and its parameters, from the address's hash: `#/t/P6?turn=3`.

@@ -87,3 +87,15 @@ export function swatch(id) {
   s.style.background = colourOf(id);
   return s;
 }
+
+// A letter, digit, or a joiner inside a word (apostrophe, hyphen): what a word is made of.
+const WORDY = /[\p{L}\p{N}\p{M}'’\-_]/u;
+
+// Widens [a, b) over `chars` (code points) to whole words: a selection that starts or ends
+// inside a word takes the whole word ("social pre|scriber" → "social prescriber").
+export function snapToWords(chars, a, b) {
+  const wordy = (i) => i >= 0 && i < chars.length && WORDY.test(chars[i]);
+  while (a > 0 && wordy(a - 1) && wordy(a)) a--;
+  while (b < chars.length && wordy(b - 1) && wordy(b)) b++;
+  return [a, b];
+}

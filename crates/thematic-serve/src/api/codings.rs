@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use thematic_study::{Added, Coding, Scan, codable_theme, new_coding_id, now_rfc3339, same_span};
+use thematic_study::{
+    Added, Coding, Scan, Study, codable_theme, new_coding_id, now_rfc3339, same_span,
+};
 
 use super::study::CodingView;
 use crate::error::{ApiError, ApiResult};
@@ -19,12 +21,13 @@ use crate::state::{AppState, blocking};
 /// normalized text, end exclusive, as in `codings/<coder>.csv`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct NewCoding {
-    transcript: String,
-    start: usize,
-    end: usize,
-    theme: String,
+    pub transcript: String,
+    pub start: usize,
+    pub end: usize,
     #[serde(default)]
-    memo: String,
+    pub theme: String,
+    #[serde(default)]
+    pub memo: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -42,88 +45,100 @@ pub(crate) async fn add(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        let theme = codable_theme(&book, &new.theme)?;
-        let transcript = study.transcript(&new.transcript)?;
-        if new.start >= new.end {
-            return Err(ApiError::bad_request(
-                "the selection is empty: select the words to code",
-            ));
-        }
-        let Some((i, turn)) = transcript
-            .turns
-            .iter()
-            .enumerate()
-            .find(|(_, t)| t.start <= new.start && new.start < t.end)
-        else {
-            return Err(ApiError::bad_request(format!(
-                "characters {}–{} are not inside a turn of {}",
-                new.start, new.end, new.transcript
-            )));
+        let theme = codable_theme(&book, &new.theme)?.id.clone();
+        let (added, coding) = code_span(&state, &study, &new, &theme)?;
+        let status = if added {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
         };
-        if new.end > turn.end {
-            return Err(ApiError::bad_request(format!(
-                "the selection runs past the end of turn {}; a coding lies within one turn",
-                i + 1
-            )));
-        }
-        let text: String = transcript
-            .text
-            .chars()
-            .skip(new.start)
-            .take(new.end - new.start)
-            .collect();
-        let coding = Coding {
-            id: new_coding_id(),
-            coder: state.coder.clone(),
-            transcript: new.transcript.clone(),
-            turn: i + 1,
-            start: new.start,
-            end: new.end,
-            theme: theme.id.clone(),
-            text,
-            memo: new.memo.trim().to_string(),
-            created: now_rfc3339(),
-            status: Default::default(),
-        };
-        // Whether the coder has this coding already, from the server's index of their
-        // file (brought up to date under the coder's lock): a read of this transcript's
-        // rows instead of a byte search through every coding.
-        let added = study.code_with(&coding, |_| {
-            let index = state.model.coder(&study, &state.coder)?;
-            let rows = index.codings_in(&coding.transcript)?;
-            Ok(match rows.into_iter().find(|c| same_span(c, &coding)) {
-                Some(c) => Scan::Found(c.id),
-                None => Scan::NotFound,
-            })
-        })?;
-        match added {
-            Added::New => Ok((
-                StatusCode::CREATED,
-                Json(Coded {
-                    added: true,
-                    coding: CodingView::from(&coding),
-                }),
-            )),
-            Added::Existing(id) => {
-                let same = state
-                    .model
-                    .coder(&study, &state.coder)?
-                    .codings_in(&coding.transcript)?
-                    .into_iter()
-                    .find(|c| c.id == id)
-                    .map(|c| CodingView::from(&c))
-                    .ok_or_else(|| ApiError::internal(format!("coding {id} vanished")))?;
-                Ok((
-                    StatusCode::OK,
-                    Json(Coded {
-                        added: false,
-                        coding: same,
-                    }),
-                ))
-            }
-        }
+        Ok((
+            status,
+            Json(Coded {
+                added,
+                coding: CodingView::from(&coding),
+            }),
+        ))
     })
     .await
+}
+
+/// Codes `new`'s span of its transcript with `theme` for the acting coder (a codable theme,
+/// checked again under the coder's lock): whether it was added (else the coder already had
+/// it, which is returned), and the coding.
+pub(crate) fn code_span(
+    state: &AppState,
+    study: &Study,
+    new: &NewCoding,
+    theme: &str,
+) -> Result<(bool, Coding), ApiError> {
+    let transcript = study.transcript(&new.transcript)?;
+    if new.start >= new.end {
+        return Err(ApiError::bad_request(
+            "the selection is empty: select the words to code",
+        ));
+    }
+    let Some((i, turn)) = transcript
+        .turns
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.start <= new.start && new.start < t.end)
+    else {
+        return Err(ApiError::bad_request(format!(
+            "characters {}–{} are not inside a turn of {}",
+            new.start, new.end, new.transcript
+        )));
+    };
+    if new.end > turn.end {
+        return Err(ApiError::bad_request(format!(
+            "the selection runs past the end of turn {}; a coding lies within one turn: \
+             select within one turn and code each turn on its own",
+            i + 1
+        )));
+    }
+    let text: String = transcript
+        .text
+        .chars()
+        .skip(new.start)
+        .take(new.end - new.start)
+        .collect();
+    let coding = Coding {
+        id: new_coding_id(),
+        coder: state.coder.clone(),
+        transcript: new.transcript.clone(),
+        turn: i + 1,
+        start: new.start,
+        end: new.end,
+        theme: theme.to_string(),
+        text,
+        memo: new.memo.trim().to_string(),
+        created: now_rfc3339(),
+        status: Default::default(),
+    };
+    // Whether the coder has this coding already, from the server's index of their file
+    // (brought up to date under the coder's lock): a read of this transcript's rows
+    // instead of a byte search through every coding.
+    let added = study.code_with(&coding, |_| {
+        let index = state.model.coder(study, &state.coder)?;
+        let rows = index.codings_in(&coding.transcript)?;
+        Ok(match rows.into_iter().find(|c| same_span(c, &coding)) {
+            Some(c) => Scan::Found(c.id),
+            None => Scan::NotFound,
+        })
+    })?;
+    match added {
+        Added::New => Ok((true, coding)),
+        Added::Existing(id) => {
+            let same = state
+                .model
+                .coder(study, &state.coder)?
+                .codings_in(&coding.transcript)?
+                .into_iter()
+                .find(|c| c.id == id)
+                .ok_or_else(|| ApiError::internal(format!("coding {id} vanished")))?;
+            Ok((false, same))
+        }
+    }
 }
 
 /// `PATCH /api/codings/{id}` body.

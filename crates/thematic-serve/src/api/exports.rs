@@ -36,6 +36,14 @@ pub(crate) struct QuotesQuery {
     pub theme: Option<String>,
     /// Only this participant.
     pub participant: Option<String>,
+    /// Only participants with this attribute value, `name:value` (the quote view).
+    pub attribute: Option<String>,
+    /// Downloads: `1` to cut quotes back to whole sentences (`thematic quotes --trim`).
+    pub trim: Option<String>,
+    /// Downloads: at most this many quotes per theme, spread across participants.
+    pub per_theme: Option<usize>,
+    /// Downloads: what follows a quote, comma-separated (`participant,gender`).
+    pub attribution: Option<String>,
 }
 
 /// `GET /api/quotes?format=&coder=`: every quote of the coder(s), theme by theme.
@@ -72,12 +80,21 @@ pub(crate) async fn quotes(
         let inline = q.inline.as_deref() == Some("1");
         if inline && format == QuoteFormat::Json {
             let kept = quote_view(&state, &study, coders)?;
-            return Ok(Json(page(&study, &kept, &q)?).into_response());
+            return Ok(Json(page(&state, &study, &kept, &q)?).into_response());
         }
-        let table = thematic_report::quotes::quote_table(
-            &study,
-            &QuoteOptions::new(CoderSelection::Pooled(coders)),
-        )?;
+        let mut options = QuoteOptions::new(CoderSelection::Pooled(coders));
+        options.themes.extend(q.theme.clone());
+        options.participants.extend(q.participant.clone());
+        options.trim = q.trim.as_deref() == Some("1");
+        options.per_theme = q.per_theme.filter(|n| *n > 0);
+        if let Some(fields) = &q.attribution {
+            options.attribution = fields
+                .split(',')
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect();
+        }
+        let table = thematic_report::quotes::quote_table(&study, &options)?;
         let bytes = table.render(format, false)?;
         let disposition = if inline {
             "inline".to_string()
@@ -96,11 +113,15 @@ pub(crate) async fn quotes(
     .await
 }
 
-/// The thematic map with everyone's counts, drawn once per state of the files it comes
-/// from; the counts come from the coders' indexes, not from reading every coding.
-pub(crate) fn map_of(state: &AppState, study: &Study) -> ApiResult<Arc<String>> {
-    let coders = study.coders()?;
-    let key = state.model.study_key(study, &coders)?;
+/// The thematic map with the counts of `coders`' codings, drawn once per state of the
+/// files it comes from; the counts come from the coders' indexes, not from reading every
+/// coding.
+pub(crate) fn map_of(state: &AppState, study: &Study, coders: &[String]) -> ApiResult<Arc<String>> {
+    let key = format!(
+        "{}\u{0}{}",
+        coders.join(","),
+        state.model.study_key(study, coders)?
+    );
     state.model.memoized("map", &key, || {
         let book = study.codebook()?;
         let index = coders
@@ -118,11 +139,35 @@ pub(crate) fn map_of(state: &AppState, study: &Study) -> ApiResult<Arc<String>> 
     })
 }
 
-/// `GET /api/map.svg`: the current codebook's thematic map with everyone's counts.
-pub(crate) async fn map(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
+/// `GET /api/map.svg?coders=`: whose codings the counts are of: the acting coder's alone
+/// (blind coding) unless `coders=all` (the reviewer's view: everyone's, suggestions left
+/// out).
+#[derive(Debug, Deserialize)]
+pub(crate) struct MapQuery {
+    coders: Option<String>,
+}
+
+/// `GET /api/map.svg`: the current codebook's thematic map with counts (see [`MapQuery`]).
+pub(crate) async fn map(
+    State(state): State<Arc<AppState>>,
+    Params(q): Params<MapQuery>,
+) -> ApiResult<Response> {
     blocking(move || {
         let study = state.study()?;
-        let svg = map_of(&state, &study)?;
+        let coders = match q.coders.as_deref() {
+            Some("all") => study
+                .coders()?
+                .into_iter()
+                .filter(|c| c != thematic_study::SUGGESTION_CODER)
+                .collect(),
+            None | Some("") => vec![state.coder.clone()],
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "coders is \"all\" or left out (your own codings), not \"{other}\""
+                )));
+            }
+        };
+        let svg = map_of(&state, &study, &coders)?;
         let svg = String::clone(&svg);
         Ok((
             [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],

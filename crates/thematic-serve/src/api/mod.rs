@@ -20,6 +20,7 @@
 //! | `GET /api/map.svg` | the thematic map |
 
 mod agreement;
+mod codes;
 mod codings;
 mod compare;
 mod exports;
@@ -43,7 +44,7 @@ use crate::state::AppState;
 pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
     state.model.warm(study);
     let _ = quote_view::quote_view(state, study, vec![state.coder.clone()]);
-    let _ = exports::map_of(state, study);
+    let _ = exports::map_of(state, study, std::slice::from_ref(&state.coder));
     let _ = compare::warm(state, study);
     state.model.one_heavy(|| {
         let _ = thematic_index::StudyIndex::open(study, &mut |_| {});
@@ -60,6 +61,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/study", get(study::study))
         .route("/api/transcripts", get(study::transcripts))
         .route("/api/transcripts/{id}", get(study::transcript))
+        .route("/api/transcripts/{id}/turns/{n}", get(codes::turn))
+        .route("/api/counts", get(codes::counts))
+        .route("/api/codes", axum::routing::post(codes::create))
+        .route("/api/codes/{id}", patch(codes::change))
+        .route("/api/codes/{id}/merge", axum::routing::post(codes::merge))
+        .route("/api/codes/{id}/retire", axum::routing::post(codes::retire))
         .route("/api/codings", axum::routing::post(codings::add))
         .route(
             "/api/codings/{id}",

@@ -5,16 +5,16 @@
 //! the whole table ([`thematic_report::quotes::quote_page`], which gives exactly the rows
 //! of `thematic quotes --format json`, in its order).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
 use thematic_report::quotes::{PageRequest, TranscriptQuotes, quote_json, quote_page};
 use thematic_report::{CoderSelection, passages_of};
-use thematic_study::{Study, StudyError, parallel_map};
+use thematic_study::{Participants, Study, StudyError, parallel_map};
 
 use super::exports::QuotesQuery;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::model::fingerprint;
 use crate::state::AppState;
 
@@ -77,27 +77,83 @@ pub(crate) fn quote_view(
     })
 }
 
-/// The page of the kept quotes that `q` asks for.
-pub(crate) fn page(study: &Study, kept: &Kept, q: &QuotesQuery) -> ApiResult<QuotePage> {
+/// The page of the kept quotes that `q` asks for, each quote with its turn's start time
+/// (`start_ms`, when the transcript has times).
+pub(crate) fn page(
+    state: &AppState,
+    study: &Study,
+    kept: &Kept,
+    q: &QuotesQuery,
+) -> ApiResult<QuotePage> {
     let book = study.codebook()?;
     let participants = study.participants()?;
     let transcripts: Vec<(&str, &TranscriptQuotes)> =
         kept.iter().map(|(t, k)| (t.as_str(), k.as_ref())).collect();
+    let chosen = chosen_participants(&participants, q)?;
+    let chosen: Option<Vec<&str>> = chosen
+        .as_ref()
+        .map(|c| c.iter().map(String::as_str).collect());
     let request = PageRequest {
         theme: q.theme.as_deref(),
-        participant: q.participant.as_deref(),
+        participants: chosen.as_deref(),
         offset: q.offset.unwrap_or(0),
         limit: q.limit.unwrap_or(100).clamp(1, MAX_PAGE),
     };
     let page = quote_page(&book, &participants, &transcripts, &request);
+    let files = study.transcript_files()?;
+    let summaries = state.model.summaries(study, &files)?;
+    let times: HashMap<&str, &[Option<i64>]> = files
+        .iter()
+        .zip(&summaries)
+        .map(|((id, _), s)| (id.as_str(), s.turn_starts.as_slice()))
+        .collect();
+    let quotes = page
+        .rows
+        .iter()
+        .map(|(t, quote)| {
+            let mut json = quote_json(t, quote);
+            let at = times
+                .get(quote.transcript.as_str())
+                .and_then(|ts| ts.get(quote.turn.checked_sub(1)?).copied().flatten());
+            json["start_ms"] = at.into();
+            json
+        })
+        .collect();
     Ok(QuotePage {
         total: page.total,
         offset: request.offset,
         limit: request.limit,
-        quotes: page
+        quotes,
+    })
+}
+
+/// The participants `q` narrows the page to: its `participant`, and those whose attribute
+/// has the value `attribute` names (`gender:female`); `None` for everyone.
+fn chosen_participants(
+    participants: &Participants,
+    q: &QuotesQuery,
+) -> ApiResult<Option<Vec<String>>> {
+    let mut chosen: Option<Vec<String>> = q.participant.clone().map(|p| vec![p]);
+    if let Some(filter) = q.attribute.as_deref().filter(|f| !f.is_empty()) {
+        let Some((name, value)) = filter.split_once(':') else {
+            return Err(ApiError::bad_request(format!(
+                "the attribute filter is name:value (gender:female), not \"{filter}\""
+            )));
+        };
+        let Some(column) = participants.attributes.iter().position(|a| a == name) else {
+            return Err(ApiError::bad_request(format!(
+                "participants.csv has no attribute \"{name}\"; it has {}",
+                participants.attributes.join(", ")
+            )));
+        };
+        let having: Vec<String> = participants
             .rows
             .iter()
-            .map(|(t, quote)| quote_json(t, quote))
-            .collect(),
-    })
+            .filter(|(_, values)| values.get(column).is_some_and(|v| v == value))
+            .map(|(id, _)| id.clone())
+            .filter(|id| chosen.as_ref().is_none_or(|c| c.contains(id)))
+            .collect();
+        chosen = Some(having);
+    }
+    Ok(chosen)
 }

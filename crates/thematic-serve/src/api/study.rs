@@ -52,6 +52,8 @@ pub(crate) struct StudyInfo {
     human_coders: Vec<String>,
     /// The current (not retired) codebook, in tree order.
     themes: Vec<Theme>,
+    /// Each attribute of `participants.csv` with its distinct values, for filters.
+    attributes: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// `GET /api/study`
@@ -68,7 +70,26 @@ pub(crate) async fn study(State(state): State<Arc<AppState>>) -> ApiResult<Json<
             .filter(|c| *c != thematic_study::SUGGESTION_CODER)
             .cloned()
             .collect();
+        let participants = study.participants()?;
+        let attributes = participants
+            .attributes
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let values: std::collections::BTreeSet<&str> = participants
+                    .rows
+                    .iter()
+                    .filter_map(|(_, v)| v.get(i).map(String::as_str))
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                (
+                    name.clone(),
+                    values.into_iter().map(str::to_string).collect(),
+                )
+            })
+            .collect();
         Ok(Json(StudyInfo {
+            attributes,
             name: study.config().name.clone(),
             coder: state.coder.clone(),
             coders,

@@ -247,6 +247,8 @@ pub(crate) struct Summary {
     pub turns: usize,
     pub words: usize,
     pub duration_ms: Option<i64>,
+    /// Each turn's start time, when the transcript has times (the quote view shows them).
+    pub turn_starts: Vec<Option<i64>>,
     /// Why the file could not be read, if it could not.
     pub error: Option<String>,
 }
@@ -258,6 +260,7 @@ impl Summary {
             turns: t.turns.len(),
             words: t.word_count(),
             duration_ms: t.duration_ms(),
+            turn_starts: t.turns.iter().map(|turn| turn.start_ms).collect(),
             error: None,
         }
     }
