@@ -135,6 +135,14 @@ impl From<StudyError> for ApiError {
             StudyError::Invalid { .. } | StudyError::Export(_) | StudyError::Unparsable { .. } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
+            // A refused codebook edit (an unknown id, a bad colour, a cycle): the request's
+            // fault, and the file is unchanged.
+            StudyError::Edit { source, .. } => match source {
+                thematic_codebook::EditError::UnknownTheme { .. } => {
+                    ApiError::not_found(e.to_string())
+                }
+                _ => ApiError::bad_request(e.to_string()),
+            },
             _ => ApiError::internal(e.to_string()),
         }
     }

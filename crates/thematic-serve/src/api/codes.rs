@@ -206,9 +206,10 @@ pub(crate) struct Changed {
     changed: Vec<&'static str>,
 }
 
-/// `PATCH /api/codes/{id}`: renames, recolours, moves and (re)defines a code through the
-/// codebook editor, each change logged as `thematic codebook` logs it; only what differs
-/// is written.
+/// `PATCH /api/codes/{id}`: recolours, renames, moves and (re)defines a code through the
+/// codebook editor, in that order, each change its own logged edit as `thematic codebook`
+/// makes it; only what differs is written, and a refused change (a bad colour first, the
+/// likeliest) stops the ones after it.
 pub(crate) async fn change(
     State(state): State<Arc<AppState>>,
     Id(id): Id,
@@ -226,12 +227,6 @@ pub(crate) async fn change(
         };
         let who = state.coder.as_str();
         let mut changed = Vec::new();
-        if let Some(label) = change.label.as_deref().map(str::trim)
-            && label != entry.label
-        {
-            study.rename_theme(&id, label, who)?;
-            changed.push("label");
-        }
         if let Some(colour) = change.colour.as_deref().map(str::trim)
             && !entry
                 .colour
@@ -240,6 +235,12 @@ pub(crate) async fn change(
         {
             study.recolour_theme(&id, (!colour.is_empty()).then_some(colour), who)?;
             changed.push("colour");
+        }
+        if let Some(label) = change.label.as_deref().map(str::trim)
+            && label != entry.label
+        {
+            study.rename_theme(&id, label, who)?;
+            changed.push("label");
         }
         if let Some(parent) = &change.parent {
             let parent = parent.as_deref().filter(|p| !p.is_empty());
