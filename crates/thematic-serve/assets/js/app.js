@@ -38,7 +38,7 @@ export async function render() {
     else if (S.view === "compare") await showCompare(main, params);
     else if (S.view === "search") await showSearch(main, params);
     else if (S.view === "quotes") await showQuotes(main, params);
-    else if (S.view === "map") showMap(main);
+    else if (S.view === "map") showMap(main, params);
     else await showList(main);
   } catch (e) {
     // The view could not be drawn: say so in its place rather than leave the last one up.

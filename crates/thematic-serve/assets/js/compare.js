@@ -34,7 +34,9 @@ export async function showCompare(main, params) {
   main.replaceChildren(el("h1", {}, "Compare coders"), headBar,
     el("p", { class: "muted" }, "A reviewer's view: it shows two coders' codings, which blind coding hides."));
   const tr = trAsked || await api("GET", "/api/transcripts/" + encodeURIComponent(tid));
+  // Coefficients to three places; agreement as a percentage, as a paper reports it.
   const pct = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(3));
+  const percent = (x) => (x === null || x === undefined ? "n/a" : (100 * x).toFixed(1) + "%");
   const table = el("table", { class: "grid" },
     el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "Theme"),
@@ -48,7 +50,7 @@ export async function showCompare(main, params) {
       el("th", { scope: "row" }, r.theme === "(all themes)" ? "All themes (pooled)" : r.label || r.theme),
       el("td", { class: "num" }, num(r.units)),
       r.applied.map((n) => el("td", { class: "num" }, num(n))),
-      el("td", { class: "num" }, pct(r.percent_agreement)),
+      el("td", { class: "num" }, percent(r.percent_agreement)),
       el("td", { class: "num" }, pct(r.cohen_kappa)),
       el("td", { class: "num" }, pct(r.krippendorff_alpha)),
       el("td", { class: "num" }, pct(r.gwet_ac1))))));

@@ -79,8 +79,15 @@ export async function showQuotes(main, params) {
     quotes.footer);
 }
 
-export function showMap(main) {
-  main.replaceChildren(el("h1", {}, "Thematic map"),
-    el("div", { class: "downloads" }, el("a", { href: "/api/map.svg", download: "thematic-map.svg" }, "Download SVG")),
-    el("div", { class: "map" }, el("img", { src: "/api/map.svg", alt: "The thematic map: the codebook's groups and themes, with counts of codings and participants" })));
+// The map with counts of the coder's own codings (blind coding), or everyone's for a
+// reviewer who asks; it says whose.
+export function showMap(main, params) {
+  const everyone = params && params.get("coders") === "all";
+  const src = "/api/map.svg" + (everyone ? "?coders=all" : "");
+  const whose = everyone
+    ? el("p", { class: "muted" }, "Counts are of every coder’s codings. ", el("a", { href: "#/map" }, "Show only yours"))
+    : el("p", { class: "muted" }, "Counts are of your codings (" + S.study.coder + "). ", el("a", { href: "#/map?coders=all" }, "Show every coder’s (reviewer)"));
+  main.replaceChildren(el("h1", {}, "Thematic map"), whose,
+    el("div", { class: "downloads" }, el("a", { href: src, download: "thematic-map.svg" }, "Download SVG")),
+    el("div", { class: "map" }, el("img", { src, alt: "The thematic map: the codebook's groups and themes, with counts of codings and participants" })));
 }
