@@ -296,3 +296,64 @@ fn in_firefox_the_quote_view_shows_a_page_and_more_on_demand() {
         json!(0)
     );
 }
+
+#[test]
+fn in_firefox_codes_are_made_while_coding_on_whole_words() {
+    let _serial = serial();
+    let Some(mut ff) = Firefox::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    ff.call(
+        "WebDriver:Navigate",
+        json!({"url": format!("{}#/t/P1", server.url())}),
+    );
+    ff.wait_for(
+        "return !!document.querySelector('.turn .text[data-n=\"4\"]')",
+        "the reader",
+    );
+    // "ping my wo", inside "keeping my word", snaps to the whole words.
+    assert_eq!(
+        ff.run(common::SELECT, json!([4, "ping my wo"])),
+        json!("ping my wo")
+    );
+    ff.run(
+        "document.getElementById('filter').focus(); return true;",
+        json!([]),
+    );
+    let mut typing = Vec::new();
+    for c in "Keeping promises".chars() {
+        typing.push(json!({"type": "keyDown", "value": c.to_string()}));
+        typing.push(json!({"type": "keyUp", "value": c.to_string()}));
+    }
+    ff.keys(typing);
+    ff.press("\u{E007}"); // Enter: nothing matches, so the code is made and applied
+    let coding = common::wait_for_coding(&study, "KW", "keeping my word");
+    let book = study.codebook().unwrap();
+    let code = book.get(&coding.theme).unwrap();
+    assert_eq!(code.label, "Keeping promises");
+    assert_eq!(code.parent.as_deref(), Some("unsorted"));
+
+    // In vivo, with one key.
+    ff.wait_for(
+        "return !document.getElementById('filter').value",
+        "the reader redrawn",
+    );
+    assert_eq!(
+        ff.run(common::SELECT, json!([6, "gardening gives them a purpose"])),
+        json!("gardening gives them a purpose")
+    );
+    ff.run(
+        "document.querySelector('.turn .text[data-n=\"6\"]').focus(); return true;",
+        json!([]),
+    );
+    ff.press("v");
+    let coding = common::wait_for_coding(&study, "KW", "gardening gives them a purpose");
+    let book = study.codebook().unwrap();
+    assert_eq!(
+        book.get(&coding.theme).unwrap().label,
+        "gardening gives them a purpose"
+    );
+}
