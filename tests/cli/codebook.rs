@@ -398,3 +398,273 @@ fn map_draws_every_current_theme() {
     let dot = d.cmd_in("s", &["map", "--format", "dot"]).ok().stdout();
     assert!(dot.contains("\"patients-role\" -> \"empowerment\";"));
 }
+
+/// The codebook file's text after the starter's own (its comments and top-level keys).
+fn entries_of(d: &Dir, study: &str) -> String {
+    let text = d.read(&format!("{study}/codebooks/blank.toml"));
+    let end = "semantic/latent).\"\"\"\n";
+    let at = text.find(end).expect("the starter codebook's description") + end.len();
+    text[at..].to_string()
+}
+
+#[test]
+fn a_new_study_starts_empty_and_codes_are_made_in_the_moment() {
+    let d = Dir::new();
+    d.cmd(&["init", "s"]).ok();
+    let s = |args: &[&str]| d.cmd_in("s", args);
+    assert_eq!(entries_of(&d, "s"), "", "no entries");
+    s(&["codebook", "lint"])
+        .ok()
+        .stderr_has("codebooks/blank.toml: 0 entries, no problems found");
+    let shown = s(&["codebook", "show", "--format", "json"])
+        .ok()
+        .stderr_has("the codebook has no themes yet: make codes as you read");
+    assert_eq!(shown.json(), serde_json::json!([]));
+
+    // In-vivo: the words as selected become the label; the group is made once.
+    let run = s(&[
+        "codebook",
+        "add",
+        "  someone to\n talk to, ",
+        "--unsorted",
+        "--coder",
+        "KW",
+    ])
+    .ok();
+    assert_eq!(
+        run.stderr(),
+        "added the \"Unsorted\" group (unsorted) at the top\n\
+         added \"someone to talk to\" as someone-to-talk-to under unsorted (colour #0072b2)\n"
+    );
+    assert!(run.stdout().is_empty());
+    let run = s(&["codebook", "add", "Someone To Talk To", "--unsorted"]).ok();
+    assert_eq!(
+        run.stderr(),
+        "\"someone to talk to\" is already a code: someone-to-talk-to; nothing added\n"
+    );
+    s(&[
+        "codebook",
+        "add",
+        "Waiting lists",
+        "--unsorted",
+        "--coder",
+        "KW",
+    ])
+    .ok()
+    .stderr_has("added \"Waiting lists\" as waiting-lists under unsorted (colour #d55e00)");
+
+    // Refine: colour and definition notes.
+    let run = s(&[
+        "codebook",
+        "recolour",
+        "waiting-lists",
+        "#C39",
+        "--coder",
+        "KW",
+    ])
+    .ok();
+    assert_eq!(run.stderr(), "waiting-lists: colour #d55e00 -> #cc3399\n");
+    let run = s(&[
+        "codebook",
+        "define",
+        "waiting-lists",
+        "--definition",
+        "Delays before support starts.\nWeeks, sometimes months.",
+        "--exclude",
+        "",
+        "--coder",
+        "KW",
+    ])
+    .ok();
+    assert_eq!(
+        run.stderr(),
+        "waiting-lists: definition added, exclude not set\n"
+    );
+    s(&[
+        "codebook",
+        "define",
+        "someone-to-talk-to",
+        "--include",
+        "Wanting to be listened to.",
+    ])
+    .ok()
+    .stderr_has("someone-to-talk-to: include added");
+    assert_eq!(
+        entries_of(&d, "s"),
+        "
+[[theme]]
+id = \"unsorted\"
+label = \"Unsorted\"
+codable = false
+definition = \"\"\"
+Codes made while coding, before they have a place in the tree. Move each under the theme it
+belongs to (`thematic codebook move`); retire this group once it is empty.\"\"\"
+
+[[theme]]
+id = \"someone-to-talk-to\"
+label = \"someone to talk to\"
+parent = \"unsorted\"
+include = \"Wanting to be listened to.\"
+colour = \"#0072b2\"
+
+[[theme]]
+id = \"waiting-lists\"
+label = \"Waiting lists\"
+parent = \"unsorted\"
+definition = \"\"\"
+Delays before support starts.
+Weeks, sometimes months.\"\"\"
+colour = \"#cc3399\"
+"
+    );
+    let book = d.read("s/codebooks/blank.toml");
+    assert!(
+        book.starts_with("# Starter codebook for a new reflexive thematic analysis\n"),
+        "comments kept"
+    );
+
+    // Refused changes leave everything as it was.
+    s(&["codebook", "recolour", "waiting-lists", "red"])
+        .fails_with(1)
+        .stderr_has(
+            "error: codebooks/blank.toml: invalid colour \"red\": expected #rgb or #rrggbb, such as \"#0072b2\"",
+        );
+    s(&["codebook", "recolour", "waiting-list", "#fff"])
+        .fails_with(1)
+        .stderr_has("did you mean \"waiting-lists\"?");
+    s(&["codebook", "define", "waiting-lists"])
+        .fails_with(1)
+        .stderr_has("--definition");
+    s(&["codebook", "add", "x", "--unsorted", "--parent", "unsorted"])
+        .fails_with(1)
+        .stderr_has("'--unsorted' cannot be used with '--parent <ID>'");
+    assert_eq!(d.read("s/codebooks/blank.toml"), book);
+
+    // Codes made this way are coded and refined like any other.
+    let f = d.write(
+        "P1.txt",
+        "Interviewer: How was it?\nP1: I just wanted someone to talk to.\nInterviewer: And?\nP1: The waiting lists were long.\n",
+    );
+    s(&["import", f.to_str().unwrap()]).ok();
+    d.code(
+        "s",
+        "KW",
+        "P1",
+        "2",
+        Some("someone to talk to"),
+        "someone-to-talk-to",
+    );
+    d.code("s", "KW", "P1", "4", None, "waiting-lists");
+    s(&["codebook", "add", "Being heard", "--group"]).ok();
+    s(&[
+        "codebook",
+        "move",
+        "someone-to-talk-to",
+        "--parent",
+        "being-heard",
+    ])
+    .ok();
+    s(&[
+        "codebook",
+        "rename",
+        "someone-to-talk-to",
+        "Someone to talk to",
+    ])
+    .ok();
+    s(&["codebook", "merge", "waiting-lists", "someone-to-talk-to"])
+        .ok()
+        .stderr_has("1 coding(s) moved (KW 1)");
+    let codings = d.read("s/codings/KW.csv");
+    assert_eq!(
+        codings.matches(",someone-to-talk-to,").count(),
+        2,
+        "{codings}"
+    );
+    s(&["codebook", "retire", "unsorted"]).ok();
+    let history = s(&["codebook", "history", "--format", "json"]).ok().json();
+    let actions: Vec<String> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["action"].as_str().unwrap(),
+                c["theme"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "add unsorted",
+            "add someone-to-talk-to",
+            "add waiting-lists",
+            "recolour waiting-lists",
+            "define waiting-lists",
+            "define someone-to-talk-to",
+            "add being-heard",
+            "move someone-to-talk-to",
+            "rename someone-to-talk-to",
+            "merge waiting-lists",
+            "retire unsorted",
+        ]
+    );
+    let define = &history[4]["detail"];
+    assert_eq!(
+        define,
+        "definition (none) -> \"Delays before support starts.\\nWeeks, sometimes months.\""
+    );
+    assert!(
+        d.read("s/codebooks/blank.toml")
+            .starts_with("# Starter codebook for a new reflexive thematic analysis\n")
+    );
+}
+
+#[test]
+fn recolour_and_define_work_on_any_codebook_and_say_so_in_help() {
+    let d = Dir::new();
+    study_with_codings(&d);
+    let s = |args: &[&str]| d.cmd_in("s", args);
+    let run = s(&["codebook", "recolour", "empowerment", "--none"]).ok();
+    assert_eq!(run.stderr(), "empowerment: colour #882255 -> (none)\n");
+    let book = d.read("s/codebooks/social-prescribing-mechanisms.toml");
+    assert!(book.starts_with("# Social prescribing mechanisms"));
+    let run = s(&[
+        "codebook",
+        "define",
+        "empowerment",
+        "--exclude",
+        "Being told what to do: use therapeutic-alliance.",
+        "--include",
+        "",
+    ])
+    .ok();
+    let stderr = run.stderr();
+    assert!(
+        stderr.starts_with("empowerment: include removed, exclude changed"),
+        "{stderr}"
+    );
+    let e = s(&["codebook", "export", "--format", "csv"]).ok().stdout();
+    assert!(e.contains("Being told what to do: use therapeutic-alliance."));
+    // `add` without --unsorted is as it was: a root at the end, no colour of its own.
+    s(&["codebook", "add", "Barriers"]).ok();
+    let book = d.read("s/codebooks/social-prescribing-mechanisms.toml");
+    assert!(
+        book.ends_with("\n[[theme]]\nid = \"barriers\"\nlabel = \"Barriers\"\n"),
+        "{book}"
+    );
+    for (sub, example) in [
+        (
+            "recolour",
+            "$ thematic codebook recolour peer-support \"#0072b2\"",
+        ),
+        ("define", "$ thematic codebook define peer-support"),
+        (
+            "add",
+            "$ thematic codebook add \"someone to talk to\" --unsorted",
+        ),
+    ] {
+        d.cmd(&["codebook", sub, "--help"]).ok().stdout_has(example);
+    }
+}

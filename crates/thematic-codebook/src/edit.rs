@@ -236,7 +236,7 @@ impl CodebookEditor {
             ("colour", &new.colour),
         ] {
             if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                t.insert(key, value(v));
+                t.insert(key, Item::Value(string_value(v)));
             }
         }
         t.decor_mut().set_prefix("\n");

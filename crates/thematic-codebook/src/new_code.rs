@@ -13,9 +13,9 @@ pub const UNSORTED_ID: &str = "unsorted";
 pub const UNSORTED_LABEL: &str = "Unsorted";
 
 /// The definition the [`UNSORTED_ID`] group is created with.
-pub const UNSORTED_DEFINITION: &str = "Codes made while coding, before they have a place \
-in the tree. Move each under the theme it belongs to (`thematic codebook move`); retire this \
-group once it is empty.";
+pub const UNSORTED_DEFINITION: &str = "\
+Codes made while coding, before they have a place in the tree. Move each under the theme it
+belongs to (`thematic codebook move`); retire this group once it is empty.";
 
 /// The longest label [`code_label`] makes, in characters.
 pub const MAX_CODE_LABEL: usize = 80;

@@ -219,7 +219,7 @@ impl Study {
                 "add",
                 UNSORTED_ID,
                 &format!(
-                    "added \"{UNSORTED_LABEL}\" as a root, first: the group new codes land in"
+                    "added \"{UNSORTED_LABEL}\" as a root, at the top: the group new codes land in"
                 ),
             )?,
             Some(UnsortedGroup::Restored) => self.log_change(
@@ -280,10 +280,15 @@ impl Study {
                 .filter_map(|f| {
                     let was = old.get(f)?;
                     let now = entry.and_then(|e| f.of(e)).unwrap_or_default();
-                    Some(format!("{} {} -> {}", f.key(), logged(was), logged(now)))
+                    (was != now).then(|| format!("{} {} -> {}", f.key(), logged(was), logged(now)))
                 })
                 .collect();
-            Ok((old, id.to_string(), parts.join("; ")))
+            let detail = if parts.is_empty() {
+                "nothing changed".to_string()
+            } else {
+                parts.join("; ")
+            };
+            Ok((old, id.to_string(), detail))
         })
     }
 }

@@ -70,7 +70,7 @@ fn a_new_study_starts_empty_and_its_first_code_makes_the_unsorted_group() {
     assert_eq!(
         log(&study),
         [
-            "KW add unsorted: added \"Unsorted\" as a root, first: the group new codes land in",
+            "KW add unsorted: added \"Unsorted\" as a root, at the top: the group new codes land in",
             "KW add someone-to-talk-to: added \"someone to talk to\" under \"unsorted\"",
         ]
     );

@@ -14,9 +14,12 @@ const EXAMPLES: &str = "\
 Creates DIR (if needed) with thematic.toml, transcripts/, codebooks/, participants.csv (header
 only), codings/, memos/ and .thematic/ (a rebuildable cache that git ignores).
 
+Unless --codebook or --from is given, the codebook starts empty (codebooks/blank.toml: no
+codes yet, and comments that walk through Braun & Clarke's six phases). Codes are made as
+you read: in the browser (`thematic serve`) or with `thematic codebook add`.
+
 Examples:
-  A study that starts from the blank codebook, whose comments walk through Braun & Clarke's
-  six phases:
+  A study with an empty codebook:
     $ thematic init my-study
 
   A study using the shipped social-prescribing mechanisms framework:
@@ -39,7 +42,8 @@ pub struct Args {
     /// The study's name (default: the folder name).
     #[arg(long)]
     pub name: Option<String>,
-    /// A shipped codebook to start from: `blank` or `social-prescribing-mechanisms`.
+    /// A shipped codebook to start from: `blank` (empty, with a guide in its comments) or
+    /// `social-prescribing-mechanisms`.
     #[arg(long, default_value = "blank", value_name = "NAME")]
     pub codebook: String,
     /// Make the study from a REFI-QDA project (.qdpx): its codebook, transcripts, codings,

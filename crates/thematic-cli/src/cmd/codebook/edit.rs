@@ -1,8 +1,8 @@
-//! `thematic codebook add | rename | move | merge | retire`
+//! `thematic codebook add | rename | move | merge | retire | recolour | define`
 
 use std::process::ExitCode;
 
-use thematic_codebook::NewEntry;
+use thematic_codebook::{NewEntry, ThemeText, UnsortedGroup};
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
@@ -20,13 +20,23 @@ pub struct Who {
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 The id is made from the label (\"Peer support\" → peer-support) unless --id is given; it
-never changes afterwards. The new entry goes after the last entry under its parent.
+never changes afterwards. The new entry goes after the last entry under its parent; without
+--parent it is a root, at the end of the file.
+
+--unsorted makes a code the way the browser workspace does while you code: the label is the
+words as given (white space tidied, at most 80 characters, so a quote can be the label:
+in-vivo coding), the code gets a colour none of its siblings has, and it goes into the
+\"Unsorted\" group (id unsorted), which is added at the top of the codebook the first time.
+If a current code already has that label (in any case), nothing is added and its id is
+printed, so running it twice makes one code.
 
 Examples:
   $ thematic codebook add \"Peer support\" --parent the-approach
   $ thematic codebook add \"Barriers\" --group
   $ thematic codebook add \"Waiting lists\" --id waiting --parent barriers \\
-      --definition \"Delays before support starts.\" --colour \"#c0392b\"")]
+      --definition \"Delays before support starts.\" --colour \"#c0392b\"
+  $ thematic codebook add \"someone to talk to\" --unsorted
+    added \"someone to talk to\" as someone-to-talk-to under unsorted (colour #0072b2)")]
 pub struct AddArgs {
     /// The label.
     pub label: String,
@@ -36,6 +46,13 @@ pub struct AddArgs {
     /// The parent's id (a root when left out).
     #[arg(long, value_name = "ID")]
     pub parent: Option<String>,
+    /// A code in the "Unsorted" group, with a colour of its own, as the browser makes it;
+    /// an existing code with this label is kept instead.
+    #[arg(
+        long,
+        conflicts_with_all = ["id", "parent", "group", "definition", "include", "exclude", "colour"]
+    )]
+    pub unsorted: bool,
     /// A group: organises themes, cannot be coded itself.
     #[arg(long)]
     pub group: bool,
@@ -58,6 +75,33 @@ pub struct AddArgs {
 pub fn add(ctx: &Context, args: &AddArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let who = ctx.who(args.who.coder.as_deref(), &study);
+    if args.unsorted {
+        let code = study.create_code(&args.label, None, &who)?;
+        match code.unsorted {
+            Some(UnsortedGroup::Created) => {
+                crate::cmd::status("added the \"Unsorted\" group (unsorted) at the top");
+            }
+            Some(UnsortedGroup::Restored) => {
+                crate::cmd::status("the \"Unsorted\" group (unsorted) is current again");
+            }
+            None => {}
+        }
+        crate::cmd::status(&if code.existed {
+            format!(
+                "\"{}\" is already a code: {}; nothing added",
+                code.label, code.id
+            )
+        } else {
+            format!(
+                "added \"{}\" as {} under {} (colour {})",
+                code.label,
+                code.id,
+                code.parent.as_deref().unwrap_or("(root)"),
+                code.colour.as_deref().unwrap_or("none")
+            )
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let id = study.add_theme(
         &NewEntry {
             id: args.id.clone(),
@@ -266,5 +310,107 @@ pub fn retire(ctx: &Context, args: &RetireArgs) -> Result<ExitCode> {
     } else {
         format!("{} retired; its {used} coding(s) are kept", args.id)
     });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `thematic codebook recolour`
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+The colour marks the theme's codings in `thematic show`, the browser workspace and the
+thematic map. It is written as lowercase #rrggbb (#c39 becomes #cc3399); anything but #rgb
+or #rrggbb is refused. --none removes it.
+
+Examples:
+  $ thematic codebook recolour peer-support \"#0072b2\"
+    peer-support: colour (none) -> #0072b2
+  $ thematic codebook recolour peer-support --none")]
+pub struct RecolourArgs {
+    /// The theme's id.
+    pub id: String,
+    /// The colour, #rgb or #rrggbb.
+    #[arg(required_unless_present = "none", conflicts_with = "none")]
+    pub colour: Option<String>,
+    /// Remove the colour.
+    #[arg(long)]
+    pub none: bool,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+pub fn recolour(ctx: &Context, args: &RecolourArgs) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let who = ctx.who(args.who.coder.as_deref(), &study);
+    let old = study.recolour_theme(&args.id, args.colour.as_deref(), &who)?;
+    let new = study
+        .codebook()?
+        .get(&args.id)
+        .and_then(|e| e.colour.clone());
+    crate::cmd::status(&format!(
+        "{}: colour {} -> {}",
+        args.id,
+        old.as_deref().unwrap_or("(none)"),
+        new.as_deref().unwrap_or("(none)")
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `thematic codebook define`
+#[derive(Debug, clap::Args)]
+#[command(
+    group(clap::ArgGroup::new("text").required(true).multiple(true)),
+    after_long_help = "\
+Sets what a theme captures (--definition), when to use it (--include) and when not to
+(--exclude). Only the notes given change; an empty one (\"\") removes the note. A note with
+line breaks is written as a \"\"\" string; the file's comments and other keys stay as they
+are.
+
+Examples:
+  $ thematic codebook define peer-support \\
+      --definition \"Support from others who share the patient's situation.\" \\
+      --exclude \"Support from staff: use therapeutic-alliance.\"
+    peer-support: definition added, exclude added
+  $ thematic codebook define peer-support --include \"$(cat include.txt)\"
+  $ thematic codebook define peer-support --exclude \"\"")]
+pub struct DefineArgs {
+    /// The theme's id.
+    pub id: String,
+    /// What the theme captures.
+    #[arg(long, group = "text", value_name = "TEXT")]
+    pub definition: Option<String>,
+    /// When to use it.
+    #[arg(long, group = "text", value_name = "TEXT")]
+    pub include: Option<String>,
+    /// When not to use it, and which neighbouring theme to use instead.
+    #[arg(long, group = "text", value_name = "TEXT")]
+    pub exclude: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+pub fn define(ctx: &Context, args: &DefineArgs) -> Result<ExitCode> {
+    let study = ctx.study()?;
+    let who = ctx.who(args.who.coder.as_deref(), &study);
+    let text = ThemeText {
+        definition: args.definition.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+    };
+    let old = study.define_theme(&args.id, &text, &who)?;
+    let changes: Vec<String> = thematic_codebook::TextField::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let was = old.get(f)?.trim();
+            let now = text.get(f).unwrap_or_default().trim();
+            let what = match (was.is_empty(), now.is_empty()) {
+                (true, true) => "not set",
+                (true, false) => "added",
+                (false, true) => "removed",
+                (false, false) if was == now => "unchanged",
+                (false, false) => "changed",
+            };
+            Some(format!("{} {what}", f.key()))
+        })
+        .collect();
+    crate::cmd::status(&format!("{}: {}", args.id, changes.join(", ")));
     Ok(ExitCode::SUCCESS)
 }

@@ -25,10 +25,13 @@ Examples:
   $ thematic codebook show
   $ thematic codebook lint
   $ thematic codebook add \"Peer support\" --parent the-approach --definition \"…\"
+  $ thematic codebook add \"someone to talk to\" --unsorted
   $ thematic codebook rename goal-orientation \"Goal- and action-orientated\"
   $ thematic codebook move peer-support --parent patients-role
   $ thematic codebook merge empowerment active-engagement
   $ thematic codebook retire peer-support
+  $ thematic codebook recolour peer-support \"#0072b2\"
+  $ thematic codebook define peer-support --definition \"…\" --exclude \"…\"
   $ thematic codebook export --format docx --output appendix-codebook.docx
   $ thematic codebook import nvivo-codebook.qdc --use";
 
@@ -57,6 +60,10 @@ pub enum Command {
     Merge(edit::MergeArgs),
     /// Retire a theme: kept for history, hidden when coding.
     Retire(edit::RetireArgs),
+    /// Give a theme a display colour, or remove it.
+    Recolour(edit::RecolourArgs),
+    /// Set a theme's definition, and when to use it and when not.
+    Define(edit::DefineArgs),
     /// Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA or QualCoder.
     Import(exchange::ImportArgs),
     /// Export the codebook: REFI-QDA .qdc, Markdown, CSV, Word or TOML.
@@ -74,6 +81,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         Command::Move(a) => edit::move_(ctx, a),
         Command::Merge(a) => edit::merge(ctx, a),
         Command::Retire(a) => edit::retire(ctx, a),
+        Command::Recolour(a) => edit::recolour(ctx, a),
+        Command::Define(a) => edit::define(ctx, a),
         Command::Import(a) => exchange::import(ctx, a),
         Command::Export(a) => exchange::export(ctx, a),
         Command::History(a) => history::run(ctx, a),

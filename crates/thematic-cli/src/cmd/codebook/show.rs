@@ -104,5 +104,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ]);
     }
     emit_table(&args.output, &table)?;
+    if book.entries.is_empty() {
+        // A new study's codebook: say what to do rather than leave an empty table.
+        crate::cmd::status(
+            "the codebook has no themes yet: make codes as you read, in the browser (thematic serve) or with thematic codebook add LABEL --unsorted",
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
