@@ -123,6 +123,14 @@ fn measure(server: &mut Server, dir: &Path, runs: usize) -> Result<(), String> {
     }
     rows.push(get(server, "/api/search?q=funding", runs));
     rows.push(get(server, "/api/map.svg", runs));
+    // Coding as you read: the palette's counts and a code's page (its first 100 extracts of
+    // tens of thousands); a code made and applied comes last, as it changes the codebook.
+    rows.push(get(server, "/api/counts", runs));
+    rows.push(get(
+        server,
+        &format!("{quotes}&theme={}", target.theme),
+        runs,
+    ));
 
     // A fresh span on each call (added), then the last one again (already present).
     let coding = |k: usize| {
@@ -143,6 +151,16 @@ fn measure(server: &mut Server, dir: &Path, runs: usize) -> Result<(), String> {
         Some(coding(runs))
     }));
     rows.extend(after_changes(server, &target, runs, &coding));
+    let made = |k: usize| {
+        let start = target.turn.0 + 2 + k;
+        format!(
+            "{{\"label\":\"bench code {k}\",\"apply\":{{\"transcript\":{},\"start\":{start},\"end\":{}}}}}",
+            json_string(id),
+            (start + 9).min(target.turn.1),
+        )
+    };
+    let label = "POST /api/codes (make a code and apply it)".to_string();
+    rows.push(view(server, label, "/api/codes", runs, |k| Some(made(k))));
 
     let memory = server.memory();
     // The abuse case last and once: it may take the server down.
