@@ -720,3 +720,83 @@ fn a_codes_page_lists_every_extract_and_jumps_to_its_place() {
         "the extract's place in the reader",
     );
 }
+
+#[test]
+fn a_code_is_renamed_and_merged_from_its_page_with_the_codings_following() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("{}#/code/goal-orientation", server.url()));
+    browser.wait_for(
+        "return document.querySelectorAll('ol.extracts li.extract').length === 2",
+        "the code's page",
+    );
+    // Rename and define it in the form.
+    browser.run(
+        "document.querySelector('.refine-panel').open = true; \
+         const f = document.querySelector('form.refine'); \
+         f.querySelector('[name=label]').value = 'Goals set together'; \
+         f.querySelector('[name=definition]').value = 'Goals the patient and worker agree on.'; \
+         return true;",
+        json!([]),
+    );
+    browser.click("form.refine button[type=submit]");
+    browser.wait_for(
+        "return document.getElementById('status').textContent.startsWith('Saved: label, definition')",
+        "the saved changes",
+    );
+    let book = study.codebook().unwrap();
+    let e = book.get("goal-orientation").unwrap();
+    assert_eq!(e.label, "Goals set together");
+    assert_eq!(
+        e.definition.as_deref(),
+        Some("Goals the patient and worker agree on.")
+    );
+    let text = std::fs::read_to_string(study.codebook_path()).unwrap();
+    let comments = |t: &str| {
+        t.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+    };
+    assert_eq!(
+        comments(&text),
+        comments(common::CODEBOOK),
+        "the codebook keeps its comments"
+    );
+    browser.wait_for(
+        "return document.querySelector('h1').textContent.includes('Goals set together')",
+        "the page with its new name",
+    );
+    // Merge it into what-matters: KW's two codings follow.
+    browser.run(
+        "document.querySelector('.refine-panel').open = true; \
+         const s = document.querySelector('select[name=into]'); s.value = 'what-matters'; return true;",
+        json!([]),
+    );
+    browser.click(".refine-actions form button[type=submit]");
+    browser.wait_for(
+        "return location.hash === '#/code/what-matters' && document.querySelectorAll('ol.extracts li.extract').length === 3",
+        "the merged code's page",
+    );
+    let kw = thematic_study::CodingsFile::read(&study.codings_path("KW").unwrap()).unwrap();
+    assert!(kw.codings.iter().all(|c| c.theme != "goal-orientation"));
+    assert_eq!(
+        kw.codings
+            .iter()
+            .filter(|c| c.theme == "what-matters")
+            .count(),
+        3
+    );
+    assert!(
+        study
+            .codebook()
+            .unwrap()
+            .get("goal-orientation")
+            .unwrap()
+            .retired
+    );
+}

@@ -40,6 +40,9 @@ export async function render() {
     else if (S.view === "quotes") await showQuotes(main, params);
     else if (S.view === "map") showMap(main, params);
     else await showList(main);
+    // A message left by the action that led here (a merge that opened the target's page).
+    if (S.flash) say(S.flash);
+    S.flash = null;
   } catch (e) {
     // The view could not be drawn: say so in its place rather than leave the last one up.
     main.replaceChildren(el("h1", {}, "This view could not be opened"), el("p", { class: "muted" }, "See the message above; the links at the top open the other views."));

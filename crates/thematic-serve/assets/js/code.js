@@ -4,9 +4,10 @@
 // and the code's own refinement (rename, colour, definition, parent, merge, retire).
 // Blind by default: the acting coder's extracts; "All coders" is the reviewer's switch.
 
+import { render } from "/app.js";
 import { pageQuery, pagedList } from "/js/paged.js";
 import { FORMATS } from "/js/quotes.js";
-import { S, api, hideError, say, sayIn, showError } from "/js/state.js";
+import { S, api, hideError, sayIn, showError } from "/js/state.js";
 import { el, hms, labelOf, num, plural, swatch, themeById } from "/js/util.js";
 
 // One extract: who, where and when, the words, and the turn around them on demand.
@@ -59,12 +60,15 @@ function refineForm(t) {
   const into = el("select", { name: "into", "aria-label": "Merge into" },
     el("option", { value: "" }, "Merge into…"),
     others.filter((x) => x.codable).map((x) => el("option", { value: x.id }, x.label)));
-  const send = async (method, path, body, done) => {
+  // Sends one change, then opens `next` (or draws this page again) with what was done.
+  const send = async (method, path, body, done, next) => {
     try {
       const res = await api(method, path, body);
       hideError();
       S.study = await api("GET", "/api/study");
-      say(done(res));
+      S.flash = done(res);
+      if (next && location.hash !== next) location.hash = next;
+      else await render();
     } catch (e) {
       showError(e);
     }
@@ -81,8 +85,7 @@ function refineForm(t) {
     await send("PATCH", "/api/codes/" + id, {
       label: label.value, colour: colour.value, parent: parent.value || null,
       definition: definition.value, include: include.value, exclude: exclude.value,
-    }, (res) => "Saved: " + res.changed.join(", ") + ".");
-    location.hash = "#/code/" + id;
+    }, (res) => (res.changed.length ? "Saved: " + res.changed.join(", ") + "." : "Nothing to save: nothing changed."));
   });
   const merge = el("form", { class: "inline-form" }, into, el("button", { type: "submit", class: "small" }, "Merge"));
   merge.addEventListener("submit", async (ev) => {
@@ -90,14 +93,13 @@ function refineForm(t) {
     if (!into.value) return;
     const target = into.value;
     await send("POST", "/api/codes/" + id + "/merge", { into: target }, (res) =>
-      "Merged " + t.label + " into " + labelOf(target) + ": " + plural(res.moved, "coding moved", "codings moved") + ".");
-    location.hash = "#/code/" + encodeURIComponent(target);
+      "Merged " + t.label + " into " + labelOf(target) + ": " + plural(res.moved, "coding moved", "codings moved") + ".",
+    "#/code/" + encodeURIComponent(target));
   });
   const retire = el("button", {
     type: "button", class: "small", onclick: async () => {
       await send("POST", "/api/codes/" + id + "/retire", {}, (res) =>
-        "Retired " + t.label + "; its " + plural(res.kept, "coding is", "codings are") + " kept (restore it with `thematic codebook restore " + t.id + "`).");
-      location.hash = "#/";
+        "Retired " + t.label + "; its " + plural(res.kept, "coding is", "codings are") + " kept (restore it with `thematic codebook restore " + t.id + "`).", "#/");
     },
   }, "Retire this code");
   return el("details", { class: "panel refine-panel" }, el("summary", {}, "Refine this code"), save,

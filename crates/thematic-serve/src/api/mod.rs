@@ -27,6 +27,7 @@ mod exports;
 mod memos;
 mod quote_view;
 mod search;
+mod similar;
 mod study;
 
 use std::sync::Arc;
@@ -67,6 +68,11 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/codes/{id}", patch(codes::change))
         .route("/api/codes/{id}/merge", axum::routing::post(codes::merge))
         .route("/api/codes/{id}/retire", axum::routing::post(codes::retire))
+        .route("/api/codes/{id}/similar", get(similar::similar))
+        .route(
+            "/api/codes/{id}/similar/dismiss",
+            axum::routing::post(similar::dismiss),
+        )
         .route("/api/codings", axum::routing::post(codings::add))
         .route(
             "/api/codings/{id}",
