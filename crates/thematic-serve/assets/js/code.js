@@ -99,7 +99,7 @@ function refineForm(t) {
   const retire = el("button", {
     type: "button", class: "small", onclick: async () => {
       await send("POST", "/api/codes/" + id + "/retire", {}, (res) =>
-        "Retired " + t.label + "; its " + plural(res.kept, "coding is", "codings are") + " kept (restore it with `thematic codebook restore " + t.id + "`).", "#/");
+        "Retired " + t.label + "; its " + plural(res.kept, "coding is", "codings are") + " kept (bring it back with `thematic codebook retire " + t.id + " --undo`).", "#/");
     },
   }, "Retire this code");
   return el("details", { class: "panel refine-panel" }, el("summary", {}, "Refine this code"), save,
