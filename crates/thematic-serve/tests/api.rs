@@ -669,3 +669,74 @@ fn concurrent_codings_are_all_kept() {
     starts.sort_unstable();
     assert_eq!(starts, (0..8).collect::<Vec<_>>());
 }
+
+#[test]
+fn compare_gives_the_clis_bootstrap_intervals_when_asked() {
+    let f = common::Fixture::new();
+    let plain = f.json("/api/compare?a=KW&b=CG&unit=turn&transcript=P1");
+    assert!(
+        plain["rows"][0].get("intervals").is_none(),
+        "only when asked"
+    );
+    let with = f.json("/api/compare?a=KW&b=CG&unit=turn&transcript=P1&intervals=1");
+    // The same point estimates, and the intervals `thematic agree --format json` prints
+    // (a cluster bootstrap over the 2 transcripts, 1,000 resamples, seed 0).
+    let rows = with["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), plain["rows"].as_array().unwrap().len());
+    let agree = thematic_report::agreement_data(
+        &f.study,
+        &thematic_report::AgreeOptions {
+            coders: vec!["KW".into(), "CG".into()],
+            themes: f
+                .study
+                .codebook()
+                .unwrap()
+                .current()
+                .codable()
+                .map(|e| e.id.clone())
+                .collect(),
+            unit: thematic_report::UnitKind::Turn,
+            overlap: 0.9,
+            by_transcript: true,
+            disagreements: false,
+            disagreement_text: false,
+        },
+    )
+    .unwrap();
+    let cli_rows = thematic_report::agreement_rows(
+        &agree,
+        &thematic_report::AgreeOptions {
+            coders: agree.coders.clone(),
+            themes: agree.themes.clone(),
+            unit: thematic_report::UnitKind::Turn,
+            overlap: 0.9,
+            by_transcript: true,
+            disagreements: false,
+            disagreement_text: false,
+        },
+        &thematic_report::TableOptions {
+            resampling: Some(thematic_agreement::Resampling::default()),
+            transcript_rows: false,
+            ..thematic_report::TableOptions::default()
+        },
+    );
+    assert_eq!(rows.len(), cli_rows.len());
+    assert!(
+        rows.iter().any(|r| r["intervals"]["percent_agreement"].is_array()),
+        "some row has an interval: {rows:?}"
+    );
+    for (row, cli) in rows.iter().zip(&cli_rows) {
+        assert_eq!(row["theme"], cli.theme.as_str());
+        let want = cli
+            .percent_agreement
+            .interval
+            .map(|(lo, hi)| {
+                json!([
+                    thematic_report::round4(Some(lo)),
+                    thematic_report::round4(Some(hi))
+                ])
+            })
+            .unwrap_or(json!(null));
+        assert_eq!(row["intervals"]["percent_agreement"], want, "{}", cli.theme);
+    }
+}

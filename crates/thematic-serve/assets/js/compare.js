@@ -13,15 +13,17 @@ export async function showCompare(main, params) {
   const unit = params.get("unit") || "";
   // An empty transcript asks for the study's first; the answer names it and lists the others.
   const asked = params.get("t") || "";
+  const intervals = params.get("ci") === "1";
   const q = new URLSearchParams({ a, b, transcript: asked });
   if (unit) q.set("unit", unit);
+  if (intervals) q.set("intervals", "1");
   const [cmp, trAsked] = await Promise.all([api("GET", "/api/compare?" + q.toString()),
     asked ? api("GET", "/api/transcripts/" + encodeURIComponent(asked)) : null]);
   const tid = cmp.transcript || "";
   const go = (over) => {
-    const p = new URLSearchParams({ t: tid, a, b, unit });
+    const p = new URLSearchParams({ t: tid, a, b, unit, ci: intervals ? "1" : "" });
     for (const [k, v] of Object.entries(over)) p.set(k, v);
-    if (!p.get("unit")) p.delete("unit");
+    for (const k of ["unit", "ci"]) if (!p.get(k)) p.delete(k);
     location.hash = "#/compare?" + p.toString();
   };
   const pick = (label, value, options, key) => el("label", {}, label,
@@ -37,6 +39,9 @@ export async function showCompare(main, params) {
   // Coefficients to three places; agreement as a percentage, as a paper reports it.
   const pct = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(3));
   const percent = (x) => (x === null || x === undefined ? "n/a" : (100 * x).toFixed(1) + "%");
+  // A value and, when asked for, its 95 % interval under it, as `thematic agree` prints it.
+  const cell = (r, key, show) => el("td", { class: "num" }, show(r[key]),
+    r.intervals ? el("div", { class: "ci" }, r.intervals[key] ? "[" + show(r.intervals[key][0]) + ", " + show(r.intervals[key][1]) + "]" : "—") : null);
   const table = el("table", { class: "grid" },
     el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "Theme"),
@@ -50,10 +55,13 @@ export async function showCompare(main, params) {
       el("th", { scope: "row" }, r.theme === "(all themes)" ? "All themes (pooled)" : r.label || r.theme),
       el("td", { class: "num" }, num(r.units)),
       r.applied.map((n) => el("td", { class: "num" }, num(n))),
-      el("td", { class: "num" }, percent(r.percent_agreement)),
-      el("td", { class: "num" }, pct(r.cohen_kappa)),
-      el("td", { class: "num" }, pct(r.krippendorff_alpha)),
-      el("td", { class: "num" }, pct(r.gwet_ac1))))));
+      cell(r, "percent_agreement", percent),
+      cell(r, "cohen_kappa", pct),
+      cell(r, "krippendorff_alpha", pct),
+      cell(r, "gwet_ac1", pct)))));
+  const ciNote = intervals
+    ? el("p", { class: "muted small" }, "Under each estimate, its 95% interval: a bootstrap of 1,000 resamples of whole transcripts, as `thematic agree` prints. ", el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); go({ ci: "" }); } }, "Hide intervals"))
+    : el("p", { class: "small" }, el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); go({ ci: "1" }); } }, "Show 95% intervals"), el("span", { class: "muted" }, " (a bootstrap over the transcripts: seconds on a large study)"));
   // The server sends the disagreements of this transcript only, and a count for every
   // transcript with any (a study of 2,000 interviews has some 100,000).
   const here = cmp.disagreements;
@@ -87,7 +95,7 @@ export async function showCompare(main, params) {
       cell(cmp.codings[0] || []), cell(cmp.codings[1] || []));
   }
   main.append(
-    el("h2", {}, "Agreement, whole study (" + cmp.unit + " units)"), table,
+    el("h2", {}, "Agreement, whole study (" + cmp.unit + " units)"), table, ciNote,
     el("h2", {}, "Disagreements in " + tid + " (" + num(here.length) + " of " + num(cmp.disagreements_total) + " in the study)"),
     here.length ? dis : el("p", { class: "muted" }, "None here."), other,
     el("h2", {}, tid + ": " + a + " and " + b + " side by side"), grid);

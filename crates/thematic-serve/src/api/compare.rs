@@ -28,6 +28,9 @@ pub(crate) struct CompareQuery {
     /// A transcript whose codings to return for the side-by-side view; empty for the
     /// study's first transcript (none when the study has none).
     transcript: Option<String>,
+    /// `1` for 95 % intervals on the rows (a cluster bootstrap over the transcripts, as
+    /// `thematic agree` prints them): seconds on a large study, so only when asked.
+    intervals: Option<String>,
 }
 
 /// One row of the agreement table; statistics rounded to 4 places as in `thematic agree`'s
@@ -46,6 +49,18 @@ struct Row {
     scott_pi: Option<f64>,
     fleiss_kappa: Option<f64>,
     brennan_prediger: Option<f64>,
+    /// The 95 % intervals, when asked: `[lo, hi]` per statistic, `null` when undefined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    intervals: Option<Intervals>,
+}
+
+/// A row's bootstrap intervals, rounded as the estimates are.
+#[derive(Debug, Serialize)]
+struct Intervals {
+    percent_agreement: Option<[f64; 2]>,
+    cohen_kappa: Option<[f64; 2]>,
+    krippendorff_alpha: Option<[f64; 2]>,
+    gwet_ac1: Option<[f64; 2]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,7 +106,18 @@ impl Row {
     /// The compare view's row of an agreement table row: point estimates rounded as in
     /// `thematic agree`'s JSON, with the theme's label.
     fn new(r: AgreementRow, label: String) -> Row {
+        let ci = |e: &thematic_agreement::Estimate| {
+            e.interval
+                .and_then(|(lo, hi)| Some([round4(Some(lo))?, round4(Some(hi))?]))
+        };
+        let intervals = r.resampling.is_some().then(|| Intervals {
+            percent_agreement: ci(&r.percent_agreement),
+            cohen_kappa: ci(&r.cohen_kappa),
+            krippendorff_alpha: ci(&r.krippendorff_alpha),
+            gwet_ac1: ci(&r.gwet_ac1),
+        });
         Row {
+            intervals,
             theme: r.theme,
             label,
             units: r.units,
@@ -173,9 +199,10 @@ pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) -> ApiResult
         b: None,
         unit: None,
         transcript: None,
+        intervals: None,
     };
     let (a, b) = pair(state, study, &q)?;
-    compared(state, study, &a, &b, unit(study, &q)?)?;
+    compared(state, study, &a, &b, unit(study, &q)?, false)?;
     Ok(())
 }
 
@@ -189,7 +216,8 @@ pub(crate) async fn compare(
         let (a, b) = pair(&state, &study, &q)?;
         let unit = unit(&study, &q)?;
         let book = study.codebook()?;
-        let data = compared(&state, &study, &a, &b, unit)?;
+        let intervals = q.intervals.as_deref() == Some("1");
+        let data = compared(&state, &study, &a, &b, unit, intervals)?;
         let coders = [a.clone(), b.clone()];
         let label = |id: &str| book.get(id).map(|e| e.label.clone()).unwrap_or_default();
         let rows: Vec<Row> = data
