@@ -722,7 +722,8 @@ fn compare_gives_the_clis_bootstrap_intervals_when_asked() {
     );
     assert_eq!(rows.len(), cli_rows.len());
     assert!(
-        rows.iter().any(|r| r["intervals"]["percent_agreement"].is_array()),
+        rows.iter()
+            .any(|r| r["intervals"]["percent_agreement"].is_array()),
         "some row has an interval: {rows:?}"
     );
     for (row, cli) in rows.iter().zip(&cli_rows) {

@@ -572,7 +572,7 @@ fn compare_lists_this_transcripts_disagreements_and_counts_the_others() {
         "the disagreements of P1",
     );
     let links = browser.run(
-        "return [...document.querySelectorAll('main p.small a')].map(a => a.textContent)",
+        "return [...document.querySelectorAll('main p.elsewhere a')].map(a => a.textContent)",
         json!([]),
     );
     let links = links.as_array().unwrap();
@@ -583,6 +583,19 @@ fn compare_lists_this_transcripts_disagreements_and_counts_the_others() {
         json!([]),
     );
     assert!(listed.as_u64().unwrap() > 0, "{listed}");
+    // The intervals `thematic agree` prints, when asked.
+    browser.run(
+        "[...document.querySelectorAll('main a')].find(a => a.textContent === 'Show 95% intervals').click(); return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return document.querySelectorAll('table.grid td .ci').length > 0",
+        "the intervals under the estimates",
+    );
+    let first = browser.run(TEXT_OF, json!(["table.grid td .ci"]));
+    assert!(first.as_str().unwrap().starts_with('['), "{first}");
+    browser.run("window.scrollTo(0, 0); return true;", json!([]));
+    save_screenshot(&browser, "compare");
 }
 
 /// Types `text` into whatever has the focus.

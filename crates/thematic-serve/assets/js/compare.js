@@ -76,7 +76,7 @@ export async function showCompare(main, params) {
   // A long list of other transcripts stays folded until asked for.
   const other = elsewhere.length > 20
     ? el("details", { class: "small elsewhere" }, el("summary", {}, "Elsewhere: " + plural(elsewhere.length, "other transcript", "other transcripts") + " with disagreements"), el("p", {}, links))
-    : el("p", { class: "small" }, elsewhere.length ? "Elsewhere: " : "", links);
+    : el("p", { class: "small elsewhere" }, elsewhere.length ? "Elsewhere: " : "", links);
   const badTurns = new Set(here.map((d) => d.turn));
   const grid = el("div", { class: "pair", role: "table", "aria-label": "Codings of " + a + " and " + b },
     el("div", { class: "colhead", role: "columnheader" }, "Turn"),
