@@ -813,3 +813,40 @@ fn a_code_is_renamed_and_merged_from_its_page_with_the_codings_following() {
             .retired
     );
 }
+
+#[test]
+fn a_selection_running_into_the_next_turn_is_cut_there_and_says_so() {
+    let _serial = serial();
+    let Some((browser, _dir, server)) = open_workspace() else {
+        return;
+    };
+    browser.go(&format!("{}#/t/P1", server.url()));
+    browser.wait_for(
+        "return !!document.querySelector('.turn .text[data-n=\"4\"]')",
+        "the reader",
+    );
+    // From "want to change." in turn 2 into the start of turn 4.
+    let selected = browser.run(
+        "const a = document.querySelector('.turn .text[data-n=\"2\"]'); \
+         const b = document.querySelector('.turn .text[data-n=\"4\"]'); \
+         const last = [...a.childNodes].pop(); \
+         const startNode = last.nodeType === 3 ? last : last.lastChild; \
+         const r = document.createRange(); \
+         r.setStart(startNode, Math.max(0, startNode.data.length - 15)); \
+         const firstB = b.firstChild.nodeType === 3 ? b.firstChild : b.firstChild.firstChild; \
+         r.setEnd(firstB, 5); \
+         a.focus(); const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); \
+         return s.toString().length > 0;",
+        json!([]),
+    );
+    assert_eq!(selected, json!(true));
+    browser.wait_for(
+        "return document.querySelector('#selection .note') !== null",
+        "the note that only turn 2 is coded",
+    );
+    let panel = browser.run(TEXT_OF, json!(["#selection"]));
+    let panel = panel.as_str().unwrap();
+    assert!(panel.starts_with("Turn 2: "), "{panel}");
+    assert!(panel.contains("want to change."), "{panel}");
+    assert!(!panel.contains("We celebrate"), "{panel}");
+}

@@ -91,7 +91,10 @@ export function selectionInTurns() {
   // Whole words, unless the researcher asked for exact characters (the setting, or Alt
   // held when the selection was made).
   if (!S.exact && !S.exactOnce) [a, b] = snapToWords(chars, a, b);
-  return { n: turn.n, start: turn.start + a, end: turn.start + b, text: chars.slice(a, b).join("") };
+  // A coding lies within one turn: a selection running on into the next is cut at the end of
+  // the turn where it starts, and the panel says so.
+  const crosses = !!endEl && endEl !== host;
+  return { n: turn.n, start: turn.start + a, end: turn.start + b, text: chars.slice(a, b).join(""), crosses };
 }
 
 export function updateSelectionPanel() {
@@ -103,7 +106,8 @@ export function updateSelectionPanel() {
     return;
   }
   const short = Array.from(p.text).length > 90 ? Array.from(p.text).slice(0, 90).join("") + "…" : p.text;
-  box.replaceChildren("Turn " + p.n + ": ", el("q", {}, short));
+  box.replaceChildren("Turn " + p.n + ": ", el("q", {}, short),
+    p.crosses ? el("div", { class: "note" }, "Only the words in turn " + p.n + " are coded: a coding lies within one turn. Code the next turn's words on their own.") : null);
 }
 
 // Alt held while selecting with the mouse keeps that selection's exact characters.
