@@ -102,6 +102,29 @@ pub enum StudyError {
         /// The coders with codings, in natural order.
         coders: Vec<String>,
     },
+    /// `thematic undo` or `redo` found nothing of the coder's to act on.
+    #[error("nothing to {step} for {coder}: {reason}")]
+    NothingToUndo {
+        /// Undo or redo.
+        step: crate::undo::Step,
+        /// Whose actions were looked at.
+        coder: String,
+        /// Why there is nothing, in words.
+        reason: String,
+    },
+    /// An undo or redo was refused because what it would change has changed since (another
+    /// writer, a hand edit); nothing was written.
+    #[error("cannot {step} {what}: {why}")]
+    UndoRefused {
+        /// Undo or redo.
+        step: crate::undo::Step,
+        /// Whose action it was.
+        coder: String,
+        /// The action, when, and what it was about.
+        what: String,
+        /// What changed since, in words.
+        why: String,
+    },
     /// A stored transcript file cannot be parsed.
     #[error("{}: {source}", path.display())]
     Unparsable {

@@ -34,6 +34,7 @@ mod study;
 pub mod testing;
 mod transcripts;
 mod turn_cache;
+mod undo;
 mod unfinished;
 mod update;
 
@@ -61,5 +62,6 @@ pub use transcripts::{
     parse_bytes, parse_file, read_transcript,
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
+pub use undo::{BARRIERS, Effect, Step, UNDOABLE, Undone};
 pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};

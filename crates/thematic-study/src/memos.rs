@@ -192,7 +192,8 @@ impl Study {
     }
 
     /// Adds a memo by `coder` about `about` (already checked by the caller), under the
-    /// coder's memo lock. Returns it.
+    /// coder's memo lock, and logs `memo` (so `thematic undo` can take it out again).
+    /// Returns it.
     pub fn add_memo(&self, coder: &str, about: MemoAbout, text: &str) -> Result<Memo, StudyError> {
         let path = self.memos_path(coder)?;
         if text.trim().is_empty() {
@@ -211,6 +212,18 @@ impl Study {
             line: 0,
         };
         self.append_memos(coder, std::slice::from_ref(&memo))?;
+        let theme = match &memo.about {
+            MemoAbout::Theme(t) => t.as_str(),
+            _ => "",
+        };
+        let detail = format!("{} {}", memo.id, memo.about.heading());
+        self.log_change_with(
+            coder,
+            "memo",
+            theme,
+            &detail,
+            &crate::undo::memo_data(&memo),
+        )?;
         Ok(memo)
     }
 

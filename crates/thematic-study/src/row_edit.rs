@@ -98,7 +98,13 @@ impl Study {
             }),
         };
         if let Some(u) = &removed {
-            self.log_change(coder, "uncode", &u.coding.theme, &u.coding.log_detail())?;
+            self.log_change_with(
+                coder,
+                "uncode",
+                &u.coding.theme,
+                &u.coding.log_detail(),
+                &crate::undo::coding_data(&u.coding),
+            )?;
         }
         Ok(removed)
     }
@@ -158,7 +164,13 @@ impl Study {
             && r.old_theme != r.coding.theme
         {
             let detail = format!("{} from {}", r.coding.log_detail(), r.old_theme);
-            self.log_change(coder, "recode", &r.coding.theme, &detail)?;
+            self.log_change_with(
+                coder,
+                "recode",
+                &r.coding.theme,
+                &detail,
+                &crate::undo::coding_data(&r.coding),
+            )?;
         }
         Ok(recoded)
     }
@@ -178,7 +190,7 @@ impl Study {
 }
 
 /// What an attempt to edit a coding's row came to.
-enum Attempt {
+pub(crate) enum Attempt {
     /// Done: the coding as it was and how the file was edited (no rows when `edit` wanted
     /// no change); `None` when the file is missing or has no such row.
     Done(Option<Box<(Coding, Splice)>>),
@@ -190,7 +202,7 @@ enum Attempt {
 /// says what replaces it (an empty row removes it, and with it any other row of the same
 /// id, which only a damaged file has), or `None` for no change. Removal takes every row of
 /// the id; a replacement only the first.
-fn edit_row(
+pub(crate) fn edit_row(
     path: &std::path::Path,
     id: &str,
     edit: impl FnOnce(&Coding) -> Option<Vec<u8>>,

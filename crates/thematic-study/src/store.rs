@@ -173,7 +173,13 @@ impl Study {
     ) -> Result<Added, StudyError> {
         let added = self.add_coding_with(coding, true, find)?;
         if added == Added::New {
-            self.log_change(&coding.coder, "code", &coding.theme, &coding.log_detail())?;
+            self.log_change_with(
+                &coding.coder,
+                "code",
+                &coding.theme,
+                &coding.log_detail(),
+                &crate::undo::coding_data(coding),
+            )?;
         }
         Ok(added)
     }
@@ -335,7 +341,7 @@ pub(crate) fn sound_to_append(path: &std::path::Path, header: &[u8]) -> Result<b
 /// raw bytes for its `,transcript,turn,start,end,theme,` fields, reading the file in 1 MiB
 /// chunks through one buffer: no parsing and no allocation per row, so a 50 MB file takes
 /// a few milliseconds.
-fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io::Result<Scan> {
+pub(crate) fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io::Result<Scan> {
     use std::io::Read;
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
