@@ -8,6 +8,7 @@ mod refi;
 mod sample_study;
 mod search;
 mod serve;
+mod undo;
 mod unfinished;
 mod util;
 mod workflow;

@@ -64,6 +64,10 @@ pub enum Command {
     Code(cmd::code::Args),
     /// Remove one of your codings.
     Uncode(cmd::code::UncodeArgs),
+    /// Undo your last coding action (code, uncode, theme change, theme added, memo).
+    Undo(cmd::undo::Args),
+    /// Redo what you last undid.
+    Redo(cmd::undo::RedoArgs),
     /// Search every turn: keyword in context, filters, counts.
     Search(cmd::search::Args),
     /// Run the codebook's search rules and file the hits as suggestions.

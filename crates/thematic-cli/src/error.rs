@@ -159,6 +159,14 @@ fn study_hint(e: &StudyError) -> Option<String> {
         StudyError::UnknownCoding { .. } => {
             "coding ids are printed by `thematic code` and listed by `thematic show ID`".into()
         }
+        StudyError::NothingToUndo { coder, .. } => {
+            format!("`thematic log --coder {coder}` lists {coder}'s actions")
+        }
+        StudyError::UndoRefused { .. } => {
+            "nothing was changed; `thematic log --all-coders --last 20` shows what happened since, \
+             and `thematic show` the codings as they are"
+                .into()
+        }
         StudyError::Unparsable { source, path } => {
             crate::cmd::parse::parse_hint(source, Some(path))
         }

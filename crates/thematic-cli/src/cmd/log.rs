@@ -20,16 +20,19 @@ pub const CODING_ACTIONS: &[&str] = &[
     "autocode",
     "accept",
     "reject",
+    "memo",
+    "undo",
+    "redo",
 ];
 
 /// `thematic log`
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 The study's change log (changelog.csv), oldest first: who did what, when. Coding actions
-(code, uncode, recode, sheet-import, reanchor, merge-study) are shown for the acting coder only — as
-blind coding requires — unless --all-coders is given; codebook changes (add, rename, move,
-merge, retire, restore, import) are shown to everyone. JSON keys: when, who, action, theme,
-detail.
+(code, uncode, recode, memo, undo, redo, sheet-import, reanchor, merge-study, …) are shown for
+the acting coder only — as blind coding requires — unless --all-coders is given; codebook
+changes (add, rename, move, merge, retire, restore, import) are shown to everyone. JSON keys:
+when, who, action, theme, detail (the log's `data` column, what undo needs, is not shown).
 
 Examples:
   $ thematic log

@@ -35,6 +35,7 @@ pub mod sheet;
 pub mod show;
 pub mod suggestions;
 pub mod transcripts;
+pub mod undo;
 pub mod update;
 
 /// Runs the parsed command line.
@@ -50,6 +51,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => show::run(&ctx, &args),
         Command::Code(args) => code::run(&ctx, &args),
         Command::Uncode(args) => code::uncode(&ctx, &args),
+        Command::Undo(args) => undo::undo(&ctx, &args),
+        Command::Redo(args) => undo::redo(&ctx, &args),
         Command::Agree(args) => agree::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
         Command::Index(args) => index::run(&ctx, &args),
