@@ -186,20 +186,23 @@ impl Study {
         {
             let _lock = FileLock::acquire(&path)?;
             let header = header_line();
-            // The fast path, as `thematic code` takes it: byte searches, one appended row.
-            // A row beginning with the id (or a line inside a quoted text that looks like
-            // one) sends it down the checked path.
-            if one_line
-                && sound_to_append(&path, &header)?
-                && !has_row_starting(&path, &coding.id).map_err(|e| StudyError::io(&path, e))?
-            {
-                match scan(&path, &header, coding).map_err(|e| StudyError::io(&path, e))? {
-                    Scan::NotFound => {
+            // The fast path, as `thematic code` takes it: two byte searches, at once, and
+            // one appended row. A row beginning with the id (or a line inside a quoted text
+            // that looks like one) sends it down the checked path.
+            if one_line && sound_to_append(&path, &header)? {
+                let (id_found, span) = std::thread::scope(|s| {
+                    let id = s.spawn(|| has_row_starting(&path, &coding.id));
+                    let span = scan(&path, &header, coding);
+                    (id.join().unwrap_or(Ok(true)), span)
+                });
+                let io = |e| StudyError::io(&path, e);
+                match (id_found.map_err(io)?, span.map_err(io)?) {
+                    (false, Scan::NotFound) => {
                         append(&path, &header, &row)?;
                         return Ok(Ok(restored));
                     }
-                    Scan::Found(id) => return Ok(Err(same_words(coder, &id))),
-                    Scan::NeedsCheck => {}
+                    (false, Scan::Found(id)) => return Ok(Err(same_words(coder, &id))),
+                    _ => {}
                 }
             }
         }
