@@ -126,6 +126,11 @@ impl From<StudyError> for ApiError {
                 }
             )),
             StudyError::UnknownCoding { .. } => ApiError::not_found(e.to_string()),
+            // Nothing to undo, or what it would change has changed since: say so, as the
+            // command line does; nothing was written.
+            StudyError::NothingToUndo { .. } | StudyError::UndoRefused { .. } => {
+                ApiError::new(StatusCode::CONFLICT, e.to_string())
+            }
             StudyError::Codebook(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!(

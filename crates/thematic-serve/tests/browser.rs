@@ -850,3 +850,74 @@ fn a_selection_running_into_the_next_turn_is_cut_there_and_says_so() {
     assert!(panel.contains("want to change."), "{panel}");
     assert!(!panel.contains("We celebrate"), "{panel}");
 }
+
+#[test]
+fn remove_offers_undo_and_ctrl_z_and_ctrl_shift_z_undo_and_redo() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("{}#/t/P1", server.url()));
+    browser.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
+        "the reader",
+    );
+    let kw = |s: &thematic_study::Study| {
+        thematic_study::CodingsFile::read(&s.codings_path("KW").unwrap())
+            .unwrap()
+            .codings
+    };
+    let before = kw(&study);
+    let gone = before.iter().find(|c| c.turn == 4).unwrap().clone();
+    // Remove asks nothing, and offers Undo.
+    browser.click(".turn[data-n=\"4\"] .chip button[aria-label^=\"Remove\"]");
+    browser.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0 \
+         && !!document.querySelector('#status button')",
+        "the removal and its Undo",
+    );
+    assert!(!kw(&study).contains(&gone));
+    let status = browser.run(TEXT_OF, json!(["#status"]));
+    assert!(
+        status.as_str().unwrap().starts_with("Removed the coding"),
+        "{status}"
+    );
+    browser.click("#status button");
+    browser.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
+        "the coding back",
+    );
+    assert!(kw(&study).contains(&gone), "the same coding, every field");
+    // Ctrl+Shift+Z removes it again (redo of the removal), Ctrl+Z brings it back.
+    browser.run("document.body.focus(); return true;", json!([]));
+    browser.keys(vec![
+        json!({"type": "keyDown", "value": "\u{E009}"}),
+        json!({"type": "keyDown", "value": "\u{E008}"}),
+        json!({"type": "keyDown", "value": "z"}),
+        json!({"type": "keyUp", "value": "z"}),
+        json!({"type": "keyUp", "value": "\u{E008}"}),
+        json!({"type": "keyUp", "value": "\u{E009}"}),
+    ]);
+    browser.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0",
+        "the redo",
+    );
+    assert!(!kw(&study).contains(&gone));
+    browser.keys(vec![
+        json!({"type": "keyDown", "value": "\u{E009}"}),
+        json!({"type": "keyDown", "value": "z"}),
+        json!({"type": "keyUp", "value": "z"}),
+        json!({"type": "keyUp", "value": "\u{E009}"}),
+    ]);
+    browser.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
+        "the undo",
+    );
+    assert!(kw(&study).contains(&gone));
+    let status = browser.run(TEXT_OF, json!(["#status"]));
+    assert!(status.as_str().unwrap().starts_with("Undone: "), "{status}");
+    save_screenshot(&browser, "undo");
+}

@@ -5,6 +5,23 @@
 import { render } from "/app.js";
 import { reloadReader } from "/js/reader.js";
 import { S, api, hideError, sayWith, showError } from "/js/state.js";
+import { labelOf } from "/js/util.js";
+
+// What a step did, in the researcher's words: "removed the coding “Empowerment” in P1 turn 4".
+function said(res) {
+  const code = res.theme ? "“" + labelOf(res.theme) + "”" : "";
+  const where = res.transcript ? " in " + res.transcript + " turn " + res.turn : "";
+  switch (res.effect) {
+    case "removed": return "removed the coding " + code + where;
+    case "restored": return "brought back the coding " + code + where;
+    case "rethemed": return "the coding" + where + " is " + code + " again";
+    case "theme_retired": return "retired the new code " + code + " (kept for history)";
+    case "theme_restored": return "the code " + code + " is back";
+    case "memo_removed": return "took the memo out";
+    case "memo_restored": return "put the memo back";
+    default: return res.done;
+  }
+}
 
 async function step(which) {
   try {
@@ -14,7 +31,8 @@ async function step(which) {
     if (S.view === "t" && S.reader) await reloadReader(null);
     else await render();
     const other = which === "undo" ? "Redo" : "Undo";
-    sayWith((which === "undo" ? "Undone: " : "Redone: ") + res.done + ".", other, which === "undo" ? redo : undo);
+    const note = res.note ? " (" + res.note + ")" : "";
+    sayWith((which === "undo" ? "Undone: " : "Redone: ") + said(res) + note + ".", other, which === "undo" ? redo : undo);
   } catch (e) {
     showError(e);
   }

@@ -29,6 +29,7 @@ mod quote_view;
 mod search;
 mod similar;
 mod study;
+mod undo;
 
 use std::sync::Arc;
 
@@ -64,6 +65,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/transcripts/{id}", get(study::transcript))
         .route("/api/transcripts/{id}/turns/{n}", get(codes::turn))
         .route("/api/counts", get(codes::counts))
+        .route("/api/undo", axum::routing::post(undo::undo))
+        .route("/api/redo", axum::routing::post(undo::redo))
         .route("/api/codes", axum::routing::post(codes::create))
         .route("/api/codes/{id}", patch(codes::change))
         .route("/api/codes/{id}/merge", axum::routing::post(codes::merge))
