@@ -221,7 +221,13 @@ fn after_changes(
         removal.record(call, server.request("DELETE", &path, None));
         after.record(call, server.request("GET", &reader, None));
     }
-    rows.extend([change, after_change, removal, after]);
+    // Undo of a coding just made (the coding not timed).
+    let mut undo = Row::new("POST /api/undo (a coding just made)".into());
+    for call in 0..=runs {
+        let _ = server.request("POST", "/api/codings", Some(&coding(3 * runs + 3 + call)));
+        undo.record(call, server.request("POST", "/api/undo", Some("{}")));
+    }
+    rows.extend([change, after_change, removal, after, undo]);
     for row in &rows {
         eprintln!("{}: {}", row.view, row.outcomes.join(", "));
     }
