@@ -18,8 +18,10 @@ change was changed since, by another coder, another process or a hand edit. A re
 comes back exactly as it was: id, words, memo and created time. Undo does not reach back past
 a change to many codings at once (a sheet import, a codebook merge, a transcript update, a
 study merge). Each undo is a row of changelog.csv, and `thematic redo` reverses it until you
-do something new. It reads only the end of the change log and finds the coding's row without
-parsing the others: about 15 ms on a 2,000-interview study.
+do something new. It reads only the end of the change log. Bringing a coding back appends one
+row, as `thematic code` does (about 30 ms on a 2,000-interview study with a 47 MB codings
+file); taking one out, or changing its theme back, rewrites the codings file as `thematic
+uncode` does (about 190 ms there).
 
 Prints one line saying what was undone; --format json prints it as an object (keys: step,
 action, when, coder, effect, summary, coding, theme, from, memo, note).
