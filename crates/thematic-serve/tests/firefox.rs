@@ -357,3 +357,60 @@ fn in_firefox_codes_are_made_while_coding_on_whole_words() {
         "gardening gives them a purpose"
     );
 }
+
+#[test]
+fn in_firefox_remove_then_undo_and_redo_with_the_keyboard() {
+    let _serial = serial();
+    let Some(mut ff) = Firefox::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    ff.call(
+        "WebDriver:Navigate",
+        json!({"url": format!("{}#/t/P1", server.url())}),
+    );
+    ff.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
+        "the reader",
+    );
+    let kw = |s: &thematic_study::Study| {
+        thematic_study::CodingsFile::read(&s.codings_path("KW").unwrap())
+            .unwrap()
+            .codings
+    };
+    let gone = kw(&study).into_iter().find(|c| c.turn == 4).unwrap();
+    ff.click(".turn[data-n=\"4\"] .chip button[aria-label^=\"Remove\"]");
+    ff.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0 \
+         && !!document.querySelector('#status button')",
+        "the removal and its Undo",
+    );
+    assert!(!kw(&study).contains(&gone));
+    // Ctrl+Z brings it back; Ctrl+Shift+Z removes it again.
+    ff.keys(vec![
+        json!({"type": "keyDown", "value": "\u{E009}"}),
+        json!({"type": "keyDown", "value": "z"}),
+        json!({"type": "keyUp", "value": "z"}),
+        json!({"type": "keyUp", "value": "\u{E009}"}),
+    ]);
+    ff.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
+        "the undo",
+    );
+    assert!(kw(&study).contains(&gone), "the same coding, every field");
+    ff.keys(vec![
+        json!({"type": "keyDown", "value": "\u{E009}"}),
+        json!({"type": "keyDown", "value": "\u{E008}"}),
+        json!({"type": "keyDown", "value": "Z"}),
+        json!({"type": "keyUp", "value": "Z"}),
+        json!({"type": "keyUp", "value": "\u{E008}"}),
+        json!({"type": "keyUp", "value": "\u{E009}"}),
+    ]);
+    ff.wait_for(
+        "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0",
+        "the redo",
+    );
+    assert!(!kw(&study).contains(&gone));
+}
