@@ -30,6 +30,7 @@ mod manifest;
 mod query;
 mod schema;
 mod search;
+mod similar;
 mod update;
 
 use std::path::PathBuf;
@@ -41,6 +42,9 @@ pub use autocode::{SuggestUnit, Suggestion};
 pub use error::IndexError;
 pub use query::Scope;
 pub use search::{CountBy, SearchHit, SearchQuery, SearchResults};
+pub use similar::{
+    MAX_CANDIDATES, MAX_EXAMPLES, MAX_TERMS, STOP_WORDS, SimilarQuery, SimilarTurn, SimilarTurns,
+};
 pub use update::{Freshness, Progress};
 
 use schema::Fields;
