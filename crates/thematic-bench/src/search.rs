@@ -1,12 +1,12 @@
 //! `thematic-bench search`: the search index on a copy of a generated study — a full build,
 //! incremental updates after one transcript or one coding changes, in-process query
-//! latency (term and phrase queries with 20 keyword-in-context hits), and the whole
-//! `thematic search` process.
+//! latency (term and phrase queries with 20 keyword-in-context hits, "more like these"
+//! suggestions), and the whole `thematic search` process.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use thematic_index::{Scope, SearchQuery, StudyIndex};
+use thematic_index::{Scope, SearchQuery, SimilarQuery, SimilarTurns, StudyIndex};
 use thematic_study::{Coding, Study};
 
 use crate::{median, release_thematic};
@@ -140,6 +140,36 @@ fn measure(dir: &Path, runs: usize) -> Result<(), String> {
         println!(
             "query {query}: {:.2} ms in process with 20 keyword-in-context hits ({total} matching turns), median of 50",
             ms(median(times))
+        );
+    }
+
+    // "More like these": coder A's extracts of a code (36,000 codings), of a group of three
+    // codes and of the whole tree, 20 suggestions.
+    for theme in [
+        "what-matters",
+        "the-approach",
+        "solution-focused-strengths-based",
+    ] {
+        let q = SimilarQuery {
+            coder: "A".into(),
+            theme: theme.into(),
+            limit: 20,
+            context: 60,
+            ..SimilarQuery::default()
+        };
+        let mut times = Vec::new();
+        let mut found = SimilarTurns::default();
+        for _ in 0..20 {
+            let t = Instant::now();
+            found = index.similar(&book, &q).map_err(e)?;
+            times.push(t.elapsed());
+        }
+        assert_eq!(found.suggestions.len(), 20);
+        println!(
+            "more like these, {theme}: {:.1} ms in process, 20 suggestions from {} of {} coded turns, median of 20",
+            ms(median(times)),
+            found.examples,
+            found.coded_turns
         );
     }
 
