@@ -23,6 +23,7 @@ const MODULES: &[(&str, &str)] = &[
     ("quotes.js", include_str!("../assets/js/quotes.js")),
     ("code.js", include_str!("../assets/js/code.js")),
     ("undo.js", include_str!("../assets/js/undo.js")),
+    ("similar.js", include_str!("../assets/js/similar.js")),
 ];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

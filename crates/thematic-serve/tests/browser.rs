@@ -921,3 +921,48 @@ fn remove_offers_undo_and_ctrl_z_and_ctrl_shift_z_undo_and_redo() {
     assert!(status.as_str().unwrap().starts_with("Undone: "), "{status}");
     save_screenshot(&browser, "undo");
 }
+
+#[test]
+fn more_like_these_suggests_turns_to_code_or_dismiss_one_by_one() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    // KW coded "I ask what matters to them." (P1 turn 2) as what-matters; P2's fourth turn
+    // ("… talk about what matters to them.") is like it and not coded with it by KW.
+    browser.go(&format!("{}#/code/what-matters", server.url()));
+    browser.wait_for(
+        "return !!document.querySelector('details.similar')",
+        "the code's page",
+    );
+    browser.run(
+        "document.querySelector('details.similar').open = true; return true;",
+        json!([]),
+    );
+    browser.wait_for(
+        "return [...document.querySelectorAll('.suggestion .where a')].some(a => a.textContent === 'P2')",
+        "a suggestion from P2",
+    );
+    let marked = browser.run(TEXT_OF, json!([".suggestion mark"]));
+    assert!(!marked.as_str().unwrap().is_empty(), "the terms are marked");
+    save_screenshot(&browser, "similar");
+    browser.run(
+        "const li = [...document.querySelectorAll('.suggestion')].find(l => l.querySelector('.where a').textContent === 'P2'); \
+         li.querySelector('button.primary').click(); return true;",
+        json!([]),
+    );
+    let coding = common::wait_for_coding(
+        &study,
+        "KW",
+        "We meet every fortnight and talk about what matters to them.",
+    );
+    assert_eq!(coding.theme, "what-matters");
+    assert_eq!((coding.transcript.as_str(), coding.turn), ("P2", 4));
+    browser.wait_for(
+        "return document.getElementById('status').textContent.startsWith('Coded P2 turn 4')",
+        "the message",
+    );
+}

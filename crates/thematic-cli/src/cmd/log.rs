@@ -23,6 +23,7 @@ pub const CODING_ACTIONS: &[&str] = &[
     "memo",
     "undo",
     "redo",
+    "dismiss",
 ];
 
 /// `thematic log`

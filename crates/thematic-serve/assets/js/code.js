@@ -7,6 +7,7 @@
 import { render } from "/app.js";
 import { pageQuery, pagedList } from "/js/paged.js";
 import { FORMATS } from "/js/quotes.js";
+import { similarSection } from "/js/similar.js";
 import { S, api, hideError, sayIn, showError } from "/js/state.js";
 import { el, hms, labelOf, num, plural, swatch, themeById } from "/js/util.js";
 
@@ -178,6 +179,6 @@ export async function showCode(main, id, params) {
   });
   await extracts.more();
   if (gen !== S.generation) return;
-  main.append(extracts.footer, downloads, refineForm(t));
+  main.append(extracts.footer, downloads, similarSection(id, t.codable), refineForm(t));
   sayIn(gen, "");
 }
