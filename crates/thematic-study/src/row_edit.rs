@@ -215,8 +215,15 @@ pub(crate) fn edit_row(
     }
     let before = file_stamp(path)?;
     let open = || std::fs::File::open(path).map_err(|e| StudyError::io(path, e));
-    // Streamed, twice: a 47 MB file is not held in memory (a server would keep the pages).
-    let rows = rows_of(std::io::BufReader::new(open()?), id);
+    // The row most often edited is the last one: a coding just made, taken back by undo or
+    // by Remove. It is found in the file's last bytes, and removing it is a truncation.
+    let tail = last_row_of(path, id, before.0).map_err(|e| StudyError::io(path, e))?;
+    // Else streamed, twice: a 47 MB file is not held in memory (a server would keep the
+    // pages).
+    let rows = match tail {
+        Some(row) => vec![row],
+        None => rows_of(std::io::BufReader::new(open()?), id),
+    };
     let Some(&(first, first_len)) = rows.first() else {
         return Ok(Attempt::Done(None));
     };
@@ -249,6 +256,31 @@ pub(crate) fn edit_row(
         };
         return Ok(Attempt::Done(Some(Box::new((coding, splice)))));
     };
+    if replacement.is_empty()
+        && let Some((offset, len)) = tail
+    {
+        // One metadata change, as safe as an append: a crash leaves the old length or
+        // the new one.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| StudyError::io(path, e))?;
+        file.set_len(offset)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| StudyError::io(path, e))?;
+        let after = file_stamp(path)?;
+        let rows = vec![RowEdit {
+            offset,
+            len,
+            new_len: 0,
+        }];
+        let splice = Splice {
+            before,
+            rows,
+            after,
+        };
+        return Ok(Attempt::Done(Some(Box::new((coding, splice)))));
+    }
     let edits: Vec<RowEdit> = if replacement.is_empty() {
         rows.iter()
             .map(|&(offset, len)| RowEdit {
@@ -285,6 +317,31 @@ pub(crate) fn edit_row(
         after,
     };
     Ok(Attempt::Done(Some(Box::new((coding, splice)))))
+}
+
+/// The (offset, length) of the file's last row when it is coding `id`'s and on one line
+/// (a row whose memo has a line break, or a last row of more than 64 KiB, is left to the
+/// full scan); `len` is the file's length, which ends with a newline.
+fn last_row_of(path: &std::path::Path, id: &str, len: u64) -> std::io::Result<Option<(u64, u64)>> {
+    const TAIL: u64 = 64 * 1024;
+    let from = len.saturating_sub(TAIL);
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut buf = Vec::with_capacity((len - from) as usize);
+    file.take(len - from).read_to_end(&mut buf)?;
+    let Some((&b'\n', body)) = buf.split_last() else {
+        return Ok(None);
+    };
+    let Some(start) = memchr::memrchr(b'\n', body).map(|i| i + 1) else {
+        return Ok(None); // the header, or a row longer than the bytes read
+    };
+    let line = &buf[start..];
+    let key = [id.as_bytes(), b","].concat();
+    let quotes = line.iter().filter(|&&b| b == b'"').count();
+    if !line.starts_with(&key) || quotes % 2 != 0 {
+        return Ok(None);
+    }
+    Ok(Some((from + start as u64, line.len() as u64)))
 }
 
 /// The (offset, length) of each row whose first field is `id`, header skipped.
@@ -455,5 +512,32 @@ mod tests {
         );
         let log = std::fs::read_to_string(study.root().join("changelog.csv")).unwrap();
         assert_eq!(log.matches(",recode,").count(), 1, "{log}");
+    }
+
+    #[test]
+    fn the_last_row_is_removed_by_truncation_and_a_multi_line_one_by_the_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = crate::testing::study(dir.path(), "c.toml");
+        let a = coding("c-00000000000a", 0, "");
+        let b = coding(
+            "c-00000000000b",
+            10,
+            "a memo\nover two lines, with \"quotes\"",
+        );
+        let c = coding("c-00000000000c", 20, "");
+        for x in [&a, &b, &c] {
+            study.add_coding(x).unwrap();
+        }
+        let path = study.codings_path("KW").unwrap();
+        let old = std::fs::read(&path).unwrap();
+        // c is the last row: the file is cut short before it, nothing else rewritten.
+        let done = study.uncode_with("KW", &c.id).unwrap().unwrap();
+        let e = done.splice.unwrap().rows[0];
+        assert_eq!(e.offset + e.len, old.len() as u64, "it was the last row");
+        assert_eq!(std::fs::read(&path).unwrap(), old[..e.offset as usize]);
+        // Now b, whose memo spans two lines, is last: the scan finds it whole.
+        let done = study.uncode_with("KW", &b.id).unwrap().unwrap();
+        assert_eq!(done.coding, b);
+        assert_eq!(CodingsFile::read(&path).unwrap().codings, vec![a]);
     }
 }
