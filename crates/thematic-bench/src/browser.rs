@@ -22,7 +22,7 @@
 //! |------------------|-----------------------------|------------------------------------------------------|
 //! | transcripts list | `#/`                        | the heading "Transcripts" and the table's first row (`#main > table.grid > tbody > tr`; the first of its chunks of 200) |
 //! | reader           | `#/t/<id>`                  | every turn of the largest transcript is drawn (`.reader .turns > .turn .text`, as many as it has turns) |
-//! | compare          | `#/compare?t=<id>&a=A&b=B`  | the side-by-side grid (`.pair .cell`) and the heading "Disagreements in <id>" (drawn in one go with the agreement table and the list) |
+//! | compare          | `#/compare?t=<id>&a=A&b=B`  | the side-by-side grid (`.pair .cell`) and the heading "Disagreements in `<id>`" (drawn in one go with the agreement table and the list) |
 //! | quote view       | `#/quotes`                  | the first row of the quote table (`table.quotes > tbody > tr`, the first page) |
 //! | search           | `#/search?q=funding`        | the first hit (`ol.results > li`, the first page)      |
 //! | map              | `#/map`                     | the map's `<img>` has loaded (`complete`, `naturalWidth > 0`) |

@@ -966,3 +966,41 @@ fn more_like_these_suggests_turns_to_code_or_dismiss_one_by_one() {
         "the message",
     );
 }
+
+#[test]
+fn a_new_study_invites_the_first_code_and_makes_it() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // `thematic init` without --codebook: an empty codebook.
+    let study =
+        thematic_study::Study::init(dir.path(), &thematic_study::InitOptions::new("New study"))
+            .unwrap();
+    assert!(study.codebook().unwrap().entries.is_empty());
+    std::fs::write(study.transcripts_dir().join("P1.txt"), common::P1).unwrap();
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("{}#/t/P1", server.url()));
+    browser.wait_for(
+        "return !!document.querySelector('#palette li.invite')",
+        "the invitation to make the first code",
+    );
+    save_screenshot(&browser, "first-code");
+    assert_eq!(
+        browser.run(common::SELECT, json!([2, "small goals"])),
+        json!("small goals")
+    );
+    browser.run(
+        "document.querySelector('.turn .text[data-n=\"2\"]').focus(); return true;",
+        json!([]),
+    );
+    browser.press("v");
+    let coding = common::wait_for_coding(&study, "KW", "small goals");
+    let book = study.codebook().unwrap();
+    assert_eq!(book.get(&coding.theme).unwrap().label, "small goals");
+    browser.wait_for(
+        "return !document.querySelector('#palette li.invite')",
+        "the palette with the first code",
+    );
+}

@@ -102,7 +102,7 @@ export function updateSelectionPanel() {
   if (!box) return;
   const p = S.pending;
   if (!p) {
-    box.replaceChildren(el("span", { class: "muted" }, "Select words in a turn, then press a number or pick a theme."));
+    box.replaceChildren(el("span", { class: "muted" }, "Select words in a turn, then press a number, pick a code, or type a new one above."));
     return;
   }
   const short = Array.from(p.text).length > 90 ? Array.from(p.text).slice(0, 90).join("") + "…" : p.text;
@@ -289,6 +289,10 @@ export function palette() {
   const counts = S.counts || {};
   list.append(el("li", { class: "create", id: "create-code", hidden: true },
     el("button", { type: "button", id: "create-button", onclick: () => createAndApply(document.getElementById("filter").value, false) })));
+  if (!themes.length) {
+    // A new study's codebook is empty: reflexive thematic analysis makes its codes as it reads.
+    list.append(el("li", { class: "invite" }, "No codes yet. Select some words, type a name for a code in the box above and press Enter — or press ", el("kbd", {}, "v"), " to name it with the words themselves."));
+  }
   let group = null;
   for (const t of S.study.themes) {
     if (!t.codable) {
