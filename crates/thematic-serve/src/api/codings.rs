@@ -157,6 +157,7 @@ pub(crate) async fn change(
         let study = state.study()?;
         let book = study.codebook()?;
         let theme = codable_theme(&book, &change.theme)?.id.clone();
+        state.model.coder(&study, &state.coder)?;
         let Some(recoded) = study.recode(&state.coder, &id, &theme)? else {
             return Err(missing(&state.coder, &id));
         };
@@ -176,6 +177,8 @@ pub(crate) async fn remove(
 ) -> ApiResult<Json<CodingView>> {
     blocking(move || {
         let study = state.study()?;
+        // Up to date first, so the index can follow the cut (see `Model::follow`).
+        state.model.coder(&study, &state.coder)?;
         let Some(removed) = study.uncode_with(&state.coder, &id)? else {
             return Err(missing(&state.coder, &id));
         };

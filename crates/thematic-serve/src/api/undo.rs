@@ -35,6 +35,9 @@ pub(crate) struct Done {
 }
 
 fn step(state: &AppState, study: &Study, step: Step) -> ApiResult<Done> {
+    // The index brought up to date first, so that it can follow the edit (it follows only
+    // from the file's state just before).
+    state.model.coder(study, &state.coder)?;
     let undone = match step {
         Step::Undo => study.undo(&state.coder)?,
         Step::Redo => study.redo(&state.coder)?,

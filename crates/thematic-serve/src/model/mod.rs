@@ -93,6 +93,12 @@ impl Model {
                 Arc::make_mut(&mut k).extend(stamp)?;
                 k
             }
+            // The file is again exactly what was indexed: a row appended since was cut off
+            // (undo of a coding just made) before this index saw it.
+            Some(mut k) if k.path == path && stamp.0 == k.indexed && k.still_prefix()? => {
+                Arc::make_mut(&mut k).stamp = stamp;
+                k
+            }
             _ => Arc::new(CoderIndex::build(coder, path, stamp)?),
         };
         lock(&self.coders).insert(coder.to_string(), index.clone());
@@ -407,6 +413,26 @@ mod tests {
         let mut recoded = all[2].clone();
         recoded.theme = "solution-focused-strengths-based-longer-theme".into();
         assert_eq!(seen, vec![recoded, all[5].clone(), late]);
+    }
+
+    #[test]
+    fn a_row_cut_off_before_the_index_saw_it_leaves_the_index_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = study(dir.path());
+        let model = Model::default();
+        let a = coding(22, 32, "what-matters");
+        s.code(&a).unwrap();
+        let seen = model.coder(&s, "KW").unwrap();
+        let old_len = seen.indexed;
+        // A coding appended and taken back (undo) while the index looked elsewhere.
+        let b = coding(50, 60, "goal-orientation");
+        s.code(&b).unwrap();
+        s.undo("KW").unwrap();
+        let path = s.codings_path("KW").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), old_len);
+        let now = model.coder(&s, "KW").unwrap();
+        assert_eq!(now.stamp(), file_stamp(&path).unwrap());
+        assert_eq!(now.codings_in("P1").unwrap(), vec![a]);
     }
 
     #[test]
