@@ -677,6 +677,13 @@ fn codes_are_made_in_the_moment_from_the_palette_and_in_vivo_on_whole_words() {
     // In vivo: the selected words become the code, with one key.
     let in_palette = format!("return !!document.querySelector('#palette [data-theme=\"{id}\"]')");
     browser.wait_for(&in_palette, "the new code in the palette");
+    // Making a code does not move the keys of the codes already sorted.
+    let keys = browser.run(
+        "return [...document.querySelectorAll('#palette button[aria-keyshortcuts]')].map(b => b.dataset.theme + '=' + b.getAttribute('aria-keyshortcuts'))",
+        json!([]),
+    );
+    assert_eq!(keys[0], json!("asking-questions=1"), "{keys}");
+    assert!(!keys.to_string().contains(&id), "{keys}");
     let selected = browser.run(common::SELECT, json!([6, "feel they belong"]));
     assert_eq!(selected, json!("feel they belong"));
     browser.run(

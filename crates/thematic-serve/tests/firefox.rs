@@ -414,3 +414,50 @@ fn in_firefox_remove_then_undo_and_redo_with_the_keyboard() {
     );
     assert!(!kw(&study).contains(&gone));
 }
+
+#[test]
+fn in_firefox_a_codes_page_lists_its_extracts_and_renames_it() {
+    let _serial = serial();
+    let Some(mut ff) = Firefox::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    ff.call(
+        "WebDriver:Navigate",
+        json!({"url": format!("{}#/code/goal-orientation", server.url())}),
+    );
+    // KW coded goal-orientation in P1 turn 2 and P2 turn 2.
+    ff.wait_for(
+        "return document.querySelectorAll('ol.extracts li.extract').length === 2",
+        "the code's two extracts",
+    );
+    assert_eq!(
+        ff.run(
+            "return document.querySelector('p.count').textContent",
+            json!([])
+        ),
+        json!("2 extracts of yours")
+    );
+    ff.run(
+        "document.querySelector('.refine-panel').open = true; \
+         document.querySelector('form.refine [name=label]').value = 'Goals set together'; \
+         return true;",
+        json!([]),
+    );
+    ff.click("form.refine button[type=submit]");
+    ff.wait_for(
+        "return document.querySelector('h1').textContent.includes('Goals set together')",
+        "the page with its new name",
+    );
+    assert_eq!(
+        study
+            .codebook()
+            .unwrap()
+            .get("goal-orientation")
+            .unwrap()
+            .label,
+        "Goals set together"
+    );
+}

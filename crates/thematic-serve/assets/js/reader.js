@@ -1,7 +1,7 @@
 // The reader: a transcript's turns with the coder's codings, and coding a selection.
 
 import { S, api, hideError, route, say, sayWith, showError } from "/js/state.js";
-import { codable, colourOf, cpLen, day, el, hms, labelOf, num, snapToWords, swatch, themeById, tint } from "/js/util.js";
+import { codable, colourOf, cpLen, day, el, hms, labelOf, num, numbered, snapToWords, swatch, themeById, tint } from "/js/util.js";
 import { redo, undo } from "/js/undo.js";
 
 // ---------- the reader ----------
@@ -285,7 +285,7 @@ export function showThemeCard(id) {
 export function palette() {
   const list = el("ul", { class: "palette", id: "palette" });
   const themes = codable();
-  const keyOf = new Map(themes.slice(0, 9).map((t, i) => [t.id, String(i + 1)]));
+  const keyOf = new Map(numbered().map((t, i) => [t.id, String(i + 1)]));
   const counts = S.counts || {};
   list.append(el("li", { class: "create", id: "create-code", hidden: true },
     el("button", { type: "button", id: "create-button", onclick: () => createAndApply(document.getElementById("filter").value, false) })));
@@ -500,7 +500,7 @@ document.addEventListener("keydown", (ev) => {
   }
   if (/^[1-9]$/.test(ev.key)) {
     ev.preventDefault();
-    const theme = codable()[Number(ev.key) - 1];
+    const theme = numbered()[Number(ev.key) - 1];
     if (theme) applyTheme(theme.id);
     return;
   }

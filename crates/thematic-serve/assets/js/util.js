@@ -82,6 +82,18 @@ export function codable() {
   return S.study.themes.filter((t) => t.codable);
 }
 
+// The codes the keys 1–9 apply: the first nine in codebook order, with the "Unsorted" group's
+// codes (new, made while coding) after the rest, so that making a code never moves the keys
+// of the codes already sorted, and a new study's first nine codes keep theirs.
+export function numbered() {
+  const unsorted = (t) => {
+    for (let p = t.parent; p; p = (themeById(p) || {}).parent) if (p === "unsorted") return true;
+    return false;
+  };
+  const all = codable();
+  return [...all.filter((t) => !unsorted(t)), ...all.filter(unsorted)].slice(0, 9);
+}
+
 export function swatch(id) {
   const s = el("span", { class: "swatch", "aria-hidden": "true" });
   s.style.background = colourOf(id);
