@@ -241,3 +241,35 @@ fn autocode_files_suggestions_that_review_accepts_or_rejects() {
     );
     d.cmd_in("s", &["check"]).ok();
 }
+
+#[test]
+fn a_suggestion_whose_theme_was_retired_since_is_refused_not_accepted() {
+    let d = Dir::new();
+    study(&d);
+    let filed = d.json_in(
+        "s",
+        &[
+            "autocode",
+            "--theme",
+            "goal-orientation",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(filed[0]["new"].as_u64().unwrap() >= 1, "{filed}");
+    // The theme is retired after the suggestions were filed.
+    d.cmd_in("s", &["codebook", "retire", "goal-orientation"])
+        .ok();
+    let run = d
+        .cmd_in("s", &["suggestions", "accept", "--all", "--coder", "KW"])
+        .fails_with(1);
+    let err = run.stderr();
+    assert!(err.contains("retired"), "{err}");
+    // Nothing was written: KW has no codings file, and the suggestions are still pending.
+    assert!(!d.join("s/codings/KW.csv").exists());
+    let pending = d.json_in("s", &["suggestions", "list", "--format", "json"]);
+    assert_eq!(
+        pending.as_array().unwrap().len() as u64,
+        filed[0]["new"].as_u64().unwrap()
+    );
+}

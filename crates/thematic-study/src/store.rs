@@ -262,7 +262,31 @@ impl Study {
     /// [`Study::add_coding`] would have done (a coding of the same theme on the same span,
     /// already there or added earlier in `codings`, is not added again).
     pub fn add_codings(&self, coder: &str, codings: &[Coding]) -> Result<Vec<Added>, StudyError> {
+        self.add_codings_with(coder, codings, false)
+    }
+
+    /// [`Study::add_codings`] for codings a coder chooses now (suggestions accepted): every
+    /// theme must be codable in the codebook read under the coder's lock, as
+    /// [`Study::code`] checks it, else nothing is written (a suggestion made before its
+    /// theme was retired or merged away is refused, not filed under a theme no longer in
+    /// use).
+    pub fn code_all(&self, coder: &str, codings: &[Coding]) -> Result<Vec<Added>, StudyError> {
+        self.add_codings_with(coder, codings, true)
+    }
+
+    fn add_codings_with(
+        &self,
+        coder: &str,
+        codings: &[Coding],
+        check_theme: bool,
+    ) -> Result<Vec<Added>, StudyError> {
         self.update_codings(coder, |file| {
+            if check_theme {
+                let book = self.codebook()?;
+                for c in codings {
+                    crate::lookup::codable_theme(&book, &c.theme)?;
+                }
+            }
             let mut out = Vec::with_capacity(codings.len());
             for coding in codings {
                 match file.codings.iter().find(|c| same_span(c, coding)) {

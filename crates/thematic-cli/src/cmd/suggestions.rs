@@ -233,7 +233,9 @@ fn decide_all(study: &Study, chosen: &[Coding], into: Option<&str>) -> Result<()
     };
     if let Some(me) = into {
         let codings: Vec<Coding> = chosen.iter().map(|s| accepted(s, me)).collect();
-        study.add_codings(me, &codings)?;
+        // Checked against the codebook as it is now, under the coder's lock: a suggestion
+        // filed before its theme was retired or merged away is refused, not accepted.
+        study.code_all(me, &codings)?;
     }
     let status = if into.is_some() {
         Status::Accepted
