@@ -662,7 +662,10 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = exchange(self.addr, "DELETE", &self.at(""), None);
+            // `DELETE /session/{id}` (no trailing slash) closes Chromium; killing
+            // chromedriver alone would leave it running.
+            let path = format!("/session/{}", self.session);
+            let _ = exchange(self.addr, "DELETE", &path, None);
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();

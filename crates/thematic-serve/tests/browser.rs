@@ -214,7 +214,10 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = common::send(self.addr, "DELETE", &self.at(""), &[], None);
+            // `DELETE /session/{id}` (no trailing slash: chromedriver does not know that
+            // path) closes Chromium; killing chromedriver alone would leave it running.
+            let path = format!("/session/{}", self.session);
+            let _ = common::send(self.addr, "DELETE", &path, &[], None);
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
