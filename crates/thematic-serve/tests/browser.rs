@@ -283,6 +283,17 @@ fn open_workspace() -> Option<(Browser, tempfile::TempDir, Running)> {
     Some((browser, dir, server))
 }
 
+/// A browser on a fresh test study (see [`common::study`]), at `hash` of the workspace;
+/// the folder and the server live as long as the returned values.
+fn open_at(hash: &str) -> Option<(Browser, tempfile::TempDir, thematic_study::Study, Running)> {
+    let browser = Browser::start()?;
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
+    browser.go(&format!("{}{hash}", server.url()));
+    Some((browser, dir, study, server))
+}
+
 /// The browser tests run one at a time: each picks a free port for its chromedriver, and
 /// the other test's server could otherwise take that port in between.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
@@ -626,13 +637,9 @@ fn wait_for_code(study: &thematic_study::Study, label: &str) -> String {
 #[test]
 fn codes_are_made_in_the_moment_from_the_palette_and_in_vivo_on_whole_words() {
     let _serial = serial();
-    let Some(browser) = Browser::start() else {
+    let Some((browser, _dir, study, _server)) = open_at("#/t/P1") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let study = common::study(dir.path());
-    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    browser.go(&format!("{}#/t/P1", server.url()));
     browser.wait_for(
         "return !!document.querySelector('.turn .text[data-n=\"4\"]')",
         "the reader",
@@ -747,13 +754,9 @@ fn a_codes_page_lists_every_extract_and_jumps_to_its_place() {
 #[test]
 fn a_code_is_renamed_and_merged_from_its_page_with_the_codings_following() {
     let _serial = serial();
-    let Some(browser) = Browser::start() else {
+    let Some((browser, _dir, study, _server)) = open_at("#/code/goal-orientation") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let study = common::study(dir.path());
-    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    browser.go(&format!("{}#/code/goal-orientation", server.url()));
     browser.wait_for(
         "return document.querySelectorAll('ol.extracts li.extract').length === 2",
         "the code's page",
@@ -864,13 +867,9 @@ fn a_selection_running_into_the_next_turn_is_cut_there_and_says_so() {
 #[test]
 fn remove_offers_undo_and_ctrl_z_and_ctrl_shift_z_undo_and_redo() {
     let _serial = serial();
-    let Some(browser) = Browser::start() else {
+    let Some((browser, _dir, study, _server)) = open_at("#/t/P1") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let study = common::study(dir.path());
-    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    browser.go(&format!("{}#/t/P1", server.url()));
     browser.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
         "the reader",
@@ -903,25 +902,13 @@ fn remove_offers_undo_and_ctrl_z_and_ctrl_shift_z_undo_and_redo() {
     assert!(kw(&study).contains(&gone), "the same coding, every field");
     // Ctrl+Shift+Z removes it again (redo of the removal), Ctrl+Z brings it back.
     browser.run("document.body.focus(); return true;", json!([]));
-    browser.keys(vec![
-        json!({"type": "keyDown", "value": "\u{E009}"}),
-        json!({"type": "keyDown", "value": "\u{E008}"}),
-        json!({"type": "keyDown", "value": "z"}),
-        json!({"type": "keyUp", "value": "z"}),
-        json!({"type": "keyUp", "value": "\u{E008}"}),
-        json!({"type": "keyUp", "value": "\u{E009}"}),
-    ]);
+    browser.keys(common::chord(&["\u{E009}", "\u{E008}", "z"]));
     browser.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0",
         "the redo",
     );
     assert!(!kw(&study).contains(&gone));
-    browser.keys(vec![
-        json!({"type": "keyDown", "value": "\u{E009}"}),
-        json!({"type": "keyDown", "value": "z"}),
-        json!({"type": "keyUp", "value": "z"}),
-        json!({"type": "keyUp", "value": "\u{E009}"}),
-    ]);
+    browser.keys(common::chord(&["\u{E009}", "z"]));
     browser.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
         "the undo",

@@ -389,25 +389,13 @@ fn in_firefox_remove_then_undo_and_redo_with_the_keyboard() {
     );
     assert!(!kw(&study).contains(&gone));
     // Ctrl+Z brings it back; Ctrl+Shift+Z removes it again.
-    ff.keys(vec![
-        json!({"type": "keyDown", "value": "\u{E009}"}),
-        json!({"type": "keyDown", "value": "z"}),
-        json!({"type": "keyUp", "value": "z"}),
-        json!({"type": "keyUp", "value": "\u{E009}"}),
-    ]);
+    ff.keys(common::chord(&["\u{E009}", "z"]));
     ff.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
         "the undo",
     );
     assert!(kw(&study).contains(&gone), "the same coding, every field");
-    ff.keys(vec![
-        json!({"type": "keyDown", "value": "\u{E009}"}),
-        json!({"type": "keyDown", "value": "\u{E008}"}),
-        json!({"type": "keyDown", "value": "Z"}),
-        json!({"type": "keyUp", "value": "Z"}),
-        json!({"type": "keyUp", "value": "\u{E008}"}),
-        json!({"type": "keyUp", "value": "\u{E009}"}),
-    ]);
+    ff.keys(common::chord(&["\u{E009}", "\u{E008}", "Z"]));
     ff.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 0",
         "the redo",

@@ -353,12 +353,17 @@ pub(crate) fn sound_to_append(path: &std::path::Path, header: &[u8]) -> Result<b
     if start.is_empty() {
         return Ok(true);
     }
-    let body = start
+    Ok(begins_with_header(&start, header) && crate::csvlog::ends_with_newline(path)?)
+}
+
+/// Whether a codings file's first bytes are `header` (after a byte-order mark; with CRLF
+/// as well as LF), so rows can be found and appended without a checked read.
+fn begins_with_header(bytes: &[u8], header: &[u8]) -> bool {
+    let body = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(&start);
+        .unwrap_or(bytes);
     let crlf = [&header[..header.len() - 1], b"\r\n"].concat();
-    let known = body.starts_with(header) || body.starts_with(&crlf);
-    Ok(known && crate::csvlog::ends_with_newline(path)?)
+    body.starts_with(header) || body.starts_with(&crlf)
 }
 
 /// Looks for a row with the same transcript, turn, span and theme as `c` by searching the
@@ -398,11 +403,7 @@ pub(crate) fn scan(path: &std::path::Path, header: &[u8], c: &Coding) -> std::io
                 kept = data.len();
                 continue;
             }
-            let body = data
-                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-                .unwrap_or(data);
-            let crlf = [&header[..header.len() - 1], b"\r\n"].concat();
-            if !(body.starts_with(header) || body.starts_with(&crlf)) {
+            if !begins_with_header(data, header) {
                 return Ok(Scan::NeedsCheck);
             }
             first = false;

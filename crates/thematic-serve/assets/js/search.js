@@ -2,20 +2,12 @@
 
 import { pageQuery, pagedList } from "/js/paged.js";
 import { S, api, sayIn } from "/js/state.js";
-import { el, num, plural } from "/js/util.js";
+import { el, marked, num, plural } from "/js/util.js";
 
 // ---------- search ----------
 
 export function hitItem(h) {
-  const chars = Array.from(h.snippet);
-  const parts = [];
-  let at = 0;
-  for (const [a, b] of h.marks) {
-    if (a < at || b > chars.length) continue;
-    parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
-    at = b;
-  }
-  parts.push(chars.slice(at).join(""));
+  const parts = marked(h.snippet, h.marks);
   const href = "#/t/" + encodeURIComponent(h.transcript) + "?" + new URLSearchParams({ turn: h.turn, hit: h.start + "-" + h.end }).toString();
   return el("li", {}, el("a", { href }, h.transcript + " #" + h.turn), " ", el("span", { class: "muted" }, h.speaker + ": "), parts);
 }

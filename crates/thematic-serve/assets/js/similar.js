@@ -4,21 +4,7 @@
 // Ctrl+Z like any other), and a dismissed turn is not suggested for the code again.
 
 import { api, hideError, say, showError } from "/js/state.js";
-import { el, hms, labelOf, num, plural } from "/js/util.js";
-
-// The snippet with the terms marked (`marks` are code points into it).
-function marked(snippet, marks) {
-  const chars = Array.from(snippet);
-  const parts = [];
-  let at = 0;
-  for (const [a, b] of marks) {
-    if (a < at || b > chars.length) continue;
-    parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
-    at = b;
-  }
-  parts.push(chars.slice(at).join(""));
-  return parts;
-}
+import { el, hms, labelOf, marked, num, plural } from "/js/util.js";
 
 function suggestion(id, s, codable, onDone) {
   const place = "#/t/" + encodeURIComponent(s.transcript) + "?" + new URLSearchParams({ turn: s.turn }).toString();

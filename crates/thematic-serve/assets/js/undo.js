@@ -15,10 +15,10 @@ function said(res) {
     case "removed": return "removed the coding " + code + where;
     case "restored": return "brought back the coding " + code + where;
     case "rethemed": return "the coding" + where + " is " + code + " again";
-    case "theme_retired": return "retired the new code " + code + " (kept for history)";
-    case "theme_restored": return "the code " + code + " is back";
-    case "memo_removed": return "took the memo out";
-    case "memo_restored": return "put the memo back";
+    case "theme-retired": return "retired the new code " + code + " (kept for history)";
+    case "theme-restored": return "the code " + code + " is back";
+    case "memo-removed": return "took the memo out";
+    case "memo-restored": return "put the memo back";
     default: return res.done;
   }
 }

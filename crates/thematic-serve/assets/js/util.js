@@ -111,3 +111,17 @@ export function snapToWords(chars, a, b) {
   while (b < chars.length && wordy(b - 1) && wordy(b)) b++;
   return [a, b];
 }
+
+// A keyword-in-context snippet with its marks (code points into it) as <mark> elements.
+export function marked(snippet, marks) {
+  const chars = Array.from(snippet);
+  const parts = [];
+  let at = 0;
+  for (const [a, b] of marks) {
+    if (a < at || b > chars.length) continue;
+    parts.push(chars.slice(at, a).join(""), el("mark", {}, chars.slice(a, b).join("")));
+    at = b;
+  }
+  parts.push(chars.slice(at).join(""));
+  return parts;
+}

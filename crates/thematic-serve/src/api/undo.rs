@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
-use thematic_study::{Effect, Step, Study};
+use thematic_study::{Step, Study};
 
 use crate::error::ApiResult;
 use crate::state::{AppState, blocking};
@@ -21,8 +21,8 @@ pub(crate) struct Done {
     action: String,
     /// What was done, in words (the line `thematic undo` prints).
     done: String,
-    /// What kind of change: `removed`, `restored`, `rethemed` (a coding), `theme_retired`,
-    /// `theme_restored`, `memo_removed`, `memo_restored`.
+    /// What kind of change: `removed`, `restored`, `rethemed` (a coding), `theme-retired`,
+    /// `theme-restored`, `memo-removed`, `memo-restored` ([`thematic_study::Effect::kind`]).
     effect: &'static str,
     /// The theme concerned (the coding's now, or the theme retired or restored).
     theme: Option<String>,
@@ -49,15 +49,7 @@ fn step(state: &AppState, study: &Study, step: Step) -> ApiResult<Done> {
         step: step.as_str(),
         action: undone.action.clone(),
         done: undone.effect.to_string(),
-        effect: match &undone.effect {
-            Effect::Removed { .. } => "removed",
-            Effect::Restored { .. } => "restored",
-            Effect::Rethemed { .. } => "rethemed",
-            Effect::ThemeRetired { .. } => "theme_retired",
-            Effect::ThemeRestored { .. } => "theme_restored",
-            Effect::MemoRemoved { .. } => "memo_removed",
-            Effect::MemoRestored { .. } => "memo_restored",
-        },
+        effect: undone.effect.kind(),
         theme: undone.effect.theme().map(str::to_string),
         transcript: undone.effect.coding().map(|c| c.transcript.clone()),
         turn: undone.effect.coding().map(|c| c.turn),

@@ -328,6 +328,18 @@ pub fn wait_for_coding(
 /// Puts the caret at the start of turn 4's text, focused.
 pub const CARET_AT_TURN_4: &str = "const el = document.querySelector('.turn .text[data-n=\"4\"]'); el.focus(); window.getSelection().collapse(el, 0); return true;";
 
+/// WebDriver key actions pressing `keys` together: each held down in order, then released
+/// in reverse (`chord(&["\u{E009}", "z"])` is Ctrl+Z).
+pub fn chord(keys: &[&str]) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let down = keys.iter().map(|k| json!({"type": "keyDown", "value": k}));
+    let up = keys
+        .iter()
+        .rev()
+        .map(|k| json!({"type": "keyUp", "value": k}));
+    down.chain(up).collect()
+}
+
 /// WebDriver key actions: Shift held while → is pressed `n` times.
 pub fn shift_right(n: usize) -> Vec<serde_json::Value> {
     use serde_json::json;
