@@ -69,13 +69,19 @@ pub enum TextField {
     Definition,
     /// `include`: when to use it.
     Include,
-    /// `exclude`: when not to use it.
+    /// `exclude`: when not to use it (for a theme: its boundaries, what it is not).
     Exclude,
+    /// `title`: a theme's longer title, as the paper prints it.
+    Title,
+    /// `concept`: a theme's central organising concept.
+    Concept,
 }
 
 impl TextField {
-    /// All three, in the order they are written in a `[[theme]]` table.
-    pub const ALL: [TextField; 3] = [
+    /// All of them, in the order they are written in a `[[theme]]` table.
+    pub const ALL: [TextField; 5] = [
+        TextField::Title,
+        TextField::Concept,
         TextField::Definition,
         TextField::Include,
         TextField::Exclude,
@@ -87,6 +93,8 @@ impl TextField {
             TextField::Definition => "definition",
             TextField::Include => "include",
             TextField::Exclude => "exclude",
+            TextField::Title => "title",
+            TextField::Concept => "concept",
         }
     }
 
@@ -96,14 +104,20 @@ impl TextField {
             TextField::Definition => entry.definition.as_deref(),
             TextField::Include => entry.include.as_deref(),
             TextField::Exclude => entry.exclude.as_deref(),
+            TextField::Title => entry.title.as_deref(),
+            TextField::Concept => entry.concept.as_deref(),
         }
     }
 }
 
-/// An entry's definition, include and exclude notes, for changing several at once: `None`
-/// leaves a field as it is, and empty text removes it.
+/// An entry's text fields, for changing several at once: `None` leaves a field as it is,
+/// and empty text removes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ThemeText {
+    /// A theme's longer title.
+    pub title: Option<String>,
+    /// A theme's central organising concept.
+    pub concept: Option<String>,
     /// What the entry captures.
     pub definition: Option<String>,
     /// When to use it.
@@ -119,6 +133,8 @@ impl ThemeText {
             TextField::Definition => self.definition.as_deref(),
             TextField::Include => self.include.as_deref(),
             TextField::Exclude => self.exclude.as_deref(),
+            TextField::Title => self.title.as_deref(),
+            TextField::Concept => self.concept.as_deref(),
         }
     }
 
@@ -128,6 +144,8 @@ impl ThemeText {
             TextField::Definition => self.definition = text,
             TextField::Include => self.include = text,
             TextField::Exclude => self.exclude = text,
+            TextField::Title => self.title = text,
+            TextField::Concept => self.concept = text,
         }
     }
 
@@ -290,15 +308,160 @@ impl CodebookEditor {
         Ok(old)
     }
 
-    /// Marks an entry retired (`true`) or current again (`false`).
+    /// Marks an entry retired (`true`) or current again (`false`; a restored entry is no
+    /// longer "merged into" anything).
     pub fn set_retired(&mut self, id: &str, retired: bool) -> Result<(), EditError> {
         let t = self.table_mut(id)?;
         if retired {
-            t.insert("retired", value(true));
+            set_value(t, "retired", toml_edit::Value::from(true), KEY_ORDER);
         } else {
             t.remove("retired");
+            t.remove("merged_into");
         }
         self.revalidate()
+    }
+
+    /// Sets the other candidate themes an entry sits in (`also_in`); an empty list removes
+    /// the key. Each must be a current entry other than the entry, its parent and its own
+    /// descendants. Returns the old list.
+    pub fn set_also_in(&mut self, id: &str, themes: &[String]) -> Result<Vec<String>, EditError> {
+        let e = self.entry(id)?.clone();
+        let below = self.subtree(id);
+        let mut list: Vec<String> = Vec::new();
+        for t in themes {
+            let target = self.entry(t)?;
+            if target.retired {
+                return Err(EditError::Refused(format!(
+                    "\"{t}\" is retired; a code can sit only in current themes"
+                )));
+            }
+            if below.contains(t) {
+                return Err(EditError::Refused(format!(
+                    "\"{t}\" is \"{id}\" or sits under it"
+                )));
+            }
+            if e.parent.as_deref() != Some(t.as_str()) && !list.contains(t) {
+                list.push(t.clone());
+            }
+        }
+        self.write_also_in(id, &list)?;
+        self.revalidate()?;
+        Ok(e.also_in)
+    }
+
+    /// Writes `also_in` as `list` (removed when empty), without validating.
+    fn write_also_in(&mut self, id: &str, list: &[String]) -> Result<(), EditError> {
+        let table = self.table_mut(id)?;
+        if list.is_empty() {
+            table.remove("also_in");
+        } else {
+            let a: toml_edit::Array = list.iter().map(String::as_str).collect();
+            set_value(table, "also_in", toml_edit::Value::Array(a), KEY_ORDER);
+        }
+        Ok(())
+    }
+
+    /// Marks a theme defined and named (`true`) or a candidate again (`false`). Refused
+    /// while a code in it also sits in another current theme: resolve the shared codes
+    /// first. Returns whether it was defined.
+    pub fn set_defined(&mut self, id: &str, defined: bool) -> Result<bool, EditError> {
+        let was = self.entry(id)?.defined;
+        if defined {
+            let shared: Vec<String> = self
+                .book
+                .members(id)
+                .filter(|m| self.book.is_shared(&m.id))
+                .map(|m| m.id.clone())
+                .collect();
+            if !shared.is_empty() {
+                return Err(EditError::Refused(format!(
+                    "\"{id}\" shares {} with other themes: {}; put each in one theme first (the review view lists them)",
+                    if shared.len() == 1 { "a code" } else { "codes" },
+                    shared.join(", ")
+                )));
+            }
+        }
+        let t = self.table_mut(id)?;
+        if defined {
+            set_value(t, "defined", toml_edit::Value::from(true), KEY_ORDER);
+        } else {
+            t.remove("defined");
+        }
+        self.revalidate()?;
+        Ok(was)
+    }
+
+    /// Records that `id` was split from `from` (on the theme a split creates).
+    pub fn set_split_from(&mut self, id: &str, from: &str) -> Result<(), EditError> {
+        self.entry(from)?;
+        let t = self.table_mut(id)?;
+        set_key(t, "split_from", from, KEY_ORDER);
+        self.revalidate()
+    }
+
+    /// Merges candidate theme `source` into `target`, neither of them a code: the codes
+    /// and sub-themes in `source` move under `target`, codes that also sat in `source` sit
+    /// in `target` instead, and `source` is retired with `merged_into = target`. No coding
+    /// changes (a theme that cannot be coded has none).
+    pub fn merge_theme(&mut self, source: &str, target: &str) -> Result<MergeOutcome, EditError> {
+        let s = self.entry(source)?.clone();
+        let t = self.entry(target)?.clone();
+        if source == target {
+            return Err(EditError::Refused(format!("cannot merge \"{source}\" into itself")));
+        }
+        if s.codable || t.codable {
+            return Err(EditError::Refused(format!(
+                "\"{}\" can be coded: merge codes with `thematic codebook merge`, which moves their codings",
+                if s.codable { source } else { target }
+            )));
+        }
+        if s.retired || t.retired {
+            return Err(EditError::Refused(format!(
+                "\"{}\" is retired; merge current themes",
+                if s.retired { source } else { target }
+            )));
+        }
+        if self.subtree(source).iter().any(|x| x == target) {
+            return Err(EditError::Refused(format!(
+                "\"{target}\" sits under \"{source}\"; move it out first"
+            )));
+        }
+        let children: Vec<String> = self.book.children(source).map(|e| e.id.clone()).collect();
+        for c in &children {
+            self.table_mut(c)?.insert("parent", value(target));
+        }
+        // Codes that named `source` in also_in name `target` instead; none names its own
+        // parent (a child of `source` now has `target` as its parent).
+        let touched: Vec<Entry> = self
+            .book
+            .entries
+            .iter()
+            .filter(|e| {
+                e.also_in.iter().any(|a| a == source)
+                    || (children.contains(&e.id) && e.also_in.iter().any(|a| a == target))
+            })
+            .cloned()
+            .collect();
+        for e in touched {
+            let parent = if children.contains(&e.id) {
+                Some(target)
+            } else {
+                e.parent.as_deref()
+            };
+            let mut list: Vec<String> = Vec::new();
+            for a in &e.also_in {
+                let a = if a == source { target } else { a.as_str() };
+                if Some(a) != parent && !list.iter().any(|x| x == a) {
+                    list.push(a.to_string());
+                }
+            }
+            self.write_also_in(&e.id, &list)?;
+        }
+        let table = self.table_mut(source)?;
+        set_value(table, "retired", toml_edit::Value::from(true), KEY_ORDER);
+        set_key(table, "merged_into", target, KEY_ORDER);
+        self.revalidate()?;
+        Ok(MergeOutcome { reparented: children })
     }
 
     /// Gives an entry a display colour (`#rgb` or `#rrggbb`, written as lowercase
@@ -402,7 +565,9 @@ impl CodebookEditor {
         for c in &children {
             self.table_mut(c)?.insert("parent", value(target));
         }
-        self.table_mut(source)?.insert("retired", value(true));
+        let t = self.table_mut(source)?;
+        t.insert("retired", value(true));
+        set_key(t, "merged_into", target, KEY_ORDER);
         self.revalidate()?;
         Ok(MergeOutcome {
             reparented: children,
@@ -476,18 +641,32 @@ const KEY_ORDER: &[&str] = &[
     "label",
     "parent",
     "codable",
+    "also_in",
+    "title",
+    "concept",
     "definition",
     "include",
     "exclude",
     "examples",
     "colour",
+    "keywords",
+    "phrases",
+    "patterns",
+    "defined",
+    "retired",
+    "merged_into",
+    "split_from",
 ];
 
 /// Sets `key` to the string `text` in `t`. An existing value is replaced in place, keeping
 /// its surrounding white space and comment; a new key is placed after the last key of
 /// `order` before it that `t` has (at the end when there is none), moving no other key.
 fn set_key(t: &mut Table, key: &str, text: &str, order: &[&str]) {
-    let new = string_value(text);
+    set_value(t, key, string_value(text), order);
+}
+
+/// Sets `key` to `new` in `t`, placed as [`set_key`] places it.
+fn set_value(t: &mut Table, key: &str, new: toml_edit::Value, order: &[&str]) {
     if let Some(item) = t.get_mut(key) {
         match item.as_value_mut() {
             Some(v) => {

@@ -24,6 +24,8 @@
 //! The format is documented in `docs/codebook-format.md`. Every problem is reported with
 //! the file, line and column, and all problems in a file are reported at once.
 
+mod board;
+mod diff;
 mod edit;
 mod error;
 mod escape;
@@ -36,6 +38,8 @@ mod qdc;
 mod similar;
 mod write;
 
+pub use board::{MISC_DEFINITION, MISC_ID, MISC_LABEL, Placement};
+pub use diff::{ChangeKind, StructureChange, diff, extracts_in, summarize};
 pub use edit::{
     CodebookEditor, EditError, MergeOutcome, NewEntry, TextField, ThemeText, slugify, unique_slug,
 };

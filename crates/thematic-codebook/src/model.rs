@@ -38,6 +38,19 @@ pub struct Entry {
     pub rules: SearchRules,
     /// Kept for history, hidden when coding.
     pub retired: bool,
+    /// A longer title for a theme, as the paper prints it (the label is its short name).
+    pub title: Option<String>,
+    /// The theme's central organising concept: the one idea its codes share.
+    pub concept: Option<String>,
+    /// Candidate themes this entry also sits in, besides its parent (while themes are
+    /// candidates a code may belong to more than one). Ids of other entries.
+    pub also_in: Vec<String>,
+    /// The theme is defined and named (phase 5); without it a theme is a candidate.
+    pub defined: bool,
+    /// The entry this one was merged into (set on the retired source of a merge).
+    pub merged_into: Option<String>,
+    /// The entry this one was split from (set on the theme a split creates).
+    pub split_from: Option<String>,
     /// The line of its `[[theme]]` table, for messages.
     #[serde(skip)]
     pub line: usize,
@@ -156,6 +169,26 @@ impl Codebook {
             visit(self, root, &mut out);
         }
         out
+    }
+
+    /// The entries that sit in `id`: its children, then the entries that name it in
+    /// `also_in`, each in file order.
+    pub fn members<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.children(id).chain(
+            self.entries
+                .iter()
+                .filter(move |e| e.parent.as_deref() != Some(id) && e.also_in.iter().any(|a| a == id)),
+        )
+    }
+
+    /// Whether `id` sits in more than one place: under its parent and in an `also_in`
+    /// theme that is current. Such a code is to be resolved before its themes are defined.
+    pub fn is_shared(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|e| {
+            e.also_in
+                .iter()
+                .any(|a| self.get(a).is_some_and(|t| !t.retired))
+        })
     }
 
     /// The nearest non-codable ancestor's label: the group heading a theme is reported under.

@@ -24,6 +24,12 @@ const FIELDS: &[&str] = &[
     "phrases",
     "patterns",
     "retired",
+    "title",
+    "concept",
+    "also_in",
+    "defined",
+    "merged_into",
+    "split_from",
 ];
 const TOP_FIELDS: &[&str] = &["format_version", "name", "description", "theme"];
 
@@ -58,6 +64,14 @@ struct RawEntry {
     patterns: Vec<Spanned<String>>,
     #[serde(default)]
     retired: bool,
+    title: Option<String>,
+    concept: Option<String>,
+    #[serde(default)]
+    also_in: Vec<Spanned<String>>,
+    #[serde(default)]
+    defined: bool,
+    merged_into: Option<Spanned<String>>,
+    split_from: Option<Spanned<String>>,
 }
 
 struct Ctx<'a> {
@@ -124,6 +138,7 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
         .map(|spanned| cx.entry(spanned, &mut first_seen))
         .collect();
     cx.check_parents(&raw.theme, &entries, &first_seen);
+    cx.check_references(&raw.theme, &entries, &first_seen);
     let warnings = cx.definition_warnings(&raw.theme, &entries);
 
     if !cx.out.is_empty() {
@@ -211,6 +226,12 @@ impl Ctx<'_> {
                 patterns: e.patterns.iter().map(|k| k.get_ref().clone()).collect(),
             },
             retired: e.retired,
+            title: e.title.clone().filter(|d| !d.trim().is_empty()),
+            concept: e.concept.clone().filter(|d| !d.trim().is_empty()),
+            also_in: e.also_in.iter().map(|a| a.get_ref().clone()).collect(),
+            defined: e.defined,
+            merged_into: e.merged_into.as_ref().map(|m| m.get_ref().clone()),
+            split_from: e.split_from.as_ref().map(|m| m.get_ref().clone()),
             line,
         }
     }
@@ -260,6 +281,47 @@ impl Ctx<'_> {
                     p.span().start,
                     format!("invalid pattern '{}': {reason}", p.get_ref()),
                 );
+            }
+        }
+    }
+
+    /// Checks the ids that `also_in`, `merged_into` and `split_from` name: known ids (else
+    /// the closest one is suggested), not the entry itself; `also_in` names neither the
+    /// entry's parent nor one id twice.
+    fn check_references(
+        &mut self,
+        raw: &[Spanned<RawEntry>],
+        entries: &[Entry],
+        first_seen: &BTreeMap<String, usize>,
+    ) {
+        for (spanned, entry) in raw.iter().zip(entries) {
+            let e = spanned.get_ref();
+            let mut refs: Vec<(&str, &Spanned<String>)> =
+                e.also_in.iter().map(|a| ("also_in", a)).collect();
+            refs.extend(e.merged_into.iter().map(|m| ("merged_into", m)));
+            refs.extend(e.split_from.iter().map(|m| ("split_from", m)));
+            let mut seen: Vec<&str> = Vec::new();
+            for (key, r) in refs {
+                let id = r.get_ref().as_str();
+                let at = r.span().start;
+                if id == entry.id {
+                    self.error(at, format!("{key} of \"{id}\" names the theme itself"));
+                } else if !first_seen.contains_key(id) {
+                    let hint = closest(id, entries.iter().map(|e| e.id.as_str()))
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    self.error(at, format!("unknown theme \"{id}\" in {key}{hint}"));
+                } else if key == "also_in" && entry.parent.as_deref() == Some(id) {
+                    self.error(
+                        at,
+                        format!("\"{}\" is already under \"{id}\" (its parent); also_in names the other themes it sits in", entry.id),
+                    );
+                } else if key == "also_in" && seen.contains(&id) {
+                    self.error(at, format!("\"{id}\" is named twice in also_in"));
+                }
+                if key == "also_in" {
+                    seen.push(id);
+                }
             }
         }
     }

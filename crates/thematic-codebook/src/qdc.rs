@@ -430,6 +430,12 @@ impl<'a> QdcRead<'a> {
             colour: attrs.colour,
             rules: SearchRules::default(),
             retired: false,
+            title: None,
+            concept: None,
+            also_in: Vec::new(),
+            defined: false,
+            merged_into: None,
+            split_from: None,
             line: line_col(self.text, pos).0,
         };
         self.slots.push((entry, self.stack.last().copied(), None));

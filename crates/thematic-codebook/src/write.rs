@@ -27,7 +27,10 @@ impl Codebook {
             if !e.codable {
                 t.insert("codable", value(false));
             }
+            list(&mut t, "also_in", &e.also_in);
             for (key, v) in [
+                ("title", &e.title),
+                ("concept", &e.concept),
                 ("definition", &e.definition),
                 ("include", &e.include),
                 ("exclude", &e.exclude),
@@ -43,8 +46,16 @@ impl Codebook {
             list(&mut t, "keywords", &e.rules.keywords);
             list(&mut t, "phrases", &e.rules.phrases);
             list(&mut t, "patterns", &e.rules.patterns);
+            if e.defined {
+                t.insert("defined", value(true));
+            }
             if e.retired {
                 t.insert("retired", value(true));
+            }
+            for (key, v) in [("merged_into", &e.merged_into), ("split_from", &e.split_from)] {
+                if let Some(v) = v {
+                    t.insert(key, value(v.as_str()));
+                }
             }
             t.decor_mut().set_prefix("\n");
             aot.push(t);

@@ -33,11 +33,13 @@ mod stable_hash;
 mod store;
 mod study;
 pub mod testing;
+mod themes;
 mod transcripts;
 mod turn_cache;
 mod undo;
 mod unfinished;
 mod update;
+mod versions;
 
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
@@ -67,3 +69,4 @@ pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
 pub use undo::{BARRIERS, Effect, Step, UNDOABLE, Undone};
 pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};
+pub use versions::{CURRENT, VERSIONS_DIR, Version, VersionInfo};

@@ -48,6 +48,8 @@ pub const UNDOABLE: &[&str] = &["code", "uncode", "recode", "add", "memo"];
 /// they change many codings at once, or what can be coded.
 pub const BARRIERS: &[&str] = &[
     "merge",
+    "merge-theme",
+    "discard",
     "retire",
     "restore",
     "import",

@@ -190,6 +190,12 @@ pub(crate) struct CodeChange {
     definition: Option<String>,
     include: Option<String>,
     exclude: Option<String>,
+    /// A theme's longer title.
+    title: Option<String>,
+    /// A theme's central organising concept.
+    concept: Option<String>,
+    /// Defined and named (`true`) or a candidate (`false`).
+    defined: Option<bool>,
 }
 
 /// A field that may be given as `null` (`Some(None)`) as well as left out (`None`).
@@ -254,6 +260,14 @@ pub(crate) async fn change(
                 .is_some_and(|n| n.trim() != old.as_deref().unwrap_or("").trim())
         };
         let text = ThemeText {
+            title: change
+                .title
+                .clone()
+                .filter(|_| differs(&change.title, &entry.title)),
+            concept: change
+                .concept
+                .clone()
+                .filter(|_| differs(&change.concept, &entry.concept)),
             definition: change
                 .definition
                 .clone()
@@ -270,6 +284,12 @@ pub(crate) async fn change(
         if !text.is_empty() {
             study.define_theme(&id, &text, who)?;
             changed.push("definition");
+        }
+        if let Some(defined) = change.defined
+            && defined != entry.defined
+        {
+            study.set_theme_defined(&id, defined, None, who)?;
+            changed.push("status");
         }
         Ok(Json(Changed { id, changed }))
     })

@@ -26,6 +26,16 @@ pub(crate) struct Theme {
     exclude: Option<String>,
     examples: Vec<String>,
     colour: Option<String>,
+    /// A theme's longer title.
+    title: Option<String>,
+    /// A theme's central organising concept.
+    concept: Option<String>,
+    /// Other current themes the entry also sits in.
+    also_in: Vec<String>,
+    /// Defined and named (phase 5), not a candidate.
+    defined: bool,
+    /// Split from this theme.
+    split_from: Option<String>,
 }
 
 fn theme(book: &Codebook, e: &Entry) -> Theme {
@@ -40,6 +50,16 @@ fn theme(book: &Codebook, e: &Entry) -> Theme {
         exclude: e.exclude.clone(),
         examples: e.examples.clone(),
         colour: e.colour.clone(),
+        title: e.title.clone(),
+        concept: e.concept.clone(),
+        also_in: e
+            .also_in
+            .iter()
+            .filter(|a| book.get(a).is_some())
+            .cloned()
+            .collect(),
+        defined: e.defined,
+        split_from: e.split_from.clone(),
     }
 }
 

@@ -391,6 +391,8 @@ pub fn define(ctx: &Context, args: &DefineArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let who = ctx.who(args.who.coder.as_deref(), &study);
     let text = ThemeText {
+        title: None,
+        concept: None,
         definition: args.definition.clone(),
         include: args.include.clone(),
         exclude: args.exclude.clone(),
