@@ -24,6 +24,9 @@ const MODULES: &[(&str, &str)] = &[
     ("code.js", include_str!("../assets/js/code.js")),
     ("undo.js", include_str!("../assets/js/undo.js")),
     ("similar.js", include_str!("../assets/js/similar.js")),
+    ("board.js", include_str!("../assets/js/board.js")),
+    ("review.js", include_str!("../assets/js/review.js")),
+    ("status.js", include_str!("../assets/js/status.js")),
 ];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -5,12 +5,15 @@
 // (as in codings/<coder>.csv). JavaScript strings are UTF-16, so every length here is
 // counted with the string iterator (Array.from / for…of), which walks code points.
 
+import { showBoard } from "/js/board.js";
 import { showCode } from "/js/code.js";
 import { showCompare } from "/js/compare.js";
 import { showList } from "/js/list.js";
 import { showMap, showQuotes } from "/js/quotes.js";
 import { showReader } from "/js/reader.js";
+import { showReview } from "/js/review.js";
 import { showSearch } from "/js/search.js";
+import { showStatus } from "/js/status.js";
 import { S, api, hideError, route, say, showError } from "/js/state.js";
 import { el } from "/js/util.js";
 
@@ -39,6 +42,9 @@ export async function render() {
     else if (S.view === "search") await showSearch(main, params);
     else if (S.view === "quotes") await showQuotes(main, params);
     else if (S.view === "map") showMap(main, params);
+    else if (S.view === "board") await showBoard(main, params);
+    else if (S.view === "review" && parts[1]) await showReview(main, decodeURIComponent(parts[1]), params);
+    else if (S.view === "status") await showStatus(main, params);
     else await showList(main);
     // A message left by the action that led here (a merge that opened the target's page).
     if (S.flash) say(S.flash);

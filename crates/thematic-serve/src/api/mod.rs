@@ -20,14 +20,17 @@
 //! | `GET /api/map.svg` | the thematic map |
 
 mod agreement;
+mod board;
 mod codes;
 mod codings;
 mod compare;
 mod exports;
 mod memos;
 mod quote_view;
+mod review;
 mod search;
 mod similar;
+mod status;
 mod study;
 mod undo;
 
@@ -86,6 +89,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/search", get(search::search))
         .route("/api/quotes", get(exports::quotes))
         .route("/api/map.svg", get(exports::map))
+        .merge(board::routes())
+        .merge(review::routes())
+        .merge(status::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
