@@ -119,12 +119,10 @@ impl<'a> Layout<'a> {
             y: 0.0,
             w,
             lines: wrap(&entry.label, w - 2.0 * PAD, size, bold),
-            note: self
-                .opts
-                .notes
-                .get(&entry.id)
-                .map(|n| n.to_string())
-                .filter(|n| !n.is_empty()),
+            note: join_notes(
+                self.opts.notes.get(&entry.id).map(String::as_str),
+                also_in_note(self.book, entry).as_deref(),
+            ),
             size,
             bold,
             min_h: 0.0,
@@ -387,7 +385,32 @@ fn tint(hex: &str, amount: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", mix(c(1)), mix(c(3)), mix(c(5)))
 }
 
-/// The map as Graphviz DOT (`dot -Tsvg map.dot > map.svg`).
+/// "also in X, Y" for an entry that also sits in other current themes (a code shared
+/// between candidate themes), else `None`.
+fn also_in_note(book: &Codebook, e: &Entry) -> Option<String> {
+    let labels: Vec<&str> = shared_with(book, e)
+        .filter_map(|a| book.get(a))
+        .map(|t| t.label.as_str())
+        .collect();
+    (!labels.is_empty()).then(|| format!("also in {}", labels.join(", ")))
+}
+
+/// Two optional notes as one line, joined by " · "; `None` when both are empty.
+fn join_notes(a: Option<&str>, b: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = [a, b].into_iter().flatten().filter(|n| !n.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The current themes `e` also sits in, besides its parent.
+fn shared_with<'a>(book: &'a Codebook, e: &'a Entry) -> impl Iterator<Item = &'a str> + 'a {
+    e.also_in
+        .iter()
+        .filter(|a| book.get(a).is_some_and(|t| !t.retired))
+        .map(String::as_str)
+}
+
+/// The map as Graphviz DOT (`dot -Tsvg map.dot > map.svg`). A code that also sits in
+/// another candidate theme is joined to it by a dashed line.
 pub fn map_dot(book: &Codebook, opts: &MapOptions) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "digraph thematic_map {{");
@@ -428,6 +451,9 @@ pub fn map_dot(book: &Codebook, opts: &MapOptions) -> String {
         if let Some(p) = &e.parent {
             let _ = writeln!(s, "  \"{p}\" -> \"{}\";", e.id);
         }
+        for a in shared_with(book, e) {
+            let _ = writeln!(s, "  \"{a}\" -> \"{}\" [style=dashed];", e.id);
+        }
     }
     s.push_str("}\n");
     s
@@ -437,7 +463,8 @@ fn dot_esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// The map as a Mermaid flowchart (renders in GitHub and GitLab Markdown).
+/// The map as a Mermaid flowchart (renders in GitHub and GitLab Markdown). A code that
+/// also sits in another candidate theme is joined to it by a dotted line.
 pub fn map_mermaid(book: &Codebook, opts: &MapOptions) -> String {
     let node = |id: &str| format!("t_{}", id.replace('-', "_"));
     let mut s = String::from("flowchart TD\n");
@@ -452,6 +479,9 @@ pub fn map_mermaid(book: &Codebook, opts: &MapOptions) -> String {
     for e in book.tree_order() {
         if let Some(p) = &e.parent {
             let _ = writeln!(s, "  {} --- {}", node(p), node(&e.id));
+        }
+        for a in shared_with(book, e) {
+            let _ = writeln!(s, "  {} -.- {}", node(a), node(&e.id));
         }
     }
     for e in book.tree_order() {
@@ -492,6 +522,19 @@ mod tests {
             giant.concat().replace('-', ""),
             "Supercalifragilisticexpialidocious"
         );
+    }
+
+    #[test]
+    fn a_shared_code_is_joined_to_its_second_theme() {
+        let book = Codebook::from_toml(
+            "format_version = 1\nname = \"t\"\n\n[[theme]]\nid = \"a\"\nlabel = \"A\"\ncodable = false\n\n[[theme]]\nid = \"b\"\nlabel = \"B\"\ncodable = false\n\n[[theme]]\nid = \"x\"\nlabel = \"X\"\nparent = \"a\"\nalso_in = [\"b\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let opts = MapOptions::default();
+        assert!(map_dot(&book, &opts).contains("\"b\" -> \"x\" [style=dashed];"));
+        assert!(map_mermaid(&book, &opts).contains("t_b -.- t_x"));
+        assert!(map_svg(&book, &opts).contains("also in B"));
     }
 
     #[test]
