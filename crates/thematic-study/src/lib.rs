@@ -30,6 +30,7 @@ mod reanchor;
 mod refactor;
 mod row_edit;
 mod stable_hash;
+mod stars;
 mod store;
 mod study;
 pub mod testing;
@@ -59,6 +60,7 @@ pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use row_edit::{Recoded, RowEdit, Splice, Stamp, Uncoded};
 pub use stable_hash::{StableHasher, content_hash, stable_hash};
+pub use stars::{STAR_COLUMNS, STARS_DIR, Star, theme_codes};
 pub use store::{Added, Scan, new_coding_id, same_span, valid_coder};
 pub use study::{InitOptions, Study};
 pub use transcripts::{
