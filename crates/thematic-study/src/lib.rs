@@ -26,6 +26,8 @@ mod lookup;
 mod memos;
 mod merge_study;
 mod participants;
+mod progress;
+mod reading;
 mod reanchor;
 mod refactor;
 mod row_edit;
@@ -56,6 +58,11 @@ pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
 pub use participants::{PARTICIPANT_COLUMN, Participants};
+pub use progress::{
+    CoderProgress, Phase, Progress, SnapshotRef, Snapshots, Tallies, Tally, ThemeProgress,
+    ThemeRef, theme_progress,
+};
+pub use reading::{READING_COLUMNS, READING_DIR, ReadUpdate, Reading};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use row_edit::{Recoded, RowEdit, Splice, Stamp, Uncoded};
