@@ -68,6 +68,7 @@ pub fn to_qdc(book: &Codebook, origin: &str, include_retired: bool) -> String {
     root.push_attribute(("origin", origin));
     let _ = w.write_event(Event::Start(root));
     let _ = write_codes(&mut w, book, include_retired);
+    let _ = write_sets(&mut w, book, include_retired, false);
     let _ = w.write_event(Event::End(BytesEnd::new("CodeBook")));
     let mut out = String::from_utf8(w.into_inner()).unwrap_or_default();
     out.push('\n');
@@ -102,6 +103,56 @@ pub fn write_codes_with_notes<W: Write>(
     }
     w.write_event(Event::End(BytesEnd::new("Codes")))?;
     Ok(())
+}
+
+/// Writes `<Sets>`: for each theme that codes also sit in (`also_in`), a `Set` named as
+/// the theme, its members those codes (not the theme's children, which the tree holds).
+/// Nothing when no code sits in a second theme. A `.qdc` has them inside `CodeBook`, each
+/// member as `MemberCode@guid` (the codebook schema); a project (`in_project`) at the
+/// project level, each member as `MemberCode@targetGUID` (the project schema).
+pub fn write_sets<W: Write>(
+    w: &mut Writer<W>,
+    book: &Codebook,
+    include_retired: bool,
+    in_project: bool,
+) -> std::io::Result<()> {
+    let member_attr = if in_project { "targetGUID" } else { "guid" };
+    let view = if include_retired { book.clone() } else { book.current() };
+    let themes: Vec<&Entry> = view
+        .tree_order()
+        .into_iter()
+        .filter(|t| view.entries.iter().any(|e| e.also_in.contains(&t.id)))
+        .collect();
+    if themes.is_empty() {
+        return Ok(());
+    }
+    w.write_event(Event::Start(BytesStart::new("Sets")))?;
+    for t in themes {
+        let mut start = BytesStart::new("Set");
+        start.push_attribute(("guid", set_guid_for(&t.id).as_str()));
+        start.push_attribute(xml_attribute("name", &t.label));
+        w.write_event(Event::Start(start))?;
+        let description = format!(
+            "Codes that also sit in the candidate theme \"{}\", besides their own place in the tree.\n{ID} {}",
+            t.label, t.id
+        );
+        w.write_event(Event::Start(BytesStart::new("Description")))?;
+        w.write_event(Event::Text(xml_text(&description)))?;
+        w.write_event(Event::End(BytesEnd::new("Description")))?;
+        for e in view.entries.iter().filter(|e| e.also_in.contains(&t.id)) {
+            let mut m = BytesStart::new("MemberCode");
+            m.push_attribute((member_attr, guid_for(&e.id).as_str()));
+            w.write_event(Event::Empty(m))?;
+        }
+        w.write_event(Event::End(BytesEnd::new("Set")))?;
+    }
+    w.write_event(Event::End(BytesEnd::new("Sets")))?;
+    Ok(())
+}
+
+/// The GUID of the set of theme `id`'s extra members: stable, and not the theme's own.
+pub fn set_guid_for(id: &str) -> String {
+    uuid::Uuid::new_v5(&GUID_NAMESPACE, format!("set:{id}").as_bytes()).to_string()
 }
 
 fn write_code<W: Write>(
@@ -141,6 +192,11 @@ const KEYWORDS: &str = "Keywords:";
 const PHRASES: &str = "Phrases:";
 const PATTERNS: &str = "Patterns:";
 const RETIRED: &str = "Retired:";
+const TITLE: &str = "Title:";
+const CONCEPT: &str = "Central organising concept:";
+const DEFINED: &str = "Defined:";
+const MERGED_INTO: &str = "Merged into:";
+const SPLIT_FROM: &str = "Split from:";
 const ID: &str = "Thematic id:";
 
 /// The `Description` text of an entry (see the module documentation).
@@ -179,6 +235,22 @@ pub fn describe(e: &Entry) -> String {
     if e.retired {
         tail.push(format!("{RETIRED} yes"));
     }
+    let one_line = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(t) = &e.title {
+        tail.push(format!("{TITLE} {}", one_line(t)));
+    }
+    if let Some(c) = &e.concept {
+        tail.push(format!("{CONCEPT} {}", one_line(c)));
+    }
+    if e.defined {
+        tail.push(format!("{DEFINED} yes"));
+    }
+    if let Some(m) = &e.merged_into {
+        tail.push(format!("{MERGED_INTO} {m}"));
+    }
+    if let Some(m) = &e.split_from {
+        tail.push(format!("{SPLIT_FROM} {m}"));
+    }
     tail.push(format!("{ID} {}", e.id));
     parts.push(tail.join("\n"));
     parts.join("\n\n")
@@ -193,6 +265,11 @@ struct Described {
     examples: Vec<String>,
     rules: SearchRules,
     retired: bool,
+    title: Option<String>,
+    concept: Option<String>,
+    defined: bool,
+    merged_into: Option<String>,
+    split_from: Option<String>,
     id: Option<String>,
 }
 
@@ -237,6 +314,16 @@ fn undescribe(text: &str) -> Described {
                 .collect();
         } else if let Some(r) = t.strip_prefix(RETIRED) {
             d.retired = matches!(r.trim(), "yes" | "true");
+        } else if let Some(r) = t.strip_prefix(TITLE) {
+            d.title = Some(r.trim().to_string()).filter(|r| !r.is_empty());
+        } else if let Some(r) = t.strip_prefix(CONCEPT) {
+            d.concept = Some(r.trim().to_string()).filter(|r| !r.is_empty());
+        } else if let Some(r) = t.strip_prefix(DEFINED) {
+            d.defined = matches!(r.trim(), "yes" | "true");
+        } else if let Some(r) = t.strip_prefix(MERGED_INTO) {
+            d.merged_into = Some(r.trim().to_string()).filter(|r| is_slug(r));
+        } else if let Some(r) = t.strip_prefix(SPLIT_FROM) {
+            d.split_from = Some(r.trim().to_string()).filter(|r| is_slug(r));
         } else if let Some(r) = t.strip_prefix(ID) {
             d.id = Some(r.trim().to_string());
         } else if let (Some(item), Sec::Examples | Sec::Phrases | Sec::Patterns) =
@@ -338,8 +425,19 @@ struct QdcRead<'a> {
     in_description: bool,
     /// The text of the open `<Description>`.
     description: String,
-    /// `<Set>` elements seen (left out).
-    sets: usize,
+    /// `<Set>` elements read, in document order.
+    sets: Vec<SetRead>,
+    /// Inside a `<Set>`.
+    in_set: bool,
+}
+
+/// A `<Set>` as read: its name, description, member codes' GUIDs and where it starts.
+#[derive(Debug, Default)]
+struct SetRead {
+    name: String,
+    description: String,
+    members: Vec<String>,
+    pos: usize,
 }
 
 impl<'a> QdcRead<'a> {
@@ -356,7 +454,8 @@ impl<'a> QdcRead<'a> {
             saw_codebook: false,
             in_description: false,
             description: String::new(),
-            sets: 0,
+            sets: Vec::new(),
+            in_set: false,
         }
     }
 
@@ -394,11 +493,41 @@ impl<'a> QdcRead<'a> {
                 self.saw_codebook = true;
             }
             b"code" if self.in_codebook => self.code(e, empty, pos),
+            b"description" if self.in_set && !empty => {
+                self.in_description = true;
+                self.description.clear();
+            }
             b"description" if self.in_codebook && !empty && !self.stack.is_empty() => {
                 self.in_description = true;
                 self.description.clear();
             }
-            b"set" if self.in_codebook => self.sets += 1,
+            b"set" => {
+                let name = e
+                    .try_get_attribute("name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| a.unescape_value().ok().map(|v| v.trim().to_string()))
+                    .unwrap_or_default();
+                self.sets.push(SetRead {
+                    name,
+                    pos,
+                    ..SetRead::default()
+                });
+                self.in_set = !empty;
+            }
+            b"membercode" if self.in_set => {
+                // The schema says `targetGUID`; some writers use `guid`.
+                if let Some(g) = e
+                    .try_get_attribute("targetGUID")
+                    .ok()
+                    .flatten()
+                    .or_else(|| e.try_get_attribute("guid").ok().flatten())
+                    .and_then(|a| a.unescape_value().ok().map(|v| normalize_guid(&v)))
+                    && let Some(set) = self.sets.last_mut()
+                {
+                    set.members.push(g);
+                }
+            }
             _ => {}
         }
     }
@@ -482,10 +611,17 @@ impl<'a> QdcRead<'a> {
     fn end(&mut self, e: &BytesEnd<'_>, pos: usize) {
         match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
             b"codebook" => self.in_codebook = false,
+            b"description" if self.in_description && self.in_set => {
+                self.in_description = false;
+                if let Some(set) = self.sets.last_mut() {
+                    set.description = std::mem::take(&mut self.description);
+                }
+            }
             b"description" if self.in_description => {
                 self.in_description = false;
                 self.end_description(pos);
             }
+            b"set" => self.in_set = false,
             b"code" if self.in_codebook => {
                 self.stack.pop();
             }
@@ -510,6 +646,11 @@ impl<'a> QdcRead<'a> {
         entry.examples = d.examples;
         entry.rules = d.rules;
         entry.retired = d.retired;
+        entry.title = d.title;
+        entry.concept = d.concept;
+        entry.defined = d.defined;
+        entry.merged_into = d.merged_into;
+        entry.split_from = d.split_from;
         *id = d.id;
     }
 
@@ -534,14 +675,86 @@ impl<'a> QdcRead<'a> {
                     .into(),
             ));
         }
-        if self.sets > 0 {
-            let sets = self.sets;
-            self.warn(
-                0,
-                format!("{sets} code set(s) left out: thematic codebooks have no sets"),
-            );
+        let mut book = assign_ids(std::mem::take(&mut self.slots), name);
+        let mut guids = std::mem::take(&mut self.guids);
+        let sets = std::mem::take(&mut self.sets);
+        for set in sets {
+            self.apply_set(&mut book, &mut guids, set);
         }
-        Ok((assign_ids(self.slots, name), self.warnings, self.guids))
+        Ok((book, self.warnings, guids))
+    }
+
+    /// Reads a code set as a candidate theme's extra members (thematic writes one per theme
+    /// that codes also sit in, see [`write_sets`]): the theme is the entry the description's
+    /// `Thematic id:` names, else the current entry labelled as the set is named, else a new
+    /// candidate theme (a root, `codable = false`) made for the set, as another tool's code
+    /// group is one. Each member code then also sits in it. Members that are not codes of
+    /// this codebook are warned about; a set without member codes is left out with a warning.
+    fn apply_set(&mut self, book: &mut Codebook, guids: &mut Vec<Option<String>>, set: SetRead) {
+        let by_guid = |g: &str| guids.iter().position(|x| x.as_deref() == Some(g));
+        let mut members: Vec<usize> = Vec::new();
+        for g in &set.members {
+            match by_guid(g) {
+                Some(i) if !members.contains(&i) => members.push(i),
+                Some(_) => {}
+                None => self.warn(
+                    set.pos,
+                    format!("set \"{}\": member code {g} is not in the codebook; left out", set.name),
+                ),
+            }
+        }
+        if members.is_empty() {
+            self.warn(
+                set.pos,
+                format!("set \"{}\" has no member codes; left out", set.name),
+            );
+            return;
+        }
+        let named = undescribe(&set.description)
+            .id
+            .filter(|id| book.get(id).is_some());
+        let theme = named.or_else(|| {
+            book.entries
+                .iter()
+                .find(|e| !e.retired && !set.name.is_empty() && e.label == set.name)
+                .map(|e| e.id.clone())
+        });
+        let theme = match theme {
+            Some(t) => t,
+            None => {
+                let label = if set.name.is_empty() { "Unnamed set".to_string() } else { set.name.clone() };
+                let id = unique_slug(&label, book);
+                let definition = Some(set.description.trim().to_string()).filter(|d| !d.is_empty());
+                book.entries.push(Entry {
+                    id: id.clone(),
+                    label,
+                    parent: None,
+                    codable: false,
+                    definition,
+                    include: None,
+                    exclude: None,
+                    examples: Vec::new(),
+                    colour: None,
+                    rules: SearchRules::default(),
+                    retired: false,
+                    title: None,
+                    concept: None,
+                    also_in: Vec::new(),
+                    defined: false,
+                    merged_into: None,
+                    split_from: None,
+                    line: line_col(self.text, set.pos).0,
+                });
+                guids.push(None);
+                id
+            }
+        };
+        for i in members {
+            let e = &mut book.entries[i];
+            if e.id != theme && e.parent.as_deref() != Some(theme.as_str()) && !e.also_in.contains(&theme) {
+                e.also_in.push(theme.clone());
+            }
+        }
     }
 }
 
@@ -717,8 +930,11 @@ mod tests {
                 ("peer-support", Some("belonging"), true, Some("#00aa00")),
                 ("peer-support-2", Some("belonging"), true, None),
                 ("cafe-culture", None, true, None),
+                // The set "s", which names no code, becomes a candidate theme.
+                ("s", None, false, None),
             ]
         );
+        assert_eq!(book.get("peer-support").unwrap().also_in, ["s"]);
         assert_eq!(
             book.get("belonging").unwrap().definition.as_deref(),
             Some("Feeling part of & accepted by a group.")
@@ -729,12 +945,49 @@ mod tests {
                 .any(|m| m.contains("colour \"red\" not understood")),
             "{msgs:?}"
         );
-        assert!(
-            msgs.iter().any(|m| m.contains("1 code set(s) left out")),
-            "{msgs:?}"
-        );
         // What comes in is a valid codebook.
         Codebook::from_toml(&book.to_toml(), "x.toml").unwrap();
+    }
+
+    #[test]
+    fn codes_in_a_second_theme_travel_as_sets_and_come_back() {
+        let text = r#"format_version = 1
+name = "t"
+
+[[theme]]
+id = "talk"
+label = "Talk"
+codable = false
+defined = true
+title = "Talking it through"
+concept = "Questions, not answers"
+
+[[theme]]
+id = "doing"
+label = "Doing"
+codable = false
+split_from = "talk"
+
+[[theme]]
+id = "asking"
+label = "Asking"
+parent = "talk"
+also_in = ["doing"]
+"#;
+        let book = Codebook::from_toml(text, "t.toml").unwrap();
+        let xml = to_qdc(&book, "test", false);
+        assert!(xml.contains("<Set guid=") && xml.contains("name=\"Doing\""), "{xml}");
+        assert!(xml.contains(&format!("<MemberCode guid=\"{}\"/>", guid_for("asking"))));
+        let (back, warnings) = from_qdc(xml.as_bytes(), "t", "t.qdc").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(back.get("asking").unwrap().also_in, ["doing"]);
+        let talk = back.get("talk").unwrap();
+        assert!(talk.defined);
+        assert_eq!(talk.title.as_deref(), Some("Talking it through"));
+        assert_eq!(talk.concept.as_deref(), Some("Questions, not answers"));
+        assert_eq!(back.get("doing").unwrap().split_from.as_deref(), Some("talk"));
+        // No set when no code sits in a second theme.
+        assert!(!to_qdc(&mechanisms(), "test", false).contains("<Sets>"));
     }
 
     #[test]

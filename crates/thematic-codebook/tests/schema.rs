@@ -35,9 +35,24 @@ fn books() -> Vec<Codebook> {
     let read = |n: &str| std::fs::read_to_string(format!("{root}{n}")).unwrap();
     let mut blank = CodebookEditor::open(&read("blank.toml"), "blank.toml").unwrap();
     blank.create_code("Someone to talk to", None).unwrap();
+    // Themes in development: a code in a second candidate theme (written as a Set), a
+    // defined theme with a title and concept, a split.
+    let mut developing = CodebookEditor::open(
+        &read("social-prescribing-mechanisms.toml"),
+        "m.toml",
+    )
+    .unwrap();
+    let candidate = developing.create_theme("Talking it through", None).unwrap();
+    developing
+        .place("asking-questions", Some(&candidate), thematic_codebook::Placement::AlsoIn)
+        .unwrap();
+    developing
+        .split_theme(&candidate, "Being heard", &["asking-questions".to_string()])
+        .unwrap();
     vec![
         Codebook::from_toml(&read("social-prescribing-mechanisms.toml"), "m.toml").unwrap(),
         blank.codebook().clone(),
+        developing.codebook().clone(),
     ]
 }
 

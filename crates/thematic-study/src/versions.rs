@@ -73,6 +73,24 @@ impl Study {
     /// Records the codebook's structure now as a version named `name` with `note`. Refused
     /// when a version of that name (or slug) exists, or the name is empty or `current`.
     pub fn snapshot(&self, name: &str, note: &str, who: &str) -> Result<VersionInfo, StudyError> {
+        let book_path = self.codebook_path();
+        let text = {
+            let _book = FileLock::acquire(&book_path)?;
+            std::fs::read_to_string(&book_path).map_err(|e| StudyError::io(&book_path, e))?
+        };
+        self.record_version(name, note, who, &text)
+    }
+
+    /// Records `text`, a codebook, as a version named `name` (as [`Study::snapshot`] does
+    /// with the study's codebook): for a structure reconstructed from notes or another
+    /// file, such as an earlier candidate map drawn on paper. It must load as a codebook.
+    pub fn record_version(
+        &self,
+        name: &str,
+        note: &str,
+        who: &str,
+        text: &str,
+    ) -> Result<VersionInfo, StudyError> {
         let name = name.trim();
         let slug = slugify(name);
         let dir = self.versions_dir();
@@ -107,12 +125,8 @@ impl Study {
             ));
         }
         let book_path = self.codebook_path();
-        let text = {
-            let _book = FileLock::acquire(&book_path)?;
-            std::fs::read_to_string(&book_path).map_err(|e| StudyError::io(&book_path, e))?
-        };
         // It must load: a version is a structure someone can draw and diff.
-        Codebook::from_toml(&text, &self.shown(&book_path))?;
+        Codebook::from_toml(text, &format!("version \"{name}\""))?;
         let mut extracts: BTreeMap<String, usize> = BTreeMap::new();
         for f in self.all_codings()? {
             for c in &f.codings {
@@ -142,9 +156,16 @@ impl Study {
         let header = "# A version of the thematic map, recorded by `thematic codebook snapshot`.\n\
                       # The structure is codebook.toml beside this file: the study's codebook as it was.\n";
         let body = toml::to_string(&info).map_err(|e| {
-            StudyError::invalid(dir.join(&folder), 0, format!("cannot write the version: {e}"))
+            StudyError::invalid(
+                dir.join(&folder),
+                0,
+                format!("cannot write the version: {e}"),
+            )
         })?;
-        write_synced(&tmp.path().join("version.toml"), format!("{header}{body}").as_bytes())?;
+        write_synced(
+            &tmp.path().join("version.toml"),
+            format!("{header}{body}").as_bytes(),
+        )?;
         write_synced(&tmp.path().join("codebook.toml"), text.as_bytes())?;
         let target = dir.join(&folder);
         let kept = tmp.keep();
@@ -223,7 +244,10 @@ impl Study {
             v.name.eq_ignore_ascii_case(name)
                 || v.folder == name
                 || slugify(&v.name) == slug
-                || v.folder.split('-').next().and_then(|n| n.parse::<usize>().ok())
+                || v.folder
+                    .split('-')
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
                     == name.parse::<usize>().ok().filter(|_| !name.is_empty())
         });
         let Some(info) = found.cloned() else {
@@ -278,9 +302,9 @@ fn read_info(dir: &Path, folder: &str) -> Result<VersionInfo, StudyError> {
     let path = dir.join("version.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
     let mut info: VersionInfo = toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(0, |s| text[..s.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map_or(0, |s| {
+            text[..s.start.min(text.len())].lines().count().max(1)
+        });
         StudyError::invalid(&path, line, e.message().to_string())
     })?;
     info.folder = folder.to_string();
@@ -320,15 +344,29 @@ mod tests {
         let study = crate::testing::study(dir.path(), "c.toml");
         study.code(&coding("c-1", 0)).unwrap();
         study.code(&coding("c-2", 10)).unwrap();
-        let v = study.snapshot("Candidate themes", "before review", "KW").unwrap();
+        let v = study
+            .snapshot("Candidate themes", "before review", "KW")
+            .unwrap();
         assert_eq!(v.folder, "01-candidate-themes");
-        assert!(study.versions_dir().join("01-candidate-themes/codebook.toml").is_file());
+        assert!(
+            study
+                .versions_dir()
+                .join("01-candidate-themes/codebook.toml")
+                .is_file()
+        );
         // Same name again: refused, nothing written.
         assert!(study.snapshot("candidate themes", "", "KW").is_err());
-        study.rename_theme("asking-questions", "Asking, not telling", "KW").unwrap();
+        study
+            .rename_theme("asking-questions", "Asking, not telling", "KW")
+            .unwrap();
         let v2 = study.snapshot("Final", "", "KW").unwrap();
         assert_eq!(v2.folder, "02-final");
-        let names: Vec<String> = study.versions().unwrap().into_iter().map(|v| v.name).collect();
+        let names: Vec<String> = study
+            .versions()
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
         assert_eq!(names, ["Candidate themes", "Final"]);
         let (_, _, changes) = study.version_diff("1", "final").unwrap();
         assert_eq!(changes.len(), 1);
@@ -340,6 +378,7 @@ mod tests {
         assert!(err.contains("\"Candidate themes\", \"Final\""), "{err}");
         let logged = study.changes().unwrap();
         assert!(logged.iter().any(|c| c.action == "snapshot"
-            && c.detail == "recorded version \"Candidate themes\" (01-candidate-themes): before review"));
+            && c.detail
+                == "recorded version \"Candidate themes\" (01-candidate-themes): before review"));
     }
 }

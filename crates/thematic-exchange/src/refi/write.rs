@@ -218,6 +218,11 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
     write_cases(w, c, &variables)?;
     write_sources(w, c, &notes, report)?;
     write_notes(w, c)?;
+    // Codes that also sit in a second candidate theme: a Set per theme (REFI-QDA's place
+    // for membership beyond the tree). Only codes in the exported codebook are members.
+    if !c.book.entries.is_empty() {
+        thematic_codebook::write_sets(w, &c.book, true, true)?;
+    }
     text_element(w, "Description", &project_description(c, &origin))?;
     close(w, "Project")
 }
