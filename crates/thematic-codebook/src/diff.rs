@@ -10,7 +10,8 @@
 //!
 //! Each change carries the number of extracts it touches: for a code, its codings; for a
 //! theme, the codings of everything in it (its subtree and the codes that also sit in it),
-//! counted in the later version (the earlier one for what is gone).
+//! counted in the later version (the earlier one for what is gone: a removed entry, and a
+//! theme retired or merged away, which holds nothing any more).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,7 +101,10 @@ impl StructureChange {
                 .or_else(|| a.get(id))
                 .map_or_else(|| format!("\"{id}\""), |e| format!("\"{}\"", e.label))
         };
-        let place = |p: &Option<String>| p.as_deref().map_or_else(|| "the top level".to_string(), name);
+        let place = |p: &Option<String>| {
+            p.as_deref()
+                .map_or_else(|| "the top level".to_string(), name)
+        };
         let names = |ids: &[String]| ids.iter().map(|i| name(i)).collect::<Vec<_>>().join(", ");
         let what = format!("\"{}\"", self.label);
         let text = match &self.kind {
@@ -183,7 +187,8 @@ pub fn diff(
     let mut splits: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for e in &b.entries {
         if let Some(from) = &e.split_from
-            && a.get(&e.id).is_none_or(|old| old.split_from.as_deref() != Some(from))
+            && a.get(&e.id)
+                .is_none_or(|old| old.split_from.as_deref() != Some(from))
         {
             splits.entry(from.as_str()).or_default().push(e.id.clone());
         }
@@ -196,7 +201,12 @@ pub fn diff(
         .filter_map(|e| Some((e.id.as_str(), e.merged_into.as_deref()?)))
         .collect();
     for e in b.tree_order() {
-        let n = extracts_in(b, &e.id, counts_b);
+        let n = match a.get(&e.id) {
+            // Discarded or merged away here: what it held has moved on, so count it as it
+            // was.
+            Some(old) if e.retired && !old.retired => extracts_in(a, &e.id, counts_a),
+            _ => extracts_in(b, &e.id, counts_b),
+        };
         let mut push = |kind: ChangeKind| {
             out.push(StructureChange {
                 id: e.id.clone(),
@@ -256,7 +266,11 @@ pub fn diff(
             .collect();
         let added: Vec<String> = added
             .into_iter()
-            .filter(|x| !old.also_in.iter().any(|o| merged.get(o.as_str()) == Some(&x.as_str())))
+            .filter(|x| {
+                !old.also_in
+                    .iter()
+                    .any(|o| merged.get(o.as_str()) == Some(&x.as_str()))
+            })
             .collect();
         if !added.is_empty() || !removed.is_empty() {
             push(ChangeKind::Shared { added, removed });
@@ -406,11 +420,10 @@ label = "Goals"
 parent = "talk"
 "#,
         );
-        let counts: BTreeMap<String, usize> =
-            [("asking", 5), ("listening", 3), ("goals", 2)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
+        let counts: BTreeMap<String, usize> = [("asking", 5), ("listening", 3), ("goals", 2)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         let changes = diff(&a, &b, &counts, &counts);
         assert_eq!(
             kinds(&changes),
@@ -432,11 +445,16 @@ parent = "talk"
             changes[0].describe(&a, &b),
             "split \"Conversation\": \"Doing\" made from it (7 extracts)"
         );
+        // misc held goals (2) when it was merged away; it holds nothing now.
+        assert_eq!(changes[5].extracts, 2);
         assert_eq!(
             changes[6].describe(&a, &b),
             "moved \"Listening\" from \"Conversation\" to \"Doing\" (3 extracts)"
         );
-        assert_eq!(summarize(&changes), "1 defined, 1 merged, 1 moved, 1 redefined, 1 renamed, 1 shared, 1 split");
+        assert_eq!(
+            summarize(&changes),
+            "1 defined, 1 merged, 1 moved, 1 redefined, 1 renamed, 1 shared, 1 split"
+        );
     }
 
     #[test]
