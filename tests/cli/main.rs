@@ -8,6 +8,7 @@ mod refi;
 mod sample_study;
 mod search;
 mod serve;
+mod status;
 mod undo;
 mod unfinished;
 mod util;

@@ -90,6 +90,8 @@ pub enum Command {
     Merge(cmd::merge::Args),
     /// The change log: coding actions and codebook changes.
     Log(cmd::log::Args),
+    /// Where the analysis stands: transcripts read and coded per coder, codes and themes.
+    Status(cmd::status::Args),
     /// Look at, check, refine and exchange the codebook.
     Codebook(cmd::codebook::Args),
     /// Code in the browser: a local web workspace over the study.

@@ -33,6 +33,7 @@ pub mod search;
 pub mod serve;
 pub mod sheet;
 pub mod show;
+pub mod status;
 pub mod suggestions;
 pub mod transcripts;
 pub mod undo;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Suggestions(args) => suggestions::run(&ctx, &args),
         Command::Reliability(args) => reliability::run(&args),
         Command::Log(args) => log::run(&ctx, &args),
+        Command::Status(args) => status::run(&ctx, &args),
         Command::Memo(args) => memo::run(&ctx, &args),
         Command::Merge(args) => merge::run(&ctx, &args),
         Command::Sheet(args) => sheet::run(&ctx, &args),
