@@ -2,6 +2,7 @@
 
 import { S, api, hideError, route, say, sayWith, showError } from "/js/state.js";
 import { codable, colourOf, cpLen, day, el, hms, labelOf, num, numbered, snapToWords, swatch, themeById, tint } from "/js/util.js";
+import { trackReading } from "/js/status.js";
 import { redo, undo } from "/js/undo.js";
 
 // ---------- the reader ----------
@@ -446,6 +447,7 @@ export async function showReader(main, id, params, keepMessages) {
     el("h1", {}, id, el("span", { class: "muted small" }, "  · " + data.codings.length + " coding(s) by " + data.coder + " · ", el("a", { href: "#/compare?t=" + encodeURIComponent(id) }, "compare coders"))),
     el("div", { class: "reader" }, turns, side)
   );
+  trackReading(id, turns); // how far the coder reads: the Progress view's "read"
   updateSelectionPanel();
   if (S.shownTheme) showThemeCard(S.shownTheme);
   for (const h of turns.querySelectorAll(".hl")) {
