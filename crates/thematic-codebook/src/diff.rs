@@ -217,10 +217,25 @@ pub fn diff(
             });
         };
         let Some(old) = a.get(&e.id) else {
-            if e.split_from.is_none() {
+            // A theme split from one the earlier version has is told as that split; one
+            // split from a theme that is new too is simply created.
+            if e.split_from
+                .as_deref()
+                .is_none_or(|from| a.get(from).is_none())
+            {
                 push(ChangeKind::Created {
                     parent: e.parent.clone(),
                 });
+            }
+            // Made and given up, or defined, between the two versions: say so too.
+            if e.retired {
+                push(match &e.merged_into {
+                    Some(into) => ChangeKind::Merged { into: into.clone() },
+                    None => ChangeKind::Retired,
+                });
+            }
+            if e.defined {
+                push(ChangeKind::Defined);
             }
             continue;
         };
@@ -454,6 +469,47 @@ parent = "talk"
         assert_eq!(
             summarize(&changes),
             "1 defined, 1 merged, 1 moved, 1 redefined, 1 renamed, 1 shared, 1 split"
+        );
+    }
+
+    #[test]
+    fn a_theme_made_and_given_up_between_versions_is_created_and_retired() {
+        let a = book(EARLY);
+        // "new" was made (and defined), "extra" split from it and merged back, "gone" made
+        // and discarded, all after `a`.
+        let b = book(&format!(
+            r#"{EARLY}
+[[theme]]
+id = "new"
+label = "New"
+codable = false
+defined = true
+
+[[theme]]
+id = "extra"
+label = "Extra"
+codable = false
+split_from = "new"
+retired = true
+merged_into = "new"
+
+[[theme]]
+id = "gone"
+label = "Gone"
+codable = false
+retired = true
+"#
+        ));
+        assert_eq!(
+            kinds(&diff(&a, &b, &BTreeMap::new(), &BTreeMap::new())),
+            [
+                "created new",
+                "defined new",
+                "created extra",
+                "merged extra",
+                "created gone",
+                "retired gone"
+            ]
         );
     }
 
