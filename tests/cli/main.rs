@@ -9,9 +9,11 @@ mod sample_study;
 mod search;
 mod serve;
 mod status;
+mod themes;
 mod undo;
 mod unfinished;
 mod util;
+mod versions;
 mod workflow;
 
 use util::{Dir, sample};

@@ -1,13 +1,14 @@
-//! `thematic map`: the thematic map figure.
+//! `thematic map`: the thematic map figure, of the codebook as it is or of a recorded
+//! version.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use thematic_codebook::{MapOptions, map_dot, map_mermaid, map_svg};
 
 use crate::cmd::codebook::{Source, load};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::output::emit_to;
 
 /// Map formats.
@@ -15,6 +16,8 @@ use crate::output::emit_to;
 pub enum Format {
     /// A figure, ready for a paper.
     Svg,
+    /// The SVG figure rendered as PNG (needs --output).
+    Png,
     /// Graphviz source (`dot -Tpdf`).
     Dot,
     /// Mermaid source (renders in GitHub/GitLab Markdown).
@@ -26,62 +29,119 @@ The SVG is drawn like the seed paper's Figure 1: the overarching theme on top, t
 side by side beneath it, each group's themes stacked under it, codes indented below their
 theme. It is 493 pt wide (a two-column journal page, 174 mm; --width 241 for one column),
 labels wrap to fit, theme labels are 9 pt or larger (counts 7 pt). Retired themes are left
-out unless --include-retired (then drawn dashed).
+out unless --include-retired (then drawn dashed). A code that also sits in a second
+candidate theme is joined to it (dashed in DOT, dotted in Mermaid, 'also in' in the SVG).
+PNG is that SVG rendered at 2 pixels per point (144 dpi) with the system's fonts, and needs
+--output. Without --format, the --output file's extension chooses (.svg, .png, .dot or .gv,
+.mmd); any other file, and standard output, get SVG.
 --counts adds each theme's codings and participants (all coders) under its label.
+
+--version NAME draws a version recorded with `thematic codebook snapshot` (its name, its
+folder or its number; `thematic codebook versions` lists them), so the map of each stage
+of the analysis can be exported. With --counts, a version's map shows the codings each
+entry had when the version was recorded (participants are not recorded with a version).
 
 Examples:
   $ thematic map --output thematic-map.svg
   $ thematic map --counts --output thematic-map.svg
   $ thematic map --format dot | dot -Tpdf > thematic-map.pdf
-  $ thematic map --format mermaid --output map.mmd";
+  $ thematic map --format mermaid --output map.mmd
+  $ thematic map --version \"Candidate themes\" --output map-candidate-themes.png
+  $ thematic map --version 2 --format mermaid";
 
 /// `thematic map`
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = EXAMPLES)]
+#[command(after_long_help = EXAMPLES, disable_version_flag = true)]
 pub struct Args {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Svg)]
-    pub format: Format,
+    /// Output format (default: from the --output file's extension, else svg).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show counts of codings and participants under each label.
     #[arg(long)]
     pub counts: bool,
-    /// Figure width in points (SVG).
+    /// Figure width in points (SVG, PNG).
     #[arg(long, default_value_t = 493, value_parser = clap::value_parser!(u32).range(200..=2000))]
     pub width: u32,
     /// Draw retired themes too (dashed outlines).
     #[arg(long)]
     pub include_retired: bool,
+    /// Draw this recorded version of the map (a name, folder or number from `thematic
+    /// codebook versions`) instead of the codebook as it is now.
+    #[arg(long, value_name = "NAME", conflicts_with = "codebook")]
+    pub version: Option<String>,
     #[command(flatten)]
     pub source: Source,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let (book, study) = load(ctx, &args.source)?;
+    let format = format_of(args.format, args.output.as_deref());
+    if format == Format::Png && args.output.is_none() {
+        return Err(
+            CliError::user("a PNG needs --output FILE").hint("e.g. --output thematic-map.png")
+        );
+    }
     let mut opts = MapOptions {
         width: args.width,
         ..MapOptions::default()
     };
-    if args.counts
-        && let Some(s) = &study
-    {
-        opts.notes.extend(thematic_report::map_notes(s, &book)?);
-    }
+    let book = match &args.version {
+        Some(name) => {
+            let study = ctx.study()?;
+            let version = study.version(name)?;
+            if args.counts {
+                // The codings recorded with the version, not today's.
+                let counts = &version.info.extracts;
+                for e in &version.codebook.entries {
+                    let n = thematic_codebook::extracts_in(&version.codebook, &e.id, counts);
+                    opts.notes.insert(e.id.clone(), format!("{n} codings"));
+                }
+            }
+            version.codebook
+        }
+        None => {
+            let (book, study) = load(ctx, &args.source)?;
+            if args.counts
+                && let Some(s) = &study
+            {
+                opts.notes.extend(thematic_report::map_notes(s, &book)?);
+            }
+            book
+        }
+    };
     let view = if args.include_retired {
         book.clone()
     } else {
         book.current()
     };
-    let text = match args.format {
-        Format::Svg => map_svg(&view, &opts),
-        Format::Dot => map_dot(&view, &opts),
-        Format::Mermaid => map_mermaid(&view, &opts),
+    let bytes = match format {
+        Format::Svg => map_svg(&view, &opts).into_bytes(),
+        Format::Png => thematic_report::plots::svg_to_png(&map_svg(&view, &opts), 2.0)?,
+        Format::Dot => map_dot(&view, &opts).into_bytes(),
+        Format::Mermaid => map_mermaid(&view, &opts).into_bytes(),
     };
-    emit_to(args.output.as_deref(), text.as_bytes())?;
+    emit_to(args.output.as_deref(), &bytes)?;
     if let Some(p) = &args.output {
         crate::cmd::status(&format!("wrote {}", p.display()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The format asked for, else the one the output file's extension names, else SVG.
+fn format_of(asked: Option<Format>, output: Option<&Path>) -> Format {
+    if let Some(f) = asked {
+        return f;
+    }
+    let ext = output
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("png") => Format::Png,
+        Some("dot" | "gv") => Format::Dot,
+        Some("mmd" | "mermaid") => Format::Mermaid,
+        _ => Format::Svg,
+    }
 }

@@ -1,9 +1,10 @@
-//! `thematic codebook add | rename | move | merge | retire | recolour | define`
+//! `thematic codebook add | rename | move | merge | retire | recolour`
 
 use std::process::ExitCode;
 
-use thematic_codebook::{NewEntry, ThemeText, UnsortedGroup};
+use thematic_codebook::{Codebook, NewEntry, Placement, UnsortedGroup};
 
+use super::themes::Note;
 use crate::context::Context;
 use crate::error::{CliError, Result};
 
@@ -151,11 +152,14 @@ pub fn rename(ctx: &Context, args: &RenameArgs) -> Result<ExitCode> {
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 The theme keeps its id, its codings and everything below it. A move that would put a theme
-under itself or one of its own descendants is refused.
+under itself or one of its own descendants is refused. Moving a code into a theme it also
+sat in (see `thematic codebook share`) leaves it there only: the way to resolve a shared
+code before its theme is defined. --note writes why to your reflexive journal.
 
 Examples:
   $ thematic codebook move peer-support --parent patients-role
-  $ thematic codebook move barriers --root")]
+  $ thematic codebook move barriers --root
+  $ thematic codebook move what-matters --parent talking-it-through --note \"fits here best\"")]
 pub struct MoveArgs {
     /// The theme's id.
     pub id: String,
@@ -171,13 +175,21 @@ pub struct MoveArgs {
     #[arg(long)]
     pub root: bool,
     #[command(flatten)]
+    pub note: Note,
+    #[command(flatten)]
     pub who: Who,
 }
 
 pub fn move_(ctx: &Context, args: &MoveArgs) -> Result<ExitCode> {
     let study = ctx.study()?;
     let who = ctx.who(args.who.coder.as_deref(), &study);
-    let old = study.move_theme(&args.id, args.parent.as_deref(), &who)?;
+    let old = study.place_code(
+        &args.id,
+        args.parent.as_deref(),
+        Placement::Move,
+        args.note.note.as_deref(),
+        &who,
+    )?;
     crate::cmd::status(&format!(
         "{}: parent {} -> {}",
         args.id,
@@ -220,9 +232,10 @@ pub fn merge(ctx: &Context, args: &MergeArgs) -> Result<ExitCode> {
         let text = std::fs::read_to_string(&path)?;
         let mut ed = thematic_codebook::CodebookEditor::open(&text, &study.shown(&path))
             .map_err(super::codebook_error)?;
-        let outcome = ed
-            .merge(&args.source, &args.target)
-            .map_err(|e| CliError::user(format!("{}: {e}", study.shown(&path))))?;
+        let outcome = ed.merge(&args.source, &args.target).map_err(|e| {
+            let err = CliError::user(format!("{}: {e}", study.shown(&path)));
+            with_merge_hint(err, &book, &args.source, &args.target)
+        })?;
         let mut per = Vec::new();
         let mut total = 0;
         for f in study.all_codings()? {
@@ -255,7 +268,12 @@ pub fn merge(ctx: &Context, args: &MergeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let who = ctx.who(args.who.coder.as_deref(), &study);
-    let report = study.merge_themes(&args.source, &args.target, &who)?;
+    let report = study
+        .merge_themes(&args.source, &args.target, &who)
+        .map_err(|e| match study.codebook() {
+            Ok(book) => with_merge_hint(e.into(), &book, &args.source, &args.target),
+            Err(_) => e.into(),
+        })?;
     let per: Vec<String> = report
         .moved
         .iter()
@@ -279,6 +297,26 @@ pub fn merge(ctx: &Context, args: &MergeArgs) -> Result<ExitCode> {
         args.source
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// A merge refused because TARGET cannot be coded: say what was probably meant. Two
+/// themes are merged with `merge-theme`; a code goes into a theme with `move`.
+fn with_merge_hint(err: CliError, book: &Codebook, source: &str, target: &str) -> CliError {
+    let (Some(s), Some(t)) = (book.get(source), book.get(target)) else {
+        return err;
+    };
+    if t.codable || t.retired || s.retired {
+        return err;
+    }
+    if s.codable {
+        err.hint(format!(
+            "to put the code in that theme, move it: `thematic codebook move {source} --parent {target}`"
+        ))
+    } else {
+        err.hint(format!(
+            "both are themes, which hold codes but have no codings: `thematic codebook merge-theme {source} {target}` puts what \"{source}\" holds in \"{target}\""
+        ))
+    }
 }
 
 /// `thematic codebook retire`
@@ -351,68 +389,5 @@ pub fn recolour(ctx: &Context, args: &RecolourArgs) -> Result<ExitCode> {
         old.as_deref().unwrap_or("(none)"),
         new.as_deref().unwrap_or("(none)")
     ));
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `thematic codebook define`
-#[derive(Debug, clap::Args)]
-#[command(
-    group(clap::ArgGroup::new("text").required(true).multiple(true)),
-    after_long_help = "\
-Sets what a theme captures (--definition), when to use it (--include) and when not to
-(--exclude). Only the notes given change; an empty one (\"\") removes the note. A note with
-line breaks is written as a \"\"\" string; the file's comments and other keys stay as they
-are.
-
-Examples:
-  $ thematic codebook define peer-support \\
-      --definition \"Support from others who share the patient's situation.\" \\
-      --exclude \"Support from staff: use therapeutic-alliance.\"
-    peer-support: definition added, exclude added
-  $ thematic codebook define peer-support --include \"$(cat include.txt)\"
-  $ thematic codebook define peer-support --exclude \"\"")]
-pub struct DefineArgs {
-    /// The theme's id.
-    pub id: String,
-    /// What the theme captures.
-    #[arg(long, group = "text", value_name = "TEXT")]
-    pub definition: Option<String>,
-    /// When to use it.
-    #[arg(long, group = "text", value_name = "TEXT")]
-    pub include: Option<String>,
-    /// When not to use it, and which neighbouring theme to use instead.
-    #[arg(long, group = "text", value_name = "TEXT")]
-    pub exclude: Option<String>,
-    #[command(flatten)]
-    pub who: Who,
-}
-
-pub fn define(ctx: &Context, args: &DefineArgs) -> Result<ExitCode> {
-    let study = ctx.study()?;
-    let who = ctx.who(args.who.coder.as_deref(), &study);
-    let text = ThemeText {
-        title: None,
-        concept: None,
-        definition: args.definition.clone(),
-        include: args.include.clone(),
-        exclude: args.exclude.clone(),
-    };
-    let old = study.define_theme(&args.id, &text, &who)?;
-    let changes: Vec<String> = thematic_codebook::TextField::ALL
-        .into_iter()
-        .filter_map(|f| {
-            let was = old.get(f)?.trim();
-            let now = text.get(f).unwrap_or_default().trim();
-            let what = match (was.is_empty(), now.is_empty()) {
-                (true, true) => "not set",
-                (true, false) => "added",
-                (false, true) => "removed",
-                (false, false) if was == now => "unchanged",
-                (false, false) => "changed",
-            };
-            Some(format!("{} {what}", f.key()))
-        })
-        .collect();
-    crate::cmd::status(&format!("{}: {}", args.id, changes.join(", ")));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-//! `thematic codebook …`: look at, check, refine and exchange the study's codebook.
+//! `thematic codebook …`: look at, check, refine and exchange the study's codebook, develop
+//! themes from codes, and record the thematic map's history.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,11 +10,14 @@ use thematic_study::Study;
 use crate::context::Context;
 use crate::error::{CliError, Result};
 
+mod define;
 mod edit;
 mod exchange;
 mod history;
 mod lint;
 mod show;
+mod themes;
+mod versions;
 
 const EXAMPLES: &str = "\
 The codebook is the TOML file named in thematic.toml (docs/codebook-format.md). Every
@@ -32,6 +36,24 @@ Examples:
   $ thematic codebook retire peer-support
   $ thematic codebook recolour peer-support \"#0072b2\"
   $ thematic codebook define peer-support --definition \"…\" --exclude \"…\"
+
+Developing themes (the command-line side of the browser's theme board):
+  $ thematic codebook theme \"Talking it through\" --note \"P1 and P4 both describe this\"
+  $ thematic codebook move asking-questions --parent talking-it-through
+  $ thematic codebook share what-matters talking-it-through
+  $ thematic codebook unshare what-matters talking-it-through
+  $ thematic codebook split talking-it-through \"Being heard\" what-matters
+  $ thematic codebook merge-theme being-heard talking-it-through
+  $ thematic codebook discard talking-it-through
+  $ thematic codebook define talking-it-through --title \"…\" --concept \"…\" --defined
+
+The map's history:
+  $ thematic codebook snapshot \"Candidate themes\" --note \"before review\"
+  $ thematic codebook versions
+  $ thematic codebook diff \"Candidate themes\"
+  $ thematic map --version \"Candidate themes\" --output candidate-themes.svg
+
+Exchange:
   $ thematic codebook export --format docx --output appendix-codebook.docx
   $ thematic codebook import nvivo-codebook.qdc --use";
 
@@ -62,8 +84,27 @@ pub enum Command {
     Retire(edit::RetireArgs),
     /// Give a theme a display colour, or remove it.
     Recolour(edit::RecolourArgs),
-    /// Set a theme's definition, and when to use it and when not.
-    Define(edit::DefineArgs),
+    /// Set a theme's title, central concept, definition, scope and boundaries; mark it
+    /// defined or a candidate.
+    Define(define::DefineArgs),
+    /// Add a candidate theme (a theme that holds codes, not coded itself).
+    Theme(themes::ThemeArgs),
+    /// Put a code in a second candidate theme as well.
+    Share(themes::ShareArgs),
+    /// Take a code out of a theme it also sat in.
+    Unshare(themes::UnshareArgs),
+    /// Split a theme: a new theme beside it takes some of its codes.
+    Split(themes::SplitArgs),
+    /// Merge one candidate theme into another (no coding changes).
+    MergeTheme(themes::MergeThemeArgs),
+    /// Discard a candidate theme: retired, its codes go to "Miscellaneous".
+    Discard(themes::DiscardArgs),
+    /// Record the structure as a named version of the thematic map.
+    Snapshot(versions::SnapshotArgs),
+    /// The versions recorded, oldest first.
+    Versions(versions::VersionsArgs),
+    /// What changed in the structure between two versions, with the extracts touched.
+    Diff(versions::DiffArgs),
     /// Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA or QualCoder.
     Import(exchange::ImportArgs),
     /// Export the codebook: REFI-QDA .qdc, Markdown, CSV, Word or TOML.
@@ -82,7 +123,16 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         Command::Merge(a) => edit::merge(ctx, a),
         Command::Retire(a) => edit::retire(ctx, a),
         Command::Recolour(a) => edit::recolour(ctx, a),
-        Command::Define(a) => edit::define(ctx, a),
+        Command::Define(a) => define::define(ctx, a),
+        Command::Theme(a) => themes::theme(ctx, a),
+        Command::Share(a) => themes::share(ctx, a),
+        Command::Unshare(a) => themes::unshare(ctx, a),
+        Command::Split(a) => themes::split(ctx, a),
+        Command::MergeTheme(a) => themes::merge_theme(ctx, a),
+        Command::Discard(a) => themes::discard(ctx, a),
+        Command::Snapshot(a) => versions::snapshot(ctx, a),
+        Command::Versions(a) => versions::versions(ctx, a),
+        Command::Diff(a) => versions::diff(ctx, a),
         Command::Import(a) => exchange::import(ctx, a),
         Command::Export(a) => exchange::export(ctx, a),
         Command::History(a) => history::run(ctx, a),

@@ -17,8 +17,11 @@ One row per entry, in tree order. A group's counts include the themes below it. 
 blind, so the counts are the acting coder's own codings (--coder, else THEMATIC_CODER, else
 default_coder in thematic.toml); --all-coders counts every coder's, and so do studies with
 no acting coder.
+While themes are developed, the table marks a theme that is defined and named
+\"(defined)\", and a code that sits in a second candidate theme as well \"(also in: …)\",
+to resolve before that theme is defined.
 JSON keys: label, id, parent, depth, codable, retired, definition, codings, participants,
-coders.
+coders, defined, also_in.
 
 Examples:
   $ thematic codebook show
@@ -70,8 +73,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ("codings", "Codings"),
         ("participants", "Participants"),
         ("coders", "Coders"),
+        ("defined", "Defined"),
+        ("also_in", "Also in"),
     ])
-    .machine_only(&["parent", "depth", "codable", "retired", "definition"]);
+    .machine_only(&[
+        "parent",
+        "depth",
+        "codable",
+        "retired",
+        "definition",
+        "defined",
+        "also_in",
+    ]);
     let human = args.output.format == crate::output::OutputFormat::Table
         || args.output.format == crate::output::OutputFormat::Md;
     for e in book.tree_order() {
@@ -86,8 +99,20 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             if !e.codable {
                 label.push_str(" (group)");
             }
+            if e.defined {
+                label.push_str(" (defined)");
+            }
             if e.retired {
                 label.push_str(" (retired)");
+            }
+            let also: Vec<&str> = e
+                .also_in
+                .iter()
+                .filter_map(|a| book.get(a).filter(|t| !t.retired))
+                .map(|t| t.label.as_str())
+                .collect();
+            if !also.is_empty() {
+                label.push_str(&format!(" (also in: {})", also.join(", ")));
             }
         }
         table.push(vec![
@@ -101,6 +126,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             json!(c.codings),
             json!(c.participants),
             json!(c.coders),
+            json!(e.defined),
+            json!(e.also_in),
         ]);
     }
     emit_table(&args.output, &table)?;
