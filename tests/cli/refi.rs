@@ -625,3 +625,44 @@ fn a_transcript_id_held_by_two_files_is_reported_not_exported_twice() {
         .stderr_has("left out: 1 × transcript file with the id of another");
     check_package(&d.join("s.qdpx"));
 }
+
+#[test]
+fn a_code_in_a_second_candidate_theme_travels_as_a_set_and_comes_back() {
+    let d = Dir::new();
+    d.cmd(&["demo", "demo"]).ok();
+    // A candidate theme that "Asking questions" also sits in, besides its group.
+    let path = "demo/codebooks/social-prescribing-mechanisms.toml";
+    let text = d.read(path).replacen(
+        "id = \"asking-questions\"\n",
+        "id = \"asking-questions\"\nalso_in = [\"talking-it-through\"]\n",
+        1,
+    );
+    d.write(
+        path,
+        &format!(
+            "{text}\n[[theme]]\nid = \"talking-it-through\"\nlabel = \"Talking it through\"\ncodable = false\n"
+        ),
+    );
+    d.cmd_in("demo", &["export", "../study.qdpx"]).ok();
+    check_package(&d.join("study.qdpx"));
+    let qde = unzip(&d.join("study.qdpx"))
+        .into_iter()
+        .find(|(n, _)| n == "project.qde")
+        .unwrap()
+        .1;
+    let qde = String::from_utf8(qde).unwrap();
+    assert!(qde.contains("<Set guid=") && qde.contains("name=\"Talking it through\""));
+    let run = d.cmd(&["init", "back", "--from", "study.qdpx"]).ok();
+    assert!(!run.stderr().contains("sets (thematic"), "{}", run.stderr());
+    let config = d.read("back/thematic.toml");
+    let book = config
+        .lines()
+        .find_map(|l| l.strip_prefix("codebook = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap();
+    let back = d.read(&format!("back/{book}"));
+    assert!(
+        back.contains("also_in = [\"talking-it-through\"]"),
+        "the code sits in the candidate theme again:\n{back}"
+    );
+}

@@ -228,3 +228,38 @@ fn the_demo_writes_the_whole_study_as_a_refi_qda_project() {
     };
     assert_eq!(agree("copy"), agree("demo"));
 }
+
+#[test]
+fn the_demo_records_an_earlier_candidate_map_and_the_final_one() {
+    let d = demo();
+    // Two versions, in the order they were recorded.
+    let versions = d.json_in("demo", &["codebook", "versions", "--format", "json"]);
+    let names: Vec<&str> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Initial candidate themes", "Final (as published)"]);
+    // The final version is the codebook as it stands: no change since.
+    let since = d.cmd_in("demo", &["codebook", "diff", "2", "current"]).ok().stderr();
+    assert!(since.contains("no changes"), "{since}");
+    // From the candidate map to the paper's: the overarching theme and "The approach" made,
+    // the two candidate themes renamed and put under it, three codes moved into "The
+    // approach", and "What matters" no longer in two themes. The extracts are the demo's
+    // codings (both coders): the 70 of "The approach" are its three codes' 21 + 24 + 25.
+    let diff = d.cmd_in("demo", &["codebook", "diff", "1", "2"]).ok().stdout();
+    for line in [
+        "renamed \"What the link worker does\" to \"SPLWs' role\"",
+        "created \"The approach\" under \"Theoretical underpinning: Solution-focused and strengths-based\" (70 extracts)",
+        "moved \"Solution building\" from \"SPLWs' role\" to \"The approach\" (21 extracts)",
+        "moved \"Goal and action-orientated\" from \"SPLWs' role\" to \"The approach\" (24 extracts)",
+        "\"What matters to the individual\" no longer also in \"Patients' role\" (25 extracts)",
+    ] {
+        assert!(diff.contains(line), "missing {line:?} in\n{diff}");
+    }
+    // The earlier map is drawn beside the final one, with the candidate themes' labels.
+    let early = d.read("demo/exports/thematic-map-01-initial-candidate-themes.svg");
+    assert!(early.contains("What the link worker does") && early.contains("also in"));
+    assert!(!d.read("demo/exports/thematic-map.svg").contains("What the link worker does"));
+}

@@ -55,6 +55,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     // KW (the default coder, standing for the paper's first author) first.
     coders.sort_by_key(|c| (c != "KW", c.clone()));
     report_agreement(&study, &coders, &mut report)?;
+    record_versions(&study, &mut report)?;
     write_exports(&study, &mut report)?;
     let _ = writeln!(
         report,
@@ -219,6 +220,78 @@ fn report_agreement(study: &Study, coders: &[String], report: &mut String) -> Re
         ));
     }
     Ok(())
+}
+
+/// Records two versions of the thematic map: an earlier candidate structure (phase 3) and
+/// the paper's final one (phase 5), and reports the diff between them, so the demo shows
+/// the map's history (`thematic codebook versions`, `thematic codebook diff 1 2`).
+fn record_versions(study: &Study, report: &mut String) -> Result<()> {
+    let final_book = study.codebook()?;
+    study.record_version(
+        "Initial candidate themes",
+        "Phase 3, after coding all 18 interviews: two candidate themes, what the link worker \
+         does and the patients' part; 'what matters' sits in both. Illustrative: the paper \
+         reports only its final map.",
+        "KW",
+        &candidate_structure(&final_book).to_toml(),
+    )?;
+    study.snapshot(
+        "Final (as published)",
+        "Phase 5: one overarching theme, three groups and nine mechanism themes (Figure 1).",
+        "KW",
+    )?;
+    let (a, b, changes) = study.version_diff("1", "2")?;
+    let _ = writeln!(
+        report,
+        "\nHow the map changed, from \"{}\" to \"{}\" (thematic codebook diff 1 2): {}",
+        a.info.name,
+        b.info.name,
+        thematic_codebook::summarize(&changes)
+    );
+    for c in &changes {
+        let _ = writeln!(report, "  {}", c.describe(&a.codebook, &b.codebook));
+    }
+    // The earlier map, to set beside the final one (exports/thematic-map.svg).
+    let exports = study.root().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    let early = exports.join(format!("thematic-map-{}.svg", a.info.folder));
+    let svg = thematic_codebook::map_svg(
+        &a.codebook.current(),
+        &thematic_codebook::MapOptions::default(),
+    );
+    atomic_write(&early, svg.as_bytes())?;
+    let _ = writeln!(report, "  The earlier map: {}", early.display());
+    Ok(())
+}
+
+/// An earlier, candidate structure of the sample study's codebook (illustrative): no
+/// overarching theme yet, and no "approach" group: the five codes of the link worker's
+/// side under one candidate theme ("What the link worker does"), the patients' three under
+/// another ("Patients' part"), and "What matters to the individual" in both.
+fn candidate_structure(book: &Codebook) -> Codebook {
+    let mut early = book.clone();
+    early
+        .entries
+        .retain(|e| e.id != "solution-focused-strengths-based" && e.id != "the-approach");
+    for e in &mut early.entries {
+        match e.id.as_str() {
+            "splw-role" => {
+                e.parent = None;
+                e.label = "What the link worker does".into();
+            }
+            "patients-role" => {
+                e.parent = None;
+                e.label = "Patients' part".into();
+            }
+            "solution-building" | "goal-orientation" => e.parent = Some("splw-role".into()),
+            "what-matters" => {
+                e.parent = Some("splw-role".into());
+                e.also_in = vec!["patients-role".into()];
+            }
+            _ => {}
+        }
+    }
+    early
 }
 
 /// Writes the thematic map, the paper's tables and figures and the REFI-QDA project into
