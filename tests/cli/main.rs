@@ -8,6 +8,7 @@ mod refi;
 mod sample_study;
 mod search;
 mod serve;
+mod star;
 mod status;
 mod themes;
 mod undo;

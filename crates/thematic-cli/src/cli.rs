@@ -101,6 +101,9 @@ pub enum Command {
     /// Illustrative quotes theme by theme, for a paper (Markdown, CSV, LaTeX, HTML, Word,
     /// Excel, JSON).
     Quotes(cmd::quotes::Args),
+    /// Star a coding as an illustrative extract of a theme (it comes first in `thematic
+    /// quotes`), take the star off, or list the stars.
+    Star(cmd::star::Args),
     /// The participants, or their characteristics summarised (a paper's Table 1).
     Participants(cmd::participants::Args),
     /// Themes × participants: counts or quotes, with each theme's prevalence.

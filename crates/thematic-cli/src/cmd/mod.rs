@@ -33,6 +33,7 @@ pub mod search;
 pub mod serve;
 pub mod sheet;
 pub mod show;
+pub mod star;
 pub mod status;
 pub mod suggestions;
 pub mod transcripts;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(&ctx, &args),
         Command::Map(args) => map::run(&ctx, &args),
         Command::Quotes(args) => quotes::run(&ctx, &args),
+        Command::Star(args) => star::run(&ctx, &args),
         Command::Participants(args) => participants::run(&ctx, &args),
         Command::Matrix(args) => matrix::run(&ctx, &args),
         Command::Cooccur(args) => cooccur::run(&ctx, &args),

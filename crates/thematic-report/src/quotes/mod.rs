@@ -19,7 +19,9 @@
 //!   table spreads across participants too. A participant's quotes are taken in order of
 //!   most coders, then most words, then position in the transcript.
 //! - The quotes of a theme are shown by participant (natural order: P2 before P10), then by
-//!   position in the transcript.
+//!   position in the transcript; but the extracts an author starred (`thematic star`,
+//!   [`Starred`]) come first, in that same order among themselves. With `per_theme` N the
+//!   starred quotes are taken before the rounds, and count towards N.
 
 mod csv;
 mod docx;
@@ -30,6 +32,7 @@ mod latex;
 mod markdown;
 mod paged;
 mod select;
+mod starred;
 mod trim;
 mod xlsx;
 
@@ -47,6 +50,7 @@ use thematic_study::{parallel_map, parse_file};
 pub use format::QuoteFormat;
 pub use json::{QUOTE_KEYS, quote_json};
 pub use paged::{PageRequest, QuotePage, TranscriptQuotes, quote_page};
+pub use starred::Starred;
 
 /// The attribution field that is the participant's id.
 pub const PARTICIPANT_FIELD: &str = "participant";
@@ -124,6 +128,8 @@ pub struct Quote {
     pub attribution: String,
     /// The coders who coded it.
     pub coders: Vec<String>,
+    /// Whether an author starred it (see [`Starred`]): it then comes first in its theme.
+    pub starred: bool,
 }
 
 /// One theme's quotes.
@@ -198,8 +204,9 @@ impl QuoteTable {
 }
 
 /// The quote table `options` ask for (see the [module documentation](self) for how
-/// quotes are chosen and ordered). With `trim`, the transcripts quoted are parsed (in
-/// parallel); otherwise only codings, the codebook and `participants.csv` are read.
+/// quotes are chosen and ordered), starred extracts first. With `trim`, the transcripts
+/// quoted are parsed (in parallel); otherwise only codings, the codebook,
+/// `participants.csv` and the star files (with the codings they name) are read.
 pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, StudyError> {
     let book = study.codebook()?;
     let participants = study.participants()?;
@@ -210,6 +217,7 @@ pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, 
     } else {
         BTreeMap::new()
     };
+    let starred = Starred::of_study(study)?;
     build(
         &study.config().name,
         &book,
@@ -217,6 +225,7 @@ pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, 
         passages,
         options,
         &transcripts,
+        &starred,
     )
 }
 
@@ -239,7 +248,7 @@ fn parse_some(study: &Study, ids: &[&str]) -> Result<BTreeMap<String, Transcript
 }
 
 /// The quote table from passages (see [`quote_table`]). `transcripts` holds the
-/// parsed transcripts `trim` needs.
+/// parsed transcripts `trim` needs; `starred` the extracts that come first.
 pub fn build(
     study: &str,
     book: &Codebook,
@@ -247,6 +256,7 @@ pub fn build(
     passages: Vec<Passage>,
     options: &QuoteOptions,
     transcripts: &BTreeMap<String, Transcript>,
+    starred: &Starred,
 ) -> Result<QuoteTable, StudyError> {
     let current = book.current();
     let wanted: Option<BTreeSet<&str>> = (!options.themes.is_empty()).then(|| {
@@ -281,6 +291,7 @@ pub fn build(
         {
             continue;
         }
+        let is_starred = starred.contains(&p);
         let (start, end, text) = if options.trim {
             trimmed(&p, transcripts)?
         } else {
@@ -303,6 +314,7 @@ pub fn build(
             words,
             attribution,
             coders: p.coders,
+            starred: is_starred,
         });
     }
     let mut themes = Vec::new();
@@ -315,11 +327,11 @@ pub fn build(
             quotes = select::spread(quotes, n, &mut used);
         }
         let rank = natural_ranks(quotes.iter().map(|q| q.participant.as_str()));
-        let mut keyed: Vec<(usize, usize, usize, Quote)> = quotes
+        let mut keyed: Vec<(bool, usize, usize, usize, Quote)> = quotes
             .into_iter()
-            .map(|q| (rank[q.participant.as_str()], q.start, q.end, q))
+            .map(|q| (!q.starred, rank[q.participant.as_str()], q.start, q.end, q))
             .collect();
-        keyed.sort_by_key(|k| (k.0, k.1, k.2));
+        keyed.sort_by_key(|k| (k.0, k.1, k.2, k.3));
         let quotes: Vec<Quote> = keyed.into_iter().map(|(.., q)| q).collect();
         if quotes.is_empty() {
             continue;
@@ -414,6 +426,7 @@ impl Quote {
             text: p.text,
             attribution,
             coders: p.coders,
+            starred: false,
         }
     }
 }

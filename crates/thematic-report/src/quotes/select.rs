@@ -6,16 +6,28 @@ use std::collections::BTreeMap;
 use super::Quote;
 use thematic_study::natural_cmp;
 
-/// Up to `n` of one theme's `quotes`, taken in rounds so that no participant gives a second
-/// quote before every participant with a quote gives one. Within a round, participants
-/// quoted least so far in the table (`used`, updated here) come first, then those with
-/// more quotes of the theme, then natural order of id; each participant's quotes are taken
-/// by most coders, then most words, then position. The result is in no set order.
+/// Up to `n` of one theme's `quotes`: the starred ones first (by participant in natural
+/// order, then position, when there are more than `n`), then the rest taken in rounds so
+/// that no participant gives a second quote before every participant with a quote gives
+/// one. Within a round, participants quoted least so far in the table (`used`, updated
+/// here) come first, then those with more quotes of the theme, then natural order of id;
+/// each participant's quotes are taken by most coders, then most words, then position. The
+/// result is in no set order.
 pub(crate) fn spread(
     quotes: Vec<Quote>,
     n: usize,
     used: &mut BTreeMap<String, usize>,
 ) -> Vec<Quote> {
+    let (mut out, quotes): (Vec<Quote>, Vec<Quote>) = quotes.into_iter().partition(|q| q.starred);
+    out.sort_by(|a, b| {
+        natural_cmp(&a.participant, &b.participant).then((a.start, a.end).cmp(&(b.start, b.end)))
+    });
+    out.truncate(n);
+    // The starred quotes count as quoted already, so the rounds spread the rest around them.
+    for q in &out {
+        *used.entry(q.participant.clone()).or_default() += 1;
+    }
+    let starred = out.len();
     let mut by_participant: Vec<(String, Vec<Quote>)> = Vec::new();
     for q in quotes {
         match by_participant.iter_mut().find(|(p, _)| *p == q.participant) {
@@ -34,7 +46,6 @@ pub(crate) fn spread(
             .then(vb.len().cmp(&va.len()))
             .then(natural_cmp(a, b))
     });
-    let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let mut took = false;
         for (_, v) in &mut by_participant {
@@ -50,7 +61,7 @@ pub(crate) fn spread(
             break;
         }
     }
-    for q in &out {
+    for q in &out[starred..] {
         *used.entry(q.participant.clone()).or_default() += 1;
     }
     out
@@ -71,6 +82,7 @@ mod tests {
             words,
             attribution: participant.into(),
             coders: vec!["KW".into()],
+            starred: false,
         }
     }
 
@@ -132,6 +144,30 @@ mod tests {
         assert_eq!(got, ["P3", "P2"]);
         assert_eq!(used["P3"], 1);
         assert_eq!(used["P2"], 2);
+    }
+
+    #[test]
+    fn starred_quotes_are_taken_first_and_count_towards_n() {
+        // P1 has three quotes, P2 and P3 one each; P3's and P1's third are starred.
+        let mut quotes = vec![
+            q("P1", 0, 9),
+            q("P1", 1, 9),
+            q("P1", 2, 1),
+            q("P2", 0, 9),
+            q("P3", 0, 1),
+        ];
+        quotes[2].starred = true;
+        quotes[4].starred = true;
+        // N = 3: both starred, then the first pick of a round among the rest: P1 has more
+        // quotes left than P2, but its starred quote counts as quoted already, so P2 (quoted
+        // 0 times) comes first.
+        assert_eq!(
+            picked(quotes.clone(), 3),
+            [("P1".into(), 2), ("P2".into(), 0), ("P3".into(), 0)]
+        );
+        // N = 1: only starred quotes, the first in natural order.
+        assert_eq!(picked(quotes.clone(), 1), [("P1".into(), 2)]);
+        assert_eq!(spread(quotes, 100, &mut BTreeMap::new()).len(), 5);
     }
 
     #[test]

@@ -60,6 +60,10 @@ fn passages() -> Vec<Passage> {
 }
 
 fn table(options: &QuoteOptions) -> QuoteTable {
+    table_starred(options, &Starred::new())
+}
+
+fn table_starred(options: &QuoteOptions, starred: &Starred) -> QuoteTable {
     build(
         "Sample",
         &book(),
@@ -67,8 +71,26 @@ fn table(options: &QuoteOptions) -> QuoteTable {
         passages(),
         options,
         &BTreeMap::new(),
+        starred,
     )
     .unwrap()
+}
+
+/// P10's what-matters quote (the last of its theme) and P2's second, starred.
+fn two_starred() -> Starred {
+    let mut starred = Starred::new();
+    for (t, start, end) in [("P10", 0, 28), ("P2", 300, 353)] {
+        starred.insert(&thematic_study::Coding {
+            id: format!("c-{t}-{start}"),
+            coder: "CG".into(),
+            transcript: t.into(),
+            start,
+            end,
+            theme: "what-matters".into(),
+            ..Default::default()
+        });
+    }
+    starred
 }
 
 fn kw() -> QuoteOptions {
@@ -96,6 +118,60 @@ fn themes_come_in_codebook_order_with_quotes_by_participant_then_position() {
     assert_eq!(t.len(), 6);
     // The same input always gives the same table.
     assert_eq!(t, table(&kw()));
+}
+
+#[test]
+fn starred_quotes_come_first_in_their_theme_the_rest_in_the_usual_order() {
+    let starred = two_starred();
+    let t = table_starred(&kw(), &starred);
+    let wm = &t.themes[2];
+    let order: Vec<(&str, usize, bool)> = wm
+        .quotes
+        .iter()
+        .map(|q| (q.participant.as_str(), q.start, q.starred))
+        .collect();
+    // Without stars: P1 0, P2 100, P2 300, P10 0. P2 300 and P10 0 are starred: they come
+    // first, by participant then position among themselves, then the rest as before.
+    assert_eq!(
+        order,
+        [
+            ("P2", 300, true),
+            ("P10", 0, true),
+            ("P1", 0, false),
+            ("P2", 100, false)
+        ]
+    );
+    // Other themes are as they were, and the table is the same every time.
+    assert_eq!(t.themes[..2], table(&kw()).themes[..2]);
+    assert_eq!(t, table_starred(&kw(), &starred));
+    // A star on other words (P10 0..5) or another code stars nothing.
+    let mut other = Starred::new();
+    other.insert(&thematic_study::Coding {
+        transcript: "P10".into(),
+        start: 0,
+        end: 5,
+        theme: "what-matters".into(),
+        ..Default::default()
+    });
+    other.insert(&thematic_study::Coding {
+        transcript: "P10".into(),
+        start: 0,
+        end: 28,
+        theme: "empowerment".into(),
+        ..Default::default()
+    });
+    assert_eq!(table_starred(&kw(), &other), table(&kw()));
+    // With --per-theme 1 the starred quote is the one taken (the first in natural order).
+    let mut one = kw();
+    one.per_theme = Some(1);
+    let t = table_starred(&one, &starred);
+    assert_eq!(
+        (
+            t.themes[2].quotes.len(),
+            t.themes[2].quotes[0].participant.as_str()
+        ),
+        (1, "P2")
+    );
 }
 
 #[test]
@@ -342,11 +418,15 @@ fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
         (None, Some("P2")),
         (Some("empowerment"), Some("P1")),
     ];
-    for (theme, participant) in filters {
+    let starred = two_starred();
+    for ((theme, participant), stars) in filters
+        .into_iter()
+        .flat_map(|f| [(f, None), (f, Some(&starred))])
+    {
         let mut options = kw();
         options.themes = theme.into_iter().map(str::to_string).collect();
         options.participants = participant.into_iter().map(str::to_string).collect();
-        let whole = table(&options);
+        let whole = table_starred(&options, stars.unwrap_or(&Starred::new()));
         let expected: Vec<(String, Quote)> = whole
             .rows()
             .map(|(t, q)| (t.theme.id.clone(), q.clone()))
@@ -361,6 +441,7 @@ fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
                     participants: participant.map(|_| only.as_slice()),
                     offset,
                     limit,
+                    starred: stars,
                 };
                 let page = quote_page(&book(), &people(), &transcripts, &request);
                 assert_eq!(page.total, expected.len(), "{theme:?} {participant:?}");

@@ -93,11 +93,13 @@ pub(crate) fn page(
     let chosen: Option<Vec<&str>> = chosen
         .as_ref()
         .map(|c| c.iter().map(String::as_str).collect());
+    let starred = super::review::stars::starred(state, study)?;
     let request = PageRequest {
         theme: q.theme.as_deref(),
         participants: chosen.as_deref(),
         offset: q.offset.unwrap_or(0),
         limit: q.limit.unwrap_or(100).clamp(1, MAX_PAGE),
+        starred: Some(&starred),
     };
     let page = quote_page(&book, &participants, &transcripts, &request);
     let files = study.transcript_files()?;

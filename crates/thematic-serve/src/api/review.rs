@@ -1,12 +1,685 @@
-//! (being written) the review view's routes.
+//! Reviewing a theme (phase 4 of reflexive thematic analysis) and defining it (phase 5):
+//! the review view's answers.
+//!
+//! A theme's review is read from the quote view's kept passages (per transcript, for the
+//! coders shown; see [`super::quote_view`]), so its first page costs a walk over those,
+//! not a read of every coding: all of the theme's extracts grouped by code (its codes are
+//! [`thematic_study::theme_codes`]: the codes under it and the codes that also sit in it),
+//! a first page of each, the participants who carry it, its overlap with other themes,
+//! the codes it shares with other candidate themes, the acting coder's review notes
+//! (memos about the theme) and stars. "More" of one code is
+//! `GET /api/review/{id}/extracts`. Two coders' differences on the theme, for discussion,
+//! and the agreement figures for its codes are in [`discuss`]; starring in [`stars`].
+//!
+//! | method and path | what |
+//! | --- | --- |
+//! | `GET /api/review/{id}?coders=&per_code=` | the review of theme `id` |
+//! | `GET /api/review/{id}/extracts?code=&coders=&offset=&limit=` | one page of one code's extracts |
+//! | `POST /api/review/{id}/keep` | `{code}`: keep a shared code in this theme only |
+//! | `GET /api/review/{id}/discuss?a=&b=&offset=&limit=` | two coders' differences on the theme |
+//! | `GET /api/review/{id}/agreement?a=&b=` | the agreement figures for the theme's codes |
+//! | `GET /api/stars`, `POST /api/stars`, `DELETE /api/stars` | the acting coder's stars |
 
+mod discuss;
+mod overlap;
+pub(crate) mod stars;
+
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use thematic_codebook::{Codebook, Entry, Placement};
+use thematic_report::Passage;
+use thematic_report::quotes::{Starred, TranscriptQuotes};
+use thematic_study::{MemoAbout, Study, StudyError, natural_cmp, theme_codes};
 
-use crate::state::AppState;
+use super::quote_view::{Kept, quote_view};
+use super::study::MemoView;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, Id, Params};
+use crate::state::{AppState, blocking};
+
+/// Extracts of each code in the review's first answer, unless asked otherwise.
+const PER_CODE: usize = 5;
+
+/// The most extracts one page holds.
+const MAX_PAGE: usize = 200;
+
+/// A theme is carried by this many participants or fewer: the review says so.
+const FEW_PARTICIPANTS: usize = 2;
 
 /// The review view's routes.
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/api/review/{id}", get(review))
+        .route("/api/review/{id}/extracts", get(extracts))
+        .route("/api/review/{id}/keep", post(keep))
+        .route("/api/review/{id}/discuss", get(discuss::discuss))
+        .route("/api/review/{id}/agreement", get(discuss::agreement))
+        .route(
+            "/api/stars",
+            get(stars::list).post(stars::add).delete(stars::remove),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReviewQuery {
+    /// Whose codings, comma-separated and pooled, or `all` (every human coder); default
+    /// the acting coder (coding is blind).
+    coders: Option<String>,
+    /// Extracts of each code in the first answer (default 5, at most 200).
+    per_code: Option<usize>,
+}
+
+/// The theme as the define form needs it.
+#[derive(Debug, Serialize)]
+struct ThemeView {
+    id: String,
+    label: String,
+    title: Option<String>,
+    concept: Option<String>,
+    definition: Option<String>,
+    include: Option<String>,
+    exclude: Option<String>,
+    defined: bool,
+    codable: bool,
+    parent: Option<String>,
+    colour: Option<String>,
+}
+
+impl From<&Entry> for ThemeView {
+    fn from(e: &Entry) -> ThemeView {
+        ThemeView {
+            id: e.id.clone(),
+            label: e.label.clone(),
+            title: e.title.clone(),
+            concept: e.concept.clone(),
+            definition: e.definition.clone(),
+            include: e.include.clone(),
+            exclude: e.exclude.clone(),
+            defined: e.defined,
+            codable: e.codable,
+            parent: e.parent.clone(),
+            colour: e.colour.clone(),
+        }
+    }
+}
+
+/// A theme named in the answer.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Named {
+    id: String,
+    label: String,
+}
+
+impl Named {
+    fn of(e: &Entry) -> Named {
+        Named {
+            id: e.id.clone(),
+            label: e.label.clone(),
+        }
+    }
+}
+
+/// One coding behind an extract: whose, and its id (what a star names).
+#[derive(Debug, Clone, Serialize)]
+struct CodingRef {
+    coder: String,
+    id: String,
+}
+
+/// One extract.
+#[derive(Debug, Serialize)]
+struct ExtractView {
+    /// The code it is coded with.
+    code: String,
+    participant: String,
+    transcript: String,
+    turn: usize,
+    start: usize,
+    end: usize,
+    text: String,
+    /// The coders who coded these words with this code.
+    coders: Vec<String>,
+    /// Their codings.
+    codings: Vec<CodingRef>,
+    /// Starred by anyone (it then comes first, here and in `thematic quotes`).
+    starred: bool,
+    /// Starred by the acting coder for this theme.
+    mine: bool,
+    /// The turn's start time, when the transcript has times.
+    start_ms: Option<i64>,
+}
+
+/// One code of the theme, with its first page of extracts.
+#[derive(Debug, Serialize)]
+struct CodeView {
+    id: String,
+    label: String,
+    /// The theme it sits under (its parent).
+    parent: Option<String>,
+    /// `under` (in the theme's subtree) or `also` (it also sits in the theme).
+    via: &'static str,
+    /// The other themes it sits in, when it sits in more than one.
+    shared_with: Vec<Named>,
+    extracts: usize,
+    participants: usize,
+    page: Vec<ExtractView>,
+}
+
+/// Who carries the theme.
+#[derive(Debug, Serialize)]
+struct CoverageView {
+    /// The study's transcripts (one per participant).
+    of: usize,
+    /// Per participant with an extract, how many: most first, then natural order.
+    participants: Vec<(String, usize)>,
+    /// Set when one or two participants carry the theme: the reviewer's question.
+    warning: Option<String>,
+}
+
+/// A shared code, to resolve before the theme is defined.
+#[derive(Debug, Serialize)]
+struct SharedView {
+    code: String,
+    label: String,
+    /// Every theme it sits in (its parent first).
+    themes: Vec<Named>,
+}
+
+/// A star of the acting coder on this theme.
+#[derive(Debug, Serialize)]
+struct StarView {
+    coder: String,
+    coding: String,
+    transcript: String,
+    when: String,
+    /// The words, when the coding is still there.
+    text: Option<String>,
+    code: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Review {
+    theme: ThemeView,
+    /// The theme's place: its ancestors, the root first.
+    path: Vec<Named>,
+    /// Whose codings are shown.
+    coders: Vec<String>,
+    /// Every human coder, for choosing.
+    human_coders: Vec<String>,
+    codes: Vec<CodeView>,
+    /// Extracts of all the codes (an extract coded with two of them counts twice).
+    extracts: usize,
+    coverage: CoverageView,
+    /// What overlap counts: turns coded with a code of each theme, by the coders shown.
+    overlap_unit: &'static str,
+    /// Turns with an extract of this theme.
+    units: usize,
+    /// The themes coded in the same turns most often, most first (at most five).
+    overlap: Vec<overlap::Overlap>,
+    shared: Vec<SharedView>,
+    /// The acting coder's memos about the theme, oldest first.
+    notes: Vec<MemoView>,
+    stars: Vec<StarView>,
+}
+
+/// The coders a query names: `all` for every human coder, else a comma-separated list;
+/// the acting coder when none. Each must have codings (or be the acting coder).
+fn chosen_coders(state: &AppState, study: &Study, list: Option<&str>) -> ApiResult<Vec<String>> {
+    let list = list.map(str::trim).filter(|l| !l.is_empty());
+    let coders: Vec<String> = match list {
+        None => vec![state.coder.clone()],
+        Some("all") => {
+            let mut all = study.human_coders()?;
+            if all.is_empty() {
+                all.push(state.coder.clone());
+            }
+            all
+        }
+        Some(list) => list
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
+    let known = study.coders()?;
+    for c in &coders {
+        if !known.contains(c) && *c != state.coder {
+            return Err(StudyError::unknown_coder(c, &known).into());
+        }
+    }
+    Ok(coders)
+}
+
+/// The current theme `id`: an unknown id is a 404 (with the closest id), a retired one
+/// says where it went.
+fn current_theme<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
+    let e = thematic_study::theme(book, id)
+        .map_err(|e| ApiError::not_found(ApiError::from(e).message))?;
+    if e.retired {
+        let whither = e
+            .merged_into
+            .as_deref()
+            .map(|m| format!("; it was merged into \"{m}\""))
+            .unwrap_or_default();
+        return Err(ApiError::not_found(format!(
+            "\"{}\" is retired (discarded){whither}: review a current theme",
+            e.label
+        )));
+    }
+    Ok(e)
+}
+
+/// The kept transcripts in natural order of id.
+fn ordered(kept: &Kept) -> Vec<(&str, &TranscriptQuotes)> {
+    let mut v: Vec<(&str, &TranscriptQuotes)> =
+        kept.iter().map(|(t, q)| (t.as_str(), q.as_ref())).collect();
+    v.sort_by(|a, b| natural_cmp(a.0, b.0));
+    v
+}
+
+/// The extracts of `code`, as the quote table orders them (starred first, then participant
+/// in natural order and position): how many there are, and those from `offset`, at most
+/// `limit`, each with its transcript and whether it is starred.
+fn code_page<'a>(
+    ordered: &[(&'a str, &'a TranscriptQuotes)],
+    code: &str,
+    starred: &Starred,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<(&'a str, &'a Passage, bool)>) {
+    let mut total = 0;
+    let mut page = Vec::new();
+    let take = |t: &'a str, p: &'a Passage, star: bool, total: &mut usize, page: &mut Vec<_>| {
+        if *total >= offset && page.len() < limit {
+            page.push((t, p, star));
+        }
+        *total += 1;
+    };
+    for (t, q) in ordered.iter().filter(|(t, _)| starred.in_transcript(t)) {
+        for p in q.of(code).iter().filter(|p| starred.contains(p)) {
+            take(t, p, true, &mut total, &mut page);
+        }
+    }
+    for (t, q) in ordered {
+        let here = q.of(code);
+        if starred.in_transcript(t) {
+            for p in here.iter().filter(|p| !starred.contains(p)) {
+                take(t, p, false, &mut total, &mut page);
+            }
+        } else if total + here.len() <= offset || page.len() >= limit {
+            total += here.len(); // nothing of this transcript on the page
+        } else {
+            for p in here {
+                take(t, p, false, &mut total, &mut page);
+            }
+        }
+    }
+    (total, page)
+}
+
+/// Makes extract views: finds each passage's codings (by their coders' rows in its
+/// transcript, read once per coder and transcript) and its turn's time.
+struct Views<'s> {
+    state: &'s AppState,
+    study: &'s Study,
+    codings: HashMap<(String, String), Vec<thematic_study::Coding>>,
+    times: HashMap<String, Vec<Option<i64>>>,
+    /// The acting coder's stars for this theme, as (coder, coding).
+    mine: BTreeSet<(String, String)>,
+}
+
+impl<'s> Views<'s> {
+    fn new(state: &'s AppState, study: &'s Study, theme: &str) -> ApiResult<Views<'s>> {
+        let files = study.transcript_files()?;
+        let summaries = state.model.summaries(study, &files)?;
+        let times = files
+            .iter()
+            .zip(&summaries)
+            .map(|((id, _), s)| (id.clone(), s.turn_starts.clone()))
+            .collect();
+        let mine = study
+            .stars_of(&state.coder)?
+            .into_iter()
+            .filter(|s| s.theme == theme)
+            .map(|s| (s.coder, s.coding))
+            .collect();
+        Ok(Views {
+            state,
+            study,
+            codings: HashMap::new(),
+            times,
+            mine,
+        })
+    }
+
+    fn codings(&mut self, coder: &str, transcript: &str) -> ApiResult<&[thematic_study::Coding]> {
+        let key = (coder.to_string(), transcript.to_string());
+        if !self.codings.contains_key(&key) {
+            let index = self.state.model.coder(self.study, coder)?;
+            self.codings
+                .insert(key.clone(), index.codings_in(transcript)?);
+        }
+        Ok(self.codings.get(&key).map_or(&[], Vec::as_slice))
+    }
+
+    fn view(&mut self, transcript: &str, p: &Passage, starred: bool) -> ApiResult<ExtractView> {
+        let mut codings = Vec::new();
+        for coder in &p.coders {
+            let found = self.codings(coder, transcript)?.iter().find(|c| {
+                c.is_anchored() && (c.start, c.end) == (p.start, p.end) && c.theme == p.theme
+            });
+            if let Some(c) = found {
+                codings.push(CodingRef {
+                    coder: coder.clone(),
+                    id: c.id.clone(),
+                });
+            }
+        }
+        let mine = codings
+            .iter()
+            .any(|c| self.mine.contains(&(c.coder.clone(), c.id.clone())));
+        let start_ms = self
+            .times
+            .get(transcript)
+            .and_then(|ts| ts.get(p.turn.checked_sub(1)?).copied().flatten());
+        Ok(ExtractView {
+            code: p.theme.clone(),
+            participant: transcript.to_string(),
+            transcript: transcript.to_string(),
+            turn: p.turn,
+            start: p.start,
+            end: p.end,
+            text: p.text.clone(),
+            coders: p.coders.clone(),
+            codings,
+            starred,
+            mine,
+            start_ms,
+        })
+    }
+}
+
+/// `GET /api/review/{id}`: the review of theme `id` (see the module documentation).
+pub(crate) async fn review(
+    State(state): State<Arc<AppState>>,
+    Id(id): Id,
+    Params(q): Params<ReviewQuery>,
+) -> ApiResult<Json<Review>> {
+    blocking(move || {
+        let study = state.study()?;
+        let book = study.codebook()?;
+        let theme = current_theme(&book, &id)?;
+        let coders = chosen_coders(&state, &study, q.coders.as_deref())?;
+        let per_code = q.per_code.unwrap_or(PER_CODE).min(MAX_PAGE);
+        let kept = quote_view(&state, &study, coders.clone())?;
+        let ordered = ordered(&kept);
+        let starred = stars::starred(&state, &study)?;
+        let codes = theme_codes(&book, &id);
+        let in_theme: BTreeSet<&str> = book
+            .subtree(&id)
+            .into_iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        let mut views = Views::new(&state, &study, &id)?;
+        let mut code_views = Vec::with_capacity(codes.len());
+        for code in &codes {
+            let (total, page) = code_page(&ordered, &code.id, &starred, 0, per_code);
+            let participants = ordered
+                .iter()
+                .filter(|(_, q)| !q.of(&code.id).is_empty())
+                .count();
+            let page = page
+                .into_iter()
+                .map(|(t, p, star)| views.view(t, p, star))
+                .collect::<ApiResult<Vec<_>>>()?;
+            code_views.push(CodeView {
+                id: code.id.clone(),
+                label: code.label.clone(),
+                parent: code.parent.clone(),
+                via: if in_theme.contains(code.id.as_str()) {
+                    "under"
+                } else {
+                    "also"
+                },
+                shared_with: places(&book, code)
+                    .into_iter()
+                    .filter(|p| !in_theme.contains(p.id.as_str()))
+                    .map(Named::of)
+                    .collect(),
+                extracts: total,
+                participants,
+                page,
+            });
+        }
+        let code_ids: Vec<&str> = codes.iter().map(|c| c.id.as_str()).collect();
+        let carried = overlap::coverage(&ordered, &code_ids);
+        let of = study.transcript_files()?.len();
+        let coverage = CoverageView {
+            warning: coverage_warning(&carried),
+            of,
+            participants: carried,
+        };
+        let (units, overlap) = overlap::overlap(&book, &id, &ordered);
+        let shared = codes
+            .iter()
+            .filter(|c| book.is_shared(&c.id))
+            .map(|c| SharedView {
+                code: c.id.clone(),
+                label: c.label.clone(),
+                themes: places(&book, c).into_iter().map(Named::of).collect(),
+            })
+            .collect();
+        let mut notes: Vec<_> = study
+            .memos_of(&state.coder)?
+            .into_iter()
+            .filter(|m| matches!(&m.about, MemoAbout::Theme(t) if *t == id))
+            .collect();
+        notes.sort_by(|a, b| a.when.cmp(&b.when));
+        let stars = star_views(&state, &study, &id)?;
+        let mut path: Vec<Named> = book.ancestors(&id).into_iter().map(Named::of).collect();
+        path.reverse();
+        Ok(Json(Review {
+            theme: ThemeView::from(theme),
+            path,
+            coders,
+            human_coders: study.human_coders()?,
+            extracts: code_views.iter().map(|c| c.extracts).sum(),
+            codes: code_views,
+            coverage,
+            overlap_unit: "turn",
+            units,
+            overlap,
+            shared,
+            notes: notes.iter().map(MemoView::from).collect(),
+            stars,
+        }))
+    })
+    .await
+}
+
+/// "Carried by 2 participants: P3, P7 — is it a pattern across the data?", for a theme
+/// with extracts from one or two participants only.
+fn coverage_warning(carried: &[(String, usize)]) -> Option<String> {
+    if carried.is_empty() || carried.len() > FEW_PARTICIPANTS {
+        return None;
+    }
+    let mut who: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();
+    who.sort_by(|a, b| natural_cmp(a, b));
+    Some(format!(
+        "carried by {} participant{}: {} — is it a pattern across the data?",
+        who.len(),
+        if who.len() == 1 { "" } else { "s" },
+        who.join(", ")
+    ))
+}
+
+/// The current themes `code` sits in: its parent, then those of its `also_in`.
+fn places<'a>(book: &'a Codebook, code: &Entry) -> Vec<&'a Entry> {
+    code.parent
+        .iter()
+        .chain(&code.also_in)
+        .filter_map(|p| book.get(p))
+        .filter(|p| !p.retired)
+        .collect()
+}
+
+/// The acting coder's stars for `theme`, each with its words when the coding is there.
+fn star_views(state: &AppState, study: &Study, theme: &str) -> ApiResult<Vec<StarView>> {
+    let mut out = Vec::new();
+    for s in study.stars_of(&state.coder)? {
+        if s.theme != theme {
+            continue;
+        }
+        let coding = state
+            .model
+            .coder(study, &s.coder)?
+            .codings_in(&s.transcript)?
+            .into_iter()
+            .find(|c| c.id == s.coding);
+        out.push(StarView {
+            text: coding.as_ref().map(|c| c.text.clone()),
+            code: coding.map(|c| c.theme),
+            coder: s.coder,
+            coding: s.coding,
+            transcript: s.transcript,
+            when: s.when,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExtractsQuery {
+    /// The code.
+    code: String,
+    coders: Option<String>,
+    offset: Option<usize>,
+    /// Default 20, at most 200.
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ExtractsPage {
+    code: String,
+    total: usize,
+    offset: usize,
+    limit: usize,
+    extracts: Vec<ExtractView>,
+}
+
+/// `GET /api/review/{id}/extracts?code=&coders=&offset=&limit=`: one page of one of the
+/// theme's codes' extracts, in the order of the review (starred first).
+pub(crate) async fn extracts(
+    State(state): State<Arc<AppState>>,
+    Id(id): Id,
+    Params(q): Params<ExtractsQuery>,
+) -> ApiResult<Json<ExtractsPage>> {
+    blocking(move || {
+        let study = state.study()?;
+        let book = study.codebook()?;
+        current_theme(&book, &id)?;
+        if !theme_codes(&book, &id).iter().any(|c| c.id == q.code) {
+            return Err(ApiError::bad_request(format!(
+                "\"{}\" is not one of the codes of \"{id}\"",
+                q.code
+            )));
+        }
+        let coders = chosen_coders(&state, &study, q.coders.as_deref())?;
+        let kept = quote_view(&state, &study, coders)?;
+        let ordered = ordered(&kept);
+        let starred = stars::starred(&state, &study)?;
+        let offset = q.offset.unwrap_or(0);
+        let limit = q.limit.unwrap_or(20).clamp(1, MAX_PAGE);
+        let (total, page) = code_page(&ordered, &q.code, &starred, offset, limit);
+        let mut views = Views::new(&state, &study, &id)?;
+        let extracts = page
+            .into_iter()
+            .map(|(t, p, star)| views.view(t, p, star))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(Json(ExtractsPage {
+            code: q.code,
+            total,
+            offset,
+            limit,
+            extracts,
+        }))
+    })
+    .await
+}
+
+/// `POST /api/review/{id}/keep` body.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Keep {
+    code: String,
+    /// A note for the reflexive journal, if any.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Kept1 {
+    code: String,
+    /// The themes it left.
+    left: Vec<String>,
+}
+
+/// `POST /api/review/{id}/keep`: the shared code stays in theme `id` only: moved under it
+/// when its parent is outside it, then taken out of every theme it also sat in; each step
+/// a logged codebook edit, as on the board.
+pub(crate) async fn keep(
+    State(state): State<Arc<AppState>>,
+    Id(id): Id,
+    Body(k): Body<Keep>,
+) -> ApiResult<Json<Kept1>> {
+    blocking(move || {
+        let study = state.study()?;
+        let book = study.codebook()?;
+        current_theme(&book, &id)?;
+        let Some(code) = book.get(&k.code).cloned() else {
+            return Err(StudyError::UnknownTheme {
+                id: k.code.clone(),
+                closest: None,
+            }
+            .into());
+        };
+        if !theme_codes(&book, &id).iter().any(|c| c.id == code.id) {
+            return Err(ApiError::bad_request(format!(
+                "\"{}\" does not sit in \"{id}\"",
+                code.id
+            )));
+        }
+        let within: BTreeSet<String> = book
+            .subtree(&id)
+            .into_iter()
+            .map(|e| e.id.clone())
+            .collect();
+        let who = state.coder.as_str();
+        let note = k.note.as_deref().filter(|n| !n.trim().is_empty());
+        let mut left = Vec::new();
+        if !code.parent.as_ref().is_some_and(|p| within.contains(p)) {
+            left.extend(code.parent.clone());
+            study.place_code(&code.id, Some(&id), Placement::Move, note, who)?;
+        }
+        let now = study.codebook()?;
+        let also = now
+            .get(&code.id)
+            .map(|e| e.also_in.clone())
+            .unwrap_or_default();
+        for a in also {
+            study.place_code(&code.id, Some(&a), Placement::Leave, None, who)?;
+            left.push(a);
+        }
+        Ok(Json(Kept1 {
+            code: code.id,
+            left,
+        }))
+    })
+    .await
 }
