@@ -73,8 +73,7 @@ Examples:
   $ thematic codebook share what-matters talking-it-through
     what-matters: also in talking-it-through (its place: the-approach)
   $ thematic codebook define talking-it-through --defined
-    error: codebooks/….toml: \"talking-it-through\" shares a code with other themes: what-matters; …
-    hint: put each shared code in one theme, then define it again: `thematic codebook unshare what-matters talking-it-through` (keeps it in the-approach only) or `thematic codebook move what-matters --parent talking-it-through` (puts it in talking-it-through only)")]
+    (refused: the error names what-matters, and the hint the unshare and move that resolve it)")]
 pub struct ShareArgs {
     /// The code's id.
     pub code: String,

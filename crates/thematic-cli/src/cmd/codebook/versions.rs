@@ -23,8 +23,9 @@ refused, and so is `current`, which names the structure as it is now. The snapsh
 logged in changelog.csv.
 
 Examples:
-  $ thematic codebook snapshot \"Candidate themes\" --note \"after the first sort of codes\"
-    recorded version \"Candidate themes\" in versions/01-candidate-themes: 13 entries (4 themes, 9 codes), 212 codings; note: after the first sort of codes
+  $ thematic codebook snapshot \"Candidate themes\" --note \"before review\"
+    recorded version \"Candidate themes\" in versions/01-candidate-themes: 13 entries
+    (4 themes, 9 codes), 212 codings; note: before review
   $ thematic codebook snapshot \"Final themes\"")]
 pub struct SnapshotArgs {
     /// The version's name, e.g. \"Candidate themes\".
@@ -159,13 +160,10 @@ from, to; into; added, removed; fields), extracts, what (the change in words) an
 (the label of every id the change names, as in version B, else A).
 
 Examples:
-  $ thematic codebook diff \"Candidate themes\" --format md
-    | Change | Entry | What | Extracts |
-    |---|---|---|---:|
-    | renamed | Asking, not telling (asking-questions) | renamed \"Asking questions\" to \"Asking, not telling\" (3 extracts) | 3 |
-    | moved | What matters to the individual (what-matters) | moved \"What matters to the individual\" from \"The approach\" to \"Patients' role\" (1 extract) | 1 |
+  $ thematic codebook diff \"Candidate themes\"
+    (a table: Change, Entry, What, Extracts; then on standard error:)
     \"Candidate themes\" (01-candidate-themes) -> current: 1 moved, 1 renamed
-  $ thematic codebook diff 1 2
+  $ thematic codebook diff 1 2 --format md
   $ thematic codebook diff candidate-themes final-themes --format json")]
 pub struct DiffArgs {
     /// The earlier version: a name, folder or number.
