@@ -639,7 +639,7 @@ fn a_code_in_a_second_candidate_theme_travels_as_a_set_and_comes_back() {
     );
     d.write(
         path,
-        &format!(
+        format!(
             "{text}\n[[theme]]\nid = \"talking-it-through\"\nlabel = \"Talking it through\"\ncodable = false\n"
         ),
     );
