@@ -1,13 +1,13 @@
 //! Reviewing a theme (phase 4) and defining it (phase 5): the review view's answers worked
 //! out by hand on the test study, each change checked in the study's files; and the view
-//! itself in real Chromium and Firefox (see `review_browsers.rs`): star an extract and see
+//! itself in real Chromium and Firefox (see `review/browsers.rs`): star an extract and see
 //! it first after a reload, add a review note, save a concept.
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+#[path = "review/browsers.rs"]
+mod browsers;
 mod common;
-#[path = "review_browsers.rs"]
-mod review_browsers;
 
 use common::Fixture;
 use serde_json::{Value, json};
