@@ -1,1 +1,0 @@
-//! (browser tests: being written)
