@@ -178,6 +178,9 @@ fn coders_table(p: &Progress) -> Table {
     table
 }
 
+/// How many theme labels a cell of the table names.
+const SHOWN: usize = 4;
+
 /// The codes and themes, a row per number.
 fn themes_table(p: &Progress) -> Table {
     let t = &p.themes;
@@ -186,11 +189,15 @@ fn themes_table(p: &Progress) -> Table {
         ("value", "Count"),
         ("detail", "Detail"),
     ]);
+    // A few labels, so the table stays readable with sixty candidate themes.
     let labels = |v: &[thematic_study::ThemeRef]| {
-        v.iter()
-            .map(|r| r.label.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut shown: Vec<&str> = v.iter().take(SHOWN).map(|r| r.label.as_str()).collect();
+        let more = v.len().saturating_sub(SHOWN);
+        let more = format!("and {more} more (--format json lists them)");
+        if v.len() > SHOWN {
+            shown.push(&more);
+        }
+        shown.join(", ")
     };
     let rows: [(&str, usize, String); 7] = [
         ("Codes", t.codes, String::new()),
