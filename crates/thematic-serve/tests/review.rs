@@ -126,6 +126,10 @@ fn a_themes_extracts_are_grouped_by_code_with_coverage_and_overlap() {
         ])
     );
     assert_eq!(r["shared"], json!([]));
+    // A code in one theme only is not shared, reviewed within its theme or on its own.
+    assert_eq!(code(&r, "what-matters")["shared_with"], json!([]));
+    let alone = f.json("/api/review/what-matters");
+    assert_eq!(code(&alone, "what-matters")["shared_with"], json!([]));
     // Each extract names its coding, which a star names.
     let first = &code(&r, "what-matters")["page"][0];
     let kw = f.codings("KW");
@@ -223,6 +227,15 @@ fn a_shared_code_is_flagged_and_defining_is_refused_until_it_is_resolved() {
     assert_eq!(
         code(&r, "what-matters")["shared_with"],
         json!([{"id": "patients-role", "label": "Patients' role"}])
+    );
+    // Reviewed on its own, the code is shared with both themes it sits in.
+    let wm = f.json("/api/review/what-matters");
+    assert_eq!(
+        code(&wm, "what-matters")["shared_with"],
+        json!([
+            {"id": "the-approach", "label": "The approach"},
+            {"id": "patients-role", "label": "Patients' role"},
+        ])
     );
     // It sits in patients-role too: reviewed there, it is one of its codes ("also").
     let p = f.json("/api/review/patients-role");
@@ -398,6 +411,15 @@ fn a_starred_extract_comes_first_in_the_review_the_quote_view_and_the_download()
         (json!(true), json!(true))
     );
     assert_eq!(review["stars"][0]["coding"], json!(p2.id));
+    // Reviewed as the code itself, the star is for another theme: starred, not "mine",
+    // and named.
+    let go = f.json("/api/review/goal-orientation");
+    let e = &code(&go, "goal-orientation")["page"][0];
+    assert_eq!(
+        (e["starred"].clone(), e["mine"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(e["stars"], json!([{"by": "KW", "theme": "the-approach"}]));
     assert_eq!(
         review["stars"][0]["text"],
         "We set goals in the first meeting."

@@ -70,8 +70,11 @@ export function defineSection(r, id, starred) {
         type: "button", class: "small" + (t.defined ? "" : " primary"), onclick: () => send({ defined: !t.defined },
           () => (t.defined ? t.label + " is a candidate theme again." : t.label + " is defined.")),
       }, t.defined ? "Back to candidate" : "Mark as defined"));
+  const blocked = !t.codable && !t.defined && r.shared.length
+    ? el("p", { class: "blocked" }, "Shared with another theme: " + r.shared.map((x) => x.label).join(", ") + ". Keep each in one theme (under Shared codes) before marking this theme defined.")
+    : null;
   return el("section", { class: "panel define", "aria-label": "Define and name" },
     el("h2", {}, "Define and name"),
     el("p", { class: "muted small" }, "Phase 5: say what is unique and specific about the theme, what it includes and what it is not, and pick the extracts that tell its story."),
-    status, message, form, starred);
+    status, blocked, message, form, starred);
 }

@@ -39,7 +39,7 @@ async function figures(box, id, a, b) {
     el("td", { class: "num" }, fix(r.cohen_kappa)), el("td", { class: "num" }, fix(r.krippendorff_alpha))));
   box.replaceChildren(
     el("table", { class: "grid figures" },
-      el("thead", {}, el("tr", {}, el("th", {}, "Code"), el("th", { class: "num" }, res.unit + "s"), el("th", { class: "num" }, "Agreement"), el("th", { class: "num" }, "Cohen's \u03ba"), el("th", { class: "num" }, "Krippendorff's \u03b1"))),
+      el("thead", {}, el("tr", {}, el("th", {}, "Code"), el("th", { class: "num" }, res.unit.charAt(0).toUpperCase() + res.unit.slice(1) + "s"), el("th", { class: "num" }, "Agreement"), el("th", { class: "num" }, "Cohen's \u03ba"), el("th", { class: "num" }, "Krippendorff's \u03b1"))),
       el("tbody", {}, rows)),
     el("p", { class: "muted small" }, "As `thematic agree --coders " + a + "," + b + "` counts them. ", el("a", { href: "#/compare?" + new URLSearchParams({ a, b }).toString() }, "All of Compare")));
 }
@@ -57,15 +57,15 @@ export function discussSection(r, id, open) {
   const list = el("ol", { class: "differences" });
   const count = el("p", { class: "small" });
   const more = el("button", { type: "button", class: "small", hidden: true }, "Show more");
-  const numbers = el("div", { class: "figures-box" },
-    el("button", { type: "button", class: "small", onclick: () => figures(numbers, id, a, pick.value).catch(showError) }, "Show the agreement figures"));
+  const numbers = el("div", { class: "figures-box" });
   let shown = 0;
   let loaded = false;
   const load = async (fresh) => {
     if (fresh) {
       shown = 0;
       list.replaceChildren();
-      numbers.replaceChildren(el("button", { type: "button", class: "small", onclick: () => figures(numbers, id, a, pick.value).catch(showError) }, "Show the agreement figures"));
+      // The figures come from Compare's kept counts: at once when warm, seconds when cold.
+      figures(numbers, id, a, pick.value).catch(showError);
     }
     loaded = true;
     const b = pick.value;

@@ -9,7 +9,7 @@ import { render } from "/app.js";
 import { defineSection, starredList } from "/js/review-define.js";
 import { discussSection } from "/js/review-discuss.js";
 import { S, api, say, sayIn, showError } from "/js/state.js";
-import { day, el, hms, num, plural, swatch } from "/js/util.js";
+import { day, el, hms, labelOf, num, plural, swatch } from "/js/util.js";
 
 const enc = encodeURIComponent;
 
@@ -85,7 +85,7 @@ function extractItem(e, id, everyone, onStar) {
       el("div", { class: "where" },
         el("a", { href: place }, e.participant), el("span", { class: "muted" }, " · turn " + e.turn), time,
         everyone ? el("span", { class: "muted" }, " · coded by " + e.coders.join(", ")) : null,
-        e.starred && !e.mine ? el("span", { class: "muted" }, " · starred by a colleague") : null,
+        e.stars && e.stars.length ? el("span", { class: "muted" }, " · \u2605 " + e.stars.map((x) => (x.by === S.study.coder ? "you" : x.by) + (x.theme === id ? "" : " for " + labelOf(x.theme))).join(", ")) : null,
         " ", toggle),
       el("blockquote", {}, e.text),
       context));
@@ -265,7 +265,8 @@ export async function showReview(main, id, params) {
     el("h2", {}, "Extracts by code"),
     r.codes.length ? blocks : el("p", { class: "muted" }, "No codes sit in this theme yet: put codes in it on ", el("a", { href: "#/board" }, "the theme board"), "."));
   const aside = el("aside", { class: "side review-side" }, coveragePanel(r), overlapPanel(r), sharedPanel(r, id), notesPanel(r, id));
-  main.replaceChildren(
+  // replaceChildren writes "null" for a missing part: leave those out.
+  main.replaceChildren(...[
     el("h1", {}, swatch(id), " ", t.label, " ", el("span", { class: "review-badge" + (t.defined ? " ok" : "") }, kind)),
     path, ...lead,
     el("div", { class: "filters review-tools" },
@@ -275,6 +276,6 @@ export async function showReview(main, id, params) {
     summary,
     el("div", { class: "review" }, extracts, aside),
     defineSection(r, id, starred),
-    discussSection(r, id, params.get("discuss")));
+    discussSection(r, id, params.get("discuss"))].filter(Boolean));
   sayIn(gen, "");
 }

@@ -131,6 +131,13 @@ struct CodingRef {
     id: String,
 }
 
+/// A star on an extract: who starred it, for which theme.
+#[derive(Debug, Clone, Serialize)]
+struct StarRef {
+    by: String,
+    theme: String,
+}
+
 /// One extract.
 #[derive(Debug, Serialize)]
 struct ExtractView {
@@ -150,6 +157,8 @@ struct ExtractView {
     starred: bool,
     /// Starred by the acting coder for this theme.
     mine: bool,
+    /// The other stars on its codings: who starred it, for which theme.
+    stars: Vec<StarRef>,
     /// The turn's start time, when the transcript has times.
     start_ms: Option<i64>,
 }
@@ -331,8 +340,11 @@ struct Views<'s> {
     study: &'s Study,
     codings: HashMap<(String, String), Vec<thematic_study::Coding>>,
     times: HashMap<String, Vec<Option<i64>>>,
-    /// The acting coder's stars for this theme, as (coder, coding).
-    mine: BTreeSet<(String, String)>,
+    /// Every author's stars: per (coder, coding), who starred it for which theme.
+    stars: HashMap<(String, String), Vec<StarRef>>,
+    /// The acting coder and the theme reviewed.
+    me: String,
+    theme: String,
 }
 
 impl<'s> Views<'s> {
@@ -344,18 +356,21 @@ impl<'s> Views<'s> {
             .zip(&summaries)
             .map(|((id, _), s)| (id.clone(), s.turn_starts.clone()))
             .collect();
-        let mine = study
-            .stars_of(&state.coder)?
-            .into_iter()
-            .filter(|s| s.theme == theme)
-            .map(|s| (s.coder, s.coding))
-            .collect();
+        let mut stars: HashMap<(String, String), Vec<StarRef>> = HashMap::new();
+        for s in study.all_stars()? {
+            stars.entry((s.coder, s.coding)).or_default().push(StarRef {
+                by: s.by,
+                theme: s.theme,
+            });
+        }
         Ok(Views {
             state,
             study,
             codings: HashMap::new(),
             times,
-            mine,
+            stars,
+            me: state.coder.clone(),
+            theme: theme.to_string(),
         })
     }
 
@@ -382,9 +397,15 @@ impl<'s> Views<'s> {
                 });
             }
         }
-        let mine = codings
+        let on: Vec<StarRef> = codings
             .iter()
-            .any(|c| self.mine.contains(&(c.coder.clone(), c.id.clone())));
+            .filter_map(|c| self.stars.get(&(c.coder.clone(), c.id.clone())))
+            .flatten()
+            .cloned()
+            .collect();
+        let is_mine = |s: &StarRef| s.by == self.me && s.theme == self.theme;
+        let mine = on.iter().any(is_mine);
+        let stars = on.into_iter().filter(|s| !is_mine(s)).collect();
         let start_ms = self
             .times
             .get(transcript)
@@ -401,6 +422,7 @@ impl<'s> Views<'s> {
             codings,
             starred,
             mine,
+            stars,
             start_ms,
         })
     }
@@ -448,11 +470,15 @@ pub(crate) async fn review(
                 } else {
                     "also"
                 },
-                shared_with: places(&book, code)
-                    .into_iter()
-                    .filter(|p| !in_theme.contains(p.id.as_str()))
-                    .map(Named::of)
-                    .collect(),
+                shared_with: if book.is_shared(&code.id) {
+                    places(&book, code)
+                        .into_iter()
+                        .filter(|p| !in_theme.contains(p.id.as_str()))
+                        .map(Named::of)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 extracts: total,
                 participants,
                 page,

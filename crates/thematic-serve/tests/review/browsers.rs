@@ -601,6 +601,24 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
             .defined,
         "{name}"
     );
+
+    // A theme at the top has no path above it, and nothing stands in its place.
+    b.run(
+        "location.hash = '#/review/solution-focused-strengths-based'; return true;",
+        json!([]),
+    );
+    b.wait_for(
+        "return document.querySelectorAll('.code-block').length === 9",
+        "the root's nine codes",
+    );
+    let text = b.run(
+        "return document.getElementById('main').innerText",
+        json!([]),
+    );
+    assert!(
+        !text.as_str().unwrap().lines().any(|l| l.trim() == "null"),
+        "{name}: {text}"
+    );
 }
 
 /// The id of KW's coding of `words`.

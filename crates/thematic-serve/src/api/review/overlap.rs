@@ -8,8 +8,10 @@
 //! which the review lists separately.
 //!
 //! A candidate theme (a theme that cannot be coded) is compared with the other current
-//! candidate themes, a code with the other codes, leaving out the theme's own ancestors
-//! and descendants (which hold its codes by definition) and the "Unsorted" pile.
+//! candidate themes that hold a code themselves (not the levels that only group themes,
+//! which would repeat their themes' overlap), a code with the other codes, leaving out the
+//! theme's own ancestors and descendants (which hold its codes by definition) and the
+//! "Unsorted" pile.
 
 use std::collections::HashMap;
 
@@ -70,6 +72,7 @@ pub(super) fn overlap(
         .tree_order()
         .into_iter()
         .filter(|e| !e.retired && e.codable == theme.codable && !related.contains(&e.id.as_str()))
+        .filter(|e| e.codable || book.members(&e.id).any(|m| m.codable && !m.retired))
         .collect();
     // Index 0 is the reviewed theme; each code names the themes (indices) it marks for.
     let mut marks: HashMap<&str, Vec<usize>> = HashMap::new();
