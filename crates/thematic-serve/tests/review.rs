@@ -7,7 +7,11 @@
 
 #[path = "review/browsers.rs"]
 mod browsers;
+#[path = "common/chromium.rs"]
+mod chromium;
 mod common;
+#[path = "common/firefox.rs"]
+mod firefox;
 
 use common::Fixture;
 use serde_json::{Value, json};

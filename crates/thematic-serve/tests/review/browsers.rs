@@ -1,25 +1,24 @@
-//! The review view in real browsers: headless Chromium through `chromedriver` (WebDriver
-//! over HTTP) and headless Firefox over its Marionette protocol (no geckodriver), driven by
-//! one scenario: open a theme's review, star an extract from the later transcript and see
+//! The review view in real browsers: headless Chromium through `chromedriver` and headless
+//! Firefox over its Marionette protocol (the clients of `tests/common/`), driven by one
+//! scenario: open a theme's review, star an extract from the later transcript and see
 //! it first after a reload, add a review note, save a central organising concept, and be
 //! refused "Mark as defined" while a code is shared, each checked in the study's files.
 //! A screenshot of the review is saved as `target/serve-review.png` (Chromium).
 //!
 //! Without the browsers these tests say so and pass, unless `THEMATIC_REQUIRE_BROWSER=1`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use thematic_codebook::Placement;
 use thematic_serve::{Running, ServeOptions};
 
+use crate::chromium::Browser;
 use crate::common;
+use crate::firefox::Firefox;
 
-/// What the scenario needs of a browser.
+/// What the scenario needs of a browser: the shared clients of `tests/common/`, with
+/// typing into a field.
 trait Driver {
     fn go(&mut self, url: &str);
     fn run(&mut self, script: &str, args: Value) -> Value;
@@ -27,7 +26,8 @@ trait Driver {
     fn click(&mut self, css: &str);
     /// Types `text` into the first element matching `css`, as a keyboard does.
     fn type_into(&mut self, css: &str, text: &str);
-    fn screenshot(&mut self) -> Vec<u8>;
+    /// Saves a screenshot as `target/serve-<view>.png`, where the browser can take one.
+    fn save_screenshot(&mut self, view: &str);
 
     /// Waits (bounded) until `script` returns true.
     fn wait_for(&mut self, script: &str, what: &str) {
@@ -42,151 +42,36 @@ trait Driver {
     }
 }
 
-fn required() -> bool {
-    std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() == Ok("1")
+/// The element id of the first element matching `css`, from a WebDriver answer.
+fn element_id(found: &Value) -> String {
+    found
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .unwrap()
+        .to_string()
 }
 
-fn pick(var: &str, candidates: &[&str]) -> Option<PathBuf> {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(candidates.iter().map(PathBuf::from))
-        .find(|p| p.is_file())
-}
-
-/// A chromedriver of our own, and one Chromium session in it.
-pub struct Chromium {
-    driver: Child,
-    addr: SocketAddr,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Chromium {
-    pub fn start() -> Option<Chromium> {
-        let chromium = pick(
-            "CHROMIUM",
-            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-        );
-        let chromedriver = pick("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-        let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
-            assert!(
-                !required(),
-                "THEMATIC_REQUIRE_BROWSER=1 but chromium or chromedriver is missing"
-            );
-            eprintln!("skipped: the Chromium review test needs chromium and chromedriver");
-            return None;
-        };
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let mut b = Chromium {
-            driver,
-            addr,
-            session: String::new(),
-            _profile: tempfile::tempdir().unwrap(),
-        };
-        let mut ready = false;
-        for _ in 0..300 {
-            if TcpStream::connect(addr).is_ok() {
-                let status = common::send(addr, "GET", "/status", &[], None);
-                ready = status.status == 200
-                    && serde_json::from_slice::<Value>(&status.body)
-                        .is_ok_and(|v| v["value"]["ready"] == json!(true));
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert!(ready, "chromedriver did not start answering on {addr}");
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            "--window-size=1400,1000",
-            &format!("--user-data-dir={}", b._profile.path().display()),
-        ];
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": args}
-        }}});
-        let created = b.call("POST", "/session", Some(caps));
-        b.session = created["sessionId"].as_str().unwrap().to_string();
-        Some(b)
+impl Driver for Browser {
+    fn go(&mut self, url: &str) {
+        Browser::go(self, url);
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let body = body.map(|b| b.to_string());
-        let r = common::send(
-            self.addr,
-            method,
-            path,
-            &[("Content-Type", "application/json; charset=utf-8")],
-            body.as_deref(),
-        );
-        let v = r.json();
-        assert!(r.status < 400, "WebDriver {method} {path}: {v}");
-        v["value"].clone()
+    fn run(&mut self, script: &str, args: Value) -> Value {
+        Browser::run(self, script, args)
     }
 
-    fn at(&self, what: &str) -> String {
-        format!("/session/{}/{what}", self.session)
+    fn click(&mut self, css: &str) {
+        Browser::click(self, css);
     }
 
-    fn element(&self, css: &str) -> String {
+    fn type_into(&mut self, css: &str, text: &str) {
         let found = self.call(
             "POST",
             &self.at("element"),
             Some(json!({"using": "css selector", "value": css})),
         );
-        found
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string()
-    }
-}
-
-impl Driver for Chromium {
-    fn go(&mut self, url: &str) {
-        self.call("POST", &self.at("url"), Some(json!({ "url": url })));
-    }
-
-    fn run(&mut self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            &self.at("execute/sync"),
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
-    fn click(&mut self, css: &str) {
-        let id = self.element(css);
-        self.call(
-            "POST",
-            &self.at(&format!("element/{id}/click")),
-            Some(json!({})),
-        );
-    }
-
-    fn type_into(&mut self, css: &str, text: &str) {
-        let id = self.element(css);
+        let id = element_id(&found);
         self.call(
             "POST",
             &self.at(&format!("element/{id}/value")),
@@ -194,126 +79,8 @@ impl Driver for Chromium {
         );
     }
 
-    fn screenshot(&mut self) -> Vec<u8> {
-        let b64 = self.call("GET", &self.at("screenshot"), None);
-        base64(b64.as_str().unwrap())
-    }
-}
-
-impl Drop for Chromium {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            // `DELETE /session/{id}` closes Chromium; killing chromedriver alone would not.
-            let path = format!("/session/{}", self.session);
-            let _ = common::send(self.addr, "DELETE", &path, &[], None);
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-/// A headless Firefox with a fresh profile and a Marionette session in it.
-pub struct Firefox {
-    child: Child,
-    stream: BufReader<TcpStream>,
-    next: u64,
-    _profile: tempfile::TempDir,
-}
-
-impl Firefox {
-    pub fn start() -> Option<Firefox> {
-        let Some(binary) = pick("FIREFOX", &["/usr/bin/firefox-esr", "/usr/bin/firefox"]) else {
-            assert!(
-                !required(),
-                "THEMATIC_REQUIRE_BROWSER=1 but Firefox is missing"
-            );
-            eprintln!("skipped: the Firefox review test needs firefox-esr");
-            return None;
-        };
-        let profile = tempfile::tempdir().unwrap();
-        std::fs::write(
-            profile.path().join("user.js"),
-            "user_pref(\"marionette.port\", 0);\n\
-             user_pref(\"browser.shell.checkDefaultBrowser\", false);\n\
-             user_pref(\"datareporting.policy.dataSubmissionEnabled\", false);\n\
-             user_pref(\"app.update.enabled\", false);\n",
-        )
-        .unwrap();
-        let child = Command::new(binary)
-            .args(["--headless", "--marionette", "--no-remote", "--profile"])
-            .arg(profile.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let port_file = profile.path().join("MarionetteActivePort");
-        let mut port = None;
-        for _ in 0..600 {
-            if let Ok(p) = std::fs::read_to_string(&port_file)
-                && let Ok(p) = p.trim().parse::<u16>()
-            {
-                port = Some(p);
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let port = port.expect("Firefox did not start Marionette within 30 s");
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut ff = Firefox {
-            child,
-            stream: BufReader::new(stream),
-            next: 1,
-            _profile: profile,
-        };
-        let hello = ff.receive();
-        assert_eq!(hello["applicationType"], json!("gecko"), "{hello}");
-        ff.call("WebDriver:NewSession", json!({"capabilities": {}}));
-        ff.call(
-            "WebDriver:SetWindowRect",
-            json!({"width": 1400, "height": 1000}),
-        );
-        Some(ff)
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut len = Vec::new();
-        self.stream.read_until(b':', &mut len).unwrap();
-        len.pop();
-        let n: usize = String::from_utf8(len).unwrap().trim().parse().unwrap();
-        let mut body = vec![0u8; n];
-        self.stream.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn call(&mut self, command: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        let msg = json!([0, id, command, params]).to_string();
-        self.stream
-            .get_mut()
-            .write_all(format!("{}:{msg}", msg.len()).as_bytes())
-            .unwrap();
-        let reply = self.receive();
-        assert_eq!(reply[1], json!(id), "{reply}");
-        assert!(reply[2].is_null(), "{command}: {}", reply[2]);
-        reply[3].clone()
-    }
-
-    fn element(&mut self, css: &str) -> String {
-        let found = self.call(
-            "WebDriver:FindElement",
-            json!({"using": "css selector", "value": css}),
-        );
-        found["value"]
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string()
+    fn save_screenshot(&mut self, view: &str) {
+        crate::chromium::save_screenshot(self, view);
     }
 }
 
@@ -323,76 +90,26 @@ impl Driver for Firefox {
     }
 
     fn run(&mut self, script: &str, args: Value) -> Value {
-        self.call(
-            "WebDriver:ExecuteScript",
-            json!({"script": script, "args": args}),
-        )["value"]
-            .clone()
+        Firefox::run(self, script, args)
     }
 
     fn click(&mut self, css: &str) {
-        let id = self.element(css);
-        self.call("WebDriver:ElementClick", json!({ "id": id }));
+        Firefox::click(self, css);
     }
 
     fn type_into(&mut self, css: &str, text: &str) {
-        let id = self.element(css);
+        let found = self.call(
+            "WebDriver:FindElement",
+            json!({"using": "css selector", "value": css}),
+        );
+        let id = element_id(&found["value"]);
         self.call(
             "WebDriver:ElementSendKeys",
             json!({ "id": id, "text": text }),
         );
     }
 
-    fn screenshot(&mut self) -> Vec<u8> {
-        let v = self.call("WebDriver:TakeScreenshot", json!({"full": false}));
-        base64(v["value"].as_str().unwrap())
-    }
-}
-
-impl Drop for Firefox {
-    fn drop(&mut self) {
-        let _ = self.call_quietly("WebDriver:DeleteSession");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Firefox {
-    /// A command whose answer does not matter (closing the session on the way out).
-    fn call_quietly(&mut self, command: &str) -> std::io::Result<()> {
-        let id = self.next;
-        self.next += 1;
-        let msg = json!([0, id, command, {}]).to_string();
-        self.stream
-            .get_mut()
-            .write_all(format!("{}:{msg}", msg.len()).as_bytes())
-    }
-}
-
-fn base64(s: &str) -> Vec<u8> {
-    let value = |c: u8| -> u32 {
-        match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("not base64: {c}"),
-        }
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= value(c) << (18 - 6 * i);
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
+    fn save_screenshot(&mut self, _view: &str) {}
 }
 
 /// One browser at a time: two at once are slow on a small machine.
@@ -537,13 +254,7 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
         ),
         "the concept shown",
     );
-    if name == "chromium" {
-        let png = b.screenshot();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-        let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/serve-review.png");
-        std::fs::write(&out, png).unwrap();
-        eprintln!("screenshot of the review: {}", out.display());
-    }
+    b.save_screenshot("review");
 
     // Shared: "Mark as defined" is refused with the editor's reason, nothing written.
     study
@@ -636,7 +347,7 @@ fn f_coding(study: &thematic_study::Study, words: &str) -> String {
 #[test]
 fn in_chromium_a_theme_is_reviewed_starred_noted_and_defined() {
     let _serial = serial();
-    let Some(mut b) = Chromium::start() else {
+    let Some(mut b) = Browser::start() else {
         return;
     };
     review_scenario(&mut b, "chromium");
