@@ -26,8 +26,14 @@ const MODULES: &[(&str, &str)] = &[
     ("similar.js", include_str!("../assets/js/similar.js")),
     ("board.js", include_str!("../assets/js/board.js")),
     ("review.js", include_str!("../assets/js/review.js")),
-    ("review-define.js", include_str!("../assets/js/review-define.js")),
-    ("review-discuss.js", include_str!("../assets/js/review-discuss.js")),
+    (
+        "review-define.js",
+        include_str!("../assets/js/review-define.js"),
+    ),
+    (
+        "review-discuss.js",
+        include_str!("../assets/js/review-discuss.js"),
+    ),
     ("status.js", include_str!("../assets/js/status.js")),
 ];
 
