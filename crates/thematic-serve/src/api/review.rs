@@ -7,9 +7,10 @@
 //! [`thematic_study::theme_codes`]: the codes under it and the codes that also sit in it),
 //! a first page of each, the participants who carry it, its overlap with other themes,
 //! the codes it shares with other candidate themes, the acting coder's review notes
-//! (memos about the theme) and stars. "More" of one code is
-//! `GET /api/review/{id}/extracts`. Two coders' differences on the theme, for discussion,
-//! and the agreement figures for its codes are in [`discuss`]; starring in [`stars`].
+//! (memos about the theme) and stars. One code's pages and each extract's codings and
+//! stars are [`extracts`]; keeping a shared code in one theme is [`keep`]; two coders'
+//! differences on the theme, for discussion, and the agreement figures for its codes are
+//! [`discuss`]; coverage and overlap are [`overlap`]; starring is [`stars`].
 //!
 //! | method and path | what |
 //! | --- | --- |
@@ -21,26 +22,28 @@
 //! | `GET /api/stars`, `POST /api/stars`, `DELETE /api/stars` | the acting coder's stars |
 
 mod discuss;
+mod extracts;
+mod keep;
 mod overlap;
 pub(crate) mod stars;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use thematic_codebook::{Codebook, Entry, Placement};
-use thematic_report::Passage;
-use thematic_report::quotes::{Starred, TranscriptQuotes};
+use thematic_codebook::{Codebook, Entry};
+use thematic_report::quotes::TranscriptQuotes;
 use thematic_study::{MemoAbout, Study, StudyError, natural_cmp, theme_codes};
 
 use super::quote_view::{Kept, quote_view};
 use super::study::MemoView;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, Id, Params};
+use crate::extract::{Id, Params};
 use crate::state::{AppState, blocking};
+use extracts::{ExtractView, Views, code_page};
 
 /// Extracts of each code in the review's first answer, unless asked otherwise.
 const PER_CODE: usize = 5;
@@ -55,8 +58,8 @@ const FEW_PARTICIPANTS: usize = 2;
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/review/{id}", get(review))
-        .route("/api/review/{id}/extracts", get(extracts))
-        .route("/api/review/{id}/keep", post(keep))
+        .route("/api/review/{id}/extracts", get(extracts::extracts))
+        .route("/api/review/{id}/keep", post(keep::keep))
         .route("/api/review/{id}/discuss", get(discuss::discuss))
         .route("/api/review/{id}/agreement", get(discuss::agreement))
         .route(
@@ -122,45 +125,6 @@ impl Named {
             label: e.label.clone(),
         }
     }
-}
-
-/// One coding behind an extract: whose, and its id (what a star names).
-#[derive(Debug, Clone, Serialize)]
-struct CodingRef {
-    coder: String,
-    id: String,
-}
-
-/// A star on an extract: who starred it, for which theme.
-#[derive(Debug, Clone, Serialize)]
-struct StarRef {
-    by: String,
-    theme: String,
-}
-
-/// One extract.
-#[derive(Debug, Serialize)]
-struct ExtractView {
-    /// The code it is coded with.
-    code: String,
-    participant: String,
-    transcript: String,
-    turn: usize,
-    start: usize,
-    end: usize,
-    text: String,
-    /// The coders who coded these words with this code.
-    coders: Vec<String>,
-    /// Their codings.
-    codings: Vec<CodingRef>,
-    /// Starred by anyone (it then comes first, here and in `thematic quotes`).
-    starred: bool,
-    /// Starred by the acting coder for this theme.
-    mine: bool,
-    /// The other stars on its codings: who starred it, for which theme.
-    stars: Vec<StarRef>,
-    /// The turn's start time, when the transcript has times.
-    start_ms: Option<i64>,
 }
 
 /// One code of the theme, with its first page of extracts.
@@ -291,141 +255,6 @@ fn ordered(kept: &Kept) -> Vec<(&str, &TranscriptQuotes)> {
         kept.iter().map(|(t, q)| (t.as_str(), q.as_ref())).collect();
     v.sort_by(|a, b| natural_cmp(a.0, b.0));
     v
-}
-
-/// The extracts of `code`, as the quote table orders them (starred first, then participant
-/// in natural order and position): how many there are, and those from `offset`, at most
-/// `limit`, each with its transcript and whether it is starred.
-fn code_page<'a>(
-    ordered: &[(&'a str, &'a TranscriptQuotes)],
-    code: &str,
-    starred: &Starred,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<(&'a str, &'a Passage, bool)>) {
-    let mut total = 0;
-    let mut page = Vec::new();
-    let take = |t: &'a str, p: &'a Passage, star: bool, total: &mut usize, page: &mut Vec<_>| {
-        if *total >= offset && page.len() < limit {
-            page.push((t, p, star));
-        }
-        *total += 1;
-    };
-    for (t, q) in ordered.iter().filter(|(t, _)| starred.in_transcript(t)) {
-        for p in q.of(code).iter().filter(|p| starred.contains(p)) {
-            take(t, p, true, &mut total, &mut page);
-        }
-    }
-    for (t, q) in ordered {
-        let here = q.of(code);
-        if starred.in_transcript(t) {
-            for p in here.iter().filter(|p| !starred.contains(p)) {
-                take(t, p, false, &mut total, &mut page);
-            }
-        } else if total + here.len() <= offset || page.len() >= limit {
-            total += here.len(); // nothing of this transcript on the page
-        } else {
-            for p in here {
-                take(t, p, false, &mut total, &mut page);
-            }
-        }
-    }
-    (total, page)
-}
-
-/// Makes extract views: finds each passage's codings (by their coders' rows in its
-/// transcript, read once per coder and transcript) and its turn's time.
-struct Views<'s> {
-    state: &'s AppState,
-    study: &'s Study,
-    codings: HashMap<(String, String), Vec<thematic_study::Coding>>,
-    times: HashMap<String, Vec<Option<i64>>>,
-    /// Every author's stars: per (coder, coding), who starred it for which theme.
-    stars: HashMap<(String, String), Vec<StarRef>>,
-    /// The acting coder and the theme reviewed.
-    me: String,
-    theme: String,
-}
-
-impl<'s> Views<'s> {
-    fn new(state: &'s AppState, study: &'s Study, theme: &str) -> ApiResult<Views<'s>> {
-        let files = study.transcript_files()?;
-        let summaries = state.model.summaries(study, &files)?;
-        let times = files
-            .iter()
-            .zip(&summaries)
-            .map(|((id, _), s)| (id.clone(), s.turn_starts.clone()))
-            .collect();
-        let mut stars: HashMap<(String, String), Vec<StarRef>> = HashMap::new();
-        for s in study.all_stars()? {
-            stars.entry((s.coder, s.coding)).or_default().push(StarRef {
-                by: s.by,
-                theme: s.theme,
-            });
-        }
-        Ok(Views {
-            state,
-            study,
-            codings: HashMap::new(),
-            times,
-            stars,
-            me: state.coder.clone(),
-            theme: theme.to_string(),
-        })
-    }
-
-    fn codings(&mut self, coder: &str, transcript: &str) -> ApiResult<&[thematic_study::Coding]> {
-        let key = (coder.to_string(), transcript.to_string());
-        if !self.codings.contains_key(&key) {
-            let index = self.state.model.coder(self.study, coder)?;
-            self.codings
-                .insert(key.clone(), index.codings_in(transcript)?);
-        }
-        Ok(self.codings.get(&key).map_or(&[], Vec::as_slice))
-    }
-
-    fn view(&mut self, transcript: &str, p: &Passage, starred: bool) -> ApiResult<ExtractView> {
-        let mut codings = Vec::new();
-        for coder in &p.coders {
-            let found = self.codings(coder, transcript)?.iter().find(|c| {
-                c.is_anchored() && (c.start, c.end) == (p.start, p.end) && c.theme == p.theme
-            });
-            if let Some(c) = found {
-                codings.push(CodingRef {
-                    coder: coder.clone(),
-                    id: c.id.clone(),
-                });
-            }
-        }
-        let on: Vec<StarRef> = codings
-            .iter()
-            .filter_map(|c| self.stars.get(&(c.coder.clone(), c.id.clone())))
-            .flatten()
-            .cloned()
-            .collect();
-        let is_mine = |s: &StarRef| s.by == self.me && s.theme == self.theme;
-        let mine = on.iter().any(is_mine);
-        let stars = on.into_iter().filter(|s| !is_mine(s)).collect();
-        let start_ms = self
-            .times
-            .get(transcript)
-            .and_then(|ts| ts.get(p.turn.checked_sub(1)?).copied().flatten());
-        Ok(ExtractView {
-            code: p.theme.clone(),
-            participant: transcript.to_string(),
-            transcript: transcript.to_string(),
-            turn: p.turn,
-            start: p.start,
-            end: p.end,
-            text: p.text.clone(),
-            coders: p.coders.clone(),
-            codings,
-            starred,
-            mine,
-            stars,
-            start_ms,
-        })
-    }
 }
 
 /// `GET /api/review/{id}`: the review of theme `id` (see the module documentation).
@@ -579,133 +408,4 @@ fn star_views(state: &AppState, study: &Study, theme: &str) -> ApiResult<Vec<Sta
         });
     }
     Ok(out)
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ExtractsQuery {
-    /// The code.
-    code: String,
-    coders: Option<String>,
-    offset: Option<usize>,
-    /// Default 20, at most 200.
-    limit: Option<usize>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct ExtractsPage {
-    code: String,
-    total: usize,
-    offset: usize,
-    limit: usize,
-    extracts: Vec<ExtractView>,
-}
-
-/// `GET /api/review/{id}/extracts?code=&coders=&offset=&limit=`: one page of one of the
-/// theme's codes' extracts, in the order of the review (starred first).
-pub(crate) async fn extracts(
-    State(state): State<Arc<AppState>>,
-    Id(id): Id,
-    Params(q): Params<ExtractsQuery>,
-) -> ApiResult<Json<ExtractsPage>> {
-    blocking(move || {
-        let study = state.study()?;
-        let book = study.codebook()?;
-        current_theme(&book, &id)?;
-        if !theme_codes(&book, &id).iter().any(|c| c.id == q.code) {
-            return Err(ApiError::bad_request(format!(
-                "\"{}\" is not one of the codes of \"{id}\"",
-                q.code
-            )));
-        }
-        let coders = chosen_coders(&state, &study, q.coders.as_deref())?;
-        let kept = quote_view(&state, &study, coders)?;
-        let ordered = ordered(&kept);
-        let starred = stars::starred(&state, &study)?;
-        let offset = q.offset.unwrap_or(0);
-        let limit = q.limit.unwrap_or(20).clamp(1, MAX_PAGE);
-        let (total, page) = code_page(&ordered, &q.code, &starred, offset, limit);
-        let mut views = Views::new(&state, &study, &id)?;
-        let extracts = page
-            .into_iter()
-            .map(|(t, p, star)| views.view(t, p, star))
-            .collect::<ApiResult<Vec<_>>>()?;
-        Ok(Json(ExtractsPage {
-            code: q.code,
-            total,
-            offset,
-            limit,
-            extracts,
-        }))
-    })
-    .await
-}
-
-/// `POST /api/review/{id}/keep` body.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Keep {
-    code: String,
-    /// A note for the reflexive journal, if any.
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub(crate) struct Kept1 {
-    code: String,
-    /// The themes it left.
-    left: Vec<String>,
-}
-
-/// `POST /api/review/{id}/keep`: the shared code stays in theme `id` only: moved under it
-/// when its parent is outside it, then taken out of every theme it also sat in; each step
-/// a logged codebook edit, as on the board.
-pub(crate) async fn keep(
-    State(state): State<Arc<AppState>>,
-    Id(id): Id,
-    Body(k): Body<Keep>,
-) -> ApiResult<Json<Kept1>> {
-    blocking(move || {
-        let study = state.study()?;
-        let book = study.codebook()?;
-        current_theme(&book, &id)?;
-        let Some(code) = book.get(&k.code).cloned() else {
-            return Err(StudyError::UnknownTheme {
-                id: k.code.clone(),
-                closest: None,
-            }
-            .into());
-        };
-        if !theme_codes(&book, &id).iter().any(|c| c.id == code.id) {
-            return Err(ApiError::bad_request(format!(
-                "\"{}\" does not sit in \"{id}\"",
-                code.id
-            )));
-        }
-        let within: BTreeSet<String> = book
-            .subtree(&id)
-            .into_iter()
-            .map(|e| e.id.clone())
-            .collect();
-        let who = state.coder.as_str();
-        let note = k.note.as_deref().filter(|n| !n.trim().is_empty());
-        let mut left = Vec::new();
-        if !code.parent.as_ref().is_some_and(|p| within.contains(p)) {
-            left.extend(code.parent.clone());
-            study.place_code(&code.id, Some(&id), Placement::Move, note, who)?;
-        }
-        let now = study.codebook()?;
-        let also = now
-            .get(&code.id)
-            .map(|e| e.also_in.clone())
-            .unwrap_or_default();
-        for a in also {
-            study.place_code(&code.id, Some(&a), Placement::Leave, None, who)?;
-            left.push(a);
-        }
-        Ok(Json(Kept1 {
-            code: code.id,
-            left,
-        }))
-    })
-    .await
 }
