@@ -113,11 +113,29 @@ pub fn run(corpus: &Path, options: &Options) -> Result<(), String> {
 
 /// One view to open: its name in the table and its screenshot's, its address, and the
 /// condition (a key of `READY` in [`NAVIGATE`]) with its argument.
-struct View {
-    name: String,
-    slug: &'static str,
-    hash: String,
-    arg: Value,
+pub(crate) struct View {
+    pub(crate) name: String,
+    pub(crate) slug: &'static str,
+    pub(crate) hash: String,
+    pub(crate) arg: Value,
+}
+
+/// Times `views` in headless Chromium on the real server over the study in `dir` (already
+/// a copy), as [`run`] times the workspace's views.
+pub(crate) fn time_views(
+    exe: &Path,
+    dir: &Path,
+    views: &[View],
+    options: &Options,
+) -> Result<(), String> {
+    let profile = dir.with_extension("chromium");
+    let result = (|| {
+        let browser = Browser::start(&profile)?;
+        let mut server = Server::start(exe, dir)?;
+        measure(&browser, &mut server, views, options)
+    })();
+    let _ = std::fs::remove_dir_all(&profile);
+    result
 }
 
 /// The views, on the study's largest transcript.
@@ -426,6 +444,8 @@ const READY = {
   quotes: () => !!q('#main table.quotes > tbody > tr'),
   search: () => !!q('#main ol.results > li'),
   map: () => { const i = q('#main .map img'); return !!i && i.complete && i.naturalWidth > 0; },
+  board: () => document.querySelectorAll('#main .card').length >= arg,
+  review: () => !!q('#main .review-code .extract'),
 };
 const ready = READY[view];
 const requests = (t0) => performance.getEntriesByType('resource')

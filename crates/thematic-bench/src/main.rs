@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 mod agree;
+mod board;
 mod browser;
 mod codings;
 mod corpus;
@@ -145,6 +146,29 @@ enum Command {
         settle: browser::Settle,
         /// With `--browser`, save a screenshot of each view after its last run in this
         /// folder, as `bench-<view>.png`.
+        #[arg(long, value_name = "DIR", requires = "browser")]
+        screenshots: Option<PathBuf>,
+    },
+    /// The theme board at scale: a copy of a generated study with `--codes` codes in
+    /// `--themes` candidate themes; the board's request, a move persisted and a theme's
+    /// review (first page) over HTTP, or with `--browser` the board and review views in
+    /// headless Chromium.
+    ///
+    /// $ thematic-bench board /tmp/corpus2000 --runs 5
+    /// $ thematic-bench board /tmp/corpus2000 --runs 5 --browser --screenshots /tmp
+    Board {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        codes: usize,
+        #[arg(long, default_value_t = 60)]
+        themes: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Time the views in headless Chromium instead of over HTTP.
+        #[arg(long)]
+        browser: bool,
+        /// With `--browser`, save a screenshot of each view in this folder.
         #[arg(long, value_name = "DIR", requires = "browser")]
         screenshots: Option<PathBuf>,
     },
@@ -280,6 +304,21 @@ fn run() -> Result<(), String> {
                     bytes as f64 / 1e6 / m.as_secs_f64()
                 );
             }
+        }
+        Command::Board {
+            corpus,
+            codes,
+            themes,
+            runs,
+            browser,
+            screenshots,
+        } => {
+            let options = browser.then_some(browser::Options {
+                runs,
+                settle: browser::Settle::Idle,
+                screenshots,
+            });
+            board::run(&corpus, codes, themes, runs, options)?;
         }
         Command::Refactor { corpus, runs } => {
             let exe = release_thematic()?;

@@ -302,6 +302,22 @@ fn view(
     row
 }
 
+/// `reply`, or an error with its status and body when it is not a success.
+fn ok(path: &str, reply: Reply) -> Result<Reply, String> {
+    if (200..300).contains(&reply.status) {
+        Ok(reply)
+    } else {
+        Err(format!(
+            "{path}: {} {}",
+            reply.status,
+            String::from_utf8_lossy(&reply.body)
+                .chars()
+                .take(300)
+                .collect::<String>()
+        ))
+    }
+}
+
 fn print_table(rows: &[Row], runs: usize) {
     let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
     let width = rows.iter().map(|r| r.view.len()).max().unwrap_or(4);
@@ -426,6 +442,18 @@ impl Server {
         self.child.id()
     }
 
+    /// `GET path`, an error unless the answer is a success.
+    pub(crate) fn get_ok(&mut self, path: &str) -> Result<Reply, String> {
+        let reply = self.get(path)?;
+        ok(path, reply)
+    }
+
+    /// `POST path` with the JSON `body`, an error unless the answer is a success.
+    pub(crate) fn post_ok(&mut self, path: &str, body: &str) -> Result<Reply, String> {
+        let reply = self.request("POST", path, Some(body))?;
+        ok(path, reply)
+    }
+
     fn get(&mut self, path: &str) -> Result<Reply, String> {
         self.request("GET", path, None)
     }
@@ -523,7 +551,7 @@ pub(crate) struct Reply {
     head: String,
     pub(crate) body: Vec<u8>,
     /// From sending the request to having read the whole body.
-    elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 impl Reply {
