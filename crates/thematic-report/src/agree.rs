@@ -253,8 +253,14 @@ pub fn missing_transcript(study: &Study, id: &str) -> StudyError {
 /// One transcript's part of [`AgreeData`]: its counts per theme and its disagreements.
 #[derive(Debug, Clone, Default)]
 pub struct TranscriptAgreement {
-    /// Per theme, in the order asked.
+    /// Per theme, in the order asked. A theme no coder applied in the transcript is not
+    /// counted here (turn and sentence units): its entry is empty (`applied` is empty) and
+    /// its units all show `blank`'s pattern. A study of a thousand codes has most codes
+    /// absent from most transcripts, so this keeps each transcript's part small.
     pub counts: Vec<ThemeCounts>,
+    /// The pattern every unit of a theme no coder applied here shows, and how many units
+    /// the transcript has; `None` when every theme was counted in full.
+    pub blank: Option<(Pattern, usize)>,
     /// The places where the coders differ (when asked), by theme then start.
     pub disagreements: Vec<Disagreement>,
 }
@@ -315,9 +321,10 @@ impl AgreeCounter {
             counts_for: &self.counts_for,
             coder_index: &self.coder_index,
         };
-        let (counts, disagreements) = ctx.transcript(id, turns, text, codings);
+        let (counts, disagreements, blank) = ctx.transcript(id, turns, text, codings);
         TranscriptAgreement {
             counts,
+            blank,
             disagreements,
         }
     }
@@ -336,7 +343,14 @@ impl AgreeCounter {
             transcripts: parts.len(),
         };
         let mut disagreements = Vec::new();
-        for (id, part) in parts {
+        for (id, mut part) in parts {
+            // A theme left blank here counts its units with the blank pattern.
+            if let Some((pattern, n)) = &part.blank {
+                for c in part.counts.iter_mut().filter(|c| c.applied.is_empty()) {
+                    *c = ThemeCounts::new(m);
+                    c.count(pattern, *n);
+                }
+            }
             for (p, c) in data.pooled.iter_mut().zip(&part.counts) {
                 p.add(c);
             }
@@ -383,7 +397,7 @@ impl Ctx<'_> {
         turns: &[TurnSpan],
         text: Option<&str>,
         codings: &[Coding],
-    ) -> (Vec<ThemeCounts>, Vec<Disagreement>) {
+    ) -> (Vec<ThemeCounts>, Vec<Disagreement>, Option<(Pattern, usize)>) {
         let text = Quoter::new(text.unwrap_or(""));
         let (covered, spans) = self.coded_spans(codings);
         let coded = Coded {
@@ -403,9 +417,12 @@ impl Ctx<'_> {
                         .any(|c| c.start < turn.end && c.end > turn.start)
             })
             .collect();
+        let mut blank = None;
         let (counts, mut dis) = match self.options.unit {
             UnitKind::Turn | UnitKind::Sentence => {
-                coded.count_units(&coded.units(&unit_turns, &text))
+                let units = coded.units(&unit_turns, &text);
+                blank = Some((coded.pattern(&|_| false), units.len()));
+                coded.count_units(&units)
             }
             UnitKind::Char => coded.count_chars(&unit_turns),
             UnitKind::Segment => coded.count_segments(),
@@ -413,7 +430,7 @@ impl Ctx<'_> {
         for d in &mut dis {
             d.text = text.slice(d.start, d.end).to_string();
         }
-        (counts, dis)
+        (counts, dis, blank)
     }
 
     /// Per coder, whether they coded the transcript at all; and per theme asked, each
@@ -540,8 +557,15 @@ impl Coded<'_> {
 
     /// Turn and sentence units: one pattern per unit and theme.
     fn count_units(&self, units: &[(usize, usize, usize)]) -> Tally {
-        let (mut counts, mut dis) = self.tally();
+        let mut counts = vec![ThemeCounts::default(); self.options.themes.len()];
+        let mut dis = Vec::new();
         for (ti, per_coder) in self.spans.iter().enumerate() {
+            // No coder applied it here: left blank, counted by the blank pattern when the
+            // parts are put together (see `TranscriptAgreement::blank`).
+            if per_coder.iter().all(Vec::is_empty) {
+                continue;
+            }
+            counts[ti] = ThemeCounts::new(self.options.coders.len());
             for &(turn, a, b) in units {
                 let p = self.pattern(&|c| overlaps(&per_coder[c], a, b));
                 counts[ti].count(&p, 1);

@@ -115,6 +115,7 @@ pub(crate) fn compared(
                 let p = p.as_ref().as_ref()?;
                 let counts = TranscriptAgreement {
                     counts: p.counts.clone(),
+                    blank: p.blank.clone(),
                     disagreements: Vec::new(),
                 };
                 Some((t.clone(), counts))
