@@ -210,14 +210,33 @@ impl QuoteTable {
 pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, StudyError> {
     let book = study.codebook()?;
     let participants = study.participants()?;
-    let passages = crate::passages(study, &options.coders)?;
+    // Each codings file is read once, for the quotes and for the stars alike.
+    let stars = study.all_stars()?;
+    let mut coders = options.coders.coders().to_vec();
+    for s in &stars {
+        if !coders.contains(&s.coder) {
+            coders.push(s.coder.clone());
+        }
+    }
+    let mut files: BTreeMap<String, Vec<thematic_study::Coding>> = study
+        .codings_of_each(&coders)?
+        .into_iter()
+        .map(|f| (f.coder, f.codings))
+        .collect();
+    let starred = Starred::of_files(&stars, &files);
+    let per_coder = options
+        .coders
+        .coders()
+        .iter()
+        .map(|c| (c.clone(), files.remove(c).unwrap_or_default()))
+        .collect();
+    let passages = crate::passages_of(&options.coders, per_coder);
     let transcripts = if options.trim {
         let ids: BTreeSet<&str> = passages.iter().map(|p| p.transcript.as_str()).collect();
         parse_some(study, &ids.into_iter().collect::<Vec<_>>())?
     } else {
         BTreeMap::new()
     };
-    let starred = Starred::of_study(study)?;
     build(
         &study.config().name,
         &book,

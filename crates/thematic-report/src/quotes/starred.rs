@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use thematic_study::{Coding, Star, Study, StudyError};
+use thematic_study::{Coding, Star, StudyError};
 
 use crate::passages::Passage;
 
@@ -77,33 +77,23 @@ impl Starred {
         Ok(out)
     }
 
-    /// Every author's stars in `study`, each coding read from its coder's file.
-    pub fn of_study(study: &Study) -> Result<Starred, StudyError> {
-        let stars = study.all_stars()?;
-        if stars.is_empty() {
-            return Ok(Starred::new());
+    /// The extracts `stars` name, their codings looked up in `files` (per coder, their
+    /// codings as read), for a caller that has read the files already.
+    pub fn of_files(stars: &[Star], files: &BTreeMap<String, Vec<Coding>>) -> Starred {
+        let mut ids: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for s in stars {
+            ids.entry(s.coder.as_str())
+                .or_default()
+                .insert(s.coding.as_str());
         }
-        let coders: Vec<String> = stars
-            .iter()
-            .map(|s| s.coder.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let files: BTreeMap<String, Vec<Coding>> = study
-            .codings_of_each(&coders)?
-            .into_iter()
-            .map(|f| (f.coder, f.codings))
-            .collect();
-        Starred::resolve(&stars, |coder, transcript| {
-            Ok(files
-                .get(coder)
-                .map(|v| {
-                    v.iter()
-                        .filter(|c| c.transcript == transcript)
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default())
-        })
+        let mut out = Starred::new();
+        for (coder, ids) in ids {
+            for c in files.get(coder).into_iter().flatten() {
+                if ids.contains(c.id.as_str()) {
+                    out.insert(c);
+                }
+            }
+        }
+        out
     }
 }
