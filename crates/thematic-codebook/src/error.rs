@@ -74,3 +74,52 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
 }
+
+/// Where each line of a text starts, so that many offsets are turned into lines and
+/// columns without counting the lines before each again ([`line_col`] per entry made
+/// reading a codebook of 1,000 entries quadratic: most of a board move's time).
+pub(crate) struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// The line starts of `text`.
+    pub(crate) fn new(text: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    /// [`line_col`] of `offset` in `text` (the text these lines are of).
+    pub(crate) fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (
+            line,
+            text.get(start..offset).map_or(0, |s| s.chars().count()) + 1,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_give_what_line_col_gives_at_every_offset() {
+        let text = "a = 1\n\n[[theme]]\nlabel = \"Café — é\"\nlast";
+        let lines = Lines::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(
+                lines.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+        // "[[theme]]" starts line 3; the "l" of "last" is line 5, column 1.
+        assert_eq!(lines.line_col(text, 7), (3, 1));
+        assert_eq!(lines.line_col(text, text.len() - 4), (5, 1));
+        assert_eq!(lines.line_col(text, usize::MAX), line_col(text, usize::MAX));
+    }
+}

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::FORMAT_VERSION;
-use crate::error::{CodebookError, Diagnostic, Severity, line_col};
+use crate::error::{CodebookError, Diagnostic, Lines, Severity};
 use crate::model::{Codebook, Entry, SearchRules};
 use crate::similar::closest;
 
@@ -78,11 +78,12 @@ struct Ctx<'a> {
     text: &'a str,
     path: &'a str,
     out: Vec<Diagnostic>,
+    lines: Lines,
 }
 
 impl Ctx<'_> {
     fn at(&mut self, offset: usize, severity: Severity, message: String) {
-        let (line, column) = line_col(self.text, offset);
+        let (line, column) = self.lines.line_col(self.text, offset);
         self.out.push(Diagnostic {
             path: self.path.to_string(),
             line,
@@ -118,6 +119,7 @@ fn parse(text: &str, path: &str) -> Result<(Codebook, Vec<Diagnostic>), Codebook
         text,
         path,
         out: Vec::new(),
+        lines: Lines::new(text),
     };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -189,7 +191,7 @@ impl Ctx<'_> {
                 ),
             );
         }
-        let (line, _) = line_col(self.text, spanned.span().start);
+        let (line, _) = self.lines.line_col(self.text, spanned.span().start);
         if let Some(&first) = first_seen.get(id) {
             self.error(
                 e.id.span().start,
@@ -366,7 +368,7 @@ impl Ctx<'_> {
         let mut warnings = Vec::new();
         for (spanned, entry) in raw.iter().zip(entries) {
             if entry.definition.is_none() && !entry.retired {
-                let (line, column) = line_col(self.text, spanned.span().start);
+                let (line, column) = self.lines.line_col(self.text, spanned.span().start);
                 warnings.push(Diagnostic {
                     path: self.path.to_string(),
                     line,
