@@ -25,6 +25,8 @@ const MODULES: &[(&str, &str)] = &[
     ("undo.js", include_str!("../assets/js/undo.js")),
     ("similar.js", include_str!("../assets/js/similar.js")),
     ("board.js", include_str!("../assets/js/board.js")),
+    ("board-ask.js", include_str!("../assets/js/board-ask.js")),
+    ("board-versions.js", include_str!("../assets/js/board-versions.js")),
     ("review.js", include_str!("../assets/js/review.js")),
     (
         "review-define.js",
