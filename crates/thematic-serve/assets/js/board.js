@@ -1,22 +1,17 @@
 // The theme board (phases 3–5 of reflexive thematic analysis): every code as a card, the
 // candidate themes as areas holding them, an "Unsorted" pile and "Miscellaneous". Codes
 // and themes are moved by dragging (pointer events, so mouse, pen, touch and WebDriver all
-// drive it) and by the keyboard (see KEYS). Each change is one codebook edit on the
+// drive it: board-pointer.js) and by the keyboard (the keys: KEYS in board-draw.js). Each change is one codebook edit on the
 // server; the board is then drawn again from the server's answer, the live map beside it
 // is reloaded, and the status line offers Undo where the board has an inverse.
 // Blind by default: the counts are the acting coder's; `#/board?coders=all` counts everyone's.
 
 import { ask, asking } from "/js/board-ask.js";
-import { S, api, hideError, say, sayWith, showError } from "/js/state.js";
-import { el, num, plural } from "/js/util.js";
+import { draw } from "/js/board-draw.js";
+import { cancelDrag, dragging, wirePointer } from "/js/board-pointer.js";
 import { versionsSection } from "/js/board-versions.js";
-
-// The keys, as the help panel lists them.
-const KEYS = [
-  ["on a card", [["m", "move to a theme…"], ["a", "also in another theme…"], ["l", "take out of a theme it also sits in"], ["Enter", "open the code's page"]]],
-  ["on a theme", [["r", "rename"], ["n", "new sub-theme"], ["s", "split: a new theme takes the codes you tick"], ["g", "merge into another theme…"], ["f", "mark defined, or a candidate again"], ["d", "discard (its codes go to Miscellaneous)"], ["m", "move under another theme…"]]],
-  ["anywhere", [["↑ ↓", "previous / next card or theme"], ["Ctrl+Z", "undo the last board change"], ["?", "show or hide these keys"]]],
-];
+import { S, api, hideError, say, sayWith, showError } from "/js/state.js";
+import { el, plural } from "/js/util.js";
 
 // What the board keeps between draws.
 const B = {
@@ -42,148 +37,6 @@ const takeNote = (given) => {
   return n || undefined;
 };
 
-// ---------- drawing ----------
-
-function counts(n) {
-  return plural(n.extracts, "extract", "extracts") + " \u00b7 " + plural(n.participants, "participant", "participants");
-}
-
-function cardEl(c, area) {
-  const here = area === null ? c.home === null : c.home === area;
-  const li = el("li", {
-    class: "card" + (c.shared ? " shared" : "") + (here ? "" : " elsewhere"),
-    tabindex: "0", "data-card": c.id, "data-in": area || "",
-    "aria-label": c.label + ", " + counts(c) + (c.shared ? ", shared with another theme" : "") + (here ? "" : ", also here"),
-  });
-  const sw = el("span", { class: "swatch", "aria-hidden": "true" });
-  if (c.colour) sw.style.background = c.colour;
-  li.append(sw, el("a", { class: "card-label", href: "#/code/" + encodeURIComponent(c.id), tabindex: "-1", draggable: "false" }, c.label));
-  if (c.shared) li.append(el("span", { class: "badge shared-badge", title: "In more than one theme: put it in one before the theme is defined" }, "shared"));
-  if (!here) li.append(el("button", { type: "button", class: "leave", tabindex: "-1", title: "Take it out of this theme", "aria-label": "Take " + c.label + " out of " + label(area) }, "\u00d7"));
-  li.append(el("span", { class: "card-counts" }, counts(c)));
-  return li;
-}
-
-function actionsMenu(a) {
-  const b = (key, text) => el("button", { type: "button", class: "small", "data-act": key }, text);
-  return el("details", { class: "area-menu" }, el("summary", { "aria-label": "Actions on " + a.label }, "\u22ef"),
-    el("div", { class: "menu" }, b("r", "Rename"), b("n", "New sub-theme"), b("s", "Split"), b("g", "Merge into\u2026"),
-      b("f", a.defined ? "Mark a candidate again" : "Mark defined"), b("m", "Move under\u2026"), b("d", "Discard")));
-}
-
-function areaEl(a, kids) {
-  const h = a.depth ? "h3" : "h2";
-  const head = el("div", { class: "area-head", tabindex: "0", "data-theme": a.id, "aria-label": "Theme " + a.label + ", " + (a.defined ? "defined" : "candidate") + ", " + plural(a.codes, "code", "codes") + ", " + counts(a) },
-    el("span", { class: "grip", "aria-hidden": "true" }, "\u2847"),
-    el(h, { class: "area-title" }, a.label),
-    el("span", { class: "badge " + (a.defined ? "defined" : "candidate") }, a.defined ? "defined" : "candidate"),
-    el("a", { class: "review-link small", href: "#/review/" + encodeURIComponent(a.id), draggable: "false" }, "Review"),
-    actionsMenu(a),
-    el("span", { class: "area-counts" }, plural(a.codes, "code", "codes") + " \u00b7 " + counts(a)));
-  if (a.colour) head.style.borderTopColor = a.colour;
-  const section = el("section", { class: "area depth-" + Math.min(a.depth, 3) + (a.misc ? " misc" : "") + (a.defined ? " is-defined" : "") + (kids.length ? " has-kids" : ""), "data-drop": "area", "data-id": a.id }, head);
-  if (a.title) section.append(el("p", { class: "area-subtitle small muted" }, a.title));
-  if (a.shared.length) section.append(el("p", { class: "area-warning small" }, plural(a.shared.length, "shared code", "shared codes") + " to resolve before it is defined"));
-  const list = el("ul", { class: "cards" });
-  for (const id of a.cards) list.append(cardEl(B.cards.get(id), a.id));
-  if (!a.cards.length && !kids.length) list.append(el("li", { class: "empty muted small" }, "Drop codes here"));
-  section.append(list);
-  if (kids.length) section.append(el("div", { class: "subareas" }, kids));
-  return section;
-}
-
-function draw(main, data, params) {
-  B.data = data;
-  B.cards = new Map(data.cards.map((c) => [c.id, c]));
-  B.areas = new Map(data.areas.map((a) => [a.id, a]));
-  const t = data.totals;
-  const everyone = data.everyone;
-  const whose = everyone
-    ? el("span", {}, "Counts are every coder\u2019s. ", el("a", { href: "#/board" }, "Only yours"))
-    : el("span", {}, "Counts are your codings (" + data.coder + "). ", el("a", { href: "#/board?coders=all" }, "Every coder\u2019s (reviewer)"));
-  const find = el("input", { type: "search", id: "board-find", placeholder: "Find a code", size: 18, autocomplete: "off", "aria-label": "Find a code on the board" });
-  find.addEventListener("input", () => {
-    const q = find.value.trim().toLowerCase();
-    for (const li of B.root.querySelectorAll(".card")) {
-      li.classList.toggle("dim", !!q && !B.cards.get(li.dataset.card).label.toLowerCase().includes(q));
-    }
-  });
-  find.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter") {
-      ev.preventDefault();
-      const first = B.root.querySelector(".card:not(.dim)");
-      if (first) first.focus();
-    }
-  });
-  const help = el("details", { class: "board-keys panel", id: "board-keys" }, el("summary", {}, "Keys"),
-    el("p", { class: "small" }, "Drag a card onto a theme to move it there; hold Alt (or Ctrl) as you drop to put it in that theme as well. Drag a theme by its heading to make it a sub-theme. Or use the keys:"),
-    KEYS.map(([where, keys]) => el("div", { class: "keys-group" }, el("h3", {}, where),
-      el("dl", {}, keys.flatMap(([k, what]) => [el("dt", {}, el("kbd", {}, k)), el("dd", {}, what)])))));
-  const toolbar = el("div", { class: "board-bar" },
-    el("button", { type: "button", class: "primary", id: "new-theme", onclick: () => newTheme(null) }, "New theme"),
-    find,
-    el("label", { class: "board-note" }, "Why? (goes to your journal with the next change) ",
-      el("input", { id: "board-note", size: 30, autocomplete: "off", placeholder: "optional" })),
-    el("a", { href: "#versions", class: "small" }, "Versions"));
-  // Areas nested as the tree nests them; "Miscellaneous" last.
-  const kids = new Map();
-  for (const a of data.areas) {
-    const k = a.within || "";
-    if (!kids.has(k)) kids.set(k, []);
-    kids.get(k).push(a);
-  }
-  const build = (a) => areaEl(a, (kids.get(a.id) || []).map(build));
-  const tops = kids.get("") || [];
-  const grid = el("div", { class: "areas", "data-drop": "top" });
-  const frag = document.createDocumentFragment();
-  for (const a of tops.filter((a) => !a.misc)) frag.append(build(a));
-  const misc = tops.find((a) => a.misc);
-  if (misc) frag.append(build(misc));
-  else {
-    frag.append(el("section", { class: "area misc placeholder", "data-drop": "area", "data-id": "miscellaneous" },
-      el("div", { class: "area-head" }, el("h2", { class: "area-title" }, "Miscellaneous")),
-      el("p", { class: "muted small" }, "Codes that fit no theme yet: drop one here and the theme is made. Nothing is abandoned.")));
-  }
-  frag.append(el("section", { class: "area new-zone", "data-drop": "new" },
-    el("p", {}, el("strong", {}, "New theme"), el("br"), el("span", { class: "muted small" }, "Drop a code here to start a theme with it"))));
-  grid.append(frag);
-  const pileList = el("ul", { class: "cards" });
-  const pf = document.createDocumentFragment();
-  for (const id of data.pile_cards) pf.append(cardEl(B.cards.get(id), null));
-  pileList.append(pf);
-  const pile = el("section", { class: "area pile" + (data.pile_cards.length ? "" : " empty-pile"), "data-drop": "pile", "aria-label": "Unsorted codes" },
-    el("div", { class: "area-head" }, el("h2", { class: "area-title" }, "Unsorted"),
-      el("span", { class: "area-counts" }, data.pile_cards.length ? plural(data.pile_cards.length, "code", "codes") + " in no theme yet" : "none: every code sits in a theme (drop one here to take it out)")),
-    data.pile_cards.length ? pileList : null);
-  const board = el("div", { class: "board", id: "board" }, pile, grid);
-  B.root = board;
-  const img = el("img", { id: "board-map", alt: "The thematic map of the structure on the board", decoding: "async" });
-  // The map is loaded once the board is on the screen: drawing a large map's SVG would
-  // hold up the board's first frame.
-  requestAnimationFrame(() => setTimeout(() => { img.src = mapSrc(); }, 0));
-  const aside = el("aside", { class: "board-map panel", "aria-label": "The thematic map" },
-    el("h2", {}, "The map now"), el("a", { href: "#/map" + (everyone ? "?coders=all" : "") }, img));
-  const versions = el("section", { class: "versions", id: "versions-box" });
-  main.replaceChildren(
-    el("h1", {}, "Themes"),
-    el("p", { class: "muted board-summary" },
-      plural(t.codes, "code", "codes") + " \u00b7 " + plural(t.themes, "theme", "themes") + " (" + num(t.defined) + " defined) \u00b7 " +
-      num(t.unsorted) + " unsorted \u00b7 " + plural(t.shared, "shared code", "shared codes") + ". ", whose),
-    toolbar, help,
-    el("div", { class: "board-layout" }, board, aside),
-    versions);
-  help.open = B.help || (params && params.get("keys") === "1");
-  help.addEventListener("toggle", () => { B.help = help.open; });
-  document.body.dataset.boardDraws = String(Number(document.body.dataset.boardDraws || 0) + 1);
-  return versions;
-}
-
-function mapSrc() {
-  const q = new URLSearchParams({ v: String(B.map) });
-  if (B.everyone) q.set("coders", "all");
-  return "/api/map.svg?" + q.toString();
-}
-
 // ---------- talking to the server ----------
 
 // Draws the board again from the server, keeping the focus where it was.
@@ -196,7 +49,7 @@ async function refresh() {
   const main = document.getElementById("main");
   // The versions section is kept as it is (with a diff shown): it does not change with the board.
   const versions = document.getElementById("versions-box");
-  const box = draw(main, data, null);
+  const box = draw(main, data, null, B);
   if (versions) box.replaceWith(versions);
   if (key) refocus(key);
 }
@@ -452,73 +305,12 @@ async function moveTheme(id) {
 
 const THEME_KEYS = { r: rename, n: newTheme, s: splitTheme, g: mergeTheme, f: toggleDefined, d: discardTheme, m: moveTheme };
 
-// ---------- dragging ----------
+// ---------- a drop ----------
 
-let drag = null; // { kind, id, from, x, y, started, ghost, over }
-
-function dropTarget(x, y) {
-  const at = document.elementFromPoint(x, y);
-  return at ? at.closest("[data-drop]") : null;
-}
-
-function onPointerDown(ev) {
-  if (ev.button !== 0 || asking()) return;
-  const card = ev.target.closest(".card");
-  const head = card ? null : ev.target.closest(".area-head[data-theme]");
-  if (!card && !head) return;
-  if (ev.target.closest("button, summary, details, input, .review-link")) return;
-  drag = card
-    ? { kind: "card", id: card.dataset.card, from: card.dataset.in || null, node: card }
-    : { kind: "theme", id: head.dataset.theme, node: head };
-  Object.assign(drag, { x: ev.clientX, y: ev.clientY, started: false, ghost: null, over: null });
-}
-
-function onPointerMove(ev) {
-  if (!drag) return;
-  if (!drag.started) {
-    if (Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) < 6) return;
-    drag.started = true;
-    drag.ghost = el("div", { class: "drag-ghost", "aria-hidden": "true" }, label(drag.id));
-    document.body.append(drag.ghost);
-    drag.node.classList.add("dragging");
-    document.body.classList.add("board-dragging");
-  }
-  ev.preventDefault();
-  drag.ghost.style.transform = "translate(" + (ev.clientX + 12) + "px," + (ev.clientY + 8) + "px)";
-  drag.ghost.classList.toggle("also", ev.altKey || ev.ctrlKey);
-  const over = dropTarget(ev.clientX, ev.clientY);
-  if (over !== drag.over) {
-    if (drag.over) drag.over.classList.remove("drop-over");
-    drag.over = over;
-    if (over) over.classList.add("drop-over");
-  }
-}
-
-function endDrag() {
-  if (!drag) return null;
-  const d = drag;
-  drag = null;
-  if (d.ghost) d.ghost.remove();
-  if (d.over) d.over.classList.remove("drop-over");
-  d.node.classList.remove("dragging");
-  document.body.classList.remove("board-dragging");
-  return d;
-}
-
-function onPointerUp(ev) {
-  const d = endDrag();
-  if (!d || !d.started) return;
-  // The click that follows a drag must not open the card's link.
-  const swallow = (e) => {
-    e.preventDefault();
-    e.stopPropagation();
-  };
-  window.addEventListener("click", swallow, { capture: true, once: true });
-  setTimeout(() => window.removeEventListener("click", swallow, { capture: true }), 0);
-  const target = dropTarget(ev.clientX, ev.clientY);
-  if (!target) return;
+// What a drop of a card or a theme (`d`, from board-pointer.js) on `target` does; `also`:
+// Alt or Ctrl was held.
+function drop(d, target, also) {
   const kind = target.dataset.drop;
-  const also = ev.altKey || ev.ctrlKey;
   if (d.kind === "card") {
     if (kind === "new") return newThemeFor(d.id);
     if (kind === "pile") {
@@ -543,8 +335,8 @@ function onPointerUp(ev) {
 // ---------- keys ----------
 
 function onKey(ev) {
-  if (S.view !== "board" || asking() || drag) {
-    if (drag && ev.key === "Escape") endDrag();
+  if (S.view !== "board" || asking() || dragging()) {
+    if (dragging() && ev.key === "Escape") cancelDrag();
     return;
   }
   const t = ev.target;
@@ -591,6 +383,10 @@ function onKey(ev) {
 
 function onClick(ev) {
   if (S.view !== "board" || !(ev.target instanceof Element)) return;
+  if (ev.target.closest("#new-theme")) {
+    newTheme(null);
+    return;
+  }
   const act = ev.target.closest("[data-act]");
   if (act) {
     const head = act.closest(".area-head");
@@ -605,18 +401,7 @@ function onClick(ev) {
   }
 }
 
-// ---------- the sample extract under the pointer or the focus ----------
-
-let sampleTimer = 0;
-
-function sampleBox() {
-  let box = document.getElementById("board-sample");
-  if (!box) {
-    box = el("div", { id: "board-sample", class: "board-sample", role: "tooltip", hidden: true });
-    document.body.append(box);
-  }
-  return box;
-}
+// ---------- the sample extract of a card ----------
 
 async function sampleOf(id) {
   const coders = B.everyone ? S.study.human_coders.join(",") : S.study.coder;
@@ -638,28 +423,6 @@ async function sampleOf(id) {
   return B.samples.get(key);
 }
 
-function showSample(card) {
-  clearTimeout(sampleTimer);
-  sampleTimer = setTimeout(async () => {
-    if (drag || !card.isConnected) return;
-    const parts = await sampleOf(card.dataset.card);
-    if (!card.isConnected || (document.activeElement !== card && !card.matches(":hover"))) return;
-    const box = sampleBox();
-    box.replaceChildren(...parts.map((p) => p.cloneNode(true)));
-    const r = card.getBoundingClientRect();
-    box.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - 380)) + "px";
-    box.style.top = (window.scrollY + r.bottom + 4) + "px";
-    box.hidden = false;
-    card.setAttribute("aria-describedby", "board-sample");
-  }, 250);
-}
-
-function hideSample() {
-  clearTimeout(sampleTimer);
-  const box = document.getElementById("board-sample");
-  if (box) box.hidden = true;
-}
-
 // ---------- the view ----------
 
 let wired = false;
@@ -668,29 +431,8 @@ function wire() {
   if (wired) return;
   wired = true;
   document.addEventListener("keydown", onKey, true);
-  document.addEventListener("pointerdown", (ev) => {
-    if (S.view === "board" && ev.target instanceof Element && ev.target.closest("#board")) onPointerDown(ev);
-  });
-  document.addEventListener("pointermove", onPointerMove);
-  document.addEventListener("pointerup", onPointerUp);
-  document.addEventListener("pointercancel", endDrag);
   document.addEventListener("click", onClick);
-  // The browser's own drag of links and text would take the pointer away from ours.
-  document.addEventListener("dragstart", (ev) => {
-    if (ev.target instanceof Element && ev.target.closest("#board")) ev.preventDefault();
-  });
-  for (const type of ["pointerover", "focusin"]) {
-    document.addEventListener(type, (ev) => {
-      const card = S.view === "board" && ev.target instanceof Element ? ev.target.closest("#board .card") : null;
-      if (card) showSample(card);
-    });
-  }
-  for (const type of ["pointerout", "focusout"]) {
-    document.addEventListener(type, (ev) => {
-      if (ev.target instanceof Element && ev.target.closest("#board .card")) hideSample();
-    });
-  }
-  window.addEventListener("hashchange", hideSample);
+  wirePointer({ active: () => S.view === "board" && !asking(), label, drop, sample: sampleOf });
 }
 
 export async function showBoard(main, params) {
@@ -702,7 +444,7 @@ export async function showBoard(main, params) {
   const data = await api("GET", "/api/board" + (B.everyone ? "?coders=all" : ""));
   if (gen !== S.generation) return;
   const t1 = performance.now();
-  const box = draw(main, data, params);
+  const box = draw(main, data, params, B);
   // How long the answer and the drawing took (benchmarks read them).
   document.body.dataset.boardFetchMs = String(Math.round(t1 - t0));
   document.body.dataset.boardDrawMs = String(Math.round(performance.now() - t1));
