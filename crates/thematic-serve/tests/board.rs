@@ -347,6 +347,43 @@ fn a_drop_on_miscellaneous_makes_it_first() {
 }
 
 #[test]
+fn the_unsorted_pile_is_the_unsorted_group_once_there_is_one() {
+    let f = Fixture::new();
+    let codings = codings_files(&f.study);
+    // A code made while coding goes under "Unsorted", which the codebook then has.
+    let made = post(&f, "/api/codes", json!({"label": "Feeling heard"}));
+    let b = f.json("/api/board");
+    assert_eq!(b["pile"], "unsorted");
+    assert_eq!(b["pile_cards"], json!([made["id"]]));
+    assert_eq!(
+        (
+            b["totals"]["unsorted"].clone(),
+            b["totals"]["themes"].clone()
+        ),
+        (json!(1), json!(4))
+    );
+    // Dropped on the pile, a code goes under the group; a code cannot sit "also" in it.
+    post(
+        &f,
+        "/api/board/place",
+        json!({"code": "empowerment", "theme": "unsorted", "how": "move"}),
+    );
+    assert_eq!(parent(&f.study, "empowerment").as_deref(), Some("unsorted"));
+    assert_eq!(
+        f.json("/api/board")["pile_cards"],
+        json!([made["id"], "empowerment"])
+    );
+    let (_, m) = refused(
+        &f,
+        "POST",
+        "/api/board/place",
+        json!({"code": "what-matters", "theme": "unsorted", "how": "also"}),
+    );
+    assert!(m.contains("\"Unsorted\" (unsorted)"), "{m}");
+    assert_eq!(codings_files(&f.study), codings);
+}
+
+#[test]
 fn split_define_merge_and_discard_are_logged_codebook_edits() {
     let f = Fixture::new();
     let codings = codings_files(&f.study);

@@ -26,7 +26,7 @@ fn entry<'a>(book: &'a Codebook, id: &str) -> Result<&'a Entry, StudyError> {
 }
 
 /// The current theme (not a code) `id` of `book`, or an error saying what it is instead.
-fn theme<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
+fn current_theme<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
     let e = entry(book, id)?;
     if e.retired {
         return Err(ApiError::bad_request(format!(
@@ -124,8 +124,17 @@ pub(crate) async fn place(
                 })?;
                 made_misc = true;
             }
-            Some(t) if p.how != How::Leave => {
+            // A code moves to a theme or to the "Unsorted" group; it sits also in a theme.
+            Some(t) if p.how == How::Move => {
                 theme_or_group(&book, t)?;
+            }
+            Some(UNSORTED_ID) if p.how == How::Also => {
+                return Err(ApiError::bad_request(
+                    "\"Unsorted\" (unsorted) holds the codes no theme has yet; a code sits also in a candidate theme, not in Unsorted",
+                ));
+            }
+            Some(t) if p.how == How::Also => {
+                current_theme(&book, t)?;
             }
             Some(t) => {
                 entry(&book, t)?;
@@ -155,7 +164,7 @@ pub(crate) async fn place(
 fn theme_or_group<'a>(book: &'a Codebook, id: &str) -> ApiResult<&'a Entry> {
     match book.get(id) {
         Some(e) if e.id == UNSORTED_ID && !e.retired => Ok(e),
-        _ => theme(book, id),
+        _ => current_theme(book, id),
     }
 }
 
@@ -192,7 +201,7 @@ pub(crate) async fn create(
         }
         let parent = new.parent.as_deref().filter(|p| !p.is_empty());
         if let Some(p) = parent {
-            theme(&study.codebook()?, p)?;
+            current_theme(&study.codebook()?, p)?;
         }
         let id = study.create_theme(label, parent, note(&new.note), &state.coder)?;
         Ok((
@@ -228,7 +237,7 @@ pub(crate) async fn split(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        let t = theme(&book, &id)?;
+        let t = current_theme(&book, &id)?;
         let label = s.label.trim();
         if label.is_empty() {
             return Err(ApiError::bad_request(
@@ -290,8 +299,8 @@ pub(crate) async fn merge(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        theme(&book, &id)?;
-        theme(&book, &m.into)?;
+        current_theme(&book, &id)?;
+        current_theme(&book, &m.into)?;
         let out = study.merge_theme(&id, &m.into, note(&m.note), &state.coder)?;
         Ok(Json(MergedTheme {
             id,
@@ -326,7 +335,7 @@ pub(crate) async fn discard(
 ) -> ApiResult<Json<Discarded>> {
     blocking(move || {
         let study = state.study()?;
-        theme(&study.codebook()?, &id)?;
+        current_theme(&study.codebook()?, &id)?;
         let moved = study.discard_theme(&id, note(&n.note), &state.coder)?;
         Ok(Json(Discarded { id, moved }))
     })
@@ -362,7 +371,7 @@ pub(crate) async fn status(
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
-        let t = theme(&book, &id)?;
+        let t = current_theme(&book, &id)?;
         if s.defined {
             let shared: Vec<String> = book
                 .members(&id)
