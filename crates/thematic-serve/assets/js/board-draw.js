@@ -127,7 +127,9 @@ export function draw(main, data, params, B) {
     data.pile_cards.length ? pileList : null);
   const board = el("div", { class: "board", id: "board" }, pile, grid);
   B.root = board;
-  const img = el("img", { id: "board-map", alt: "The thematic map of the structure on the board", decoding: "async" });
+  // The map drawn before a change stays until the new one has come.
+  const before = document.getElementById("board-map");
+  const img = el("img", { id: "board-map", alt: "The thematic map of the structure on the board", decoding: "async", src: before && before.getAttribute("src") });
   // The map is loaded once the board is on the screen: drawing a large map's SVG would
   // hold up the board's first frame.
   requestAnimationFrame(() => setTimeout(() => { img.src = mapSrc(B); }, 0));

@@ -517,8 +517,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 
 /// Screenshots of the board of a copy of the study named by `THEMATIC_BOARD_STUDY` (the
 /// sample study `thematic demo` builds, say), coding as `THEMATIC_BOARD_CODER` (KW), into
-/// `THEMATIC_SHOTS` (`/tmp/shots`): the board, a sample extract on hover, the move picker,
-/// a shared code, the split dialog and a diff of two versions.
+/// `THEMATIC_SHOTS` (`/tmp/shots`): the board, its keys, a sample extract on hover, the
+/// move picker, a shared code, the split dialog and a diff of two versions.
 #[test]
 #[ignore = "run by hand: THEMATIC_BOARD_STUDY=thematic-demo cargo test -p thematic-serve --test board -- --ignored"]
 fn screenshots_of_a_studys_board() {
@@ -558,6 +558,9 @@ fn screenshots_of_a_studys_board() {
         "the map",
     );
     shot(b, "overview");
+    click(b, "#board-keys > summary");
+    shot(b, "keys");
+    click(b, "#board-keys > summary");
 
     let first = b.run(
         "return document.querySelector('#board .area .card').dataset.card",
