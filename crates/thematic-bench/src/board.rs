@@ -141,7 +141,12 @@ pub fn run(
             None => over_http(&exe, &dir, &board, runs),
         }
     })();
-    let _ = std::fs::remove_dir_all(&dir);
+    // THEMATIC_BENCH_KEEP=1 keeps the study (and the server's log, serve.log) to look into.
+    if std::env::var_os("THEMATIC_BENCH_KEEP").is_some() {
+        eprintln!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     result
 }
 

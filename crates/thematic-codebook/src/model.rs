@@ -117,18 +117,37 @@ impl Codebook {
 
     /// `id` and every entry below it, depth-first (empty for an unknown id).
     pub fn subtree(&self, id: &str) -> Vec<&Entry> {
+        let Some(start) = self.entries.iter().position(|e| e.id == id) else {
+            return Vec::new();
+        };
+        let kids = self.child_index();
         let mut out: Vec<&Entry> = Vec::new();
-        let mut stack: Vec<&Entry> = self.get(id).into_iter().collect();
+        let mut seen = vec![false; self.entries.len()];
+        let mut stack: Vec<usize> = vec![start];
         while let Some(cur) = stack.pop() {
-            if out.iter().any(|o| o.id == cur.id) {
+            if std::mem::replace(&mut seen[cur], true) {
                 continue;
             }
-            out.push(cur);
-            let mut kids: Vec<&Entry> = self.children(&cur.id).collect();
-            kids.reverse();
-            stack.extend(kids);
+            out.push(&self.entries[cur]);
+            if let Some(k) = kids.get(self.entries[cur].id.as_str()) {
+                stack.extend(k.iter().rev());
+            }
         }
         out
+    }
+
+    /// Each parent's children (indices into `entries`, in file order), made in one pass so
+    /// that walking the tree costs O(entries), not O(entries²): a codebook of a thousand
+    /// codes is walked on every request of the browser workspace.
+    fn child_index(&self) -> std::collections::HashMap<&str, Vec<usize>> {
+        let mut kids: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(p) = &e.parent {
+                kids.entry(p.as_str()).or_default().push(i);
+            }
+        }
+        kids
     }
 
     /// The codebook without retired entries; the children of a retired entry hang from its
@@ -158,15 +177,21 @@ impl Codebook {
     /// Every entry, depth-first from the roots, siblings in file order: the order of the
     /// codebook in tables, quotes and the map.
     pub fn tree_order(&self) -> Vec<&Entry> {
+        let kids = self.child_index();
         let mut out = Vec::with_capacity(self.entries.len());
-        fn visit<'a>(book: &'a Codebook, e: &'a Entry, out: &mut Vec<&'a Entry>) {
-            out.push(e);
-            for c in book.children(&e.id) {
-                visit(book, c, out);
+        let mut seen = vec![false; self.entries.len()];
+        let mut stack: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].parent.is_none())
+            .rev()
+            .collect();
+        while let Some(cur) = stack.pop() {
+            if std::mem::replace(&mut seen[cur], true) {
+                continue;
             }
-        }
-        for root in self.roots() {
-            visit(self, root, &mut out);
+            out.push(&self.entries[cur]);
+            if let Some(k) = kids.get(self.entries[cur].id.as_str()) {
+                stack.extend(k.iter().rev());
+            }
         }
         out
     }
@@ -175,9 +200,9 @@ impl Codebook {
     /// `also_in`, each in file order.
     pub fn members<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
         self.children(id).chain(
-            self.entries
-                .iter()
-                .filter(move |e| e.parent.as_deref() != Some(id) && e.also_in.iter().any(|a| a == id)),
+            self.entries.iter().filter(move |e| {
+                e.parent.as_deref() != Some(id) && e.also_in.iter().any(|a| a == id)
+            }),
         )
     }
 

@@ -321,7 +321,14 @@ pub(crate) async fn review(
             of,
             participants: carried,
         };
-        let (units, overlap) = overlap::overlap(&book, &id, &ordered);
+        // The study's coded turns by code, kept while the quotes they come from stand: the
+        // kept value holds those quotes, so their address (the key) is not reused while
+        // it is kept.
+        let marks_key = format!("{:p}", Arc::as_ptr(&kept));
+        let marks = state.model.memoized("review-turns", &marks_key, || {
+            Ok((kept.clone(), overlap::turn_marks(&ordered)))
+        })?;
+        let (units, overlap) = overlap::overlap(&book, &id, &marks.1);
         let shared = codes
             .iter()
             .filter(|c| book.is_shared(&c.id))

@@ -51,13 +51,43 @@ pub(super) fn coverage(
     out
 }
 
+/// Every transcript's coded turns, by code: the study's part of the overlap that does not
+/// depend on the theme reviewed, made once for the quotes kept (the server keeps it while
+/// those stand) so a review walks numbers, not the passages' theme names.
+#[derive(Debug, Default)]
+pub(crate) struct TurnMarks {
+    /// The codes with extracts, in first-seen order.
+    codes: Vec<String>,
+    /// Per transcript, its (code index, turn) pairs, sorted, each once.
+    per_transcript: Vec<Vec<(u32, u32)>>,
+}
+
+/// The [`TurnMarks`] of `ordered`.
+pub(crate) fn turn_marks(ordered: &[(&str, &TranscriptQuotes)]) -> TurnMarks {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut marks = TurnMarks::default();
+    for (_, q) in ordered {
+        let mut pairs: Vec<(u32, u32)> = q
+            .all()
+            .map(|p| {
+                let next = u32::try_from(marks.codes.len()).unwrap_or(u32::MAX);
+                let c = *index.entry(p.theme.as_str()).or_insert_with(|| {
+                    marks.codes.push(p.theme.clone());
+                    next
+                });
+                (c, u32::try_from(p.turn).unwrap_or(u32::MAX))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        marks.per_transcript.push(pairs);
+    }
+    marks
+}
+
 /// The turns theme `id` marks, and the [`TOP`] themes that mark most of the same turns
 /// (those with none left out), most first, then by Jaccard index, then codebook order.
-pub(super) fn overlap(
-    book: &Codebook,
-    id: &str,
-    ordered: &[(&str, &TranscriptQuotes)],
-) -> (usize, Vec<Overlap>) {
+pub(super) fn overlap(book: &Codebook, id: &str, turns: &TurnMarks) -> (usize, Vec<Overlap>) {
     let Some(theme) = book.get(id) else {
         return (0, Vec::new());
     };
@@ -74,43 +104,64 @@ pub(super) fn overlap(
         .filter(|e| !e.retired && e.codable == theme.codable && !related.contains(&e.id.as_str()))
         .filter(|e| e.codable || book.members(&e.id).any(|m| m.codable && !m.retired))
         .collect();
-    // Index 0 is the reviewed theme; each code names the themes (indices) it marks for.
-    let mut marks: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Index 0 is the reviewed theme; each code (by its index in `turns`) names the themes
+    // it marks for.
+    let code_index: HashMap<&str, usize> = turns
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut marks: Vec<Vec<usize>> = vec![Vec::new(); turns.codes.len()];
     for (i, t) in std::iter::once(theme)
         .chain(others.iter().copied())
         .enumerate()
     {
         for c in theme_codes(book, &t.id) {
-            marks.entry(c.id.as_str()).or_default().push(i);
-        }
-    }
-    let mut units: Vec<Vec<(u32, u32)>> = vec![Vec::new(); others.len() + 1];
-    for (k, (_, q)) in ordered.iter().enumerate() {
-        for p in q.all() {
-            for &i in marks.get(p.theme.as_str()).map_or(&[][..], Vec::as_slice) {
-                units[i].push((k as u32, p.turn as u32));
+            if let Some(&k) = code_index.get(c.id.as_str()) {
+                marks[k].push(i);
             }
         }
     }
-    for u in &mut units {
-        u.sort_unstable();
-        u.dedup();
+    // One transcript at a time: the (theme, turn) pairs its codes mark, each once; a
+    // theme's units are counted as they come, and a pair whose turn the reviewed theme
+    // (index 0, sorted first) also marks is a turn both mark.
+    let mut units = vec![0usize; others.len() + 1];
+    let mut both = vec![0usize; others.len() + 1];
+    let mut pairs: Vec<(usize, u32)> = Vec::new();
+    let mut mine: Vec<u32> = Vec::new();
+    for coded in &turns.per_transcript {
+        pairs.clear();
+        for &(c, turn) in coded {
+            for &i in &marks[c as usize] {
+                pairs.push((i, turn));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        mine.clear();
+        mine.extend(pairs.iter().take_while(|(i, _)| *i == 0).map(|(_, t)| *t));
+        for &(i, turn) in &pairs {
+            units[i] += 1;
+            if i > 0 && mine.binary_search(&turn).is_ok() {
+                both[i] += 1;
+            }
+        }
     }
-    let mine = &units[0];
+    let mine = units[0];
     let mut out: Vec<(usize, Overlap)> = others
         .iter()
         .enumerate()
         .filter_map(|(k, e)| {
-            let theirs = &units[k + 1];
-            let both = intersection(mine, theirs);
+            let (theirs, both) = (units[k + 1], both[k + 1]);
             (both > 0).then(|| {
-                let either = mine.len() + theirs.len() - both;
+                let either = mine + theirs - both;
                 let jaccard = (both as f64 / either as f64 * 10_000.0).round() / 10_000.0;
                 let o = Overlap {
                     id: e.id.clone(),
                     label: e.label.clone(),
                     both,
-                    units: theirs.len(),
+                    units: theirs,
                     jaccard,
                 };
                 (k, o)
@@ -124,24 +175,7 @@ pub(super) fn overlap(
             .then(ka.cmp(kb))
     });
     out.truncate(TOP);
-    (mine.len(), out.into_iter().map(|(_, o)| o).collect())
-}
-
-/// The size of the intersection of two sorted lists without repeats.
-fn intersection(a: &[(u32, u32)], b: &[(u32, u32)]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    (mine, out.into_iter().map(|(_, o)| o).collect())
 }
 
 #[cfg(test)]
@@ -193,7 +227,7 @@ mod tests {
         ]);
         let ordered: Vec<(&str, &TranscriptQuotes)> =
             k.iter().map(|(t, q)| (t.as_str(), q)).collect();
-        let (units, o) = overlap(&book, "the-approach", &ordered);
+        let (units, o) = overlap(&book, "the-approach", &turn_marks(&ordered));
         assert_eq!(units, 3);
         let got: Vec<(&str, usize, usize, f64)> = o
             .iter()
@@ -208,7 +242,7 @@ mod tests {
         // (P10:1; 1 turn, J 0.5) and goal-orientation (P1:2; 2 turns, J 1/3): equal
         // counts, the higher Jaccard first, then codebook order (splw-role's codes come
         // before patients-role's).
-        let (units, o) = overlap(&book, "what-matters", &ordered);
+        let (units, o) = overlap(&book, "what-matters", &turn_marks(&ordered));
         assert_eq!(units, 2);
         let got: Vec<&str> = o.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(got, ["asking-questions", "empowerment", "goal-orientation"]);
