@@ -23,7 +23,11 @@ impl Study {
         note: Option<&str>,
         who: &str,
     ) -> Result<Option<String>, StudyError> {
-        let action = if how == Placement::Move { "move" } else { "share" };
+        let action = if how == Placement::Move {
+            "move"
+        } else {
+            "share"
+        };
         let (old, detail) = self.edit_codebook(who, action, |ed| {
             let old = ed.place(id, theme, how).map_err(|e| self.edit_error(e))?;
             let show =
@@ -49,8 +53,11 @@ impl Study {
         who: &str,
     ) -> Result<String, StudyError> {
         let (id, detail) = self.edit_codebook(who, "add", |ed| {
-            let id = ed.create_theme(label, parent).map_err(|e| self.edit_error(e))?;
-            let under = parent.map_or_else(|| "as a root".to_string(), |p| format!("under \"{p}\""));
+            let id = ed
+                .create_theme(label, parent)
+                .map_err(|e| self.edit_error(e))?;
+            let under =
+                parent.map_or_else(|| "as a root".to_string(), |p| format!("under \"{p}\""));
             let detail = format!("added candidate theme \"{}\" {under}", label.trim());
             Ok(((id.clone(), detail.clone()), id, detail))
         })?;
@@ -146,7 +153,9 @@ impl Study {
         who: &str,
     ) -> Result<bool, StudyError> {
         let (was, detail) = self.edit_codebook(who, "status", |ed| {
-            let was = ed.set_defined(id, defined).map_err(|e| self.edit_error(e))?;
+            let was = ed
+                .set_defined(id, defined)
+                .map_err(|e| self.edit_error(e))?;
             let word = |d: bool| if d { "defined" } else { "candidate" };
             let detail = format!("{} -> {}", word(was), word(defined));
             Ok(((was, detail.clone()), id.to_string(), detail))
@@ -161,7 +170,11 @@ impl Study {
         let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
             return Ok(());
         };
-        self.add_memo(who, MemoAbout::Journal, &format!("*Theme board: {done}.*\n\n{note}"))?;
+        self.add_memo(
+            who,
+            MemoAbout::Journal,
+            &format!("*Theme board: {done}.*\n\n{note}"),
+        )?;
         Ok(())
     }
 }
@@ -180,7 +193,13 @@ mod tests {
             .create_theme("Talking it through", None, Some("a hunch from P6"), "KW")
             .unwrap();
         study
-            .place_code("asking-questions", Some(&theme), Placement::Move, None, "KW")
+            .place_code(
+                "asking-questions",
+                Some(&theme),
+                Placement::Move,
+                None,
+                "KW",
+            )
             .unwrap();
         study
             .place_code("what-matters", Some(&theme), Placement::AlsoIn, None, "KW")
@@ -190,7 +209,10 @@ mod tests {
             book.get("asking-questions").unwrap().parent.as_deref(),
             Some(theme.as_str())
         );
-        assert_eq!(book.get("what-matters").unwrap().also_in, [theme.clone()]);
+        assert_eq!(
+            book.get("what-matters").unwrap().also_in,
+            std::slice::from_ref(&theme)
+        );
         assert!(
             study
                 .set_theme_defined(&theme, true, None, "KW")
@@ -221,6 +243,8 @@ mod tests {
             .map(|m| m.text)
             .collect();
         assert_eq!(journal.len(), 2);
-        assert!(journal[1].contains("discard talking-it-through") && journal[1].ends_with("too thin"));
+        assert!(
+            journal[1].contains("discard talking-it-through") && journal[1].ends_with("too thin")
+        );
     }
 }
