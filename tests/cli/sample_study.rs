@@ -242,13 +242,19 @@ fn the_demo_records_an_earlier_candidate_map_and_the_final_one() {
         .collect();
     assert_eq!(names, ["Initial candidate themes", "Final (as published)"]);
     // The final version is the codebook as it stands: no change since.
-    let since = d.cmd_in("demo", &["codebook", "diff", "2", "current"]).ok().stderr();
+    let since = d
+        .cmd_in("demo", &["codebook", "diff", "2", "current"])
+        .ok()
+        .stderr();
     assert!(since.contains("no changes"), "{since}");
     // From the candidate map to the paper's: the overarching theme and "The approach" made,
     // the two candidate themes renamed and put under it, three codes moved into "The
     // approach", and "What matters" no longer in two themes. The extracts are the demo's
     // codings (both coders): the 70 of "The approach" are its three codes' 21 + 24 + 25.
-    let diff = d.cmd_in("demo", &["codebook", "diff", "1", "2"]).ok().stdout();
+    let diff = d
+        .cmd_in("demo", &["codebook", "diff", "1", "2"])
+        .ok()
+        .stdout();
     for line in [
         "renamed \"What the link worker does\" to \"SPLWs' role\"",
         "created \"The approach\" under \"Theoretical underpinning: Solution-focused and strengths-based\" (70 extracts)",
@@ -261,5 +267,8 @@ fn the_demo_records_an_earlier_candidate_map_and_the_final_one() {
     // The earlier map is drawn beside the final one, with the candidate themes' labels.
     let early = d.read("demo/exports/thematic-map-01-initial-candidate-themes.svg");
     assert!(early.contains("What the link worker does") && early.contains("also in"));
-    assert!(!d.read("demo/exports/thematic-map.svg").contains("What the link worker does"));
+    assert!(
+        !d.read("demo/exports/thematic-map.svg")
+            .contains("What the link worker does")
+    );
 }

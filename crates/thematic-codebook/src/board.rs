@@ -50,8 +50,12 @@ impl CodebookEditor {
         }
         match (how, theme) {
             (Placement::Move, _) => {
-                let rest: Vec<String> =
-                    e.also_in.iter().filter(|a| Some(a.as_str()) != theme).cloned().collect();
+                let rest: Vec<String> = e
+                    .also_in
+                    .iter()
+                    .filter(|a| Some(a.as_str()) != theme)
+                    .cloned()
+                    .collect();
                 if rest.len() != e.also_in.len() {
                     self.set_also_in(id, &rest)?;
                 }
@@ -157,7 +161,9 @@ impl CodebookEditor {
             )));
         }
         if theme.retired {
-            return Err(EditError::Refused(format!("\"{id}\" is already discarded (retired)")));
+            return Err(EditError::Refused(format!(
+                "\"{id}\" is already discarded (retired)"
+            )));
         }
         let children: Vec<String> = self.codebook().children(id).map(|e| e.id.clone()).collect();
         if id == MISC_ID && !children.is_empty() {
@@ -168,7 +174,11 @@ impl CodebookEditor {
         if !children.is_empty() && id != UNSORTED_ID {
             self.ensure_misc()?;
         }
-        let home = if id == UNSORTED_ID { None } else { Some(MISC_ID) };
+        let home = if id == UNSORTED_ID {
+            None
+        } else {
+            Some(MISC_ID)
+        };
         for c in &children {
             self.place(c, home, Placement::Move)?;
         }
@@ -177,7 +187,12 @@ impl CodebookEditor {
             .entries
             .iter()
             .filter(|e| e.also_in.iter().any(|a| a == id))
-            .map(|e| (e.id.clone(), e.also_in.iter().filter(|a| *a != id).cloned().collect()))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.also_in.iter().filter(|a| *a != id).cloned().collect(),
+                )
+            })
             .collect();
         for (e, rest) in sharing {
             self.set_also_in(&e, &rest)?;
@@ -265,7 +280,10 @@ label = "Goals"
             .unwrap();
         let b = ed.codebook();
         assert_eq!(b.get(&new).unwrap().split_from.as_deref(), Some("talk"));
-        assert_eq!(b.get("listening").unwrap().parent.as_deref(), Some(new.as_str()));
+        assert_eq!(
+            b.get("listening").unwrap().parent.as_deref(),
+            Some(new.as_str())
+        );
         assert_eq!(b.get("asking").unwrap().parent.as_deref(), Some("talk"));
         assert!(ed.split_theme("talk", "X", &["goals".to_string()]).is_err());
     }

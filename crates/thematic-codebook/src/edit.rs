@@ -407,7 +407,9 @@ impl CodebookEditor {
         let s = self.entry(source)?.clone();
         let t = self.entry(target)?.clone();
         if source == target {
-            return Err(EditError::Refused(format!("cannot merge \"{source}\" into itself")));
+            return Err(EditError::Refused(format!(
+                "cannot merge \"{source}\" into itself"
+            )));
         }
         if s.codable || t.codable {
             return Err(EditError::Refused(format!(
@@ -461,7 +463,9 @@ impl CodebookEditor {
         set_value(table, "retired", toml_edit::Value::from(true), KEY_ORDER);
         set_key(table, "merged_into", target, KEY_ORDER);
         self.revalidate()?;
-        Ok(MergeOutcome { reparented: children })
+        Ok(MergeOutcome {
+            reparented: children,
+        })
     }
 
     /// Gives an entry a display colour (`#rgb` or `#rrggbb`, written as lowercase

@@ -55,8 +55,8 @@ pub use new_code::{
     UnsortedGroup, code_label, free_colour,
 };
 pub use qdc::{
-    QDC_NAMESPACE, describe, from_qdc, from_qdc_with_guids, guid_for, normalize_guid,
-    set_guid_for, to_qdc, write_codes, write_codes_with_notes, write_sets,
+    QDC_NAMESPACE, describe, from_qdc, from_qdc_with_guids, guid_for, normalize_guid, set_guid_for,
+    to_qdc, write_codes, write_codes_with_notes, write_sets,
 };
 pub use similar::{closest, edit_distance};
 

@@ -397,7 +397,11 @@ fn also_in_note(book: &Codebook, e: &Entry) -> Option<String> {
 
 /// Two optional notes as one line, joined by " · "; `None` when both are empty.
 fn join_notes(a: Option<&str>, b: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [a, b].into_iter().flatten().filter(|n| !n.is_empty()).collect();
+    let parts: Vec<&str> = [a, b]
+        .into_iter()
+        .flatten()
+        .filter(|n| !n.is_empty())
+        .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 

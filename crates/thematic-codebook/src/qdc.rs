@@ -117,7 +117,11 @@ pub fn write_sets<W: Write>(
     in_project: bool,
 ) -> std::io::Result<()> {
     let member_attr = if in_project { "targetGUID" } else { "guid" };
-    let view = if include_retired { book.clone() } else { book.current() };
+    let view = if include_retired {
+        book.clone()
+    } else {
+        book.current()
+    };
     let themes: Vec<&Entry> = view
         .tree_order()
         .into_iter()
@@ -699,7 +703,10 @@ impl<'a> QdcRead<'a> {
                 Some(_) => {}
                 None => self.warn(
                     set.pos,
-                    format!("set \"{}\": member code {g} is not in the codebook; left out", set.name),
+                    format!(
+                        "set \"{}\": member code {g} is not in the codebook; left out",
+                        set.name
+                    ),
                 ),
             }
         }
@@ -722,7 +729,11 @@ impl<'a> QdcRead<'a> {
         let theme = match theme {
             Some(t) => t,
             None => {
-                let label = if set.name.is_empty() { "Unnamed set".to_string() } else { set.name.clone() };
+                let label = if set.name.is_empty() {
+                    "Unnamed set".to_string()
+                } else {
+                    set.name.clone()
+                };
                 let id = unique_slug(&label, book);
                 let definition = Some(set.description.trim().to_string()).filter(|d| !d.is_empty());
                 book.entries.push(Entry {
@@ -751,7 +762,10 @@ impl<'a> QdcRead<'a> {
         };
         for i in members {
             let e = &mut book.entries[i];
-            if e.id != theme && e.parent.as_deref() != Some(theme.as_str()) && !e.also_in.contains(&theme) {
+            if e.id != theme
+                && e.parent.as_deref() != Some(theme.as_str())
+                && !e.also_in.contains(&theme)
+            {
                 e.also_in.push(theme.clone());
             }
         }
@@ -976,7 +990,10 @@ also_in = ["doing"]
 "#;
         let book = Codebook::from_toml(text, "t.toml").unwrap();
         let xml = to_qdc(&book, "test", false);
-        assert!(xml.contains("<Set guid=") && xml.contains("name=\"Doing\""), "{xml}");
+        assert!(
+            xml.contains("<Set guid=") && xml.contains("name=\"Doing\""),
+            "{xml}"
+        );
         assert!(xml.contains(&format!("<MemberCode guid=\"{}\"/>", guid_for("asking"))));
         let (back, warnings) = from_qdc(xml.as_bytes(), "t", "t.qdc").unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -985,7 +1002,10 @@ also_in = ["doing"]
         assert!(talk.defined);
         assert_eq!(talk.title.as_deref(), Some("Talking it through"));
         assert_eq!(talk.concept.as_deref(), Some("Questions, not answers"));
-        assert_eq!(back.get("doing").unwrap().split_from.as_deref(), Some("talk"));
+        assert_eq!(
+            back.get("doing").unwrap().split_from.as_deref(),
+            Some("talk")
+        );
         // No set when no code sits in a second theme.
         assert!(!to_qdc(&mechanisms(), "test", false).contains("<Sets>"));
     }

@@ -52,7 +52,10 @@ impl Codebook {
             if e.retired {
                 t.insert("retired", value(true));
             }
-            for (key, v) in [("merged_into", &e.merged_into), ("split_from", &e.split_from)] {
+            for (key, v) in [
+                ("merged_into", &e.merged_into),
+                ("split_from", &e.split_from),
+            ] {
                 if let Some(v) = v {
                     t.insert(key, value(v.as_str()));
                 }

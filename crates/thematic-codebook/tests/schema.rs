@@ -37,14 +37,15 @@ fn books() -> Vec<Codebook> {
     blank.create_code("Someone to talk to", None).unwrap();
     // Themes in development: a code in a second candidate theme (written as a Set), a
     // defined theme with a title and concept, a split.
-    let mut developing = CodebookEditor::open(
-        &read("social-prescribing-mechanisms.toml"),
-        "m.toml",
-    )
-    .unwrap();
+    let mut developing =
+        CodebookEditor::open(&read("social-prescribing-mechanisms.toml"), "m.toml").unwrap();
     let candidate = developing.create_theme("Talking it through", None).unwrap();
     developing
-        .place("asking-questions", Some(&candidate), thematic_codebook::Placement::AlsoIn)
+        .place(
+            "asking-questions",
+            Some(&candidate),
+            thematic_codebook::Placement::AlsoIn,
+        )
         .unwrap();
     developing
         .split_theme(&candidate, "Being heard", &["asking-questions".to_string()])

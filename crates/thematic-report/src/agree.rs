@@ -397,7 +397,11 @@ impl Ctx<'_> {
         turns: &[TurnSpan],
         text: Option<&str>,
         codings: &[Coding],
-    ) -> (Vec<ThemeCounts>, Vec<Disagreement>, Option<(Pattern, usize)>) {
+    ) -> (
+        Vec<ThemeCounts>,
+        Vec<Disagreement>,
+        Option<(Pattern, usize)>,
+    ) {
         let text = Quoter::new(text.unwrap_or(""));
         let (covered, spans) = self.coded_spans(codings);
         let coded = Coded {

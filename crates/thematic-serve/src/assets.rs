@@ -27,8 +27,14 @@ const MODULES: &[(&str, &str)] = &[
     ("board.js", include_str!("../assets/js/board.js")),
     ("board-ask.js", include_str!("../assets/js/board-ask.js")),
     ("board-draw.js", include_str!("../assets/js/board-draw.js")),
-    ("board-pointer.js", include_str!("../assets/js/board-pointer.js")),
-    ("board-versions.js", include_str!("../assets/js/board-versions.js")),
+    (
+        "board-pointer.js",
+        include_str!("../assets/js/board-pointer.js"),
+    ),
+    (
+        "board-versions.js",
+        include_str!("../assets/js/board-versions.js"),
+    ),
     ("review.js", include_str!("../assets/js/review.js")),
     (
         "review-define.js",
