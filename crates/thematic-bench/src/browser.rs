@@ -445,7 +445,7 @@ const READY = {
   search: () => !!q('#main ol.results > li'),
   map: () => { const i = q('#main .map img'); return !!i && i.complete && i.naturalWidth > 0; },
   board: () => document.querySelectorAll('#main .card').length >= arg,
-  review: () => !!q('#main .review-code .extract'),
+  review: () => !!q('#main .code-block .review-extract'),
 };
 const ready = READY[view];
 const requests = (t0) => performance.getEntriesByType('resource')
