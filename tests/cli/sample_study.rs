@@ -261,6 +261,8 @@ fn the_demo_records_an_earlier_candidate_map_and_the_final_one() {
         "moved \"Solution building\" from \"SPLWs' role\" to \"The approach\" (21 extracts)",
         "moved \"Goal and action-orientated\" from \"SPLWs' role\" to \"The approach\" (24 extracts)",
         "\"What matters to the individual\" no longer also in \"Patients' role\" (25 extracts)",
+        // Defined and named in phase 5; the three groups hold 63 + 62 + 70 = 195 extracts.
+        "defined \"Theoretical underpinning: Solution-focused and strengths-based\" (195 extracts)",
     ] {
         assert!(diff.contains(line), "missing {line:?} in\n{diff}");
     }

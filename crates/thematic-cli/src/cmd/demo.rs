@@ -235,6 +235,16 @@ fn record_versions(study: &Study, report: &mut String) -> Result<()> {
         "KW",
         &candidate_structure(&final_book).to_toml(),
     )?;
+    // The paper's themes are defined and named (phase 5): the overarching theme and its
+    // three groups.
+    for id in [
+        "solution-focused-strengths-based",
+        "splw-role",
+        "patients-role",
+        "the-approach",
+    ] {
+        study.set_theme_defined(id, true, None, "KW")?;
+    }
     study.snapshot(
         "Final (as published)",
         "Phase 5: one overarching theme, three groups and nine mechanism themes (Figure 1).",
