@@ -18,6 +18,10 @@
 //! | `GET /api/search` | keyword-in-context search, one page (`offset`, `limit` ≤ 200) |
 //! | `GET /api/quotes` | the quote table in any export format; with `inline=1` and JSON, one page (`offset`, `limit` ≤ 500, `theme`, `participant`) |
 //! | `GET /api/map.svg` | the thematic map |
+//! | `GET /api/board`, `POST /api/board/place`, `POST /api/board/themes[/{id}/split\|merge\|discard\|status]` | the theme board (`board.rs`) |
+//! | `GET /api/versions`, `POST /api/versions`, `GET /api/versions/diff`, `GET /api/versions/{name}/map.svg` | versions of the map |
+//! | `GET /api/review/{id}` and below, `/api/stars` | a theme's review (`review.rs`) |
+//! | `GET /api/status`, `POST /api/transcripts/{id}/read` | progress (`status.rs`) |
 
 mod agreement;
 mod board;
