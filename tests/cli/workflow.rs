@@ -171,6 +171,16 @@ fn the_log_shows_coding_actions_blind_and_codebook_changes_to_all() {
         &["log", "--all-coders", "--last", "1", "--format", "json"],
     );
     assert_eq!(last[0]["action"], "rename");
+    // How far AB read is AB's own, like their codings: not in KW's log.
+    d.cmd_in("s", &["status", "--mark-read", "P6", "--coder", "AB"])
+        .ok();
+    let kw_after = d.json_in("s", &["log", "--coder", "KW", "--format", "json"]);
+    assert_eq!(kw_after.as_array().unwrap().len(), 3, "{kw_after}");
+    let ab = d.json_in("s", &["log", "--coder", "AB", "--format", "json"]);
+    assert!(
+        ab.as_array().unwrap().iter().any(|r| r["action"] == "read"),
+        "{ab}"
+    );
 }
 
 #[test]

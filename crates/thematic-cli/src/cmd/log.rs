@@ -24,6 +24,11 @@ pub const CODING_ACTIONS: &[&str] = &[
     "undo",
     "redo",
     "dismiss",
+    // How far a coder read, and the extracts an author starred, are theirs too: shown to
+    // others they would say what others coded.
+    "read",
+    "star",
+    "unstar",
 ];
 
 /// `thematic log`
