@@ -440,11 +440,12 @@ fn anchor_problem(
             Severity::Error,
             "text-mismatch",
             format!(
-                "the transcript at {}-{} reads \"{}\", not the coded \"{}\"; the transcript file was changed after coding: restore it and use `thematic transcripts update`",
+                "the transcript at {}-{} reads \"{}\", not the coded \"{}\": transcript {id} was changed after this coding was made, and not by `thematic transcripts update` or `thematic import --replace` (which move codings): edited by hand, copied over, or updated by an older thematic while this coding was being written; if the file was edited by hand, put the version the coding was made against back and bring the new one in with `thematic transcripts update {id} FILE`, which moves the codings; if the new text must stay as it is, remove the coding (`thematic uncode {}`) and code the words again",
                 c.start,
                 c.end,
                 here.chars().take(60).collect::<String>(),
-                c.text.chars().take(60).collect::<String>()
+                c.text.chars().take(60).collect::<String>(),
+                c.id
             ),
         ));
     }

@@ -125,6 +125,27 @@ pub enum StudyError {
         /// What changed since, in words.
         why: String,
     },
+    /// A coding's words are no longer where it says in the transcript as it is when the
+    /// coding is written (the transcript was updated or replaced while it was being made),
+    /// and they are not found unchanged nearby; nothing was written.
+    #[error(
+        "{transcript} was updated while this coding was being made: turn {turn} no longer \
+         reads \"{text}\" at {start}-{end}, and those words are not found unchanged nearby; \
+         nothing was written: look at the transcript again (`thematic show {transcript}`) \
+         and code the words as they read now"
+    )]
+    TranscriptChanged {
+        /// The transcript id.
+        transcript: String,
+        /// The turn the coding named.
+        turn: usize,
+        /// Where the coding pointed (code points, end exclusive).
+        start: usize,
+        /// End of that span.
+        end: usize,
+        /// The words it quoted (at most 60 characters).
+        text: String,
+    },
     /// A stored transcript file cannot be parsed.
     #[error("{}: {source}", path.display())]
     Unparsable {

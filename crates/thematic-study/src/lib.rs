@@ -18,6 +18,7 @@ mod codings;
 mod config;
 mod counts;
 mod csvlog;
+mod current;
 mod dismissed;
 mod error;
 mod fsutil;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::codings::{Coding, CodingsFile, header_line, row_line};
 use crate::csvlog::{append, csv_line, set_aside};
+use crate::current::Fit;
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
@@ -154,6 +155,15 @@ impl Study {
     /// checked under the lock either lands before the merge (and is moved by it) or sees
     /// the theme retired. A coder's first coding (no codings file yet, so the merge cannot
     /// lock it) also takes the codebook's lock, first, in the merge's order.
+    ///
+    /// The coding must also fit its transcript as it is *after* the lock is taken: its
+    /// words at its offsets, within its turn. A `thematic transcripts update` (or `import
+    /// --replace`) of the transcript between the caller's reading of it and this write has
+    /// re-anchored every coding already written, under the same locks; this one is then
+    /// moved to where its words are now when they are found unchanged in its turn (or just
+    /// once anywhere), else refused with [`StudyError::TranscriptChanged`] and nothing is
+    /// written. [`Study::code_placed`] also returns the coding as written. A transcript
+    /// that is not in the study is not looked for here (the callers check it first).
     pub fn code(&self, coding: &Coding) -> Result<Added, StudyError> {
         self.code_with(coding, |path| {
             scan(path, &header_line(), coding).map_err(|e| StudyError::io(path, e))
@@ -171,17 +181,29 @@ impl Study {
         coding: &Coding,
         find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
     ) -> Result<Added, StudyError> {
-        let added = self.add_coding_with(coding, true, find)?;
+        Ok(self.code_placed(coding, find)?.0)
+    }
+
+    /// [`Study::code_with`], also returning the coding as it was written or found: moved
+    /// to where its words are now when its transcript was updated while it was being made
+    /// (then `find` is not asked: the moved span is searched for in the file).
+    pub fn code_placed(
+        &self,
+        coding: &Coding,
+        find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
+    ) -> Result<(Added, Coding), StudyError> {
+        let (added, moved) = self.add_coding_with(coding, true, find)?;
+        let written = moved.unwrap_or_else(|| coding.clone());
         if added == Added::New {
             self.log_change_with(
-                &coding.coder,
+                &written.coder,
                 "code",
-                &coding.theme,
-                &coding.log_detail(),
-                &crate::undo::coding_data(coding),
+                &written.theme,
+                &written.log_detail(),
+                &crate::undo::coding_data(&written),
             )?;
         }
-        Ok(added)
+        Ok((added, written))
     }
 
     /// Adds one coding for `coding.coder`, unless the coder already has a coding of the same
@@ -197,19 +219,21 @@ impl Study {
     ///
     /// The theme is not checked against the codebook: [`Study::code`] is the checked path.
     pub fn add_coding(&self, coding: &Coding) -> Result<Added, StudyError> {
-        self.add_coding_with(coding, false, |path| {
+        let (added, _) = self.add_coding_with(coding, false, |path| {
             scan(path, &header_line(), coding).map_err(|e| StudyError::io(path, e))
-        })
+        })?;
+        Ok(added)
     }
 
     /// [`Study::add_coding`], checking under the coder's lock that the theme can be coded
-    /// (when `check_theme`; see [`Study::code`]).
+    /// and that the coding fits its transcript as it is now (when `check_theme`; see
+    /// [`Study::code`]). Returns the coding as moved, when it had to be.
     fn add_coding_with(
         &self,
         coding: &Coding,
         check_theme: bool,
         find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
-    ) -> Result<Added, StudyError> {
+    ) -> Result<(Added, Option<Coding>), StudyError> {
         let path = self.codings_path(&coding.coder)?;
         std::fs::create_dir_all(self.codings_dir())
             .map_err(|e| StudyError::io(self.codings_dir(), e))?;
@@ -220,9 +244,31 @@ impl Study {
             None
         };
         let _lock = FileLock::acquire(&path)?;
+        let mut moved = None;
         if check_theme {
             crate::lookup::codable_theme(&self.codebook()?, &coding.theme)?;
+            if let Fit::Moved(m) = self.fit_coding(coding)? {
+                moved = Some(*m);
+            }
         }
+        let added = match &moved {
+            None => self.write_coding(&path, coding, find)?,
+            Some(m) => self.write_coding(&path, m, |path| {
+                scan(path, &header_line(), m).map_err(|e| StudyError::io(path, e))
+            })?,
+        };
+        Ok((added, moved))
+    }
+
+    /// Appends `coding` to the codings file at `path` unless `find` (or the checked read)
+    /// finds the same span there. The caller holds the coder's lock.
+    fn write_coding(
+        &self,
+        path: &Path,
+        coding: &Coding,
+        find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
+    ) -> Result<Added, StudyError> {
+        let path = path.to_path_buf();
         let row = row_line(coding);
         let one_line = !row[..row.len().saturating_sub(1)]
             .iter()
@@ -269,7 +315,8 @@ impl Study {
     /// theme must be codable in the codebook read under the coder's lock, as
     /// [`Study::code`] checks it, else nothing is written (a suggestion made before its
     /// theme was retired or merged away is refused, not filed under a theme no longer in
-    /// use).
+    /// use). Each coding must fit its transcript as it is now, as [`Study::code`] checks
+    /// it: moved to where its words are now, or nothing is written.
     pub fn code_all(&self, coder: &str, codings: &[Coding]) -> Result<Vec<Added>, StudyError> {
         self.add_codings_with(coder, codings, true)
     }
@@ -281,12 +328,18 @@ impl Study {
         check_theme: bool,
     ) -> Result<Vec<Added>, StudyError> {
         self.update_codings(coder, |file| {
+            let mut placed = Vec::new();
             if check_theme {
                 let book = self.codebook()?;
                 for c in codings {
                     crate::lookup::codable_theme(&book, &c.theme)?;
+                    placed.push(match self.fit_coding(c)? {
+                        Fit::Fits => c.clone(),
+                        Fit::Moved(m) => *m,
+                    });
                 }
             }
+            let codings = if check_theme { &placed[..] } else { codings };
             let mut out = Vec::with_capacity(codings.len());
             for coding in codings {
                 match file.codings.iter().find(|c| same_span(c, coding)) {

@@ -104,6 +104,16 @@ impl Study {
     ) -> Result<UpdateReport, StudyError> {
         let old_path = self.transcript_path(id)?;
         let old = crate::transcripts::parse_file(&old_path, &self.parse_options());
+        // The codebook's lock first, as a merge takes it: a coder's first coding takes it
+        // too (before creating the codings file), so no coder can start a codings file
+        // that this update does not lock and see. Every coding written under a coder's
+        // lock is then either re-anchored here or checked against the new text when it is
+        // written (see `Study::code`).
+        let _book_lock = if dry_run {
+            None
+        } else {
+            Some(crate::fsutil::FileLock::acquire(&self.codebook_path())?)
+        };
         let (locks, all) = self.lock_all_codings(!dry_run)?;
         // The old text is needed only to re-anchor codings: a stored file that no longer
         // parses can still be replaced when nothing is coded in it.
