@@ -5,6 +5,7 @@ mod codebook;
 mod coding;
 mod exports;
 mod refi;
+mod replace;
 mod sample_study;
 mod search;
 mod serve;

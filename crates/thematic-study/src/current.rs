@@ -258,7 +258,9 @@ mod tests {
         let report = update_to(&study, LONGER);
         assert_eq!(report.counts(), (0, 1, 0), "c-early moved by the update");
 
-        let (added, written) = study.code_placed(&stale, |_| Ok(Scan::NotFound)).unwrap();
+        let (added, written) = study
+            .code_placed_with(&stale, |_| Ok(Scan::NotFound))
+            .unwrap();
         assert_eq!(added, Added::New);
         let now = coding_of(&study, "c-late", "asked what matters to me");
         assert_eq!(now.start, stale.start + 10, "10 code points later");

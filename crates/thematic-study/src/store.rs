@@ -181,13 +181,21 @@ impl Study {
         coding: &Coding,
         find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,
     ) -> Result<Added, StudyError> {
-        Ok(self.code_placed(coding, find)?.0)
+        Ok(self.code_placed_with(coding, find)?.0)
     }
 
-    /// [`Study::code_with`], also returning the coding as it was written or found: moved
-    /// to where its words are now when its transcript was updated while it was being made
-    /// (then `find` is not asked: the moved span is searched for in the file).
-    pub fn code_placed(
+    /// [`Study::code`], also returning the coding as it was written or found: moved to
+    /// where its words are now when its transcript was updated while it was being made.
+    pub fn code_placed(&self, coding: &Coding) -> Result<(Added, Coding), StudyError> {
+        self.code_placed_with(coding, |path| {
+            scan(path, &header_line(), coding).map_err(|e| StudyError::io(path, e))
+        })
+    }
+
+    /// [`Study::code_with`], also returning the coding as it was written or found (see
+    /// [`Study::code_placed`]; for a moved coding `find` is not asked: the moved span is
+    /// searched for in the file).
+    pub fn code_placed_with(
         &self,
         coding: &Coding,
         find: impl FnOnce(&std::path::Path) -> Result<Scan, StudyError>,

@@ -159,17 +159,26 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         created: now_rfc3339(),
         status: Default::default(),
     };
-    let (id, added) = match study.code(&coding)? {
+    // Placed against the transcript as it is under the coder's lock: moved to where its
+    // words are now if `thematic transcripts update` replaced the text meanwhile.
+    let (added, written) = study.code_placed(&coding)?;
+    let (id, added) = match added {
         Added::New => (coding.id.clone(), true),
         Added::Existing(id) => (id, false),
     };
+    let (turn_no, start, end) = (written.turn, written.start, written.end);
+    if added && (start, end) != (coding.start, coding.end) {
+        crate::cmd::status(&format!(
+            "{} was updated while this coding was being made; its words were found unchanged in turn {turn_no} [{start}-{end}] and coded there",
+            args.transcript
+        ));
+    }
     crate::output::emit_to(None, format!("{id}\n").as_bytes())?;
     let short: String = quoted.chars().take(60).collect();
     crate::cmd::status(&if added {
         format!(
-            "coded {} turn {} [{start}-{end}] as {} for {coder}: \"{}{}\"",
+            "coded {} turn {turn_no} [{start}-{end}] as {} for {coder}: \"{}{}\"",
             args.transcript,
-            args.turn,
             theme.id,
             crate::term::sanitize(&short),
             if quoted.chars().count() > 60 {
