@@ -42,6 +42,9 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::search::copy_dir;
 
+/// What a coding row says, without its id: coder, transcript, start, end, theme, text, status.
+type Content = (String, String, String, String, String, String, String);
+
 /// One coding as the harness compares it (created time and memo left out).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Row {
@@ -57,7 +60,7 @@ struct Row {
 
 impl Row {
     /// The row without its id: ids of new codings are random.
-    fn content(&self) -> (String, String, String, String, String, String, String) {
+    fn content(&self) -> Content {
         (
             self.coder.clone(),
             self.transcript.clone(),
@@ -130,9 +133,7 @@ impl State {
         out.join(", ")
     }
 
-    fn contents(
-        &self,
-    ) -> BTreeMap<(String, String, String, String, String, String, String), usize> {
+    fn contents(&self) -> BTreeMap<Content, usize> {
         let mut out = BTreeMap::new();
         for r in &self.rows {
             *out.entry(r.content()).or_insert(0) += 1;
@@ -795,4 +796,89 @@ pub fn report(tallies: &[Tally]) -> bool {
     tallies
         .iter()
         .all(|t| t.lost == 0 && t.torn == 0 && t.unrecovered == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The workspace's built `thematic` (debug, as `cargo test --workspace` builds it, then release), if there is one.
+    fn built_thematic() -> Option<PathBuf> {
+        let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
+        ["debug", "release"]
+            .iter()
+            .map(|p| target.join(p).join("thematic"))
+            .find(|p| p.exists())
+    }
+
+    /// A CI-sized run: four kills each of an append, a merge (which rewrites every coder's
+    /// file) and an undo on a 3-transcript study. Skipped when `thematic` is not built.
+    #[test]
+    fn killed_writes_lose_no_coding() {
+        let Some(exe) = built_thematic() else {
+            eprintln!("skipped: build thematic first (cargo build -p thematic)");
+            return;
+        };
+        let corpus = tempfile::tempdir().unwrap();
+        crate::corpus::study(corpus.path(), 3, 7).unwrap();
+        let only = ["code", "codebook merge", "undo"].map(String::from);
+        let tallies = run(&exe, corpus.path(), 4, 7, &only).unwrap();
+        assert_eq!(tallies.len(), 3, "one tally per path asked for");
+        for t in &tallies {
+            assert_eq!(t.trials, 4, "{}", t.name);
+            // Each killed trial either finished or was killed: never more kills than trials.
+            assert!(t.killed <= t.trials && t.mid_write <= t.killed, "{t:?}");
+            assert_eq!(t.lost, 0, "{}: {:?}", t.name, t.findings);
+            assert_eq!(t.torn, 0, "{}: {:?}", t.name, t.findings);
+            assert_eq!(t.unrecovered, 0, "{}: {:?}", t.name, t.findings);
+        }
+    }
+
+    /// The loss rule, by hand: a coding kept as it was, moved as the reference moved it, or
+    /// folded into an identical coding is not lost; one that vanished, or changed in a way the
+    /// reference did not, is.
+    #[test]
+    fn a_coding_counts_as_lost_only_when_neither_kept_nor_moved_by_design() {
+        let row = |id: &str, start: &str, theme: &str| Row {
+            coder: "A".into(),
+            id: id.into(),
+            transcript: "P1".into(),
+            start: start.into(),
+            end: "20".into(),
+            theme: theme.into(),
+            text: "words".into(),
+            status: String::new(),
+        };
+        let before = vec![row("1", "0", "x"), row("2", "5", "x"), row("3", "9", "x")];
+        // The reference merged x into y (1), kept 2, and folded 3 into an identical 4.
+        let reference = State {
+            rows: vec![row("1", "0", "y"), row("2", "5", "x"), row("4", "9", "y")],
+            ..State::default()
+        };
+        let by_id: BTreeMap<(&str, &str), &Row> = reference
+            .rows
+            .iter()
+            .map(|r| ((r.coder.as_str(), r.id.as_str()), r))
+            .collect();
+        let whole = State {
+            rows: reference.rows.clone(),
+            ..State::default()
+        };
+        assert!(lost(&before, &by_id, &reference, &whole).is_empty());
+        let untouched = State {
+            rows: before.clone(),
+            ..State::default()
+        };
+        assert!(lost(&before, &by_id, &reference, &untouched).is_empty());
+        // 2 gone, and 1 under a theme neither run gave it: two lost.
+        let broken = State {
+            rows: vec![row("1", "0", "z"), row("4", "9", "y")],
+            ..State::default()
+        };
+        let ids: Vec<&str> = lost(&before, &by_id, &reference, &broken)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "2"]);
+    }
 }

@@ -350,4 +350,36 @@ mod tests {
             StudyError::TranscriptChanged { .. }
         ));
     }
+
+    #[test]
+    #[ignore = "a timing, not a check: cargo test --release -p thematic-study -- --ignored fit_timing --nocapture"]
+    fn fit_timing() {
+        // A 2,000-turn interview (about 600,000 code points), a coding in its last turn:
+        // the most `fits` has to walk. The first call parses; the others cost a stat and
+        // the walk.
+        let mut text = String::new();
+        for i in 0..1000 {
+            text.push_str(&format!(
+                "Interviewer: Question {i}, about what matters to you and why?\n\n\
+                 P1: {} Answer {i}.\n\n",
+                "Some words that go on for a good while, as answers do. ".repeat(4)
+            ));
+        }
+        let (_d, study) = study_with(&text);
+        let stale = coding_of(&study, "c-1", "Answer 999.");
+        let first = std::time::Instant::now();
+        assert_eq!(study.fit_coding(&stale).unwrap(), Fit::Fits);
+        let first = first.elapsed();
+        let runs = 200;
+        let t = std::time::Instant::now();
+        for _ in 0..runs {
+            assert_eq!(study.fit_coding(&stale).unwrap(), Fit::Fits);
+        }
+        eprintln!(
+            "{} code points: first fit {:.2} ms (parse), then {:.3} ms each",
+            study.transcript("P1").unwrap().text.chars().count(),
+            first.as_secs_f64() * 1e3,
+            t.elapsed().as_secs_f64() * 1e3 / runs as f64
+        );
+    }
 }
