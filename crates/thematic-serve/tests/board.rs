@@ -18,8 +18,6 @@
 #[path = "board/browsers.rs"]
 mod browsers;
 mod common;
-#[path = "board/drivers.rs"]
-mod drivers;
 
 use common::Fixture;
 use serde_json::{Value, json};
@@ -66,6 +64,11 @@ fn parent(study: &Study, id: &str) -> Option<String> {
     study.codebook().unwrap().get(id).unwrap().parent.clone()
 }
 
+/// The other themes code `id` also sits in, as the codebook file says.
+fn also_in(study: &Study, id: &str) -> Vec<String> {
+    study.codebook().unwrap().get(id).unwrap().also_in.clone()
+}
+
 fn area<'a>(board: &'a Value, id: &str) -> &'a Value {
     board["areas"]
         .as_array()
@@ -93,6 +96,26 @@ fn tally(a: &Value) -> (u64, u64, u64) {
     )
 }
 
+/// The ids of the board's areas (themes), in the order it draws them.
+fn area_ids(board: &Value) -> Vec<&str> {
+    board["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect()
+}
+
+/// The body of `POST /api/board/place`: `how` is move, also or leave.
+fn place(code: &str, theme: &str, how: &str) -> Value {
+    json!({"code": code, "theme": theme, "how": how})
+}
+
+/// Places `code` in `theme` (`how`: move, also or leave), which must be done; the answer.
+fn placed(f: &Fixture, code: &str, theme: &str, how: &str) -> Value {
+    post(f, "/api/board/place", place(code, theme, how))
+}
+
 fn post(f: &Fixture, path: &str, body: Value) -> Value {
     let r = f.with_body("POST", path, &body);
     assert!(
@@ -104,14 +127,14 @@ fn post(f: &Fixture, path: &str, body: Value) -> Value {
     r.json()
 }
 
-/// A refused request: its status and message; the codebook and the log must be as before.
-fn refused(f: &Fixture, method: &str, path: &str, body: Value) -> (u16, String) {
+/// A refused POST: its status and message; the codebook and the log must be as before.
+fn refused(f: &Fixture, path: &str, body: Value) -> (u16, String) {
     let book = codebook_text(&f.study);
     let log = log_len(&f.study);
-    let r = f.with_body(method, path, &body);
+    let r = f.with_body("POST", path, &body);
     assert!(
         (400..500).contains(&r.status),
-        "{method} {path} {body}: {}",
+        "POST {path} {body}: {}",
         r.text()
     );
     assert_eq!(codebook_text(&f.study), book, "a refusal writes nothing");
@@ -135,14 +158,8 @@ fn the_board_draws_every_code_in_its_theme_with_the_coders_counts() {
         (Value::Null, json!([]))
     );
     assert_eq!(b["misc"], false);
-    let ids: Vec<&str> = b["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        area_ids(&b),
         [
             "solution-focused-strengths-based",
             "splw-role",
@@ -219,11 +236,7 @@ fn moving_sharing_and_leaving_are_logged_codebook_edits_and_change_no_coding() {
         json!({"code": "what-matters", "theme": "being-heard", "how": "move", "note": "it is about listening"}),
     );
     assert_eq!(moved["old_parent"], "the-approach");
-    post(
-        &f,
-        "/api/board/place",
-        json!({"code": "goal-orientation", "theme": "being-heard", "how": "also"}),
-    );
+    placed(&f, "goal-orientation", "being-heard", "also");
     let book = f.study.codebook().unwrap();
     let heard = book.get("being-heard").unwrap();
     assert!(!heard.codable && heard.parent.is_none() && !heard.defined);
@@ -255,21 +268,9 @@ fn moving_sharing_and_leaving_are_logged_codebook_edits_and_change_no_coding() {
     assert_eq!(card(&b, "goal-orientation")["shared"], true);
     assert_eq!(b["totals"]["shared"], 1);
 
-    let left = post(
-        &f,
-        "/api/board/place",
-        json!({"code": "goal-orientation", "theme": "being-heard", "how": "leave"}),
-    );
+    let left = placed(&f, "goal-orientation", "being-heard", "leave");
     assert_eq!(left["old_also_in"], json!(["being-heard"]));
-    assert!(
-        f.study
-            .codebook()
-            .unwrap()
-            .get("goal-orientation")
-            .unwrap()
-            .also_in
-            .is_empty()
-    );
+    assert!(also_in(&f.study, "goal-orientation").is_empty());
     assert!(!codebook_text(&f.study).contains("also_in"));
 
     // Each note is logged as a memo after its change.
@@ -311,11 +312,7 @@ fn a_drop_on_miscellaneous_makes_it_first() {
     let codings = codings_files(&f.study);
     let from = log_len(&f.study);
     assert_eq!(f.json("/api/board")["misc"], false);
-    let r = post(
-        &f,
-        "/api/board/place",
-        json!({"code": "empowerment", "theme": "miscellaneous", "how": "move"}),
-    );
+    let r = placed(&f, "empowerment", "miscellaneous", "move");
     assert_eq!(r["made_misc"], true);
     let book = f.study.codebook().unwrap();
     let misc = book.get("miscellaneous").unwrap();
@@ -337,11 +334,7 @@ fn a_drop_on_miscellaneous_makes_it_first() {
         (json!(true), json!(true))
     );
     // The second drop finds it there.
-    let r = post(
-        &f,
-        "/api/board/place",
-        json!({"code": "active-engagement", "theme": "miscellaneous", "how": "move"}),
-    );
+    let r = placed(&f, "active-engagement", "miscellaneous", "move");
     assert_eq!(r["made_misc"], false);
     assert_eq!(codings_files(&f.study), codings);
 }
@@ -363,11 +356,7 @@ fn the_unsorted_pile_is_the_unsorted_group_once_there_is_one() {
         (json!(1), json!(4))
     );
     // Dropped on the pile, a code goes under the group; a code cannot sit "also" in it.
-    post(
-        &f,
-        "/api/board/place",
-        json!({"code": "empowerment", "theme": "unsorted", "how": "move"}),
-    );
+    placed(&f, "empowerment", "unsorted", "move");
     assert_eq!(parent(&f.study, "empowerment").as_deref(), Some("unsorted"));
     assert_eq!(
         f.json("/api/board")["pile_cards"],
@@ -375,9 +364,8 @@ fn the_unsorted_pile_is_the_unsorted_group_once_there_is_one() {
     );
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/place",
-        json!({"code": "what-matters", "theme": "unsorted", "how": "also"}),
+        place("what-matters", "unsorted", "also"),
     );
     assert!(m.contains("\"Unsorted\" (unsorted)"), "{m}");
     assert_eq!(codings_files(&f.study), codings);
@@ -476,14 +464,8 @@ fn split_define_merge_and_discard_are_logged_codebook_edits() {
     );
     // The board no longer draws the retired themes; "Miscellaneous" holds the three codes.
     let b = f.json("/api/board");
-    let ids: Vec<&str> = b["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        area_ids(&b),
         [
             "solution-focused-strengths-based",
             "splw-role",
@@ -502,69 +484,42 @@ fn split_define_merge_and_discard_are_logged_codebook_edits() {
 fn refusals_say_what_to_do_and_write_nothing() {
     let f = Fixture::new();
     let codings = codings_files(&f.study);
-    let place =
-        |code: &str, theme: &str, how: &str| json!({"code": code, "theme": theme, "how": how});
-    let (s, m) = refused(
-        &f,
-        "POST",
-        "/api/board/place",
-        place("what-matters", "the-aproach", "move"),
-    );
+    let refused_place = |code: &str, theme: &str, how: &str| {
+        refused(&f, "/api/board/place", place(code, theme, how))
+    };
+    let (s, m) = refused_place("what-matters", "the-aproach", "move");
     assert_eq!(s, 400);
     assert!(
         m.contains("no theme \"the-aproach\"") && m.contains("did you mean \"the-approach\""),
         "{m}"
     );
-    let (_, m) = refused(
-        &f,
-        "POST",
-        "/api/board/place",
-        place("what-maters", "splw-role", "move"),
-    );
+    let (_, m) = refused_place("what-maters", "splw-role", "move");
     assert!(m.contains("did you mean \"what-matters\""), "{m}");
-    let (_, m) = refused(
-        &f,
-        "POST",
-        "/api/board/place",
-        place("what-matters", "empowerment", "move"),
-    );
+    let (_, m) = refused_place("what-matters", "empowerment", "move");
     assert!(
         m.contains("\"Empowerment\" (empowerment) is a code, not a theme"),
         "{m}"
     );
-    let (_, m) = refused(
-        &f,
-        "POST",
-        "/api/board/place",
-        place("what-matters", "splw-role", "leave"),
-    );
+    let (_, m) = refused_place("what-matters", "splw-role", "leave");
     assert!(m.contains("does not also sit in"), "{m}");
-    let (s, _) = refused(
-        &f,
-        "POST",
-        "/api/board/place",
-        place("what-matters", "splw-role", "sideways"),
-    );
+    let (s, _) = refused_place("what-matters", "splw-role", "sideways");
     assert!(s == 400 || s == 422, "{s}");
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/place",
         json!({"code": "what-matters", "theme": null, "how": "also"}),
     );
     assert!(m.contains("name the theme"), "{m}");
-    let (_, m) = refused(&f, "POST", "/api/board/themes", json!({"label": "  "}));
+    let (_, m) = refused(&f, "/api/board/themes", json!({"label": "  "}));
     assert!(m.contains("needs a name"), "{m}");
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes",
         json!({"label": "X", "parent": "nowhere"}),
     );
     assert!(m.contains("no theme \"nowhere\""), "{m}");
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/the-approach/split",
         json!({"label": "Goals", "codes": []}),
     );
@@ -574,7 +529,6 @@ fn refusals_say_what_to_do_and_write_nothing() {
     );
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/the-approach/split",
         json!({"label": "Goals", "codes": ["empowerment"]}),
     );
@@ -584,42 +538,29 @@ fn refusals_say_what_to_do_and_write_nothing() {
     );
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/nope/split",
         json!({"label": "Goals", "codes": ["empowerment"]}),
     );
     assert!(m.contains("no theme \"nope\""), "{m}");
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/the-approach/merge",
         json!({"into": "the-approach"}),
     );
     assert!(m.contains("into itself"), "{m}");
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/the-approach/merge",
         json!({"into": "empowerment"}),
     );
     assert!(m.contains("is a code, not a theme"), "{m}");
-    let (_, m) = refused(
-        &f,
-        "POST",
-        "/api/board/themes/empowerment/discard",
-        json!({}),
-    );
+    let (_, m) = refused(&f, "/api/board/themes/empowerment/discard", json!({}));
     assert!(m.contains("is a code, not a theme"), "{m}");
 
     // Defining a theme while one of its codes also sits elsewhere: refused, naming it.
-    post(
-        &f,
-        "/api/board/place",
-        place("goal-orientation", "splw-role", "also"),
-    );
+    placed(&f, "goal-orientation", "splw-role", "also");
     let (s, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/the-approach/status",
         json!({"defined": true}),
     );
@@ -633,7 +574,6 @@ fn refusals_say_what_to_do_and_write_nothing() {
     // The other theme it sits in is refused too, for the same code.
     let (_, m) = refused(
         &f,
-        "POST",
         "/api/board/themes/splw-role/status",
         json!({"defined": true}),
     );
@@ -687,11 +627,7 @@ fn versions_are_recorded_listed_diffed_and_drawn() {
         &json!({"label": "How they work"}),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    post(
-        &f,
-        "/api/board/place",
-        json!({"code": "empowerment", "theme": "splw-role", "how": "move"}),
-    );
+    placed(&f, "empowerment", "splw-role", "move");
     post(&f, "/api/versions", json!({"name": "Final"}));
     let list = f.json("/api/versions");
     let names: Vec<&str> = list["versions"]
@@ -779,10 +715,10 @@ fn versions_are_recorded_listed_diffed_and_drawn() {
     let svg = f.get("/api/versions/current/map.svg").text();
     assert!(svg.contains("How they work"));
 
-    let (s, m) = refused(&f, "POST", "/api/versions", json!({"name": "final"}));
+    let (s, m) = refused(&f, "/api/versions", json!({"name": "final"}));
     assert_eq!(s, 422);
     assert!(m.contains("a version named \"Final\""), "{m}");
-    let (s, _) = refused(&f, "POST", "/api/versions", json!({"name": " "}));
+    let (s, _) = refused(&f, "/api/versions", json!({"name": " "}));
     assert_eq!(s, 400);
     let r = f.get("/api/versions/diff?b=final");
     assert_eq!(r.status, 400);

@@ -15,259 +15,10 @@
 
 mod common;
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
-use serde_json::{Value, json};
+use common::chromium::Browser;
+use common::driver::{Driver, serial};
+use serde_json::json;
 use thematic_serve::{Running, ServeOptions};
-
-/// Chromium and chromedriver, or `None` (with a message) when this machine lacks them.
-fn tools() -> Option<(PathBuf, PathBuf)> {
-    let pick = |var: &str, candidates: &[&str]| -> Option<PathBuf> {
-        std::env::var_os(var)
-            .map(PathBuf::from)
-            .into_iter()
-            .chain(candidates.iter().map(PathBuf::from))
-            .find(|p| p.is_file())
-    };
-    let chromium = pick(
-        "CHROMIUM",
-        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-    );
-    let driver = pick("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
-    match (chromium, driver) {
-        (Some(c), Some(d)) => Some((c, d)),
-        _ if std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() == Ok("1") => panic!(
-            "THEMATIC_REQUIRE_BROWSER=1 but chromium or chromedriver is missing: \
-             apt-get install chromium chromium-driver"
-        ),
-        _ => {
-            eprintln!(
-                "skipped: the browser tests need chromium and chromedriver \
-                 (apt-get install chromium chromium-driver)"
-            );
-            None
-        }
-    }
-}
-
-/// A chromedriver of our own, and one browser session in it.
-struct Browser {
-    driver: Child,
-    addr: SocketAddr,
-    session: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Browser {
-    fn start() -> Option<Browser> {
-        let (chromium, chromedriver) = tools()?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let profile = tempfile::tempdir().unwrap();
-        let mut browser = Browser {
-            driver,
-            addr,
-            session: String::new(),
-            _profile: profile,
-        };
-        // Wait (bounded) for chromedriver to listen, and make sure it is chromedriver that
-        // answers: the port was free a moment ago, but another test's server may take it.
-        let mut ready = false;
-        for _ in 0..300 {
-            if std::net::TcpStream::connect(addr).is_ok() {
-                let status = common::send(addr, "GET", "/status", &[], None);
-                ready = status.status == 200
-                    && serde_json::from_slice::<Value>(&status.body)
-                        .is_ok_and(|v| v["value"]["ready"] == json!(true));
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        assert!(ready, "chromedriver did not start answering on {addr}");
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--window-size=1400,1000",
-            &format!("--user-data-dir={}", browser._profile.path().display()),
-        ];
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": args}
-        }}});
-        let created = browser.call("POST", "/session", Some(caps));
-        browser.session = created["sessionId"].as_str().unwrap().to_string();
-        Some(browser)
-    }
-
-    /// One WebDriver command; its `value`, or a panic with the driver's message.
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let body = body.map(|b| b.to_string());
-        let r = common::send(
-            self.addr,
-            method,
-            path,
-            &[("Content-Type", "application/json; charset=utf-8")],
-            body.as_deref(),
-        );
-        let v = r.json();
-        assert!(r.status < 400, "WebDriver {method} {path}: {v}");
-        v["value"].clone()
-    }
-
-    fn at(&self, what: &str) -> String {
-        format!("/session/{}/{what}", self.session)
-    }
-
-    fn go(&self, url: &str) {
-        self.call("POST", &self.at("url"), Some(json!({ "url": url })));
-    }
-
-    fn run(&self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            &self.at("execute/sync"),
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
-    fn run_async(&self, script: &str) -> Value {
-        self.call(
-            "POST",
-            &self.at("execute/async"),
-            Some(json!({"script": script, "args": []})),
-        )
-    }
-
-    /// Waits (bounded) until `script` returns true.
-    fn wait_for(&self, script: &str, what: &str) {
-        for _ in 0..200 {
-            if self.run(script, json!([])) == json!(true) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let page = self.run("return document.body.innerText", json!([]));
-        panic!("timed out waiting for {what}; the page says:\n{page}");
-    }
-
-    fn click(&self, css: &str) {
-        let found = self.call(
-            "POST",
-            &self.at("element"),
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        let id = found
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string();
-        self.call(
-            "POST",
-            &self.at(&format!("element/{id}/click")),
-            Some(json!({})),
-        );
-    }
-
-    /// Presses keys (WebDriver key values) on whatever has the focus.
-    fn keys(&self, actions: Vec<Value>) {
-        self.call(
-            "POST",
-            &self.at("actions"),
-            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
-        );
-    }
-
-    fn press(&self, key: &str) {
-        self.keys(vec![
-            json!({"type": "keyDown", "value": key}),
-            json!({"type": "keyUp", "value": key}),
-        ]);
-    }
-
-    fn screenshot(&self) -> Vec<u8> {
-        let b64 = self.call("GET", &self.at("screenshot"), None);
-        base64(b64.as_str().unwrap())
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        if !self.session.is_empty() {
-            // `DELETE /session/{id}` (no trailing slash: chromedriver does not know that
-            // path) closes Chromium; killing chromedriver alone would leave it running.
-            let path = format!("/session/{}", self.session);
-            let _ = common::send(self.addr, "DELETE", &path, &[], None);
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-fn base64(s: &str) -> Vec<u8> {
-    let value = |c: u8| -> u32 {
-        match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("not base64: {c}"),
-        }
-    };
-    let clean: Vec<u8> = s
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            n |= value(c) << (18 - 6 * i);
-        }
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
-    }
-    out
-}
-
-/// `target/serve-<view>.png`: in CARGO_TARGET_DIR, else the workspace's `target/`.
-fn screenshot_path(view: &str) -> PathBuf {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(format!("serve-{view}.png"))
-}
-
-/// Saves a screenshot of the page as `target/serve-<view>.png`.
-fn save_screenshot(browser: &Browser, view: &str) {
-    let png = browser.screenshot();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let path = screenshot_path(view);
-    std::fs::write(&path, &png).unwrap();
-    eprintln!("screenshot of the {view} view: {}", path.display());
-}
 
 /// A browser on a fresh test study, the workspace open with its token and ready.
 fn open_workspace() -> Option<(Browser, tempfile::TempDir, Running)> {
@@ -292,14 +43,6 @@ fn open_at(hash: &str) -> Option<(Browser, tempfile::TempDir, thematic_study::St
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
     browser.go(&format!("{}{hash}", server.url()));
     Some((browser, dir, study, server))
-}
-
-/// The browser tests run one at a time: each picks a free port for its chromedriver, and
-/// the other test's server could otherwise take that port in between.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[test]
@@ -415,7 +158,7 @@ fn select_a_passage_and_press_a_digit_to_code_it() {
         "return document.getElementById('codebook').textContent.includes('When to use')",
         "the codebook card",
     );
-    save_screenshot(&browser, "reader");
+    browser.save_screenshot("reader");
 }
 
 /// The text of the first element matching `css` (trimmed), or "" when there is none.
@@ -517,7 +260,7 @@ fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
     let rows = browser.run(QUOTE_ROWS, json!([]));
     assert_eq!(rows, json!([["goal-orientation", "P2"]]));
     assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(false));
-    save_screenshot(&browser, "quotes");
+    browser.save_screenshot("quotes");
 }
 
 #[test]
@@ -568,7 +311,7 @@ fn search_shows_a_page_of_hits_and_more_on_demand() {
         json!([]),
     );
     assert_eq!(focused, places[1]);
-    save_screenshot(&browser, "search");
+    browser.save_screenshot("search");
 }
 
 #[test]
@@ -609,17 +352,7 @@ fn compare_lists_this_transcripts_disagreements_and_counts_the_others() {
     let first = browser.run(TEXT_OF, json!(["table.grid td .ci"]));
     assert!(first.as_str().unwrap().starts_with('['), "{first}");
     browser.run("window.scrollTo(0, 0); return true;", json!([]));
-    save_screenshot(&browser, "compare");
-}
-
-/// Types `text` into whatever has the focus.
-fn type_text(browser: &Browser, text: &str) {
-    let mut actions = Vec::new();
-    for c in text.chars() {
-        actions.push(json!({"type": "keyDown", "value": c.to_string()}));
-        actions.push(json!({"type": "keyUp", "value": c.to_string()}));
-    }
-    browser.keys(actions);
+    browser.save_screenshot("compare");
 }
 
 /// Waits (bounded) until the codebook file holds `label`, and returns the code's id.
@@ -657,7 +390,7 @@ fn codes_are_made_in_the_moment_from_the_palette_and_in_vivo_on_whole_words() {
         "document.getElementById('filter').focus(); return true;",
         json!([]),
     );
-    type_text(&browser, "Keeping promises");
+    browser.type_text("Keeping promises");
     browser.wait_for(
         "return !document.getElementById('create-code').hidden",
         "the offer to create the code",
@@ -710,7 +443,7 @@ fn codes_are_made_in_the_moment_from_the_palette_and_in_vivo_on_whole_words() {
     );
     browser.wait_for(&counted, "the new code's count");
     browser.run("window.scrollTo(0, 0); return true;", json!([]));
-    save_screenshot(&browser, "new-code");
+    browser.save_screenshot("new-code");
 }
 
 #[test]
@@ -742,7 +475,7 @@ fn a_codes_page_lists_every_extract_and_jumps_to_its_place() {
         "return document.querySelector('p.count').textContent === '2 extracts by all coders'",
         "every coder's extracts",
     );
-    save_screenshot(&browser, "code-page");
+    browser.save_screenshot("code-page");
     // The link goes to the place in the reader.
     browser.click("ol.extracts li.extract .where a");
     browser.wait_for(
@@ -916,7 +649,7 @@ fn remove_offers_undo_and_ctrl_z_and_ctrl_shift_z_undo_and_redo() {
     assert!(kw(&study).contains(&gone));
     let status = browser.run(TEXT_OF, json!(["#status"]));
     assert!(status.as_str().unwrap().starts_with("Undone: "), "{status}");
-    save_screenshot(&browser, "undo");
+    browser.save_screenshot("undo");
 }
 
 #[test]
@@ -945,7 +678,7 @@ fn more_like_these_suggests_turns_to_code_or_dismiss_one_by_one() {
     );
     let marked = browser.run(TEXT_OF, json!([".suggestion mark"]));
     assert!(!marked.as_str().unwrap().is_empty(), "the terms are marked");
-    save_screenshot(&browser, "similar");
+    browser.save_screenshot("similar");
     browser.run(
         "const li = [...document.querySelectorAll('.suggestion')].find(l => l.querySelector('.where a').textContent === 'P2'); \
          li.querySelector('button.primary').click(); return true;",
@@ -983,7 +716,7 @@ fn a_new_study_invites_the_first_code_and_makes_it() {
         "return !!document.querySelector('#palette li.invite')",
         "the invitation to make the first code",
     );
-    save_screenshot(&browser, "first-code");
+    browser.save_screenshot("first-code");
     assert_eq!(
         browser.run(common::SELECT, json!([2, "small goals"])),
         json!("small goals")

@@ -5,10 +5,7 @@
 //! in `codings/KW.csv` at the exact code-point offsets. Also: the quote view shows a page,
 //! its count, and the next page on "Show more".
 //!
-//! Marionette is Firefox's remote protocol: length-prefixed JSON messages
-//! (`len:[0, id, "WebDriver:Command", {…}]`, answered by `len:[1, id, error, result]`). A
-//! client is a few lines; the WebDriver crates would bring an async stack and geckodriver,
-//! which Debian does not package.
+//! The client is `tests/common/firefox.rs`, the one every Firefox test uses.
 //!
 //! Without Firefox this test says so and passes, unless `THEMATIC_REQUIRE_BROWSER=1` (as CI
 //! sets), when it fails.
@@ -17,191 +14,21 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-use serde_json::{Value, json};
+use common::driver::{Driver, serial};
+use common::firefox::Firefox;
+use serde_json::json;
 use thematic_serve::{Running, ServeOptions};
-
-fn firefox() -> Option<PathBuf> {
-    let found = std::env::var_os("FIREFOX")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(["/usr/bin/firefox-esr", "/usr/bin/firefox"].map(PathBuf::from))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "THEMATIC_REQUIRE_BROWSER=1 but Firefox is missing: apt-get install firefox-esr"
-        );
-        eprintln!("skipped: the Firefox test needs firefox-esr (apt-get install firefox-esr)");
-    }
-    found
-}
-
-/// A headless Firefox with a fresh profile, and a Marionette session in it.
-struct Firefox {
-    child: Child,
-    stream: BufReader<TcpStream>,
-    next: u64,
-    _profile: tempfile::TempDir,
-}
-
-impl Firefox {
-    fn start() -> Option<Firefox> {
-        let binary = firefox()?;
-        let profile = tempfile::tempdir().unwrap();
-        // Port 0: Firefox picks a free port and writes it into the profile.
-        std::fs::write(
-            profile.path().join("user.js"),
-            "user_pref(\"marionette.port\", 0);\n\
-             user_pref(\"browser.shell.checkDefaultBrowser\", false);\n\
-             user_pref(\"datareporting.policy.dataSubmissionEnabled\", false);\n\
-             user_pref(\"app.update.enabled\", false);\n",
-        )
-        .unwrap();
-        let child = Command::new(binary)
-            .args(["--headless", "--marionette", "--no-remote", "--profile"])
-            .arg(profile.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let port_file = profile.path().join("MarionetteActivePort");
-        let mut port = None;
-        for _ in 0..600 {
-            if let Ok(p) = std::fs::read_to_string(&port_file)
-                && let Ok(p) = p.trim().parse::<u16>()
-            {
-                port = Some(p);
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let port = port.expect("Firefox did not start Marionette within 30 s");
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut ff = Firefox {
-            child,
-            stream: BufReader::new(stream),
-            next: 1,
-            _profile: profile,
-        };
-        let hello = ff.receive();
-        assert_eq!(hello["applicationType"], json!("gecko"), "{hello}");
-        ff.call("WebDriver:NewSession", json!({"capabilities": {}}));
-        ff.call(
-            "WebDriver:SetWindowRect",
-            json!({"width": 1400, "height": 1000}),
-        );
-        Some(ff)
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut len = Vec::new();
-        self.stream.read_until(b':', &mut len).unwrap();
-        len.pop();
-        let n: usize = String::from_utf8(len).unwrap().trim().parse().unwrap();
-        let mut body = vec![0u8; n];
-        self.stream.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    /// One command; its result, or a panic with Firefox's error.
-    fn call(&mut self, command: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        let msg = json!([0, id, command, params]).to_string();
-        let stream = self.stream.get_mut();
-        stream
-            .write_all(format!("{}:{msg}", msg.len()).as_bytes())
-            .unwrap();
-        let reply = self.receive();
-        assert_eq!(reply[1], json!(id), "{reply}");
-        assert!(reply[2].is_null(), "{command}: {}", reply[2]);
-        reply[3].clone()
-    }
-
-    fn run(&mut self, script: &str, args: Value) -> Value {
-        self.call(
-            "WebDriver:ExecuteScript",
-            json!({"script": script, "args": args}),
-        )["value"]
-            .clone()
-    }
-
-    fn wait_for(&mut self, script: &str, what: &str) {
-        for _ in 0..200 {
-            if self.run(script, json!([])) == json!(true) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let page = self.run("return document.body.innerText", json!([]));
-        panic!("timed out waiting for {what}; the page says:\n{page}");
-    }
-
-    /// Clicks the first element matching `css`, as a mouse does.
-    fn click(&mut self, css: &str) {
-        let found = self.call(
-            "WebDriver:FindElement",
-            json!({"using": "css selector", "value": css}),
-        );
-        let id = found["value"]
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string();
-        self.call("WebDriver:ElementClick", json!({ "id": id }));
-    }
-
-    fn keys(&mut self, actions: Vec<Value>) {
-        self.call(
-            "WebDriver:PerformActions",
-            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
-        );
-        self.call("WebDriver:ReleaseActions", json!({}));
-    }
-
-    fn press(&mut self, key: &str) {
-        self.keys(vec![
-            json!({"type": "keyDown", "value": key}),
-            json!({"type": "keyUp", "value": key}),
-        ]);
-    }
-}
-
-impl Drop for Firefox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The Firefox tests run one at a time: two browsers at once are slow on a small machine.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 #[test]
 fn in_firefox_a_selection_and_a_digit_code_a_passage() {
     let _serial = serial();
-    let Some(mut ff) = Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call("WebDriver:Navigate", json!({"url": server.url()}));
+    ff.go(&server.url());
     ff.wait_for(
         "return document.body.dataset.ready === '1'",
         "the transcripts list",
@@ -248,13 +75,13 @@ fn in_firefox_a_selection_and_a_digit_code_a_passage() {
 #[test]
 fn in_firefox_the_quote_view_shows_a_page_and_more_on_demand() {
     let _serial = serial();
-    let Some(mut ff) = Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call("WebDriver:Navigate", json!({"url": server.url()}));
+    ff.go(&server.url());
     ff.wait_for(
         "return document.body.dataset.ready === '1'",
         "the transcripts list",
@@ -300,16 +127,13 @@ fn in_firefox_the_quote_view_shows_a_page_and_more_on_demand() {
 #[test]
 fn in_firefox_codes_are_made_while_coding_on_whole_words() {
     let _serial = serial();
-    let Some(mut ff) = Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call(
-        "WebDriver:Navigate",
-        json!({"url": format!("{}#/t/P1", server.url())}),
-    );
+    ff.go(&format!("{}#/t/P1", server.url()));
     ff.wait_for(
         "return !!document.querySelector('.turn .text[data-n=\"4\"]')",
         "the reader",
@@ -323,12 +147,7 @@ fn in_firefox_codes_are_made_while_coding_on_whole_words() {
         "document.getElementById('filter').focus(); return true;",
         json!([]),
     );
-    let mut typing = Vec::new();
-    for c in "Keeping promises".chars() {
-        typing.push(json!({"type": "keyDown", "value": c.to_string()}));
-        typing.push(json!({"type": "keyUp", "value": c.to_string()}));
-    }
-    ff.keys(typing);
+    ff.type_text("Keeping promises");
     ff.press("\u{E007}"); // Enter: nothing matches, so the code is made and applied
     let coding = common::wait_for_coding(&study, "KW", "keeping my word");
     let book = study.codebook().unwrap();
@@ -361,16 +180,13 @@ fn in_firefox_codes_are_made_while_coding_on_whole_words() {
 #[test]
 fn in_firefox_remove_then_undo_and_redo_with_the_keyboard() {
     let _serial = serial();
-    let Some(mut ff) = Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call(
-        "WebDriver:Navigate",
-        json!({"url": format!("{}#/t/P1", server.url())}),
-    );
+    ff.go(&format!("{}#/t/P1", server.url()));
     ff.wait_for(
         "return document.querySelectorAll('.turn[data-n=\"4\"] .chip').length === 1",
         "the reader",
@@ -406,16 +222,13 @@ fn in_firefox_remove_then_undo_and_redo_with_the_keyboard() {
 #[test]
 fn in_firefox_a_codes_page_lists_its_extracts_and_renames_it() {
     let _serial = serial();
-    let Some(mut ff) = Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call(
-        "WebDriver:Navigate",
-        json!({"url": format!("{}#/code/goal-orientation", server.url())}),
-    );
+    ff.go(&format!("{}#/code/goal-orientation", server.url()));
     // KW coded goal-orientation in P1 turn 2 and P2 turn 2.
     ff.wait_for(
         "return document.querySelectorAll('ol.extracts li.extract').length === 2",

@@ -7,15 +7,12 @@
 
 #[path = "review/browsers.rs"]
 mod browsers;
-#[path = "common/chromium.rs"]
-mod chromium;
 mod common;
-#[path = "common/firefox.rs"]
-mod firefox;
 
 use common::Fixture;
 use serde_json::{Value, json};
 use thematic_codebook::Placement;
+use thematic_study::Study;
 
 /// Codings by KW besides the test study's (see [`common::study`]), so the-approach overlaps
 /// two other themes: what-matters in P1 turn 4 (a turn splw-role marks with
@@ -46,6 +43,13 @@ fn overlapping(f: &Fixture) -> String {
         "empowerment",
     );
     listen
+}
+
+/// Puts `code` (a code of the-approach) also in patients-role, as KW: a shared code.
+fn also_in_patients_role(study: &Study, code: &str) {
+    study
+        .place_code(code, Some("patients-role"), Placement::AlsoIn, None, "KW")
+        .unwrap();
 }
 
 /// The code `id` of a review answer.
@@ -211,15 +215,7 @@ fn pooled_coders_share_an_extract_and_more_comes_a_page_at_a_time() {
 #[test]
 fn a_shared_code_is_flagged_and_defining_is_refused_until_it_is_resolved() {
     let f = Fixture::new();
-    f.study
-        .place_code(
-            "what-matters",
-            Some("patients-role"),
-            Placement::AlsoIn,
-            None,
-            "KW",
-        )
-        .unwrap();
+    also_in_patients_role(&f.study, "what-matters");
     let r = f.json("/api/review/the-approach");
     assert_eq!(
         r["shared"],
@@ -291,15 +287,7 @@ fn a_shared_code_is_flagged_and_defining_is_refused_until_it_is_resolved() {
     );
     assert_eq!(f.json("/api/review/the-approach")["theme"]["defined"], true);
     // Kept in the other theme instead: a code whose parent is outside moves under it.
-    f.study
-        .place_code(
-            "goal-orientation",
-            Some("patients-role"),
-            Placement::AlsoIn,
-            None,
-            "KW",
-        )
-        .unwrap();
+    also_in_patients_role(&f.study, "goal-orientation");
     let moved = f.with_body(
         "POST",
         "/api/review/patients-role/keep",

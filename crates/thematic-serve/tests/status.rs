@@ -7,15 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
-#[path = "common/chromium.rs"]
-mod chromium;
 mod common;
-#[path = "common/firefox.rs"]
-mod firefox;
 
 use std::time::{Duration, Instant};
 
 use common::Fixture;
+use common::chromium::Browser;
+use common::driver::{Driver, serial};
+use common::firefox::Firefox;
 use serde_json::{Value, json};
 use thematic_serve::{Running, ServeOptions};
 use thematic_study::{MemoAbout, Study};
@@ -220,13 +219,6 @@ fn status_answers_within_a_tenth_of_a_second_on_the_fixture() {
 
 // ---------- in the browser ----------
 
-/// The browser tests run one at a time.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// The fixture study with P3 (longer than a screen) added.
 fn study_with_p3(dir: &std::path::Path) -> Study {
     let study = common::study(dir);
@@ -261,17 +253,36 @@ const TO_THE_END: &str = "window.scrollTo(0, document.documentElement.scrollHeig
 const STATUS_SHOWS_READ: &str = "const row = document.querySelector('tr[data-coder=\"KW\"]'); \
      return !!row && row.querySelector('.of').textContent.startsWith('1 of 3');";
 
-#[test]
-fn in_chromium_reading_to_the_end_counts_as_read_on_the_progress_view() {
-    let _serial = serial();
-    let Some(browser) = chromium::Browser::start() else {
-        return;
-    };
+/// A fresh test study with P3 (see [`study_with_p3`]) served, and P3 open in `b`'s
+/// reader; the folder and the server live as long as the returned values.
+fn reading_p3(b: &dyn Driver) -> (tempfile::TempDir, Study, Running) {
     let dir = tempfile::tempdir().unwrap();
     let study = study_with_p3(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    browser.go(&format!("{}#/t/P3", server.url()));
-    browser.wait_for(READER_READY, "the reader of P3");
+    b.go(&format!("{}#/t/P3", server.url()));
+    b.wait_for(READER_READY, "the reader of P3");
+    (dir, study, server)
+}
+
+/// Scrolls the reader to the end, then goes straight to the Progress view (leaving the
+/// reader sends the last turn before the numbers are fetched): P3 counts as read there,
+/// in `reading/KW.csv` and in the change log.
+fn read_to_the_end_then_progress(b: &dyn Driver, study: &Study) {
+    b.run(TO_THE_END, json!([]));
+    std::thread::sleep(Duration::from_millis(300));
+    b.run("location.hash = '#/status'; return true;", json!([]));
+    b.wait_for(STATUS_SHOWS_READ, "KW's row counting P3 read");
+    assert_eq!(p3_row(study), Some((P3_TURNS, P3_TURNS)));
+    assert_eq!(reads_logged(study), ["KW P3 read to the end (40 turns)"]);
+}
+
+#[test]
+fn in_chromium_reading_to_the_end_counts_as_read_on_the_progress_view() {
+    let _serial = serial();
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (_dir, study, _server) = reading_p3(&browser);
     // The first screen is sent a few seconds later: turns reached, not the last.
     let (turn, turns) = wait_for_row(&study, |_| true, "a first report");
     assert!(
@@ -279,14 +290,7 @@ fn in_chromium_reading_to_the_end_counts_as_read_on_the_progress_view() {
         "reached turn {turn} without scrolling"
     );
     assert_eq!(turns, P3_TURNS);
-    // Scrolled to the end, then straight to the Progress view: leaving the reader sends
-    // the last turn before the numbers are fetched.
-    browser.run(TO_THE_END, json!([]));
-    std::thread::sleep(Duration::from_millis(300));
-    browser.run("location.hash = '#/status'; return true;", json!([]));
-    browser.wait_for(STATUS_SHOWS_READ, "KW's row counting P3 read");
-    assert_eq!(p3_row(&study), Some((P3_TURNS, P3_TURNS)));
-    assert_eq!(reads_logged(&study), ["KW P3 read to the end (40 turns)"]);
+    read_to_the_end_then_progress(&browser, &study);
 
     // More to see, for the screenshot: a defined theme, a snapshot, journal entries and
     // CG's reading.
@@ -324,7 +328,7 @@ fn in_chromium_reading_to_the_end_counts_as_read_on_the_progress_view() {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
     let png = browser.screenshot();
-    chromium::save_screenshot(&browser, "status");
+    browser.save_screenshot("status");
     let _ = std::fs::create_dir_all("/tmp/shots");
     let _ = std::fs::write("/tmp/shots/status.png", &png);
 }
@@ -332,23 +336,11 @@ fn in_chromium_reading_to_the_end_counts_as_read_on_the_progress_view() {
 #[test]
 fn in_firefox_reading_to_the_end_counts_as_read_on_the_progress_view() {
     let _serial = serial();
-    let Some(mut ff) = firefox::Firefox::start() else {
+    let Some(ff) = Firefox::start() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let study = study_with_p3(dir.path());
-    let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
-    ff.call(
-        "WebDriver:Navigate",
-        json!({"url": format!("{}#/t/P3", server.url())}),
-    );
-    ff.wait_for(READER_READY, "the reader of P3");
-    ff.run(TO_THE_END, json!([]));
-    std::thread::sleep(Duration::from_millis(300));
-    ff.run("location.hash = '#/status'; return true;", json!([]));
-    ff.wait_for(STATUS_SHOWS_READ, "KW's row counting P3 read");
-    assert_eq!(p3_row(&study), Some((P3_TURNS, P3_TURNS)));
-    assert_eq!(reads_logged(&study), ["KW P3 read to the end (40 turns)"]);
+    let (_dir, study, _server) = reading_p3(&ff);
+    read_to_the_end_then_progress(&ff, &study);
     // The candidate themes link to the board, each to its review.
     let links = ff.run(
         "return [...document.querySelectorAll('.figure a')].map(a => a.getAttribute('href'))",

@@ -1,57 +1,65 @@
-//! The board in real Chromium and Firefox (see [`super::drivers`]): each scenario runs in
-//! both, and each change it makes is checked in the codebook file and the change log, with
-//! every codings file unchanged. Also, run by hand: screenshots of a real study's board,
-//! and how long a running server's board takes to show.
+//! The board in real Chromium and Firefox (the clients of `tests/common/`, through
+//! [`Driver`]): each scenario runs in both, and each change it makes is checked in the
+//! codebook file and the change log, with every codings file unchanged. Also, run by hand:
+//! screenshots of a real study's board, and how long a running server's board takes to
+//! show.
 
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::common::chromium::Browser;
+use super::common::driver::{Driver, serial};
+use super::common::firefox::Firefox;
 use super::common::{self, Fixture};
-use super::drivers::{Chromium, Driver, Firefox, click, drag, keys, press, type_text, wait_for};
-use super::{codings_files, log_len, logged_since, parent};
+use super::{also_in, codings_files, log_len, logged_since, parent};
 
-/// The browser tests run one at a time: two browsers at once are slow on a small machine.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+/// The window both browsers draw the board in.
+const WIDTH: u32 = 1500;
+const HEIGHT: u32 = 1100;
+
+const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+const ALT: &str = "\u{E00A}";
+const CTRL: &str = "\u{E009}";
 
 /// The board of a fresh test study, open in `b`.
-fn open_board(b: &mut dyn Driver) -> Fixture {
+fn open_board(b: &dyn Driver) -> Fixture {
     let f = Fixture::new();
     b.go(&format!("{}#/board", f.server.url()));
-    wait_for(
-        b,
-        "return !!document.querySelector('#board .card[data-card=\"what-matters\"]')",
-        "the board",
-    );
+    wait_present(b, "#board .card[data-card=\"what-matters\"]", "the board");
     f
 }
 
-/// Waits until the board has been drawn again after a change (and says what happened).
-fn wait_redrawn(b: &mut dyn Driver, draws: &Value) {
+/// Waits (bounded) until an element matches `css`.
+fn wait_present(b: &dyn Driver, css: &str, what: &str) {
+    b.wait_for(
+        &format!("return !!document.querySelector({})", json!(css)),
+        what,
+    );
+}
+
+/// Does `act`, a change on the board, then waits until the board has been drawn again.
+fn redrawn_after(b: &dyn Driver, act: impl FnOnce()) {
+    let before = b.run("return document.body.dataset.boardDraws", json!([]));
+    act();
     let script = format!(
         "return document.body.dataset.boardDraws !== '{}' && !!document.getElementById('board')",
-        draws.as_str().unwrap_or("")
+        before.as_str().unwrap_or("")
     );
-    wait_for(b, &script, "the board to be drawn again");
+    b.wait_for(&script, "the board to be drawn again");
 }
 
-fn draws(b: &mut dyn Driver) -> Value {
-    b.run("return document.body.dataset.boardDraws", json!([]))
+/// Presses Enter in the board's dialog and waits for the board drawn with the change.
+fn enter(b: &dyn Driver) {
+    redrawn_after(b, || b.press(ENTER));
 }
 
-fn wait_dialog(b: &mut dyn Driver) {
-    wait_for(
-        b,
-        "return !!document.querySelector('dialog.ask[open]')",
-        "the dialog",
-    );
+fn wait_dialog(b: &dyn Driver) {
+    wait_present(b, "dialog.ask[open]", "the dialog");
 }
 
-fn focus(b: &mut dyn Driver, css: &str) {
+fn focus(b: &dyn Driver, css: &str) {
     let ok = b.run(
         "const e = document.querySelector(arguments[0]); if (!e) return false; e.focus(); return document.activeElement === e;",
         json!([css]),
@@ -59,43 +67,51 @@ fn focus(b: &mut dyn Driver, css: &str) {
     assert_eq!(ok, json!(true), "{}: cannot focus {css}", b.name());
 }
 
-/// `target/serve-<name>.png`.
-fn screenshot(b: &mut dyn Driver, name: &str) {
-    let png = b.screenshot();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("serve-{name}.png"));
-    std::fs::write(&path, &png).unwrap();
-    eprintln!("screenshot: {}", path.display());
+/// Presses `key` on the element matching `css` (a card or a theme's heading), which opens
+/// the board's dialog for that key.
+fn ask(b: &dyn Driver, css: &str, key: &str) {
+    focus(b, css);
+    b.press(key);
+    wait_dialog(b);
 }
 
-const ENTER: &str = "\u{E007}";
-const ALT: &str = "\u{E00A}";
-const CTRL: &str = "\u{E009}";
+/// What the status line says.
+fn status_line(b: &dyn Driver) -> String {
+    let said = b.run(
+        "return document.getElementById('status').textContent",
+        json!([]),
+    );
+    said.as_str().unwrap().to_string()
+}
+
+/// Every codings file is as it was, byte for byte: the board moves codes, never what was
+/// coded.
+fn no_coding_changed(b: &dyn Driver, f: &Fixture, codings: &[(String, Vec<u8>)]) {
+    assert_eq!(
+        codings_files(&f.study),
+        codings,
+        "{}: no coding changed",
+        b.name()
+    );
+}
 
 /// Drag a code onto "New theme", name it: a candidate theme with the code in it. Drag
 /// another onto it with Alt: it sits there as well. Undo from the status line.
-fn drag_a_code_into_a_new_theme(b: &mut dyn Driver) {
+fn drag_a_code_into_a_new_theme(b: &dyn Driver) {
     let f = open_board(b);
     let codings = codings_files(&f.study);
     let from = log_len(&f.study);
-    drag(
-        b,
+    b.drag(
         "#board .card[data-card=\"goal-orientation\"]",
         "#board .new-zone",
         None,
     );
     wait_dialog(b);
-    type_text(b, "Setting goals");
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
-    wait_for(
+    b.type_text("Setting goals");
+    enter(b);
+    wait_present(
         b,
-        "return !!document.querySelector('section[data-id=\"setting-goals\"] .card[data-card=\"goal-orientation\"]')",
+        "section[data-id=\"setting-goals\"] .card[data-card=\"goal-orientation\"]",
         "the card in its new theme",
     );
     let book = f.study.codebook().unwrap();
@@ -115,57 +131,38 @@ fn drag_a_code_into_a_new_theme(b: &mut dyn Driver) {
     );
 
     // Alt held while dropping: also in the theme; the card is drawn there too, flagged.
-    let before = draws(b);
-    drag(
+    redrawn_after(b, || {
+        b.drag(
+            "#board .card[data-card=\"what-matters\"]",
+            "#board section[data-id=\"setting-goals\"] .area-head",
+            Some(ALT),
+        );
+    });
+    wait_present(
         b,
-        "#board .card[data-card=\"what-matters\"]",
-        "#board section[data-id=\"setting-goals\"] .area-head",
-        Some(ALT),
-    );
-    wait_redrawn(b, &before);
-    wait_for(
-        b,
-        "return !!document.querySelector('section[data-id=\"setting-goals\"] .card.elsewhere[data-card=\"what-matters\"]')",
+        "section[data-id=\"setting-goals\"] .card.elsewhere[data-card=\"what-matters\"]",
         "the shared card",
     );
-    let wm = f
-        .study
-        .codebook()
-        .unwrap()
-        .get("what-matters")
-        .unwrap()
-        .clone();
     assert_eq!(
-        (wm.parent.as_deref(), wm.also_in.clone()),
+        (
+            parent(&f.study, "what-matters").as_deref(),
+            also_in(&f.study, "what-matters")
+        ),
         (Some("the-approach"), vec!["setting-goals".to_string()])
     );
-    let said = b.run(
-        "return document.getElementById('status').textContent",
-        json!([]),
-    );
-    assert!(said.as_str().unwrap().contains("is also in"), "{said}");
+    let said = status_line(b);
+    assert!(said.contains("is also in"), "{said}");
     if b.name() == "Chromium" {
-        screenshot(b, "board");
+        b.save_screenshot("board");
     }
 
     // Undo, offered in the status line, takes it out again.
-    let before = draws(b);
-    click(b, "#status button");
-    wait_redrawn(b, &before);
-    wait_for(
-        b,
+    redrawn_after(b, || b.click("#status button"));
+    b.wait_for(
         "return !document.querySelector('.card.elsewhere')",
         "the shared card gone",
     );
-    assert!(
-        f.study
-            .codebook()
-            .unwrap()
-            .get("what-matters")
-            .unwrap()
-            .also_in
-            .is_empty()
-    );
+    assert!(also_in(&f.study, "what-matters").is_empty());
     let log = logged_since(&f.study, from);
     assert_eq!(
         log[2..],
@@ -174,36 +171,27 @@ fn drag_a_code_into_a_new_theme(b: &mut dyn Driver) {
             "share what-matters: no longer also in \"setting-goals\"",
         ]
     );
-    assert_eq!(
-        codings_files(&f.study),
-        codings,
-        "{}: no coding changed",
-        b.name()
-    );
+    no_coding_changed(b, &f, &codings);
 }
 
 /// The same by keyboard: m on a card, type a new theme's name, Enter; m and a with a
 /// filtered list; Ctrl+Z undoes the last board change.
-fn keyboard_moves_a_code_into_a_new_theme(b: &mut dyn Driver) {
+fn keyboard_moves_a_code_into_a_new_theme(b: &dyn Driver) {
     let f = open_board(b);
     let codings = codings_files(&f.study);
     let from = log_len(&f.study);
-    focus(b, "#board .card[data-card=\"what-matters\"]");
-    press(b, "m");
-    wait_dialog(b);
-    type_text(b, "Being heard");
+    ask(b, "#board .card[data-card=\"what-matters\"]", "m");
+    b.type_text("Being heard");
     // Nothing is called that: the one choice left is to make it.
     let choice = b.run(
         "return document.querySelector('.ask-list li[aria-selected=\"true\"]').textContent",
         json!([]),
     );
     assert_eq!(choice, json!("+ New theme \u{201c}Being heard\u{201d}"));
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
-    wait_for(
+    enter(b);
+    wait_present(
         b,
-        "return !!document.querySelector('section[data-id=\"being-heard\"] .card[data-card=\"what-matters\"]')",
+        "section[data-id=\"being-heard\"] .card[data-card=\"what-matters\"]",
         "the card in the new theme",
     );
     assert_eq!(
@@ -212,53 +200,27 @@ fn keyboard_moves_a_code_into_a_new_theme(b: &mut dyn Driver) {
     );
 
     // Type to filter: "being" leaves "Being heard" first.
-    focus(b, "#board .card[data-card=\"empowerment\"]");
-    press(b, "m");
-    wait_dialog(b);
-    type_text(b, "being");
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
+    ask(b, "#board .card[data-card=\"empowerment\"]", "m");
+    b.type_text("being");
+    enter(b);
     assert_eq!(
         parent(&f.study, "empowerment").as_deref(),
         Some("being-heard")
     );
 
     // a: also in; then Ctrl+Z takes it back out.
-    focus(b, "#board .card[data-card=\"goal-orientation\"]");
-    press(b, "a");
-    wait_dialog(b);
-    type_text(b, "heard");
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
-    assert_eq!(
-        f.study
-            .codebook()
-            .unwrap()
-            .get("goal-orientation")
-            .unwrap()
-            .also_in,
-        ["being-heard"]
-    );
+    ask(b, "#board .card[data-card=\"goal-orientation\"]", "a");
+    b.type_text("heard");
+    enter(b);
+    assert_eq!(also_in(&f.study, "goal-orientation"), ["being-heard"]);
     // The focus stays on the card, so the keyboard goes on from there.
     let focused = b.run(
         "return document.activeElement.dataset.card || ''",
         json!([]),
     );
     assert_eq!(focused, json!("goal-orientation"), "{}", b.name());
-    let before = draws(b);
-    keys(b, common::chord(&[CTRL, "z"]));
-    wait_redrawn(b, &before);
-    assert!(
-        f.study
-            .codebook()
-            .unwrap()
-            .get("goal-orientation")
-            .unwrap()
-            .also_in
-            .is_empty()
-    );
+    redrawn_after(b, || b.keys(common::chord(&[CTRL, "z"])));
+    assert!(also_in(&f.study, "goal-orientation").is_empty());
     assert_eq!(
         logged_since(&f.study, from),
         [
@@ -271,41 +233,25 @@ fn keyboard_moves_a_code_into_a_new_theme(b: &mut dyn Driver) {
         "{}",
         b.name()
     );
-    assert_eq!(
-        codings_files(&f.study),
-        codings,
-        "{}: no coding changed",
-        b.name()
-    );
+    no_coding_changed(b, &f, &codings);
 }
 
 /// On a theme's heading: r renames, s splits (codes ticked), d discards.
-fn rename_split_and_discard(b: &mut dyn Driver) {
+fn rename_split_and_discard(b: &dyn Driver) {
     let f = open_board(b);
     let codings = codings_files(&f.study);
     let from = log_len(&f.study);
-    focus(b, "#board .area-head[data-theme=\"the-approach\"]");
-    press(b, "r");
-    wait_dialog(b);
+    ask(b, "#board .area-head[data-theme=\"the-approach\"]", "r");
     // The old name is selected: typing replaces it.
-    type_text(b, "How they work");
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
+    b.type_text("How they work");
+    enter(b);
     let book = f.study.codebook().unwrap();
     assert_eq!(book.get("the-approach").unwrap().label, "How they work");
 
-    focus(b, "#board .area-head[data-theme=\"the-approach\"]");
-    press(b, "s");
-    wait_dialog(b);
-    type_text(b, "Goals");
-    click(
-        b,
-        "dialog.ask input[type=checkbox][value=\"goal-orientation\"]",
-    );
-    let before = draws(b);
-    click(b, "dialog.ask button[type=submit]");
-    wait_redrawn(b, &before);
+    ask(b, "#board .area-head[data-theme=\"the-approach\"]", "s");
+    b.type_text("Goals");
+    b.click("dialog.ask input[type=checkbox][value=\"goal-orientation\"]");
+    redrawn_after(b, || b.click("dialog.ask button[type=submit]"));
     let book = f.study.codebook().unwrap();
     assert_eq!(
         book.get("goals").unwrap().split_from.as_deref(),
@@ -320,26 +266,16 @@ fn rename_split_and_discard(b: &mut dyn Driver) {
         Some("the-approach")
     );
 
-    focus(b, "#board .area-head[data-theme=\"goals\"]");
-    press(b, "d");
-    wait_dialog(b);
-    let before = draws(b);
-    press(b, ENTER);
-    wait_redrawn(b, &before);
+    ask(b, "#board .area-head[data-theme=\"goals\"]", "d");
+    enter(b);
     let book = f.study.codebook().unwrap();
     assert!(book.get("goals").unwrap().retired);
     assert_eq!(
         parent(&f.study, "goal-orientation").as_deref(),
         Some("miscellaneous")
     );
-    let said = b.run(
-        "return document.getElementById('status').textContent",
-        json!([]),
-    );
-    assert!(
-        said.as_str().unwrap().contains("cannot undo a discard"),
-        "{said}"
-    );
+    let said = status_line(b);
+    assert!(said.contains("cannot undo a discard"), "{said}");
     assert!(b.run("return !!document.querySelector('section.misc[data-id=\"miscellaneous\"] .card[data-card=\"goal-orientation\"]')", json!([])) == json!(true));
     let log: Vec<String> = logged_since(&f.study, from);
     assert_eq!(
@@ -352,31 +288,29 @@ fn rename_split_and_discard(b: &mut dyn Driver) {
         "{}",
         b.name()
     );
-    assert_eq!(
-        codings_files(&f.study),
-        codings,
-        "{}: no coding changed",
-        b.name()
+    no_coding_changed(b, &f, &codings);
+}
+
+/// Names a version in the versions section's field and records it with Enter.
+fn record_version(b: &dyn Driver, name: &str) {
+    b.click(".record-version input[name=version-name]");
+    b.type_text(name);
+    b.press(ENTER);
+    b.wait_for(
+        &format!(
+            "return [...document.querySelectorAll('.versions-table th')].some((t) => t.textContent === {})",
+            json!(name)
+        ),
+        &format!("the version {name:?} listed"),
     );
 }
 
 /// Record a version, change the structure, record another, and see what changed.
-fn record_versions_and_see_the_diff(b: &mut dyn Driver) {
+fn record_versions_and_see_the_diff(b: &dyn Driver) {
     let f = open_board(b);
     let codings = codings_files(&f.study);
-    wait_for(
-        b,
-        "return !!document.querySelector('.record-version')",
-        "the versions section",
-    );
-    click(b, ".record-version input[name=version-name]");
-    type_text(b, "Candidate themes");
-    press(b, ENTER);
-    wait_for(
-        b,
-        "return [...document.querySelectorAll('.versions-table th')].some((t) => t.textContent === 'Candidate themes')",
-        "the first version listed",
-    );
+    wait_present(b, ".record-version", "the versions section");
+    record_version(b, "Candidate themes");
     assert!(
         f.study
             .root()
@@ -389,25 +323,11 @@ fn record_versions_and_see_the_diff(b: &mut dyn Driver) {
         &json!({"label": "How they work"}),
     );
     assert_eq!(r.status, 200);
-    click(b, ".record-version input[name=version-name]");
-    type_text(b, "Final");
-    press(b, ENTER);
-    wait_for(
-        b,
-        "return [...document.querySelectorAll('.versions-table th')].some((t) => t.textContent === 'Final')",
-        "the second version listed",
-    );
-    click(
-        b,
-        ".versions-table input[name=va][value=\"01-candidate-themes\"]",
-    );
-    click(b, ".versions-table input[name=vb][value=\"02-final\"]");
-    click(b, ".diff-bar button");
-    wait_for(
-        b,
-        "return !!document.querySelector('.diff ul.changes li')",
-        "the diff",
-    );
+    record_version(b, "Final");
+    b.click(".versions-table input[name=va][value=\"01-candidate-themes\"]");
+    b.click(".versions-table input[name=vb][value=\"02-final\"]");
+    b.click(".diff-bar button");
+    wait_present(b, ".diff ul.changes li", "the diff");
     let shown = b.run(
         "return document.querySelector('.diff').innerText",
         json!([]),
@@ -438,25 +358,20 @@ fn record_versions_and_see_the_diff(b: &mut dyn Driver) {
             "recorded version \"Final\" (02-final)",
         ]
     );
-    assert_eq!(
-        codings_files(&f.study),
-        codings,
-        "{}: no coding changed",
-        b.name()
-    );
+    no_coding_changed(b, &f, &codings);
 }
 
-fn in_chromium(scenario: fn(&mut dyn Driver)) {
+fn in_chromium(scenario: fn(&dyn Driver)) {
     let _one = serial();
-    if let Some(mut b) = Chromium::start() {
-        scenario(&mut b);
+    if let Some(b) = Browser::start_sized(WIDTH, HEIGHT) {
+        scenario(&b);
     }
 }
 
-fn in_firefox(scenario: fn(&mut dyn Driver)) {
+fn in_firefox(scenario: fn(&dyn Driver)) {
     let _one = serial();
-    if let Some(mut b) = Firefox::start() {
-        scenario(&mut b);
+    if let Some(b) = Firefox::start_sized(WIDTH, HEIGHT) {
+        scenario(&b);
     }
 }
 
@@ -531,36 +446,33 @@ fn screenshots_of_a_studys_board() {
     std::fs::create_dir_all(&shots).unwrap();
     let coder = std::env::var("THEMATIC_BOARD_CODER").unwrap_or_else(|_| "KW".into());
     let _one = serial();
-    let Some(mut browser) = Chromium::start() else {
+    let Some(browser) = Browser::start_sized(WIDTH, HEIGHT) else {
         return;
     };
-    let b: &mut dyn Driver = &mut browser;
+    let b: &dyn Driver = &browser;
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&source, dir.path());
     let server =
         thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), &coder))
             .unwrap();
-    let shot = |b: &mut dyn Driver, name: &str| {
+    let shot = |b: &dyn Driver, name: &str| {
         std::thread::sleep(std::time::Duration::from_millis(300));
         let path = shots.join(format!("board-{name}.png"));
         std::fs::write(&path, b.screenshot()).unwrap();
         eprintln!("{}", path.display());
     };
     b.go(&format!("{}#/board", server.url()));
-    wait_for(
-        b,
-        "return !!document.querySelector('#board .card') && !!document.querySelector('.versions-table')",
+    b.wait_for("return !!document.querySelector('#board .card') && !!document.querySelector('.versions-table')",
         "the board",
     );
-    wait_for(
-        b,
+    b.wait_for(
         "const i = document.getElementById('board-map'); return i.complete && i.naturalWidth > 0",
         "the map",
     );
     shot(b, "overview");
-    click(b, "#board-keys > summary");
+    b.click("#board-keys > summary");
     shot(b, "keys");
-    click(b, "#board-keys > summary");
+    b.click("#board-keys > summary");
 
     let first = b.run(
         "return document.querySelector('#board .area .card').dataset.card",
@@ -571,19 +483,16 @@ fn screenshots_of_a_studys_board() {
     b.perform(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
         {"type": "pointerMove", "origin": card, "x": 0, "y": 0, "duration": 100}
     ]}]));
-    wait_for(
-        b,
+    b.wait_for(
         "const s = document.getElementById('board-sample'); return !!s && !s.hidden",
         "the sample extract",
     );
     shot(b, "sample");
 
-    focus(b, &format!("#board .card[data-card=\"{first}\"]"));
-    press(b, "m");
-    wait_dialog(b);
-    type_text(b, "r");
+    ask(b, &format!("#board .card[data-card=\"{first}\"]"), "m");
+    b.type_text("r");
     shot(b, "move-picker");
-    press(b, "\u{E00C}");
+    b.press(ESCAPE);
 
     // The last theme with no sub-themes that the card is not in.
     let theme = b.run(
@@ -592,17 +501,12 @@ fn screenshots_of_a_studys_board() {
         json!([first]),
     );
     let theme = theme.as_str().unwrap().to_string();
-    drag(
-        b,
+    b.drag(
         &format!("#board .card[data-card=\"{first}\"]"),
         &format!("#board .area-head[data-theme=\"{theme}\"]"),
         Some(ALT),
     );
-    wait_for(
-        b,
-        "return !!document.querySelector('#board .card.elsewhere')",
-        "the shared card",
-    );
+    wait_present(b, "#board .card.elsewhere", "the shared card");
     // The pointer off the board, so no sample covers the shared card.
     b.perform(json!([{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": [
         {"type": "pointerMove", "origin": "viewport", "x": 5, "y": 5, "duration": 0}
@@ -611,19 +515,15 @@ fn screenshots_of_a_studys_board() {
     shot(b, "shared");
 
     let parent_theme = b.run("return document.querySelector('#board .area-head[data-theme]').closest('section').querySelector('.subareas .area-head[data-theme]').dataset.theme", json!([]));
-    focus(
-        b,
-        &format!(
-            "#board .area-head[data-theme=\"{}\"]",
-            parent_theme.as_str().unwrap()
-        ),
+    let heading = format!(
+        "#board .area-head[data-theme=\"{}\"]",
+        parent_theme.as_str().unwrap()
     );
-    press(b, "s");
-    wait_dialog(b);
-    type_text(b, "Being listened to");
-    click(b, "dialog.ask input[type=checkbox]");
+    ask(b, &heading, "s");
+    b.type_text("Being listened to");
+    b.click("dialog.ask input[type=checkbox]");
     shot(b, "split");
-    press(b, "\u{E00C}");
+    b.press(ESCAPE);
 
     if b.run(
         "return document.querySelectorAll('.versions-table input[name=va]').length >= 3",
@@ -631,8 +531,8 @@ fn screenshots_of_a_studys_board() {
     ) == json!(true)
     {
         b.run("document.querySelectorAll('.versions-table input[name=va]')[0].click(); document.querySelectorAll('.versions-table input[name=vb]')[1].click(); return true;", json!([]));
-        click(b, ".diff-bar button");
-        wait_for(b, "return !!document.querySelector('.diff h3')", "the diff");
+        b.click(".diff-bar button");
+        b.wait_for("return !!document.querySelector('.diff h3')", "the diff");
         b.run(
             "document.getElementById('versions').scrollIntoView(); return true;",
             json!([]),
@@ -652,13 +552,12 @@ fn render_time_of_a_running_servers_board() {
         return;
     };
     let _one = serial();
-    let Some(mut browser) = Chromium::start() else {
+    let Some(browser) = Browser::start_sized(WIDTH, HEIGHT) else {
         return;
     };
-    let b: &mut dyn Driver = &mut browser;
+    let b: &dyn Driver = &browser;
     b.go(&url);
-    wait_for(
-        b,
+    b.wait_for(
         "return document.body.dataset.ready === '1'",
         "the workspace",
     );
@@ -667,17 +566,9 @@ fn render_time_of_a_running_servers_board() {
             "delete document.body.dataset.boardShownMs; location.hash = '#/'; return true;",
             json!([]),
         );
-        wait_for(
-            b,
-            "return !document.getElementById('board')",
-            "another view",
-        );
+        b.wait_for("return !document.getElementById('board')", "another view");
         b.run("location.hash = '#/board'; return true;", json!([]));
-        wait_for(
-            b,
-            "return !!document.body.dataset.boardShownMs",
-            "the board",
-        );
+        b.wait_for("return !!document.body.dataset.boardShownMs", "the board");
         let t = b.run(
             "const d = document.body.dataset; return [d.boardFetchMs, d.boardDrawMs, d.boardFrameMs, d.boardShownMs, document.querySelectorAll('#board .card').length].join(' ');",
             json!([]),

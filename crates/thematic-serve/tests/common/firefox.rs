@@ -1,49 +1,48 @@
-//! A headless Firefox (Debian's `firefox-esr`) driven over its own Marionette protocol (no
-//! geckodriver), for the browser tests of any view. The same client as `tests/firefox.rs`,
-//! as a module a test file takes in with `#[path = "common/firefox.rs"] mod firefox;`.
+//! A headless Firefox (Debian's `firefox-esr`) driven over its own Marionette protocol, so
+//! no geckodriver is needed: the one Firefox client of the browser tests, used through
+//! [`Driver`].
 //!
 //! Marionette is Firefox's remote protocol: length-prefixed JSON messages
-//! (`len:[0, id, "WebDriver:Command", {…}]`, answered by `len:[1, id, error, result]`).
+//! (`len:[0, id, "WebDriver:Command", {…}]`, answered by `len:[1, id, error, result]`). A
+//! client is a few lines; the WebDriver crates would bring an async stack and geckodriver,
+//! which Debian does not package.
+//!
 //! Without Firefox, [`Firefox::start`] says so and gives `None`, unless
 //! `THEMATIC_REQUIRE_BROWSER=1`, when it panics.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::print_stderr)]
+#![allow(clippy::unwrap_used)]
 
+use std::cell::{Cell, RefCell};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-pub fn firefox() -> Option<PathBuf> {
-    let found = std::env::var_os("FIREFOX")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(["/usr/bin/firefox-esr", "/usr/bin/firefox"].map(PathBuf::from))
-        .find(|p| p.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var("THEMATIC_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "THEMATIC_REQUIRE_BROWSER=1 but Firefox is missing: apt-get install firefox-esr"
-        );
-        eprintln!("skipped: the Firefox test needs firefox-esr (apt-get install firefox-esr)");
-    }
-    found
-}
+use super::driver::{Driver, base64, element_id, installed, missing};
 
 /// A headless Firefox with a fresh profile, and a Marionette session in it.
 pub struct Firefox {
     child: Child,
-    stream: BufReader<TcpStream>,
-    next: u64,
+    stream: RefCell<BufReader<TcpStream>>,
+    next: Cell<u64>,
     _profile: tempfile::TempDir,
 }
 
 impl Firefox {
+    /// Starts one with a 1400×1000 window, or `None` when this machine has no Firefox.
     pub fn start() -> Option<Firefox> {
-        let binary = firefox()?;
+        Firefox::start_sized(1400, 1000)
+    }
+
+    /// Starts one with a `width`×`height` window.
+    pub fn start_sized(width: u32, height: u32) -> Option<Firefox> {
+        let Some(binary) = installed("FIREFOX", &["/usr/bin/firefox-esr", "/usr/bin/firefox"])
+        else {
+            missing("Firefox", "firefox-esr");
+            return None;
+        };
         let profile = tempfile::tempdir().unwrap();
         // Port 0: Firefox picks a free port and writes it into the profile.
         std::fs::write(
@@ -78,48 +77,65 @@ impl Firefox {
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
-        let mut ff = Firefox {
+        let ff = Firefox {
             child,
-            stream: BufReader::new(stream),
-            next: 1,
+            stream: RefCell::new(BufReader::new(stream)),
+            next: Cell::new(1),
             _profile: profile,
         };
-        let hello = ff.receive();
+        let hello = receive(&mut ff.stream.borrow_mut());
         assert_eq!(hello["applicationType"], json!("gecko"), "{hello}");
         ff.call("WebDriver:NewSession", json!({"capabilities": {}}));
         ff.call(
             "WebDriver:SetWindowRect",
-            json!({"width": 1400, "height": 1000}),
+            json!({"width": width, "height": height}),
         );
         Some(ff)
     }
 
-    pub fn receive(&mut self) -> Value {
-        let mut len = Vec::new();
-        self.stream.read_until(b':', &mut len).unwrap();
-        len.pop();
-        let n: usize = String::from_utf8(len).unwrap().trim().parse().unwrap();
-        let mut body = vec![0u8; n];
-        self.stream.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
     /// One command; its result, or a panic with Firefox's error.
-    pub fn call(&mut self, command: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        let msg = json!([0, id, command, params]).to_string();
-        let stream = self.stream.get_mut();
-        stream
-            .write_all(format!("{}:{msg}", msg.len()).as_bytes())
-            .unwrap();
-        let reply = self.receive();
+    pub fn call(&self, command: &str, params: Value) -> Value {
+        let id = self.send(command, params).unwrap();
+        let reply = receive(&mut self.stream.borrow_mut());
         assert_eq!(reply[1], json!(id), "{reply}");
         assert!(reply[2].is_null(), "{command}: {}", reply[2]);
         reply[3].clone()
     }
 
-    pub fn run(&mut self, script: &str, args: Value) -> Value {
+    /// Sends one command without waiting for its answer; its message id.
+    fn send(&self, command: &str, params: Value) -> std::io::Result<u64> {
+        let id = self.next.get();
+        self.next.set(id + 1);
+        let msg = json!([0, id, command, params]).to_string();
+        self.stream
+            .borrow_mut()
+            .get_mut()
+            .write_all(format!("{}:{msg}", msg.len()).as_bytes())?;
+        Ok(id)
+    }
+}
+
+/// One Marionette message: its length, a colon, that many bytes of JSON.
+fn receive(stream: &mut BufReader<TcpStream>) -> Value {
+    let mut len = Vec::new();
+    stream.read_until(b':', &mut len).unwrap();
+    len.pop();
+    let n: usize = String::from_utf8(len).unwrap().trim().parse().unwrap();
+    let mut body = vec![0u8; n];
+    stream.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+impl Driver for Firefox {
+    fn name(&self) -> &'static str {
+        "Firefox"
+    }
+
+    fn go(&self, url: &str) {
+        self.call("WebDriver:Navigate", json!({ "url": url }));
+    }
+
+    fn run(&self, script: &str, args: Value) -> Value {
         self.call(
             "WebDriver:ExecuteScript",
             json!({"script": script, "args": args}),
@@ -127,50 +143,42 @@ impl Firefox {
             .clone()
     }
 
-    pub fn wait_for(&mut self, script: &str, what: &str) {
-        for _ in 0..200 {
-            if self.run(script, json!([])) == json!(true) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let page = self.run("return document.body.innerText", json!([]));
-        panic!("timed out waiting for {what}; the page says:\n{page}");
-    }
-
-    /// Clicks the first element matching `css`, as a mouse does.
-    pub fn click(&mut self, css: &str) {
-        let found = self.call(
+    fn find(&self, css: &str) -> Value {
+        self.call(
             "WebDriver:FindElement",
             json!({"using": "css selector", "value": css}),
-        );
-        let id = found["value"]
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string();
+        )["value"]
+            .clone()
+    }
+
+    fn click_element(&self, element: &Value) {
+        let id = element_id(element);
         self.call("WebDriver:ElementClick", json!({ "id": id }));
     }
 
-    pub fn keys(&mut self, actions: Vec<Value>) {
+    fn send_keys(&self, element: &Value, text: &str) {
+        let id = element_id(element);
         self.call(
-            "WebDriver:PerformActions",
-            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+            "WebDriver:ElementSendKeys",
+            json!({ "id": id, "text": text }),
         );
+    }
+
+    fn perform(&self, sources: Value) {
+        self.call("WebDriver:PerformActions", json!({ "actions": sources }));
         self.call("WebDriver:ReleaseActions", json!({}));
     }
 
-    pub fn press(&mut self, key: &str) {
-        self.keys(vec![
-            json!({"type": "keyDown", "value": key}),
-            json!({"type": "keyUp", "value": key}),
-        ]);
+    fn screenshot(&self) -> Vec<u8> {
+        let b64 = self.call("WebDriver:TakeScreenshot", json!({}))["value"].clone();
+        base64(b64.as_str().unwrap())
     }
 }
 
 impl Drop for Firefox {
     fn drop(&mut self) {
+        // End the session (without waiting for the answer), then Firefox itself.
+        let _ = self.send("WebDriver:DeleteSession", json!({}));
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -1,7 +1,13 @@
 //! What the API and browser tests share: a study built in a temporary folder, and a small
-//! HTTP/1.1 client over a plain `TcpStream` (one request per connection).
+//! HTTP/1.1 client over a plain `TcpStream` (one request per connection); for the browser
+//! tests, the one Chromium client ([`chromium`]), the one Firefox client ([`firefox`]) and
+//! what a test asks of either ([`driver::Driver`]).
 
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod chromium;
+pub mod driver;
+pub mod firefox;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -9,114 +9,20 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use thematic_codebook::Placement;
+use serde_json::json;
+use thematic_codebook::Entry;
 use thematic_serve::{Running, ServeOptions};
+use thematic_study::Study;
 
-use crate::chromium::Browser;
 use crate::common;
-use crate::firefox::Firefox;
+use crate::common::chromium::Browser;
+use crate::common::driver::{Driver, serial};
+use crate::common::firefox::Firefox;
 
-/// What the scenario needs of a browser: the shared clients of `tests/common/`, with
-/// typing into a field.
-trait Driver {
-    fn go(&mut self, url: &str);
-    fn run(&mut self, script: &str, args: Value) -> Value;
-    /// Clicks the first element matching `css`, as a mouse does.
-    fn click(&mut self, css: &str);
-    /// Types `text` into the first element matching `css`, as a keyboard does.
-    fn type_into(&mut self, css: &str, text: &str);
-    /// Saves a screenshot as `target/serve-<view>.png`, where the browser can take one.
-    fn save_screenshot(&mut self, view: &str);
-
-    /// Waits (bounded) until `script` returns true.
-    fn wait_for(&mut self, script: &str, what: &str) {
-        for _ in 0..300 {
-            if self.run(script, json!([])) == json!(true) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let page = self.run("return document.body.innerText", json!([]));
-        panic!("timed out waiting for {what}; the page says:\n{page}");
-    }
-}
-
-/// The element id of the first element matching `css`, from a WebDriver answer.
-fn element_id(found: &Value) -> String {
-    found
-        .as_object()
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_str)
-        .unwrap()
-        .to_string()
-}
-
-impl Driver for Browser {
-    fn go(&mut self, url: &str) {
-        Browser::go(self, url);
-    }
-
-    fn run(&mut self, script: &str, args: Value) -> Value {
-        Browser::run(self, script, args)
-    }
-
-    fn click(&mut self, css: &str) {
-        Browser::click(self, css);
-    }
-
-    fn type_into(&mut self, css: &str, text: &str) {
-        let found = self.call(
-            "POST",
-            &self.at("element"),
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        let id = element_id(&found);
-        self.call(
-            "POST",
-            &self.at(&format!("element/{id}/value")),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    fn save_screenshot(&mut self, view: &str) {
-        crate::chromium::save_screenshot(self, view);
-    }
-}
-
-impl Driver for Firefox {
-    fn go(&mut self, url: &str) {
-        self.call("WebDriver:Navigate", json!({ "url": url }));
-    }
-
-    fn run(&mut self, script: &str, args: Value) -> Value {
-        Firefox::run(self, script, args)
-    }
-
-    fn click(&mut self, css: &str) {
-        Firefox::click(self, css);
-    }
-
-    fn type_into(&mut self, css: &str, text: &str) {
-        let found = self.call(
-            "WebDriver:FindElement",
-            json!({"using": "css selector", "value": css}),
-        );
-        let id = element_id(&found["value"]);
-        self.call(
-            "WebDriver:ElementSendKeys",
-            json!({ "id": id, "text": text }),
-        );
-    }
-
-    fn save_screenshot(&mut self, _view: &str) {}
-}
-
-/// One browser at a time: two at once are slow on a small machine.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// Waits until `script` returns true, checking 300 times 50 ms apart: 15 s (the other
+/// browser tests wait 10 s).
+fn wait(b: &dyn Driver, script: &str, what: &str) {
+    b.wait_for_up_to(300, script, what);
 }
 
 /// Marks the extract of the review whose words are `words` with `data-test="target"`.
@@ -147,12 +53,13 @@ fn wait_file(what: &str, want: &str, read: impl Fn() -> String) {
 }
 
 /// The scenario, in any browser.
-fn review_scenario(b: &mut dyn Driver, name: &str) {
+fn review_scenario(b: &dyn Driver, name: &str) {
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     let server = Running::start(ServeOptions::new(dir.path(), "KW")).unwrap();
     b.go(&server.url());
-    b.wait_for(
+    wait(
+        b,
         "return document.body.dataset.ready === '1'",
         "the workspace",
     );
@@ -160,7 +67,8 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
         "location.hash = '#/review/the-approach'; return true;",
         json!([]),
     );
-    b.wait_for(
+    wait(
+        b,
         "return document.querySelectorAll('.code-block').length === 3",
         "the review's three codes",
     );
@@ -179,11 +87,13 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
     wait_file("stars/KW.csv", &format!("KW,{id},P2,the-approach,"), || {
         std::fs::read_to_string(&stars).unwrap_or_default()
     });
-    b.wait_for(
+    wait(
+        b,
         "return document.querySelector('[data-test=target] button.star').getAttribute('aria-pressed') === 'true'",
         "the star pressed",
     );
-    b.wait_for(
+    wait(
+        b,
         "return document.getElementById('starred-list').textContent.includes('(1)')",
         "the starred list",
     );
@@ -192,7 +102,8 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
         "document.body.dataset.ready = ''; location.reload(); return true;",
         json!([]),
     );
-    b.wait_for(
+    wait(
+        b,
         "return document.body.dataset.ready === '1' && document.querySelectorAll('.code-block').length === 3",
         "the review after the reload",
     );
@@ -210,7 +121,8 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
     wait_file("memos/KW.md", &note, || {
         std::fs::read_to_string(&memos).unwrap_or_default()
     });
-    b.wait_for(
+    wait(
+        b,
         &format!(
             "return [...document.querySelectorAll('ol.notes .note')].some((n) => n.textContent.includes({}))",
             json!(note)
@@ -222,61 +134,38 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
     let concept = "Starting from what matters to the person";
     b.type_into("textarea[name=concept]", concept);
     b.click(".define-form button[type=submit]");
-    for _ in 0..200 {
-        if study
-            .codebook()
-            .unwrap()
-            .get("the-approach")
-            .unwrap()
-            .concept
-            .as_deref()
-            == Some(concept)
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
     assert_eq!(
-        study
-            .codebook()
-            .unwrap()
-            .get("the-approach")
-            .unwrap()
-            .concept
-            .as_deref(),
-        Some(concept),
+        the_approach_once(&study, |e| e.concept.as_deref() == Some(concept)).concept,
+        Some(concept.to_string()),
         "{name}: the concept in the codebook"
     );
-    b.wait_for(
+    wait(
+        b,
         &format!(
             "return !!document.querySelector('p.concept') && document.querySelector('p.concept').textContent.includes({})",
             json!(concept)
         ),
         "the concept shown",
     );
-    b.save_screenshot("review");
+    if b.name() == "Chromium" {
+        b.save_screenshot("review");
+    }
 
     // Shared: "Mark as defined" is refused with the editor's reason, nothing written.
-    study
-        .place_code(
-            "what-matters",
-            Some("patients-role"),
-            Placement::AlsoIn,
-            None,
-            "KW",
-        )
-        .unwrap();
+    crate::also_in_patients_role(&study, "what-matters");
     b.run(
         "document.body.dataset.ready = ''; location.reload(); return true;",
         json!([]),
     );
-    b.wait_for(
+    wait(
+        b,
         "return document.body.dataset.ready === '1' && !!document.querySelector('.define .status-line button')",
         "the define section",
     );
     let book = std::fs::read_to_string(study.codebook_path()).unwrap();
     b.click(".define .status-line button");
-    b.wait_for(
+    wait(
+        b,
         "const r = document.querySelector('.define .refusal'); return !!r && !r.hidden && r.textContent.includes('put each in one theme first');",
         "the refusal",
     );
@@ -286,39 +175,21 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
     );
     // Keep it here only, then define.
     b.click(".shared button");
-    b.wait_for(
+    wait(
+        b,
         "return document.body.innerText.includes('None: each code sits in this theme alone.')",
         "the shared code resolved",
     );
     b.click(".define .status-line button");
-    for _ in 0..200 {
-        if study
-            .codebook()
-            .unwrap()
-            .get("the-approach")
-            .unwrap()
-            .defined
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(
-        study
-            .codebook()
-            .unwrap()
-            .get("the-approach")
-            .unwrap()
-            .defined,
-        "{name}"
-    );
+    assert!(the_approach_once(&study, |e| e.defined).defined, "{name}");
 
     // A theme at the top has no path above it, and nothing stands in its place.
     b.run(
         "location.hash = '#/review/solution-focused-strengths-based'; return true;",
         json!([]),
     );
-    b.wait_for(
+    wait(
+        b,
         "return document.querySelectorAll('.code-block').length === 9",
         "the root's nine codes",
     );
@@ -332,8 +203,28 @@ fn review_scenario(b: &mut dyn Driver, name: &str) {
     );
 }
 
+/// The codebook's entry for the-approach once `done` holds of it (or as it is after 10 s).
+fn the_approach_once(study: &Study, done: impl Fn(&Entry) -> bool) -> Entry {
+    let entry = || {
+        study
+            .codebook()
+            .unwrap()
+            .get("the-approach")
+            .unwrap()
+            .clone()
+    };
+    for _ in 0..200 {
+        let e = entry();
+        if done(&e) {
+            return e;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    entry()
+}
+
 /// The id of KW's coding of `words`.
-fn f_coding(study: &thematic_study::Study, words: &str) -> String {
+fn f_coding(study: &Study, words: &str) -> String {
     study
         .codings_of("KW")
         .unwrap()
@@ -347,17 +238,17 @@ fn f_coding(study: &thematic_study::Study, words: &str) -> String {
 #[test]
 fn in_chromium_a_theme_is_reviewed_starred_noted_and_defined() {
     let _serial = serial();
-    let Some(mut b) = Browser::start() else {
+    let Some(b) = Browser::start() else {
         return;
     };
-    review_scenario(&mut b, "chromium");
+    review_scenario(&b, "chromium");
 }
 
 #[test]
 fn in_firefox_a_theme_is_reviewed_starred_noted_and_defined() {
     let _serial = serial();
-    let Some(mut b) = Firefox::start() else {
+    let Some(b) = Firefox::start() else {
         return;
     };
-    review_scenario(&mut b, "firefox");
+    review_scenario(&b, "firefox");
 }
