@@ -163,11 +163,22 @@ fn import_reports_every_bad_file_and_keeps_the_good_ones() {
         .fails_with(1)
         .stderr_has("no transcript files to import")
         .stderr_has("hint: a folder is searched for files ending in .txt");
-    // Duplicates are refused unless --replace.
+    // The same file again is already there, byte for byte: unchanged, nothing refused (so
+    // an import cut short is finished by running it again).
     d.cmd_in("s", &["import", good.to_str().unwrap()])
+        .ok()
+        .stdout_has("unchanged");
+    // Other words under a taken id are refused unless --replace.
+    let edited = d.write(
+        "in2/P5.txt",
+        std::fs::read_to_string(&good)
+            .unwrap()
+            .replace("P5:", "P5: Well,"),
+    );
+    d.cmd_in("s", &["import", edited.to_str().unwrap()])
         .fails_with(1)
         .stdout_has("--replace");
-    d.cmd_in("s", &["import", good.to_str().unwrap(), "--replace"])
+    d.cmd_in("s", &["import", edited.to_str().unwrap(), "--replace"])
         .ok()
         .stdout_has("replaced");
 }

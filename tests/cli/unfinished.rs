@@ -162,7 +162,7 @@ fn a_killed_init_from_a_project_is_reported_by_check_and_finished_by_one_command
         let run = run
             .stdout_has("unfinished")
             .stdout_has(&format!("making this study from {source}"))
-            .stderr_has("this study is unfinished: to finish it, run `thematic import ");
+            .stderr_has("did not finish: to finish it, run `thematic import ");
         assert!(run.stderr().contains(&*source), "{}", run.stderr());
 
         // Another project is refused, with the command that finishes this one.

@@ -10,12 +10,23 @@ use crate::error::{CliError, Result};
 #[derive(Debug)]
 pub struct Context {
     study_dir: Option<PathBuf>,
+    /// Whether opening the study warns of operations left unfinished (`check` reports
+    /// them itself).
+    warn_unfinished: std::cell::Cell<bool>,
 }
 
 impl Context {
     /// From the global `--study` option.
     pub fn new(study_dir: Option<PathBuf>) -> Context {
-        Context { study_dir }
+        Context {
+            study_dir,
+            warn_unfinished: std::cell::Cell::new(true),
+        }
+    }
+
+    /// Opening the study will not warn of unfinished operations: the command reports them.
+    pub fn reports_unfinished(&self) {
+        self.warn_unfinished.set(false);
     }
 
     /// Whether `--study` was given.
@@ -25,16 +36,32 @@ impl Context {
 
     /// Opens the study: `--study DIR` exactly, else the nearest folder at or above the
     /// working directory holding `thematic.toml`.
+    ///
+    /// An operation left unfinished in it (a killed `codebook merge`, `transcripts update`,
+    /// `import`, …) is named in a warning on standard error, with the command that finishes
+    /// it, whatever the command run.
     pub fn study(&self) -> Result<Study> {
-        match &self.study_dir {
+        let study = match &self.study_dir {
             Some(dir) => Study::open(dir).map_err(|e| {
                 CliError::from(e).context(format!("cannot open the study in {}", dir.display()))
-            }),
+            })?,
             None => {
                 let cwd = std::env::current_dir()?;
-                Ok(Study::discover(&cwd)?)
+                Study::discover(&cwd)?
+            }
+        };
+        if self.warn_unfinished.get() {
+            for u in study.unfinished_all().unwrap_or_default() {
+                crate::cmd::status(&format!(
+                    "warning: {} (started {}) did not finish: {}; run `{}` to finish it",
+                    u.what(),
+                    u.started,
+                    u.effect,
+                    u.finish_command()
+                ));
             }
         }
+        Ok(study)
     }
 
     /// The acting coder: `--coder`, else `THEMATIC_CODER`, else `default_coder` in

@@ -77,40 +77,51 @@ impl CheckReport {
     }
 }
 
-/// An operation that did not finish (a killed `thematic init --from`) leaves a study that
-/// lacks part of what it was to hold: an error, with the command that finishes it.
+/// An operation that did not finish (a killed `thematic init --from`, `codebook merge`,
+/// `transcripts update`, …) leaves a study half changed: an error for each, with what may be
+/// missing and the command that finishes it.
 fn check_unfinished(study: &Study, report: &mut CheckReport) {
-    let message = match study.unfinished() {
-        Ok(None) => return,
-        Ok(Some(u)) => format!(
-            "{}, started {}, did not finish: this study may lack transcripts, codings, \
-             memos or participants of that project; to finish it, run `{}` in the study",
-            u.what(),
-            u.started,
-            u.finish_command()
-        ),
-        Err(e) => format!(
-            "an operation did not finish, and its record cannot be read ({e}); import the \
-             project it was reading again, then delete {UNFINISHED_FILE}"
-        ),
+    let messages = match study.unfinished_all() {
+        Ok(all) => all
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}, started {}, did not finish: {}; to finish it, run `{}` in the study",
+                    u.what(),
+                    u.started,
+                    if u.effect.is_empty() {
+                        "part of what it was to change may be missing"
+                    } else {
+                        &u.effect
+                    },
+                    u.finish_command()
+                )
+            })
+            .collect(),
+        Err(e) => vec![format!(
+            "an operation did not finish, and its record cannot be read ({e}); run the \
+             command that was cut short again, then delete {UNFINISHED_FILE}"
+        )],
     };
-    report.findings.push(Finding {
-        severity: Severity::Error,
-        file: study.root().join(UNFINISHED_FILE),
-        line: 0,
-        coder: String::new(),
-        coding: String::new(),
-        transcript: String::new(),
-        kind: "unfinished",
-        message,
-    });
+    for message in messages {
+        report.findings.push(Finding {
+            severity: Severity::Error,
+            file: study.root().join(UNFINISHED_FILE),
+            line: 0,
+            coder: String::new(),
+            coding: String::new(),
+            transcript: String::new(),
+            kind: "unfinished",
+            message,
+        });
+    }
 }
 
 impl Study {
     /// Verifies every coding: its file parses; its transcript exists and still holds the
     /// quoted text at `start..end` in turn `turn`; its theme exists, is codable and current;
     /// its id is unique; it is not orphaned; and every file in `codings/` belongs to a coder.
-    /// An operation left unfinished (`unfinished.toml`) is an error too.
+    /// Each operation left unfinished (`unfinished.toml`) is an error too.
     pub fn check(&self) -> Result<CheckReport, StudyError> {
         let mut report = CheckReport::default();
         check_unfinished(self, &mut report);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use thematic_transcript::Transcript;
 
 use crate::error::StudyError;
-use crate::fsutil::atomic_write;
+use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
 use crate::transcripts::{TRANSCRIPT_EXTENSIONS, id_from_file_name};
 use crate::update::UpdateReport;
@@ -21,6 +21,10 @@ pub struct Imported {
     pub stored: PathBuf,
     /// Whether an earlier transcript with this id was replaced.
     pub replaced: bool,
+    /// Whether the study already held this transcript byte for byte, so nothing was
+    /// written: importing the same files again (to finish an import that was cut short)
+    /// skips what is there.
+    pub unchanged: bool,
     /// What the parser made of it.
     pub transcript: Transcript,
     /// When it replaced a transcript already there: how every coding of that transcript
@@ -157,35 +161,54 @@ impl Importer<'_> {
         Ok((id, ext, transcript))
     }
 
-    /// Stores a checked file: refuses a taken id unless `replace`. A replaced transcript's
-    /// codings, every coder's, are re-anchored onto the new text under every coder's lock,
-    /// as by [`Study::update_transcript`]: kept, moved, or kept and flagged orphaned.
+    /// Stores a checked file (`file` is where its bytes came from): refuses a taken id unless
+    /// `replace`. A replaced transcript's codings, every coder's, are re-anchored onto the
+    /// new text under every coder's lock, as by [`Study::update_transcript`]: kept, moved,
+    /// or kept and flagged orphaned. A file the study already holds byte for byte is
+    /// `unchanged`, not refused, so importing the same files again finishes an import that
+    /// was cut short.
+    ///
+    /// Whether the id is taken is decided under the transcripts' lock, which every import
+    /// and update takes, so two processes importing the same id cannot both store it.
     pub fn commit(
         &mut self,
+        file: &Path,
         bytes: &[u8],
         id: String,
         ext: &str,
         replace: bool,
         transcript: Transcript,
     ) -> Result<Imported, ImportError> {
-        let existing = self.existing.get(&id).cloned().unwrap_or_default();
-        if let Some(first) = existing.first()
-            && !replace
-        {
-            return Err(ImportError::Duplicate {
-                id,
-                existing: first.clone(),
-            });
-        }
         let stored = self.study.transcripts_dir().join(format!("{id}.{ext}"));
+        let existing = {
+            let _lock = self.study.transcripts_lock()?;
+            let existing = self.present(&id);
+            if existing.is_empty() {
+                atomic_write(&stored, bytes)?;
+            } else if same_bytes(&existing[0], bytes) {
+                self.existing.insert(id.clone(), existing.clone());
+                return Ok(Imported {
+                    id,
+                    stored: existing[0].clone(),
+                    replaced: false,
+                    unchanged: true,
+                    transcript,
+                    reanchored: None,
+                });
+            } else if !replace {
+                return Err(ImportError::Duplicate {
+                    id,
+                    existing: existing[0].clone(),
+                });
+            }
+            existing
+        };
         let reanchored = if existing.is_empty() {
-            atomic_write(&stored, bytes)?;
             None
         } else {
-            let name = stored.file_name().unwrap_or_default().to_string_lossy();
             Some(self.study.replace_transcript(
                 &id,
-                &name,
+                file,
                 bytes,
                 ext,
                 &transcript,
@@ -201,9 +224,31 @@ impl Importer<'_> {
             id,
             stored,
             replaced: !existing.is_empty(),
+            unchanged: false,
             transcript,
             reanchored,
         })
+    }
+
+    /// The files holding transcript `id` now: those listed when the importer was made that
+    /// are still there, and any `<id>.<ext>` another process stored since.
+    fn present(&self, id: &str) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .existing
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.is_file())
+            .cloned()
+            .collect();
+        let dir = self.study.transcripts_dir();
+        for ext in TRANSCRIPT_EXTENSIONS {
+            let p = dir.join(format!("{id}.{ext}"));
+            if !out.contains(&p) && p.is_file() {
+                out.push(p);
+            }
+        }
+        out
     }
 
     /// Checks and stores a file's bytes.
@@ -215,7 +260,24 @@ impl Importer<'_> {
         replace: bool,
     ) -> Result<Imported, ImportError> {
         let (id, ext, transcript) = self.check(file, bytes, id)?;
-        self.commit(bytes, id, &ext, replace, transcript)
+        self.commit(file, bytes, id, &ext, replace, transcript)
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|b| b == bytes)
+}
+
+impl Study {
+    /// The lock every import and transcript update takes while it decides and stores a
+    /// transcript (a lock file in the cache folder, so `transcripts/` holds transcripts
+    /// only).
+    pub(crate) fn transcripts_lock(&self) -> Result<FileLock, StudyError> {
+        let cache = self.root().join(".thematic");
+        std::fs::create_dir_all(&cache).map_err(|e| StudyError::io(&cache, e))?;
+        FileLock::acquire(&cache.join("transcripts"))
     }
 }
 

@@ -77,6 +77,6 @@ pub use transcripts::{
 };
 pub use turn_cache::{CachedTranscript, TurnSpan, file_stamp, turn_holding};
 pub use undo::{BARRIERS, Effect, Step, UNDOABLE, Undone};
-pub use unfinished::{INIT_FROM, UNFINISHED_FILE, Unfinished, shell_word};
+pub use unfinished::{INIT_FROM, Intent, UNFINISHED_FILE, Unfinished, shell_word};
 pub use update::{UpdateReport, Updated};
 pub use versions::{CURRENT, VERSIONS_DIR, Version, VersionInfo};

@@ -77,6 +77,23 @@ impl Study {
             written: !dry_run,
             ..StudyMerge::default()
         };
+        // Coders are merged one after another; a merge cut short between two is reported
+        // by `thematic check` with this same merge, which adds only what is missing.
+        let intent = if dry_run {
+            None
+        } else {
+            let root = std::path::absolute(other.root()).unwrap_or_else(|_| other.root().into());
+            let mut finish = vec!["merge".to_string(), root.to_string_lossy().into_owned()];
+            for c in &coders {
+                finish.extend(["--coder".to_string(), c.clone()]);
+            }
+            Some(self.begin(crate::Unfinished::new(
+                "merge",
+                finish,
+                who,
+                "some coders' codings or memos may not have been brought across yet",
+            ))?)
+        };
         for (coder, codings, memos) in incoming {
             let path = self.codings_path(&coder)?;
             std::fs::create_dir_all(self.codings_dir())
@@ -142,6 +159,9 @@ impl Study {
                     coders.join(", ")
                 ),
             )?;
+        }
+        if let Some(intent) = intent {
+            intent.done(self)?;
         }
         Ok(report)
     }

@@ -128,6 +128,11 @@ impl Study {
     /// Merges `source` into `target`: every coding of the source, for every coder, becomes a
     /// coding of the target; the source's children move under the target; the source is
     /// retired. The codebook and every codings file are locked for the whole operation.
+    ///
+    /// An intent record ([`crate::Unfinished`]) is kept while the files are written, so a
+    /// merge cut short is reported by `thematic check`; running the same merge again
+    /// finishes it, even when the codebook already says the source was merged into the
+    /// target (then only the codings still under the source are moved).
     pub fn merge_themes(
         &self,
         source: &str,
@@ -137,9 +142,36 @@ impl Study {
         let book_path = self.codebook_path();
         let _book_lock = FileLock::acquire(&book_path)?;
         let mut editor = self.codebook_editor()?;
-        let outcome = editor
-            .merge(source, target)
-            .map_err(|e| self.edit_error(e))?;
+        let finish: Vec<String> = vec![
+            "codebook".into(),
+            "merge".into(),
+            source.into(),
+            target.into(),
+        ];
+        // A rerun of a merge whose codebook was written before the process was killed: its
+        // record is still there. (Without one, merging a retired theme is refused below.)
+        let finishing = editor
+            .codebook()
+            .get(source)
+            .is_some_and(|e| e.retired && e.merged_into.as_deref() == Some(target))
+            && self.unfinished_all()?.iter().any(|u| u.finish == finish);
+        let outcome = if finishing {
+            thematic_codebook::MergeOutcome {
+                reparented: Vec::new(),
+            }
+        } else {
+            editor
+                .merge(source, target)
+                .map_err(|e| self.edit_error(e))?
+        };
+        let intent = self.begin(crate::Unfinished::new(
+            "codebook merge",
+            finish,
+            who,
+            &format!(
+                "some coders' codings may still be under \"{source}\" rather than \"{target}\""
+            ),
+        ))?;
 
         let (locks, mut files) = self.lock_all_codings(true)?;
         let mut report = MergeReport {
@@ -154,7 +186,9 @@ impl Study {
                 self.rewrite_codings(f)?;
             }
         }
-        atomic_write(&book_path, editor.text().as_bytes())?;
+        if !finishing {
+            atomic_write(&book_path, editor.text().as_bytes())?;
+        }
         drop(locks);
 
         let mut detail = format!(
@@ -182,8 +216,13 @@ impl Study {
                 report.reparented.join(", ")
             ));
         }
-        detail.push_str("; source retired");
+        detail.push_str(if finishing {
+            "; finished a merge that was cut short (the source was already retired)"
+        } else {
+            "; source retired"
+        });
         self.log_change(who, "merge", source, &detail)?;
+        intent.done(self)?;
         Ok(report)
     }
 

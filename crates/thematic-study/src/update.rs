@@ -84,36 +84,44 @@ impl Study {
                 .map_err(|e| {
                     StudyError::invalid(new_file, 0, format!("{e}; nothing was changed"))
                 })?;
-        let name = new_file.file_name().unwrap_or_default().to_string_lossy();
-        self.replace_transcript(id, &name, &new_bytes, &ext, &new, who, dry_run)
+        self.replace_transcript(id, new_file, &new_bytes, &ext, &new, who, dry_run)
     }
 
     /// [`Study::update_transcript`] with the new file already read and parsed (`new` is
-    /// `new_bytes` parsed, `ext` its lower-case extension, `name` its file name for the
-    /// change log): what `thematic import --replace` does to a transcript already there.
+    /// `new_bytes`, read from `source`, parsed; `ext` its lower-case extension): what
+    /// `thematic import --replace` does to a transcript already there.
+    ///
+    /// While it writes, an intent record ([`crate::Unfinished`]) names the update, so one
+    /// cut short between the codings and the transcript is reported by `thematic check`
+    /// with the command that finishes it (the same update again).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn replace_transcript(
         &self,
         id: &str,
-        name: &str,
+        source: &Path,
         new_bytes: &[u8],
         ext: &str,
         new: &thematic_transcript::Transcript,
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        let old_path = self.transcript_path(id)?;
-        let old = crate::transcripts::parse_file(&old_path, &self.parse_options());
-        // The codebook's lock first, as a merge takes it: a coder's first coding takes it
-        // too (before creating the codings file), so no coder can start a codings file
-        // that this update does not lock and see. Every coding written under a coder's
-        // lock is then either re-anchored here or checked against the new text when it is
-        // written (see `Study::code`).
-        let _book_lock = if dry_run {
+        let name = source.file_name().unwrap_or_default().to_string_lossy();
+        // The transcripts' lock (as every import takes it), then the codebook's, as a merge
+        // takes it: a coder's first coding takes it too (before creating the codings file),
+        // so no coder can start a codings file that this update does not lock and see.
+        // Every coding written under a coder's lock is then either re-anchored here or
+        // checked against the new text when it is written (see `Study::code`).
+        let _locks = if dry_run {
             None
         } else {
-            Some(crate::fsutil::FileLock::acquire(&self.codebook_path())?)
+            Some((
+                self.transcripts_lock()?,
+                crate::fsutil::FileLock::acquire(&self.codebook_path())?,
+            ))
         };
+        // The old text as it is under the locks: another update may have just replaced it.
+        let old_path = self.transcript_path(id)?;
+        let old = crate::transcripts::parse_file(&old_path, &self.parse_options());
         let (locks, all) = self.lock_all_codings(!dry_run)?;
         // The old text is needed only to re-anchor codings: a stored file that no longer
         // parses can still be replaced when nothing is coded in it.
@@ -169,6 +177,20 @@ impl Study {
         if dry_run {
             return Ok(report);
         }
+        let source = std::path::absolute(source).unwrap_or_else(|_| source.to_path_buf());
+        let intent = self.begin(crate::Unfinished::new(
+            "transcripts update",
+            vec![
+                "transcripts".into(),
+                "update".into(),
+                id.into(),
+                source.to_string_lossy().into_owned(),
+            ],
+            who,
+            &format!(
+                "codings of {id} may already point into the new text while the old one is stored"
+            ),
+        ))?;
         for file in &files {
             self.rewrite_codings(file)?;
         }
@@ -187,6 +209,7 @@ impl Study {
                 "{id} replaced by {name}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned"
             ),
         )?;
+        intent.done(self)?;
         Ok(report)
     }
 }

@@ -32,6 +32,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    ctx.reports_unfinished();
     let study = ctx.study()?;
     let report = study.check()?;
     let mut table = Table::new(&[
@@ -71,11 +72,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
     ));
-    // A half-made study is the finding that matters most; say how to finish it last, where
-    // it is seen.
-    if let Ok(Some(u)) = study.unfinished() {
+    // An unfinished operation is the finding that matters most; say how to finish it last,
+    // where it is seen.
+    for u in study.unfinished_all().unwrap_or_default() {
         crate::cmd::status(&format!(
-            "this study is unfinished: to finish it, run `{}` in it",
+            "{} did not finish: to finish it, run `{}` in the study",
+            u.what(),
             u.finish_command()
         ));
     }

@@ -18,9 +18,12 @@ const EXAMPLES: &str = "\
 Each file is copied byte for byte into transcripts/, named by its transcript id: the leading
 participant-like token of the file name (P6_zoom.vtt → P6), or --id. The report has one row
 per file: file, id, status, format, turns, speakers, duration, warnings. A file that cannot be
-read is reported and skipped; the others are still imported, and the exit code is 1.
-JSON keys: file, id, status (imported|replaced|failed), format, turns, speakers, duration_ms,
-warnings, error, kept, moved, orphaned.
+read is reported and skipped; the others are still imported, and the exit code is 1. A file
+the study already holds byte for byte is reported `unchanged` and not stored again, so
+importing the same files again finishes an import that was cut short (`thematic check` names
+that command while the import is unfinished).
+JSON keys: file, id, status (imported|replaced|unchanged|failed), format, turns, speakers,
+duration_ms, warnings, error, kept, moved, orphaned.
 
 --replace takes the place of a transcript with the same id as `thematic transcripts update`
 does: every coder's codings of it are re-anchored onto the new text, each kept (same words,
@@ -88,7 +91,16 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         )));
     }
     let who = ctx.who(None, &study);
+    // An intent record while files are stored: a killed import is reported by `thematic
+    // check`, with this same command (which skips what is already there) to finish it.
+    let intent = study.begin(thematic_study::Unfinished::new(
+        "import",
+        finish_args(args),
+        &who,
+        "some of the files may not have been imported yet",
+    ))?;
     let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace, &who)?;
+    intent.done(&study)?;
     emit_table(&args.output, &table)?;
     if failed > 0 {
         return Err(CliError::user(format!(
@@ -98,6 +110,23 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         .hint("see the error column; fix those files and import them again"));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The arguments of `thematic` that run this import again: the paths made absolute, and
+/// the options that change what is stored.
+fn finish_args(args: &Args) -> Vec<String> {
+    let mut out = vec!["import".to_string()];
+    for p in &args.paths {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        out.push(p.to_string_lossy().into_owned());
+    }
+    if let Some(id) = &args.id {
+        out.extend(["--id".into(), id.clone()]);
+    }
+    if args.replace {
+        out.push("--replace".into());
+    }
+    out
 }
 
 /// Imports `files` and builds the per-file report. Returns the report and how many failed.
@@ -159,7 +188,7 @@ fn import_named(
         results.push(match (bytes, checked) {
             (Err(e), _) => Err(e),
             (Ok(bytes), Some(checked)) => {
-                checked.and_then(|(id, ext, t)| importer.commit(bytes, id, &ext, replace, t))
+                checked.and_then(|(id, ext, t)| importer.commit(&file, bytes, id, &ext, replace, t))
             }
             // Every readable source was checked above; this arm only keeps the match total.
             (Ok(bytes), None) => importer.import_bytes(&file, bytes, id, replace),
@@ -220,7 +249,9 @@ fn report(
                 table.push(vec![
                     json!(name),
                     json!(done.id),
-                    json!(if done.replaced {
+                    json!(if done.unchanged {
+                        "unchanged"
+                    } else if done.replaced {
                         "replaced"
                     } else {
                         "imported"

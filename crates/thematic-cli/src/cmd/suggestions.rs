@@ -133,7 +133,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         } => {
             let me = acting_coder(ctx, coder.as_deref(), &study)?;
             let chosen = choose(&study, filter, ids, *all)?;
+            // Two files change (the coder's codings, then the suggestions): a run cut short
+            // between them is reported by `thematic check`, with the same command, which
+            // skips what was already accepted, to finish it.
+            let intent = study.begin(thematic_study::Unfinished::new(
+                "suggestions accept",
+                accept_args(filter, ids, *all, &me),
+                &me,
+                "suggestions already copied into the coder's codings may still be marked pending",
+            ))?;
             decide_all(&study, &chosen, Some(&me))?;
+            intent.done(&study)?;
             crate::cmd::status(&format!(
                 "accepted {} suggestion(s) into {me}'s codings",
                 chosen.len()
@@ -181,6 +191,26 @@ fn pending(study: &Study, filter: &Filter) -> Result<Vec<Coding>> {
     Ok(out)
 }
 
+/// The arguments of `thematic` that accept the same suggestions again.
+fn accept_args(filter: &Filter, ids: &[String], all: bool, me: &str) -> Vec<String> {
+    let mut out = vec!["suggestions".to_string(), "accept".to_string()];
+    out.extend(ids.iter().cloned());
+    if all {
+        out.push("--all".into());
+    }
+    for t in &filter.themes {
+        out.extend(["--theme".into(), t.clone()]);
+    }
+    if let Some(t) = &filter.transcript {
+        out.extend(["--transcript".into(), t.clone()]);
+    }
+    if filter.from != SUGGESTION_CODER {
+        out.extend(["--from".into(), filter.from.clone()]);
+    }
+    out.extend(["--coder".into(), me.to_string()]);
+    out
+}
+
 fn choose(study: &Study, filter: &Filter, ids: &[String], all: bool) -> Result<Vec<Coding>> {
     let pending = pending(study, filter)?;
     if all {
@@ -191,7 +221,32 @@ fn choose(study: &Study, filter: &Filter, ids: &[String], all: bool) -> Result<V
             "name the suggestions (ids from `thematic suggestions list`) or pass --all",
         ));
     }
-    ids.iter()
+    // A suggestion already decided is skipped with a note, not refused, so the same
+    // command run again (to finish one cut short) does the rest.
+    let decided: HashMap<String, Status> = study
+        .codings_of(&filter.from)?
+        .codings
+        .into_iter()
+        .filter(|c| matches!(c.status, Status::Accepted | Status::Rejected))
+        .map(|c| (c.id, c.status))
+        .collect();
+    let mut chosen = Vec::new();
+    for id in ids {
+        if let Some(status) = decided.get(id) {
+            crate::cmd::status(&format!(
+                "suggestion {id} was already {}; skipped",
+                if *status == Status::Accepted {
+                    "accepted"
+                } else {
+                    "rejected"
+                }
+            ));
+            continue;
+        }
+        chosen.push(id);
+    }
+    chosen
+        .into_iter()
         .map(|id| {
             pending
                 .iter()

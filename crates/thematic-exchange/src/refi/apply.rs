@@ -148,7 +148,19 @@ pub fn import_qdpx(
         .flatten()
         .is_some_and(|u| u.is_init_from(qdpx));
     if !finishing {
-        return apply_project(study, opened);
+        // Sources, codebook, codings and memos are stored one after another: a cut-short
+        // import is reported by `thematic check`, with this same import (which adds only
+        // what is missing) to finish it.
+        let source = std::path::absolute(qdpx).unwrap_or_else(|_| qdpx.to_path_buf());
+        let intent = study.begin(Unfinished::new(
+            "import",
+            vec!["import".into(), source.to_string_lossy().into_owned()],
+            "",
+            "part of the project's transcripts, codes, codings, memos or participants may be missing",
+        ))?;
+        let report = apply_project(study, opened)?;
+        intent.done(study)?;
+        return Ok(report);
     }
     finish_from(&mut Study::open(study.root())?, opened)
 }
@@ -334,6 +346,7 @@ impl Import<'_> {
     fn commit(&mut self, checked: Checked, id: &str) -> Result<(), StudyError> {
         self.importer
             .commit(
+                Path::new(&checked.file_name),
                 &checked.text.stored,
                 id.to_string(),
                 &checked.ext,
