@@ -198,3 +198,44 @@ fn a_killed_init_from_a_project_is_reported_by_check_and_finished_by_one_command
         same(&holdings(&d.join(&dir)), &whole, &dir);
     }
 }
+
+/// Any multi-file write cut short (here a `codebook merge`, its record as a kill leaves it):
+/// every command warns, `check` fails naming who started it and the command that finishes
+/// it, and that command finishes it and removes the record.
+#[test]
+fn a_cut_short_merge_is_named_by_every_command_and_finished_by_running_it_again() {
+    let d = Dir::new();
+    d.cmd(&["demo", "demo"]).ok();
+    d.write(
+        "demo/unfinished.toml",
+        "[[unfinished]]\noperation = \"codebook merge\"\n\
+         finish = [\"codebook\", \"merge\", \"empowerment\", \"active-engagement\"]\n\
+         who = \"KW\"\neffect = \"some coders' codings may still be under \\\"empowerment\\\"\"\n\
+         started = \"2026-12-07T12:00:00Z\"\n",
+    );
+    let merge = "`thematic codebook merge empowerment active-engagement`";
+    d.cmd_in("demo", &["codebook", "show", "--format", "csv"])
+        .ok()
+        .stderr_has(&format!(
+            "warning: {merge} by KW (started 2026-12-07T12:00:00Z) did not finish"
+        ))
+        .stderr_has(&format!("run {merge} to finish it"));
+    d.cmd_in("demo", &["check"])
+        .fails_with(1)
+        .stdout_has("unfinished")
+        .stderr_has(&format!(
+            "did not finish: to finish it, run {merge} in the study"
+        ));
+    d.cmd_in(
+        "demo",
+        &["codebook", "merge", "empowerment", "active-engagement"],
+    )
+    .ok();
+    assert!(!d.join("demo/unfinished.toml").exists());
+    let check = d.cmd_in("demo", &["check"]).ok();
+    assert!(
+        !check.stderr().contains("did not finish"),
+        "{}",
+        check.stderr()
+    );
+}

@@ -1,8 +1,9 @@
 //! `thematic-bench faults`: kill each write path of the CLI with SIGKILL at a random moment and
 //! prove that nothing was lost.
 //!
-//! For each write path (a coding appended, the codebook edits, a merge, a transcript update,
-//! an import, suggestions accepted, a study made from a `.qdpx`, an undo) the harness first
+//! For each write path (a coding appended, the codebook edits, a codebook merge, a transcript
+//! update, an import with and without `--replace`, a merge of another copy's coders,
+//! suggestions accepted, a study made from a `.qdpx`, an undo) the harness first
 //! runs the command to completion on a fresh copy of the study, three times: the median wall
 //! time is the command's normal duration, and the first run's outcome is the reference (what
 //! the command does by design: a merge's new themes, an update's new offsets). Then each trial
@@ -227,9 +228,25 @@ fn write_paths(work: &Path) -> Vec<WritePath> {
             ],
         },
         WritePath {
+            name: "import --replace",
+            prep: Prep::Plain,
+            args: vec![
+                w("import"),
+                work.join("P1-corrected.txt").display().to_string(),
+                w("--id"),
+                w("P1"),
+                w("--replace"),
+            ],
+        },
+        WritePath {
             name: "import",
             prep: Prep::Plain,
             args: vec![w("import"), work.join("new").display().to_string()],
+        },
+        WritePath {
+            name: "merge",
+            prep: Prep::Plain,
+            args: vec![w("merge"), work.join("other").display().to_string()],
         },
         WritePath {
             name: "suggestions accept",
@@ -360,6 +377,18 @@ fn prepare(exe: &Path, corpus: &Path, work: &Path) -> Result<(), String> {
     }
     let qdpx = work.join("study.qdpx");
     thematic(exe, &base, &["export", &qdpx.display().to_string()])?;
+    // A copy of the study in which two more coders, C and D, coded what A and B did: what
+    // `thematic merge` brings across, one coder's file after the other.
+    let other = work.join("other");
+    copy_dir(corpus, &other)?;
+    for (from, to) in [("A", "C"), ("B", "D")] {
+        let codings = other.join("codings");
+        std::fs::rename(
+            codings.join(format!("{from}.csv")),
+            codings.join(format!("{to}.csv")),
+        )
+        .map_err(|e| format!("{}: {e}", codings.display()))?;
+    }
     Ok(())
 }
 

@@ -175,14 +175,17 @@ enum Command {
         screenshots: Option<PathBuf>,
     },
     /// Fault injection: each write path of `thematic` (code, codebook merge, rename, move,
-    /// split, discard, transcripts update, import, suggestions accept, init --from, undo) is
+    /// split, discard, transcripts update, import, import --replace, merge, suggestions
+    /// accept, init --from, undo) is
     /// killed with SIGKILL after a seeded random delay between 0 and its normal duration, on a
     /// fresh copy of a generated study; then every coding present before must be there (or
     /// where the command puts it by design), no file torn, and `thematic check` clean after
     /// the documented recovery (check's advice, or rerunning the command). Prints a table;
     /// exits 1 when a coding was lost. Use a small study (`gen --transcripts 30`).
     ///
+    ///
     /// $ thematic-bench faults /tmp/corpus30 --trials 40 --seed 1
+    ///
     /// $ thematic-bench faults /tmp/corpus30 --trials 10 --path "codebook merge" --path undo
     Faults {
         /// A study made by `gen`.

@@ -82,17 +82,49 @@ impl Study {
         detail: &str,
         data: &str,
     ) -> Result<(), StudyError> {
+        self.log_rows(who, action, &[(theme, detail, data)])
+    }
+
+    /// Logs one row per `(theme, detail)` under one `who` and `action`, in one locked
+    /// append: what `suggestions accept --all` writes for thousands of suggestions at once
+    /// (one append and one flush, not one per row).
+    pub fn log_changes(
+        &self,
+        who: &str,
+        action: &str,
+        rows: &[(&str, &str)],
+    ) -> Result<(), StudyError> {
+        let rows: Vec<(&str, &str, &str)> = rows.iter().map(|&(t, d)| (t, d, "")).collect();
+        self.log_rows(who, action, &rows)
+    }
+
+    /// Appends `rows` (theme, detail, data) to the change log under its lock, as one write.
+    fn log_rows(
+        &self,
+        who: &str,
+        action: &str,
+        rows: &[(&str, &str, &str)],
+    ) -> Result<(), StudyError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let path = self.changelog_path();
         let _lock = FileLock::acquire(&path)?;
-        let change = Change {
-            when: now_rfc3339(),
-            who: who.to_string(),
-            action: action.to_string(),
-            theme: theme.to_string(),
-            detail: detail.to_string(),
-            data: data.to_string(),
-        };
-        let row = csv_line(&change).map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
+        let when = now_rfc3339();
+        let mut row = Vec::new();
+        for &(theme, detail, data) in rows {
+            let change = Change {
+                when: when.clone(),
+                who: who.to_string(),
+                action: action.to_string(),
+                theme: theme.to_string(),
+                detail: detail.to_string(),
+                data: data.to_string(),
+            };
+            row.extend(
+                csv_line(&change).map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?,
+            );
+        }
         let mut header = COLUMNS.join(",").into_bytes();
         header.push(b'\n');
         let old_header = has_old_header(&path)?;

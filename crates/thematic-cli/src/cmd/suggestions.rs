@@ -308,14 +308,17 @@ fn decide_all(study: &Study, chosen: &[Coding], into: Option<&str>) -> Result<()
         }
         Ok(((), changed))
     })?;
-    for s in chosen {
-        study.log_change(
-            into.unwrap_or(&s.coder),
-            if into.is_some() { "accept" } else { "reject" },
-            &s.theme,
-            &s.log_detail(),
-        )?;
-    }
+    let details: Vec<String> = chosen.iter().map(Coding::log_detail).collect();
+    let rows: Vec<(&str, &str)> = chosen
+        .iter()
+        .zip(&details)
+        .map(|(s, d)| (s.theme.as_str(), d.as_str()))
+        .collect();
+    study.log_changes(
+        into.unwrap_or(&first.coder),
+        if into.is_some() { "accept" } else { "reject" },
+        &rows,
+    )?;
     Ok(())
 }
 
