@@ -23,7 +23,7 @@ fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
             let mut f = zip.by_index(i).unwrap();
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
-            (f.name().to_string(), bytes)
+            (f.name().unwrap().into_owned(), bytes)
         })
         .collect()
 }

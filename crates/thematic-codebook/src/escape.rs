@@ -58,8 +58,8 @@ pub fn xml_attribute<'a>(
     value: &str,
 ) -> quick_xml::events::attributes::Attribute<'a> {
     quick_xml::events::attributes::Attribute {
-        key: quick_xml::name::QName(key.as_bytes()),
-        value: Cow::Owned(xml_attribute_escape(value).into_bytes()),
+        key: quick_xml::name::QName(key),
+        value: Cow::Owned(xml_attribute_escape(value)),
     }
 }
 
@@ -107,7 +107,7 @@ mod tests {
             "a&#10;b&#13;&#9;c &#39;d&#39;"
         );
         let a = xml_attribute("name", "x & y");
-        assert_eq!(a.value.as_ref(), b"x &amp; y");
+        assert_eq!(a.value.as_ref(), "x &amp; y");
     }
 
     #[test]

@@ -33,9 +33,11 @@
 //! without these labels is read as the definition. GUIDs are derived from ids (UUID v5), so
 //! exporting twice gives the same GUIDs and other tools recognise the codes again.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use quick_xml::escape::unescape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesRef, BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
@@ -398,10 +400,10 @@ pub fn from_qdc_with_guids(
             Event::Empty(ref e) => read.start(e, true, pos),
             Event::End(ref e) => read.end(e, pos),
             Event::Text(t) if read.in_description => {
-                read.description.push_str(&t.decode().unwrap_or_default());
+                read.description.push_str(&t);
             }
             Event::CData(t) if read.in_description => {
-                read.description.push_str(&String::from_utf8_lossy(&t));
+                read.description.push_str(&t);
             }
             Event::GeneralRef(r) if read.in_description => read.reference(&r),
             Event::Eof => break,
@@ -491,26 +493,26 @@ impl<'a> QdcRead<'a> {
     /// An element opened at byte `pos` (`empty` for `<…/>`). Element names are matched
     /// without regard to case, as other tools vary.
     fn start(&mut self, e: &BytesStart<'_>, empty: bool, pos: usize) {
-        match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
-            b"codebook" => {
+        match e.local_name().as_ref().to_ascii_lowercase().as_str() {
+            "codebook" => {
                 self.in_codebook = !empty;
                 self.saw_codebook = true;
             }
-            b"code" if self.in_codebook => self.code(e, empty, pos),
-            b"description" if self.in_set && !empty => {
+            "code" if self.in_codebook => self.code(e, empty, pos),
+            "description" if self.in_set && !empty => {
                 self.in_description = true;
                 self.description.clear();
             }
-            b"description" if self.in_codebook && !empty && !self.stack.is_empty() => {
+            "description" if self.in_codebook && !empty && !self.stack.is_empty() => {
                 self.in_description = true;
                 self.description.clear();
             }
-            b"set" => {
+            "set" => {
                 let name = e
                     .try_get_attribute("name")
                     .ok()
                     .flatten()
-                    .and_then(|a| a.unescape_value().ok().map(|v| v.trim().to_string()))
+                    .and_then(|a| unescape(&a.value).ok().map(|v| v.trim().to_string()))
                     .unwrap_or_default();
                 self.sets.push(SetRead {
                     name,
@@ -519,14 +521,14 @@ impl<'a> QdcRead<'a> {
                 });
                 self.in_set = !empty;
             }
-            b"membercode" if self.in_set => {
+            "membercode" if self.in_set => {
                 // The schema says `targetGUID`; some writers use `guid`.
                 if let Some(g) = e
                     .try_get_attribute("targetGUID")
                     .ok()
                     .flatten()
                     .or_else(|| e.try_get_attribute("guid").ok().flatten())
-                    .and_then(|a| a.unescape_value().ok().map(|v| normalize_guid(&v)))
+                    .and_then(|a| unescape(&a.value).ok().map(|v| normalize_guid(&v)))
                     && let Some(set) = self.sets.last_mut()
                 {
                     set.members.push(g);
@@ -587,16 +589,13 @@ impl<'a> QdcRead<'a> {
             guid: None,
         };
         for a in e.attributes().flatten() {
-            let v = a.unescape_value().map_or_else(
-                |_| String::from_utf8_lossy(&a.value).into_owned(),
-                |v| v.into_owned(),
-            );
+            let v = unescape(&a.value).map_or_else(|_| a.value.to_string(), Cow::into_owned);
             match a.key.local_name().as_ref() {
-                b"name" => attrs.label = Some(v),
-                b"isCodable" => {
+                "name" => attrs.label = Some(v),
+                "isCodable" => {
                     attrs.codable = !matches!(v.trim(), "false" | "0" | "False" | "FALSE");
                 }
-                b"color" => {
+                "color" => {
                     attrs.colour = lenient_colour(&v);
                     if attrs.colour.is_none() && !v.trim().is_empty() {
                         self.warn(pos, format!("colour \"{v}\" not understood; left out"));
@@ -604,7 +603,7 @@ impl<'a> QdcRead<'a> {
                 }
                 // GUIDs are not kept in the codebook (ids are, and GUIDs are derived from
                 // them on the way out), only returned.
-                b"guid" => attrs.guid = Some(normalize_guid(&v)),
+                "guid" => attrs.guid = Some(normalize_guid(&v)),
                 _ => {}
             }
         }
@@ -613,20 +612,20 @@ impl<'a> QdcRead<'a> {
 
     /// An element closed at byte `pos`.
     fn end(&mut self, e: &BytesEnd<'_>, pos: usize) {
-        match e.local_name().as_ref().to_ascii_lowercase().as_slice() {
-            b"codebook" => self.in_codebook = false,
-            b"description" if self.in_description && self.in_set => {
+        match e.local_name().as_ref().to_ascii_lowercase().as_str() {
+            "codebook" => self.in_codebook = false,
+            "description" if self.in_description && self.in_set => {
                 self.in_description = false;
                 if let Some(set) = self.sets.last_mut() {
                     set.description = std::mem::take(&mut self.description);
                 }
             }
-            b"description" if self.in_description => {
+            "description" if self.in_description => {
                 self.in_description = false;
                 self.end_description(pos);
             }
-            b"set" => self.in_set = false,
-            b"code" if self.in_codebook => {
+            "set" => self.in_set = false,
+            "code" if self.in_codebook => {
                 self.stack.pop();
             }
             _ => {}
@@ -664,9 +663,8 @@ impl<'a> QdcRead<'a> {
         if let Ok(Some(c)) = r.resolve_char_ref() {
             self.description.push(c);
         } else {
-            let name = r.decode().unwrap_or_default();
             self.description
-                .push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
+                .push_str(quick_xml::escape::resolve_xml_entity(r).unwrap_or(""));
         }
     }
 

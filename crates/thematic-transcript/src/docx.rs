@@ -52,36 +52,35 @@ fn paragraphs(xml: &[u8]) -> Result<String, String> {
             .map_err(|e| format!("bad XML at byte {}: {e}", reader.buffer_position()))?;
         match event {
             Event::Start(e) => match e.name().as_ref() {
-                b"w:t" => in_text = true,
-                b"w:del" | b"w:delText" | b"w:instrText" => skip += 1,
+                "w:t" => in_text = true,
+                "w:del" | "w:delText" | "w:instrText" => skip += 1,
                 _ => {}
             },
             Event::End(e) => match e.name().as_ref() {
-                b"w:t" => in_text = false,
-                b"w:del" | b"w:delText" | b"w:instrText" => skip = skip.saturating_sub(1),
-                b"w:p" => out.push(std::mem::take(&mut para)),
-                b"w:tc" => para.push('\t'),
+                "w:t" => in_text = false,
+                "w:del" | "w:delText" | "w:instrText" => skip = skip.saturating_sub(1),
+                "w:p" => out.push(std::mem::take(&mut para)),
+                "w:tc" => para.push('\t'),
                 _ => {}
             },
             Event::Empty(e) if skip == 0 => match e.name().as_ref() {
-                b"w:br" | b"w:cr" => para.push('\n'),
-                b"w:tab" => para.push('\t'),
-                b"w:noBreakHyphen" => para.push('\u{2011}'),
-                b"w:p" => out.push(String::new()),
+                "w:br" | "w:cr" => para.push('\n'),
+                "w:tab" => para.push('\t'),
+                "w:noBreakHyphen" => para.push('\u{2011}'),
+                "w:p" => out.push(String::new()),
                 _ => {}
             },
             Event::Text(t) if in_text && skip == 0 => {
-                para.push_str(&t.decode().map_err(|e| e.to_string())?);
+                para.push_str(&t);
             }
             Event::GeneralRef(r) if in_text && skip == 0 => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     para.push(c);
                 } else {
-                    let name = r.decode().map_err(|e| e.to_string())?;
-                    para.push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap_or(""));
+                    para.push_str(quick_xml::escape::resolve_xml_entity(&r).unwrap_or(""));
                 }
             }
-            Event::CData(t) if in_text && skip == 0 => para.push_str(&String::from_utf8_lossy(&t)),
+            Event::CData(t) if in_text && skip == 0 => para.push_str(&t),
             Event::Eof => break,
             _ => {}
         }

@@ -77,7 +77,15 @@ impl Package {
             let mut file = zip
                 .by_index(i)
                 .map_err(|e| refuse(format!("entry {} cannot be read: {e}", i + 1)))?;
-            let name = file.name().to_string();
+            let name = file
+                .name()
+                .map_err(|e| {
+                    refuse(format!(
+                        "entry {} has a name that cannot be read: {e}",
+                        i + 1
+                    ))
+                })?
+                .into_owned();
             let escapes = file.enclosed_name().is_none()
                 || name.starts_with(['/', '\\'])
                 || name.get(1..2) == Some(":")
