@@ -418,3 +418,118 @@ fn reliability_reads_a_ratings_file_krippendorff_2011_example_c() {
     .fails_with(1)
     .stderr_has("names \"low\" twice");
 }
+
+/// Fleiss (1971), Psychological Bulletin 76(5), 378–382: 30 patients, 6 psychiatrists, 5
+/// diagnoses (R irr's `diagnoses`); κ = .430 (R irr `kappam.fleiss(diagnoses)`: 0.4302445).
+const DIAGNOSES: [[u8; 6]; 30] = [
+    [4, 4, 4, 4, 4, 4],
+    [2, 2, 2, 5, 5, 5],
+    [2, 3, 3, 3, 3, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 2, 2, 4, 4, 4],
+    [1, 1, 3, 3, 3, 3],
+    [3, 3, 3, 3, 5, 5],
+    [1, 1, 3, 3, 3, 4],
+    [1, 1, 4, 4, 4, 4],
+    [5, 5, 5, 5, 5, 5],
+    [1, 4, 4, 4, 4, 4],
+    [1, 2, 4, 4, 4, 4],
+    [2, 2, 2, 3, 3, 3],
+    [1, 4, 4, 4, 4, 4],
+    [2, 2, 4, 4, 4, 5],
+    [3, 3, 3, 3, 3, 5],
+    [1, 1, 1, 4, 5, 5],
+    [1, 1, 1, 1, 1, 2],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 5, 5, 5],
+    [5, 5, 5, 5, 5, 5],
+    [2, 4, 4, 4, 4, 4],
+    [2, 2, 4, 5, 5, 5],
+    [1, 1, 4, 4, 4, 4],
+    [1, 4, 4, 4, 4, 5],
+    [2, 2, 2, 2, 2, 4],
+    [1, 1, 1, 1, 5, 5],
+    [2, 2, 4, 4, 4, 4],
+    [1, 3, 3, 3, 3, 3],
+    [5, 5, 5, 5, 5, 5],
+];
+
+/// The diagnoses as a CSV whose first column is `first` (header) with `id(i)` per row.
+fn diagnoses_csv(first: &str, id: impl Fn(usize) -> String) -> String {
+    let mut out = format!("{first},rater1,rater2,rater3,rater4,rater5,rater6\n");
+    for (i, row) in DIAGNOSES.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(u8::to_string).collect();
+        out.push_str(&format!("{},{}\n", id(i + 1), cells.join(",")));
+    }
+    out
+}
+
+fn fleiss(run: crate::util::Run) -> String {
+    format!("{:.3}", run.json()["fleiss_kappa"].as_f64().unwrap())
+}
+
+#[test]
+fn reliability_skips_an_id_column_as_r_and_pandas_write_it_fleiss_1971() {
+    let d = Dir::new();
+    let json = ["--format", "json"];
+    // R's write.csv of irr's data frame with a `subject` column: skipped, with a notice,
+    // and κ is Fleiss' .430. Counted as a seventh coder it was 0.28.
+    let r = d.write("r.csv", diagnoses_csv("subject", |i| i.to_string()));
+    let run = d
+        .cmd(&[&["reliability", r.to_str().unwrap()][..], &json].concat())
+        .ok()
+        .stderr_has("the first column, \"subject\", names the units");
+    assert_eq!(run.json()["n_coders"], 6);
+    assert_eq!(fleiss(run), "0.430");
+    // pandas' to_csv writes the index under an empty header.
+    let p = d.write("p.csv", diagnoses_csv("", |i| (i - 1).to_string()));
+    let run = d
+        .cmd(&[&["reliability", p.to_str().unwrap()][..], &json].concat())
+        .ok();
+    assert_eq!(fleiss(run), "0.430");
+    // Different text on every row: an id, whatever its header.
+    let t = d.write("t.csv", diagnoses_csv("patient", |i| format!("pt-{i:02}")));
+    let run = d
+        .cmd(&[&["reliability", t.to_str().unwrap()][..], &json].concat())
+        .ok()
+        .stderr_has("holds different text on every row");
+    assert_eq!(fleiss(run), "0.430");
+    // Different numbers on every row under another header: unclear, so the command stops
+    // and names both ways out; each gives what it says.
+    let n = d.write("n.csv", diagnoses_csv("patient", |i| i.to_string()));
+    d.cmd(&["reliability", n.to_str().unwrap()])
+        .fails_with(1)
+        .stderr_has("the first column, \"patient\", has a different number on every row")
+        .stderr_has("--id-column patient")
+        .stderr_has("--no-id-column");
+    let run = d
+        .cmd(
+            &[
+                &["reliability", n.to_str().unwrap(), "--id-column", "patient"][..],
+                &json,
+            ]
+            .concat(),
+        )
+        .ok();
+    assert_eq!(fleiss(run), "0.430");
+    let run = d
+        .cmd(
+            &[
+                &["reliability", n.to_str().unwrap(), "--no-id-column"][..],
+                &json,
+            ]
+            .concat(),
+        )
+        .ok();
+    assert_eq!(run.json()["n_coders"], 7, "counted as a coder when told");
+    // A first column of ratings that repeat is a coder, as before: a seventh rater who
+    // rated as the first did.
+    let plain = d.write(
+        "plain.csv",
+        diagnoses_csv("rater0", |i| DIAGNOSES[i - 1][0].to_string()),
+    );
+    let run = d
+        .cmd(&[&["reliability", plain.to_str().unwrap()][..], &json].concat())
+        .ok();
+    assert_eq!(run.json()["n_coders"], 7);
+}

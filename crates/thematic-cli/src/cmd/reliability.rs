@@ -14,10 +14,16 @@ use crate::output::{OutputArgs, OutputFormat, Table, emit, emit_table};
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
 Computes the agreement statistics on any ratings file, no study needed. The file is CSV with
-a header row of coder names, an optional first column named `unit`, one row per unit, and
-one rating per coder; an empty cell is a missing rating. Ratings are category labels (any
-text); for --level interval or ratio they must be numbers, and for --level ordinal numbers
-or labels put in order by --categories (e.g. --categories low,medium,high).
+a header row of coder names, one row per unit, and one rating per coder; an empty cell is a
+missing rating. Ratings are category labels (any text); for --level interval or ratio they
+must be numbers, and for --level ordinal numbers or labels put in order by --categories (e.g.
+--categories low,medium,high); ordinal text ratings without --categories are refused.
+
+A first column that names the units is skipped, with a notice: one headed like unit, subject,
+id, item, case, row or rownames, or left unnamed (R's and pandas' row names), or holding
+different text on every row. A first column of different numbers on every row is unclear (a
+unit number, or a coder rating on a continuous scale?): the command stops and asks for
+--id-column NAME (skip it) or --no-id-column (count it as a coder).
 
 Conventions:
   - q, the number of categories for Brennan–Prediger and AC1, is the number of --categories
@@ -58,8 +64,114 @@ pub struct Args {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The first column names the units and is not a coder (give its header).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_id_column")]
+    pub id_column: Option<String>,
+    /// Every column is a coder, the first included.
+    #[arg(long)]
+    pub no_id_column: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Headers (compared without regard to case, trimmed) of a first column that names the
+/// units: what R's `write.csv`, pandas' `to_csv` and common ratings layouts put there.
+const ID_HEADERS: &[&str] = &[
+    "unit",
+    "units",
+    "subject",
+    "subjects",
+    "id",
+    "ids",
+    "item",
+    "items",
+    "case",
+    "cases",
+    "row",
+    "rownames",
+    "row.names",
+    "unnamed: 0",
+    "",
+];
+
+/// What the first column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstColumn {
+    /// A coder.
+    Coder,
+    /// The units' names: skipped.
+    Id,
+}
+
+/// Decides what the first column is: told by an option, recognised by its header, or by
+/// its cells (read in a first pass over the file): different text on every row is an id;
+/// different numbers on every row are unclear and stop the command.
+fn first_column(args: &Args, headers: &csv::StringRecord) -> Result<FirstColumn> {
+    let first = headers.get(0).unwrap_or_default().trim();
+    let path = args.file.display();
+    if args.no_id_column {
+        return Ok(FirstColumn::Coder);
+    }
+    if let Some(name) = &args.id_column {
+        if name.trim() != first {
+            return Err(CliError::user(format!(
+                "{path}:1: --id-column names \"{name}\", but the first column is \"{first}\""
+            ))
+            .hint("the id column must come first; give its header as it is in the file"));
+        }
+        return Ok(FirstColumn::Id);
+    }
+    if ID_HEADERS.contains(&first.to_lowercase().as_str()) {
+        crate::cmd::status(&format!(
+            "the first column, \"{first}\", names the units and is not counted as a coder \
+             (--no-id-column counts it)"
+        ));
+        return Ok(FirstColumn::Id);
+    }
+    let (rows, unique, numeric) = first_cells(&args.file)?;
+    if rows < 3 || !unique {
+        return Ok(FirstColumn::Coder);
+    }
+    if numeric {
+        return Err(CliError::user(format!(
+            "{path}: the first column, \"{first}\", has a different number on every row: is \
+             it a unit number or a coder's ratings?"
+        ))
+        .hint(format!(
+            "say which: --id-column {} skips it, --no-id-column counts it as a coder",
+            thematic_study::shell_word(first)
+        )));
+    }
+    crate::cmd::status(&format!(
+        "the first column, \"{first}\", holds different text on every row, so it names the \
+         units and is not counted as a coder (--no-id-column counts it)"
+    ));
+    Ok(FirstColumn::Id)
+}
+
+/// A first pass over the file's first column: rows, whether every cell differs, whether
+/// every cell is a number.
+fn first_cells(path: &std::path::Path) -> Result<(usize, bool, bool)> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut seen = std::collections::HashSet::new();
+    let (mut rows, mut unique, mut numeric) = (0, true, true);
+    let mut record = csv::StringRecord::new();
+    // A row that does not parse is reported by the real read that follows.
+    while let Ok(true) = rdr.read_record(&mut record) {
+        rows += 1;
+        let cell = record.get(0).unwrap_or_default().trim();
+        numeric &= cell.parse::<f64>().is_ok();
+        if !seen.insert(cell.to_string()) {
+            unique = false;
+            break;
+        }
+    }
+    Ok((rows, unique, numeric))
 }
 
 fn parse_level(s: &str) -> std::result::Result<Level, String> {
@@ -90,11 +202,7 @@ fn read(args: &Args, declared: Option<CategoryLabels>) -> Result<Read> {
     let bad =
         |line: u64, what: String| CliError::user(format!("{}:{line}: {what}", path.display()));
     let headers = rdr.headers().map_err(|e| bad(1, e.to_string()))?.clone();
-    let skip = usize::from(
-        headers
-            .get(0)
-            .is_some_and(|h| h.trim().eq_ignore_ascii_case("unit")),
-    );
+    let skip = usize::from(first_column(args, &headers)? == FirstColumn::Id);
     let coders: Vec<String> = headers
         .iter()
         .skip(skip)
@@ -105,7 +213,7 @@ fn read(args: &Args, declared: Option<CategoryLabels>) -> Result<Read> {
             1,
             "the header must name at least two coders (one column each)".into(),
         )
-        .hint("e.g. `unit,KW,AB` then one row per unit: `1,yes,no`"));
+        .hint("e.g. `unit,KW,AB` then one row per unit: `1,yes,no`; --no-id-column counts the first column as a coder"));
     }
     let mut labels: Vec<String> = declared
         .as_ref()
