@@ -131,6 +131,12 @@ impl From<StudyError> for ApiError {
             StudyError::NothingToUndo { .. } | StudyError::UndoRefused { .. } => {
                 ApiError::new(StatusCode::CONFLICT, e.to_string())
             }
+            // The words selected are gone from a transcript corrected since the page read
+            // it: nothing was written; reloading shows the text as it is.
+            StudyError::TranscriptChanged { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                format!("{e}; reload the page to see the transcript as it is now"),
+            ),
             StudyError::Codebook(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!(

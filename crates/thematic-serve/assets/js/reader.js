@@ -143,7 +143,9 @@ export async function applyTheme(id) {
     return;
   }
   try {
-    const res = await api("POST", "/api/codings", { transcript: S.reader.id, start: sel.start, end: sel.end, theme: id });
+    // The words go along with the offsets: if the transcript was corrected since this page
+    // read it, the server codes these words where they are now (or refuses), not the offsets.
+    const res = await api("POST", "/api/codings", { transcript: S.reader.id, start: sel.start, end: sel.end, theme: id, text: sel.text });
     hideError();
     S.pending = null;
     window.getSelection().removeAllRanges();
@@ -165,7 +167,7 @@ export async function createAndApply(label, inVivo) {
   }
   const parent = localStorage.getItem("thematic.newParent") || null;
   const body = { label: name, parent: parent || null };
-  if (sel) body.apply = { transcript: S.reader.id, start: sel.start, end: sel.end };
+  if (sel) body.apply = { transcript: S.reader.id, start: sel.start, end: sel.end, text: sel.text };
   try {
     const res = await api("POST", "/api/codes", body);
     hideError();

@@ -28,6 +28,12 @@ pub(crate) struct NewCoding {
     pub theme: String,
     #[serde(default)]
     pub memo: String,
+    /// The words selected, as the client read them. When the transcript was corrected
+    /// since (`transcripts update`), the offsets may hold other words now: the coding is
+    /// then placed on these words where they are now, under the coder's lock, or refused
+    /// (409) when they are gone. Without it the offsets are coded as they read now.
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,30 +84,50 @@ pub(crate) fn code_span(
             "the selection is empty: select the words to code",
         ));
     }
-    let Some((i, turn)) = transcript
-        .turns
-        .iter()
-        .enumerate()
-        .find(|(_, t)| t.start <= new.start && new.start < t.end)
-    else {
-        return Err(ApiError::bad_request(format!(
-            "characters {}–{} are not inside a turn of {}",
-            new.start, new.end, new.transcript
-        )));
-    };
-    if new.end > turn.end {
-        return Err(ApiError::bad_request(format!(
-            "the selection runs past the end of turn {}; a coding lies within one turn: \
-             select within one turn and code each turn on its own",
-            i + 1
-        )));
-    }
-    let text: String = transcript
+    let here: String = transcript
         .text
         .chars()
         .skip(new.start)
         .take(new.end - new.start)
         .collect();
+    // The words the client selected, if it says. Other words at the offsets now mean the
+    // transcript was corrected since the client read it: the offsets are not checked against
+    // the turns, and the coding is placed on its words under the lock (`code_placed_with`:
+    // moved onto them where they are now, or refused with a 409 when they are gone).
+    let stale = new.text.as_ref().is_some_and(|words| *words != here);
+    let inside = transcript
+        .turns
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.start <= new.start && new.start < t.end);
+    let i = match inside {
+        Some((i, _)) if stale => i,
+        // The last turn starting before the stale offsets: where re-anchoring looks first.
+        None if stale => transcript
+            .turns
+            .iter()
+            .rposition(|t| t.start <= new.start)
+            .unwrap_or(0),
+        Some((i, turn)) if new.end <= turn.end => i,
+        Some((i, _)) => {
+            return Err(ApiError::bad_request(format!(
+                "the selection runs past the end of turn {}; a coding lies within one turn: \
+                 select within one turn and code each turn on its own",
+                i + 1
+            )));
+        }
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "characters {}–{} are not inside a turn of {}",
+                new.start, new.end, new.transcript
+            )));
+        }
+    };
+    let text = if stale {
+        new.text.clone().unwrap_or(here)
+    } else {
+        here
+    };
     let coding = Coding {
         id: new_coding_id(),
         coder: state.coder.clone(),
@@ -118,7 +144,8 @@ pub(crate) fn code_span(
     // Whether the coder has this coding already, from the server's index of their file
     // (brought up to date under the coder's lock): a read of this transcript's rows
     // instead of a byte search through every coding.
-    let added = study.code_with(&coding, |_| {
+    // A coding whose transcript changed since it was read comes back moved onto its words.
+    let (added, coding) = study.code_placed_with(&coding, |_| {
         let index = state.model.coder(study, &state.coder)?;
         let rows = index.codings_in(&coding.transcript)?;
         Ok(match rows.into_iter().find(|c| same_span(c, &coding)) {

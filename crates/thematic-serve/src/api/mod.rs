@@ -9,7 +9,7 @@
 //! | `GET /api/study` | the study's name, the acting coder, every coder, the codebook |
 //! | `GET /api/transcripts` | the transcripts, with each coder's progress |
 //! | `GET /api/transcripts/{id}` | one transcript's turns, the acting coder's codings and memos |
-//! | `POST /api/codings` | code `{transcript, start, end, theme, memo?}` |
+//! | `POST /api/codings` | code `{transcript, start, end, theme, memo?, text?}` (`text`: the words selected, placed where they are now) |
 //! | `PATCH /api/codings/{id}` | change a coding's theme `{theme}` |
 //! | `DELETE /api/codings/{id}` | remove a coding |
 //! | `GET /api/memos` | the acting coder's memos |
