@@ -2,6 +2,7 @@
 
 mod agree;
 mod codebook;
+mod concurrent_writes;
 mod coding;
 mod exports;
 mod refi;
