@@ -132,6 +132,7 @@ impl Study {
         check_ids(self, &codings, &mut report)?;
         check_themes(self, &book, &codings, &mut report)?;
         check_anchors(self, &codings, &mut report)?;
+        check_speakers(self, &mut report)?;
         report.findings.sort_by(|a, b| {
             a.severity
                 .cmp(&b.severity)
@@ -222,6 +223,106 @@ impl Study {
         }
         Ok(())
     }
+}
+
+/// `participants.csv` against the transcripts' speakers: an error for a file that cannot
+/// be read (every report would fail on it), a warning for each transcript with several
+/// speakers who are not interviewers and some of them without a participant (their words
+/// count as the transcript's one participant), and for a row naming a transcript or a
+/// speaker that is not there.
+fn check_speakers(study: &Study, report: &mut CheckReport) -> Result<(), StudyError> {
+    let path = study.participants_path();
+    let mut push = |severity, line, transcript: &str, kind, message| {
+        report.findings.push(Finding {
+            severity,
+            file: path.clone(),
+            line,
+            coder: String::new(),
+            coding: String::new(),
+            transcript: transcript.to_string(),
+            kind,
+            message,
+        });
+    };
+    let table = match study.participants() {
+        Ok(t) => t,
+        Err(StudyError::Invalid { line, message, .. }) => {
+            push(Severity::Error, line, "", "participants", message);
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let spans = study.turn_spans()?;
+    for t in &spans {
+        let turns = || t.turns.iter().map(|x| (x.role, x.speaker.as_deref()));
+        if let Some(shared) = crate::SharedTranscript::of(&table, &t.id, turns())
+            && !shared.unplaced.is_empty()
+        {
+            let message = format!(
+                "{} has {} speakers who are not interviewers ({}); {} no row in \
+                 participants.csv, so their words count as one participant, \"{}\"; \
+                 `thematic participants suggest` proposes a row for each speaker \
+                 (participant, transcript, speaker) and `--write` adds them",
+                t.id,
+                shared.speakers.len(),
+                shared.speakers.join(", "),
+                match shared.unplaced.as_slice() {
+                    [one] => format!("{one} has"),
+                    many => format!("{} have", many.join(", ")),
+                },
+                table.participant_of(&t.id, None)
+            );
+            push(Severity::Warning, 0, &t.id, "unplaced-speaker", message);
+        }
+    }
+    for row in &table.speakers {
+        let Some(t) = spans.iter().find(|t| t.id == row.transcript) else {
+            let message = format!(
+                "participant \"{}\" is given for transcript \"{}\", which the study does not \
+                 have; correct the transcript id (`thematic transcripts` lists them)",
+                row.participant, row.transcript
+            );
+            push(
+                Severity::Warning,
+                row.line,
+                &row.transcript,
+                "unknown-speaker",
+                message,
+            );
+            continue;
+        };
+        if row.speaker.is_empty() || t.error.is_some() {
+            continue;
+        }
+        if !t
+            .turns
+            .iter()
+            .any(|x| x.speaker.as_deref().is_some_and(|k| row.names(k)))
+        {
+            let mut keys: Vec<&str> = Vec::new();
+            for k in t.turns.iter().filter_map(|x| x.speaker.as_deref()) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            let message = format!(
+                "participant \"{}\" is speaker \"{}\" of {}, but no turn there has that \
+                 speaker (its speakers: {}); correct the speaker as the transcript writes it",
+                row.participant,
+                row.speaker,
+                row.transcript,
+                keys.join(", ")
+            );
+            push(
+                Severity::Warning,
+                row.line,
+                &row.transcript,
+                "unknown-speaker",
+                message,
+            );
+        }
+    }
+    Ok(())
 }
 
 fn finding(

@@ -32,6 +32,7 @@ mod reading;
 mod reanchor;
 mod refactor;
 mod row_edit;
+mod speakers;
 mod stable_hash;
 mod stars;
 mod store;
@@ -58,7 +59,9 @@ pub use import::{ImportError, Imported, Importer};
 pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
-pub use participants::{PARTICIPANT_COLUMN, Participants};
+pub use participants::{
+    PARTICIPANT_COLUMN, Participants, SPEAKER_COLUMN, SpeakerRow, TRANSCRIPT_COLUMN,
+};
 pub use progress::{
     CoderProgress, Phase, Progress, SnapshotRef, Snapshots, Tallies, Tally, ThemeProgress,
     ThemeRef, theme_progress,
@@ -67,6 +70,7 @@ pub use reading::{READING_COLUMNS, READING_DIR, ReadUpdate, Reading};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
 pub use row_edit::{Recoded, RowEdit, Splice, Stamp, Uncoded};
+pub use speakers::{Attribution, SharedTranscript};
 pub use stable_hash::{StableHasher, content_hash, stable_hash};
 pub use stars::{STAR_COLUMNS, STARS_DIR, Star, theme_codes};
 pub use store::{Added, Scan, new_coding_id, same_span, valid_coder};

@@ -649,6 +649,7 @@ mod tests {
                     ],
                 ),
             ],
+            ..Participants::default()
         };
         let kinds: Vec<&str> = variable_types(&p).iter().map(|(_, k)| k.as_str()).collect();
         // 2022-02-30 is no date; 1e3 is not an xsd:decimal.

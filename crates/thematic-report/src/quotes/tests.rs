@@ -20,6 +20,7 @@ fn people() -> Participants {
             .iter()
             .map(|(id, v)| (id.to_string(), v.iter().map(|s| s.to_string()).collect()))
             .collect(),
+        ..Participants::default()
     }
 }
 

@@ -164,6 +164,7 @@ mod tests {
                 .iter()
                 .map(|(id, v)| (id.to_string(), v.iter().map(|s| s.to_string()).collect()))
                 .collect(),
+            ..Participants::default()
         }
     }
 
@@ -211,6 +212,7 @@ mod tests {
         let p = Participants {
             attributes: vec!["age".into()],
             rows: vec![("P1".into(), vec!["41".into()])],
+            ..Participants::default()
         };
         let Summary::Numeric(a) = &ParticipantsSummary::of(&p, &[]).attributes[0].summary else {
             panic!()
