@@ -2,8 +2,8 @@
 
 mod agree;
 mod codebook;
-mod concurrent_writes;
 mod coding;
+mod concurrent_writes;
 mod exports;
 mod refi;
 mod replace;
@@ -345,4 +345,62 @@ fn show_of_a_transcript_that_no_longer_parses_hints_a_command_that_runs() {
     assert_eq!(&words[..2], ["thematic", "parse"], "{hint}");
     assert!(words.contains(&"--as"), "{hint}");
     d.cmd_in("s", &words[1..]).ok();
+}
+
+/// The right door: a REFI-QDA project or codebook given where a transcript or a codebook is
+/// expected is named for what it is, with the command that takes it; JSON never says `null`.
+#[test]
+fn a_refi_file_at_the_wrong_door_is_named_with_the_command_that_takes_it() {
+    let d = Dir::new();
+    d.cmd(&["demo", "s"]).ok();
+    d.cmd_in("s", &["export", "../p.qdpx"]).ok();
+    d.cmd_in(
+        "s",
+        &["codebook", "export", "--format", "qdc", "-o", "../c.qdc"],
+    )
+    .ok();
+    let p = d.join("p.qdpx");
+    let p = p.to_str().unwrap();
+    d.cmd(&["parse", p])
+        .fails_with(1)
+        .stderr_has("is a REFI-QDA project")
+        .stderr_has(&format!("`thematic import {p}`"));
+    let run = d.cmd(&["parse", p, "--format", "json"]).fails_with(1);
+    assert_eq!(run.stdout(), "", "nothing, not `null`, on standard output");
+    // The same bytes under another name are known by their content.
+    let disguised = d.write("p.docx", std::fs::read(p).unwrap());
+    d.cmd(&["parse", disguised.to_str().unwrap()])
+        .fails_with(1)
+        .stderr_has("is a REFI-QDA project");
+    let good = d.write("P1.txt", "Interviewer: Hello there.\nP1: Hi.\n");
+    let both = d
+        .cmd(&["parse", p, good.to_str().unwrap(), "--format", "json"])
+        .fails_with(1)
+        .json();
+    assert!(
+        both[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("REFI-QDA project")
+    );
+    assert!(
+        both[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("thematic import")
+    );
+    assert_eq!(both[1]["turns"][1]["speaker"], "P1");
+    d.cmd_in("s", &["codebook", "import", p])
+        .fails_with(1)
+        .stderr_has("is a REFI-QDA project")
+        .stderr_has("not a codebook (.qdc)");
+    let c = d.join("c.qdc");
+    let c = c.to_str().unwrap();
+    d.cmd_in("s", &["import", c])
+        .fails_with(1)
+        .stderr_has("is a REFI-QDA codebook (.qdc)")
+        .stderr_has(&format!("`thematic codebook import {c}`"));
+    d.cmd(&["parse", c])
+        .fails_with(1)
+        .stderr_has("is a REFI-QDA codebook");
 }

@@ -666,3 +666,41 @@ fn a_code_in_a_second_candidate_theme_travels_as_a_set_and_comes_back() {
         "the code sits in the candidate theme again:\n{back}"
     );
 }
+
+/// A project whose sources carry only a path (as qc writes them) gets the files' names as
+/// transcript ids, not `txt` and `txt-2`.
+#[test]
+fn sources_without_a_name_take_their_files_stem() {
+    let d = Dir::new();
+    let qde = r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="qc project" origin="qc">
+  <Sources>
+    <TextSource guid="b0000000-0000-4000-8000-000000000011" plainTextPath="internal://interview-anna.txt"/>
+    <TextSource guid="b0000000-0000-4000-8000-000000000012" plainTextPath="internal://interview-ben.txt"/>
+  </Sources>
+</Project>
+"#;
+    d.write(
+        "qc.qdpx",
+        zip_of(&[
+            ("project.qde", qde.as_bytes()),
+            (
+                "Sources/interview-anna.txt",
+                b"Interviewer: Hello.\n\nAnna: Hi.\n",
+            ),
+            (
+                "Sources/interview-ben.txt",
+                b"Interviewer: Hello.\n\nBen: Hello.\n",
+            ),
+        ]),
+    );
+    d.cmd(&["init", "s", "--from", "qc.qdpx"]).ok();
+    let ids: Vec<String> = d
+        .json_in("s", &["transcripts", "--format", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["interview-anna", "interview-ben"]);
+}

@@ -74,6 +74,17 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             .hint("run `thematic import PROJECT.qdpx`, then import transcript files separately")),
         };
     }
+    if let Some(qdc) = args
+        .paths
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdc")))
+    {
+        return Err(crate::cmd::door::wrong_door(
+            qdc,
+            crate::cmd::door::Kind::RefiCodebook,
+            "a transcript or a REFI-QDA project (.qdpx)",
+        ));
+    }
     let study = ctx.study()?;
     let files = expand(&args.paths)?;
     if files.is_empty() {

@@ -14,6 +14,7 @@ pub mod codebook;
 pub mod completions;
 pub mod cooccur;
 pub mod demo;
+pub mod door;
 pub mod exports;
 pub mod import;
 pub mod index;

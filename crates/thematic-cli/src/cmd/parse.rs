@@ -24,6 +24,10 @@ JSON output: for one FILE an object, for several an array of objects, each with
   notes[]: turn, kind (inaudible|crosstalk|pause|nonverbal|timestamp|editorial), start, end,
            text, time_ms — inline notes such as [inaudible 00:12:40], left in the text
   warnings[]: line, kind, message
+A file that cannot be read is, in an array, an object with file, error and hint; a single
+FILE that cannot be read prints nothing on standard output (the error is on standard error,
+and the exit code is 1). A REFI-QDA project or codebook is named as such, with the command
+that takes it.
 
 Examples:
   $ thematic parse interview.vtt
@@ -54,6 +58,9 @@ fn format_names() -> Vec<&'static str> {
 pub fn parse_file(path: &Path, options: &Options) -> Result<Transcript> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))?;
+    if let Some(kind) = crate::cmd::door::sniff(path, &bytes) {
+        return Err(crate::cmd::door::wrong_door(path, kind, "a transcript"));
+    }
     thematic_study::parse_bytes(path, &bytes, options)
         .map_err(|e| CliError::user(format!("{}: {e}", path.display())).hint(parse_hint(&e, None)))
 }
@@ -94,11 +101,22 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     options.format = Format::from_name(&args.as_format);
     let mut parsed = Vec::new();
     let mut failures = Vec::new();
+    // In JSON, one entry per file in the order given: a transcript, or `{file, error}`.
+    let mut docs: Vec<Value> = Vec::new();
     for file in &args.files {
         match parse_file(file, &options) {
-            Ok(t) => parsed.push((file.clone(), t)),
+            Ok(t) => {
+                docs.push(to_json(file, &t));
+                parsed.push((file.clone(), t));
+            }
             Err(e) => {
-                crate::cmd::status(e.render().trim_end());
+                let rendered = e.render();
+                crate::cmd::status(rendered.trim_end());
+                docs.push(json!({
+                    "file": file.display().to_string(),
+                    "error": e.message,
+                    "hint": e.hint,
+                }));
                 failures.push(file.display().to_string());
             }
         }
@@ -114,15 +132,18 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         }
     }
     if args.output.format == OutputFormat::Json {
-        let mut docs: Vec<Value> = parsed.iter().map(|(f, t)| to_json(f, t)).collect();
-        let doc = if args.files.len() == 1 {
-            docs.pop().unwrap_or(Value::Null)
-        } else {
-            Value::Array(docs)
+        // One file: its transcript, or nothing on standard output when it failed (the error
+        // is on standard error and the exit code is 1). Several: every file's entry.
+        let doc = match (args.files.len(), parsed.pop()) {
+            (1, Some((f, t))) => Some(to_json(&f, &t)),
+            (1, None) => None,
+            _ => Some(Value::Array(docs)),
         };
-        let mut bytes = serde_json::to_vec_pretty(&doc)?;
-        bytes.push(b'\n');
-        emit(&args.output, &bytes)?;
+        if let Some(doc) = doc {
+            let mut bytes = serde_json::to_vec_pretty(&doc)?;
+            bytes.push(b'\n');
+            emit(&args.output, &bytes)?;
+        }
     } else {
         let mut table = Table::new(&[
             ("file", "File"),
@@ -146,7 +167,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
                 ]);
             }
         }
-        emit_table(&args.output, &table)?;
+        // Nothing read: the errors above say why; an empty table would only add noise.
+        if !parsed.is_empty() {
+            emit_table(&args.output, &table)?;
+        }
     }
     if !failures.is_empty() {
         return Err(CliError::user(format!(

@@ -400,6 +400,17 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
         line: lines.of(s),
         ..TextSource::default()
     };
+    // A source without a name (qc writes only its path) is known by its file's stem, as a
+    // file imported on its own would be, not by its extension.
+    if source.name.trim().is_empty()
+        && let Some(stem) = source
+            .plain_path
+            .as_deref()
+            .or(source.rich_path.as_deref())
+            .and_then(path_stem)
+    {
+        source.name = stem;
+    }
     for sel in children(s, "PlainTextSelection") {
         let number = |name: &str| attr(sel, name).and_then(|v| v.trim().parse::<i64>().ok());
         let mut selection = Selection {
@@ -444,6 +455,15 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
 
 /// The text of an XML file: UTF-8 (BOM dropped), or UTF-16; the transcript reader's
 /// decoding, without its normalization.
+/// The stem of a REFI-QDA path (`internal://interview-3.txt`, `relative://a/b.docx`, a
+/// plain path): `interview-3`, `b`.
+fn path_stem(path: &str) -> Option<String> {
+    let path = path.rsplit("://").next().unwrap_or(path);
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem).trim();
+    (!stem.is_empty()).then(|| stem.to_string())
+}
+
 fn decode(bytes: &[u8]) -> String {
     thematic_transcript::decode_raw(bytes).map_or_else(
         |_| String::from_utf8_lossy(bytes).into_owned(),

@@ -135,6 +135,15 @@ pub struct ImportArgs {
 pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError::user(format!("{}: {e}", args.file.display())))?;
+    if let Some(kind @ crate::cmd::door::Kind::RefiProject) =
+        crate::cmd::door::sniff(&args.file, &bytes)
+    {
+        return Err(crate::cmd::door::wrong_door(
+            &args.file,
+            kind,
+            "a codebook (.qdc)",
+        ));
+    }
     let stem = args
         .file
         .file_stem()
