@@ -381,13 +381,22 @@ fn prepare(exe: &Path, corpus: &Path, work: &Path) -> Result<(), String> {
     // `thematic merge` brings across, one coder's file after the other.
     let other = work.join("other");
     copy_dir(corpus, &other)?;
+    // Their coding ids are made anew (`A-P1-1` becomes `C-P1-1`): ids are unique across
+    // coders in a real study, and `check` refuses a study where two coders share one.
     for (from, to) in [("A", "C"), ("B", "D")] {
         let codings = other.join("codings");
-        std::fs::rename(
-            codings.join(format!("{from}.csv")),
-            codings.join(format!("{to}.csv")),
-        )
-        .map_err(|e| format!("{}: {e}", codings.display()))?;
+        let old = codings.join(format!("{from}.csv"));
+        let text = std::fs::read_to_string(&old).map_err(|e| format!("{}: {e}", old.display()))?;
+        let renamed: String = text
+            .split_inclusive('\n')
+            .map(|line| match line.strip_prefix(&format!("{from}-")) {
+                Some(rest) => format!("{to}-{rest}"),
+                None => line.to_string(),
+            })
+            .collect();
+        std::fs::write(codings.join(format!("{to}.csv")), renamed)
+            .and_then(|()| std::fs::remove_file(&old))
+            .map_err(|e| format!("{}: {e}", codings.display()))?;
     }
     Ok(())
 }

@@ -183,9 +183,12 @@ impl Importer<'_> {
         let existing = {
             let _lock = self.study.transcripts_lock()?;
             let existing = self.present(&id);
+            let same = !existing.is_empty() && same_bytes(&existing[0], bytes);
             if existing.is_empty() {
                 atomic_write(&stored, bytes)?;
-            } else if same_bytes(&existing[0], bytes) {
+            } else if same && !self.study.update_pending(&id)? {
+                // (Stored already by an update cut short before it logged and removed its
+                // record: that case goes on below, and replacing it again finishes it.)
                 self.existing.insert(id.clone(), existing.clone());
                 return Ok(Imported {
                     id,
@@ -195,7 +198,7 @@ impl Importer<'_> {
                     transcript,
                     reanchored: None,
                 });
-            } else if !replace {
+            } else if !same && !replace {
                 return Err(ImportError::Duplicate {
                     id,
                     existing: existing[0].clone(),
@@ -271,6 +274,13 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 }
 
 impl Study {
+    /// Whether an update of transcript `id` was cut short (its record is still there).
+    fn update_pending(&self, id: &str) -> Result<bool, StudyError> {
+        Ok(self.unfinished_all()?.iter().any(|u| {
+            u.operation == "transcripts update" && u.finish.get(2).map(String::as_str) == Some(id)
+        }))
+    }
+
     /// The lock every import and transcript update takes while it decides and stores a
     /// transcript (a lock file in the cache folder, so `transcripts/` holds transcripts
     /// only).

@@ -314,3 +314,41 @@ fn two_imports_of_one_id_at_once_store_one_and_refuse_the_other() {
         "the transcript is the one whose import succeeded"
     );
 }
+
+#[test]
+fn an_import_replace_killed_after_storing_the_transcript_is_finished_by_importing_again() {
+    let (_d, study) = coded();
+    let file = Path::new("P1.txt");
+    study
+        .import_bytes(file, NEW.as_bytes(), None, true)
+        .unwrap();
+    // Cut after the transcript was stored, before the log and the record's removal.
+    let source = std::path::absolute(file).unwrap();
+    let finish = vec![
+        "transcripts".to_string(),
+        "update".into(),
+        "P1".into(),
+        source.to_string_lossy().into_owned(),
+    ];
+    let _left = study
+        .begin(Unfinished::new("transcripts update", finish, "import", ""))
+        .unwrap();
+    assert_eq!(unfinished_messages(&study).len(), 1);
+    // The same bytes again: not `unchanged` while its update is unfinished, but finished.
+    let again = study
+        .import_bytes(file, NEW.as_bytes(), None, true)
+        .unwrap();
+    assert!(!again.unchanged);
+    assert_eq!(
+        again.reanchored.unwrap().counts(),
+        (2, 0, 0),
+        "both codings kept"
+    );
+    assert!(study.unfinished_all().unwrap().is_empty());
+    assert_eq!(study.check().unwrap().errors(), 0);
+    // And once finished, the same bytes are unchanged.
+    let third = study
+        .import_bytes(file, NEW.as_bytes(), None, true)
+        .unwrap();
+    assert!(third.unchanged);
+}
