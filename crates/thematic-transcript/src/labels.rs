@@ -2,11 +2,14 @@
 //!
 //! Shapes, tried in order:
 //! - A: label and time alone on a line, speech below (`Speaker 1  0:03`, `Name (00:15):`,
-//!   Teams DOCX `Adeyemi, Ruth   0:03`, Otter);
+//!   Teams DOCX `Adeyemi, Ruth   0:03`, Otter, and Otter exports pasted into Markdown with a
+//!   single space, `Kelly 0:00`);
 //! - B: a bracketed label (`[SPEAKER_00]: …`);
 //! - C: an inline label with an optional time before, within or after it
 //!   (`[00:12:03] Interviewer: …`, `Interviewer [00:12:09]: …`, `S01: [00:00:12] …`);
-//! - D: a label alone on a line ending with a colon (`INTERVIEWER:`), speech below.
+//! - D: a label alone on a line ending with a colon (`INTERVIEWER:`), speech below;
+//! - E: a Markdown-bold label, with a time and/or colon or alone, speech inline or below
+//!   (`**Ali** [00:00:00] Today…`, `**Emma**  0:00`, `**Lindsey** [00:00]`).
 
 use std::sync::LazyLock;
 
@@ -20,7 +23,14 @@ const LABEL: &str = r"[^\s:：\[\]{}<>][^:：\[\]{}<>\n]{0,62}?";
 #[allow(clippy::unwrap_used)] // the patterns are constants, checked by the tests
 static SHAPE_A: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?P<label>{LABEL})(?:[ \t\u{{a0}}]{{2,}}|[ \t]*[\[(])(?P<ts>{TS})[\])]?[ \t]*[:：]?[ \t]*$"
+        r"^(?P<label>{LABEL})(?:[ \t\u{{a0}}]+|[ \t]*[\[(])(?P<ts>{TS})[\])]?[ \t]*[:：]?[ \t]*$"
+    ))
+    .unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static SHAPE_E: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<label>[^*_\s:：\[\]{{}}<>][^*_:：\[\]{{}}<>\n]{{0,62}}?)(?:\*\*|__)[ \t\u{{a0}}]*(?P<colon>[:：])?[ \t\u{{a0}}]*(?:[\[(](?P<ts1>{TS})[\])]|(?P<ts2>{TS})(?:[ \t\u{{a0}}]|$))?[ \t\u{{a0}}]*[:：]?[ \t\u{{a0}}]*"
     ))
     .unwrap()
 });
@@ -113,13 +123,36 @@ pub fn candidate(line: &str) -> Option<Candidate> {
         - line
             .trim_start_matches(['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'])
             .len();
-    let skip =
-        skip + usize::from(line[skip..].starts_with("**") || line[skip..].starts_with("__")) * 2;
-    let mut c = candidate_at(&line[skip..])?;
+    let bold = line[skip..].starts_with("**") || line[skip..].starts_with("__");
+    let skip = skip + usize::from(bold) * 2;
+    let mut c = if bold {
+        bold_candidate(&line[skip..]).or_else(|| candidate_at(&line[skip..]))?
+    } else {
+        candidate_at(&line[skip..])?
+    };
     if let Speech::Inline(at) = &mut c.speech {
         *at += skip;
     }
     Some(c)
+}
+
+/// Shape E, after the opening `**`: the label, the closing `**`, then a colon and/or a time,
+/// or nothing (the label alone on its line). A bold name followed by prose without a colon
+/// or a time is not a label.
+fn bold_candidate(line: &str) -> Option<Candidate> {
+    let c = SHAPE_E.captures(line)?;
+    let whole = c.get(0)?;
+    let rest = &line[whole.end()..];
+    let ts = c.name("ts1").or(c.name("ts2"));
+    let time = ts.and_then(|m| parse_clock(m.as_str(), FractionRule::Decimal));
+    let speech = if rest.trim().is_empty() {
+        Speech::Below
+    } else if ts.is_some() || c.name("colon").is_some() {
+        Speech::Inline(whole.end())
+    } else {
+        return None;
+    };
+    plausible(&c["label"], time, speech, rest)
 }
 
 fn candidate_at(line: &str) -> Option<Candidate> {
@@ -359,6 +392,39 @@ mod tests {
         assert_eq!(
             candidate("INTERVIEWER:").map(|c| c.speech),
             Some(Speech::Below)
+        );
+        // An Otter export pasted into Markdown keeps one space before the time.
+        let c = candidate("Kelly 0:00  ").unwrap();
+        assert_eq!((c.label.as_str(), c.speech), ("Kelly", Speech::Below));
+    }
+
+    /// Shape E: Markdown-bold labels as podcast sites publish Otter exports.
+    #[test]
+    fn bold_labels() {
+        let c = candidate("**Emma**  0:27  ").unwrap();
+        // "Emma", not "Emma**"; 0:27 is 27,000 ms.
+        assert_eq!(
+            (c.label.as_str(), c.speech, c.time.map(|t| t.ms)),
+            ("Emma", Speech::Below, Some(27_000))
+        );
+        let line = "**Ali** [00:00:33] I'm Ali.";
+        let c = candidate(line).unwrap();
+        // Speech starts after "**Ali** [00:00:33] ", byte 19.
+        assert_eq!(
+            (c.label.as_str(), c.speech, c.time.map(|t| t.ms)),
+            ("Ali", Speech::Inline(19), Some(33_000))
+        );
+        assert_eq!(&line[19..], "I'm Ali.");
+        let c = candidate("**Lindsey** [00:00]").unwrap();
+        assert_eq!((c.label.as_str(), c.speech), ("Lindsey", Speech::Below));
+        let c = candidate("**Unknown Speaker**  0:00  ").unwrap();
+        assert_eq!(c.label, "Unknown Speaker");
+        assert_eq!(label("**Interviewer:** So"), Some("Interviewer".into()));
+        assert_eq!(label("**Interviewer**: So"), Some("Interviewer".into()));
+        // A bold name in prose is not a label.
+        assert_eq!(
+            label("**Courtland Allen** , the founder of Indie Hackers"),
+            None
         );
     }
 

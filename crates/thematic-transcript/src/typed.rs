@@ -85,11 +85,13 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
     for c in cands.iter().flatten() {
         *counts.entry(speaker_key(&c.label)).or_default() += 1;
     }
+    let headers = header_shaped(&cands, &counts);
     let accepted = |c: &Candidate| {
         let key = speaker_key(&c.label);
         counts.get(&key).copied().unwrap_or(0) >= 2
             || is_known_role(&key)
             || options.is_interviewer(&key)
+            || (headers && is_header(c))
     };
 
     let mut out = Labelled::default();
@@ -143,6 +145,30 @@ pub(crate) fn parse_labelled(text: &str, options: &Options) -> Labelled {
         fallback_paragraphs(text, &lines, body_start, &mut out);
     }
     out
+}
+
+/// A label alone on its line with a time (Otter's `Name  2:26`, Teams' `Name   0:03`,
+/// `**Name**  0:00`, `[Name] 11:02:09`): the shape of a speaker header.
+fn is_header(c: &Candidate) -> bool {
+    c.speech == Speech::Below && (c.time.is_some() || c.wall_clock)
+}
+
+/// Whether the file labels its turns with speaker headers: three or more header lines, and
+/// at least two speakers heading several turns each. Then a header is a speaker even when
+/// its speaker speaks once (an Otter guest's one answer), as the shape itself says so.
+fn header_shaped(cands: &[Option<Candidate>], counts: &HashMap<String, usize>) -> bool {
+    let headers: Vec<&Candidate> = cands.iter().flatten().filter(|c| is_header(c)).collect();
+    if headers.len() < 3 {
+        return false;
+    }
+    let mut recurring: Vec<String> = headers
+        .iter()
+        .map(|c| speaker_key(&c.label))
+        .filter(|k| counts.get(k).copied().unwrap_or(0) >= 2)
+        .collect();
+    recurring.sort();
+    recurring.dedup();
+    recurring.len() >= 2
 }
 
 /// Steps 2–3 for every line: its label candidate, if any. Conversation-analysis transcripts
@@ -464,6 +490,32 @@ mod tests {
             l.warnings
                 .iter()
                 .any(|w| w.kind == WarningKind::SpeakerSuggestion && w.line == 3)
+        );
+    }
+
+    /// An Otter guest who answers once is a speaker: the file heads every turn with
+    /// `Name  m:ss`, so the header's shape says it is a label (issue #21).
+    #[test]
+    fn otter_guest_who_speaks_once() {
+        let text = "Emma  2:20  \nSo welcome, Tailor. How are you doing\n\n\
+                    Tailor  2:26  \ntoday? Thank you. Glad to be on.\n\n\
+                    Sidney  2:32  \njust like geek out for a minute.\n\n\
+                    Emma  4:01  \nwe'll keep you in our thoughts.\n\n\
+                    Sidney  4:10  \nAgreed.\n";
+        let (l, turns) = parse(text);
+        let who: Vec<_> = turns.iter().map(|t| t.0.as_deref().unwrap_or("")).collect();
+        assert_eq!(who, ["Emma", "Tailor", "Sidney", "Emma", "Sidney"]);
+        assert_eq!(turns[1].1, "today? Thank you. Glad to be on.");
+        // 2:26 is 146 s.
+        assert_eq!(l.turns[1].start_ms, Some(146_000));
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        // Without the other headers' evidence a lone header stays speech, with a warning.
+        let (l, turns) = parse("Some notes here.\n\nTailor  2:26\ntoday? Thank you.\n");
+        assert!(turns.iter().all(|t| t.0.is_none()));
+        assert!(
+            l.warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::SpeakerSuggestion && w.message.contains("Tailor"))
         );
     }
 
