@@ -34,4 +34,4 @@ pub use agree::{
 pub use agree_shared::{default_unit, round4};
 pub use agree_table::{ALL_THEMES, AgreementRow, TableOptions, agreement_rows};
 pub use map_notes::{map_notes, map_notes_of};
-pub use passages::{CoderSelection, Passage, passages, passages_of};
+pub use passages::{CoderSelection, Passage, attribute, passages, passages_of};

@@ -3,10 +3,13 @@
 //! Coding is blind, so every export says whose codings it shows. [`CoderSelection`] is that
 //! choice: one coder's codings, several coders' pooled, or only what all of them coded (the
 //! stretches where their codings of a theme overlap). [`passages`](crate::passages()) turns it into
-//! [`Passage`]s, each a stretch of a transcript with a theme and the coders behind it.
+//! [`Passage`]s, each a stretch of a transcript with a theme, the coders behind it and the
+//! participant who speaks there ([`attribute`]: by default the transcript's own
+//! participant, its id; a speaker's participant where `participants.csv` names speakers).
 
 use std::collections::{BTreeMap, HashMap};
 
+use thematic_study::Attribution;
 use thematic_study::Coding;
 use thematic_study::Study;
 use thematic_study::StudyError;
@@ -57,8 +60,11 @@ fn join_and(names: &[String]) -> String {
 pub struct Passage {
     /// The theme (codebook entry id).
     pub theme: String,
-    /// The transcript id (the participant's id).
+    /// The transcript id.
     pub transcript: String,
+    /// The participant who speaks there: the transcript id, unless `participants.csv` names
+    /// the transcript's speakers ([`attribute`]).
+    pub participant: String,
     /// The 1-based turn, as recorded in the coding.
     pub turn: usize,
     /// Start in the transcript's normalized text, in code points.
@@ -72,17 +78,45 @@ pub struct Passage {
 }
 
 /// The passages `selection` gives: anchored codings only (orphaned ones are left out),
-/// ordered by transcript (natural order), start, end and theme.
+/// ordered by transcript (natural order), start, end and theme, each attributed to the
+/// participant who speaks there ([`Study::attribution`]).
 pub fn passages(study: &Study, selection: &CoderSelection) -> Result<Vec<Passage>, StudyError> {
+    passages_by(study, selection, &study.attribution()?)
+}
+
+/// [`passages`] with the study's [`Attribution`] already read.
+pub(crate) fn passages_by(
+    study: &Study,
+    selection: &CoderSelection,
+    who: &Attribution,
+) -> Result<Vec<Passage>, StudyError> {
     let files = study.codings_of_each(selection.coders())?;
     let per_coder: Vec<(String, Vec<Coding>)> =
         files.into_iter().map(|f| (f.coder, f.codings)).collect();
-    Ok(passages_of(selection, per_coder))
+    let mut out = passages_of(selection, per_coder);
+    attribute(&mut out, who);
+    Ok(out)
+}
+
+/// Sets each passage's participant: who speaks where it starts. [`passages_of`] leaves
+/// the transcript id there, which is the answer for every study whose `participants.csv`
+/// names no transcripts (then nothing is looked up).
+pub fn attribute(passages: &mut [Passage], who: &Attribution) {
+    if who.is_by_transcript() {
+        return;
+    }
+    for p in passages {
+        let id = who.participant_at(&p.transcript, p.start, p.turn);
+        if id != p.participant {
+            p.participant = id.to_string();
+        }
+    }
 }
 
 /// The passages `selection` gives from codings already read: per coder of the selection
 /// (in its order), their codings — of the whole study, or of one transcript for a caller
-/// that keeps each transcript's passages. Orphaned codings are left out here.
+/// that keeps each transcript's passages. Orphaned codings are left out here. Each
+/// passage's participant is its transcript id until [`attribute`] says otherwise.
 pub fn passages_of(
     selection: &CoderSelection,
     per_coder: Vec<(String, Vec<Coding>)>,
@@ -190,6 +224,7 @@ fn pooled(per_coder: Vec<(String, Vec<Coding>)>) -> Vec<Passage> {
         last = Some(span);
         out.push(Passage {
             theme: c.theme,
+            participant: c.transcript.clone(),
             transcript: c.transcript,
             turn: c.turn,
             start: c.start,
@@ -259,6 +294,7 @@ fn consensus(per_coder: &[(String, Vec<Coding>)]) -> Vec<Passage> {
             out.push(Passage {
                 theme: a.theme.clone(),
                 transcript: a.transcript.clone(),
+                participant: a.transcript.clone(),
                 turn: a.turn,
                 start: s,
                 end: e,

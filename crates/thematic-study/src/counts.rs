@@ -6,13 +6,15 @@ use serde::Serialize;
 use thematic_codebook::Codebook;
 
 use crate::codings::CodingsFile;
+use crate::speakers::Attribution;
 
 /// Use of one theme.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ThemeCounts {
     /// Codings with this theme (for a group: with any theme below it too).
     pub codings: usize,
-    /// Distinct participants (transcripts) with such a coding.
+    /// Distinct participants with such a coding: transcripts, or who speaks with
+    /// [`theme_counts_by`].
     pub participants: usize,
     /// Distinct coders who used it.
     pub coders: usize,
@@ -27,6 +29,28 @@ pub fn theme_counts(book: &Codebook, files: &[CodingsFile]) -> BTreeMap<String, 
             f.codings
                 .iter()
                 .map(|c| (f.coder.as_str(), c.transcript.as_str(), c.theme.as_str(), 1))
+        }),
+    )
+}
+
+/// [`theme_counts`] with participants counted as who speaks ([`Attribution`]): a focus
+/// group's speakers named in `participants.csv` are several participants, and a participant
+/// who speaks in two transcripts is one. Without such rows, the same as [`theme_counts`].
+pub fn theme_counts_by(
+    book: &Codebook,
+    files: &[CodingsFile],
+    who: &Attribution,
+) -> BTreeMap<String, ThemeCounts> {
+    if who.is_by_transcript() {
+        return theme_counts(book, files);
+    }
+    theme_counts_of(
+        book,
+        files.iter().flat_map(|f| {
+            f.codings.iter().map(|c| {
+                let p = who.participant_at(&c.transcript, c.start, c.turn);
+                (f.coder.as_str(), p, c.theme.as_str(), 1)
+            })
         }),
     )
 }

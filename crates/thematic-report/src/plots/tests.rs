@@ -22,6 +22,7 @@ fn passages() -> Vec<Passage> {
                     v.push(Passage {
                         theme: t.clone(),
                         transcript: format!("P{k}"),
+                        participant: format!("P{k}"),
                         turn: 2 * turn + (i % 2) + 1,
                         start: turn * 100,
                         end: turn * 100 + 5,

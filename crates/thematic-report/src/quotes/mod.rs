@@ -18,8 +18,11 @@
 //!   first, then those with more quotes of the theme, then by id in natural order, so the
 //!   table spreads across participants too. A participant's quotes are taken in order of
 //!   most coders, then most words, then position in the transcript.
+//! - A quote's participant is who speaks it: the transcript's id, or, where
+//!   `participants.csv` names a transcript's speakers (a focus group), that speaker's
+//!   participant ([`crate::attribute`]). Filters, attributes, rounds and order all go by it.
 //! - The quotes of a theme are shown by participant (natural order: P2 before P10), then by
-//!   position in the transcript; but the extracts an author starred (`thematic star`,
+//!   transcript and position in it; but the extracts an author starred (`thematic star`,
 //!   [`Starred`]) come first, in that same order among themselves. With `per_theme` N the
 //!   starred quotes are taken before the rounds, and count towards N.
 
@@ -62,7 +65,7 @@ pub struct QuoteOptions {
     pub coders: CoderSelection,
     /// Only these themes (each with the entries below it); empty for all.
     pub themes: Vec<String>,
-    /// Only these participants (transcript ids); empty for all.
+    /// Only these participants (ids as quotes name them); empty for all.
     pub participants: Vec<String>,
     /// Only participants whose attribute has one of the values (`participants.csv`); several
     /// attributes must all match.
@@ -110,7 +113,8 @@ pub struct Heading {
 /// One quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quote {
-    /// The participant (the transcript id, which is the id in `participants.csv`).
+    /// The participant who speaks the words (the id in `participants.csv`): the
+    /// transcript id, unless `participants.csv` names the transcript's speakers.
     pub participant: String,
     /// The transcript id.
     pub transcript: String,
@@ -230,7 +234,8 @@ pub fn quote_table(study: &Study, options: &QuoteOptions) -> Result<QuoteTable, 
         .iter()
         .map(|c| (c.clone(), files.remove(c).unwrap_or_default()))
         .collect();
-    let passages = crate::passages_of(&options.coders, per_coder);
+    let mut passages = crate::passages_of(&options.coders, per_coder);
+    crate::attribute(&mut passages, &study.attribution()?);
     let transcripts = if options.trim {
         let ids: BTreeSet<&str> = passages.iter().map(|p| p.transcript.as_str()).collect();
         parse_some(study, &ids.into_iter().collect::<Vec<_>>())?
@@ -305,8 +310,8 @@ pub fn build(
         if wanted
             .as_ref()
             .is_some_and(|w| !w.contains(p.theme.as_str()))
-            || (!people.is_empty() && !people.contains(p.transcript.as_str()))
-            || !matches_attributes(&p.transcript)
+            || (!people.is_empty() && !people.contains(p.participant.as_str()))
+            || !matches_attributes(&p.participant)
         {
             continue;
         }
@@ -322,9 +327,9 @@ pub fn build(
         {
             continue;
         }
-        let attribution = attributes.of(&p.transcript, &options.attribution);
+        let attribution = attributes.of(&p.participant, &options.attribution);
         by_theme.entry(p.theme).or_default().push(Quote {
-            participant: p.transcript.clone(),
+            participant: p.participant,
             transcript: p.transcript,
             turn: p.turn,
             start,
@@ -346,11 +351,21 @@ pub fn build(
             quotes = select::spread(quotes, n, &mut used);
         }
         let rank = natural_ranks(quotes.iter().map(|q| q.participant.as_str()));
-        let mut keyed: Vec<(bool, usize, usize, usize, Quote)> = quotes
+        let in_rank = natural_ranks(quotes.iter().map(|q| q.transcript.as_str()));
+        let mut keyed: Vec<(QuoteKey, Quote)> = quotes
             .into_iter()
-            .map(|q| (!q.starred, rank[q.participant.as_str()], q.start, q.end, q))
+            .map(|q| {
+                let key = (
+                    !q.starred,
+                    rank[q.participant.as_str()],
+                    in_rank[q.transcript.as_str()],
+                    q.start,
+                    q.end,
+                );
+                (key, q)
+            })
             .collect();
-        keyed.sort_by_key(|k| (k.0, k.1, k.2, k.3));
+        keyed.sort_by_key(|k| k.0);
         let quotes: Vec<Quote> = keyed.into_iter().map(|(.., q)| q).collect();
         if quotes.is_empty() {
             continue;
@@ -365,6 +380,10 @@ pub fn build(
         left_out,
     })
 }
+
+/// Where a quote goes in its theme: not starred first, then participant's rank, transcript's
+/// rank, start and end.
+type QuoteKey = (bool, usize, usize, usize, usize);
 
 /// What follows a quote, from `participants.csv`.
 #[derive(Debug)]
@@ -436,7 +455,7 @@ impl Quote {
     /// Passage `p` as an untrimmed quote with `attribution`.
     pub fn of(p: Passage, attribution: String) -> Quote {
         Quote {
-            participant: p.transcript.clone(),
+            participant: p.participant,
             words: p.text.split_whitespace().count(),
             transcript: p.transcript,
             turn: p.turn,

@@ -7,8 +7,10 @@
 //! [`QuoteOptions::new`](super::QuoteOptions::new) (every quote, untrimmed, attributed by
 //! participant): themes in codebook order (retired themes and ids not in the codebook
 //! left out), then, within a theme, the starred extracts first (given as
-//! [`PageRequest::starred`]), then participants in natural order, then position in the
-//! transcript. A test checks the two against each other.
+//! [`PageRequest::starred`]), then participants in natural order, then transcript and
+//! position in it. A transcript with several participants (a focus group whose speakers
+//! `participants.csv` names) gives a run of rows for each. A test checks the two against
+//! each other.
 
 use std::collections::HashMap;
 
@@ -18,27 +20,68 @@ use thematic_study::Participants;
 use super::{Attributions, Quote, Starred, ThemeQuotes};
 use crate::passages::{Passage, natural_ranks};
 
-/// One transcript's passages, by theme, each theme's in transcript order.
+/// One transcript's passages, by theme, each theme's by participant (natural order), then
+/// in transcript order.
 #[derive(Debug, Clone, Default)]
 pub struct TranscriptQuotes {
     by_theme: HashMap<String, Vec<Passage>>,
+    /// The participants of the passages, in natural order, each with its rank.
+    participants: Vec<String>,
 }
 
 impl TranscriptQuotes {
     /// From one transcript's passages, as [`passages_of`](crate::passages_of) gives them
-    /// (sorted by start, end and theme).
+    /// (sorted by start, end and theme) and [`attribute`](crate::attribute) attributes them.
     pub fn new(passages: Vec<Passage>) -> TranscriptQuotes {
+        let rank = natural_ranks(passages.iter().map(|p| p.participant.as_str()));
         let mut by_theme: HashMap<String, Vec<Passage>> = HashMap::new();
         for p in passages {
             by_theme.entry(p.theme.clone()).or_default().push(p);
         }
-        TranscriptQuotes { by_theme }
+        if rank.len() > 1 {
+            // Only sorted, so the hash map's order reaches no output.
+            #[allow(clippy::iter_over_hash_type)]
+            for v in by_theme.values_mut() {
+                v.sort_by_key(|p| rank[p.participant.as_str()]);
+            }
+        }
+        let mut participants: Vec<(usize, String)> =
+            rank.into_iter().map(|(p, r)| (r, p)).collect();
+        participants.sort_unstable();
+        TranscriptQuotes {
+            by_theme,
+            participants: participants.into_iter().map(|(_, p)| p).collect(),
+        }
     }
 
-    /// The passages of `theme` (that code only, not the codes under it), in transcript
-    /// order.
+    /// The passages of `theme` (that code only, not the codes under it), by participant,
+    /// then in transcript order.
     pub fn of(&self, theme: &str) -> &[Passage] {
         self.by_theme.get(theme).map_or(&[], Vec::as_slice)
+    }
+
+    /// The passages of `theme` that `participant` speaks, in transcript order.
+    pub fn of_participant(&self, theme: &str, participant: &str) -> &[Passage] {
+        let all = self.of(theme);
+        if self.participants.len() < 2 {
+            return if self.participants.iter().any(|p| p == participant) {
+                all
+            } else {
+                &[]
+            };
+        }
+        let rank = |p: &Passage| self.participants.iter().position(|x| *x == p.participant);
+        let Some(want) = self.participants.iter().position(|x| x == participant) else {
+            return &[];
+        };
+        let from = all.partition_point(|p| rank(p) < Some(want));
+        let to = all.partition_point(|p| rank(p) <= Some(want));
+        &all[from..to]
+    }
+
+    /// The participants who speak the passages, in natural order.
+    pub fn participants(&self) -> &[String] {
+        &self.participants
     }
 
     /// Every passage, theme by theme in no set order (for counting).
@@ -54,7 +97,7 @@ impl TranscriptQuotes {
 pub struct PageRequest<'a> {
     /// Only this theme and the themes under it.
     pub theme: Option<&'a str>,
-    /// Only these participants (transcript ids); `None` for all.
+    /// Only these participants (ids as quotes name them); `None` for all.
     pub participants: Option<&'a [&'a str]>,
     /// The first row, after the filters.
     pub offset: usize,
@@ -83,11 +126,14 @@ pub fn quote_page(
 ) -> QuotePage {
     let current = book.current();
     let rank = natural_ranks(transcripts.iter().map(|(id, _)| *id));
-    let mut ordered: Vec<&(&str, &TranscriptQuotes)> = transcripts
+    // A run of rows per participant and transcript, by participant, then transcript.
+    let mut ordered: Vec<(&str, &str, &TranscriptQuotes)> = transcripts
         .iter()
-        .filter(|(id, _)| request.participants.is_none_or(|p| p.contains(id)))
+        .flat_map(|(id, q)| q.participants().iter().map(move |p| (p.as_str(), *id, *q)))
+        .filter(|(p, ..)| request.participants.is_none_or(|want| want.contains(p)))
         .collect();
-    ordered.sort_by_key(|(id, _)| rank[*id]);
+    let who = natural_ranks(ordered.iter().map(|(p, ..)| *p));
+    ordered.sort_by_key(|(p, id, _)| (who[*p], rank[*id]));
     let wanted: Option<Vec<&str>> = request.theme.map(|t| {
         current
             .subtree(t)
@@ -110,33 +156,40 @@ pub fn quote_page(
             continue;
         }
         let mut heading: Option<ThemeQuotes> = None;
-        let mut row = |id: &str, p: &Passage, star: bool| {
+        let mut row = |p: &Passage, star: bool| {
             let theme = heading.get_or_insert_with(|| ThemeQuotes::of(&current, e, Vec::new()));
-            let mut quote = Quote::of(p.clone(), attributions.of(id, &fields));
+            let mut quote = Quote::of(p.clone(), attributions.of(&p.participant, &fields));
             quote.starred = star;
             (theme.clone(), quote)
         };
         let Some(starred) = starred else {
-            for (id, quotes) in &ordered {
-                pager.slice(quotes.of(&e.id), |p| row(id, p, false));
+            for (who, _, quotes) in &ordered {
+                pager.slice(quotes.of_participant(&e.id, who), |p| row(p, false));
             }
             continue;
         };
         // The starred extracts first, then the rest; a transcript without a star is cut
         // as a slice, as without stars.
-        for (id, quotes) in ordered.iter().filter(|(id, _)| starred.in_transcript(id)) {
-            for p in quotes.of(&e.id).iter().filter(|p| starred.contains(p)) {
-                pager.one(|| row(id, p, true));
+        for (who, _, quotes) in ordered
+            .iter()
+            .filter(|(_, id, _)| starred.in_transcript(id))
+        {
+            for p in quotes
+                .of_participant(&e.id, who)
+                .iter()
+                .filter(|p| starred.contains(p))
+            {
+                pager.one(|| row(p, true));
             }
         }
-        for (id, quotes) in &ordered {
-            let here = quotes.of(&e.id);
+        for (who, id, quotes) in &ordered {
+            let here = quotes.of_participant(&e.id, who);
             if !starred.in_transcript(id) {
-                pager.slice(here, |p| row(id, p, false));
+                pager.slice(here, |p| row(p, false));
                 continue;
             }
             for p in here.iter().filter(|p| !starred.contains(p)) {
-                pager.one(|| row(id, p, false));
+                pager.one(|| row(p, false));
             }
         }
     }

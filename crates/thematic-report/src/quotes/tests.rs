@@ -28,6 +28,7 @@ fn p(t: &str, start: usize, theme: &str, text: &str) -> Passage {
     Passage {
         theme: theme.into(),
         transcript: t.into(),
+        participant: t.into(),
         turn: start / 100 + 1,
         start,
         end: start + text.chars().count(),
@@ -396,10 +397,10 @@ fn json_has_the_documented_keys() {
     assert_eq!(v[0]["coders"], serde_json::json!(["KW"]));
 }
 
-/// The passages of `passages()` kept per transcript, as the browser workspace keeps them.
-fn per_transcript() -> Vec<(String, TranscriptQuotes)> {
+/// `passages` kept per transcript, as the browser workspace keeps them.
+fn per_transcript(passages: Vec<Passage>) -> Vec<(String, TranscriptQuotes)> {
     let mut by: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
-    for p in passages() {
+    for p in passages {
         by.entry(p.transcript.clone()).or_default().push(p);
     }
     by.into_iter()
@@ -409,25 +410,42 @@ fn per_transcript() -> Vec<(String, TranscriptQuotes)> {
 
 #[test]
 fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
-    let kept = per_transcript();
-    // Deliberately not in natural order: the pager orders participants itself.
-    let transcripts: Vec<(&str, &TranscriptQuotes)> =
-        kept.iter().rev().map(|(id, q)| (id.as_str(), q)).collect();
-    let filters: [(Option<&str>, Option<&str>); 4] = [
+    let filters = [
         (None, None),
         (Some("what-matters"), None),
         (None, Some("P2")),
         (Some("empowerment"), Some("P1")),
     ];
+    pages_match_the_table(passages(), &filters);
+}
+
+/// Every page of `quote_page` over `passages` kept per transcript, for each filter (theme,
+/// participant) with and without stars and for every page size, gives the rows of the
+/// table `build` makes, in its order.
+fn pages_match_the_table(passages: Vec<Passage>, filters: &[(Option<&str>, Option<&str>)]) {
+    let kept = per_transcript(passages.clone());
+    // Deliberately not in natural order: the pager orders participants itself.
+    let transcripts: Vec<(&str, &TranscriptQuotes)> =
+        kept.iter().rev().map(|(id, q)| (id.as_str(), q)).collect();
     let starred = two_starred();
     for ((theme, participant), stars) in filters
-        .into_iter()
+        .iter()
+        .copied()
         .flat_map(|f| [(f, None), (f, Some(&starred))])
     {
         let mut options = kw();
         options.themes = theme.into_iter().map(str::to_string).collect();
         options.participants = participant.into_iter().map(str::to_string).collect();
-        let whole = table_starred(&options, stars.unwrap_or(&Starred::new()));
+        let whole = build(
+            "Sample",
+            &book(),
+            &people(),
+            passages.clone(),
+            &options,
+            &BTreeMap::new(),
+            stars.unwrap_or(&Starred::new()),
+        )
+        .unwrap();
         let expected: Vec<(String, Quote)> = whole
             .rows()
             .map(|(t, q)| (t.theme.id.clone(), q.clone()))
@@ -463,4 +481,111 @@ fn pages_are_the_tables_rows_in_its_order_whatever_the_page_size_and_filter() {
             assert_eq!(got, expected, "{theme:?} {participant:?}, pages of {limit}");
         }
     }
+}
+
+/// `passages()` and a focus group, FG1, whose speakers `participants.csv` names: Ann is
+/// P10 and Bob is P1 (both interviewed alone too); a fourth passage is spoken by a speaker
+/// without a row, so it stays with the transcript, FG1.
+fn with_focus_group() -> Vec<Passage> {
+    let spoken = |who: &str, start: usize, theme: &str, text: &str| {
+        let mut x = p("FG1", start, theme, text);
+        x.participant = who.into();
+        x
+    };
+    let mut v = passages();
+    v.extend([
+        spoken("P10", 50, "what-matters", "it was what mattered to me"),
+        spoken("P1", 150, "what-matters", "someone who listened"),
+        spoken("P10", 250, "what-matters", "we chose together"),
+        spoken("FG1", 350, "empowerment", "all of us agreed"),
+    ]);
+    crate::passages::sort_passages(&mut v);
+    v
+}
+
+fn focus_table(options: &QuoteOptions) -> QuoteTable {
+    build(
+        "Sample",
+        &book(),
+        &people(),
+        with_focus_group(),
+        options,
+        &BTreeMap::new(),
+        &Starred::new(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn focus_group_quotes_go_to_the_participant_who_speaks() {
+    let mut options = kw();
+    options.attribution = vec!["participant".into(), "gender".into()];
+    let t = focus_table(&options);
+    let theme = t
+        .themes
+        .iter()
+        .find(|x| x.theme.id == "what-matters")
+        .unwrap();
+    // By participant (P1, P2, P10), then transcript (FG1 before P1 or P10), then position.
+    let got: Vec<(&str, &str, usize, &str)> = theme
+        .quotes
+        .iter()
+        .map(|q| {
+            (
+                q.participant.as_str(),
+                q.transcript.as_str(),
+                q.start,
+                q.attribution.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("P1", "FG1", 150, "P1, female"),
+            ("P1", "P1", 0, "P1, female"),
+            ("P2", "P2", 100, "P2, male"),
+            ("P2", "P2", 300, "P2, male"),
+            ("P10", "FG1", 50, "P10, female"),
+            ("P10", "FG1", 250, "P10, female"),
+            ("P10", "P10", 0, "P10, female"),
+        ]
+    );
+    // A participant filter takes their words from every transcript they speak in.
+    options.participants = vec!["P10".into()];
+    let only = focus_table(&options);
+    assert_eq!(only.len(), 3);
+    assert!(only.rows().all(|(_, q)| q.participant == "P10"));
+}
+
+#[test]
+fn per_theme_rounds_spread_across_the_speakers_not_the_transcripts() {
+    let mut options = kw();
+    options.per_theme = Some(3);
+    options.themes = vec!["what-matters".into()];
+    let t = focus_table(&options);
+    // Rounds: P10 has most quotes of the theme (3), then P1 and P2 (2 each, natural
+    // order); one each fills the three, each participant's longest: P1's interview (7
+    // words against FG1's 3), P2's at 300 (7 against 3) and P10's in FG1, "it was what
+    // mattered to me" (6, against 5 and 3). By transcript, FG1 would have taken a place.
+    let got: Vec<(&str, &str, usize)> = t
+        .rows()
+        .map(|(_, q)| (q.participant.as_str(), q.transcript.as_str(), q.start))
+        .collect();
+    assert_eq!(
+        got,
+        [("P1", "P1", 0), ("P2", "P2", 300), ("P10", "FG1", 50)]
+    );
+}
+
+#[test]
+fn pages_of_a_focus_group_are_the_tables_rows() {
+    let filters = [
+        (None, None),
+        (Some("what-matters"), None),
+        (None, Some("P10")),
+        (None, Some("FG1")),
+        (Some("what-matters"), Some("P1")),
+    ];
+    pages_match_the_table(with_focus_group(), &filters);
 }

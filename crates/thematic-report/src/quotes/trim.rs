@@ -91,6 +91,7 @@ mod tests {
         Passage {
             theme: "x".into(),
             transcript: "P6".into(),
+            participant: "P6".into(),
             turn: 2,
             start,
             end: start + words.chars().count(),

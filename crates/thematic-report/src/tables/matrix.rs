@@ -1,8 +1,12 @@
-//! The themes × participants matrix: how often each participant's transcript was coded with
+//! The themes × participants matrix: how often each participant's words were coded with
 //! each theme (or the quotes themselves, a framework matrix), and each theme's prevalence.
 //!
-//! Prevalence is the number of participants (transcripts) with at least one coding of the
-//! theme by the chosen coders, out of N, every transcript in the study, whether coded or not.
+//! A participant is who speaks ([`Study::attribution`]): each transcript's own participant
+//! (its id), or, where `participants.csv` names a transcript's speakers (a focus group),
+//! each of them; a participant who speaks in several transcripts is one column.
+//! Prevalence is the number of participants with at least one coding of the theme by the
+//! chosen coders, out of N, every participant who speaks in a transcript of the study,
+//! whether coded or not.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +20,9 @@ use thematic_study::StudyError;
 /// Themes × participants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThemeMatrix {
-    /// The participants (columns), in natural order: every transcript of the study.
+    /// The participants (columns), in natural order: every participant who speaks in a
+    /// transcript of the study (each transcript's id when `participants.csv` names no
+    /// speakers).
     pub participants: Vec<String>,
     /// One row per codable theme, in codebook order.
     pub rows: Vec<MatrixRow>,
@@ -64,8 +70,9 @@ impl MatrixRow {
 
 impl ThemeMatrix {
     /// The matrix of the current codable themes of `book` over `participants`, from
-    /// `passages` (sorted as [`passages`](crate::passages()) sorts them). Passages of other entries or of
-    /// other transcripts are left out.
+    /// `passages` (sorted as [`passages`](crate::passages()) sorts them), each counted for
+    /// its [`Passage::participant`]. Passages of other entries or of other participants
+    /// are left out.
     pub fn build(
         book: &Codebook,
         participants: &[String],
@@ -98,7 +105,7 @@ impl ThemeMatrix {
             .map(|(i, r)| (r.theme.id.clone(), i))
             .collect();
         for p in passages {
-            if let (Some(&r), Some(&c)) = (row.get(&p.theme), column.get(p.transcript.as_str())) {
+            if let (Some(&r), Some(&c)) = (row.get(&p.theme), column.get(p.participant.as_str())) {
                 rows[r].cells[c].push(MatrixQuote {
                     turn: p.turn,
                     text: p.text.clone(),
@@ -113,16 +120,24 @@ impl ThemeMatrix {
     }
 }
 
-/// The themes × participants matrix of `selection`'s codings over every transcript of
-/// the study.
+/// The themes × participants matrix of `selection`'s codings over every participant of
+/// the study. A passage spoken where no participant is named (a moderator's turn of a
+/// focus group, counted for the transcript) adds its participant as a column.
 pub fn theme_matrix(study: &Study, selection: &CoderSelection) -> Result<ThemeMatrix, StudyError> {
     let book = study.codebook()?;
-    let participants: Vec<String> = study
-        .transcript_files()?
-        .into_iter()
-        .map(|(id, _)| id)
+    let who = study.attribution()?;
+    let mut participants = who.participants();
+    let passages = crate::passages::passages_by(study, selection, &who)?;
+    let known: std::collections::BTreeSet<&str> = participants.iter().map(String::as_str).collect();
+    let extra: std::collections::BTreeSet<String> = passages
+        .iter()
+        .filter(|p| !known.contains(p.participant.as_str()))
+        .map(|p| p.participant.clone())
         .collect();
-    let passages = crate::passages(study, selection)?;
+    if !extra.is_empty() {
+        participants.extend(extra);
+        participants.sort_by(|a, b| thematic_study::natural_cmp(a, b));
+    }
     Ok(ThemeMatrix::build(
         &book,
         &participants,
@@ -143,6 +158,7 @@ mod tests {
         Passage {
             theme: theme.into(),
             transcript: t.into(),
+            participant: t.into(),
             turn: 2,
             start,
             end: start + 3,
@@ -172,5 +188,37 @@ mod tests {
         assert_eq!(wm.group.as_ref().unwrap().id, "the-approach");
         assert_eq!(row("empowerment").counts(), [0, 1, 0]);
         assert_eq!(row("asking-questions").prevalence(), 0);
+    }
+
+    #[test]
+    fn a_focus_groups_speakers_are_columns_and_a_participant_in_two_transcripts_is_one() {
+        // FG1's Ann is P1 (also interviewed, transcript P1); Bob and Cat are FG1-Bob and
+        // FG1-Cat. Four columns: P1 and P2 interviewed, and FG1's three speakers, one of
+        // them P1.
+        let people: Vec<String> = ["FG1-Bob", "FG1-Cat", "P1", "P2"]
+            .map(String::from)
+            .to_vec();
+        let spoken = |who: &str, start: usize| {
+            let mut p = passage("FG1", "what-matters", start);
+            p.participant = who.into();
+            p
+        };
+        let passages = [
+            spoken("P1", 0),
+            spoken("FG1-Bob", 20),
+            spoken("P1", 40),
+            spoken("FG1-Cat", 60),
+            passage("P1", "what-matters", 5),
+        ];
+        let m = ThemeMatrix::build(&book(), &people, &passages, "coder KW");
+        let wm = m
+            .rows
+            .iter()
+            .find(|r| r.theme.id == "what-matters")
+            .unwrap();
+        // P1: two turns in FG1 and one in the interview; P2 none.
+        assert_eq!(wm.counts(), [1, 1, 3, 0]);
+        // 3 of the 4 participants, where by transcript it would be 2 of 2.
+        assert_eq!(wm.prevalence(), 3);
     }
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::json;
-use thematic_study::theme_counts;
+use thematic_study::{theme_counts, theme_counts_by};
 
 use super::{Source, load};
 use crate::context::Context;
@@ -61,7 +61,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         },
         None => Vec::new(),
     };
-    let counts = theme_counts(&book, &files);
+    // Participants as who speaks: a focus group's named speakers count one each.
+    let counts = match &study {
+        Some(s) => theme_counts_by(&book, &files, &s.attribution()?),
+        None => theme_counts(&book, &files),
+    };
     let mut table = Table::new(&[
         ("label", "Theme"),
         ("id", "Id"),

@@ -188,6 +188,7 @@ mod tests {
         Passage {
             theme: theme.into(),
             transcript: t.into(),
+            participant: t.into(),
             turn,
             start: turn * 100,
             end: turn * 100 + 5,
