@@ -15,8 +15,12 @@
 //!
 //! Each writer step first waits until both loops have finished another attempt, so every
 //! step runs among loop writes. `THEMATIC_RACE_BIN` runs the whole file against another
-//! build. `an_unlocked_writer_is_caught` shows that the checks fail when a writer skips the
-//! lock.
+//! build: a wrapper script that `LD_PRELOAD`s a `flock()` that returns 0 at once (every
+//! file lock skipped) makes the codebook merge, transcripts update, import --replace and
+//! suggestions accept pairs fail on every run (codings lost, coded against the old text,
+//! left under a merged-away code; BENCHMARKS.md, "Trust: concurrent writers").
+//! `an_unlocked_writer_is_caught` shows the same within the file: a writer that rewrites a
+//! codings file without its lock is caught.
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
@@ -247,7 +251,11 @@ fn setup() -> Setup {
 /// turn. So no two iterations of a loop code the same turn.
 fn place(j: usize) -> (String, usize) {
     let i = j / 2 + 1;
-    let n = if j.is_multiple_of(2) { 1 } else { 2 + (j / 2) % 3 };
+    let n = if j.is_multiple_of(2) {
+        1
+    } else {
+        2 + (j / 2) % 3
+    };
     (format!("P{n}"), i)
 }
 
