@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::cues::{Cue, decode_entities, split_speakers};
+use crate::cues::{Cue, decode_entities};
 use crate::labels::split_qualifier;
 use crate::model::{Format, Warning, WarningKind};
+use crate::speakers::Found;
 use crate::timestamp::{FractionRule, parse_clock};
 
 #[allow(clippy::unwrap_used)] // constant patterns
@@ -148,8 +149,18 @@ struct CueReader<'t> {
     rule: FractionRule,
     out: Captions,
     tally: Tally,
-    /// Cues without a voice tag, by index into `out.cues`: names come from `Name:` prefixes.
-    unnamed: Vec<usize>,
+    /// Cues without a voice tag: names come from `Name:` prefixes or `(Name)` lines.
+    unnamed: Vec<Unnamed>,
+}
+
+/// A cue without a voice tag, remembered for naming.
+struct Unnamed {
+    /// Index into `out.cues`.
+    index: usize,
+    /// The first line of its text, tags removed, trimmed.
+    first: String,
+    /// Whether more text follows the first line.
+    more: bool,
 }
 
 impl<'t> CueReader<'t> {
@@ -298,22 +309,26 @@ impl<'t> CueReader<'t> {
         line: usize,
     ) {
         let body = decode_entities(&TAG.replace_all(body, ""));
-        let body = body
+        let lines: Vec<&str> = body
             .split('\n')
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+            .collect();
         let (speaker, qualifier) = match voice {
             Some(v) => {
                 let (base, q) = split_qualifier(v.trim());
                 (Some(base.to_string()), q.map(str::to_string))
             }
             None => {
-                self.unnamed.push(self.out.cues.len());
+                self.unnamed.push(Unnamed {
+                    index: self.out.cues.len(),
+                    first: lines.first().map_or_else(String::new, |l| l.to_string()),
+                    more: lines.len() > 1,
+                });
                 (None, None)
             }
         };
+        let body = lines.join(" ");
         self.out.cues.push(Cue {
             speaker,
             qualifier,
@@ -324,25 +339,81 @@ impl<'t> CueReader<'t> {
         });
     }
 
-    /// Names the cues without a voice tag from their `Name:` prefixes, where the file's
-    /// cues bear them out.
+    /// Names the cues without a voice tag from their `(Name)` lines or `Name:` prefixes,
+    /// where the file bears them out (see [`crate::speakers`]), and lets unlabelled cues
+    /// continue the turn above them in files that label only a turn's first cue.
     fn name_from_prefixes(&mut self) {
         let cues = &mut self.out.cues;
-        let texts: Vec<&str> = self
+        let found: Vec<Found<'_>> = self
             .unnamed
             .iter()
-            .map(|&i| cues[i].text.as_str())
+            .map(|u| Found {
+                text: cues[u.index].text.as_str(),
+                first: u.first.as_str(),
+                more: u.more,
+                line: cues[u.index].line,
+            })
             .collect();
-        let splits = split_speakers(&texts);
-        for (&i, split) in self.unnamed.iter().zip(splits) {
-            if let Some((speaker, qualifier, rest)) = split {
+        let named = crate::speakers::name_cues(&found);
+        let mut by_prefix = 0usize;
+        for (u, naming) in self.unnamed.iter().zip(named.names) {
+            if let Some((speaker, qualifier, rest)) = naming {
                 self.tally.name_prefix += 1;
-                let cue = &mut cues[i];
+                by_prefix += 1;
+                let cue = &mut cues[u.index];
                 cue.speaker = Some(speaker);
                 cue.qualifier = qualifier;
                 cue.text = rest;
             }
         }
+        self.out.warnings.extend(named.warnings);
+        if by_prefix >= 2 && by_prefix * 2 < self.unnamed.len() {
+            continue_turns(cues, &self.unnamed, by_prefix, &mut self.out.warnings);
+        }
+    }
+}
+
+/// In a file whose labels start turns (fewer than half of its cues carry one), each cue
+/// without a label continues the speaker of the cue above it; said once in a warning.
+fn continue_turns(
+    cues: &mut [Cue],
+    unnamed: &[Unnamed],
+    labelled: usize,
+    warnings: &mut Vec<Warning>,
+) {
+    let mut last: Option<(String, Option<String>)> = None;
+    let mut continued = 0usize;
+    let mut first_line = 0usize;
+    let mut u = unnamed.iter().map(|u| u.index).peekable();
+    for (i, cue) in cues.iter_mut().enumerate() {
+        let is_unnamed = u.peek() == Some(&i);
+        if is_unnamed {
+            u.next();
+        }
+        match (&cue.speaker, &last) {
+            (Some(s), _) => last = Some((s.clone(), cue.qualifier.clone())),
+            (None, Some((s, q))) if is_unnamed => {
+                cue.speaker = Some(s.clone());
+                cue.qualifier = q.clone();
+                continued += 1;
+                if first_line == 0 {
+                    first_line = cue.line;
+                }
+            }
+            _ => {}
+        }
+    }
+    if continued > 0 {
+        warnings.push(Warning {
+            line: first_line,
+            kind: WarningKind::ContinuedTurns,
+            message: format!(
+                "{continued} cue(s) without a speaker label continue the turn of the labelled \
+                 cue above them: only {labelled} of {} cues name a speaker, so this file \
+                 names the speaker on the first cue of a turn",
+                unnamed.len()
+            ),
+        });
     }
 }
 
@@ -447,6 +518,50 @@ mod tests {
                 .iter()
                 .any(|w| w.kind == WarningKind::UnplacedText && w.line == 3)
         );
+    }
+
+    /// Editing tools label only a turn's first cue (`MAN:` alone on its first line): the
+    /// cues after it continue that speaker's turn, and the warning says so (issue #21).
+    #[test]
+    fn unlabelled_cues_continue_the_labelled_turn() {
+        let text = "WEBVTT\n\n00:14.848 --> 00:17.350\nMAN:\nWhen we think\n\n\
+                    00:17.350 --> 00:18.752\nwe have this vision\n\n\
+                    00:20.887 --> 00:26.760\nMAN 2:\nE equals m c-squared\n\n\
+                    00:26.760 --> 00:30.163\nis not about an old Einstein.\n\n\
+                    00:30.163 --> 00:32.232\nEven a sexy one.\n";
+        let c = parse_captions(text, false);
+        let who: Vec<_> = c.cues.iter().map(|q| q.speaker.as_deref()).collect();
+        assert_eq!(
+            who,
+            [
+                Some("MAN"),
+                Some("MAN"),
+                Some("MAN 2"),
+                Some("MAN 2"),
+                Some("MAN 2")
+            ]
+        );
+        assert_eq!(c.cues[0].text, "When we think");
+        let w: Vec<_> = c
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::ContinuedTurns)
+            .collect();
+        // Three cues continue (lines 7, 13 and 16); the first is reported, on line 7.
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, 7);
+        assert!(w[0].message.starts_with("3 cue(s)"), "{}", w[0].message);
+    }
+
+    /// Zoom labels every cue; a cue without a name stays without one (fixture 28).
+    #[test]
+    fn zoom_cues_without_a_name_do_not_continue() {
+        let text = "WEBVTT\n\n1\n00:01.000 --> 00:02.000\nRuth: What helps?\n\n\
+                    2\n00:02.000 --> 00:03.000\nP06: Walking.\n\n\
+                    3\n00:03.000 --> 00:04.000\nand talking.\n";
+        let c = parse_captions(text, false);
+        assert_eq!(c.cues[2].speaker, None);
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
     #[test]

@@ -69,8 +69,12 @@ fn merge(cues: Vec<Cue>) -> Vec<Cue> {
         if let Some(prev) = out.last_mut()
             && prev.speaker.is_some()
             && prev.speaker == c.speaker
-            && prev.qualifier == c.qualifier
         {
+            // A qualifier (`(Guest)`, `(she/her)`) is not part of who speaks: cues of one
+            // speaker merge with or without it, and the turn keeps the first one seen.
+            if prev.qualifier.is_none() {
+                prev.qualifier = c.qualifier;
+            }
             if !c.text.is_empty() {
                 if !prev.text.is_empty() {
                     prev.text.push(' ');
@@ -138,7 +142,10 @@ pub(crate) fn split_speakers(texts: &[&str]) -> Vec<Option<(String, Option<Strin
             let head = &t[..crate::labels::floor_char_boundary(t, 64)];
             head.match_indices(": ")
                 .map(|(i, _)| i)
-                .filter(|&i| crate::labels::plausible_label(&t[..i]))
+                .filter(|&i| {
+                    !t[..i].contains(['[', ']', '{', '}', '<', '>'])
+                        && crate::labels::plausible_label(&t[..i])
+                })
                 .collect()
         })
         .collect();

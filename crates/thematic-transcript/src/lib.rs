@@ -33,6 +33,7 @@ mod notes;
 mod options;
 mod sentences;
 mod sniff;
+mod speakers;
 mod timestamp;
 mod tsv;
 mod typed;

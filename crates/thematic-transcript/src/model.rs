@@ -253,6 +253,12 @@ pub enum WarningKind {
     PossibleAlias,
     WallClock,
     ControlCharacters,
+    /// Unlabelled caption cues were joined to the labelled turn above them.
+    ContinuedTurns,
+    /// Speaker labels carry a bracketed qualifier (`(Guest)`, `(she/her)`), kept apart.
+    SpeakerQualifier,
+    /// No speaker matched the interviewer list; the interviewer was inferred.
+    InferredInterviewer,
 }
 
 impl WarningKind {
@@ -277,6 +283,9 @@ impl WarningKind {
             WarningKind::PossibleAlias => "possible_alias",
             WarningKind::WallClock => "wall_clock",
             WarningKind::ControlCharacters => "control_characters",
+            WarningKind::ContinuedTurns => "continued_turns",
+            WarningKind::SpeakerQualifier => "speaker_qualifier",
+            WarningKind::InferredInterviewer => "inferred_interviewer",
         }
     }
 }
