@@ -45,7 +45,7 @@ pub(crate) fn finish(
 ) -> Vec<Turn> {
     let mut offsets: Vec<usize> = raw.iter().flat_map(|r| [r.bytes.0, r.bytes.1]).collect();
     chars_at(text, &mut offsets);
-    let turns: Vec<Turn> = raw
+    let mut turns: Vec<Turn> = raw
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
@@ -71,6 +71,10 @@ pub(crate) fn finish(
         .collect();
     alias_warnings(&turns, warnings);
     time_warnings(&turns, warnings);
+    crate::roles::qualifier_warning(&turns, warnings);
+    if options.infer_interviewer {
+        crate::roles::infer_interviewer(text, &mut turns, warnings);
+    }
     turns
 }
 

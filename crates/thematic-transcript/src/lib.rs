@@ -31,6 +31,7 @@ mod labels;
 mod model;
 mod notes;
 mod options;
+mod roles;
 mod sentences;
 mod sniff;
 mod speakers;

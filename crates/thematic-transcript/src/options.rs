@@ -33,6 +33,10 @@ pub struct Options {
     pub sort_cues: bool,
     /// The size limit, in bytes.
     pub max_bytes: usize,
+    /// When no speaker is in `interviewers`, take the one of two speakers who asks more
+    /// questions to be the interviewer, with an `inferred_interviewer` warning (default
+    /// true; a study that names its interviewers can turn it off).
+    pub infer_interviewer: bool,
 }
 
 impl Options {
@@ -53,6 +57,7 @@ impl Default for Options {
             merge_cues: true,
             sort_cues: false,
             max_bytes: MAX_BYTES,
+            infer_interviewer: true,
         }
     }
 }
