@@ -136,6 +136,10 @@ for t in "${targets[@]}"; do
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9A-Za-z]*\).*/\1/p' <<<"$done_line")
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$done_line")
     corp=${corp:-$(find "$corpus" -type f | wc -l)}
+    # "#N INITED cov: C ..." is the coverage of the corpus the run started from, before any
+    # mutation (the fixtures alone on a first or FUZZ_FRESH=1 run).
+    cov0=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log" | tail -n 1 |
+        sed -n 's/.* cov: \([0-9]*\).*/\1/p' || true)
     findings=$(find "$artifacts" -type f -newer "$stamp" \
         \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
     if ((status != 0 && findings == 0)); then
@@ -143,26 +147,27 @@ for t in "${targets[@]}"; do
         findings=1
     fi
     total_findings=$((total_findings + findings))
-    rows+=("$t|$seconds|$execs|$rate|${cov:-?}|$corp|$findings")
+    rows+=("$t|$seconds|$execs|$rate|${cov0:-?}|${cov:-?}|$corp|$findings")
 done
 
 echo
-printf '| %-18s | %7s | %12s | %7s | %5s | %-12s | %8s |\n' \
-    target seconds executions exec/s cov corpus findings
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' \
-    "$(printf -- '-%.0s' {1..20})" "$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..14})" \
-    "$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..7})" "$(printf -- '-%.0s' {1..14})" \
-    "$(printf -- '-%.0s' {1..10})"
+line='| %-18s | %7s | %12s | %7s | %10s | %8s | %-12s | %8s |\n'
+# shellcheck disable=SC2059
+printf "$line" target seconds executions exec/s 'start cov' cov corpus findings
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------- --------: -------------: \
+    --------: -----------: ---------: -------------- ---------:
 total_execs=0
 for row in "${rows[@]}"; do
-    IFS='|' read -r t s e r c corp f <<<"$row"
+    IFS='|' read -r t s e r c0 c corp f <<<"$row"
     total_execs=$((total_execs + e))
-    printf '| %-18s | %7s | %12s | %7s | %5s | %-12s | %8s |\n' "$t" "$s" "$e" "$r" "$c" "$corp" "$f"
+    # shellcheck disable=SC2059
+    printf "$line" "$t" "$s" "$e" "$r" "$c0" "$c" "$corp" "$f"
 done
-printf '| %-18s | %7s | %12s | %7s | %5s | %-12s | %8s |\n' \
-    total "$((seconds * ${#targets[@]}))" "$total_execs" "" "" "" "$total_findings"
+# shellcheck disable=SC2059
+printf "$line" total "$((seconds * ${#targets[@]}))" "$total_execs" "" "" "" "" "$total_findings"
 echo
-echo "cov: code edges reached; corpus: inputs/bytes kept. Logs: $logs/"
+echo "start cov: code edges the starting corpus reaches; cov: edges reached by the end;"
+echo "corpus: inputs/bytes kept. Logs: $logs/"
 
 if ((total_findings > 0)); then
     echo "FOUND $total_findings finding(s):" >&2
