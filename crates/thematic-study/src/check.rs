@@ -267,6 +267,7 @@ fn check_speakers(study: &Study, report: &mut CheckReport) -> Result<(), StudyEr
                 shared.speakers.len(),
                 shared.speakers.join(", "),
                 match shared.unplaced.as_slice() {
+                    all if all.len() == shared.speakers.len() => "none of them has".to_string(),
                     [one] => format!("{one} has"),
                     many => format!("{} have", many.join(", ")),
                 },

@@ -172,6 +172,8 @@ pub struct SharedTranscript {
     /// Those of them no row of `participants.csv` names (neither their own row nor a row
     /// for the whole transcript).
     pub unplaced: Vec<String>,
+    /// Its speakers who are interviewers (left out above), in order of first appearance.
+    pub interviewers: Vec<String>,
 }
 
 impl SharedTranscript {
@@ -183,14 +185,17 @@ impl SharedTranscript {
         turns: impl IntoIterator<Item = (Role, Option<&'a str>)>,
     ) -> Option<SharedTranscript> {
         let mut speakers: Vec<String> = Vec::new();
+        let mut interviewers: Vec<String> = Vec::new();
         for (role, key) in turns {
-            if role != Role::Participant {
-                continue;
-            }
+            let list = match role {
+                Role::Participant => &mut speakers,
+                Role::Interviewer => &mut interviewers,
+                Role::Other => continue,
+            };
             if let Some(k) = key
-                && !speakers.iter().any(|s| s == k)
+                && !list.iter().any(|s| s == k)
             {
-                speakers.push(k.to_string());
+                list.push(k.to_string());
             }
         }
         if speakers.len() < 2 {
@@ -205,6 +210,7 @@ impl SharedTranscript {
             transcript: transcript.to_string(),
             speakers,
             unplaced,
+            interviewers,
         })
     }
 
@@ -417,6 +423,7 @@ mod tests {
         .unwrap();
         assert_eq!(shared.speakers, ["Ann", "Bob", "Cat"]);
         assert_eq!(shared.unplaced, ["Bob", "Cat"]);
+        assert_eq!(shared.interviewers, ["Moderator"]);
         let mut taken = Vec::new();
         // Bob gets a new id; Cat is already a participant id.
         assert_eq!(

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use thematic_study::{
-    ImportError, Imported, Study, StudyError, TRANSCRIPT_EXTENSIONS, natural_cmp, parallel_map,
+    ImportError, Imported, SharedTranscript, Study, StudyError, TRANSCRIPT_EXTENSIONS, natural_cmp,
+    parallel_map,
 };
 
 use crate::cmd::parse::parse_hint;
@@ -206,7 +207,36 @@ fn import_named(
         });
         names.push(file);
     }
+    note_shared_speakers(study, &results);
     Ok(report(&names, results))
+}
+
+/// A note for each transcript imported with more than one speaker who is not an
+/// interviewer (a focus group) and some of them without a row in participants.csv: until
+/// they have one, the transcript counts as one participant.
+fn note_shared_speakers(study: &Study, results: &[std::result::Result<Imported, ImportError>]) {
+    // An unreadable participants.csv does not stop an import; `thematic check` reports it.
+    let table = study.participants().unwrap_or_default();
+    for done in results.iter().flatten() {
+        let turns = done
+            .transcript
+            .turns
+            .iter()
+            .map(|t| (t.role, t.key.as_deref()));
+        if let Some(s) = SharedTranscript::of(&table, &done.id, turns)
+            && !s.unplaced.is_empty()
+        {
+            crate::cmd::status(&sanitize(&format!(
+                "note: {} has {} speakers who are not interviewers ({}); to count each as a \
+                 participant in quotes, the matrix and prevalence, run `thematic participants \
+                 suggest --write` (until then they are one participant, {})",
+                done.id,
+                s.speakers.len(),
+                s.speakers.join(", "),
+                table.participant_of(&done.id, None)
+            )));
+        }
+    }
 }
 
 fn report(

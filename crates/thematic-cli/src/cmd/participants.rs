@@ -1,5 +1,7 @@
 //! `thematic participants`: the participants and their characteristics, or the "Table 1"
-//! summary of them.
+//! summary of them; `thematic participants suggest`: rows for the speakers of focus groups.
+
+mod suggest;
 
 use std::process::ExitCode;
 
@@ -13,24 +15,33 @@ use crate::error::Result;
 use crate::output::{Table, round};
 
 const EXAMPLES: &str = "\
-Lists participants.csv: one row per participant with their attributes. With --summary,
-the participant characteristics of a paper's Table 1: for a numeric attribute (every value
-a number) its n, range, mean and sample standard deviation (n − 1 denominator); for any
-other, the count and percentage of each value. N is every row of participants.csv;
+Lists participants.csv: one row per participant with their attributes, and, when rows name
+transcripts and speakers, where each speaks (`speaks_in`: FG1: Ann; P3-interview). With
+--summary, the participant characteristics of a paper's Table 1: for a numeric attribute
+(every value a number) its n, range, mean and sample standard deviation (n − 1
+denominator); for any other, the count and percentage of each value. N is every participant
+of participants.csv, once however many rows (transcripts and speakers) they have;
 percentages are of N, one decimal, and an empty or NA value is counted as \"(missing)\" so
 they add up to 100. Categories go most frequent first. --categorical ATTR treats a column
 of numbers (a site or year group) as categories. Reads participants.csv only.
+
+`thematic participants suggest` proposes a row for each speaker of a transcript with more
+than one speaker who is not an interviewer (a focus group), so quotes, the matrix and
+prevalence count each of them; `--write` adds them.
 
 Examples:
   $ thematic participants
   $ thematic participants --summary
   $ thematic participants --summary --categorical site --output table1.md
-  $ thematic participants --summary --format csv > table1.csv";
+  $ thematic participants --summary --format csv > table1.csv
+  $ thematic participants suggest --write";
 
 /// `thematic participants`
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = EXAMPLES)]
+#[command(after_long_help = EXAMPLES, args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<ParticipantsCommand>,
     /// Summarise the attributes: counts and percentages, or range, mean and SD.
     #[arg(long)]
     pub summary: bool,
@@ -42,7 +53,18 @@ pub struct Args {
     pub output: TableOutput,
 }
 
+/// `thematic participants …` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ParticipantsCommand {
+    /// Propose participants.csv rows for the speakers of focus groups (transcripts with more
+    /// than one speaker who is not an interviewer).
+    Suggest(suggest::Args),
+}
+
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    if let Some(ParticipantsCommand::Suggest(a)) = &args.command {
+        return suggest::run(ctx, a);
+    }
     let study = ctx.study()?;
     let participants = study.participants()?;
     check_attributes(
@@ -60,15 +82,35 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One row per participant.
+/// One row per participant; with a `speaks_in` column (`FG1: Ann; P3-interview`) when
+/// rows name transcripts.
 pub fn list_table(p: &Participants) -> Table {
     let mut cols: Vec<(&str, &str)> = vec![("participant", "Participant")];
     cols.extend(p.attributes.iter().map(|a| (a.as_str(), a.as_str())));
+    let placed = p.places_speakers();
+    if placed {
+        cols.push(("speaks_in", "Speaks in"));
+    }
     let mut table = Table::new(&cols).titled("Participants");
     for (id, values) in &p.rows {
         let mut row = vec![json!(id)];
         row.extend(values.iter().map(|v| json!(v)));
-        row.resize(cols.len(), Value::Null);
+        row.resize(1 + p.attributes.len(), Value::Null);
+        if placed {
+            let places: Vec<String> = p
+                .speakers
+                .iter()
+                .filter(|s| s.participant == *id)
+                .map(|s| {
+                    if s.speaker.is_empty() {
+                        s.transcript.clone()
+                    } else {
+                        format!("{}: {}", s.transcript, s.speaker)
+                    }
+                })
+                .collect();
+            row.push(json!(places.join("; ")));
+        }
         table.push(row);
     }
     table

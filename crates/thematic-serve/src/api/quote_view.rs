@@ -3,14 +3,16 @@
 //! the digests of the coders' rows in it), so after a coding changes only that
 //! transcript's passages are made again, and a page is cut from them without building
 //! the whole table ([`thematic_report::quotes::quote_page`], which gives exactly the rows
-//! of `thematic quotes --format json`, in its order).
+//! of `thematic quotes --format json`, in its order). Each quote is attributed to who
+//! speaks it ([`Study::attribution`]): a transcript's quotes are made again when the rows
+//! of `participants.csv` naming its speakers change too.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
 use thematic_report::quotes::{PageRequest, TranscriptQuotes, quote_json, quote_page};
-use thematic_report::{CoderSelection, passages_of};
+use thematic_report::{CoderSelection, attribute, passages_of};
 use thematic_study::{Participants, Study, StudyError, parallel_map};
 
 use super::exports::QuotesQuery;
@@ -53,10 +55,12 @@ pub(crate) fn quote_view(
             .map(|c| state.model.coder(study, c))
             .collect::<Result<Vec<_>, _>>()?;
         let ids: BTreeSet<&String> = index.iter().flat_map(|i| i.transcripts()).collect();
+        let who = study.attribution()?;
         let wanted: Vec<(String, u64)> = ids
             .into_iter()
             .map(|t| {
-                let digests: Vec<u64> = index.iter().map(|i| i.digest(t)).collect();
+                let mut digests: Vec<u64> = index.iter().map(|i| i.digest(t)).collect();
+                digests.push(who.fingerprint(t));
                 (t.clone(), fingerprint(&digests))
             })
             .collect();
@@ -69,7 +73,9 @@ pub(crate) fn quote_view(
                         .iter()
                         .map(|i| Ok((i.coder.clone(), i.codings_in(t)?)))
                         .collect::<Result<Vec<_>, StudyError>>()?;
-                    Ok(TranscriptQuotes::new(passages_of(&selection, per_coder)))
+                    let mut passages = passages_of(&selection, per_coder);
+                    attribute(&mut passages, &who);
+                    Ok(TranscriptQuotes::new(passages))
                 });
                 Ok(made.into_iter().collect::<Result<Vec<_>, _>>()?)
             })?;

@@ -146,7 +146,8 @@ struct CodeView {
 /// Who carries the theme.
 #[derive(Debug, Serialize)]
 struct CoverageView {
-    /// The study's transcripts (one per participant).
+    /// The study's participants: who speaks in its transcripts (a transcript's own, or each
+    /// speaker `participants.csv` names).
     of: usize,
     /// Per participant with an extract, how many: most first, then natural order.
     participants: Vec<(String, usize)>,
@@ -284,8 +285,10 @@ pub(crate) async fn review(
             let (total, page) = code_page(&ordered, &code.id, &starred, 0, per_code);
             let participants = ordered
                 .iter()
-                .filter(|(_, q)| !q.of(&code.id).is_empty())
-                .count();
+                .flat_map(|(_, q)| q.of(&code.id))
+                .map(|p| p.participant.as_str())
+                .collect::<BTreeSet<&str>>()
+                .len();
             let page = page
                 .into_iter()
                 .map(|(t, p, star)| views.view(t, p, star))
@@ -315,7 +318,7 @@ pub(crate) async fn review(
         }
         let code_ids: Vec<&str> = codes.iter().map(|c| c.id.as_str()).collect();
         let carried = overlap::coverage(&ordered, &code_ids);
-        let of = study.transcript_files()?.len();
+        let of = study.attribution()?.participants().len();
         let coverage = CoverageView {
             warning: coverage_warning(&carried),
             of,

@@ -13,7 +13,7 @@
 //! theme's own ancestors and descendants (which hold its codes by definition) and the
 //! "Unsorted" pile.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use thematic_codebook::{Codebook, UNSORTED_ID};
@@ -38,15 +38,19 @@ pub(crate) struct Overlap {
 }
 
 /// Per participant with an extract of `codes`, how many: most first, then natural order.
+/// A participant is who speaks the extract (a focus group's named speakers are several),
+/// and one who speaks in two transcripts is counted once, with the extracts of both.
 pub(super) fn coverage(
     ordered: &[(&str, &TranscriptQuotes)],
     codes: &[&str],
 ) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = ordered
-        .iter()
-        .map(|(t, q)| (t.to_string(), codes.iter().map(|c| q.of(c).len()).sum()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
+    let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, q) in ordered {
+        for p in codes.iter().flat_map(|c| q.of(c)) {
+            *by.entry(p.participant.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = by.into_iter().map(|(p, n)| (p.to_string(), n)).collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural_cmp(&a.0, &b.0)));
     out
 }
@@ -252,6 +256,29 @@ mod tests {
         assert_eq!(
             coverage(&ordered, &codes),
             [("P1".to_string(), 2), ("P2".into(), 1), ("P10".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn coverage_counts_who_speaks_in_a_focus_group_once_across_transcripts() {
+        let spoken = |who: &str, turn: usize| {
+            let mut x = p("FG1", turn, "what-matters");
+            x.participant = who.into();
+            x
+        };
+        let k = kept(vec![
+            spoken("P1", 1),
+            spoken("FG1-Bob", 2),
+            spoken("P1", 3),
+            p("P1", 2, "what-matters"),
+        ]);
+        let ordered: Vec<(&str, &TranscriptQuotes)> =
+            k.iter().map(|(t, q)| (t.as_str(), q)).collect();
+        // P1: two turns of FG1 and one of their interview, 3; Bob 1. By transcript it
+        // would have been FG1 3 and P1 1.
+        assert_eq!(
+            coverage(&ordered, &["what-matters"]),
+            [("P1".to_string(), 3), ("FG1-Bob".into(), 1)]
         );
     }
 }
