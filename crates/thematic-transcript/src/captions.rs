@@ -190,6 +190,9 @@ impl<'t> CueReader<'t> {
                 (None, i)
             } else if i + 1 < self.lines.len() && TIMING.is_match(self.lines[i + 1].s) {
                 (Some(first), i + 1)
+            } else if !self.srt && self.tally.cues == 0 && self.header_leftover(i) {
+                i = self.block_end(i);
+                continue;
             } else {
                 i = self.unplaced(i);
                 continue;
@@ -206,6 +209,28 @@ impl<'t> CueReader<'t> {
                 None => break,
             }
         }
+    }
+
+    /// Before the first cue, a block that belongs to the header: old-style `Region:` lines
+    /// (kept as header entries) or the rest of a STYLE block's CSS after a blank line inside
+    /// it (`background-image: …;` / `}`), which is not speech.
+    fn header_leftover(&mut self, i: usize) -> bool {
+        let end = self.block_end(i);
+        let block: Vec<&str> = self.lines[i..end].iter().map(|l| l.s.trim()).collect();
+        if block.iter().all(|l| l.starts_with("Region:")) {
+            for l in &block {
+                self.out
+                    .header
+                    .push(("Region".into(), l["Region:".len()..].trim().to_string()));
+            }
+            return true;
+        }
+        block.iter().all(|l| {
+            l.starts_with("::cue")
+                || l.ends_with([';', '{', '}'])
+                || *l == "}"
+                || l.starts_with('}')
+        })
     }
 
     /// The index of the first blank line at or after `i` (or the end).
@@ -562,6 +587,27 @@ mod tests {
         let c = parse_captions(text, false);
         assert_eq!(c.cues[2].speaker, None);
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    }
+
+    /// go-astisub's example: CSS after a blank line inside a STYLE block, and old-style
+    /// `Region:` header lines, are neither speech nor unplaced text.
+    #[test]
+    fn style_leftovers_and_region_lines_before_the_first_cue() {
+        let text = "WEBVTT\n\nSTYLE\n::cue(d) {\n  color: red;\n\n  background: gray;\n}\n\n\
+                    Region: id=fred width=40%\nRegion: id=bill width=40%\n\n\
+                    1\n00:01:39.000 --> 00:01:41.040\n(deep rumbling)\n\n\
+                    just: text;\n";
+        let c = parse_captions(text, false);
+        assert_eq!(c.cues.len(), 2, "{:?}", c.cues);
+        assert_eq!(c.cues[0].text, "(deep rumbling)");
+        assert!(
+            c.header
+                .contains(&("Region".into(), "id=bill width=40%".into()))
+        );
+        // After the first cue, stray text is kept and reported as before.
+        assert_eq!(c.cues[1].text, "just: text;");
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].kind, WarningKind::UnplacedText);
     }
 
     #[test]
