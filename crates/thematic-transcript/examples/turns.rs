@@ -2,6 +2,8 @@
 //!
 //! `cargo run -p thematic-transcript --example turns -- FILE [INTERVIEWER…]`
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a command-line example prints
+
 use thematic_transcript::{Options, parse_with_hint};
 
 fn main() {

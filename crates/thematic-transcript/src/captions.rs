@@ -157,8 +157,8 @@ struct CueReader<'t> {
 struct Unnamed {
     /// Index into `out.cues`.
     index: usize,
-    /// The first line of its text, tags removed, trimmed.
-    first: String,
+    /// The length in bytes of its text's first line (tags removed, trimmed).
+    first_len: usize,
     /// Whether more text follows the first line.
     more: bool,
 }
@@ -347,7 +347,7 @@ impl<'t> CueReader<'t> {
             None => {
                 self.unnamed.push(Unnamed {
                     index: self.out.cues.len(),
-                    first: lines.first().map_or_else(String::new, |l| l.to_string()),
+                    first_len: lines.first().map_or(0, |l| l.len()),
                     more: lines.len() > 1,
                 });
                 (None, None)
@@ -374,7 +374,7 @@ impl<'t> CueReader<'t> {
             .iter()
             .map(|u| Found {
                 text: cues[u.index].text.as_str(),
-                first: u.first.as_str(),
+                first: &cues[u.index].text[..u.first_len],
                 more: u.more,
                 line: cues[u.index].line,
             })

@@ -91,28 +91,35 @@ pub(crate) fn name_cues(cues: &[Found<'_>]) -> Named {
     // `Name:` prefixes, on the cues not already named.
     let texts: Vec<&str> = cues.iter().map(|c| c.text).collect();
     let splits = split_speakers(&texts);
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     let (mut prefixed, mut own_line) = (0usize, 0usize);
     for (split, cue) in splits.iter().zip(cues) {
         if let Some((speaker, _, _)) = split {
-            *counts.entry(speaker_key(speaker)).or_default() += 1;
+            *counts.entry(speaker.as_str()).or_default() += 1;
             prefixed += 1;
             own_line += usize::from(alone_on_first_line(cue, speaker));
         }
     }
+    let recurs: Vec<bool> = splits
+        .iter()
+        .map(|s| {
+            s.as_ref()
+                .is_some_and(|(sp, _, _)| counts.get(sp.as_str()).copied().unwrap_or(0) >= 2)
+        })
+        .collect();
+    drop(counts);
     let mut warnings = Vec::new();
     let mut suggested = 0usize;
-    for ((name, split), cue) in names.iter_mut().zip(splits).zip(cues) {
+    for (((name, split), cue), recurs) in names.iter_mut().zip(splits).zip(cues).zip(recurs) {
         let Some((speaker, qualifier, rest)) = split else {
             continue;
         };
         if name.is_some() {
             continue;
         }
-        let key = speaker_key(&speaker);
-        let taken = counts.get(&key).copied().unwrap_or(0) >= 2
+        let taken = recurs
             || prefixed * 2 >= n
-            || is_known_role(&key)
+            || is_known_role(&speaker_key(&speaker))
             || (own_line >= 2 && alone_on_first_line(cue, &speaker));
         if taken {
             *name = Some((speaker, qualifier, rest));
