@@ -5,6 +5,7 @@ mod codebook;
 mod coding;
 mod concurrent_writes;
 mod exports;
+mod focus_group;
 mod refi;
 mod replace;
 mod sample_study;

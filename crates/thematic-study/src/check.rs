@@ -259,17 +259,19 @@ fn check_speakers(study: &Study, report: &mut CheckReport) -> Result<(), StudyEr
             && !shared.unplaced.is_empty()
         {
             let message = format!(
-                "{} has {} speakers who are not interviewers ({}); {} no row in \
-                 participants.csv, so their words count as one participant, \"{}\"; \
+                "{} has {} speakers who are not interviewers ({}); {} in participants.csv, so \
+                 their words count as one participant, \"{}\"; \
                  `thematic participants suggest` proposes a row for each speaker \
                  (participant, transcript, speaker) and `--write` adds them",
                 t.id,
                 shared.speakers.len(),
                 shared.speakers.join(", "),
                 match shared.unplaced.as_slice() {
-                    all if all.len() == shared.speakers.len() => "none of them has".to_string(),
-                    [one] => format!("{one} has"),
-                    many => format!("{} have", many.join(", ")),
+                    all if all.len() == shared.speakers.len() => {
+                        "none of them has a row".to_string()
+                    }
+                    [one] => format!("{one} has no row"),
+                    many => format!("{} have no row", many.join(", ")),
                 },
                 table.participant_of(&t.id, None)
             );

@@ -135,21 +135,25 @@ pub fn check_themes(study: &Study, ids: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Checks participant (transcript) ids against the study, with a "did you mean" hint.
+/// Checks participant ids against the study (who speaks in its transcripts: transcript ids,
+/// and the participants `participants.csv` names for speakers), with a "did you mean" hint.
 pub fn check_participants(study: &Study, ids: &[String]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let files = study.transcript_files()?;
+    let known = study.attribution()?.participants();
     for id in ids {
-        if !files.iter().any(|(t, _)| t == id) {
+        if !known.iter().any(|t| t == id) {
             let err = CliError::user(format!(
-                "no participant \"{id}\" (no transcript with that id)"
+                "no participant \"{id}\" (no transcript with that id, and no participant \
+                 speaking in one in participants.csv)"
             ));
             return Err(
-                match thematic_codebook::closest(id, files.iter().map(|(t, _)| t.as_str())) {
+                match thematic_codebook::closest(id, known.iter().map(String::as_str)) {
                     Some(near) => err.hint(format!("did you mean \"{near}\"?")),
-                    None => err.hint("`thematic transcripts` lists the participants"),
+                    None => {
+                        err.hint("`thematic participants` and `thematic transcripts` list them")
+                    }
                 },
             );
         }

@@ -189,6 +189,12 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
         codings: Vec::new(),
         selection_codings: HashMap::new(),
         source_ids: BTreeMap::new(),
+        case_of_selection: project
+            .cases
+            .iter()
+            .flat_map(|c| c.selections.iter().map(|s| (s.clone(), safe_id(&c.name))))
+            .collect(),
+        speakers: Vec::new(),
     };
     for (source, id) in project.sources.iter().zip(&ids) {
         let outcome = import.source(source, id, &mut report)?;
@@ -197,7 +203,7 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
     add_imported_codings(study, std::mem::take(&mut import.codings), &mut report)?;
     let memos = import.memos(&mut report);
     add_imported_memos(study, memos, &mut report)?;
-    merge_participants(study, &project, &mut report)?;
+    merge_participants(study, &project, &import.speakers, &mut report)?;
     Ok(report)
 }
 
@@ -248,6 +254,10 @@ struct Import<'a> {
     selection_codings: HashMap<String, Vec<String>>,
     /// Source GUID → transcript id, for the sources imported or already present.
     source_ids: BTreeMap<String, String>,
+    /// Selection GUID → the participant (case) whose segment it is.
+    case_of_selection: HashMap<String, String>,
+    /// Speakers the cases' segments give: (participant, transcript, speaker key).
+    speakers: Vec<[String; 3]>,
 }
 
 /// A source's text, parsed as the transcript it will be.
@@ -386,7 +396,24 @@ impl Import<'_> {
         outcome.note = placement_note(&placement, raw);
         let chars: Vec<char> = transcript.text.chars().collect();
         for (n, (sel, span)) in source.selections.iter().zip(&placement.spans).enumerate() {
-            if sel.codings.is_empty() {
+            if let Some(case) = self.case_of_selection.get(&sel.guid) {
+                let speaker = match span {
+                    Ok((start, _)) => crate::refi::cases::speaker_at(transcript, *start),
+                    Err(_) => Err("case segment that cannot be placed in its text"),
+                };
+                match speaker {
+                    Ok(key) => {
+                        let row = [case.clone(), id.to_string(), key];
+                        if !self.speakers.contains(&row) {
+                            self.speakers.push(row);
+                        }
+                    }
+                    Err(why) => report.left_out.push(LeftOut::new(
+                        why,
+                        format!("{} line {} (case {case})", source.name, sel.line),
+                    )),
+                }
+            } else if sel.codings.is_empty() {
                 report.left_out.push(LeftOut::new(
                     "selection without a coding",
                     format!("{} line {}", source.name, sel.line),
@@ -693,10 +720,13 @@ fn add_imported_memos(
 
 /// Adds the project's cases to `participants.csv`: new participants as rows, new
 /// variables as columns, empty values filled. A value the study already has is kept over
-/// a different one from the project (with a warning).
+/// a different one from the project (with a warning). `speakers` (participant,
+/// transcript, speaker), from the cases' segments, become rows naming where each speaks; a
+/// speaker a row already gives to another participant keeps it (with a warning).
 fn merge_participants(
     study: &Study,
     project: &Project,
+    speakers: &[[String; 3]],
     report: &mut ImportReport,
 ) -> Result<(), StudyError> {
     if project.cases.is_empty() {
@@ -764,6 +794,20 @@ fn merge_participants(
                     table.attributes[col]
                 ));
             }
+        }
+    }
+    for [participant, transcript, speaker] in speakers {
+        if table.add(participant, transcript, speaker) {
+            report.speakers_added += 1;
+            changed = true;
+            continue;
+        }
+        let has = table.participant_of(transcript, Some(speaker));
+        if has != participant {
+            report.warnings.push(format!(
+                "speaker {speaker:?} of {transcript} is participant {has} in participants.csv; \
+                 the project's case {participant} for it was not added"
+            ));
         }
     }
     if changed {

@@ -3,17 +3,18 @@
 //!
 //! - [`export_qdpx`] writes the whole study: transcripts as text sources, the
 //!   codebook, a user per coder, every coding as a `PlainTextSelection` with its `Coding`,
-//!   participants as cases with typed variables, memos as notes. Strict to the schema and
-//!   deterministic.
+//!   participants as cases with typed variables (a focus group's speakers as cases holding
+//!   their turns), memos as notes. Strict to the schema and deterministic.
 //! - [`import_qdpx`] and
 //!   [`init_from_qdpx`] read projects written by other
 //!   tools, leniently, and report by name and count whatever has no place in a study.
 //!
 //! The modules: `package` (the zip, read as untrusted input), `write` (the project file),
 //! `read` (the project file, leniently), `place` (re-basing positions into our text),
-//! `apply` (adding what was read to a study) and `guids`.
+//! `apply` (adding what was read to a study), `cases` (participants' segments) and `guids`.
 
 mod apply;
+mod cases;
 mod guids;
 mod package;
 mod place;
@@ -121,6 +122,9 @@ pub struct ImportReport {
     pub memos_present: usize,
     /// Participants added to `participants.csv`.
     pub participants_added: usize,
+    /// Rows naming a participant's speaker in a transcript added to `participants.csv`
+    /// (from cases that refer to selections: a focus group's speakers).
+    pub speakers_added: usize,
     /// Attribute columns added to `participants.csv`.
     pub attributes_added: Vec<String>,
     /// What the project holds that the study has no place for.

@@ -46,6 +46,8 @@ pub(crate) struct Case {
     pub values: Vec<(String, String)>,
     /// GUIDs of the sources it refers to.
     pub sources: Vec<String>,
+    /// GUIDs of the selections it refers to (a participant's segments).
+    pub selections: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -385,6 +387,11 @@ fn read_case(c: Node<'_, '_>) -> Case {
     for r in children(c, "SourceRef") {
         if let Some(g) = guid(r, "targetGUID") {
             case.sources.push(g);
+        }
+    }
+    for r in children(c, "SelectionRef") {
+        if let Some(g) = guid(r, "targetGUID") {
+            case.selections.push(g);
         }
     }
     case

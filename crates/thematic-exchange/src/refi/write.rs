@@ -13,6 +13,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use thematic_codebook::{Codebook, guid_for, write_codes_with_notes};
 use thematic_codebook::{xml_attribute, xml_text};
 
+use crate::refi::cases::{Segment, segments};
 use crate::refi::guids;
 use crate::refi::{ExportReport, LeftOut, PROJECT_NAMESPACE, QdpxOptions};
 use thematic_study::Participants;
@@ -214,9 +215,10 @@ fn write_project(w: &mut Xml, c: &Contents, report: &mut ExportReport) -> std::i
         close(w, "CodeBook")?;
     }
     let variables = variable_types(&c.participants);
+    let segments = segments(&c.participants, &c.transcripts);
     write_variables(w, &variables)?;
-    write_cases(w, c, &variables)?;
-    write_sources(w, c, &notes, report)?;
+    write_cases(w, c, &variables, &segments)?;
+    write_sources(w, c, &notes, &segments, report)?;
     write_notes(w, c)?;
     // Codes that also sit in a second candidate theme: a Set per theme (REFI-QDA's place
     // for membership beyond the tree). Only codes in the exported codebook are members.
@@ -307,12 +309,14 @@ fn write_variables(w: &mut Xml, variables: &[(String, VariableType)]) -> std::io
     close(w, "Variables")
 }
 
-/// `Cases`: one per participant, with its non-empty values and a reference to its
-/// transcript when the project has it.
+/// `Cases`: one per participant, with its non-empty values, a reference to each transcript
+/// that is theirs as a whole (their interview), and one to each of their turns in
+/// transcripts whose speakers `participants.csv` names (see [`crate::refi::cases`]).
 fn write_cases(
     w: &mut Xml,
     c: &Contents,
     variables: &[(String, VariableType)],
+    segments: &BTreeMap<&str, Vec<Segment>>,
 ) -> std::io::Result<()> {
     if c.participants.rows.is_empty() {
         return Ok(());
@@ -337,8 +341,14 @@ fn write_cases(
             text_element(w, kind.value_element(), value)?;
             close(w, "VariableValue")?;
         }
-        if c.transcripts.iter().any(|t| t.id == *id) {
-            empty(w, "SourceRef", &[("targetGUID", &source_guid(id))])?;
+        for t in c.transcripts.iter().filter(|t| {
+            !segments.contains_key(t.id.as_str())
+                && c.participants.participant_of(&t.id, None) == id
+        }) {
+            empty(w, "SourceRef", &[("targetGUID", &source_guid(&t.id))])?;
+        }
+        for s in segments.values().flatten().filter(|s| s.participant == *id) {
+            empty(w, "SelectionRef", &[("targetGUID", &s.guid)])?;
         }
         close(w, "Case")?;
     }
@@ -346,11 +356,14 @@ fn write_cases(
 }
 
 /// `Sources`: a `TextSource` per transcript, holding its codings as selections (in text
-/// order) and references to the memos on it. Codings outside the text are left out.
+/// order), its participants' turns as selections without a coding where
+/// `participants.csv` names its speakers, and references to the memos on it. Codings
+/// outside the text are left out.
 fn write_sources(
     w: &mut Xml,
     c: &Contents,
     notes: &NoteRefs<'_>,
+    segments: &BTreeMap<&str, Vec<Segment>>,
     report: &mut ExportReport,
 ) -> std::io::Result<()> {
     if c.transcripts.is_empty() {
@@ -403,6 +416,19 @@ fn write_sources(
             }
             write_selection(w, x, (&sel, &cod), &guids, &notes.codings)?;
             report.codings += 1;
+        }
+        for s in segments.get(t.id.as_str()).into_iter().flatten() {
+            let (start, end) = (s.start.to_string(), s.end.to_string());
+            empty(
+                w,
+                "PlainTextSelection",
+                &[
+                    ("guid", &s.guid),
+                    ("name", &s.text),
+                    ("startPosition", &start),
+                    ("endPosition", &end),
+                ],
+            )?;
         }
         for note in notes.transcripts.get(t.id.as_str()).into_iter().flatten() {
             empty(w, "NoteRef", &[("targetGUID", note)])?;

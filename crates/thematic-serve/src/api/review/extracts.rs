@@ -181,7 +181,7 @@ impl<'s> Views<'s> {
             .and_then(|ts| ts.get(p.turn.checked_sub(1)?).copied().flatten());
         Ok(ExtractView {
             code: p.theme.clone(),
-            participant: transcript.to_string(),
+            participant: p.participant.clone(),
             transcript: transcript.to_string(),
             turn: p.turn,
             start: p.start,
