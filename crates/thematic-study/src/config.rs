@@ -1,5 +1,6 @@
 //! `thematic.toml`: the study's settings.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,48 @@ pub struct StudyConfig {
     /// The coder used when neither `--coder` nor `THEMATIC_CODER` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_coder: Option<String>,
+    /// How Table 1 (`thematic participants --summary`) shows each attribute of
+    /// `participants.csv`, keyed by column name: the `[participants]` section.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub participants: BTreeMap<String, AttributeDisplay>,
 }
+
+/// How Table 1 shows one attribute: one entry of the `[participants]` section, e.g.
+/// `months_in_role = { label = "Length of time in role", unit = "months", decimals = 1 }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeDisplay {
+    /// The name printed for the attribute ("Length of time in role"); default: the column
+    /// name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The unit of a numeric attribute, printed after its range ("33–60 years").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Decimals of a numeric attribute's mean (default 2); its SD gets one more unless
+    /// `sd_decimals` says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// Decimals of a numeric attribute's SD (default: `decimals` + 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd_decimals: Option<u8>,
+    /// Decimals of a categorical attribute's percentages (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_decimals: Option<u8>,
+    /// The order of a categorical attribute's values; values not named follow, most frequent
+    /// first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<String>,
+    /// Names printed for a categorical attribute's values (`{ town = "Town location only" }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
+    /// Treat the attribute as categories even when its values are numbers (a site number).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub categorical: bool,
+}
+
+/// The most decimals a `[participants]` entry may ask for.
+pub const MAX_DECIMALS: u8 = 6;
 
 fn default_interviewers() -> Vec<String> {
     thematic_transcript::DEFAULT_INTERVIEWERS
@@ -68,6 +110,7 @@ impl StudyConfig {
             merge_cues: true,
             sort_cues: false,
             default_coder: None,
+            participants: BTreeMap::new(),
         }
     }
 
@@ -111,7 +154,33 @@ impl StudyConfig {
                 ),
             ));
         }
+        config.check_participants(path, &text)?;
         Ok(config)
+    }
+
+    /// Refuses decimals past [`MAX_DECIMALS`] in the `[participants]` section, naming the
+    /// entry's line.
+    fn check_participants(&self, path: &Path, text: &str) -> Result<(), StudyError> {
+        for (name, d) in &self.participants {
+            let asked = [d.decimals, d.sd_decimals, d.percent_decimals];
+            if asked.iter().flatten().any(|&n| n > MAX_DECIMALS) {
+                return Err(StudyError::invalid(
+                    path,
+                    entry_line(text, name),
+                    format!(
+                        "[participants] {name}: at most {MAX_DECIMALS} decimals \
+                         (decimals, sd_decimals, percent_decimals); papers print 0 to 2"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The line of the `[participants]` entry for `name` in `text` (0 when not found), for
+    /// warnings about it.
+    pub fn participants_line(text: &str, name: &str) -> usize {
+        entry_line(text, name)
     }
 
     /// The file's text, with comments explaining each setting.
@@ -152,13 +221,127 @@ impl StudyConfig {
             Some(c) => out.push_str(&format!("default_coder = {c:?}\n")),
             None => out.push_str("# default_coder = \"KW\"\n"),
         }
+        out.push_str(&participants_toml(&self.participants));
         out
     }
+}
+
+/// The line of `name = …` after the `[participants]` header, or 0.
+fn entry_line(text: &str, name: &str) -> usize {
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        if t.starts_with('[') {
+            inside = t.starts_with("[participants]");
+            continue;
+        }
+        let key = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if inside && key == name && t.contains('=') {
+            return i + 1;
+        }
+    }
+    0
+}
+
+/// The `[participants]` section: a commented example when empty, else one inline table per
+/// attribute.
+fn participants_toml(p: &BTreeMap<String, AttributeDisplay>) -> String {
+    let mut out = String::from(
+        "\n# How Table 1 (`thematic participants --summary`) shows each column of participants.csv:\n\
+         # label, unit, decimals (of the mean; the SD gets one more unless sd_decimals is set),\n\
+         # percent_decimals, order and values (names of categories), categorical = true.\n",
+    );
+    if p.is_empty() {
+        out.push_str(
+            "# [participants]\n# age = { label = \"Age\", unit = \"years\", decimals = 0 }\n",
+        );
+        return out;
+    }
+    out.push_str("[participants]\n");
+    for (name, d) in p {
+        let mut parts: Vec<String> = Vec::new();
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        if let Some(v) = &d.label {
+            parts.push(format!("label = {}", q(v)));
+        }
+        if let Some(v) = &d.unit {
+            parts.push(format!("unit = {}", q(v)));
+        }
+        for (k, v) in [
+            ("decimals", d.decimals),
+            ("sd_decimals", d.sd_decimals),
+            ("percent_decimals", d.percent_decimals),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{k} = {v}"));
+            }
+        }
+        if !d.order.is_empty() {
+            let list: Vec<String> = d.order.iter().map(|s| q(s)).collect();
+            parts.push(format!("order = [{}]", list.join(", ")));
+        }
+        if !d.values.is_empty() {
+            let map: Vec<String> = d
+                .values
+                .iter()
+                .map(|(k, v)| format!("{} = {}", q(k), q(v)))
+                .collect();
+            parts.push(format!("values = {{ {} }}", map.join(", ")));
+        }
+        if d.categorical {
+            parts.push("categorical = true".into());
+        }
+        out.push_str(&format!("{} = {{ {} }}\n", q(name), parts.join(", ")));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_participants_section_round_trips_and_bad_decimals_name_their_line() {
+        let mut c = StudyConfig::new("x", "c.toml");
+        c.participants.insert(
+            "months_in_role".into(),
+            AttributeDisplay {
+                label: Some("Length of time in role".into()),
+                unit: Some("months".into()),
+                decimals: Some(1),
+                ..AttributeDisplay::default()
+            },
+        );
+        c.participants.insert(
+            "location".into(),
+            AttributeDisplay {
+                order: vec!["town".into(), "rural \"x\"".into()],
+                values: [("town".to_string(), "Town only".to_string())].into(),
+                categorical: true,
+                ..AttributeDisplay::default()
+            },
+        );
+        let text = c.to_toml();
+        let back: StudyConfig = toml::from_str(&text).unwrap();
+        assert_eq!(back, c);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("thematic.toml");
+        let bad = text.replace("decimals = 1", "decimals = 9");
+        let line = bad
+            .lines()
+            .position(|l| l.starts_with("\"months_in_role\""))
+            .unwrap()
+            + 1;
+        std::fs::write(&p, bad).unwrap();
+        let err = StudyConfig::read(&p).unwrap_err().to_string();
+        assert!(err.contains(&format!("thematic.toml:{line}:")), "{err}");
+        assert!(err.contains("months_in_role"), "{err}");
+        // A misspelt key inside an entry is refused with its line.
+        std::fs::write(&p, text.replace("unit = \"months\"", "units = \"months\"")).unwrap();
+        let err = StudyConfig::read(&p).unwrap_err().to_string();
+        assert!(err.contains("units"), "{err}");
+        assert!(err.contains(&format!("thematic.toml:{line}:")), "{err}");
+    }
 
     #[test]
     fn round_trips_through_its_own_text() {

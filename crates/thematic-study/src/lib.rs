@@ -49,7 +49,9 @@ mod versions;
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
-pub use config::{AGREEMENT_UNITS, CONFIG_FILE, FORMAT_VERSION, StudyConfig};
+pub use config::{
+    AGREEMENT_UNITS, AttributeDisplay, CONFIG_FILE, FORMAT_VERSION, MAX_DECIMALS, StudyConfig,
+};
 pub use counts::{ThemeCounts, theme_counts, theme_counts_by, theme_counts_of};
 pub use csvlog::{IncompleteRow, torn_path};
 pub use dismissed::{DISMISSED_DIR, Dismissal};
