@@ -122,6 +122,49 @@ impl QuoteTable {
     }
 }
 
+/// `s` with typographic quotation marks for the straight ones typed in transcripts: `"`
+/// becomes “ or ”, `'` becomes ‘ or ’ (an apostrophe is ’). A mark opens after the start,
+/// white space, an opening bracket, a dash, a slash or another opening mark, and closes
+/// otherwise; a `'` before a digit or an elision (’90s, ’em, ’cause, ’til) is an apostrophe.
+/// `nested`: the text will be printed inside “ ”, so its own double quotes become single
+/// ones (‘ ’), as printed quotations nest.
+pub(crate) fn typographic_quotes(s: &str, nested: bool) -> String {
+    const ELISIONS: [&str; 8] = ["em", "cause", "til", "tis", "twas", "n", "bout", "round"];
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let opens = last.is_none_or(|p| p.is_whitespace() || "([{<‘“—–-/".contains(p));
+        let q = match c {
+            '"' => match (opens, nested) {
+                (true, false) => '“',
+                (false, false) => '”',
+                (true, true) => '‘',
+                (false, true) => '’',
+            },
+            '\'' => {
+                let next = chars.get(i + 1).copied();
+                let word: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect::<String>()
+                    .to_lowercase();
+                let elided =
+                    next.is_some_and(|n| n.is_ascii_digit()) || ELISIONS.contains(&word.as_str());
+                if opens && !elided && next.is_some_and(|n| !n.is_whitespace()) {
+                    '‘'
+                } else {
+                    '’'
+                }
+            }
+            c => c,
+        };
+        out.push(q);
+        last = Some(q);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +185,33 @@ mod tests {
         assert_eq!(QuoteFormat::from_extension("htm"), Some(QuoteFormat::Html));
         assert_eq!(QuoteFormat::from_extension("pdf"), None);
         assert!(QuoteFormat::Xlsx.is_binary() && !QuoteFormat::Csv.is_binary());
+    }
+
+    #[test]
+    fn straight_quotes_become_typographic() {
+        assert_eq!(
+            typographic_quotes(r#"She said "it's fine" and 'left'."#, false),
+            "She said “it’s fine” and ‘left’."
+        );
+        // Nested inside “ ”: doubles become singles; apostrophes stay apostrophes.
+        assert_eq!(
+            typographic_quotes(r#"they'll say "Actually, I'm drinking." (P12)"#, true),
+            "they’ll say ‘Actually, I’m drinking.’ (P12)"
+        );
+        // Elisions and decades are apostrophes even where a quote would open.
+        assert_eq!(
+            typographic_quotes("back in the '90s, 'cause of 'em", false),
+            "back in the ’90s, ’cause of ’em"
+        );
+        // After an opening bracket or a dash a mark opens; after punctuation it closes.
+        assert_eq!(
+            typographic_quotes(r#"("yes")—"no." 'x'"#, false),
+            "(“yes”)—“no.” ‘x’"
+        );
+        assert_eq!(
+            typographic_quotes("Patients' role", false),
+            "Patients’ role"
+        );
+        assert_eq!(typographic_quotes("\"", false), "“");
     }
 }

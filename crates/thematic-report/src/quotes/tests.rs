@@ -292,6 +292,16 @@ fn latex_escapes_every_special_character() {
     assert!(tex.contains(r"\toprule") && tex.contains(r"\begin{longtable}"));
     assert!(tex.contains(r"\textless{}script\textgreater{}"));
     assert!(tex.contains(r"they take charge\newline of their lives"));
+    // The header before the first page's rows and again on every page after it.
+    let first = tex.find(r"\endfirsthead").expect("a first head");
+    let head = tex.find(r"\endhead").expect("a repeated head");
+    assert!(first < head && tex[first..head].contains(r"\textbf{Quote}"));
+    assert!(tex.contains(r"\caption{Illustrative quotes}\label{tab:quotes}"));
+    // Quotes in TeX's typographic marks, no straight double quote left.
+    assert!(tex.contains("& ``I ask open questions:"), "{tex}");
+    assert!(!tex.contains('"'), "{tex}");
+    // The theme named again in every row after its first.
+    assert!(tex.contains(r"\thematicrepeat{"), "{tex}");
 }
 
 #[test]
@@ -338,30 +348,67 @@ fn docx_holds_every_quote_and_participant() {
         .read_to_string(&mut xml)
         .unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
-    let rows: Vec<Vec<String>> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("tr"))
+    let trs: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.has_tag_name("tr")).collect();
+    let text = |n: roxmltree::Node| -> String {
+        n.descendants()
+            .filter(|d| d.has_tag_name("t"))
+            .filter_map(|d| d.text())
+            .collect()
+    };
+    let rows: Vec<Vec<String>> = trs
+        .iter()
         .map(|tr| {
             tr.children()
                 .filter(|c| c.has_tag_name("tc"))
-                .map(|tc| {
-                    tc.descendants()
-                        .filter(|d| d.has_tag_name("t"))
-                        .filter_map(|d| d.text())
-                        .collect()
-                })
+                .map(text)
                 .collect()
         })
         .collect();
     assert_eq!(rows[0], ["Theme", "Quote", "Participant"]);
+    // The header row, and only it, repeats on every page.
+    let repeats = |tr: &roxmltree::Node| tr.descendants().any(|n| n.has_tag_name("tblHeader"));
+    assert!(repeats(&trs[0]));
+    assert_eq!(trs.iter().filter(|tr| repeats(tr)).count(), 1);
     let quote_rows: Vec<&Vec<String>> = rows.iter().filter(|r| r.len() == 3).skip(1).collect();
     assert_eq!(quote_rows.len(), 6);
-    assert!(quote_rows.contains(&&vec![
-        "Asking questions".to_string(),
-        "I ask open questions: 50% $ # _ { } ~ ^ \\ of the time".to_string(),
-        "P1".to_string()
-    ]));
-    assert!(rows.contains(&vec!["SPLWs' role".to_string()]), "{rows:?}");
+    // In typographic marks; straight quotes in the text would have become curly.
+    assert!(
+        quote_rows.contains(&&vec![
+            "Asking questions".to_string(),
+            "“I ask open questions: 50% $ # _ { } ~ ^ \\ of the time”".to_string(),
+            "P1".to_string()
+        ]),
+        "{quote_rows:?}"
+    );
+    // No quote row leaves its theme unnamed, whatever the page it starts.
+    assert!(
+        quote_rows.iter().all(|r| !r[0].is_empty()),
+        "{quote_rows:?}"
+    );
+    assert!(rows.contains(&vec!["SPLWs’ role".to_string()]), "{rows:?}");
+    // Three rules: the table's bottom border, and the header cells' top and bottom.
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let drawn: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| {
+            n.parent()
+                .is_some_and(|p| p.has_tag_name("tblBorders") || p.has_tag_name("tcBorders"))
+        })
+        .filter(|n| n.attribute((w, "val")) != Some("nil"))
+        .map(|n| {
+            (
+                n.parent().unwrap().tag_name().name().to_string(),
+                n.tag_name().name().to_string(),
+            )
+        })
+        .collect();
+    let mut want = vec![("tblBorders".to_string(), "bottom".to_string())];
+    for _ in 0..3 {
+        want.push(("tcBorders".into(), "top".into()));
+        want.push(("tcBorders".into(), "bottom".into()));
+    }
+    assert_eq!(drawn, want);
+    assert!(!xml.contains("TableGrid"), "no grid lines");
 }
 
 #[test]
@@ -384,6 +431,59 @@ fn xlsx_reads_back_with_every_quote() {
         "=SUM(A1) is what they say & <script>alert(1)</script>"
     );
     assert_eq!((sum[4].as_str(), sum[6].as_str()), ("P2", "4"));
+}
+
+#[test]
+fn xlsx_print_sheet_is_laid_out_for_the_paper() {
+    use calamine::{Data, Reader};
+    let t = table(&kw());
+    let bytes = t.to_xlsx().unwrap();
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(wb.sheet_names(), ["quotes", "table", "about"]);
+    let range = wb.worksheet_range("table").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "Table 1. Illustrative quotes");
+    assert_eq!(rows[1], ["Theme", "Quote", "Participant"]);
+    // Three columns only: no ids, offsets or coders.
+    assert_eq!(range.width(), 3);
+    let quotes: Vec<&Vec<String>> = rows[2..].iter().filter(|r| r[1].starts_with('“')).collect();
+    assert_eq!(quotes.len(), 6);
+    assert!(quotes.iter().all(|r| !r[0].is_empty() && !r[2].is_empty()));
+    assert!(quotes.iter().any(|r| r[1]
+        == "“=SUM(A1) is what they say & <script>alert(1)</script>”"
+        && r[2] == "P2"));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "SPLWs’ role" && r[1].is_empty())
+    );
+    assert!(range.get_value((2, 0)) != Some(&Data::Empty));
+    // The page setup: A4 landscape, one page wide, the header row on every page.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet2.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    assert!(sheet.contains("orientation=\"landscape\""), "{sheet}");
+    assert!(sheet.contains("paperSize=\"9\""), "{sheet}");
+    assert!(
+        sheet.contains("fitToHeight=\"0\"") && sheet.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+        "{sheet}"
+    );
+    let mut book = String::new();
+    zip.by_name("xl/workbook.xml")
+        .unwrap()
+        .read_to_string(&mut book)
+        .unwrap();
+    assert!(
+        book.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">table!$2:$2</definedName>"
+        ),
+        "{book}"
+    );
 }
 
 #[test]

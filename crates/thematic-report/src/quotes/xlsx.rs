@@ -4,6 +4,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use super::format::typographic_quotes;
 use super::{QUOTE_KEYS, QuoteTable};
 use thematic_study::StudyError;
 
@@ -11,12 +12,21 @@ use thematic_study::StudyError;
 const MAX_CELL: usize = 32_767;
 
 impl QuoteTable {
-    /// The quote table as an Excel workbook (`.xlsx`). The worksheet `quotes` has the columns
-    /// of [`QUOTE_KEYS`] (numbers as numbers, coders joined with `, `), the header row
-    /// frozen, a filter on every column and the quote column wide and wrapped. The worksheet
-    /// `about` says which study, whose codings and how many quotes. Cells are text, never
-    /// formulas. The same table always gives the same bytes (the creation date is fixed at
-    /// 2000-01-01).
+    /// The quote table as an Excel workbook (`.xlsx`), three worksheets:
+    ///
+    /// - `quotes`, the data: the columns of [`QUOTE_KEYS`] (numbers as numbers, coders
+    ///   joined with `, `), the header row frozen, a filter on every column and the quote
+    ///   column wide and wrapped.
+    /// - `table`, laid out to print, what goes in the paper: a caption, then Theme, Quote
+    ///   (in typographic marks) and Participant, each group a bold row across, every row
+    ///   naming its theme (grey after the theme's first row, as in the Word table), three
+    ///   rules (above and below the header, below the table), quotes wrapped; A4 landscape,
+    ///   fitted to the page's width, the header row printed on every page, "Page N of M" in
+    ///   the footer, and a note under the table saying whose codings. No ids or offsets.
+    /// - `about`: which study, whose codings and how many quotes.
+    ///
+    /// Cells are text, never formulas. The same table always gives the same bytes (the
+    /// creation date is fixed at 2000-01-01).
     ///
     /// Fails when a quote is longer than a spreadsheet cell holds (32,767 UTF-16 code units).
     pub fn to_xlsx(&self) -> Result<Vec<u8>, StudyError> {
@@ -45,6 +55,9 @@ impl QuoteTable {
         let ws = wb.add_worksheet();
         ws.set_name("quotes")?;
         self.write_quotes(ws)?;
+        let ws = wb.add_worksheet();
+        ws.set_name("table")?;
+        self.write_print_table(ws)?;
         let ws = wb.add_worksheet();
         ws.set_name("about")?;
         let bold = Format::new().set_bold();
@@ -110,6 +123,75 @@ impl QuoteTable {
         }
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, r, QUOTE_KEYS.len() as u16 - 1)?;
+        Ok(())
+    }
+
+    /// The `table` worksheet: the quote table as it is printed (see [`QuoteTable::to_xlsx`]).
+    fn write_print_table(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        let top = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+        let grey = top.clone().set_font_color(0x767676);
+        let header = Format::new()
+            .set_bold()
+            .set_border_top(FormatBorder::Medium)
+            .set_border_bottom(FormatBorder::Thin);
+        let group = Format::new().set_bold().set_align(FormatAlign::Bottom);
+        let last = |f: &Format| f.clone().set_border_bottom(FormatBorder::Medium);
+        ws.set_column_width(0, 24.0)?;
+        ws.set_column_width(1, 90.0)?;
+        ws.set_column_width(2, 14.0)?;
+        ws.write_string_with_format(
+            0,
+            0,
+            format!("Table 1. {}", typographic_quotes(&self.title, false)),
+            &Format::new().set_bold(),
+        )?;
+        for (col, h) in ["Theme", "Quote", "Participant"].into_iter().enumerate() {
+            ws.write_string_with_format(1, col as u16, h, &header)?;
+        }
+        let mut r = 1u32;
+        let total = self.len();
+        let mut done = 0;
+        for (_, new, t) in self.sections() {
+            for a in new {
+                r = r.checked_add(1).ok_or(XlsxError::RowColumnLimitError)?;
+                ws.merge_range(r, 0, r, 2, &typographic_quotes(&a.label, false), &group)?;
+                ws.set_row_height(r, 21.0)?;
+            }
+            let label = typographic_quotes(&t.theme.label, false);
+            for (i, q) in t.quotes.iter().enumerate() {
+                r = r.checked_add(1).ok_or(XlsxError::RowColumnLimitError)?;
+                done += 1;
+                let at_end = done == total;
+                let pick = |f: &Format| if at_end { last(f) } else { f.clone() };
+                let theme_f = if i == 0 { pick(&top) } else { pick(&grey) };
+                ws.write_string_with_format(r, 0, &label, &theme_f)?;
+                ws.write_string_with_format(
+                    r,
+                    1,
+                    format!("“{}”", typographic_quotes(&q.text, true)),
+                    &pick(&top),
+                )?;
+                ws.write_string_with_format(
+                    r,
+                    2,
+                    typographic_quotes(&q.attribution, false),
+                    &pick(&top),
+                )?;
+            }
+        }
+        r = r.checked_add(2).ok_or(XlsxError::RowColumnLimitError)?;
+        ws.write_string_with_format(
+            r,
+            0,
+            format!("Note. {}.", typographic_quotes(&self.about(), false)),
+            &Format::new().set_italic(),
+        )?;
+        ws.set_landscape();
+        ws.set_paper_size(9); // A4
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(1, 1)?;
+        ws.set_footer("&CPage &P of &N");
+        ws.set_freeze_panes(2, 0)?;
         Ok(())
     }
 }
