@@ -76,6 +76,7 @@ pub const TEXT_WIDTH: u32 = 9026;
 pub struct Docx {
     body: String,
     title: String,
+    landscape: bool,
 }
 
 impl Docx {
@@ -84,7 +85,14 @@ impl Docx {
         Docx {
             body: String::new(),
             title: title.to_string(),
+            landscape: false,
         }
+    }
+
+    /// Lays the page out landscape (A4 turned, the text 13,958 twentieths of a point wide),
+    /// for a table wider than a portrait page.
+    pub fn landscape(&mut self) {
+        self.landscape = true;
     }
 
     /// A heading, level 1–3 (deeper levels are shown as level 3).
@@ -162,8 +170,13 @@ impl Docx {
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default());
         let document = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\"><w:body>{}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"708\" w:footer=\"708\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>",
-            self.body
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\"><w:body>{}<w:sectPr>{}<w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"708\" w:footer=\"708\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>",
+            self.body,
+            if self.landscape {
+                "<w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\"/>"
+            } else {
+                "<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
+            }
         );
         let core = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator>thematic</dc:creator></cp:coreProperties>",

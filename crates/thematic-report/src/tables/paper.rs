@@ -1,0 +1,490 @@
+//! A table as a paper prints it, written as Word (`.docx`), LaTeX (`.tex`), Excel (`.xlsx`)
+//! or HTML: a caption above, a header row, rows (some of them group headings, some indented
+//! under one) and a note below. Table 1, the matrix, co-occurrence and agreement tables are
+//! each laid out once as a [`PaperTable`] and written by these four writers.
+//!
+//! - Word: the booktabs-style [`Docx::three_line_table`] (rules above and below the table and
+//!   under the header only; the header repeats on every page), then the note in a smaller
+//!   paragraph; a landscape page when the columns are wider than a portrait page.
+//! - LaTeX: a `longtable` with `booktabs` rules, its header repeated after page breaks,
+//!   caption in `\caption`, note under the table; needs
+//!   `\usepackage{array,booktabs,longtable}`.
+//! - Excel: one sheet laid out as printed (caption in A1, header in bold with a rule under
+//!   it, numbers as numbers with as many decimals as printed, the note under the table).
+//! - HTML: a standalone page with `<table>` (caption in `<caption>`, header in `<thead>`,
+//!   the note in a `<p class="note">`), well-formed XML.
+//!
+//! The same table always gives the same bytes.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
+use thematic_codebook::xml_escape as esc;
+use thematic_study::StudyError;
+
+use crate::export::docx::{Column, Docx, Run, TEXT_WIDTH, TableRow, fit_header_words};
+
+/// The four paper formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperFormat {
+    /// Word (`.docx`).
+    Docx,
+    /// A LaTeX fragment (`.tex`).
+    Tex,
+    /// An Excel workbook (`.xlsx`).
+    Xlsx,
+    /// A standalone HTML page (`.html`).
+    Html,
+}
+
+impl PaperFormat {
+    /// The format a file extension names (`docx`, `tex`, `xlsx`, `html`/`htm`), any case.
+    pub fn from_extension(ext: &str) -> Option<PaperFormat> {
+        match ext.to_ascii_lowercase().as_str() {
+            "docx" => Some(PaperFormat::Docx),
+            "tex" | "latex" => Some(PaperFormat::Tex),
+            "xlsx" => Some(PaperFormat::Xlsx),
+            "html" | "htm" => Some(PaperFormat::Html),
+            _ => None,
+        }
+    }
+}
+
+/// How a column is aligned and how wide it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperColumn {
+    /// The header.
+    pub header: String,
+    /// Numbers: aligned right.
+    pub numeric: bool,
+    /// The share of the width, relative to the other columns' weights.
+    pub weight: u32,
+}
+
+impl PaperColumn {
+    /// A text column with this share of the width.
+    pub fn text(header: impl Into<String>, weight: u32) -> PaperColumn {
+        PaperColumn {
+            header: header.into(),
+            numeric: false,
+            weight,
+        }
+    }
+    /// A column of numbers, aligned right.
+    pub fn number(header: impl Into<String>, weight: u32) -> PaperColumn {
+        PaperColumn {
+            numeric: true,
+            ..PaperColumn::text(header, weight)
+        }
+    }
+}
+
+/// A row of a [`PaperTable`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaperRow {
+    /// One cell per column.
+    Cells(Vec<String>),
+    /// Like `Cells`, its first cell indented (a category under its attribute).
+    Indented(Vec<String>),
+    /// A heading across the table (an attribute, a group of themes).
+    Group(String),
+}
+
+/// A table laid out for a paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperTable {
+    /// The caption ("Participant characteristics"), printed after "Table N. " when numbered.
+    pub caption: String,
+    /// The columns.
+    pub columns: Vec<PaperColumn>,
+    /// The rows.
+    pub rows: Vec<PaperRow>,
+    /// The note under the table ("Note. …"); empty for none.
+    pub note: String,
+}
+
+impl PaperTable {
+    /// The table in `format`.
+    pub fn render(&self, format: PaperFormat) -> Result<Vec<u8>, StudyError> {
+        Ok(match format {
+            PaperFormat::Docx => self.to_docx(),
+            PaperFormat::Tex => self.to_latex().into_bytes(),
+            PaperFormat::Xlsx => self.to_xlsx().map_err(|e| {
+                StudyError::Export(format!("the workbook could not be written: {e}"))
+            })?,
+            PaperFormat::Html => self.to_html().into_bytes(),
+        })
+    }
+
+    fn cells(row: &PaperRow) -> (&[String], bool) {
+        match row {
+            PaperRow::Cells(c) => (c, false),
+            PaperRow::Indented(c) => (c, true),
+            PaperRow::Group(_) => (&[], false),
+        }
+    }
+
+    /// The table as a Word document (see the module docs).
+    pub fn to_docx(&self) -> Vec<u8> {
+        let weights: u32 = self
+            .columns
+            .iter()
+            .map(|c| c.weight.max(1))
+            .sum::<u32>()
+            .max(1);
+        let columns = |width: u32| -> Vec<Column> {
+            self.columns
+                .iter()
+                .map(|c| {
+                    let w = width * c.weight.max(1) / weights;
+                    if c.numeric {
+                        Column::right(c.header.as_str(), w)
+                    } else {
+                        Column::left(c.header.as_str(), w)
+                    }
+                })
+                .collect()
+        };
+        // A landscape A4 page's text: 29.7 cm less two 2.54 cm margins.
+        const LANDSCAPE_WIDTH: u32 = 16838 - 2 * 1440;
+        let mut cols = columns(TEXT_WIDTH);
+        let landscape = fit_header_words(&cols).iter().sum::<u32>() > TEXT_WIDTH;
+        if landscape {
+            cols = columns(LANDSCAPE_WIDTH);
+        }
+        let rows: Vec<TableRow> = self
+            .rows
+            .iter()
+            .map(|r| match r {
+                PaperRow::Group(g) => TableRow::Banner(vec![Run::italic(g.as_str())]),
+                _ => {
+                    let (cells, indent) = Self::cells(r);
+                    TableRow::Cells(
+                        cells
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                let text = if i == 0 && indent {
+                                    format!("\u{2003}{c}")
+                                } else {
+                                    c.clone()
+                                };
+                                vec![Run::plain(text)]
+                            })
+                            .collect(),
+                    )
+                }
+            })
+            .collect();
+        let mut d = Docx::new(&self.caption);
+        if landscape {
+            d.landscape();
+        }
+        d.three_line_table(&[Run::italic(self.caption.as_str())], &cols, &rows);
+        if !self.note.is_empty() {
+            d.paragraph(&[Run::italic("Note. "), Run::plain(self.note.as_str())]);
+        }
+        d.to_bytes()
+    }
+
+    /// The table as a LaTeX fragment (see the module docs).
+    pub fn to_latex(&self) -> String {
+        let weights: u32 = self
+            .columns
+            .iter()
+            .map(|c| c.weight.max(1))
+            .sum::<u32>()
+            .max(1);
+        let n = self.columns.len().max(1);
+        // Text columns share what is left of the line after the numbers' own widths.
+        let spec: String = self
+            .columns
+            .iter()
+            .map(|c| {
+                if c.numeric {
+                    "r".to_string()
+                } else {
+                    let share = 0.9 * f64::from(c.weight.max(1)) / f64::from(weights);
+                    format!(">{{\\raggedright\\arraybackslash}}p{{{share:.3}\\linewidth}}")
+                }
+            })
+            .collect();
+        let header = self
+            .columns
+            .iter()
+            .map(|c| format!("\\textbf{{{}}}", tex(&c.header)))
+            .collect::<Vec<_>>()
+            .join(" & ");
+        let mut s = format!(
+            "% {}. Written by thematic. Needs \\usepackage{{array,booktabs,longtable}} in the preamble.\n\
+             \\begin{{longtable}}{{@{{}}{spec}@{{}}}}\n\\caption{{{}}}\\\\\n\\toprule\n{header} \\\\\n\\midrule\n\\endfirsthead\n\
+             \\toprule\n{header} \\\\\n\\midrule\n\\endhead\n\\bottomrule\n\\endfoot\n",
+            tex(&self.caption),
+            tex(&self.caption)
+        );
+        for r in &self.rows {
+            match r {
+                PaperRow::Group(g) => s.push_str(&format!(
+                    "\\multicolumn{{{n}}}{{@{{}}l@{{}}}}{{\\textit{{{}}}}} \\\\\n",
+                    tex(g)
+                )),
+                _ => {
+                    let (cells, indent) = Self::cells(r);
+                    let mut line: Vec<String> = cells.iter().map(|c| tex(c)).collect();
+                    line.resize(n, String::new());
+                    if indent {
+                        line[0] = format!("\\quad {}", line[0]);
+                    }
+                    s.push_str(&format!("{} \\\\\n", line.join(" & ")));
+                }
+            }
+        }
+        s.push_str("\\end{longtable}\n");
+        if !self.note.is_empty() {
+            s.push_str(&format!(
+                "\\vspace{{-\\baselineskip}}\n{{\\footnotesize\\noindent\\textit{{Note.}} {}\\par}}\n",
+                tex(&self.note)
+            ));
+        }
+        s
+    }
+
+    /// The table as an Excel workbook (see the module docs).
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(&self.caption)
+                .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+        );
+        let ws = wb.add_worksheet();
+        ws.set_name("table")?;
+        let caption = Format::new().set_italic();
+        let header = Format::new()
+            .set_bold()
+            .set_border_top(FormatBorder::Medium)
+            .set_border_bottom(FormatBorder::Thin)
+            .set_text_wrap();
+        let group = Format::new().set_italic();
+        let indent = Format::new().set_indent(1);
+        let plain = Format::new();
+        let wrap = Format::new().set_text_wrap();
+        ws.write_string_with_format(0, 0, &self.caption, &caption)?;
+        for (c, col) in self.columns.iter().enumerate() {
+            let f = if col.numeric {
+                header
+                    .clone()
+                    .set_align(rust_xlsxwriter::FormatAlign::Right)
+            } else {
+                header.clone()
+            };
+            ws.write_string_with_format(1, c as u16, &col.header, &f)?;
+            let width = if col.numeric {
+                10.0
+            } else {
+                6.0 * f64::from(col.weight.max(1)).min(8.0)
+            };
+            ws.set_column_width(c as u16, width.max(8.0))?;
+        }
+        let mut r = 2u32;
+        for row in &self.rows {
+            match row {
+                PaperRow::Group(g) => {
+                    ws.write_string_with_format(r, 0, g, &group)?;
+                }
+                _ => {
+                    let (cells, ind) = Self::cells(row);
+                    for (c, text) in cells.iter().enumerate() {
+                        let f = if c == 0 && ind {
+                            &indent
+                        } else if c == 0 {
+                            &wrap
+                        } else {
+                            &plain
+                        };
+                        match number(text) {
+                            Some((x, places)) if self.columns.get(c).is_some_and(|k| k.numeric) => {
+                                let fmt = if places == 0 {
+                                    "0".to_string()
+                                } else {
+                                    format!("0.{}", "0".repeat(places))
+                                };
+                                ws.write_number_with_format(
+                                    r,
+                                    c as u16,
+                                    x,
+                                    &Format::new().set_num_format(fmt),
+                                )?;
+                            }
+                            _ => {
+                                ws.write_string_with_format(r, c as u16, text, f)?;
+                            }
+                        }
+                    }
+                }
+            }
+            r += 1;
+        }
+        // The bottom rule.
+        let last = Format::new().set_border_top(FormatBorder::Medium);
+        for c in 0..self.columns.len() {
+            ws.write_blank(r, c as u16, &last)?;
+        }
+        if !self.note.is_empty() {
+            ws.write_string_with_format(r + 1, 0, format!("Note. {}", self.note), &plain)?;
+        }
+        wb.save_to_buffer()
+    }
+
+    /// The table as a standalone HTML page (see the module docs).
+    pub fn to_html(&self) -> String {
+        let mut s = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>{}</title>\n\
+             <style>body{{font-family:Georgia,serif;margin:2em}}table{{border-collapse:collapse;border-top:2px solid #000;border-bottom:2px solid #000}}\
+             caption{{text-align:left;font-style:italic;padding-bottom:.4em}}th{{border-bottom:1px solid #000;text-align:left;vertical-align:bottom}}\
+             th,td{{padding:.2em .6em;vertical-align:top}}.n{{text-align:right}}.indent{{padding-left:1.8em}}.group{{font-style:italic;padding-top:.5em}}\
+             .note{{font-size:.9em}}</style>\n</head>\n<body>\n<table>\n<caption>{}</caption>\n<thead><tr>",
+            esc(&self.caption),
+            esc(&self.caption)
+        );
+        for c in &self.columns {
+            let class = if c.numeric { " class=\"n\"" } else { "" };
+            s.push_str(&format!("<th{class}>{}</th>", esc(&c.header)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for r in &self.rows {
+            match r {
+                PaperRow::Group(g) => s.push_str(&format!(
+                    "<tr><td class=\"group\" colspan=\"{}\">{}</td></tr>\n",
+                    self.columns.len().max(1),
+                    esc(g)
+                )),
+                _ => {
+                    let (cells, indent) = Self::cells(r);
+                    s.push_str("<tr>");
+                    for (i, c) in cells.iter().enumerate() {
+                        let class =
+                            match (i, indent, self.columns.get(i).is_some_and(|k| k.numeric)) {
+                                (0, true, _) => " class=\"indent\"",
+                                (_, _, true) => " class=\"n\"",
+                                _ => "",
+                            };
+                        s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+                    }
+                    s.push_str("</tr>\n");
+                }
+            }
+        }
+        s.push_str("</tbody>\n</table>\n");
+        if !self.note.is_empty() {
+            s.push_str(&format!(
+                "<p class=\"note\"><em>Note.</em> {}</p>\n",
+                esc(&self.note)
+            ));
+        }
+        s.push_str("</body>\n</html>\n");
+        s
+    }
+}
+
+/// A cell that is a plain number ("12", "0.812", "-3") and its decimals.
+fn number(s: &str) -> Option<(f64, usize)> {
+    let t = s.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    if !ok || (digits.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    t.parse().ok().map(|x| (x, frac.len()))
+}
+
+/// LaTeX text: specials escaped, control characters dropped.
+fn tex(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev = '\0';
+    for c in s.chars() {
+        match c {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '<' => out.push_str("\\textless{}"),
+            '>' => out.push_str("\\textgreater{}"),
+            '|' => out.push_str("\\textbar{}"),
+            '[' | ']' => {
+                out.push('{');
+                out.push(c);
+                out.push('}');
+            }
+            '…' => out.push_str("\\dots{}"),
+            '–' => out.push_str("--"),
+            '−' => out.push_str("$-$"),
+            'κ' => out.push_str("$\\kappa$"),
+            'α' => out.push_str("$\\alpha$"),
+            'π' => out.push_str("$\\pi$"),
+            '±' => out.push_str("$\\pm$"),
+            '×' => out.push_str("$\\times$"),
+            '-' if prev == '-' => out.push_str("{}-"),
+            '\n' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+        prev = c;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> PaperTable {
+        PaperTable {
+            caption: "Participant characteristics & more".into(),
+            columns: vec![
+                PaperColumn::text("Characteristic", 3),
+                PaperColumn::number("n", 1),
+            ],
+            rows: vec![
+                PaperRow::Group("Gender".into()),
+                PaperRow::Indented(vec!["Female".into(), "16".into()]),
+                PaperRow::Cells(vec!["Age <years>".into(), "47.25".into()]),
+            ],
+            note: "N = 18; 50% κ".into(),
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_with_their_decimals() {
+        assert_eq!(number("47.25"), Some((47.25, 2)));
+        assert_eq!(number("-3"), Some((-3.0, 0)));
+        for not in ["", "1.", "1e3", "12 (67%)", "n/a", "0.8 [0.7, 0.9]"] {
+            assert_eq!(number(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn latex_and_html_escape_and_keep_the_note() {
+        let t = sample();
+        let tex = t.to_latex();
+        assert!(
+            tex.contains("\\caption{Participant characteristics \\& more}"),
+            "{tex}"
+        );
+        assert!(tex.contains("\\quad Female & 16 \\\\"), "{tex}");
+        assert!(tex.contains("N = 18; 50\\% $\\kappa$"), "{tex}");
+        assert_eq!(
+            tex.matches("\\toprule").count(),
+            2,
+            "first page and later pages"
+        );
+        let html = t.to_html();
+        assert!(html.contains("<td class=\"indent\">Female</td><td class=\"n\">16</td>"));
+        assert!(html.contains("Age &lt;years&gt;"));
+        assert_eq!(t.to_docx(), t.to_docx(), "deterministic");
+    }
+}
