@@ -183,10 +183,15 @@ impl Study {
 
     /// How transcripts in this study are read (its interviewer labels).
     pub fn parse_options(&self) -> thematic_transcript::Options {
+        // The interviewer is guessed (the speaker of a two-person transcript who asks more,
+        // with a warning) only while `interviewers` is as `thematic init` wrote it: a list the
+        // team set is the answer, and no guess overrides it.
+        let unset = self.config.interviewers == StudyConfig::new("", "").interviewers;
         thematic_transcript::Options {
             interviewers: self.config.interviewers.clone(),
             merge_cues: self.config.merge_cues,
             sort_cues: self.config.sort_cues,
+            infer_interviewer: unset,
             ..Default::default()
         }
     }
@@ -195,6 +200,61 @@ impl Study {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_interviewer_is_guessed_only_while_the_list_is_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut study = Study::init(dir.path(), &InitOptions::new("S")).unwrap();
+        let text = "Ann: How did it start? Who did you see first?\n\nBob: The GP.\n\n\
+                    Ann: And then?\n\nBob: A link worker.\n";
+        study
+            .import_bytes(Path::new("P1.txt"), text.as_bytes(), None, false)
+            .unwrap();
+        let roles = |s: &Study| -> Vec<(String, String)> {
+            let t = s.transcript("P1").unwrap();
+            t.turns
+                .iter()
+                .take(2)
+                .map(|u| {
+                    (
+                        u.speaker.clone().unwrap_or_default(),
+                        u.role.as_str().to_string(),
+                    )
+                })
+                .collect()
+        };
+        // Unset (as init wrote it): Ann asks three questions, Bob none: Ann is guessed.
+        let guessed = study.transcript("P1").unwrap();
+        assert!(
+            guessed
+                .warnings
+                .iter()
+                .any(|w| w.kind.as_str() == "inferred_interviewer"),
+            "{:?}",
+            guessed.warnings
+        );
+        assert_eq!(roles(&study)[0].1, "interviewer");
+        // Set by the team (here to a name this transcript lacks): no guess, whoever asks
+        // more.
+        let mut config = study.config().clone();
+        config.interviewers = vec!["Kate".into()];
+        study.set_config(config).unwrap();
+        let set = study.transcript("P1").unwrap();
+        assert!(
+            !set.warnings
+                .iter()
+                .any(|w| w.kind.as_str() == "inferred_interviewer"),
+            "{:?}",
+            set.warnings
+        );
+        assert_eq!(
+            roles(&study),
+            [
+                ("Ann".to_string(), "participant".to_string()),
+                ("Bob".to_string(), "participant".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn init_creates_the_layout_and_refuses_twice() {
