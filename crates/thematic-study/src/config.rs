@@ -284,14 +284,24 @@ fn participants_toml(p: &BTreeMap<String, AttributeDisplay>) -> String {
             let map: Vec<String> = d
                 .values
                 .iter()
-                .map(|(k, v)| format!("{} = {}", q(k), q(v)))
+                .map(|(k, v)| {
+                    let bare = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    format!("{} = {}", if bare { k.clone() } else { q(k) }, q(v))
+                })
                 .collect();
             parts.push(format!("values = {{ {} }}", map.join(", ")));
         }
         if d.categorical {
             parts.push("categorical = true".into());
         }
-        out.push_str(&format!("{} = {{ {} }}\n", q(name), parts.join(", ")));
+        let bare = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let key = if bare { name.clone() } else { q(name) };
+        out.push_str(&format!("{key} = {{ {} }}\n", parts.join(", ")));
     }
     out
 }
@@ -329,7 +339,7 @@ mod tests {
         let bad = text.replace("decimals = 1", "decimals = 9");
         let line = bad
             .lines()
-            .position(|l| l.starts_with("\"months_in_role\""))
+            .position(|l| l.starts_with("months_in_role ="))
             .unwrap()
             + 1;
         std::fs::write(&p, bad).unwrap();
