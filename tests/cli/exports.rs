@@ -213,24 +213,40 @@ fn quotes_in_every_format_read_back() {
     let tex = d.read("s/q.tex");
     assert!(
         tex.contains(
-            r"=SUM(A1) \& \textless{}script\textgreater{}alert('x')\textless{}/script\textgreater{} 50\% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{} said the form."
+            r"``=SUM(A1) \& \textless{}script\textgreater{}alert(`x')\textless{}/script\textgreater{} 50\% \$ \# \_ \{ \} \textasciitilde{} \textasciicircum{} \textbackslash{} said the form.''"
         ),
         "{tex}"
     );
-    compile_latex(&d, "s/q.tex");
+    // A header for the first page and one repeated on every page after it.
+    assert!(
+        tex.contains("\\endfirsthead") && tex.contains("\\endhead"),
+        "{tex}"
+    );
+    assert!(!tex.contains('"'), "no straight double quote left: {tex}");
+    compile_latex(&d, "s/q.tex", "");
+    // With xcolor loaded, the repeated theme names are grey; it compiles either way.
+    compile_latex(&d, "s/q.tex", "\\usepackage{xcolor}\n");
 
-    // Word: the quote and its participant in one row of the table.
+    // Word: the quote, in typographic marks, and its participant in one row of the table.
     q("q.docx", &[]);
     let rows = docx_rows(&std::fs::read(d.join("s/q.docx")).unwrap());
     assert_eq!(rows[0], ["Theme", "Quote", "Participant"]);
+    let curly = format!("“{}”", NASTY.replace("('x')", "(‘x’)"));
     assert!(
         rows.iter()
-            .any(|r| r.len() == 3 && r[1] == NASTY && r[2] == "P1"),
+            .any(|r| r.len() == 3 && r[1] == curly && r[2] == "P1"),
         "{rows:?}"
     );
     assert!(
-        rows.contains(&vec!["Patients' role".to_string()]),
+        rows.contains(&vec!["Patients’ role".to_string()]),
         "a group row"
+    );
+    assert!(
+        rows.iter()
+            .skip(1)
+            .filter(|r| r.len() == 3)
+            .all(|r| !r[0].is_empty()),
+        "every quote row names its theme: {rows:?}"
     );
 
     // Excel: every quote, the formula kept as text.
@@ -314,7 +330,7 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 /// Compiles `file` inside a minimal document with pdfLaTeX or LuaLaTeX, when one is
 /// installed (CI without TeX skips this, saying so on standard error).
 #[allow(clippy::print_stderr)]
-fn compile_latex(d: &Dir, file: &str) {
+fn compile_latex(d: &Dir, file: &str, preamble: &str) {
     let engine = ["pdflatex", "lualatex"].into_iter().find(|e| {
         std::process::Command::new(e)
             .arg("--version")
@@ -330,7 +346,9 @@ fn compile_latex(d: &Dir, file: &str) {
     std::fs::copy(d.join(file), dir.join("quotes.tex")).unwrap();
     std::fs::write(
         dir.join("paper.tex"),
-        "\\documentclass{article}\n\\usepackage{array,booktabs,longtable}\n\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
+        format!(
+            "\\documentclass{{article}}\n\\usepackage{{array,booktabs,longtable}}\n{preamble}\\begin{{document}}\n\\input{{quotes.tex}}\n\\end{{document}}\n"
+        ),
     )
     .unwrap();
     let out = std::process::Command::new(engine)

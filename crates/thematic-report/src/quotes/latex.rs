@@ -41,7 +41,7 @@ impl QuoteTable {
             }
             for a in new {
                 s.push_str(&format!(
-                    "\\multicolumn{{3}}{{@{{}}p{{0.9\\linewidth}}@{{}}}}{{\\textbf{{{}}}}} \\\\*\n",
+                    "\\multicolumn{{3}}{{@{{}}>{{\\raggedright\\arraybackslash}}p{{0.95\\linewidth}}@{{}}}}{{\\textbf{{{}}}}} \\\\*\n",
                     tex(&a.label)
                 ));
             }
