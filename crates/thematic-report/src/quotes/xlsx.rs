@@ -136,9 +136,10 @@ impl QuoteTable {
             .set_border_bottom(FormatBorder::Thin);
         let group = Format::new().set_bold().set_align(FormatAlign::Bottom);
         let last = |f: &Format| f.clone().set_border_bottom(FormatBorder::Medium);
-        ws.set_column_width(0, 24.0)?;
-        ws.set_column_width(1, 90.0)?;
-        ws.set_column_width(2, 14.0)?;
+        let widths = [24.0, 90.0, 14.0];
+        for (col, w) in widths.into_iter().enumerate() {
+            ws.set_column_width(col as u16, w)?;
+        }
         ws.write_string_with_format(
             0,
             0,
@@ -164,13 +165,20 @@ impl QuoteTable {
                 let at_end = done == total;
                 let pick = |f: &Format| if at_end { last(f) } else { f.clone() };
                 let theme_f = if i == 0 { pick(&top) } else { pick(&grey) };
+                let quote = format!("“{}”", typographic_quotes(&q.text, true));
+                // Neither Excel nor LibreOffice fits a row's height to wrapped text in a
+                // file they did not write, so the height is set from the lines each cell
+                // needs. A column `w` wide holds `w` zeros of Calibri 11; an average line of
+                // text, narrower, about 1.1 `w` characters (a little under, so a row errs
+                // on space to spare rather than overlap).
+                let lines = [(&label, widths[0] * 1.1), (&quote, widths[1] * 1.1)]
+                    .into_iter()
+                    .map(|(text, w)| wrapped_lines(text, w))
+                    .max()
+                    .unwrap_or(1);
+                ws.set_row_height(r, 15.0 * lines as f64 + 2.0)?;
                 ws.write_string_with_format(r, 0, &label, &theme_f)?;
-                ws.write_string_with_format(
-                    r,
-                    1,
-                    format!("“{}”", typographic_quotes(&q.text, true)),
-                    &pick(&top),
-                )?;
+                ws.write_string_with_format(r, 1, &quote, &pick(&top))?;
                 ws.write_string_with_format(
                     r,
                     2,
@@ -193,5 +201,49 @@ impl QuoteTable {
         ws.set_footer("&CPage &P of &N");
         ws.set_freeze_panes(2, 0)?;
         Ok(())
+    }
+}
+
+/// The lines `text` takes when wrapped at `width` characters, breaking between words (a
+/// word longer than the line takes lines of its own).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let width = width.max(1.0) as usize;
+    text.split('\n')
+        .map(|para| {
+            let mut lines = 1;
+            let mut used = 0;
+            for word in para.split_whitespace() {
+                let n = word.chars().count();
+                if used > 0 && used + 1 + n > width {
+                    lines += 1;
+                    used = 0;
+                }
+                if used == 0 {
+                    lines += n.saturating_sub(1) / width;
+                    used = if n % width == 0 { width } else { n % width };
+                } else {
+                    used += 1 + n;
+                }
+            }
+            lines
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn lines_are_counted_as_words_wrap() {
+        // "aaa bbb" fits in 7; "aaa bbb ccc" at 7 wraps before "ccc".
+        assert_eq!(wrapped_lines("aaa bbb", 7.0), 1);
+        assert_eq!(wrapped_lines("aaa bbb ccc", 7.0), 2);
+        assert_eq!(wrapped_lines("one\n\ntwo", 10.0), 3);
+        // A 15-letter word in a 7-wide column takes 3 lines.
+        assert_eq!(wrapped_lines("abcdefghijklmno", 7.0), 3);
+        assert_eq!(wrapped_lines("", 7.0), 1);
+        // A 14-letter word fills 2 lines exactly; the next word starts a third.
+        assert_eq!(wrapped_lines("abcdefghijklmn x", 7.0), 3);
     }
 }
