@@ -20,7 +20,9 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbo
 use thematic_codebook::xml_escape as esc;
 use thematic_study::StudyError;
 
-use crate::export::docx::{Column, Docx, Run, TEXT_WIDTH, TableRow, fit_header_words};
+#[cfg(doc)]
+use crate::export::docx::fit_header_words;
+use crate::export::docx::{Column, Docx, Run, TEXT_WIDTH, TableRow};
 
 /// The four paper formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +59,9 @@ pub struct PaperColumn {
     pub numeric: bool,
     /// The share of the width, relative to the other columns' weights.
     pub weight: u32,
+    /// Lines never wrap: the column is as wide as its longest line (figures with their
+    /// interval, "0.89 [0.62, 1.00]" split only where the cell has a line break).
+    pub whole_lines: bool,
 }
 
 impl PaperColumn {
@@ -66,6 +71,15 @@ impl PaperColumn {
             header: header.into(),
             numeric: false,
             weight,
+            whole_lines: false,
+        }
+    }
+    /// A column of figures with words or brackets ("0.89\n[0.62, 1.00]"), aligned left,
+    /// each line kept whole.
+    pub fn figures(header: impl Into<String>) -> PaperColumn {
+        PaperColumn {
+            whole_lines: true,
+            ..PaperColumn::text(header, 1)
         }
     }
     /// A column of numbers, aligned right.
@@ -124,32 +138,21 @@ impl PaperTable {
 
     /// The table as a Word document (see the module docs).
     pub fn to_docx(&self) -> Vec<u8> {
-        let weights: u32 = self
-            .columns
-            .iter()
-            .map(|c| c.weight.max(1))
-            .sum::<u32>()
-            .max(1);
-        let columns = |width: u32| -> Vec<Column> {
-            self.columns
-                .iter()
-                .map(|c| {
-                    let w = width * c.weight.max(1) / weights;
-                    if c.numeric {
-                        Column::right(c.header.as_str(), w)
-                    } else {
-                        Column::left(c.header.as_str(), w)
-                    }
-                })
-                .collect()
-        };
         // A landscape A4 page's text: 29.7 cm less two 2.54 cm margins.
         const LANDSCAPE_WIDTH: u32 = 16838 - 2 * 1440;
-        let mut cols = columns(TEXT_WIDTH);
-        let landscape = fit_header_words(&cols).iter().sum::<u32>() > TEXT_WIDTH;
-        if landscape {
-            cols = columns(LANDSCAPE_WIDTH);
-        }
+        let (widths, landscape) = self.docx_widths(TEXT_WIDTH, LANDSCAPE_WIDTH);
+        let cols: Vec<Column> = self
+            .columns
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| {
+                if c.numeric {
+                    Column::right(c.header.as_str(), w)
+                } else {
+                    Column::left(c.header.as_str(), w)
+                }
+            })
+            .collect();
         let rows: Vec<TableRow> = self
             .rows
             .iter()
@@ -183,6 +186,73 @@ impl PaperTable {
             d.paragraph(&[Run::italic("Note. "), Run::plain(self.note.as_str())]);
         }
         d.to_bytes()
+    }
+
+    /// Column widths for Word, and whether the page must be landscape: a column of numbers
+    /// is as wide as its header's longest word and its widest number need (bold 10 pt,
+    /// estimated as generously as [`fit_header_words`] does, so no header word breaks); the
+    /// text columns share the rest by weight, none narrower than its longest word. When
+    /// that does not fit the `portrait` width, the page turns.
+    fn docx_widths(&self, portrait: u32, landscape: u32) -> (Vec<u32>, bool) {
+        // 0.7 em of 10 pt a character of a bold header, 0.5 em of body text, and padding.
+        let header_need = |h: &str| {
+            h.split_whitespace()
+                .map(|w| w.chars().count() as u32)
+                .max()
+                .unwrap_or(0)
+                * 140
+                + 210
+        };
+        let longest_word = |i: usize| {
+            let whole = self.columns[i].whole_lines;
+            self.rows
+                .iter()
+                .filter_map(|r| Self::cells(r).0.get(i))
+                .flat_map(|c| {
+                    if whole {
+                        c.lines().collect::<Vec<_>>()
+                    } else {
+                        c.split_whitespace().collect()
+                    }
+                })
+                .map(|w| w.chars().count() as u32)
+                .max()
+                .unwrap_or(0)
+        };
+        let need: Vec<u32> = (0..self.columns.len())
+            .map(|i| header_need(&self.columns[i].header).max(longest_word(i) * 100 + 210))
+            .collect();
+        let fixed_width = |c: &PaperColumn| c.numeric || c.whole_lines;
+        let sum = |numeric: bool| -> u32 {
+            (0..self.columns.len())
+                .filter(|&i| fixed_width(&self.columns[i]) == numeric)
+                .map(|i| need[i])
+                .sum()
+        };
+        let (fixed, text_min) = (sum(true), sum(false));
+        let turn = fixed + text_min > portrait;
+        let width = if turn { landscape } else { portrait };
+        let weights: u32 = self
+            .columns
+            .iter()
+            .filter(|c| !fixed_width(c))
+            .map(|c| c.weight.max(1))
+            .sum::<u32>()
+            .max(1);
+        let spare = width.saturating_sub(fixed + text_min);
+        let widths = self
+            .columns
+            .iter()
+            .zip(&need)
+            .map(|(c, &n)| {
+                if fixed_width(c) {
+                    n
+                } else {
+                    n + spare * c.weight.max(1) / weights
+                }
+            })
+            .collect();
+        (widths, turn)
     }
 
     /// The table as a LaTeX fragment (see the module docs).
@@ -367,7 +437,10 @@ impl PaperTable {
                                 (_, _, true) => " class=\"n\"",
                                 _ => "",
                             };
-                        s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+                        s.push_str(&format!(
+                            "<td{class}>{}</td>",
+                            esc(c).replace('\n', "<br />")
+                        ));
                     }
                     s.push_str("</tr>\n");
                 }
@@ -429,7 +502,7 @@ fn tex(s: &str) -> String {
             '±' => out.push_str("$\\pm$"),
             '×' => out.push_str("$\\times$"),
             '-' if prev == '-' => out.push_str("{}-"),
-            '\n' => out.push(' '),
+            '\n' => out.push_str("\\newline "),
             c if c.is_control() => {}
             c => out.push(c),
         }
