@@ -120,7 +120,7 @@ fn the_demo_quote_table_in_word_repeats_its_header_and_names_the_theme_on_every_
 
 #[test]
 fn the_demo_quote_table_in_latex_compiles_and_repeats_its_header() {
-    if !have("pdflatex") || !have("pdftotext") {
+    if !have("pdflatex") {
         return;
     }
     let d = Dir::new();
@@ -143,6 +143,10 @@ fn the_demo_quote_table_in_latex_compiles_and_repeats_its_header() {
             "pdflatex failed:\n{}",
             String::from_utf8_lossy(&out.stdout)
         );
+    }
+    // Compiled: what CI (pdfLaTeX, no poppler) checks. The pages' text needs pdftotext.
+    if !have("pdftotext") {
+        return;
     }
     let pages = pages(&dir.join("paper.pdf"));
     assert!(pages.len() >= 2, "the demo's table spans pages");
