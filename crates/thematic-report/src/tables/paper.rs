@@ -255,25 +255,88 @@ impl PaperTable {
         (widths, turn)
     }
 
-    /// The table as a LaTeX fragment (see the module docs).
+    /// The table as a LaTeX fragment (see the module docs). A table too wide for a 10 pt
+    /// line is set in `\footnotesize`, or `\scriptsize`, with less space between columns.
     pub fn to_latex(&self) -> String {
-        let weights: u32 = self
-            .columns
+        let n = self.columns.len().max(1);
+        // The longest line of each column's cells and header, in characters.
+        let longest: Vec<usize> = (0..self.columns.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| Self::cells(r).0.get(i))
+                    .flat_map(|c| c.lines())
+                    .chain(std::iter::once(self.columns[i].header.as_str()))
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // Numbers right-aligned; figures on one line at their own width; text on one line
+        // when the table then fits the line, else ragged right in paragraph columns sharing
+        // what the others leave, by weight. Widths are estimated at half an em a character;
+        // a table that does not fit at 10 pt is set smaller (footnotesize, then scriptsize,
+        // with less space between columns).
+        let has_break = |i: usize| {
+            self.rows
+                .iter()
+                .any(|r| Self::cells(r).0.get(i).is_some_and(|t| t.contains('\n')))
+        };
+        let is_text = |i: usize| !self.columns[i].numeric && !self.columns[i].whole_lines;
+        // (size command, line width in em of that size, space between columns in em).
+        const SIZES: [(&str, f64, f64); 3] = [
+            ("", 34.5, 1.2),
+            ("\\footnotesize", 43.0, 0.75),
+            ("\\scriptsize", 49.0, 0.6),
+        ];
+        let width = |i: usize, sep: f64, text_cap: f64| {
+            // Text averages under half an em a character; figures and bold headers more.
+            if is_text(i) {
+                (longest[i] as f64 * 0.48).min(text_cap) + sep
+            } else {
+                longest[i] as f64 * 0.55 + sep
+            }
+        };
+        let size = SIZES
             .iter()
-            .map(|c| c.weight.max(1))
+            .find(|(_, line, sep)| {
+                (0..self.columns.len())
+                    .map(|i| width(i, *sep, 8.0))
+                    .sum::<f64>()
+                    <= *line
+            })
+            .unwrap_or(&SIZES[2]);
+        let (size_cmd, line_em, sep) = *size;
+        let total: f64 = (0..self.columns.len())
+            .map(|i| width(i, sep, f64::MAX))
+            .sum();
+        let crowded = total > line_em;
+        let wraps = |i: usize| is_text(i) && (crowded || longest[i] > SHORT_TEXT || has_break(i));
+        let fixed: f64 = (0..self.columns.len())
+            .filter(|&i| !wraps(i))
+            .map(|i| width(i, sep, f64::MAX))
+            .sum();
+        let wrapping = (0..self.columns.len()).filter(|&i| wraps(i)).count() as f64;
+        let room = ((line_em - fixed - wrapping * sep) / line_em - 0.04).clamp(0.12, 0.9);
+        let weights: u32 = (0..self.columns.len())
+            .filter(|&i| wraps(i))
+            .map(|i| self.columns[i].weight.max(1))
             .sum::<u32>()
             .max(1);
-        let n = self.columns.len().max(1);
-        // Text columns share what is left of the line after the numbers' own widths.
-        let spec: String = self
-            .columns
-            .iter()
-            .map(|c| {
+        let spec: String = (0..self.columns.len())
+            .map(|i| {
+                let c = &self.columns[i];
                 if c.numeric {
                     "r".to_string()
-                } else {
-                    let share = 0.9 * f64::from(c.weight.max(1)) / f64::from(weights);
+                } else if c.whole_lines {
+                    // About half an em a character of figures.
+                    let em = longest[i] as f64 * 0.5 + 0.6;
+                    format!(">{{\\raggedright\\arraybackslash}}p{{{em:.1}em}}")
+                } else if wraps(i) {
+                    let share = room * f64::from(c.weight.max(1)) / f64::from(weights);
                     format!(">{{\\raggedright\\arraybackslash}}p{{{share:.3}\\linewidth}}")
+                } else {
+                    "l".to_string()
                 }
             })
             .collect();
@@ -290,6 +353,13 @@ impl PaperTable {
             tex(&self.caption),
             tex(&self.caption)
         );
+        let small = !size_cmd.is_empty();
+        if small {
+            s = format!(
+                "{{{size_cmd}\\setlength{{\\tabcolsep}}{{{:.1}em}}\n{s}",
+                sep / 2.0
+            );
+        }
         for r in &self.rows {
             match r {
                 PaperRow::Group(g) => s.push_str(&format!(
@@ -308,6 +378,9 @@ impl PaperTable {
             }
         }
         s.push_str("\\end{longtable}\n");
+        if small {
+            s.push_str("}\n");
+        }
         if !self.note.is_empty() {
             s.push_str(&format!(
                 "\\vspace{{-\\baselineskip}}\n{{\\footnotesize\\noindent\\textit{{Note.}} {}\\par}}\n",
@@ -457,6 +530,9 @@ impl PaperTable {
         s
     }
 }
+
+/// Text columns whose lines are all this short are set on one line in LaTeX (`l`).
+const SHORT_TEXT: usize = 45;
 
 /// A cell that is a plain number ("12", "0.812", "-3") and its decimals.
 fn number(s: &str) -> Option<(f64, usize)> {
