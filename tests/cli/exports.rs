@@ -474,7 +474,7 @@ fn quote_selection_options() {
         .stderr_has("need --output");
     d.cmd_in("s", &["quotes", "--coder", "KW", "--output", "q.pdf"])
         .fails_with(1)
-        .stderr_has("cannot tell the format of a .pdf file");
+        .stderr_has("cannot write a .pdf file: this command can write .md");
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod coding;
 mod concurrent_writes;
 mod exports;
 mod focus_group;
+mod outputs;
 mod quote_pages;
 mod refi;
 mod replace;

@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use comfy_table::ContentArrangement;
 use serde_json::{Map, Value};
 
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::term;
 
 /// The output formats of tabular commands.
@@ -31,14 +31,144 @@ pub enum OutputFormat {
 }
 
 /// `--format` and `--output`, shared by every tabular command.
-#[derive(Debug, Clone, Args)]
+///
+/// The format is `--format`, else the one the `--output` file's extension names, else a
+/// terminal table. [`choose`] is applied while the command line is parsed, so a file this
+/// command cannot write (`--output table.docx`) is refused before anything is computed.
+#[derive(Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    /// The format to write, resolved from `--format` and the `--output` extension.
     pub format: OutputFormat,
     /// Write to this file instead of standard output (written atomically).
-    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// What the tabular commands can write: each format with the extensions that name it.
+pub const TABLE_FORMATS: &[(OutputFormat, &[&str])] = &[
+    (OutputFormat::Table, &["txt", "text"]),
+    (OutputFormat::Csv, &["csv"]),
+    (OutputFormat::Json, &["json"]),
+    (OutputFormat::Md, &["md", "markdown"]),
+    (OutputFormat::Html, &["html", "htm"]),
+];
+
+/// `--format` and `--output` as typed, before [`choose`] resolves them.
+#[derive(Debug, Clone, Args)]
+struct RawOutputArgs {
+    /// Output format (default: from the --output file's extension: .txt, .csv, .json, .md,
+    /// .html; else a table).
+    #[arg(long, short = 'f', value_enum)]
+    format: Option<OutputFormat>,
+    /// Write to this file instead of standard output (written atomically); its extension
+    /// names the format.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl clap::FromArgMatches for OutputArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> std::result::Result<Self, clap::Error> {
+        let raw = RawOutputArgs::from_arg_matches(matches)?;
+        let format = choose(TABLE_FORMATS, raw.format, raw.output.as_deref())
+            .map_err(|e| {
+                // clap adds "error: " itself, and the usage after.
+                let text = e.render();
+                let text = text.strip_prefix("error: ").unwrap_or(&text);
+                clap::Error::raw(clap::error::ErrorKind::ValueValidation, text)
+            })?
+            .unwrap_or(OutputFormat::Table);
+        Ok(OutputArgs {
+            format,
+            output: raw.output,
+        })
+    }
+
+    fn update_from_arg_matches(
+        &mut self,
+        matches: &clap::ArgMatches,
+    ) -> std::result::Result<(), clap::Error> {
+        *self = OutputArgs::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for OutputArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        RawOutputArgs::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        RawOutputArgs::augment_args_for_update(cmd)
+    }
+}
+
+/// The one rule for `--output`: a command writes the format its output file's extension
+/// names, or refuses before computing anything.
+///
+/// `writes` lists each format the command can write with the extensions (lower case, no
+/// dot) that name it. Without `--output`, or with a file that has no extension, the result
+/// is `asked` (the command's own default when `None`). With an extension: the format it
+/// names; refused when no format of `writes` has it (the error lists what the command can
+/// write) or when `asked` is a different format.
+pub fn choose<F: Copy + PartialEq + std::fmt::Debug>(
+    writes: &[(F, &[&str])],
+    asked: Option<F>,
+    output: Option<&Path>,
+) -> Result<Option<F>> {
+    let Some(ext) = output.and_then(extension) else {
+        return Ok(asked);
+    };
+    let can_write = || {
+        writes
+            .iter()
+            .map(|(_, exts)| format!(".{}", exts[0]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(&(named, _)) = writes.iter().find(|(_, exts)| exts.contains(&ext.as_str())) else {
+        return Err(CliError::user(format!(
+            "cannot write a .{ext} file: this command can write {}",
+            can_write()
+        ))
+        .hint("name the --output file with one of those extensions"));
+    };
+    match asked {
+        Some(f) if f != named => Err(CliError::user(format!(
+            "--format {} contradicts the .{ext} extension of the --output file",
+            name_of(f)
+        ))
+        .hint(format!(
+            "leave out --format (the extension names the format), or name the file .{}; \
+             this command can write {}",
+            writes
+                .iter()
+                .find(|(g, _)| *g == f)
+                .map_or("", |(_, exts)| exts[0]),
+            can_write()
+        ))),
+        _ => Ok(Some(named)),
+    }
+}
+
+/// The one format of commands that write something other than a table: plain text
+/// (`thematic show`) or a manual page (`thematic man`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Plain {
+    /// Plain text.
+    Text,
+    /// A roff manual page.
+    Roff,
+}
+
+/// A format's name as `--format` takes it (the variant's name in lower case).
+fn name_of<F: std::fmt::Debug>(f: F) -> String {
+    format!("{f:?}").to_ascii_lowercase()
+}
+
+/// A file's extension in lower case.
+pub fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 /// A table of results.

@@ -58,8 +58,12 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
             json!(f.message),
         ]);
     }
-    // A clean study prints nothing on a terminal, but `[]` / a header for machines.
-    if !table.is_empty() || args.output.format != crate::output::OutputFormat::Table {
+    // A clean study prints nothing on a terminal, but `[]` / a header for machines and
+    // a file when one is asked for.
+    if !table.is_empty()
+        || args.output.format != crate::output::OutputFormat::Table
+        || args.output.output.is_some()
+    {
         emit_table(&args.output, &table)?;
     }
     let errors = report.errors();

@@ -35,7 +35,7 @@ Examples:
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = MAN_EXAMPLES)]
 pub struct ManArgs {
-    /// Write to this file instead of standard output.
+    /// Write to this file (.1) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }
@@ -49,6 +49,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 pub fn man(args: &ManArgs) -> Result<ExitCode> {
+    crate::output::choose(
+        &[(crate::output::Plain::Roff, &["1", "man", "roff"])],
+        None,
+        args.output.as_deref(),
+    )?;
     let cmd = Cli::command();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;

@@ -1,7 +1,7 @@
 //! `thematic map`: the thematic map figure, of the codebook as it is or of a recorded
 //! version.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use thematic_codebook::{MapOptions, map_dot, map_mermaid, map_svg};
@@ -65,6 +65,9 @@ pub struct Args {
     /// Figure width in points (SVG, PNG).
     #[arg(long, default_value_t = 493, value_parser = clap::value_parser!(u32).range(200..=2000))]
     pub width: u32,
+    /// PNG resolution in dots per inch (144 sharp on a slide, 300 for print).
+    #[arg(long, default_value_t = 144, value_parser = clap::value_parser!(u32).range(36..=1200))]
+    pub dpi: u32,
     /// Draw retired themes too (dashed outlines).
     #[arg(long)]
     pub include_retired: bool,
@@ -77,7 +80,17 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let format = format_of(args.format, args.output.as_deref());
+    let format = crate::output::choose(
+        &[
+            (Format::Svg, &["svg"]),
+            (Format::Png, &["png"]),
+            (Format::Dot, &["dot", "gv"]),
+            (Format::Mermaid, &["mmd", "mermaid"]),
+        ],
+        args.format,
+        args.output.as_deref(),
+    )?
+    .unwrap_or(Format::Svg);
     if format == Format::Png && args.output.is_none() {
         return Err(
             CliError::user("a PNG needs --output FILE").hint("e.g. --output thematic-map.png")
@@ -118,7 +131,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     };
     let bytes = match format {
         Format::Svg => map_svg(&view, &opts).into_bytes(),
-        Format::Png => thematic_report::plots::svg_to_png(&map_svg(&view, &opts), 2.0)?,
+        Format::Png => {
+            thematic_report::plots::svg_to_png(&map_svg(&view, &opts), args.dpi as f32 / 72.0)?
+        }
         Format::Dot => map_dot(&view, &opts).into_bytes(),
         Format::Mermaid => map_mermaid(&view, &opts).into_bytes(),
     };
@@ -127,21 +142,4 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         crate::cmd::status(&format!("wrote {}", p.display()));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The format asked for, else the one the output file's extension names, else SVG.
-fn format_of(asked: Option<Format>, output: Option<&Path>) -> Format {
-    if let Some(f) = asked {
-        return f;
-    }
-    let ext = output
-        .and_then(Path::extension)
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("png") => Format::Png,
-        Some("dot" | "gv") => Format::Dot,
-        Some("mmd" | "mermaid") => Format::Mermaid,
-        _ => Format::Svg,
-    }
 }

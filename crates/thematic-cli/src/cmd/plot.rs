@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use thematic_report::plots::{cooccur_svg, matrix_svg, prevalence_svg, svg_to_png};
 
 use crate::cmd::cooccur::UnitArgs;
-use crate::cmd::exports::{CoderArgs, extension};
+use crate::cmd::exports::CoderArgs;
 use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::emit_to;
@@ -66,24 +66,21 @@ pub struct Args {
     /// File format (default: from the --output file's extension, else svg).
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<FigureFormat>,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically) instead of standard output; .svg or .png.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// PNG resolution in dots per inch (144 sharp on a slide, 300 for print).
+    #[arg(long, default_value_t = 144, value_parser = clap::value_parser!(u32).range(36..=1200))]
+    pub dpi: u32,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let format = match (args.format, args.output.as_deref().and_then(extension)) {
-        (Some(f), _) => f,
-        (None, Some(ext)) if ext == "png" => FigureFormat::Png,
-        (None, Some(ext)) if ext == "svg" => FigureFormat::Svg,
-        (None, None) => FigureFormat::Svg,
-        (None, Some(ext)) => {
-            return Err(
-                CliError::user(format!("cannot tell the format of a .{ext} file"))
-                    .hint("name the file .svg or .png, or give --format"),
-            );
-        }
-    };
+    let format = crate::output::choose(
+        &[(FigureFormat::Svg, &["svg"]), (FigureFormat::Png, &["png"])],
+        args.format,
+        args.output.as_deref(),
+    )?
+    .unwrap_or(FigureFormat::Svg);
     if format == FigureFormat::Png && args.output.is_none() {
         return Err(CliError::user("a PNG needs --output FILE").hint("e.g. --output figure.png"));
     }
@@ -110,7 +107,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     };
     let bytes = match format {
         FigureFormat::Svg => svg.into_bytes(),
-        FigureFormat::Png => svg_to_png(&svg, 2.0)?,
+        FigureFormat::Png => svg_to_png(&svg, args.dpi as f32 / 72.0)?,
     };
     emit_to(args.output.as_deref(), &bytes)?;
     if let Some(p) = &args.output {

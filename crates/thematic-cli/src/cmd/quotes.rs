@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use thematic_report::quotes::{PARTICIPANT_FIELD, QuoteFormat, QuoteOptions, QuoteTable};
 
-use crate::cmd::exports::{
-    CoderArgs, check_attributes, check_participants, check_themes, extension,
-};
+use crate::cmd::exports::{CoderArgs, check_attributes, check_participants, check_themes};
 use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::emit_to;
@@ -122,15 +120,21 @@ fn parse_where(s: &str) -> std::result::Result<(String, Vec<String>), String> {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
-    let format = match (args.format, args.output.as_deref().and_then(extension)) {
-        (Some(f), _) => f,
-        (None, None) => QuoteFormat::Md,
-        (None, Some(ext)) => QuoteFormat::from_extension(&ext).ok_or_else(|| {
-            CliError::user(format!("cannot tell the format of a .{ext} file")).hint(
-                "name the file .md, .csv, .tex, .html, .docx, .xlsx or .json, or give --format",
-            )
-        })?,
-    };
+    // The one rule for --output (crate::output::choose).
+    let format = crate::output::choose(
+        &[
+            (QuoteFormat::Md, &["md", "markdown"]),
+            (QuoteFormat::Csv, &["csv"]),
+            (QuoteFormat::Tex, &["tex", "latex"]),
+            (QuoteFormat::Html, &["html", "htm"]),
+            (QuoteFormat::Docx, &["docx"]),
+            (QuoteFormat::Xlsx, &["xlsx"]),
+            (QuoteFormat::Json, &["json"]),
+        ],
+        args.format,
+        args.output.as_deref(),
+    )?
+    .unwrap_or(QuoteFormat::Md);
     if format.is_binary() && args.output.is_none() {
         return Err(CliError::user("Word and Excel files need --output FILE")
             .hint("e.g. --output quotes.docx"));

@@ -71,9 +71,9 @@ pub struct ExportArgs {
     /// Only this transcript (repeatable; default: all).
     #[arg(long, value_name = "ID")]
     pub transcript: Vec<String>,
-    /// File format.
-    #[arg(long, short = 'f', value_enum, default_value_t = SheetFormat::Csv)]
-    pub format: SheetFormat,
+    /// File format (default: from the --output file's extension, .csv or .xlsx; else csv).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<SheetFormat>,
     /// Write to this file (written atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -107,23 +107,26 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
 }
 
 fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
+    let format = crate::output::choose(
+        &[(SheetFormat::Csv, &["csv"]), (SheetFormat::Xlsx, &["xlsx"])],
+        args.format,
+        args.output.as_deref(),
+    )?
+    .unwrap_or(SheetFormat::Csv);
     let study = ctx.study()?;
     let coder = crate::cmd::code::acting_coder(ctx, args.coder.as_deref(), &study)?;
     let unit = match args.unit {
         Unit::Turn => SheetUnit::Turn,
         Unit::Sentence => SheetUnit::Sentence,
     };
-    if args.format == SheetFormat::Xlsx
-        && args.output.is_none()
-        && crate::term::stdout_is_terminal()
-    {
+    if format == SheetFormat::Xlsx && args.output.is_none() && crate::term::stdout_is_terminal() {
         return Err(
             CliError::user("an Excel sheet is binary and stdout is a terminal")
                 .hint("add --output FILE.xlsx"),
         );
     }
     let sheet = thematic_exchange::sheet::coding_sheet(&study, &coder, unit, &args.transcript)?;
-    let bytes = match args.format {
+    let bytes = match format {
         SheetFormat::Csv => sheet.to_csv(),
         SheetFormat::Xlsx => sheet.to_xlsx()?,
     };

@@ -46,7 +46,7 @@ pub struct Args {
     /// Show the text only, without codings.
     #[arg(long, conflicts_with_all = ["coder", "all_coders"])]
     pub no_codings: bool,
-    /// Write to this file instead of standard output.
+    /// Write to this file (.txt) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }
@@ -64,6 +64,12 @@ pub fn parse_range(s: &str) -> Option<(usize, usize)> {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    // The one rule for --output: `show` writes plain text only.
+    crate::output::choose(
+        &[(crate::output::Plain::Text, &["txt", "text"])],
+        None,
+        args.output.as_deref(),
+    )?;
     let study = ctx.study()?;
     let range = match &args.turns {
         Some(r) => parse_range(r).ok_or_else(|| {

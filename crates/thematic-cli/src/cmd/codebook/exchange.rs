@@ -46,10 +46,11 @@ Examples:
   $ thematic codebook export --format md > appendix-codebook.md
   $ thematic codebook export --format docx --output appendix-codebook.docx")]
 pub struct ExportArgs {
-    /// The format.
+    /// The format (default: from the --output file's extension).
     #[arg(long, short = 'f', value_enum)]
-    pub format: Format,
-    /// Write to this file (atomically) instead of standard output.
+    pub format: Option<Format>,
+    /// Write to this file (atomically) instead of standard output; .qdc, .md, .csv, .docx
+    /// or .toml.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Include retired themes.
@@ -59,7 +60,23 @@ pub struct ExportArgs {
     pub source: Source,
 }
 
+/// What `codebook export` writes, by extension.
+const EXPORT_FORMATS: &[(Format, &[&str])] = &[
+    (Format::Qdc, &["qdc"]),
+    (Format::Md, &["md", "markdown"]),
+    (Format::Csv, &["csv"]),
+    (Format::Docx, &["docx"]),
+    (Format::Toml, &["toml"]),
+];
+
 pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
+    let format = crate::output::choose(EXPORT_FORMATS, args.format, args.output.as_deref())?
+        .ok_or_else(|| {
+            CliError::user(
+                "which format? give --format, or an --output file whose extension names one",
+            )
+            .hint("e.g. --output codebook.qdc, or --format md")
+        })?;
     let (book, _) = load(ctx, &args.source)?;
     if book.current().entries.is_empty() && !args.include_retired {
         return Err(
@@ -67,7 +84,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
                 .hint("add themes with `thematic codebook add`, or pass --include-retired"),
         );
     }
-    let bytes = match args.format {
+    let bytes = match format {
         Format::Qdc => to_qdc(
             &book,
             concat!("thematic ", env!("CARGO_PKG_VERSION")),
@@ -133,6 +150,8 @@ pub struct ImportArgs {
 }
 
 pub fn import(ctx: &Context, args: &ImportArgs) -> Result<ExitCode> {
+    // A codebook is written as TOML only.
+    crate::output::choose(&[(Format::Toml, &["toml"])], None, args.output.as_deref())?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError::user(format!("{}: {e}", args.file.display())))?;
     if let Some(kind @ crate::cmd::door::Kind::RefiProject) =

@@ -130,6 +130,10 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     }
     let failing = errors > 0 || (args.strict && !advice.is_empty());
     if table.is_empty() {
+        // A file asked for is written even when empty (a header, `[]`).
+        if args.output.output.is_some() {
+            emit_table(&args.output, &table)?;
+        }
         crate::cmd::status(&format!(
             "{shown}: {} entries, no problems found",
             book.entries.len()
