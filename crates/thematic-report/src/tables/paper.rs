@@ -404,13 +404,14 @@ impl PaperTable {
         let header = Format::new()
             .set_bold()
             .set_border_top(FormatBorder::Medium)
-            .set_border_bottom(FormatBorder::Thin)
-            .set_text_wrap();
+            .set_border_bottom(FormatBorder::Thin);
         let group = Format::new().set_italic();
         let indent = Format::new().set_indent(1);
-        let plain = Format::new();
-        let wrap = Format::new().set_text_wrap();
+        let wrap = Format::new()
+            .set_text_wrap()
+            .set_align(rust_xlsxwriter::FormatAlign::Top);
         ws.write_string_with_format(0, 0, &self.caption, &caption)?;
+        let mut total_width = 0.0;
         for (c, col) in self.columns.iter().enumerate() {
             let f = if col.numeric {
                 header
@@ -420,12 +421,25 @@ impl PaperTable {
                 header.clone()
             };
             ws.write_string_with_format(1, c as u16, &col.header, &f)?;
-            let width = if col.numeric {
-                10.0
-            } else {
-                6.0 * f64::from(col.weight.max(1)).min(8.0)
-            };
-            ws.set_column_width(c as u16, width.max(8.0))?;
+            // As wide as the longest line (and the header), in characters, up to 50: text
+            // longer than that wraps.
+            let longest = self
+                .rows
+                .iter()
+                .filter_map(|r| Self::cells(r).0.get(c))
+                .flat_map(|t| t.lines())
+                .chain(std::iter::once(col.header.as_str()))
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            let width = (longest as f64 * 1.1 + 2.0).clamp(6.0, 50.0);
+            ws.set_column_width(c as u16, width)?;
+            total_width += width;
+        }
+        // Printed one page wide; turned when wider than a portrait page (about 90 characters).
+        ws.set_print_fit_to_pages(1, 0);
+        if total_width > 90.0 {
+            ws.set_landscape();
         }
         let mut r = 2u32;
         for row in &self.rows {
@@ -435,14 +449,13 @@ impl PaperTable {
                 }
                 _ => {
                     let (cells, ind) = Self::cells(row);
+                    // A cell of several lines (a value and its interval) makes the row taller.
+                    let lines = cells.iter().map(|t| t.lines().count()).max().unwrap_or(1);
+                    if lines > 1 {
+                        ws.set_row_height(r, 15.0 * lines as f64)?;
+                    }
                     for (c, text) in cells.iter().enumerate() {
-                        let f = if c == 0 && ind {
-                            &indent
-                        } else if c == 0 {
-                            &wrap
-                        } else {
-                            &plain
-                        };
+                        let f = if c == 0 && ind { &indent } else { &wrap };
                         match number(text) {
                             Some((x, places)) if self.columns.get(c).is_some_and(|k| k.numeric) => {
                                 let fmt = if places == 0 {
@@ -454,7 +467,9 @@ impl PaperTable {
                                     r,
                                     c as u16,
                                     x,
-                                    &Format::new().set_num_format(fmt),
+                                    &Format::new()
+                                        .set_num_format(fmt)
+                                        .set_align(rust_xlsxwriter::FormatAlign::Top),
                                 )?;
                             }
                             _ => {
@@ -472,7 +487,16 @@ impl PaperTable {
             ws.write_blank(r, c as u16, &last)?;
         }
         if !self.note.is_empty() {
-            ws.write_string_with_format(r + 1, 0, format!("Note. {}", self.note), &plain)?;
+            // Across the table's width, wrapped, the row as tall as its lines.
+            let note = format!("Note. {}", self.note);
+            let last = self.columns.len().saturating_sub(1) as u16;
+            let lines = (note.chars().count() as f64 / (total_width * 0.95).max(20.0)).ceil();
+            if last > 0 {
+                ws.merge_range(r + 1, 0, r + 1, last, &note, &wrap)?;
+            } else {
+                ws.write_string_with_format(r + 1, 0, &note, &wrap)?;
+            }
+            ws.set_row_height(r + 1, 15.0 * lines.max(1.0))?;
         }
         wb.save_to_buffer()
     }
