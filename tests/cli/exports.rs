@@ -524,7 +524,7 @@ fn participants_summary_matches_hand_computed_values() {
     drop(md);
     let md = d.read("s/table1.md");
     assert!(
-        md.contains("| age (n = 4) | 30–52, M = 38.75 (SD = 9.78) |"),
+        md.contains("| age (n = 4) | range 30–52, M = 38.8 (SD = 9.78) |"),
         "{md}"
     );
     assert!(md.contains("| gender: female | 3 (60.0%) |"), "{md}");
@@ -689,8 +689,10 @@ fn the_demo_writes_table_1_and_says_what_needs_codings() {
     let d = Dir::new();
     let run = d.cmd(&["demo", "demo"]).ok();
     let md = d.read("demo/exports/table1.md");
-    assert!(md.contains("| gender: female | 16 (88.9%) |"), "{md}");
+    // Named as the demo's [participants] section says (checked in `paper_tables.rs`).
+    assert!(md.contains("| Gender: Female | 16 (88.9%) |"), "{md}");
     assert!(d.join("demo/exports/table1.csv").exists());
+    assert!(d.join("demo/exports/table1.docx").exists());
     // The sample study has KW's codings, so every table and figure is written. (The
     // message for a study without them is tested in `cmd/exports.rs`.)
     assert!(

@@ -7,6 +7,7 @@ mod concurrent_writes;
 mod exports;
 mod focus_group;
 mod outputs;
+mod paper_tables;
 mod quote_pages;
 mod refi;
 mod replace;

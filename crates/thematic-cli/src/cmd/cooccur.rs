@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_report::tables::{CooccurUnit, Cooccurrence};
+use thematic_report::tables::{CooccurUnit, Cooccurrence, PaperColumn, PaperRow, PaperTable};
 
-use crate::cmd::exports::{CoderArgs, TableOutput};
+use crate::cmd::exports::CoderArgs;
+use crate::cmd::paper_output::PaperOutput;
 use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{Table, round};
@@ -26,6 +27,7 @@ Examples:
   $ thematic cooccur
   $ thematic cooccur --unit transcript --all-coders
   $ thematic cooccur --window 2 --format csv --output cooccur.csv
+  $ thematic cooccur --output cooccur.docx    (also .tex, .xlsx: as a paper prints it)
   $ thematic plot cooccur --output cooccur.png";
 
 /// `--unit`
@@ -70,15 +72,18 @@ pub struct Args {
     #[command(flatten)]
     pub unit: UnitArgs,
     #[command(flatten)]
-    pub output: TableOutput,
+    pub output: PaperOutput,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let (unit, window) = args.unit.get()?;
+    // Refuse a file this command cannot write before reading anything.
+    args.output.format()?;
     let study = ctx.study()?;
     let selection = args.coders.selection(ctx, &study)?;
     let c = thematic_report::tables::cooccurrence(&study, &selection, unit, window)?;
-    args.output.emit(&cooccur_table(&c))?;
+    args.output
+        .emit(|| cooccur_table(&c), || cooccur_paper(&c))?;
     crate::cmd::status(&format!(
         "{} unit(s) ({}s{}) with a theme, {}",
         c.total_units,
@@ -121,4 +126,59 @@ pub fn cooccur_table(c: &Cooccurrence) -> Table {
         ]);
     }
     table
+}
+
+/// The co-occurrence table as a paper prints it: one row per pair of themes that occur
+/// together at least once (pairs never together are counted in the note), the units with
+/// each, with both, and the Jaccard index to two decimals; a note saying what a unit is and
+/// how the index is computed.
+pub fn cooccur_paper(c: &Cooccurrence) -> PaperTable {
+    let unit = match c.unit {
+        CooccurUnit::Turn if c.window > 0 => format!(
+            "a turn, with a coding marking {} turn(s) either side of its own",
+            c.window
+        ),
+        CooccurUnit::Turn => "a turn".to_string(),
+        CooccurUnit::Transcript => "a transcript".to_string(),
+    };
+    let units = match c.unit {
+        CooccurUnit::Turn => "turns",
+        CooccurUnit::Transcript => "transcripts",
+    };
+    let mut rows = Vec::new();
+    let mut apart = 0;
+    for (a, b) in c.pairs() {
+        if c.both[a][b] == 0 {
+            apart += 1;
+            continue;
+        }
+        rows.push(PaperRow::Cells(vec![
+            c.themes[a].label.clone(),
+            c.themes[b].label.clone(),
+            c.units[a].to_string(),
+            c.units[b].to_string(),
+            c.both[a][b].to_string(),
+            c.jaccard(a, b)
+                .map_or(String::new(), |j| thematic_report::tables::fixed(j, 2)),
+        ]));
+    }
+    PaperTable {
+        caption: "Theme co-occurrence".into(),
+        columns: vec![
+            PaperColumn::text("Theme A", 4),
+            PaperColumn::text("Theme B", 4),
+            PaperColumn::number("A", 1),
+            PaperColumn::number("B", 1),
+            PaperColumn::number("Both", 1),
+            PaperColumn::number("Jaccard", 1),
+        ],
+        rows,
+        note: format!(
+            "A unit is {unit}; A, B and Both count the {units} coded with theme A, theme B and \
+             both, of {} {units} with a theme. Jaccard = Both / (A + B − Both), 0 when never \
+             together, 1 when always. {apart} pair(s) of themes never together are left out. \
+             Codings: {}.",
+            c.total_units, c.source
+        ),
+    }
 }

@@ -102,8 +102,67 @@ fn make_study(dir: &Path) -> Result<Study> {
         .interviewers
         .extend(["Kate Walker".to_string(), "KW".to_string()]);
     config.default_coder = Some("KW".into());
+    config.participants = sample_table1_display();
     study.set_config(config)?;
     Ok(study)
+}
+
+/// How the sample study's Table 1 prints each attribute, as Walker et al. (2023) print
+/// theirs: the `[participants]` section `thematic demo` writes into thematic.toml.
+fn sample_table1_display() -> std::collections::BTreeMap<String, thematic_study::AttributeDisplay> {
+    use thematic_study::AttributeDisplay;
+    let text = |s: &str| Some(s.to_string());
+    let values = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    [
+        (
+            "gender",
+            AttributeDisplay {
+                label: text("Gender"),
+                order: vec!["male".into(), "female".into()],
+                values: values(&[("male", "Male"), ("female", "Female")]),
+                ..AttributeDisplay::default()
+            },
+        ),
+        (
+            "age",
+            AttributeDisplay {
+                label: text("Age"),
+                unit: text("years"),
+                decimals: Some(0),
+                ..AttributeDisplay::default()
+            },
+        ),
+        (
+            "months_in_role",
+            AttributeDisplay {
+                label: text("Length of time in role"),
+                unit: text("months"),
+                decimals: Some(1),
+                ..AttributeDisplay::default()
+            },
+        ),
+        (
+            "location",
+            AttributeDisplay {
+                label: text("Location of work"),
+                order: vec!["town".into(), "rural".into(), "mixed".into()],
+                values: values(&[
+                    ("town", "Town location only"),
+                    ("rural", "Rural location only"),
+                    ("mixed", "Town and rural mixed"),
+                ]),
+                ..AttributeDisplay::default()
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 /// Writes `participants.csv` and imports the sample transcripts, reporting the import

@@ -1,15 +1,14 @@
 //! What the export commands (`quotes`, `participants`, `matrix`, `cooccur`, `plot`) share:
-//! whose codings (`--coder`, `--consensus`, `--all-coders`), the output of their tables
-//! (format from `--format` or the file's extension), checks of theme and participant ids
-//! with "did you mean" hints, and the exports `thematic demo` writes.
+//! whose codings (`--coder`, `--consensus`, `--all-coders`), checks of theme and participant
+//! ids with "did you mean" hints, and the exports `thematic demo` writes. The output of their
+//! tables is [`crate::cmd::paper_output`].
 
-use std::path::{Path, PathBuf};
 use thematic_report::CoderSelection;
 use thematic_study::{Participants, Study};
 
 use crate::context::Context;
 use crate::error::{CliError, Result};
-use crate::output::{OutputFormat, Table, emit_to};
+use crate::output::OutputFormat;
 
 /// Whose codings an export shows. Coding is blind: without an option, the acting coder's.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,59 +67,6 @@ impl CoderArgs {
         check(std::slice::from_ref(&me))?;
         Ok(CoderSelection::Pooled(vec![me]))
     }
-}
-
-/// `--format` and `--output` of the export tables: the format is `--format`, else the
-/// `--output` file's extension (`.csv`, `.json`, `.md`, `.html`), else a table.
-#[derive(Debug, Clone, clap::Args)]
-pub struct TableOutput {
-    /// Output format (default: from the --output file's extension, else table).
-    #[arg(long, short = 'f', value_enum)]
-    pub format: Option<OutputFormat>,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-impl TableOutput {
-    /// The format to write.
-    pub fn format(&self) -> Result<OutputFormat> {
-        if let Some(f) = self.format {
-            return Ok(f);
-        }
-        let Some(ext) = self.output.as_deref().and_then(extension) else {
-            return Ok(OutputFormat::Table);
-        };
-        Ok(match ext.as_str() {
-            "csv" => OutputFormat::Csv,
-            "json" => OutputFormat::Json,
-            "md" | "markdown" => OutputFormat::Md,
-            "html" | "htm" => OutputFormat::Html,
-            "txt" => OutputFormat::Table,
-            other => {
-                return Err(
-                    CliError::user(format!("cannot tell the format of a .{other} file"))
-                        .hint("name the file .csv, .json, .md, .html or .txt, or give --format"),
-                );
-            }
-        })
-    }
-
-    /// Renders `table` and writes it, saying where on standard error when it is a file.
-    pub fn emit(&self, table: &Table) -> Result<()> {
-        emit_to(self.output.as_deref(), &table.render(self.format()?)?)?;
-        if let Some(p) = &self.output {
-            crate::cmd::status(&format!("wrote {}", p.display()));
-        }
-        Ok(())
-    }
-}
-
-/// A file's extension in lower case.
-pub fn extension(path: &Path) -> Option<String> {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
 }
 
 /// Checks theme ids against the codebook, with a "did you mean" hint.
@@ -208,12 +154,16 @@ pub fn write_demo_exports(study: &Study) -> Result<Vec<String>> {
         Ok(name.to_string())
     };
     let mut lines = Vec::new();
-    let summary = crate::cmd::participants::summary_table(
-        &thematic_report::tables::ParticipantsSummary::of(&study.participants()?, &[]),
-    );
+    let t1 = crate::cmd::participants::table1(study, &study.participants()?, &[]);
+    let summary = crate::cmd::participants::summary_table(&t1);
+    let paper = crate::cmd::participants::table1_paper(&t1);
     let mut written = vec![
         write("table1.md", &summary.render(OutputFormat::Md)?)?,
         write("table1.csv", &summary.render(OutputFormat::Csv)?)?,
+        write(
+            "table1.docx",
+            &paper.render(thematic_report::tables::PaperFormat::Docx)?,
+        )?,
     ];
     let coded = study.coders()?.iter().any(|c| c == DEMO_CODER)
         && study

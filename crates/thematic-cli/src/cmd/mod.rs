@@ -24,6 +24,7 @@ pub mod map;
 pub mod matrix;
 pub mod memo;
 pub mod merge;
+pub mod paper_output;
 pub mod parse;
 pub mod participants;
 pub mod plot;

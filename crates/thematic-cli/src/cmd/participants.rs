@@ -6,10 +6,11 @@ mod suggest;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use thematic_report::tables::{ParticipantsSummary, Summary};
-use thematic_study::Participants;
+use thematic_report::tables::{PaperColumn, PaperRow, PaperTable, ParticipantsSummary, Table1};
+use thematic_study::{Participants, Study};
 
-use crate::cmd::exports::{TableOutput, check_attributes};
+use crate::cmd::exports::check_attributes;
+use crate::cmd::paper_output::PaperOutput;
 use crate::context::Context;
 use crate::error::Result;
 use crate::output::{Table, round};
@@ -23,7 +24,15 @@ denominator); for any other, the count and percentage of each value. N is every 
 of participants.csv, once however many rows (transcripts and speakers) they have;
 percentages are of N, one decimal, and an empty or NA value is counted as \"(missing)\" so
 they add up to 100. Categories go most frequent first. --categorical ATTR treats a column
-of numbers (a site or year group) as categories. Reads participants.csv only.
+of numbers (a site or year group) as categories. Reads participants.csv and thematic.toml.
+
+How each attribute is printed comes from the [participants] section of thematic.toml:
+  [participants]
+  age = { label = \"Age\", unit = \"years\", decimals = 0 }
+  gender = { label = \"Gender\", order = [\"male\", \"female\"], values = { male = \"Male\" } }
+The mean gets `decimals` places (default 1) and the SD one more (sd_decimals overrides),
+so the rows read \"Age: range 33–60 years, M = 47 (SD = 8.4)\". --output table1.docx,
+.tex, .xlsx or .html writes the table as a paper prints it (caption, note).
 
 `thematic participants suggest` proposes a row for each speaker of a transcript with more
 than one speaker who is not an interviewer (a focus group), so quotes, the matrix and
@@ -34,6 +43,7 @@ Examples:
   $ thematic participants --summary
   $ thematic participants --summary --categorical site --output table1.md
   $ thematic participants --summary --format csv > table1.csv
+  $ thematic participants --summary --output table1.docx
   $ thematic participants suggest --write";
 
 /// `thematic participants`
@@ -50,7 +60,7 @@ pub struct Args {
     #[arg(long, value_name = "ATTR", requires = "summary")]
     pub categorical: Vec<String>,
     #[command(flatten)]
-    pub output: TableOutput,
+    pub output: PaperOutput,
 }
 
 /// `thematic participants …` subcommands.
@@ -65,6 +75,8 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     if let Some(ParticipantsCommand::Suggest(a)) = &args.command {
         return suggest::run(ctx, a);
     }
+    // Refuse a file this command cannot write before reading anything.
+    args.output.format()?;
     let study = ctx.study()?;
     let participants = study.participants()?;
     check_attributes(
@@ -73,13 +85,126 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         args.categorical.iter().map(String::as_str),
         &[],
     )?;
-    let table = if args.summary {
-        summary_table(&ParticipantsSummary::of(&participants, &args.categorical))
-    } else {
-        list_table(&participants)
-    };
-    args.output.emit(&table)?;
+    if !args.summary {
+        let table = list_table(&participants);
+        args.output.emit(|| table.clone(), || list_paper(&table))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    warn_unknown_attributes(&study, &participants);
+    let t1 = table1(&study, &participants, &args.categorical);
+    args.output
+        .emit(|| summary_table(&t1), || table1_paper(&t1))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Table 1 of `participants` as the study's `[participants]` section shows it, with the
+/// attributes named in `categorical` (and those marked `categorical = true`) as categories.
+pub fn table1(study: &Study, participants: &Participants, categorical: &[String]) -> Table1 {
+    let display = &study.config().participants;
+    let mut categorical = categorical.to_vec();
+    categorical.extend(
+        display
+            .iter()
+            .filter(|(_, d)| d.categorical)
+            .map(|(name, _)| name.clone()),
+    );
+    Table1::of(
+        &ParticipantsSummary::of(participants, &categorical),
+        display,
+    )
+}
+
+/// A warning for each `[participants]` entry that names no column of participants.csv, and
+/// for each `order` value no participant has.
+fn warn_unknown_attributes(study: &Study, participants: &Participants) {
+    let config = study.root().join(thematic_study::CONFIG_FILE);
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    let shown = study.shown(&config);
+    for (name, d) in &study.config().participants {
+        let line = thematic_study::StudyConfig::participants_line(&text, name);
+        let Some(col) = participants.attributes.iter().position(|a| a == name) else {
+            let near = thematic_codebook::closest(
+                name,
+                participants.attributes.iter().map(String::as_str),
+            )
+            .map_or(String::new(), |n| format!("did you mean \"{n}\"? "));
+            crate::cmd::status(&format!(
+                "warning: {shown}:{line}: [participants] names \"{name}\", which is not a column of participants.csv; {near}its columns are: {}",
+                participants.attributes.join(", ")
+            ));
+            continue;
+        };
+        for value in &d.order {
+            let present = participants
+                .rows
+                .iter()
+                .any(|(_, v)| v.get(col).is_some_and(|x| x.trim() == value));
+            if !present {
+                crate::cmd::status(&format!(
+                    "warning: {shown}:{line}: [participants] {name}: no participant has the value \"{value}\" named in its order"
+                ));
+            }
+        }
+    }
+}
+
+/// The participant list as a paper table (every column as written).
+fn list_paper(table: &Table) -> PaperTable {
+    let json = table.to_json();
+    let rows = json.as_array().cloned().unwrap_or_default();
+    let keys: Vec<String> = rows
+        .first()
+        .and_then(|r| r.as_object())
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    PaperTable {
+        caption: "Participants".into(),
+        columns: keys
+            .iter()
+            .map(|k| PaperColumn::text(k.as_str(), 1))
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                PaperRow::Cells(
+                    keys.iter()
+                        .map(|k| crate::output::display(&r[k.as_str()]))
+                        .collect(),
+                )
+            })
+            .collect(),
+        note: String::new(),
+    }
+}
+
+/// Table 1 as a paper prints it: an attribute's categories indented under its name, a
+/// numeric attribute on one row.
+pub fn table1_paper(t: &Table1) -> PaperTable {
+    let mut rows = vec![PaperRow::Cells(vec![
+        "Participants".into(),
+        format!("N = {}", t.n),
+    ])];
+    for a in &t.attributes {
+        match &a.numeric {
+            Some((_, shown)) => rows.push(PaperRow::Cells(vec![a.label.clone(), shown.clone()])),
+            None => rows.push(PaperRow::Group(a.label.clone())),
+        }
+        for l in &a.lines {
+            rows.push(PaperRow::Indented(vec![l.label.clone(), l.shown.clone()]));
+        }
+    }
+    PaperTable {
+        caption: "Participant characteristics".into(),
+        columns: vec![
+            PaperColumn::text("Characteristic", 4),
+            PaperColumn::text("n (%) or range, M (SD)", 5),
+        ],
+        rows,
+        note: format!(
+            "N = {}. Percentages are of N; M = mean, SD = sample standard deviation.",
+            t.n
+        ),
+    }
 }
 
 /// One row per participant; with a `speaks_in` column (`FG1: Ann; P3-interview`) when
@@ -116,12 +241,14 @@ pub fn list_table(p: &Participants) -> Table {
     table
 }
 
-/// The "Table 1": a row for N, then for each attribute its summary row(s).
+/// The "Table 1": a row for N, then for each attribute its summary row(s), named as the
+/// study's `[participants]` section says.
 ///
-/// Keys: `attribute`, `value` (the category, `(missing)`, or empty for a numeric summary),
-/// `n`, `percent` (of N), `min`, `max`, `mean`, `sd` (sample SD); people see
-/// `Characteristic` and `n (%) or range, M (SD)` instead.
-pub fn summary_table(s: &ParticipantsSummary) -> Table {
+/// Keys: `attribute`, `value` (the category as written, `(missing)`, or empty for a numeric
+/// summary), `n`, `percent` (of N, one decimal), `min`, `max`, `mean`, `sd` (sample SD, two
+/// decimals); people see `Characteristic` ("Age", "Gender: Female") and
+/// `n (%) or range, M (SD)` ("range 33–60 years, M = 47 (SD = 8.4)") instead.
+pub fn summary_table(t: &Table1) -> Table {
     let mut table = Table::new(&[
         ("characteristic", "Characteristic"),
         ("shown", "n (%) or range, M (SD)"),
@@ -146,81 +273,48 @@ pub fn summary_table(s: &ParticipantsSummary) -> Table {
         "sd",
     ])
     .titled("Participant characteristics");
-    let n_all = s.n;
-    let pct = |k: usize| (n_all > 0).then(|| round(k as f64 * 100.0 / n_all as f64, 1));
     let null = Value::Null;
     table.push(vec![
         json!("Participants"),
-        json!(format!("N = {n_all}")),
+        json!(format!("N = {}", t.n)),
         json!("participants"),
         json!(""),
-        json!(n_all),
+        json!(t.n),
         null.clone(),
         null.clone(),
         null.clone(),
         null.clone(),
         null.clone(),
     ]);
-    let category = |table: &mut Table, attr: &str, value: &str, k: usize| {
-        let shown = match pct(k) {
-            Some(p) => format!("{k} ({p:.1}%)"),
-            None => k.to_string(),
-        };
-        table.push(vec![
-            json!(format!("{attr}: {value}")),
-            json!(shown),
-            json!(attr),
-            json!(value),
-            json!(k),
-            json!(pct(k)),
-            Value::Null,
-            Value::Null,
-            Value::Null,
-            Value::Null,
-        ]);
-    };
-    for a in &s.attributes {
-        match &a.summary {
-            Summary::Numeric(x) => {
-                // Machines get two decimals (papers print one or two); people get M and SD
-                // to two decimals too, as Table 1s often do.
-                let sd = x.sd.map(|v| round(v, 2));
-                let mut shown = format!("{}–{}, M = {:.2}", number(x.min), number(x.max), x.mean);
-                if let Some(v) = sd {
-                    shown.push_str(&format!(" (SD = {v:.2})"));
-                }
-                table.push(vec![
-                    json!(format!("{} (n = {})", a.name, x.n)),
-                    json!(shown),
-                    json!(a.name),
-                    json!(""),
-                    json!(x.n),
-                    Value::Null,
-                    json!(x.min),
-                    json!(x.max),
-                    json!(round(x.mean, 2)),
-                    json!(sd),
-                ]);
-            }
-            Summary::Categorical(cats) => {
-                for c in cats {
-                    category(&mut table, &a.name, &c.value, c.n);
-                }
-            }
+    for a in &t.attributes {
+        if let Some((x, shown)) = &a.numeric {
+            table.push(vec![
+                json!(a.label),
+                json!(shown),
+                json!(a.name),
+                json!(""),
+                json!(x.n),
+                Value::Null,
+                json!(x.min),
+                json!(x.max),
+                json!(round(x.mean, 2)),
+                json!(x.sd.map(|v| round(v, 2))),
+            ]);
         }
-        if a.missing > 0 {
-            category(&mut table, &a.name, "(missing)", a.missing);
+        for l in &a.lines {
+            table.push(vec![
+                json!(format!("{}: {}", a.label, l.label)),
+                json!(l.shown),
+                json!(a.name),
+                json!(l.value),
+                json!(l.n),
+                json!(l.percent.map(|p| round(p, 1))),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ]);
         }
     }
     table
-}
-
-/// A number as people write it: `42`, `42.5`.
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
 }
