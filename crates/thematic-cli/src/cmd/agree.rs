@@ -9,9 +9,11 @@ use thematic_report::{
 };
 use thematic_study::Study;
 
+use crate::cmd::paper_output::{PaperOutput, PaperTableFormat, Target};
 use crate::context::Context;
 use crate::error::{CliError, Result};
-use crate::output::{OutputArgs, Table, emit_table};
+use crate::output::{OutputFormat, Table};
+use thematic_report::tables::{PaperColumn, PaperRow, PaperTable, fixed};
 
 const EXAMPLES: &str = "\
 Agreement of two or more coders, theme by theme: for each unit, did each coder apply the
@@ -104,7 +106,7 @@ pub struct Args {
     #[arg(long)]
     pub disagreements: bool,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: PaperOutput,
 }
 
 /// `--unit`
@@ -189,15 +191,33 @@ fn options(study: &Study, args: &Args) -> Result<(AgreeOptions, UnitKind)> {
 pub fn statistics_for(study: &Study, args: &Args) -> Result<Table> {
     let (options, _) = options(study, args)?;
     let data = thematic_report::agreement_data(study, &options)?;
-    Ok(statistics(&data, &options, args))
+    Ok(statistics(&data, args, &rows(&data, &options, args)))
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
+    // Refuse a file this command cannot write before computing anything.
+    let format = args.output.format()?;
+    if args.disagreements
+        && matches!(
+            format,
+            PaperTableFormat::Docx | PaperTableFormat::Tex | PaperTableFormat::Xlsx
+        )
+    {
+        return Err(CliError::user(
+            "--disagreements is a list to discuss, not a paper table: it can write .txt, .csv, .json, .md or .html",
+        )
+        .hint("leave out --disagreements for the agreement table in Word, LaTeX or Excel"));
+    }
     let study = ctx.study()?;
     let (options, unit) = options(&study, args)?;
     let data = thematic_report::agreement_data(&study, &options)?;
     if args.disagreements {
-        emit_table(&args.output, &disagreements(&study, &data))?;
+        let table = disagreements(&study, &data);
+        let data_format = match args.output.target()? {
+            Target::Data(f) => f,
+            Target::Paper(_) => OutputFormat::Html,
+        };
+        args.output.write(&table.render(data_format)?)?;
         crate::cmd::status(&format!(
             "{} disagreement(s) between {} over {} transcript(s), {} units",
             data.disagreements.len(),
@@ -207,8 +227,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         ));
         return Ok(ExitCode::SUCCESS);
     }
-    let table = statistics(&data, &options, args);
-    emit_table(&args.output, &table)?;
+    let rows = rows(&data, &options, args);
+    args.output.emit(
+        || statistics(&data, args, &rows),
+        || statistics_paper(&study, &data, &options, args, &rows),
+    )?;
     let intervals = match args.resample {
         _ if args.resamples == 0 || unit == UnitKind::Segment => "",
         ResampleArg::Transcripts => "; intervals resample transcripts",
@@ -290,13 +313,13 @@ const POINTS: [Column<PointOf>; 3] = [
     ("brennan_prediger", "BP κ", |r| r.brennan_prediger),
 ];
 
-fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
-    let mut table = statistics_table(data, args.by.is_some());
+/// The rows of the agreement table `args` ask for.
+fn rows(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Vec<AgreementRow> {
     let resampling = (args.resamples > 0).then_some(Resampling {
         resamples: args.resamples,
         seed: args.seed,
     });
-    let rows = agreement_rows(
+    agreement_rows(
         data,
         options,
         &TableOptions {
@@ -305,11 +328,135 @@ fn statistics(data: &AgreeData, options: &AgreeOptions, args: &Args) -> Table {
             resample: args.resample.resample(),
             transcript_rows: args.by.is_some(),
         },
-    );
-    for r in &rows {
+    )
+}
+
+fn statistics(data: &AgreeData, args: &Args, rows: &[AgreementRow]) -> Table {
+    let mut table = statistics_table(data, args.by.is_some());
+    for r in rows {
         table.push_named(cells(r, &data.coders));
     }
     table
+}
+
+/// The agreement table as a paper prints it: a row per theme (its label) over every
+/// transcript (and each transcript's rows first with `--by transcript`), the units,
+/// percent agreement as a percentage, κ, α and AC1 to two decimals with their intervals
+/// when computed; a note naming each statistic, the unit of analysis and how the intervals
+/// were computed.
+fn statistics_paper(
+    study: &Study,
+    data: &AgreeData,
+    options: &AgreeOptions,
+    args: &Args,
+    rows: &[AgreementRow],
+) -> PaperTable {
+    let book = study.codebook().ok();
+    let label = |id: &str| {
+        book.as_ref()
+            .and_then(|b| b.get(id))
+            .map_or_else(|| id.to_string(), |e| e.label.clone())
+    };
+    let by = args.by.is_some();
+    let ci = |e: &Estimate, percent: bool| -> String {
+        let f = |x: f64| {
+            if percent {
+                fixed(x * 100.0, 1)
+            } else {
+                fixed(x, 2)
+            }
+        };
+        match (e.value, e.interval) {
+            (None, _) => "n/a".into(),
+            // The interval under the value keeps the columns narrow.
+            (Some(v), Some((lo, hi))) if percent => {
+                format!("{}%\n[{}, {}]", f(v), f(lo), f(hi))
+            }
+            (Some(v), None) if percent => format!("{}%", f(v)),
+            (Some(v), Some((lo, hi))) => format!("{}\n[{}, {}]", f(v), f(lo), f(hi)),
+            (Some(v), None) => f(v),
+        }
+    };
+    let mut columns = vec![PaperColumn::text("Theme", 5)];
+    if by {
+        columns.push(PaperColumn::text("Transcript", 2));
+    }
+    columns.extend([
+        PaperColumn::number("Units", 1),
+        PaperColumn::figures("Agreement"),
+        PaperColumn::figures("κ"),
+        PaperColumn::figures("α"),
+        PaperColumn::figures("AC1"),
+    ]);
+    let mut table_rows = Vec::new();
+    for r in rows {
+        let theme = if r.theme == thematic_report::ALL_THEMES {
+            "All themes (pooled)".to_string()
+        } else {
+            label(&r.theme)
+        };
+        let mut line = vec![theme];
+        if by {
+            line.push(if r.transcript.is_empty() {
+                "All".into()
+            } else {
+                r.transcript.clone()
+            });
+        }
+        line.extend([
+            r.units.to_string(),
+            ci(&r.percent_agreement, true),
+            ci(&r.cohen_kappa, false),
+            ci(&r.krippendorff_alpha, false),
+            ci(&r.gwet_ac1, false),
+        ]);
+        table_rows.push(PaperRow::Cells(line));
+    }
+    let unit = match options.unit {
+        UnitKind::Turn => {
+            "a turn (participant turns and any other turn someone coded); a theme applies to a turn when a coding of it overlaps the turn"
+        }
+        UnitKind::Sentence => "a sentence of those turns",
+        UnitKind::Char => {
+            "a character of those turns (pooled rows weight each transcript by its length)"
+        }
+        UnitKind::Segment => {
+            "a coded segment, matched when the other coders have a segment of the same theme overlapping it enough"
+        }
+    };
+    let kappa = if data.coders.len() > 2 {
+        "Conger's κ (Cohen's κ for more than two coders)"
+    } else {
+        "κ = Cohen's κ"
+    };
+    let intervals = rows.iter().any(|r| r.resampling.is_some());
+    let how = if intervals {
+        format!(
+            " Brackets: {}% confidence intervals from {} bootstrap resamples of {} (seed {}).",
+            fixed(args.ci * 100.0, 0),
+            args.resamples,
+            match args.resample {
+                ResampleArg::Transcripts => "whole transcripts",
+                ResampleArg::Units => "units, as if independent",
+            },
+            args.seed
+        )
+    } else {
+        String::new()
+    };
+    PaperTable {
+        caption: "Inter-coder agreement".into(),
+        columns,
+        rows: table_rows,
+        note: format!(
+            "Coders: {} over {} transcript(s). The unit of analysis is {unit}; Units counts them. \
+             Agreement = percent agreement, the share of units on which the coders agree that \
+             the theme applies or does not; {kappa}; α = Krippendorff's α (nominal); AC1 = \
+             Gwet's AC1.{how}",
+            data.coders.join(", "),
+            data.transcripts
+        ),
+    }
 }
 
 /// The columns of the statistics table: those for machines (CSV, JSON) and those for people.
