@@ -70,6 +70,24 @@ impl SpeakerRow {
     }
 }
 
+/// [`Participants::participant_of`] among `rows`, the rows that name `transcript`.
+pub(crate) fn participant_among<'a>(
+    rows: impl IntoIterator<Item = &'a SpeakerRow>,
+    transcript: &'a str,
+    speaker: Option<&str>,
+) -> &'a str {
+    let key = speaker.map(match_key);
+    let mut whole = None;
+    for s in rows {
+        if s.speaker.is_empty() {
+            whole = Some(s.participant.as_str());
+        } else if key.as_deref().is_some_and(|k| match_key(&s.speaker) == k) {
+            return &s.participant;
+        }
+    }
+    whole.unwrap_or(transcript)
+}
+
 /// A speaker label as rows and turns are matched: its speaker key, lower-cased.
 pub(crate) fn match_key(label: &str) -> String {
     speaker_key(label).to_lowercase()
@@ -366,15 +384,7 @@ impl Participants {
     /// speaker) in `transcript`: the row naming both; else the row naming the transcript
     /// without a speaker; else the transcript id itself, as before these columns existed.
     pub fn participant_of<'a>(&'a self, transcript: &'a str, speaker: Option<&str>) -> &'a str {
-        let mut whole = None;
-        for s in self.rows_of(transcript) {
-            if s.speaker.is_empty() {
-                whole = Some(s.participant.as_str());
-            } else if speaker.is_some_and(|k| s.names(k)) {
-                return &s.participant;
-            }
-        }
-        whole.unwrap_or(transcript)
+        participant_among(self.rows_of(transcript), transcript, speaker)
     }
 
     /// Whether `speaker` of `transcript` is named by a row (its own, or the transcript's

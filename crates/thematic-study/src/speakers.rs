@@ -17,7 +17,7 @@ use thematic_transcript::Role;
 
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
-use crate::participants::{Participants, match_key};
+use crate::participants::{Participants, SpeakerRow, match_key, participant_among};
 use crate::stable_hash::StableHasher;
 use crate::study::Study;
 use crate::transcripts::natural_cmp;
@@ -54,23 +54,24 @@ impl Attribution {
     pub fn new(table: Participants, transcripts: &[(String, Vec<TurnSpan>)]) -> Attribution {
         let mut ids: Vec<String> = transcripts.iter().map(|(id, _)| id.clone()).collect();
         ids.sort_by(|a, b| natural_cmp(a, b));
-        let named: BTreeSet<&str> = table
-            .speakers
-            .iter()
-            .filter(|s| !s.speaker.is_empty())
-            .map(|s| s.transcript.as_str())
-            .collect();
+        // Each transcript's rows, so a turn looks only at its own transcript's.
+        let mut rows: BTreeMap<&str, Vec<&SpeakerRow>> = BTreeMap::new();
+        for s in &table.speakers {
+            rows.entry(s.transcript.as_str()).or_default().push(s);
+        }
+        rows.retain(|_, v| v.iter().any(|s| !s.speaker.is_empty()));
         let mut turns = BTreeMap::new();
         let mut present = BTreeMap::new();
-        for (id, spans) in transcripts
-            .iter()
-            .filter(|(id, _)| named.contains(id.as_str()))
-        {
+        for (id, spans) in transcripts {
+            let Some(mine) = rows.get(id.as_str()) else {
+                continue;
+            };
             let mut here: Vec<String> = Vec::new();
             let whose: Vec<(usize, usize, String)> = spans
                 .iter()
                 .map(|t| {
-                    let who = table.participant_of(id, t.speaker.as_deref()).to_string();
+                    let who = participant_among(mine.iter().copied(), id, t.speaker.as_deref())
+                        .to_string();
                     if t.role == Role::Participant && !here.contains(&who) {
                         here.push(who.clone());
                     }
@@ -78,7 +79,7 @@ impl Attribution {
                 })
                 .collect();
             if here.is_empty() {
-                here.push(table.participant_of(id, None).to_string());
+                here.push(participant_among(mine.iter().copied(), id, None).to_string());
             }
             turns.insert(id.clone(), whose);
             present.insert(id.clone(), here);
