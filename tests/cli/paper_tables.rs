@@ -291,3 +291,77 @@ fn matrix_cooccur_and_agree_write_word_latex_excel_and_html() {
         .stderr_has("--disagreements is a list to discuss")
         .stderr_has("can write .txt");
 }
+
+/// Whether `tool --version` runs.
+fn have(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn table1_and_the_matrix_in_word_print_on_one_page_each_as_written() {
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let d = demo();
+    d.cmd_in("demo", &["matrix", "--coder", "KW", "-o", "matrix.docx"])
+        .ok();
+    // A profile of its own, so a LibreOffice already running elsewhere does not take the job.
+    let profile = format!("file://{}", d.join("lo-profile").display());
+    let out = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(d.join("pdf"))
+        .arg(d.join("demo/exports/table1.docx"))
+        .arg(d.join("demo/matrix.docx"))
+        .output()
+        .unwrap();
+    for (name, must) in [
+        (
+            "table1",
+            &[
+                "Participant characteristics",
+                "range 33–60 years, M = 47 (SD = 8.4)",
+                "range 5–30 months, M = 17.4 (SD = 8.44)",
+                "Town and rural mixed",
+                "Note.",
+            ][..],
+        ),
+        (
+            "matrix",
+            &[
+                "Themes by participant",
+                "P18",
+                "Prevalence",
+                "SPLWs",
+                "Note.",
+            ][..],
+        ),
+    ] {
+        let pdf = d.join(&format!("pdf/{name}.pdf"));
+        assert!(
+            pdf.exists(),
+            "soffice: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::process::Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).to_string();
+        // pdftotext ends each page with a form feed: one page, nothing spilling over.
+        assert_eq!(text.matches('\u{c}').count(), 1, "{name}: pages\n{text}");
+        for m in must {
+            assert!(text.contains(m), "{name}: {m:?} not in\n{text}");
+        }
+        // No header word broken ("Prevalen/ce", "P1/8").
+        assert!(
+            !text.contains("Prevalen\n") && !text.contains(" P1 8"),
+            "{text}"
+        );
+    }
+}
