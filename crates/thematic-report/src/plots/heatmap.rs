@@ -7,8 +7,9 @@ use crate::tables::{Cooccurrence, ThemeMatrix};
 struct Grid<'a> {
     /// Row labels (ids for the `row-…` elements, and the text).
     rows: Vec<(&'a str, String)>,
-    /// Group of each row, to draw a rule between groups.
-    groups: Vec<Option<&'a str>>,
+    /// Group of each row (id, label): a rule between groups and the group's name above
+    /// its first row.
+    groups: Vec<Option<(&'a str, &'a str)>>,
     /// Column labels.
     cols: Vec<String>,
     /// Shade of each cell, 0–1 (`None`: a grey cell, e.g. the diagonal).
@@ -17,6 +18,8 @@ struct Grid<'a> {
     texts: Vec<Vec<String>>,
     /// The legend's name and largest value.
     legend: (String, String),
+    /// What the grey, hatched cells (`None` shades) show, said beside the legend.
+    apart: Option<String>,
 }
 
 /// The themes × participants matrix as a heatmap: a row per theme (codebook order, a rule
@@ -34,7 +37,7 @@ pub fn matrix_svg(m: &ThemeMatrix) -> String {
         groups: m
             .rows
             .iter()
-            .map(|r| r.group.as_ref().map(|g| g.id.as_str()))
+            .map(|r| r.group.as_ref().map(|g| (g.id.as_str(), g.label.as_str())))
             .collect(),
         cols: m.participants.clone(),
         shades: m
@@ -58,14 +61,16 @@ pub fn matrix_svg(m: &ThemeMatrix) -> String {
             })
             .collect(),
         legend: ("Codings".into(), max.to_string()),
+        apart: None,
     };
     draw(&grid)
 }
 
 /// Theme co-occurrence as a heatmap: themes numbered in codebook order down the rows (with
 /// their labels) and across the columns, each cell shaded by the Jaccard index of the two
-/// themes (0–1) and showing it to two decimals; the diagonal, grey, shows each theme's
-/// number of units. Ids as for [`matrix_svg`].
+/// themes (0–1) and showing it to two decimals. The diagonal is drawn apart from the
+/// Jaccard scale, hatched grey, with each theme's number of units, and a note
+/// beside the legend says so. Ids as for [`matrix_svg`].
 pub fn cooccur_svg(c: &Cooccurrence) -> String {
     let n = c.themes.len();
     let mut shades = vec![vec![None; n]; n];
@@ -109,6 +114,10 @@ pub fn cooccur_svg(c: &Cooccurrence) -> String {
             ),
             "1".into(),
         ),
+        apart: Some(format!(
+            "Diagonal (hatched): {}s coded with the theme",
+            c.unit.as_str()
+        )),
     };
     draw(&grid)
 }
@@ -143,9 +152,19 @@ fn draw(g: &Grid) -> String {
         .iter()
         .map(|l| (l.len() as f64 * line_h + 4.0).max(cell_w.min(20.0)))
         .collect();
-    let grid_h: f64 = heights.iter().sum();
-    let height = y0 + grid_h + 36.0;
+    // A band above each group's first row for its name.
+    let band_h = SIZE * 1.2 + 6.0;
+    let starts_group =
+        |i: usize| g.groups[i].is_some() && (i == 0 || g.groups[i] != g.groups[i - 1]);
+    let bands = (0..g.rows.len()).filter(|&i| starts_group(i)).count();
+    let grid_h: f64 = heights.iter().sum::<f64>() + band_h * bands as f64;
+    let height = y0 + grid_h + if g.apart.is_some() { 50.0 } else { 36.0 };
     let mut svg = Svg::new(width, height);
+    if g.apart.is_some() {
+        svg.raw(
+            "<defs><pattern id=\"apart\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#eeeeee\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"4\" stroke=\"#bbbbbb\" stroke-width=\"1.2\"/></pattern></defs>\n",
+        );
+    }
     for (j, c) in g.cols.iter().enumerate() {
         let cx = x0 + cell_w * (j as f64 + 0.5);
         if upright {
@@ -169,6 +188,21 @@ fn draw(g: &Grid) -> String {
         if i > 0 && g.groups[i] != g.groups[i - 1] {
             svg.line(MARGIN, y, x0 + cell_w * ncols as f64, y, "#333333");
         }
+        if starts_group(i)
+            && let Some((gid, label)) = g.groups[i]
+        {
+            svg.text(
+                &format!("group-{gid}"),
+                MARGIN,
+                y + SIZE + 3.0,
+                &wrap(label, x0 + cell_w * ncols as f64 - MARGIN, SIZE, true)[..1],
+                SIZE,
+                "start",
+                true,
+                "#000000",
+            );
+            y += band_h;
+        }
         let base = y + (h - lines.len() as f64 * line_h) / 2.0 + SIZE * 0.85;
         svg.text(
             &format!("row-{id}"),
@@ -184,7 +218,7 @@ fn draw(g: &Grid) -> String {
             let x = x0 + cell_w * j as f64;
             let (fill, text_fill) = match g.shades[i][j] {
                 Some(t) => (shade(t), ink(t)),
-                None => ("#d9d9d9".to_string(), "#000000"),
+                None => ("url(#apart)".to_string(), "#000000"),
             };
             svg.rect(
                 &format!("cell-{i}-{j}"),
@@ -216,5 +250,18 @@ fn draw(g: &Grid) -> String {
         y += h;
     }
     legend(&mut svg, MARGIN, y + 12.0, &g.legend.0, &g.legend.1);
+    if let Some(note) = &g.apart {
+        svg.rect("legend-apart", MARGIN, y + 30.0, 12.0, 9.0, "url(#apart)");
+        svg.text(
+            "legend-apart-label",
+            MARGIN + 16.0,
+            y + 38.0,
+            std::slice::from_ref(note),
+            8.0,
+            "start",
+            false,
+            "#000000",
+        );
+    }
     svg.finish()
 }

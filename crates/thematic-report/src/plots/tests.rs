@@ -134,6 +134,30 @@ fn the_matrix_heatmap_has_a_cell_per_theme_and_participant() {
     }
     let png = svg_to_png(&matrix_svg(&m), 1.0).unwrap();
     assert!(inked(&png) > 1000);
+    // Each group of themes is named above its first row, left of the cells and above them.
+    let svg = matrix_svg(&m);
+    let mut groups: Vec<&str> = m
+        .rows
+        .iter()
+        .filter_map(|r| r.group.as_ref().map(|g| g.id.as_str()))
+        .collect();
+    groups.dedup();
+    assert!(!groups.is_empty(), "the sample codebook has groups");
+    for (k, gid) in groups.iter().enumerate() {
+        let name = bounds(&t, &format!("group-{gid}"));
+        let i = m
+            .rows
+            .iter()
+            .position(|r| r.group.as_ref().is_some_and(|g| g.id == *gid))
+            .unwrap();
+        let first = bounds(&t, &format!("cell-{i}-0"));
+        assert!(
+            name.bottom() <= first.top(),
+            "group {k} name overlaps its first row"
+        );
+        let label = &m.rows[i].group.as_ref().unwrap().label;
+        assert!(svg.contains(&format!(">{}<", thematic_codebook::xml_escape(label))));
+    }
 }
 
 #[test]
@@ -155,6 +179,16 @@ fn the_cooccurrence_heatmap_is_square_with_the_units_on_the_diagonal() {
         }
     }
     assert!(svg.contains("Jaccard index (turns, window ±1)"));
+    // The diagonal (units, not a Jaccard index) is drawn apart, hatched, and said so;
+    // every other cell is on the 0–1 scale.
+    for i in 0..9 {
+        for j in 0..9 {
+            let fill = format!("id=\"cell-{i}-{j}\"");
+            let line = svg.lines().find(|l| l.contains(&fill)).unwrap();
+            assert_eq!(line.contains("url(#apart)"), i == j, "{line}");
+        }
+    }
+    assert!(svg.contains("Diagonal (hatched): turns coded with the theme"));
     assert!(inked(&svg_to_png(&svg, 1.0).unwrap()) > 1000);
 }
 
