@@ -196,8 +196,8 @@ pub fn table1_paper(t: &Table1) -> PaperTable {
     PaperTable {
         caption: "Participant characteristics".into(),
         columns: vec![
-            PaperColumn::text("Characteristic", 4),
-            PaperColumn::text("n (%) or range, M (SD)", 5),
+            PaperColumn::text("Characteristic", 1),
+            PaperColumn::text("n (%) or range, M (SD)", 2),
         ],
         rows,
         note: format!(

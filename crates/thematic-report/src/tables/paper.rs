@@ -194,7 +194,7 @@ impl PaperTable {
     /// text columns share the rest by weight, none narrower than its longest word. When
     /// that does not fit the `portrait` width, the page turns.
     fn docx_widths(&self, portrait: u32, landscape: u32) -> (Vec<u32>, bool) {
-        // 0.7 em of 10 pt a character of a bold header, 0.5 em of body text, and padding.
+        // 0.7 em of 10 pt a character of a bold header, and the cell's padding.
         let header_need = |h: &str| {
             h.split_whitespace()
                 .map(|w| w.chars().count() as u32)
@@ -219,8 +219,14 @@ impl PaperTable {
                 .max()
                 .unwrap_or(0)
         };
+        // Digits are wide in the fonts Word and LibreOffice fall back to (DejaVu Sans: 0.64
+        // em), so columns of numbers and figures get 0.65 em a character; words 0.5 em.
         let need: Vec<u32> = (0..self.columns.len())
-            .map(|i| header_need(&self.columns[i].header).max(longest_word(i) * 100 + 210))
+            .map(|i| {
+                let c = &self.columns[i];
+                let per_char = if c.numeric || c.whole_lines { 130 } else { 100 };
+                header_need(&c.header).max(longest_word(i) * per_char + 210)
+            })
             .collect();
         let fixed_width = |c: &PaperColumn| c.numeric || c.whole_lines;
         let sum = |numeric: bool| -> u32 {
