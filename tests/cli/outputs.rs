@@ -282,3 +282,50 @@ fn a_format_that_contradicts_the_extension_is_refused_and_the_extension_alone_is
         .fails_with(1)
         .stderr_has("which format?");
 }
+
+/// `thematic agree` on a terminal: a compact table that fits 100 columns (theme, units,
+/// % agree as a percentage, κ with its interval, α); `--wide` gives every column.
+#[test]
+fn the_agreement_table_fits_100_columns_and_wide_shows_every_column() {
+    let d = Dir::new();
+    d.cmd(&["demo", "s"]).ok();
+    let widest = |s: &str| s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let compact = d.cmd_in("s", &["agree", "--resamples", "50"]).ok().stdout();
+    // The demo's longest theme id is 26 characters: 26 + 5 + 7 + 20 + 4 and the gaps
+    // come to 73 columns.
+    assert!(
+        widest(&compact) <= 100,
+        "{} columns:\n{compact}",
+        widest(&compact)
+    );
+    let header = compact.lines().next().unwrap();
+    for h in ["Theme", "Units", "% agree", "κ", "α"] {
+        assert!(header.contains(h), "{h} missing: {header}");
+    }
+    assert!(
+        !header.contains("AC1") && !header.contains("applied"),
+        "{header}"
+    );
+    // 0.996 as a percentage, κ with its interval.
+    let row = compact.lines().nth(2).unwrap();
+    assert!(row.contains('%') && row.contains(" ["), "{row}");
+    let wide = d
+        .cmd_in("s", &["agree", "--resamples", "50", "--wide"])
+        .ok()
+        .stdout();
+    assert!(widest(&wide) > 100, "--wide is the full table");
+    let header = wide.lines().next().unwrap();
+    for h in ["applied", "AC1", "Note"] {
+        assert!(header.contains(h), "{h} missing from --wide: {header}");
+    }
+    assert!(
+        wide.contains("% ["),
+        "percent agreement's interval as percentages"
+    );
+    // The data formats are unchanged by the terminal's compact table.
+    let csv = d
+        .cmd_in("s", &["agree", "--resamples", "0", "--format", "csv"])
+        .ok()
+        .stdout();
+    assert!(csv.lines().next().unwrap().contains("gwet_ac1,"), "{csv}");
+}

@@ -225,6 +225,13 @@ impl Table {
         self
     }
 
+    /// Leaves these columns out of the table and Markdown renderings too, besides those
+    /// already left out (for a compact terminal table).
+    pub fn also_machine_only(mut self, keys: &[&str]) -> Table {
+        self.machine_only.extend(keys.iter().map(|k| k.to_string()));
+        self
+    }
+
     fn shown(&self) -> Vec<usize> {
         (0..self.columns.len())
             .filter(|&i| !self.machine_only.contains(&self.columns[i].0))

@@ -105,6 +105,10 @@ pub struct Args {
     /// List the places where the coders differ instead of the statistics.
     #[arg(long)]
     pub disagreements: bool,
+    /// On the terminal, every column (each coder's count, AC1, the intervals of every
+    /// statistic, notes); the default is a compact table that fits 100 columns.
+    #[arg(long)]
+    pub wide: bool,
     #[command(flatten)]
     pub output: PaperOutput,
 }
@@ -336,6 +340,24 @@ fn statistics(data: &AgreeData, args: &Args, rows: &[AgreementRow]) -> Table {
     for r in rows {
         table.push_named(cells(r, &data.coders));
     }
+    let terminal = matches!(args.output.format(), Ok(PaperTableFormat::Table));
+    if terminal && !args.wide {
+        // Compact: theme, units, % agree, κ with its interval, α (about 75 columns for
+        // theme ids of 26 characters); `--wide` shows the rest.
+        let mut hidden: Vec<String> = [
+            "percent_agreement_shown",
+            "krippendorff_alpha_shown",
+            "gwet_ac1_shown",
+            "note",
+        ]
+        .map(String::from)
+        .to_vec();
+        hidden.extend(data.coders.iter().map(|c| format!("applied_{c}")));
+        let hidden: Vec<&str> = hidden.iter().map(String::as_str).collect();
+        table = table.also_machine_only(&hidden);
+    } else {
+        table = table.also_machine_only(&["percent_point", "alpha_point"]);
+    }
     table
 }
 
@@ -486,6 +508,15 @@ fn statistics_table(data: &AgreeData, transcript_rows: bool) -> Table {
     for (key, head, _) in POINTS {
         cols.push((key.into(), head.into()));
     }
+    // The compact terminal table's points (see `statistics`).
+    cols.insert(
+        cols.iter()
+            .position(|(k, _)| k == "percent_agreement")
+            .unwrap_or(0),
+        ("percent_point".into(), "% agree".into()),
+    );
+    cols.push(("alpha_point".into(), "α".into()));
+    human.extend(["percent_point".to_string(), "alpha_point".to_string()]);
     cols.push(("resampling".into(), "Resampled".into()));
     machine.push("resampling".into());
     cols.push(("note".into(), "Note".into()));
@@ -517,11 +548,28 @@ fn cells(r: &AgreementRow, coders: &[String]) -> Vec<(String, Value)> {
         c.push((key.into(), round(e.value)));
         c.push((format!("{key}_low"), round(e.interval.map(|i| i.0))));
         c.push((format!("{key}_high"), round(e.interval.map(|i| i.1))));
-        c.push((format!("{key}_shown"), json!(shown(e))));
+        let people = if key == "percent_agreement" {
+            shown_percent(e)
+        } else {
+            shown(e)
+        };
+        c.push((format!("{key}_shown"), json!(people)));
     }
     for (key, _, value) in POINTS {
         c.push((key.into(), round(value(r))));
     }
+    c.push((
+        "percent_point".into(),
+        json!(r.percent_agreement.value.map_or("n/a".into(), percent)),
+    ));
+    c.push((
+        "alpha_point".into(),
+        json!(
+            r.krippendorff_alpha
+                .value
+                .map_or("n/a".into(), |v| format!("{v:.2}"))
+        ),
+    ));
     c.push(("resampling".into(), json!(resampling_name(r.resampling))));
     c.push(("note".into(), json!(r.note)));
     c
@@ -537,6 +585,22 @@ fn shown(e: &Estimate) -> String {
         (None, _) => "n/a".into(),
         (Some(v), Some((lo, hi))) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
         (Some(v), None) => format!("{v:.3}"),
+    }
+}
+
+/// A proportion as a percentage to one decimal: `0.996` → `99.6%`.
+fn percent(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// Percent agreement as people read it: `99.6% [99.1, 100.0]`, or `n/a`.
+fn shown_percent(e: &Estimate) -> String {
+    match (e.value, e.interval) {
+        (None, _) => "n/a".into(),
+        (Some(v), Some((lo, hi))) => {
+            format!("{} [{:.1}, {:.1}]", percent(v), lo * 100.0, hi * 100.0)
+        }
+        (Some(v), None) => percent(v),
     }
 }
 
