@@ -3,5 +3,6 @@
 
 mod codebook;
 pub mod docx;
+pub(crate) mod latex;
 
 pub use codebook::{codebook_csv, codebook_docx, codebook_markdown};

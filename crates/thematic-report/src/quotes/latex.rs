@@ -64,53 +64,10 @@ impl QuoteTable {
     }
 }
 
-/// LaTeX text: straight quotation marks made typographic and written as TeX's quote
-/// ligatures (`` ` `` `'`, ` `` ` `''`, a thin space between two marks side by side),
-/// specials escaped, line breaks as `\newline`, control characters dropped.
+/// LaTeX text: straight quotation marks made typographic, then escaped as every table's
+/// text is ([`crate::export::latex::escape`]: TeX's quote ligatures, specials, line breaks).
 pub(crate) fn tex(s: &str) -> String {
-    let s = typographic_quotes(s, false);
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut prev = '\0';
-    for c in s.chars() {
-        let mark = |c: char| matches!(c, '“' | '”' | '‘' | '’');
-        if mark(c) && mark(prev) {
-            out.push_str("\\,");
-        } else if matches!(c, '“' | '‘') && matches!(prev, '?' | '!') {
-            // `?`` and `!`` are TeX's ligatures for ¿ and ¡.
-            out.push_str("{}");
-        }
-        match c {
-            '“' => out.push_str("``"),
-            '”' => out.push_str("''"),
-            '‘' => out.push('`'),
-            '’' => out.push('\''),
-            '`' => out.push_str("\\textasciigrave{}"),
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            '<' => out.push_str("\\textless{}"),
-            '>' => out.push_str("\\textgreater{}"),
-            '|' => out.push_str("\\textbar{}"),
-            '[' | ']' => {
-                // `[` right after `\\` would be read as an option of the line break.
-                out.push('{');
-                out.push(c);
-                out.push('}');
-            }
-            '…' => out.push_str("\\dots{}"),
-            // `--` and `---` are dashes in TeX; keep hyphens as typed.
-            '-' if prev == '-' => out.push_str("{}-"),
-            '\n' => out.push_str("\\newline "),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-        prev = c;
-    }
-    out
+    crate::export::latex::escape(&typographic_quotes(s, false))
 }
 
 #[cfg(test)]

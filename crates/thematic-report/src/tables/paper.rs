@@ -578,43 +578,9 @@ fn number(s: &str) -> Option<(f64, usize)> {
     t.parse().ok().map(|x| (x, frac.len()))
 }
 
-/// LaTeX text: specials escaped, control characters dropped.
+/// LaTeX text, escaped as every table's text is ([`crate::export::latex::escape`]).
 fn tex(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut prev = '\0';
-    for c in s.chars() {
-        match c {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            '<' => out.push_str("\\textless{}"),
-            '>' => out.push_str("\\textgreater{}"),
-            '|' => out.push_str("\\textbar{}"),
-            '[' | ']' => {
-                out.push('{');
-                out.push(c);
-                out.push('}');
-            }
-            '…' => out.push_str("\\dots{}"),
-            '–' => out.push_str("--"),
-            '−' => out.push_str("$-$"),
-            'κ' => out.push_str("$\\kappa$"),
-            'α' => out.push_str("$\\alpha$"),
-            'π' => out.push_str("$\\pi$"),
-            '±' => out.push_str("$\\pm$"),
-            '×' => out.push_str("$\\times$"),
-            '-' if prev == '-' => out.push_str("{}-"),
-            '\n' => out.push_str("\\newline "),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-        prev = c;
-    }
-    out
+    crate::export::latex::escape(s)
 }
 
 #[cfg(test)]
