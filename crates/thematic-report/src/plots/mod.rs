@@ -30,20 +30,36 @@ const MARGIN: f64 = 8.0;
 /// Label text size, in points.
 const SIZE: f64 = 9.0;
 
+/// DejaVu Sans and DejaVu Sans Bold (Bitstream Vera licence, `fonts/LICENSE`), built in.
+const FIGURE_FONTS: [&[u8]; 2] = [
+    include_bytes!("../../fonts/DejaVuSans.ttf"),
+    include_bytes!("../../fonts/DejaVuSans-Bold.ttf"),
+];
+
+/// The fonts figures are drawn with: only the built-in DejaVu Sans, never the system's,
+/// so a PNG is the same on every machine (a label's width, and so the layout, would
+/// otherwise depend on which of the SVG's font list the machine has).
+pub fn figure_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            for font in FIGURE_FONTS {
+                db.load_font_data(font.to_vec());
+            }
+            db.set_sans_serif_family("DejaVu Sans");
+            std::sync::Arc::new(db)
+        })
+        .clone()
+}
+
 /// The SVG rendered as PNG at `scale` pixels per point (2 gives 144 dpi, sharp on a
-/// slide), with the system's fonts, on white.
+/// slide), with the built-in fonts ([`figure_fonts`]), on white.
 pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, StudyError> {
     use resvg::{tiny_skia, usvg};
-    // Loading the system's fonts takes tens of milliseconds: once per process.
-    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
-        std::sync::OnceLock::new();
-    let fonts = FONTS.get_or_init(|| {
-        let mut db = usvg::fontdb::Database::new();
-        db.load_system_fonts();
-        std::sync::Arc::new(db)
-    });
     let opt = usvg::Options {
-        fontdb: fonts.clone(),
+        fontdb: figure_fonts(),
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &opt)

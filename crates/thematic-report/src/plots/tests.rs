@@ -211,3 +211,29 @@ fn tick_steps_are_round() {
         [1, 1, 2, 5, 10, 10, 50]
     );
 }
+
+#[test]
+fn figures_are_drawn_with_the_built_in_fonts_only() {
+    let db = figure_fonts();
+    let faces: Vec<(String, u16)> = db
+        .faces()
+        .map(|f| (f.families[0].0.clone(), f.weight.0))
+        .collect();
+    assert_eq!(
+        faces,
+        [
+            ("DejaVu Sans".to_string(), 400),
+            ("DejaVu Sans".to_string(), 700)
+        ]
+    );
+    // Whatever the SVG's font list names first, a face is found: its last resort,
+    // `sans-serif`, is DejaVu Sans.
+    let query = resvg::usvg::fontdb::Query {
+        families: &[
+            resvg::usvg::fontdb::Family::Name("Helvetica"),
+            resvg::usvg::fontdb::Family::SansSerif,
+        ],
+        ..Default::default()
+    };
+    assert!(db.query(&query).is_some());
+}
