@@ -366,12 +366,19 @@ fn refi_qda_cases_hold_each_participants_turns_and_come_back() {
     );
     // Into a study without them, the rows are added; again, nothing more.
     study_into(&d, "other");
-    d.cmd_in("other", &["import", "../fg.qdpx"]).ok();
+    d.cmd_in("other", &["import", "../fg.qdpx"])
+        .ok()
+        .stderr_has("4 speaker(s) of shared transcripts named in participants.csv");
     assert_eq!(
         d.read("other/participants.csv"),
         d.read("s/participants.csv")
     );
-    d.cmd_in("other", &["import", "../fg.qdpx"]).ok();
+    let again = d.cmd_in("other", &["import", "../fg.qdpx"]).ok();
+    assert!(
+        !again.stderr().contains("speaker(s) of shared"),
+        "{}",
+        again.stderr()
+    );
     assert_eq!(
         d.read("other/participants.csv"),
         d.read("s/participants.csv")

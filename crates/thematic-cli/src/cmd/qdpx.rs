@@ -141,7 +141,7 @@ pub fn finish_import(
         .collect();
     status(&format!(
         "imported {} into {}: {} source(s); {} coding(s) added{}{}; {} memo(s) added{}; {} \
-         theme(s) matched, {} added; {} participant(s) added",
+         theme(s) matched, {} added; {} participant(s) added{}",
         file.display(),
         study.root().display(),
         r.sources.iter().filter(|s| s.status != "skipped").count(),
@@ -165,6 +165,14 @@ pub fn finish_import(
         r.themes_matched,
         r.themes_added.len(),
         r.participants_added,
+        if r.speakers_added > 0 {
+            format!(
+                ", {} speaker(s) of shared transcripts named in participants.csv",
+                r.speakers_added
+            )
+        } else {
+            String::new()
+        },
     ));
     for w in &r.warnings {
         status(&format!("warning: {}", sanitize(w)));
