@@ -211,6 +211,7 @@ impl Study {
                 unknown.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
+        problems.extend(self.ids_of_other_coders(incoming)?);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -220,6 +221,46 @@ impl Study {
                 format!("nothing was merged:\n  - {}", problems.join("\n  - ")),
             ))
         }
+    }
+
+    /// Incoming codings whose id a *different* coder's coding has here: merged, the study
+    /// would hold one id twice (an error in `check`), and memos about either would be
+    /// ambiguous. It happens when a codings file was copied under another coder's name.
+    fn ids_of_other_coders(
+        &self,
+        incoming: &[(String, Vec<Coding>, Vec<Memo>)],
+    ) -> Result<Vec<String>, StudyError> {
+        let mut owner: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for f in self.all_codings()? {
+            for c in f.codings {
+                owner.insert(c.id, f.coder.clone());
+            }
+        }
+        let mut clashes: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for (coder, codings, _) in incoming {
+            for c in codings {
+                if let Some(here) = owner.get(&c.id).filter(|h| *h != coder) {
+                    clashes
+                        .entry((coder.clone(), here.clone()))
+                        .or_default()
+                        .push(c.id.clone());
+                }
+            }
+        }
+        Ok(clashes
+            .into_iter()
+            .map(|((coder, here), ids)| {
+                let shown: Vec<&str> = ids.iter().take(3).map(String::as_str).collect();
+                format!(
+                    "{} of {coder}'s codings have the ids of {here}'s codings here ({}{}): \
+                     coding ids must be unique across coders; was codings/{coder}.csv copied \
+                     from {here}'s? Give those codings new ids in the other study first",
+                    ids.len(),
+                    shown.join(", "),
+                    if ids.len() > 3 { ", …" } else { "" }
+                )
+            })
+            .collect())
     }
 }
 
@@ -332,5 +373,33 @@ mod tests {
             .to_string();
         assert!(err.contains("no-such-theme"), "{err}");
         assert!(!here.codings_path("AB").unwrap().exists());
+    }
+
+    #[test]
+    fn codings_with_another_coders_ids_are_refused_and_nothing_is_written() {
+        let here_dir = tempfile::tempdir().unwrap();
+        let other_dir = tempfile::tempdir().unwrap();
+        let here = study(here_dir.path());
+        let other = study(other_dir.path());
+        here.add_coding(&coding("c-1", "KW", 0, "empowerment"))
+            .unwrap();
+        // The other copy's LC has a coding with KW's id (a file copied and renamed).
+        other
+            .add_coding(&coding("c-1", "LC", 13, "empowerment"))
+            .unwrap();
+        let before = std::fs::read(here.codings_path("KW").unwrap()).unwrap();
+        let e = here
+            .merge_from(&other, &[], "KW", false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("1 of LC's codings have the ids of KW's codings here (c-1)"),
+            "{e}"
+        );
+        assert!(!here.codings_path("LC").unwrap().exists());
+        assert_eq!(
+            std::fs::read(here.codings_path("KW").unwrap()).unwrap(),
+            before
+        );
     }
 }
