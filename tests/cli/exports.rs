@@ -710,3 +710,48 @@ fn the_demo_writes_table_1_and_says_what_needs_codings() {
         assert!(d.join("demo/exports").join(f).exists(), "{f} missing");
     }
 }
+
+/// `--outline-text`: the SVG's text becomes glyph outlines in the built-in font (no `<text>`
+/// left), still a valid SVG of the same size; without it the text stays editable text.
+#[test]
+fn outlined_figures_have_no_text_and_keep_their_size() {
+    let d = Dir::new();
+    study(&d);
+    for (args, file) in [
+        (&["plot", "prevalence", "--coder", "KW"][..], "p"),
+        (&["map"][..], "m"),
+    ] {
+        let plain = format!("{file}.svg");
+        let outlined = format!("{file}-outlined.svg");
+        d.cmd_in("s", &[args, &["--output", &plain]].concat()).ok();
+        d.cmd_in(
+            "s",
+            &[args, &["--outline-text", "--output", &outlined]].concat(),
+        )
+        .ok();
+        let (plain, outlined) = (
+            d.read(&format!("s/{plain}")),
+            d.read(&format!("s/{outlined}")),
+        );
+        assert!(
+            plain.contains("<text"),
+            "{file}: text stays text by default"
+        );
+        assert!(!outlined.contains("<text"), "{file}: {outlined}");
+        assert!(outlined.contains("<path"), "{file}");
+        let size = |svg: &str| {
+            let doc = roxmltree::Document::parse(svg).unwrap();
+            let root = doc.root_element();
+            let n = |a: &str| {
+                root.attribute(a)
+                    .unwrap()
+                    .trim_end_matches("pt")
+                    .parse::<f64>()
+                    .unwrap()
+            };
+            (n("width").round(), n("height").round())
+        };
+        // usvg writes the size in user units, which are points here.
+        assert_eq!(size(&plain), size(&outlined), "{file}");
+    }
+}

@@ -31,8 +31,8 @@ theme. It is 493 pt wide (a two-column journal page, 174 mm; --width 241 for one
 labels wrap to fit, theme labels are 9 pt or larger (counts 7 pt). Retired themes are left
 out unless --include-retired (then drawn dashed). A code that also sits in a second
 candidate theme is joined to it (dashed in DOT, dotted in Mermaid, 'also in' in the SVG).
-PNG is that SVG rendered at 2 pixels per point (144 dpi) with the system's fonts, and needs
---output. Without --format, the --output file's extension chooses (.svg, .png, .dot or .gv,
+PNG is that SVG rendered at --dpi (default 144) with the built-in DejaVu Sans, and needs
+--output; --outline-text writes the SVG's text as outlines in that font. Without --format, the --output file's extension chooses (.svg, .png, .dot or .gv,
 .mmd); any other file, and standard output, get SVG.
 --counts adds each theme's codings and participants (all coders) under its label.
 
@@ -68,6 +68,10 @@ pub struct Args {
     /// PNG resolution in dots per inch (144 sharp on a slide, 300 for print).
     #[arg(long, default_value_t = 144, value_parser = clap::value_parser!(u32).range(36..=1200))]
     pub dpi: u32,
+    /// SVG: draw the text as outlines in the built-in font, so the map looks the same in
+    /// every viewer (the text is then no longer editable).
+    #[arg(long)]
+    pub outline_text: bool,
     /// Draw retired themes too (dashed outlines).
     #[arg(long)]
     pub include_retired: bool,
@@ -130,6 +134,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         book.current()
     };
     let bytes = match format {
+        Format::Svg if args.outline_text => {
+            thematic_report::plots::outline_text(&map_svg(&view, &opts))?.into_bytes()
+        }
         Format::Svg => map_svg(&view, &opts).into_bytes(),
         Format::Png => {
             thematic_report::plots::svg_to_png(&map_svg(&view, &opts), args.dpi as f32 / 72.0)?

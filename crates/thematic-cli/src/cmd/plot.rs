@@ -23,13 +23,16 @@ Draws a figure for a paper or a slide, 493 pt wide (a two-column journal page):
 The numbers are those of `thematic matrix` and `thematic cooccur`. Whose codings: as for
 `thematic quotes` (the acting coder's unless --coder, --consensus or --all-coders).
 
-SVG (default) is written by thematic, text kept as text, the same data giving the same
-file; PNG (--output FILE.png or --format png) is that SVG rendered at 2 pixels per point
-(144 dpi) with the system's fonts, and needs --output.
+SVG (default) is written by thematic, text kept as text (editable), the same data giving the
+same file; --outline-text draws the text as outlines in the built-in DejaVu Sans instead, so
+the figure looks the same in every viewer. PNG (--output FILE.png or --format png) is that SVG
+rendered at --dpi (default 144; 300 for print) with the built-in DejaVu Sans, never the
+computer's fonts, and needs --output.
 
 Examples:
   $ thematic plot prevalence --output prevalence.svg
-  $ thematic plot matrix --all-coders --output matrix.png
+  $ thematic plot prevalence --outline-text --output prevalence-outlined.svg
+  $ thematic plot matrix --all-coders --dpi 300 --output matrix.png
   $ thematic plot cooccur --unit transcript --output cooccur.svg";
 
 /// The figures.
@@ -72,6 +75,10 @@ pub struct Args {
     /// PNG resolution in dots per inch (144 sharp on a slide, 300 for print).
     #[arg(long, default_value_t = 144, value_parser = clap::value_parser!(u32).range(36..=1200))]
     pub dpi: u32,
+    /// SVG: draw the text as outlines in the built-in font, so the figure looks the same in
+    /// every viewer (the text is then no longer editable).
+    #[arg(long)]
+    pub outline_text: bool,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
@@ -106,6 +113,9 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         }
     };
     let bytes = match format {
+        FigureFormat::Svg if args.outline_text => {
+            thematic_report::plots::outline_text(&svg)?.into_bytes()
+        }
         FigureFormat::Svg => svg.into_bytes(),
         FigureFormat::Png => svg_to_png(&svg, args.dpi as f32 / 72.0)?,
     };

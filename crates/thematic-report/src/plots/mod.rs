@@ -54,6 +54,46 @@ pub fn figure_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
         .clone()
 }
 
+/// The SVG with its text drawn as outlines (paths) in the built-in fonts
+/// ([`figure_fonts`]), so it looks the same in every viewer whatever fonts it has, as
+/// journals that ask for "fonts converted to outlines" want; the text can then no longer
+/// be edited or searched. Written by usvg, which resolves the text into glyph paths.
+pub fn outline_text(svg: &str) -> Result<String, StudyError> {
+    use resvg::usvg;
+    let opt = usvg::Options {
+        fontdb: figure_fonts(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt)
+        .map_err(|e| StudyError::Export(format!("the figure is not valid SVG: {e}")))?;
+    let out = tree.to_string(&usvg::WriteOptions::default());
+    // usvg gives the size in pixels (493pt → 657); keep the figure's own size in points,
+    // which a journal's column width is given in (the viewBox keeps the drawing).
+    let mut out = out;
+    for name in ["width", "height"] {
+        if let (Some(want), Some(range)) = (root_attribute(svg, name), attribute_range(&out, name))
+        {
+            out.replace_range(range, &want);
+        }
+    }
+    Ok(out)
+}
+
+/// The value of attribute `name` on the root `<svg …>` element of `svg`.
+fn root_attribute(svg: &str, name: &str) -> Option<String> {
+    attribute_range(svg, name).map(|r| svg[r].to_string())
+}
+
+/// Where the value of attribute `name` of the root `<svg …>` element lies in `svg`.
+fn attribute_range(svg: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    let open = svg.find("<svg")?;
+    let close = open + svg[open..].find('>')?;
+    let key = format!(" {name}=\"");
+    let start = open + svg[open..close].find(&key)? + key.len();
+    let end = start + svg[start..close].find('"')?;
+    Some(start..end)
+}
+
 /// The SVG rendered as PNG at `scale` pixels per point (2 gives 144 dpi, sharp on a
 /// slide), with the built-in fonts ([`figure_fonts`]), on white.
 pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, StudyError> {
