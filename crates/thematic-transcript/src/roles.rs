@@ -56,7 +56,7 @@ pub(crate) fn infer_interviewer(text: &str, turns: &mut [Turn], warnings: &mut V
         let (Some(key), Role::Participant) = (t.key.as_deref(), t.role) else {
             continue;
         };
-        let asked = t.text(text).matches(['?', '？']).count();
+        let asked = questions(t.text(text));
         match people.iter_mut().find(|p| p.0 == key) {
             Some(p) => p.1 += asked,
             None => people.push((key, asked, t.line)),
@@ -88,6 +88,19 @@ pub(crate) fn infer_interviewer(text: &str, turns: &mut [Turn], warnings: &mut V
              say who is, set interviewers = [\"{key}\"] (or the other name) in thematic.toml"
         ),
     });
+}
+
+/// Question marks in `s`, ASCII and full-width: counted over bytes (a `?` byte is only ever
+/// that character in UTF-8), which is several times faster than a search for either char,
+/// on every turn of every transcript without a listed interviewer.
+fn questions(s: &str) -> usize {
+    let ascii = s.bytes().filter(|&b| b == b'?').count();
+    let wide = if s.contains('？') {
+        s.matches('？').count()
+    } else {
+        0
+    };
+    ascii + wide
 }
 
 #[cfg(test)]
@@ -175,5 +188,12 @@ mod tests {
             "{}",
             w[0].message
         );
+    }
+
+    #[test]
+    fn question_marks_are_counted_ascii_and_full_width() {
+        assert_eq!(super::questions("Why? And how? 何？ No."), 3);
+        assert_eq!(super::questions("None here."), 0);
+        assert_eq!(super::questions("¿Qué? ？？"), 3);
     }
 }
