@@ -7,7 +7,7 @@
 
 use std::io::Read;
 
-use crate::util::Dir;
+use crate::util::{Dir, compile_tex, have};
 
 /// Turn 4 of P1 holds every character that needs escaping somewhere.
 const NASTY: &str = "=SUM(A1) & <script>alert('x')</script> 50% $ # _ { } ~ ^ \\ said the form.";
@@ -331,37 +331,20 @@ fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 /// installed (CI without TeX skips this, saying so on standard error).
 #[allow(clippy::print_stderr)]
 fn compile_latex(d: &Dir, file: &str, preamble: &str) {
-    let engine = ["pdflatex", "lualatex"].into_iter().find(|e| {
-        std::process::Command::new(e)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    let Some(engine) = engine else {
+    let Some(engine) = ["pdflatex", "lualatex"].into_iter().find(|e| have(e)) else {
         eprintln!("no pdflatex or lualatex: the LaTeX quote table is checked but not compiled");
         return;
     };
     let dir = d.join("tex");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(d.join(file), dir.join("quotes.tex")).unwrap();
-    std::fs::write(
-        dir.join("paper.tex"),
-        format!(
-            "\\documentclass{{article}}\n\\usepackage{{array,booktabs,longtable}}\n{preamble}\\begin{{document}}\n\\input{{quotes.tex}}\n\\end{{document}}\n"
-        ),
-    )
-    .unwrap();
-    let out = std::process::Command::new(engine)
-        .args(["-interaction=nonstopmode", "-halt-on-error", "paper.tex"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{engine} failed:\n{}",
-        String::from_utf8_lossy(&out.stdout)
+    compile_tex(
+        engine,
+        &dir,
+        &format!("\\usepackage{{array,booktabs,longtable}}\n{preamble}"),
+        "quotes.tex",
+        1,
     );
-    assert!(dir.join("paper.pdf").exists());
 }
 
 #[test]

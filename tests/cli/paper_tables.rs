@@ -6,7 +6,7 @@
 
 use std::io::Read;
 
-use crate::util::Dir;
+use crate::util::{Dir, compile_tex, have, soffice_to_pdf};
 
 fn demo() -> Dir {
     let d = Dir::new();
@@ -29,33 +29,19 @@ fn document_xml(path: &std::path::Path) -> String {
 
 /// Compiles `fragment` (a .tex file we wrote) inside a minimal article with pdflatex; skips
 /// (with a note) when pdflatex is not installed.
-#[allow(clippy::print_stderr)]
 fn compiles(d: &Dir, fragment: &str, name: &str) {
-    let ok = std::process::Command::new("pdflatex")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("no pdflatex: {name} is checked but not compiled");
+    if !have("pdflatex") {
         return;
     }
     let dir = d.join(&format!("tex-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("table.tex"), fragment).unwrap();
-    std::fs::write(
-        dir.join("paper.tex"),
-        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{array,booktabs,longtable}\n\\begin{document}\n\\input{table.tex}\n\\end{document}\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new("pdflatex")
-        .args(["-interaction=nonstopmode", "-halt-on-error", "paper.tex"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pdflatex failed on {name}:\n{}",
-        String::from_utf8_lossy(&out.stdout)
+    compile_tex(
+        "pdflatex",
+        &dir,
+        "\\usepackage[T1]{fontenc}\n\\usepackage{array,booktabs,longtable}\n",
+        "table.tex",
+        1,
     );
 }
 
@@ -292,19 +278,6 @@ fn matrix_cooccur_and_agree_write_word_latex_excel_and_html() {
         .stderr_has("can write .txt");
 }
 
-/// Whether `tool --version` runs (`-v` for the poppler tools, which exit 1 on --version).
-fn have(tool: &str) -> bool {
-    let flag = if tool.starts_with("pdf") {
-        "-v"
-    } else {
-        "--version"
-    };
-    std::process::Command::new(tool)
-        .arg(flag)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn table1_and_the_matrix_in_word_print_on_one_page_each_as_written() {
     if !have("soffice") || !have("pdftotext") {
@@ -313,16 +286,14 @@ fn table1_and_the_matrix_in_word_print_on_one_page_each_as_written() {
     let d = demo();
     d.cmd_in("demo", &["matrix", "--coder", "KW", "-o", "matrix.docx"])
         .ok();
-    // A profile of its own, so a LibreOffice already running elsewhere does not take the job.
-    let profile = format!("file://{}", d.join("lo-profile").display());
-    let out = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(d.join("pdf"))
-        .arg(d.join("demo/exports/table1.docx"))
-        .arg(d.join("demo/matrix.docx"))
-        .output()
-        .unwrap();
+    let stderr = soffice_to_pdf(
+        &d.join("lo-profile"),
+        &d.join("pdf"),
+        &[
+            d.join("demo/exports/table1.docx"),
+            d.join("demo/matrix.docx"),
+        ],
+    );
     for (name, must) in [
         (
             "table1",
@@ -346,11 +317,7 @@ fn table1_and_the_matrix_in_word_print_on_one_page_each_as_written() {
         ),
     ] {
         let pdf = d.join(&format!("pdf/{name}.pdf"));
-        assert!(
-            pdf.exists(),
-            "soffice: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(pdf.exists(), "soffice: {stderr}");
         let text = std::process::Command::new("pdftotext")
             .args(["-layout"])
             .arg(&pdf)

@@ -8,30 +8,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::Dir;
-
-/// Whether `program` runs (asked its version: `-v` for the poppler tools, which exit 1 on
-/// `--version`); fails the test instead when office tools are required.
-#[allow(clippy::print_stderr)]
-fn have(program: &str) -> bool {
-    let flag = if program.starts_with("pdf") && program != "pdflatex" {
-        "-v"
-    } else {
-        "--version"
-    };
-    let ok = Command::new(program)
-        .arg(flag)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("THEMATIC_REQUIRE_OFFICE").as_deref() != Ok("1"),
-            "{program} is not installed and THEMATIC_REQUIRE_OFFICE=1"
-        );
-        eprintln!("{program} is not installed: the rendered quote table is not checked");
-    }
-    ok
-}
+use crate::util::{Dir, compile_tex, have, soffice_to_pdf};
 
 /// Each page's text, laid out as printed (`pdftotext -layout`).
 fn pages(pdf: &Path) -> Vec<String> {
@@ -73,21 +50,13 @@ fn the_demo_quote_table_in_word_repeats_its_header_and_names_the_theme_on_every_
     }
     let d = Dir::new();
     d.cmd(&["demo", "demo"]).ok();
-    // A profile of its own, so a LibreOffice already running elsewhere does not take the job.
-    let profile = format!("file://{}", d.join("lo-profile").display());
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(d.join("pdf"))
-        .arg(d.join("demo/exports/quotes.docx"))
-        .output()
-        .unwrap();
-    let pdf = d.join("pdf/quotes.pdf");
-    assert!(
-        pdf.exists(),
-        "soffice: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let stderr = soffice_to_pdf(
+        &d.join("lo-profile"),
+        &d.join("pdf"),
+        &[d.join("demo/exports/quotes.docx")],
     );
+    let pdf = d.join("pdf/quotes.pdf");
+    assert!(pdf.exists(), "soffice: {stderr}");
     let pages = pages(&pdf);
     // The demo's 27 quotes at 10 pt fill 3 A4 pages in LibreOffice with its fallback fonts
     // (4 with the grid table at 11 pt before); the bounds leave room for other fonts but
@@ -126,24 +95,14 @@ fn the_demo_quote_table_in_latex_compiles_and_repeats_its_header() {
     let d = Dir::new();
     d.cmd(&["demo", "demo"]).ok();
     let dir = d.join("demo/exports");
-    std::fs::write(
-        dir.join("paper.tex"),
-        "\\documentclass{article}\n\\usepackage{array,booktabs,longtable,xcolor}\n\\begin{document}\n\\input{quotes.tex}\n\\end{document}\n",
-    )
-    .unwrap();
     // Twice: longtable settles its column widths on the second run.
-    for _ in 0..2 {
-        let out = Command::new("pdflatex")
-            .args(["-interaction=nonstopmode", "-halt-on-error", "paper.tex"])
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "pdflatex failed:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
+    compile_tex(
+        "pdflatex",
+        &dir,
+        "\\usepackage{array,booktabs,longtable,xcolor}\n",
+        "quotes.tex",
+        2,
+    );
     // Compiled: what CI (pdfLaTeX, no poppler) checks. The pages' text needs pdftotext.
     if !have("pdftotext") {
         return;

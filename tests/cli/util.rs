@@ -165,3 +165,74 @@ pub fn sample(name: &str) -> PathBuf {
         .join("../../sample-transcripts")
         .join(name)
 }
+
+/// Whether `program` runs, asked its version (`-v` for poppler's `pdftotext` and
+/// `pdfinfo`, which exit 1 on `--version`). A missing LibreOffice or poppler tool fails the
+/// test instead when `THEMATIC_REQUIRE_OFFICE=1`; otherwise the caller skips, and this says
+/// so on standard error.
+#[allow(clippy::print_stderr)]
+pub fn have(program: &str) -> bool {
+    let flag = if matches!(program, "pdftotext" | "pdfinfo") {
+        "-v"
+    } else {
+        "--version"
+    };
+    let ok = Command::new(program)
+        .arg(flag)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            program == "pdflatex"
+                || program == "lualatex"
+                || std::env::var("THEMATIC_REQUIRE_OFFICE").as_deref() != Ok("1"),
+            "{program} is not installed and THEMATIC_REQUIRE_OFFICE=1"
+        );
+        eprintln!("{program} is not installed: what needs it is not checked");
+    }
+    ok
+}
+
+/// Compiles `input` (a `.tex` fragment in `dir`) inside a minimal article whose preamble
+/// is `preamble`, with `engine` (pdflatex or lualatex), `runs` times (longtable settles its
+/// column widths on the second run), and fails the test with TeX's log when it does not
+/// compile. Leaves `dir/paper.pdf`.
+pub fn compile_tex(engine: &str, dir: &Path, preamble: &str, input: &str, runs: usize) {
+    std::fs::write(
+        dir.join("paper.tex"),
+        format!(
+            "\\documentclass{{article}}\n{preamble}\\begin{{document}}\n\\input{{{input}}}\n\\end{{document}}\n"
+        ),
+    )
+    .unwrap();
+    for _ in 0..runs {
+        let out = Command::new(engine)
+            .args(["-interaction=nonstopmode", "-halt-on-error", "paper.tex"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{engine} failed on {input}:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    assert!(dir.join("paper.pdf").exists());
+}
+
+/// Converts `files` to PDF into `out` with headless LibreOffice, with a profile of its own
+/// under `profile` (so a LibreOffice already running elsewhere does not take the job).
+/// Returns soffice's standard error, for a message when a PDF is missing.
+pub fn soffice_to_pdf(profile: &Path, out: &Path, files: &[PathBuf]) -> String {
+    let run = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out)
+        .args(files)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&run.stderr).to_string()
+}

@@ -68,8 +68,9 @@ const STOP_WORDS: &[&str] = &[
     "note", "nb", "n.b.", "re", "ps", "p.s.", "subject", "see", "example", "warning", "tip",
     "answer", "question", "summary", "update", "edit", "source", "link", "url", "email", "tel",
 ];
-/// Transcription conventions that appear in brackets at the start of a line.
-const CONVENTIONS: &[&str] = &[
+/// Transcription conventions that appear in brackets at the start of a line (and are never
+/// a `(Name)` line in captions).
+pub(crate) const CONVENTIONS: &[&str] = &[
     "inaudible",
     "crosstalk",
     "laughs",
@@ -90,6 +91,7 @@ const CONVENTIONS: &[&str] = &[
     "end",
     "start",
     "background noise",
+    "applause",
 ];
 
 /// Where a candidate's speech starts.

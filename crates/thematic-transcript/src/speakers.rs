@@ -17,25 +17,8 @@
 use std::collections::HashMap;
 
 use crate::cues::split_speakers;
-use crate::labels::{is_known_role, plausible_label, speaker_key, split_qualifier};
+use crate::labels::{CONVENTIONS, is_known_role, plausible_label, speaker_key, split_qualifier};
 use crate::model::{Warning, WarningKind};
-
-/// Sound and transcription conventions that are never a `(Name)` line.
-const SOUNDS: &[&str] = &[
-    "inaudible",
-    "crosstalk",
-    "laughs",
-    "laughter",
-    "laughing",
-    "pause",
-    "silence",
-    "music",
-    "applause",
-    "unclear",
-    "indistinct",
-    "sighs",
-    "coughs",
-];
 
 /// How many suggestions one file gets before the rest are counted in one warning.
 const MAX_SUGGESTIONS: usize = 5;
@@ -157,7 +140,7 @@ fn paren_label<'a>(cue: &Found<'a>) -> Option<&'a str> {
     if !cue.more
         || inner.is_empty()
         || inner.contains(['(', ')'])
-        || SOUNDS.iter().any(|s| inner.eq_ignore_ascii_case(s))
+        || CONVENTIONS.iter().any(|s| inner.eq_ignore_ascii_case(s))
         || !plausible_label(inner)
     {
         return None;
