@@ -215,20 +215,9 @@ mod tests {
 
     /// A coding of `words` in P1 as the study's P1 reads now, as `thematic code` makes it.
     fn coding_of(study: &Study, id: &str, words: &str) -> Coding {
-        let t = study.transcript("P1").unwrap();
-        let byte = t.text.find(words).unwrap();
-        let start = t.text[..byte].chars().count();
-        let end = start + words.chars().count();
-        let turn = t
-            .turns
-            .iter()
-            .position(|u| u.start <= start && end <= u.end)
-            .unwrap()
-            + 1;
         Coding {
-            id: id.into(),
-            end,
-            ..coding(turn, start, words)
+            created: String::new(),
+            ..crate::testing::coding_of(study, "KW", id, words, "what-matters")
         }
     }
 

@@ -301,29 +301,7 @@ mod tests {
 
     /// A coding of `words` in transcript P1 as it is now.
     fn coding_of(study: &Study, id: &str, words: &str) -> Coding {
-        let t = study.transcript("P1").unwrap();
-        let byte = t.text.find(words).unwrap();
-        let start = t.text[..byte].chars().count();
-        let end = start + words.chars().count();
-        let turn = t
-            .turns
-            .iter()
-            .position(|u| u.start <= start && end <= u.end)
-            .unwrap()
-            + 1;
-        Coding {
-            id: id.into(),
-            coder: "KW".into(),
-            transcript: "P1".into(),
-            turn,
-            start,
-            end,
-            theme: "what-matters".into(),
-            text: words.into(),
-            memo: String::new(),
-            created: "2026-11-21T10:00:00Z".into(),
-            status: Default::default(),
-        }
+        crate::testing::coding_of(study, "KW", id, words, "what-matters")
     }
 
     #[test]

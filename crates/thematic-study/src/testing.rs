@@ -56,3 +56,42 @@ pub fn study_named(dir: &Path, name: &str, file_name: &str) -> Study {
     options.codebook_text = MECHANISMS.into();
     Study::init(dir, &options).expect("a test study can be made")
 }
+
+/// A coding by `coder` of the first occurrence of `words` in transcript P1 of `study`, as it
+/// reads now, under `theme`, made 2026-11-21T10:00:00Z: as `thematic code` would make it
+/// (code-point offsets, the turn that holds them).
+///
+/// # Panics
+///
+/// When P1 is missing or does not hold `words` inside one turn.
+pub fn coding_of(
+    study: &Study,
+    coder: &str,
+    id: &str,
+    words: &str,
+    theme: &str,
+) -> crate::codings::Coding {
+    let t = study.transcript("P1").expect("the study has P1");
+    let byte = t.text.find(words).expect("P1 holds the words");
+    let start = t.text[..byte].chars().count();
+    let end = start + words.chars().count();
+    let turn = t
+        .turns
+        .iter()
+        .position(|u| u.start <= start && end <= u.end)
+        .expect("the words lie in one turn")
+        + 1;
+    crate::codings::Coding {
+        id: id.into(),
+        coder: coder.into(),
+        transcript: "P1".into(),
+        turn,
+        start,
+        end,
+        theme: theme.into(),
+        text: words.into(),
+        memo: String::new(),
+        created: "2026-11-21T10:00:00Z".into(),
+        status: Default::default(),
+    }
+}

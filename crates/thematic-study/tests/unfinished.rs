@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use thematic_study::{Coding, CodingsFile, Study, UNFINISHED_FILE, Unfinished};
+use thematic_study::{CodingsFile, Study, UNFINISHED_FILE, Unfinished};
 
 const OLD: &str = "Interviewer: How did it start?\n\nP1: I went to the GP and she listened.\n\nP1: Then the link worker asked what matters to me.\n";
 const NEW: &str = "Interviewer: How did it all start, then?\n\nP1: I went to the GP and she listened.\n\nP1: Then the link worker asked what matters to me.\n";
@@ -17,33 +17,6 @@ fn study() -> (tempfile::TempDir, Study) {
     let dir = tempfile::tempdir().unwrap();
     let study = thematic_study::testing::study(dir.path(), "m.toml");
     (dir, study)
-}
-
-/// A coding by `coder` of `words` in transcript P1 as it is now.
-fn coding_of(study: &Study, coder: &str, id: &str, words: &str, theme: &str) -> Coding {
-    let t = study.transcript("P1").unwrap();
-    let byte = t.text.find(words).unwrap();
-    let start = t.text[..byte].chars().count();
-    let end = start + words.chars().count();
-    let turn = t
-        .turns
-        .iter()
-        .position(|u| u.start <= start && end <= u.end)
-        .unwrap()
-        + 1;
-    Coding {
-        id: id.into(),
-        coder: coder.into(),
-        transcript: "P1".into(),
-        turn,
-        start,
-        end,
-        theme: theme.into(),
-        text: words.into(),
-        memo: String::new(),
-        created: "2026-12-07T10:00:00Z".into(),
-        status: Default::default(),
-    }
 }
 
 /// A study with P1 (the old text) coded by KW and AB under "empowerment".
@@ -56,7 +29,7 @@ fn coded() -> (tempfile::TempDir, Study) {
         ("KW", "k1", "she listened"),
         ("AB", "a1", "what matters to me"),
     ] {
-        let c = coding_of(&study, coder, id, words, "empowerment");
+        let c = thematic_study::testing::coding_of(&study, coder, id, words, "empowerment");
         std::fs::write(
             study.codings_path(coder).unwrap(),
             CodingsFile::new(coder, vec![c]).to_csv(),
