@@ -276,9 +276,7 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 impl Study {
     /// Whether an update of transcript `id` was cut short (its record is still there).
     fn update_pending(&self, id: &str) -> Result<bool, StudyError> {
-        Ok(self.unfinished_all()?.iter().any(|u| {
-            u.operation == "transcripts update" && u.finish.get(2).map(String::as_str) == Some(id)
-        }))
+        Ok(self.unfinished_all()?.iter().any(|u| u.is_update_of(id)))
     }
 
     /// The lock every import and transcript update takes while it decides and stores a

@@ -30,6 +30,9 @@ pub const UNFINISHED_FILE: &str = "unfinished.toml";
 /// The operation of `thematic init DIR --from FILE.qdpx`.
 pub const INIT_FROM: &str = "init --from";
 
+/// The operation of `thematic transcripts update ID FILE` (and of `import --replace`).
+const TRANSCRIPTS_UPDATE: &str = "transcripts update";
+
 /// An operation that started and has not finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unfinished {
@@ -119,6 +122,29 @@ impl Unfinished {
             (Ok(a), Ok(b)) => a == b,
             _ => std::path::absolute(source).is_ok_and(|s| s == self.source),
         }
+    }
+
+    /// The record of an update of transcript `id` from `source` (an absolute path), started
+    /// now by `who`: finished by the same update.
+    pub(crate) fn transcripts_update(id: &str, source: &Path, who: &str) -> Unfinished {
+        Unfinished::new(
+            TRANSCRIPTS_UPDATE,
+            vec![
+                "transcripts".into(),
+                "update".into(),
+                id.into(),
+                source.to_string_lossy().into_owned(),
+            ],
+            who,
+            &format!(
+                "codings of {id} may already point into the new text while the old one is stored"
+            ),
+        )
+    }
+
+    /// Whether this is an unfinished update of transcript `id`.
+    pub(crate) fn is_update_of(&self, id: &str) -> bool {
+        self.operation == TRANSCRIPTS_UPDATE && self.finish.get(2).map(String::as_str) == Some(id)
     }
 
     /// Whether `other` is the same operation, finished the same way: a rerun.

@@ -178,19 +178,7 @@ impl Study {
             return Ok(report);
         }
         let source = std::path::absolute(source).unwrap_or_else(|_| source.to_path_buf());
-        let intent = self.begin(crate::Unfinished::new(
-            "transcripts update",
-            vec![
-                "transcripts".into(),
-                "update".into(),
-                id.into(),
-                source.to_string_lossy().into_owned(),
-            ],
-            who,
-            &format!(
-                "codings of {id} may already point into the new text while the old one is stored"
-            ),
-        ))?;
+        let intent = self.begin(crate::Unfinished::transcripts_update(id, &source, who))?;
         for file in &files {
             self.rewrite_codings(file)?;
         }
