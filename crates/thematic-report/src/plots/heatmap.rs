@@ -158,7 +158,7 @@ fn draw(g: &Grid) -> String {
         |i: usize| g.groups[i].is_some() && (i == 0 || g.groups[i] != g.groups[i - 1]);
     let bands = (0..g.rows.len()).filter(|&i| starts_group(i)).count();
     let grid_h: f64 = heights.iter().sum::<f64>() + band_h * bands as f64;
-    let height = y0 + grid_h + if g.apart.is_some() { 50.0 } else { 36.0 };
+    let height = y0 + grid_h + if g.apart.is_some() { 56.0 } else { 36.0 };
     let mut svg = Svg::new(width, height);
     if g.apart.is_some() {
         svg.raw(
@@ -251,11 +251,12 @@ fn draw(g: &Grid) -> String {
     }
     legend(&mut svg, MARGIN, y + 12.0, &g.legend.0, &g.legend.1);
     if let Some(note) = &g.apart {
-        svg.rect("legend-apart", MARGIN, y + 30.0, 12.0, 9.0, "url(#apart)");
+        // Below the legend's 0 and 1 (their baseline is 31 pt under the grid).
+        svg.rect("legend-apart", MARGIN, y + 36.0, 12.0, 9.0, "url(#apart)");
         svg.text(
             "legend-apart-label",
             MARGIN + 16.0,
-            y + 38.0,
+            y + 44.0,
             std::slice::from_ref(note),
             8.0,
             "start",
