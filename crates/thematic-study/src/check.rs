@@ -133,6 +133,7 @@ impl Study {
         check_themes(self, &book, &codings, &mut report)?;
         check_anchors(self, &codings, &mut report)?;
         check_speakers(self, &mut report)?;
+        self.check_media(&mut report)?;
         report.findings.sort_by(|a, b| {
             a.severity
                 .cmp(&b.severity)

@@ -24,6 +24,7 @@ mod error;
 mod fsutil;
 mod import;
 mod lookup;
+mod media;
 mod memos;
 mod merge_study;
 mod participants;
@@ -59,6 +60,10 @@ pub use error::StudyError;
 pub use fsutil::{FileLock, atomic_write};
 pub use import::{ImportError, Imported, Importer};
 pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
+pub use media::{
+    MEDIA_COLUMNS, MEDIA_DIR, MEDIA_FILE, MEDIA_TYPES, MediaKind, MediaLink, MediaState,
+    SYNC_COLUMNS, SYNC_FILE, SyncTime, fingerprint, media_type,
+};
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
 pub use participants::{

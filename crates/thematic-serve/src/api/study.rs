@@ -1,5 +1,6 @@
 //! The study, its transcripts (with each coder's progress) and one transcript to read.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
@@ -202,13 +203,17 @@ pub(crate) struct TurnView {
     speaker: Option<String>,
     role: &'static str,
     start_ms: Option<i64>,
+    /// The study's sync time for the turn (`sync.csv`), set from the player; the reader
+    /// plays from it when the turn has no `start_ms` of its own.
+    synced_ms: Option<i64>,
     /// Code points into the transcript text.
     start: usize,
     end: usize,
     text: String,
 }
 
-pub(crate) fn turns(t: &Transcript) -> Vec<TurnView> {
+/// The turns of `t`, each with its sync time from `synced` (turn start → ms).
+pub(crate) fn turns(t: &Transcript, synced: &BTreeMap<usize, i64>) -> Vec<TurnView> {
     t.turns
         .iter()
         .enumerate()
@@ -217,6 +222,7 @@ pub(crate) fn turns(t: &Transcript) -> Vec<TurnView> {
             speaker: turn.speaker.clone(),
             role: turn.role.as_str(),
             start_ms: turn.start_ms,
+            synced_ms: synced.get(&turn.start).copied(),
             start: turn.start,
             end: turn.end,
             text: turn.text(&t.text).to_string(),
@@ -287,6 +293,8 @@ pub(crate) struct TranscriptView {
     codings: Vec<CodingView>,
     /// The acting coder's memos on this transcript and on its codings.
     memos: Vec<MemoView>,
+    /// The linked recording (`null`: none).
+    media: Option<super::media::MediaView>,
 }
 
 /// The codings of `coder` in transcript `id` that still point at their words, read through
@@ -326,8 +334,11 @@ pub(crate) async fn transcript(
             })
             .map(MemoView::from)
             .collect();
+        let media = super::media::media_view(&study, &id)?;
+        let synced = study.sync_times(&id)?;
         Ok(Json(TranscriptView {
-            turns: turns(&t),
+            turns: turns(&t, &synced),
+            media,
             id,
             coder: state.coder.clone(),
             codings,

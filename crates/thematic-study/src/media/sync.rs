@@ -1,0 +1,204 @@
+//! Sync times: `sync.csv` at the study root, the start time a researcher gave a turn that
+//! has none of its own (a typed transcript), by playing its recording and saying "this turn
+//! starts now". They are kept in the study, never written into the transcript file, and
+//! read by the reader as the turn's time from then on.
+//!
+//! Columns: `transcript` (its id), `turn_start` (the turn's start offset in code points of
+//! the transcript text: it stays right across edits that do not move the turn's start),
+//! `start_ms` (milliseconds from the recording's start), `who` and `when` (RFC 3339 UTC).
+//! One row per (transcript, turn_start). When a transcript update moves a turn's start, the
+//! time stays on the old offset and `thematic check` reports it (`sync-orphaned`), so no
+//! time is dropped silently.
+//!
+//! The file is small; every change rewrites it whole, atomically, under its lock, and is
+//! logged in `changelog.csv` as `sync` (undo passes over it; a time is set again or cleared
+//! as easily as it was set).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::csvlog::{csv_line, read_rows};
+use crate::error::StudyError;
+use crate::fsutil::{FileLock, atomic_write};
+use crate::study::Study;
+use crate::transcripts::natural_cmp;
+
+/// The file of sync times, in the study root.
+pub const SYNC_FILE: &str = "sync.csv";
+
+/// The columns of `sync.csv`.
+pub const SYNC_COLUMNS: [&str; 5] = ["transcript", "turn_start", "start_ms", "who", "when"];
+
+/// The latest time a sync can be set to: 100 hours, far past any interview, so a typing
+/// slip (an extra digit) is refused rather than kept.
+const MAX_MS: i64 = 100 * 3600 * 1000;
+
+/// One turn's sync time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncTime {
+    /// The transcript's id.
+    pub transcript: String,
+    /// The turn's start, in code points of the transcript text.
+    pub turn_start: usize,
+    /// Milliseconds from the start of the recording.
+    pub start_ms: i64,
+    /// Who set it.
+    pub who: String,
+    /// When, RFC 3339 UTC.
+    pub when: String,
+}
+
+impl Study {
+    /// `sync.csv` in the study root.
+    pub fn sync_path(&self) -> PathBuf {
+        self.root().join(SYNC_FILE)
+    }
+
+    /// The sync times of transcript `id`: turn start (code points) → milliseconds. Empty
+    /// when it has none (or the file does not exist).
+    pub fn sync_times(&self, id: &str) -> Result<BTreeMap<usize, i64>, StudyError> {
+        Ok(self
+            .all_sync_times()?
+            .into_iter()
+            .filter(|s| s.transcript == id)
+            .map(|s| (s.turn_start, s.start_ms))
+            .collect())
+    }
+
+    /// Every sync time, by transcript (natural order), then turn start.
+    pub fn all_sync_times(&self) -> Result<Vec<SyncTime>, StudyError> {
+        read_sync(&self.sync_path())
+    }
+
+    /// Sets (`Some`) or clears (`None`) the sync time of the turn of transcript `id` that
+    /// starts at code point `turn_start`; logs `sync` under `who` when anything changed.
+    /// Refused, with nothing written, when `turn_start` does not start a turn of the
+    /// transcript as it is now or the time is negative or past 100 hours. Returns the
+    /// turn's time now.
+    pub fn set_sync_time(
+        &self,
+        id: &str,
+        turn_start: usize,
+        ms: Option<i64>,
+        who: &str,
+    ) -> Result<Option<i64>, StudyError> {
+        let path = self.sync_path();
+        // A time is set only on a turn there is now; clearing needs no turn (a time left on
+        // a start that moved, or of a transcript since removed, is cleared like any other).
+        let turn = match ms {
+            Some(ms) => Some(self.check_sync_target(id, turn_start, ms)?),
+            None => None,
+        };
+        let _lock = FileLock::acquire(&path)?;
+        let mut rows = read_sync(&path)?;
+        let at = rows
+            .iter()
+            .position(|s| s.transcript == id && s.turn_start == turn_start);
+        let before = at.map(|i| rows[i].start_ms);
+        if before == ms {
+            return Ok(ms);
+        }
+        match (at, ms) {
+            (Some(i), None) => {
+                rows.remove(i);
+            }
+            (Some(i), Some(ms)) => {
+                rows[i].start_ms = ms;
+                rows[i].who = who.to_string();
+                rows[i].when = crate::now_rfc3339();
+            }
+            (None, Some(ms)) => rows.push(SyncTime {
+                transcript: id.to_string(),
+                turn_start,
+                start_ms: ms,
+                who: who.to_string(),
+                when: crate::now_rfc3339(),
+            }),
+            (None, None) => return Ok(None),
+        }
+        write_sync(&path, &mut rows)?;
+        drop(_lock);
+        let detail = match (ms, turn) {
+            (Some(ms), Some(n)) => format!("{id} turn {n} (at {turn_start}) starts at {ms} ms"),
+            _ => format!("{id} turn at {turn_start}: sync time cleared"),
+        };
+        self.log_change(who, "sync", "", &detail)?;
+        Ok(ms)
+    }
+
+    /// Checks that a turn of transcript `id` starts at `turn_start` and that `ms` is a time
+    /// in a recording; returns the turn's 1-based number.
+    fn check_sync_target(&self, id: &str, turn_start: usize, ms: i64) -> Result<usize, StudyError> {
+        let path = self.sync_path();
+        let transcript = self.transcript(id)?;
+        let Some(n) = transcript.turns.iter().position(|t| t.start == turn_start) else {
+            return Err(StudyError::invalid(
+                &path,
+                0,
+                format!(
+                    "no turn of {id} starts at code point {turn_start} (was the transcript \
+                     updated since it was read? read it again); a sync time belongs to the \
+                     start of a turn"
+                ),
+            ));
+        };
+        if !(0..=MAX_MS).contains(&ms) {
+            return Err(StudyError::invalid(
+                &path,
+                0,
+                format!(
+                    "a sync time of {ms} ms is outside the recording; give milliseconds from \
+                     its start (0 to {MAX_MS})"
+                ),
+            ));
+        }
+        Ok(n + 1)
+    }
+}
+
+/// Writes `rows`, sorted, over `path` atomically (the caller holds the lock).
+fn write_sync(path: &Path, rows: &mut [SyncTime]) -> Result<(), StudyError> {
+    rows.sort_by(|a, b| {
+        natural_cmp(&a.transcript, &b.transcript).then(a.turn_start.cmp(&b.turn_start))
+    });
+    let mut bytes = SYNC_COLUMNS.join(",").into_bytes();
+    bytes.push(b'\n');
+    for r in rows.iter() {
+        let line = csv_line(r).map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
+        bytes.extend_from_slice(&line);
+    }
+    atomic_write(path, &bytes)
+}
+
+/// The rows of `sync.csv` (none when it does not exist), sorted as written.
+fn read_sync(path: &Path) -> Result<Vec<SyncTime>, StudyError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StudyError::io(path, e)),
+    };
+    if bytes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut rows, _torn) = read_rows(
+        path,
+        &bytes,
+        &SYNC_COLUMNS,
+        |record, line| {
+            record.deserialize::<SyncTime>(None).map_err(|e| {
+                StudyError::invalid(
+                    path,
+                    line,
+                    format!("{e}; the columns are {}", SYNC_COLUMNS.join(",")),
+                )
+            })
+        },
+        |s: &SyncTime| s.when.parse::<jiff::Timestamp>().is_ok(),
+    )?;
+    rows.sort_by(|a, b| {
+        natural_cmp(&a.transcript, &b.transcript).then(a.turn_start.cmp(&b.turn_start))
+    });
+    Ok(rows)
+}
