@@ -95,3 +95,31 @@ pub fn coding_of(
         status: Default::default(),
     }
 }
+
+/// A WAV recording made for tests: `millis` ms of a 440 Hz sine tone, 8 kHz, mono, 16-bit
+/// PCM, its RIFF header written by hand (44 bytes, then 16 bytes per ms). Browsers play it,
+/// so the reader's player can be tested without a binary fixture.
+pub fn sine_wav(millis: u32) -> Vec<u8> {
+    const RATE: u32 = 8000;
+    let samples = RATE * millis / 1000;
+    let data_len = samples * 2;
+    let mut out = Vec::with_capacity(44 + data_len as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes()); // fmt chunk size
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&RATE.to_le_bytes());
+    out.extend_from_slice(&(RATE * 2).to_le_bytes()); // bytes per second
+    out.extend_from_slice(&2u16.to_le_bytes()); // block align
+    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..samples {
+        let t = f64::from(i) / f64::from(RATE);
+        let v = (t * 440.0 * std::f64::consts::TAU).sin() * 8000.0;
+        out.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    out
+}
