@@ -31,6 +31,7 @@ mod participants;
 mod progress;
 mod reading;
 mod reanchor;
+mod rewrite;
 mod refactor;
 mod row_edit;
 mod speakers;
@@ -62,7 +63,7 @@ pub use import::{ImportError, Imported, Importer};
 pub use lookup::{SUGGESTION_CODER, codable_theme, theme};
 pub use media::{
     MEDIA_COLUMNS, MEDIA_DIR, MEDIA_FILE, MEDIA_TYPES, MediaKind, MediaLink, MediaState,
-    SYNC_COLUMNS, SYNC_FILE, SyncTime, fingerprint, media_type,
+    SYNC_COLUMNS, SYNC_FILE, SyncTime, fingerprint, media_beside, media_type,
 };
 pub use memos::{Memo, MemoAbout, new_memo_id, parse_memos};
 pub use merge_study::StudyMerge;
@@ -76,6 +77,7 @@ pub use progress::{
 pub use reading::{READING_COLUMNS, READING_DIR, ReadUpdate, Reading};
 pub use reanchor::{Anchor, MIN_SIMILARITY, Reanchored, reanchor, reanchor_with};
 pub use refactor::MergeReport;
+pub use rewrite::TextEdit;
 pub use row_edit::{Recoded, RowEdit, Splice, Stamp, Uncoded};
 pub use speakers::{Attribution, SharedTranscript};
 pub use stable_hash::{StableHasher, content_hash, stable_hash};

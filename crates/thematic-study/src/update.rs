@@ -16,6 +16,15 @@ use crate::reanchor::{Anchor, reanchor};
 use crate::study::Study;
 use crate::transcripts::TRANSCRIPT_EXTENSIONS;
 
+/// Places a transcript's codings on its new version: old, new, the codings → one result
+/// each, in order.
+pub(crate) type Place<'a> = dyn Fn(
+        &thematic_transcript::Transcript,
+        &thematic_transcript::Transcript,
+        &[Coding],
+    ) -> Vec<crate::reanchor::Reanchored>
+    + 'a;
+
 /// What happened to one coding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Updated {
@@ -105,6 +114,24 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
+        self.replace_transcript_placing(id, source, new_bytes, ext, new, who, dry_run, &reanchor)
+    }
+
+    /// [`Study::replace_transcript`] with the codings placed by `place` (old transcript, new
+    /// transcript, the codings of it → one result each, in order) instead of the fuzzy
+    /// [`reanchor`]: an edit whose changes are known places them exactly.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn replace_transcript_placing(
+        &self,
+        id: &str,
+        source: &Path,
+        new_bytes: &[u8],
+        ext: &str,
+        new: &thematic_transcript::Transcript,
+        who: &str,
+        dry_run: bool,
+        place: &Place<'_>,
+    ) -> Result<UpdateReport, StudyError> {
         let name = source.file_name().unwrap_or_default().to_string_lossy();
         // The transcripts' lock (as every import takes it), then the codebook's, as a merge
         // takes it: a coder's first coding takes it too (before creating the codings file),
@@ -156,7 +183,7 @@ impl Study {
                 continue;
             }
             let subset: Vec<Coding> = mine.iter().map(|&i| file.codings[i].clone()).collect();
-            let results = reanchor(old, new, &subset);
+            let results = place(old, new, &subset);
             let mut changed = false;
             for (&i, r) in mine.iter().zip(results) {
                 let c = &mut file.codings[i];

@@ -135,7 +135,7 @@ fn candidates_end(doc: &Doc<'_>, s: usize, e: usize, te: usize, snap: bool) -> V
 }
 
 /// `1 − levenshtein / max(len)`; two empty strings are identical.
-fn similarity(a: &[char], b: &[char]) -> f64 {
+pub(super) fn similarity(a: &[char], b: &[char]) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;

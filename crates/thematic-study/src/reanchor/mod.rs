@@ -142,6 +142,13 @@ pub struct Reanchored {
     pub anchor: Anchor,
 }
 
+/// `1 − levenshtein / max(len)` of two quotes, as [`Anchor::Moved`] reports it.
+pub(crate) fn quote_similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    fuzzy::similarity(&a, &b)
+}
+
 /// Re-anchors `codings` made against `old` onto the corrected transcript `new`, with the
 /// default fuzzy threshold [`MIN_SIMILARITY`]. Returns one result per coding, in order.
 ///
