@@ -6,6 +6,7 @@ mod coding;
 mod concurrent_writes;
 mod exports;
 mod focus_group;
+mod media;
 mod outputs;
 mod paper_tables;
 mod quote_pages;

@@ -60,6 +60,8 @@ pub enum Command {
     Transcripts(cmd::transcripts::Args),
     /// Print a transcript with turn numbers and speakers.
     Show(cmd::show::Args),
+    /// Link audio or video recordings to transcripts, list them, set turns' sync times.
+    Media(cmd::media::Args),
     /// Code an excerpt of a turn with a theme.
     Code(cmd::code::Args),
     /// Remove one of your codings.

@@ -14,7 +14,10 @@ use crate::output::{OutputArgs, Table, emit_table};
 Reads every coder's codings and checks each coding: its transcript exists and still holds the
 quoted words at the coding's offsets, in the coding's turn; its theme exists, is codable and
 not retired; its id is unique; it is not orphaned by a transcript correction. Files in
-codings/ that are not a valid coder name are reported too (they are otherwise ignored).
+codings/ that are not a valid coder name are reported too (they are otherwise ignored). A
+linked recording that is missing or changed since it was linked, and a sync time on a turn
+start that a transcript update moved, are warnings naming the `thematic media` command that
+resolves them.
 
 Prints one row per finding (nothing when all is well) and a summary on standard error.
 A study whose making was cut short (a killed `thematic init DIR --from FILE.qdpx`, which

@@ -24,7 +24,12 @@ the study already holds byte for byte is reported `unchanged` and not stored aga
 importing the same files again finishes an import that was cut short (`thematic check` names
 that command while the import is unfinished).
 JSON keys: file, id, status (imported|replaced|unchanged|failed), format, turns, speakers,
-duration_ms, warnings, error, kept, moved, orphaned.
+duration_ms, warnings, error, kept, moved, orphaned, media.
+
+A recording beside a transcript, named like it (P6_zoom.vtt and P6_zoom.m4a, or P6.m4a; .m4a
+.mp3 .wav .ogg .webm .mp4 .mov), is linked to it for the browser's player: the study keeps
+its path, not a copy (a line on standard error says so; the media column in CSV and JSON). --copy-media copies it into the study's media/
+folder instead. See `thematic media`.
 
 --replace takes the place of a transcript with the same id as `thematic transcripts update`
 does: every coder's codings of it are re-anchored onto the new text, each kept (same words,
@@ -41,6 +46,7 @@ codings, orphaned, note.
 
 Examples:
   $ thematic import ~/interviews/
+  $ thematic import ~/interviews/ --copy-media
   $ thematic import colleague.qdpx
   $ thematic import 'Zoom recording 2022-03-14.vtt' --id P6
   $ thematic import P6_corrected.docx --id P6 --replace";
@@ -59,6 +65,10 @@ pub struct Args {
     /// Replace a transcript that has the same id, re-anchoring its codings onto the new text.
     #[arg(long)]
     pub replace: bool,
+    /// Copy a recording found beside a transcript into the study's media/ folder (by default
+    /// it is linked where it is).
+    #[arg(long)]
+    pub copy_media: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -111,7 +121,19 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         &who,
         "some of the files may not have been imported yet",
     ))?;
-    let (table, failed) = import_all(&study, &files, args.id.as_deref(), args.replace, &who)?;
+    let media = if args.copy_media {
+        Media::Copy
+    } else {
+        Media::Link
+    };
+    let (table, failed) = import_all(
+        &study,
+        &files,
+        args.id.as_deref(),
+        args.replace,
+        &who,
+        media,
+    )?;
     intent.done(&study)?;
     emit_table(&args.output, &table)?;
     if failed > 0 {
@@ -138,7 +160,21 @@ fn finish_args(args: &Args) -> Vec<String> {
     if args.replace {
         out.push("--replace".into());
     }
+    if args.copy_media {
+        out.push("--copy-media".into());
+    }
     out
+}
+
+/// What an import does with a recording found beside a transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// Nothing (files that are not on disk, as the demo's).
+    Off,
+    /// Link it where it is.
+    Link,
+    /// Copy it into `media/` and link the copy.
+    Copy,
 }
 
 /// Imports `files` and builds the per-file report. Returns the report and how many failed.
@@ -149,6 +185,7 @@ pub fn import_all(
     id: Option<&str>,
     replace: bool,
     who: &str,
+    media: Media,
 ) -> Result<(Table, usize)> {
     let loaded = parallel_map(files, |f| std::fs::read(f));
     let sources = files
@@ -165,7 +202,7 @@ pub fn import_all(
             (f.clone(), bytes)
         })
         .collect();
-    import_named(study, sources, id, replace, who)
+    import_named(study, sources, id, replace, who, media)
 }
 
 /// Imports in-memory files (name, bytes), as the demo does with the embedded sample.
@@ -176,6 +213,7 @@ pub fn import_all_bytes(study: &Study, files: &[(PathBuf, &[u8])]) -> Result<(Ta
         None,
         false,
         "import",
+        Media::Off,
     )
 }
 
@@ -188,6 +226,7 @@ fn import_named(
     id: Option<&str>,
     replace: bool,
     who: &str,
+    media: Media,
 ) -> Result<(Table, usize)> {
     let mut importer = study.importer()?.acting_as(who);
     let checked = parallel_map(&sources, |(f, bytes)| match bytes {
@@ -208,7 +247,61 @@ fn import_named(
         names.push(file);
     }
     note_shared_speakers(study, &results);
-    Ok(report(&names, results))
+    let linked = link_recordings(study, &names, &results, media, who);
+    Ok(report(&names, results, &linked))
+}
+
+/// Links the recording beside each imported transcript file (see
+/// [`thematic_study::media_beside`]), copying it with [`Media::Copy`]; returns the linked
+/// path (as `media.csv` keeps it) per file. A recording already linked is left as it is; one
+/// that cannot be linked is a warning, not a failed import.
+fn link_recordings(
+    study: &Study,
+    files: &[PathBuf],
+    results: &[std::result::Result<Imported, ImportError>],
+    media: Media,
+    who: &str,
+) -> Vec<Option<String>> {
+    files
+        .iter()
+        .zip(results)
+        .map(|(file, result)| {
+            let done = result.as_ref().ok()?;
+            if media == Media::Off {
+                return None;
+            }
+            let found = thematic_study::media_beside(file, &done.id)?;
+            let already = study.media(&done.id).ok().flatten();
+            if let Some(link) = already.filter(|l| {
+                media == Media::Link && l.path.canonicalize().ok() == found.canonicalize().ok()
+            }) {
+                return Some(link.stored);
+            }
+            match study.link_media(&done.id, &found, media == Media::Copy, who) {
+                Ok(link) => {
+                    crate::cmd::status(&sanitize(&format!(
+                        "linked the recording {} to {}{}",
+                        found.file_name().unwrap_or_default().to_string_lossy(),
+                        done.id,
+                        if media == Media::Copy {
+                            format!(" (copied to {})", link.stored)
+                        } else {
+                            String::new()
+                        }
+                    )));
+                    Some(link.stored)
+                }
+                Err(e) => {
+                    crate::cmd::status(&sanitize(&format!(
+                        "warning: the recording {} was not linked to {}: {e}",
+                        found.display(),
+                        done.id
+                    )));
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 /// A note for each transcript imported with more than one speaker who is not an
@@ -242,6 +335,7 @@ fn note_shared_speakers(study: &Study, results: &[std::result::Result<Imported, 
 fn report(
     files: &[PathBuf],
     results: Vec<std::result::Result<Imported, ImportError>>,
+    linked: &[Option<String>],
 ) -> (Table, usize) {
     let mut table = Table::new(&[
         ("file", "File"),
@@ -256,10 +350,11 @@ fn report(
         ("kept", "Kept"),
         ("moved", "Moved"),
         ("orphaned", "Orphaned"),
+        ("media", "Recording"),
     ])
-    .machine_only(&["kept", "moved", "orphaned"]);
+    .machine_only(&["kept", "moved", "orphaned", "media"]);
     let mut failed = 0;
-    for (file, result) in files.iter().zip(results) {
+    for ((file, result), media) in files.iter().zip(results).zip(linked) {
         let name = file.file_name().map_or_else(
             || file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -306,6 +401,7 @@ fn report(
                     json!(counts.map(|c| c.0)),
                     json!(counts.map(|c| c.1)),
                     json!(counts.map(|c| c.2)),
+                    json!(media),
                 ]);
             }
             Err(e) => {
@@ -327,6 +423,7 @@ fn report(
                     json!(null),
                     json!(null),
                     json!(format!("{e}{hint}")),
+                    json!(null),
                     json!(null),
                     json!(null),
                     json!(null),

@@ -22,6 +22,7 @@ pub mod init;
 pub mod log;
 pub mod map;
 pub mod matrix;
+pub mod media;
 pub mod memo;
 pub mod merge;
 pub mod paper_output;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Star(args) => star::run(&ctx, &args),
         Command::Participants(args) => participants::run(&ctx, &args),
         Command::Matrix(args) => matrix::run(&ctx, &args),
+        Command::Media(args) => media::run(&ctx, &args),
         Command::Cooccur(args) => cooccur::run(&ctx, &args),
         Command::Plot(args) => plot::run(&ctx, &args),
         Command::Completions(args) => completions::run(&args),

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
+use thematic_study::MediaState;
 use thematic_transcript::Transcript;
 
 use crate::context::Context;
@@ -11,7 +12,10 @@ use crate::output::{OutputArgs, Table, emit_table, round};
 
 const EXAMPLES: &str = "\
 The list has one row per transcript: id, participant, format, turns, words, speakers and
-duration. JSON keys: id, participant, format, turns, words, speakers, duration_ms.
+duration, and the recording linked to it (`thematic media`), if any; a recording that is
+missing or changed is also named on standard error. JSON keys: id, participant, format,
+turns, words, speakers, duration_ms, media (the recording's path as the study keeps it, null
+when none), media_status (ok, missing or changed; null when none).
 
 --summary gives the \"interview length ranged from … (M, SD)\" figures of a methods section:
 one row each for duration (minutes) and words, with n, min, max, mean and sample SD
@@ -62,7 +66,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     let table = if args.summary {
         summary(&rows)
     } else {
-        list(&rows)
+        list(&rows, &study.media_links()?)
     };
     emit_table(&args.output, &table)?;
     if failed > 0 {
@@ -74,7 +78,7 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(rows: &[(String, Transcript)]) -> Table {
+fn list(rows: &[(String, Transcript)], media: &[thematic_study::MediaLink]) -> Table {
     let mut table = Table::new(&[
         ("id", "ID"),
         ("participant", "Participant"),
@@ -83,8 +87,21 @@ fn list(rows: &[(String, Transcript)]) -> Table {
         ("words", "Words"),
         ("speakers", "Speakers"),
         ("duration_ms", "Duration"),
-    ]);
+        ("media", "Recording"),
+        ("media_status", "Recording status"),
+    ])
+    .machine_only(&["media_status"]);
     for (id, t) in rows {
+        let link = media.iter().find(|m| m.transcript == *id);
+        let state = link.map(|m| m.state());
+        if let (Some(m), Some(MediaState::Missing(why) | MediaState::Changed(why))) = (link, &state)
+        {
+            crate::cmd::status(&crate::term::sanitize(&format!(
+                "warning: the recording of {id}, {}, is {}: {why}; `thematic check` says what to do",
+                m.stored,
+                state.as_ref().map_or("", MediaState::as_str)
+            )));
+        }
         let participant = t.participant_key();
         let duration = json!(t.duration_ms());
         table.push(vec![
@@ -95,6 +112,8 @@ fn list(rows: &[(String, Transcript)]) -> Table {
             json!(t.word_count()),
             json!(t.speakers()),
             duration,
+            json!(link.map(|m| &m.stored)),
+            json!(state.as_ref().map(MediaState::as_str)),
         ]);
     }
     table

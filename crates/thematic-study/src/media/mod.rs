@@ -85,6 +85,24 @@ pub fn media_type(path: &Path) -> Option<(MediaKind, &'static str)> {
         .map(|&(_, kind, mime)| (kind, mime))
 }
 
+/// The recording beside transcript file `file`, as `thematic import` links it: a file of
+/// the same folder named like the transcript file (`P6_zoom.vtt` → `P6_zoom.m4a`) or like
+/// its id (`P6.m4a`), with an extension of [`MEDIA_TYPES`] in lower or upper case. The
+/// first found, in the order of [`MEDIA_TYPES`], then stem before id.
+pub fn media_beside(file: &Path, id: &str) -> Option<PathBuf> {
+    let stem = file.file_stem()?.to_str()?;
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let names = [stem, id];
+    MEDIA_TYPES.iter().find_map(|(ext, _, _)| {
+        names.iter().find_map(|name| {
+            [ext.to_string(), ext.to_ascii_uppercase()]
+                .into_iter()
+                .map(|e| dir.join(format!("{name}.{e}")))
+                .find(|p| p.is_file())
+        })
+    })
+}
+
 /// A recording linked to a transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaLink {

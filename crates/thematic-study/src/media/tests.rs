@@ -200,3 +200,19 @@ fn check_reports_missing_changed_and_orphaned_sync_times() {
     assert_eq!(kinds(&study), vec!["media-missing", "sync-orphaned"]);
     assert_eq!(study.check().unwrap().errors(), 0, "warnings only");
 }
+
+#[test]
+fn the_recording_beside_a_transcript_is_found_by_its_stem_or_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let vtt = dir.path().join("P6_zoom.vtt");
+    assert_eq!(media_beside(&vtt, "P6"), None);
+    std::fs::write(dir.path().join("P6.MP4"), b"x").unwrap();
+    assert_eq!(media_beside(&vtt, "P6"), Some(dir.path().join("P6.MP4")));
+    // Audio comes before video in MEDIA_TYPES, and the stem before the id.
+    std::fs::write(dir.path().join("P6_zoom.m4a"), b"x").unwrap();
+    assert_eq!(
+        media_beside(&vtt, "P6"),
+        Some(dir.path().join("P6_zoom.m4a"))
+    );
+    assert_eq!(media_beside(&dir.path().join("P7.txt"), "P7"), None);
+}
