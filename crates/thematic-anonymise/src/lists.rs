@@ -1,0 +1,76 @@
+//! The shipped word lists (see `data/README.md` for their sources and licences), loaded
+//! once into sets of lower-case words, and the matcher over place names.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use crate::matcher::{TermMatcher, fold_term};
+
+const FIRST_NAMES: &str = include_str!("../data/first_names.txt");
+const SURNAMES: &str = include_str!("../data/surnames.txt");
+const PLACES_UK: &str = include_str!("../data/places_uk.txt");
+const PLACES_US: &str = include_str!("../data/places_us.txt");
+const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
+
+/// The lists, built on first use.
+#[derive(Debug)]
+pub(crate) struct Lists {
+    pub first_names: HashSet<String>,
+    pub surnames: HashSet<String>,
+    pub common: HashSet<String>,
+    pub places: Vec<String>,
+    pub place_matcher: TermMatcher,
+}
+
+/// The entries of a list file: one per line, `#` starts a comment line.
+fn entries(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+pub(crate) fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let set = |text| entries(text).map(fold_term).collect::<HashSet<_>>();
+        let common = set(COMMON_WORDS);
+        let places: Vec<String> = entries(PLACES_UK)
+            .chain(entries(PLACES_US))
+            .map(str::to_owned)
+            .collect();
+        Lists {
+            first_names: set(FIRST_NAMES),
+            surnames: set(SURNAMES),
+            place_matcher: TermMatcher::new(&places),
+            places,
+            common,
+        }
+    })
+}
+
+/// Whether `word` is a common word that is capitalised for other reasons than being a
+/// name (`Monday`, `God`, `English`, `Mum`, `Okay`), or a function word.
+pub(crate) fn is_common_word(word: &str) -> bool {
+    lists().common.contains(&fold_term(word))
+}
+
+/// The sizes of the shipped lists: first names, surnames, places.
+pub fn shipped_list_sizes() -> (usize, usize, usize) {
+    let l = lists();
+    (l.first_names.len(), l.surnames.len(), l.places.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_load_and_hold_what_they_should() {
+        let l = lists();
+        assert!(l.first_names.contains("margaret"));
+        assert!(l.surnames.contains("smith"));
+        assert!(l.places.iter().any(|p| p == "Leeds"));
+        assert!(is_common_word("Monday"));
+        assert!(!is_common_word("Margaret"));
+    }
+}

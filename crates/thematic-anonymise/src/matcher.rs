@@ -1,0 +1,263 @@
+//! The one matcher for known terms: whole words, case-insensitive, longest first, never
+//! overlapping. `anonymise apply`, `check --identifiers` and the export guards all find
+//! terms through it, so what the review lists is exactly what gets replaced.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// One occurrence of a term in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Match {
+    /// First code point of the occurrence.
+    pub start: usize,
+    /// One past its last code point.
+    pub end: usize,
+    /// Which term matched: its index in the list given to [`find_terms`] or
+    /// [`TermMatcher::new`].
+    pub term_index: usize,
+}
+
+/// Finds every occurrence of `terms` in `text`: whole words (a term that starts or ends with
+/// a letter or digit must not continue a word there), case-insensitive (Unicode simple
+/// lower case), and where occurrences overlap the longest wins (then the earliest, then the
+/// lowest index). The matches come back in text order, in code points.
+///
+/// ```
+/// use thematic_anonymise::find_terms;
+/// let text = "John Smith met John. Johnny did not.";
+/// let found = find_terms(text, &["john", "John Smith"]);
+/// let spans: Vec<_> = found.iter().map(|m| (m.start, m.end, m.term_index)).collect();
+/// // "John Smith" (0..10) wins over "John" inside it; "John" at 15..19; "Johnny" is a
+/// // different word.
+/// assert_eq!(spans, [(0, 10, 1), (15, 19, 0)]);
+/// ```
+///
+/// Building the matcher costs time proportional to the terms; to search many texts for the
+/// same terms, build a [`TermMatcher`] once.
+pub fn find_terms<S: AsRef<str>>(text: &str, terms: &[S]) -> Vec<Match> {
+    TermMatcher::new(terms).find(text)
+}
+
+/// A set of terms compiled once for [`TermMatcher::find`] over many texts. Empty (or
+/// all-space) terms never match.
+#[derive(Debug, Clone)]
+pub struct TermMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern, the caller's index and the pattern's length in code
+    /// points and whether its first and last characters are word characters.
+    patterns: Vec<Pattern>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    index: usize,
+    chars: usize,
+    word_start: bool,
+    word_end: bool,
+}
+
+impl TermMatcher {
+    /// Compiles `terms`. Runs of white space in a term match exactly one space.
+    pub fn new<S: AsRef<str>>(terms: &[S]) -> TermMatcher {
+        let mut folded = Vec::new();
+        let mut patterns = Vec::new();
+        for (index, term) in terms.iter().enumerate() {
+            let key = fold_term(term.as_ref());
+            let Some(first) = key.chars().next() else {
+                continue;
+            };
+            let last = key.chars().next_back().unwrap_or(first);
+            patterns.push(Pattern {
+                index,
+                chars: key.chars().count(),
+                word_start: is_word_char(first),
+                word_end: is_word_char(last),
+            });
+            folded.push(key);
+        }
+        let automaton = if folded.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&folded)
+                .ok()
+        };
+        TermMatcher {
+            automaton,
+            patterns,
+        }
+    }
+
+    /// Whether no term can match.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The occurrences in `text`, as [`find_terms`] describes.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = Folded::new(text);
+        let mut all = Vec::new();
+        for m in automaton.find_overlapping_iter(folded.text.as_str()) {
+            let pattern = self.patterns[m.pattern().as_usize()];
+            let start = folded.cp(m.start());
+            let end = start + pattern.chars;
+            if pattern.word_start && start > 0 && is_word_char(folded.chars[start - 1]) {
+                continue;
+            }
+            if pattern.word_end && end < folded.chars.len() && is_word_char(folded.chars[end]) {
+                continue;
+            }
+            all.push(Match {
+                start,
+                end,
+                term_index: pattern.index,
+            });
+        }
+        choose(all)
+    }
+}
+
+/// Keeps the longest matches first, then the earliest, then the lowest term index, dropping
+/// any that overlap one already kept; returns them in text order.
+fn choose(mut all: Vec<Match>) -> Vec<Match> {
+    all.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+            .then(a.term_index.cmp(&b.term_index))
+    });
+    let mut kept: std::collections::BTreeMap<usize, Match> = std::collections::BTreeMap::new();
+    for m in all {
+        let before = kept.range(..m.end).next_back();
+        if before.is_some_and(|(_, k)| k.end > m.start) {
+            continue;
+        }
+        kept.insert(m.start, m);
+    }
+    kept.into_values().collect()
+}
+
+/// Whether `c` continues a word: a letter, a digit or `_`.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A character's simple lower case: its lower case when that is one character, else
+/// itself, so a folded text has as many code points as the original.
+pub(crate) fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// A term folded for matching: simple lower case, white space runs as one space, trimmed.
+pub fn fold_term(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for word in term.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(fold_char));
+    }
+    out
+}
+
+/// A text folded character by character, with the way back from bytes to code points.
+struct Folded {
+    text: String,
+    chars: Vec<char>,
+    /// Byte offset (in `text`) of each code point, when the text is not all ASCII.
+    starts: Option<Vec<usize>>,
+}
+
+impl Folded {
+    fn new(text: &str) -> Folded {
+        let chars: Vec<char> = text.chars().map(fold_char).collect();
+        let folded: String = chars.iter().collect();
+        let starts = (!folded.is_ascii()).then(|| folded.char_indices().map(|(b, _)| b).collect());
+        Folded {
+            text: folded,
+            chars,
+            starts,
+        }
+    }
+
+    fn cp(&self, byte: usize) -> usize {
+        match &self.starts {
+            None => byte,
+            Some(starts) => starts.partition_point(|&b| b < byte),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str, terms: &[&str]) -> Vec<(usize, usize, usize)> {
+        find_terms(text, terms)
+            .into_iter()
+            .map(|m| (m.start, m.end, m.term_index))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only() {
+        // "Ann" inside "Anna" and "Joanne" is not a match; "Ann," and "Ann's" are.
+        assert_eq!(
+            spans("Anna, Joanne, Ann, Ann's", &["ann"]),
+            [(14, 17, 0), (19, 22, 0)]
+        );
+    }
+
+    #[test]
+    fn case_insensitive_and_code_points() {
+        // "Zoë" starts at code point 6 ("Hello " is 6 code points); the é in "café" is one
+        // code point, so "ZOË" after it starts at 5 + 1 = 19... worked: "café " = 5, then
+        // "and " = 4 → 9.
+        assert_eq!(spans("Hello Zoë", &["zoë"]), [(6, 9, 0)]);
+        assert_eq!(spans("café and ZOË", &["Zoë"]), [(9, 12, 0)]);
+    }
+
+    #[test]
+    fn longest_first_never_overlapping() {
+        // "Mary Ann Smith": the three-word term wins over both shorter ones.
+        assert_eq!(
+            spans(
+                "Mary Ann Smith and Mary",
+                &["Mary", "Ann Smith", "Mary Ann Smith"]
+            ),
+            [(0, 14, 2), (19, 23, 0)]
+        );
+    }
+
+    #[test]
+    fn duplicate_terms_report_the_first_index() {
+        assert_eq!(spans("see Leeds", &["Leeds", "leeds"]), [(4, 9, 0)]);
+    }
+
+    #[test]
+    fn terms_with_punctuation_edges_need_no_word_boundary_there() {
+        // A phone number starting with "+" matches after a letter-free edge.
+        assert_eq!(
+            spans("call +44 7700 900123.", &["+44 7700 900123"]),
+            [(5, 20, 0)]
+        );
+        // Spaces in a term match one space only after folding white space runs in the term.
+        assert_eq!(spans("New York", &["New   York"]), [(0, 8, 0)]);
+    }
+
+    #[test]
+    fn empty_terms_never_match() {
+        assert!(spans("anything", &["", "  "]).is_empty());
+        assert!(TermMatcher::new::<&str>(&[]).is_empty());
+    }
+}
