@@ -9,6 +9,7 @@
 //! cargo run --release -p thematic-bench -- serve /tmp/corpus
 //! cargo run --release -p thematic-bench -- serve /tmp/corpus --browser
 //! cargo run --release -p thematic-bench -- faults /tmp/corpus30 --trials 40
+//! cargo run --release -p thematic-bench -- media --size-mb 1024
 //! ```
 //! Every measurement is repeated and the median reported (the machine is noisy).
 
@@ -26,6 +27,7 @@ mod browser;
 mod codings;
 mod corpus;
 mod faults;
+mod media;
 mod qdpx;
 mod quotes;
 mod search;
@@ -200,6 +202,26 @@ enum Command {
         #[arg(long = "path", value_name = "NAME")]
         paths: Vec<String>,
     },
+    /// Recordings: a generated `--size-mb` file linked to a transcript and served by the
+    /// release `thematic serve`: the first byte of a seek (a range request at a random
+    /// offset; median, p95, max of `--seeks`) and the server's VmRSS at rest and while the
+    /// whole file streams.
+    ///
+    /// $ thematic-bench media --size-mb 1024 --seeks 200
+    Media {
+        /// The recording's size in MiB.
+        #[arg(long, default_value_t = 1024)]
+        size_mb: u64,
+        /// Seeks of each kind.
+        #[arg(long, default_value_t = 200)]
+        seeks: usize,
+        /// Seed of the offsets.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the study and the recording (removed after).
+        #[arg(long, default_value = "/tmp")]
+        dir: PathBuf,
+    },
     /// Wall time of `thematic codebook merge` (rewrites every coder's codings) and of
     /// `thematic codebook show` (counts over every coding) on a generated study.
     Refactor {
@@ -348,6 +370,12 @@ fn run() -> Result<(), String> {
             });
             board::run(&corpus, codes, themes, runs, options)?;
         }
+        Command::Media {
+            size_mb,
+            seeks,
+            seed,
+            dir,
+        } => media::run(&dir, size_mb, seeks, seed)?,
         Command::Refactor { corpus, runs } => {
             let exe = release_thematic()?;
             let codings: usize = ["A", "B"]
