@@ -49,6 +49,9 @@ pub enum StudyError {
     /// The study's codebook has errors.
     #[error("{0}")]
     Codebook(#[from] thematic_codebook::CodebookError),
+    /// `anonymisation/review.csv` has errors (each with its line, column and a hint).
+    #[error("{0}")]
+    Review(#[from] thematic_anonymise::ReviewError),
     /// An export (a quote table, a figure) cannot be written as asked: what, and what to do.
     #[error("{0}")]
     Export(String),

@@ -12,6 +12,7 @@
 //! assert_eq!(found.config().name, "My study");
 //! ```
 
+mod anonymisation;
 mod changelog;
 mod check;
 mod codings;
@@ -48,6 +49,7 @@ mod unfinished;
 mod update;
 mod versions;
 
+pub use anonymisation::{ANONYMISATION_DIR, IdentifierScan, REVIEW_FILE, TERMS_FILE};
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};
