@@ -45,8 +45,10 @@ fn a_range_request_gets_206_with_exactly_those_bytes() {
     assert_eq!(r.header("content-type"), Some("audio/wav"));
     assert_eq!(r.header("accept-ranges"), Some("bytes"));
     assert_eq!(r.body, wav[100..200]);
-    // The security headers are on a recording too.
-    assert!(r.header("x-content-type-options").is_some());
+    // The security headers are on a recording too; no-store keeps it out of the browser's
+    // disk cache.
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
 }
 
 #[test]

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Body as AxumBody;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use thematic_study::{MediaLink, Study};
@@ -99,12 +99,9 @@ pub(crate) async fn media(
             format!("the recording of {} cannot be read: {e}", link.transcript),
         )
     })?;
-    let (mut parts, body) = answer.into_parts();
-    // The page may cache a recording for the session, never a shared cache.
-    parts.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-transform"),
-    );
+    // The security headers add `Cache-Control: no-store` to this answer too, so the
+    // browser keeps no copy of the recording in its disk cache.
+    let (parts, body) = answer.into_parts();
     Ok(Response::from_parts(parts, AxumBody::new(body)).into_response())
 }
 
