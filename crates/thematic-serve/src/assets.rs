@@ -45,6 +45,8 @@ const MODULES: &[(&str, &str)] = &[
         include_str!("../assets/js/review-discuss.js"),
     ),
     ("status.js", include_str!("../assets/js/status.js")),
+    ("player.js", include_str!("../assets/js/player.js")),
+    ("turn-edit.js", include_str!("../assets/js/turn-edit.js")),
 ];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -1,9 +1,11 @@
 // The reader: a transcript's turns with the coder's codings, and coding a selection.
 
 import { S, api, hideError, route, say, sayWith, showError } from "/js/state.js";
-import { codable, colourOf, cpLen, day, el, hms, labelOf, num, numbered, snapToWords, swatch, themeById, tint } from "/js/util.js";
+import { codable, colourOf, cpLen, day, el, labelOf, num, numbered, snapToWords, swatch, themeById, tint } from "/js/util.js";
 import { trackReading } from "/js/status.js";
 import { redo, undo } from "/js/undo.js";
+import { dockPlayer, playerDrawn, playerKeys, timeOf } from "/js/player.js";
+import { editButton } from "/js/turn-edit.js";
 
 // ---------- the reader ----------
 
@@ -394,7 +396,7 @@ export async function showReader(main, id, params, keepMessages) {
     paintText(text, t, mine, target === t.n && hit.length === 2 && hit[0] < hit[1] ? hit : null);
     const chips = el("ul", { class: "chips" }, mine.map((c) => codingChip(c, data.memos)));
     const art = el("div", { class: "turn " + t.role, role: "listitem", id: "turn-" + t.n, "data-n": t.n },
-      el("div", { class: "meta" }, el("span", { class: "speaker" }, t.speaker || "—"), "#" + t.n + " ", hms(t.start_ms)),
+      el("div", { class: "meta" }, el("span", { class: "speaker" }, t.speaker || "—"), "#" + t.n + " ", timeOf(t), editButton(t)),
       text,
       mine.length ? chips : null
     );
@@ -438,6 +440,8 @@ export async function showReader(main, id, params, keepMessages) {
       el("div", {}, el("kbd", {}, "1"), "–", el("kbd", {}, "9"), " apply a code · ", el("kbd", {}, "/"), " find or create, ", el("kbd", {}, "Enter"), " apply"),
       el("div", {}, el("kbd", {}, "v"), " in vivo: a new code named by the selected words"),
       el("div", {}, el("kbd", {}, "Ctrl"), "+", el("kbd", {}, "Z"), " undo · ", el("kbd", {}, "Ctrl"), "+", el("kbd", {}, "Shift"), "+", el("kbd", {}, "Z"), " redo"),
+      el("div", {}, el("kbd", {}, "e"), " on a turn: correct its words"),
+      playerKeys(),
       el("label", { class: "small" }, el("input", {
         type: "checkbox", checked: S.exact, onchange: (ev) => {
           S.exact = ev.target.checked;
@@ -445,12 +449,14 @@ export async function showReader(main, id, params, keepMessages) {
         },
       }), " Exact characters (else whole words; or hold Alt while selecting)"))
   );
+  const dock = dockPlayer(data); // the recording, if linked: the same element across redraws
   main.replaceChildren(
     el("h1", {}, id, el("span", { class: "muted small" }, "  · " + data.codings.length + " coding(s) by " + data.coder + " · ", el("a", { href: "#/compare?t=" + encodeURIComponent(id) }, "compare coders"))),
-    el("div", { class: "reader" }, turns, side)
+    el("div", { class: "reader" }, el("div", { class: dock ? "reading docked" : "reading" }, dock, turns), side)
   );
   trackReading(id, turns); // how far the coder reads: the Progress view's "read"
   updateSelectionPanel();
+  playerDrawn();
   if (S.shownTheme) showThemeCard(S.shownTheme);
   for (const h of turns.querySelectorAll(".hl")) {
     h.addEventListener("mouseenter", () => showThemeCard(h.dataset.themes.split(" ")[0]));

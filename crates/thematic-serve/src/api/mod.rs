@@ -22,6 +22,7 @@
 //! | `GET /api/versions`, `POST /api/versions`, `GET /api/versions/diff`, `GET /api/versions/{name}/map.svg` | versions of the map |
 //! | `GET /api/review/{id}` and below, `/api/stars` | a theme's review (`review.rs`) |
 //! | `GET /api/status`, `POST /api/transcripts/{id}/read` | progress (`status.rs`) |
+//! | `POST /api/transcripts/{id}/turns/{n}/text` | correct a turn's words `{text, base?, dry_run?}`; codings re-anchored (`edit.rs`) |
 //! | `GET /api/media/{id}` | the transcript's linked recording, streamed, with range requests (206, 416) (`media.rs`) |
 //! | `POST /api/transcripts/{id}/sync` | set or clear a turn's sync time `{turn_start, ms}` (`ms: null` clears) (`media.rs`) |
 
@@ -30,6 +31,7 @@ mod board;
 mod codes;
 mod codings;
 mod compare;
+mod edit;
 mod exports;
 mod media;
 mod memos;
@@ -74,6 +76,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/transcripts", get(study::transcripts))
         .route("/api/transcripts/{id}", get(study::transcript))
         .route("/api/transcripts/{id}/turns/{n}", get(codes::turn))
+        .route(
+            "/api/transcripts/{id}/turns/{n}/text",
+            axum::routing::post(edit::turn_text),
+        )
         .route("/api/transcripts/{id}/sync", axum::routing::post(media::sync))
         .route("/api/media/{id}", get(media::media))
         .route("/api/counts", get(codes::counts))
