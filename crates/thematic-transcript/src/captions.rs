@@ -30,6 +30,31 @@ static GUID_ID: LazyLock<Regex> = LazyLock::new(|| {
 static UNPADDED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^-?\d+:-?\d:|^-?\d+:-?\d+:-?\d(?:[.,]|$)").unwrap());
 
+/// Whether `s` may be a timing line: its first non-blank character is one [`TIMING`] allows
+/// there (a digit, `-`, `:`, `.` or `,`) and it holds a `>`. Every line of a file is asked whether it is a timing line (a payload ends
+/// at one), so this cheap test keeps the regex off the lines of speech.
+fn maybe_timing(s: &str) -> bool {
+    s.trim_start()
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, b'0'..=b'9' | b'-' | b':' | b'.' | b','))
+        && s.as_bytes().contains(&b'>')
+}
+
+/// Whether `s` is a timing line (`00:00:01.000 --> 00:00:04.000`).
+fn is_timing(s: &str) -> bool {
+    maybe_timing(s) && TIMING.is_match(s)
+}
+
+/// The parts of timing line `s`, when it is one.
+fn timing(s: &str) -> Option<regex::Captures<'_>> {
+    if maybe_timing(s) {
+        TIMING.captures(s)
+    } else {
+        None
+    }
+}
+
 /// What a caption file held.
 #[derive(Debug, Default)]
 pub(crate) struct Captions {
@@ -56,7 +81,7 @@ pub(crate) fn parse_captions(text: &str, srt: bool) -> Captions {
     let legacy = !srt
         && lines
             .iter()
-            .filter_map(|l| TIMING.captures(l.s))
+            .filter_map(|l| timing(l.s))
             .take(50)
             .any(|c| UNPADDED.is_match(&c["a"]));
     let mut reader = CueReader {
@@ -186,10 +211,10 @@ impl<'t> CueReader<'t> {
                 continue;
             }
             // Optional identifier line, then the timing line.
-            let (id, timing_at) = if TIMING.is_match(s) {
-                (None, i)
-            } else if i + 1 < self.lines.len() && TIMING.is_match(self.lines[i + 1].s) {
-                (Some(first), i + 1)
+            let (id, timing_at, c) = if let Some(c) = timing(s) {
+                (None, i, c)
+            } else if let Some(c) = self.lines.get(i + 1).and_then(|l| timing(l.s)) {
+                (Some(first), i + 1, c)
             } else if !self.srt && self.tally.cues == 0 && self.header_leftover(i) {
                 i = self.block_end(i);
                 continue;
@@ -204,7 +229,7 @@ impl<'t> CueReader<'t> {
                     self.tally.ids_int += 1;
                 }
             }
-            match self.cue(timing_at) {
+            match self.cue(timing_at, &c) {
                 Some(next) => i = next,
                 None => break,
             }
@@ -270,11 +295,10 @@ impl<'t> CueReader<'t> {
     }
 
     /// The cue whose timing line is `timing_at`: its times, then one cue per voice in its
-    /// payload (an empty cue is skipped with a warning). Returns the index of the line after
-    /// the payload, or `None` if `timing_at` is not a timing line.
-    fn cue(&mut self, timing_at: usize) -> Option<usize> {
-        let Line { n, s } = self.lines[timing_at];
-        let c = TIMING.captures(s)?;
+    /// payload (an empty cue is skipped with a warning); `c` is the timing line's parts.
+    /// Returns the index of the line after the payload.
+    fn cue(&mut self, timing_at: usize, c: &regex::Captures<'_>) -> Option<usize> {
+        let n = self.lines[timing_at].n;
         let start = time(&c["a"], self.rule, self.srt, n, &mut self.out.warnings);
         let end = time(&c["b"], self.rule, self.srt, n, &mut self.out.warnings);
         let (payload, next) = self.payload(timing_at + 1);
@@ -304,9 +328,9 @@ impl<'t> CueReader<'t> {
         let lines = &self.lines;
         let mut payload: Vec<&'t str> = Vec::new();
         while j < lines.len() && !lines[j].s.trim().is_empty() {
-            let next_is_timing = TIMING.is_match(lines[j].s)
+            let next_is_timing = is_timing(lines[j].s)
                 || (j + 1 < lines.len()
-                    && TIMING.is_match(lines[j + 1].s)
+                    && is_timing(lines[j + 1].s)
                     && !payload.is_empty()
                     && looks_like_id(lines[j].s));
             if next_is_timing {

@@ -74,23 +74,31 @@ pub(crate) fn name_cues(cues: &[Found<'_>]) -> Named {
     // `Name:` prefixes, on the cues not already named.
     let texts: Vec<&str> = cues.iter().map(|c| c.text).collect();
     let splits = split_speakers(&texts);
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let (mut prefixed, mut own_line) = (0usize, 0usize);
-    for (split, cue) in splits.iter().zip(cues) {
-        if let Some((speaker, _, _)) = split {
-            *counts.entry(speaker.as_str()).or_default() += 1;
-            prefixed += 1;
-            own_line += usize::from(alone_on_first_line(cue, speaker));
+    let prefixed = splits.iter().filter(|s| s.is_some()).count();
+    // Most caption files label every cue (Zoom, Teams without voice tags): then every prefix
+    // is taken and nothing needs counting, which keeps the common case as fast as before
+    // these rules existed.
+    let most = prefixed * 2 >= n;
+    let (recurs, own_line) = if most {
+        (vec![true; n], 0)
+    } else {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut own_line = 0usize;
+        for (split, cue) in splits.iter().zip(cues) {
+            if let Some((speaker, _, _)) = split {
+                *counts.entry(speaker.as_str()).or_default() += 1;
+                own_line += usize::from(alone_on_first_line(cue, speaker));
+            }
         }
-    }
-    let recurs: Vec<bool> = splits
-        .iter()
-        .map(|s| {
-            s.as_ref()
-                .is_some_and(|(sp, _, _)| counts.get(sp.as_str()).copied().unwrap_or(0) >= 2)
-        })
-        .collect();
-    drop(counts);
+        let recurs = splits
+            .iter()
+            .map(|s| {
+                s.as_ref()
+                    .is_some_and(|(sp, _, _)| counts.get(sp.as_str()).copied().unwrap_or(0) >= 2)
+            })
+            .collect();
+        (recurs, own_line)
+    };
     let mut warnings = Vec::new();
     let mut suggested = 0usize;
     for (((name, split), cue), recurs) in names.iter_mut().zip(splits).zip(cues).zip(recurs) {
@@ -101,7 +109,7 @@ pub(crate) fn name_cues(cues: &[Found<'_>]) -> Named {
             continue;
         }
         let taken = recurs
-            || prefixed * 2 >= n
+            || most
             || is_known_role(&speaker_key(&speaker))
             || (own_line >= 2 && alone_on_first_line(cue, &speaker));
         if taken {
