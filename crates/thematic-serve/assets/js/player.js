@@ -44,17 +44,24 @@ export function playFrom(ms) {
   if (!m) return;
   m.currentTime = Math.max(0, ms / 1000);
   markSpeaking(true);
+  start(m);
+}
+
+// Plays `m`; a refusal is shown, but not a play cut short by a pause or a seek (AbortError).
+function start(m) {
   const played = m.play();
-  if (played) played.catch((e) => showError(new Error("the browser would not play the recording: " + e.message)));
+  if (played) {
+    played.catch((e) => {
+      if (e.name !== "AbortError") showError(new Error("the browser would not play the recording: " + e.message));
+    });
+  }
 }
 
 export function toggle() {
   const m = media();
   if (!m) return;
-  if (m.paused) {
-    const played = m.play();
-    if (played) played.catch((e) => showError(new Error("the browser would not play the recording: " + e.message)));
-  } else m.pause();
+  if (m.paused) start(m);
+  else m.pause();
 }
 
 export function back(seconds) {

@@ -208,6 +208,7 @@ fn a_turn_without_a_time_starts_now(b: &dyn Driver) {
     );
     let turn3 = f.json("/api/transcripts/P2")["turns"][2]["synced_ms"].clone();
     assert_eq!(turn3, json!(7500));
+    b.save_screenshot(&format!("player-sync-{}", b.name().to_lowercase()));
     // The synced turns are played and marked like timed ones: at 4 s, turn 2 (3 s).
     seek(b, 4.0);
     b.wait_for(
@@ -222,6 +223,27 @@ fn a_turn_is_corrected_in_edit_mode(b: &dyn Driver) {
     let f = Recorded::start();
     let coded = f.coding("every Tuesday");
     open(b, &f, "R1");
+    // e on a turn opens it, Escape closes it unchanged.
+    b.run(
+        "document.querySelector('.turn .text[data-n=\"2\"]').focus(); return true",
+        json!([]),
+    );
+    b.press("e");
+    b.wait_for(
+        "return document.activeElement === document.querySelector('.turn[data-n=\"2\"] .turn-edit textarea')",
+        "turn 2's correction box, focused",
+    );
+    b.type_text("xyz");
+    b.press("\u{E00C}");
+    b.wait_for(
+        "return !document.querySelector('.turn-edit') && !document.querySelector('.turn .text[data-n=\"2\"]').hidden",
+        "the box gone on Escape",
+    );
+    assert_eq!(
+        f.json("/api/transcripts/R1")["turns"][1]["text"],
+        json!("My GP told me about it, and I went along the next week."),
+        "Escape writes nothing"
+    );
     b.click(".turn[data-n=\"3\"] .meta button.edit");
     b.wait_for(
         "return !!document.querySelector('.turn[data-n=\"3\"] .turn-edit textarea')",
@@ -276,6 +298,25 @@ fn a_turn_is_corrected_in_edit_mode(b: &dyn Driver) {
     );
 }
 
+/// A linked recording whose file is gone: the reader opens, the dock says what is wrong,
+/// and the turns and their times are there.
+fn a_missing_recording_says_so(b: &dyn Driver) {
+    let f = Recorded::start();
+    std::fs::remove_file(f.study.root().join("interview.wav")).unwrap();
+    b.go(&format!("{}#/t/R1", f.server.url()));
+    b.wait_for(
+        "const n = document.querySelector('.player .player-note'); return !!n && n.textContent.includes('could not be played')",
+        "the dock's message",
+    );
+    assert_eq!(
+        b.run(
+            "return document.querySelectorAll('.turn .meta button.time').length",
+            json!([])
+        ),
+        json!(3)
+    );
+}
+
 fn in_chromium(scenario: fn(&dyn Driver)) {
     let _one = serial();
     if let Some(b) = Browser::start_sized(WIDTH, HEIGHT) {
@@ -318,4 +359,14 @@ fn in_chromium_a_coded_turn_is_corrected_in_edit_mode() {
 #[test]
 fn in_firefox_a_coded_turn_is_corrected_in_edit_mode() {
     in_firefox(a_turn_is_corrected_in_edit_mode);
+}
+
+#[test]
+fn in_chromium_a_missing_recording_says_so() {
+    in_chromium(a_missing_recording_says_so);
+}
+
+#[test]
+fn in_firefox_a_missing_recording_says_so() {
+    in_firefox(a_missing_recording_says_so);
 }
