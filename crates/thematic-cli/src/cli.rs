@@ -108,6 +108,9 @@ pub enum Command {
     Star(cmd::star::Args),
     /// The participants, or their characteristics summarised (a paper's Table 1).
     Participants(cmd::participants::Args),
+    /// Find identifiers (names, places, e-mail, phone, postcodes, NHS numbers, …), review
+    /// them, replace them across the study.
+    Anonymise(cmd::anonymise::Args),
     /// Themes × participants: counts or quotes, with each theme's prevalence.
     Matrix(cmd::matrix::Args),
     /// Theme co-occurrence in turns or transcripts: counts and Jaccard index.

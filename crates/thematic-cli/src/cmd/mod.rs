@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::error::Result;
 
 pub mod agree;
+pub mod anonymise;
 pub mod autocode;
 pub mod check;
 pub mod code;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Quotes(args) => quotes::run(&ctx, &args),
         Command::Star(args) => star::run(&ctx, &args),
         Command::Participants(args) => participants::run(&ctx, &args),
+        Command::Anonymise(args) => anonymise::run(&ctx, &args),
         Command::Matrix(args) => matrix::run(&ctx, &args),
         Command::Media(args) => media::run(&ctx, &args),
         Command::Cooccur(args) => cooccur::run(&ctx, &args),
