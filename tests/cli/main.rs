@@ -9,6 +9,7 @@ mod focus_group;
 mod media;
 mod outputs;
 mod paper_tables;
+mod qdpx_media;
 mod quote_pages;
 mod refi;
 mod replace;

@@ -26,6 +26,9 @@ Examples:
   $ thematic export link-workers.qdpx
   For MAXQDA, which expects Windows line endings in sources:
     $ thematic export link-workers.qdpx --crlf
+  With the linked recordings (audio or video, with the transcripts' sync points); only
+  when asked, as recordings identify people:
+    $ thematic export link-workers.qdpx --with-media
   Bring it back, into a new study or into this one:
     $ thematic init copy --from link-workers.qdpx
     $ thematic import colleague.qdpx";
@@ -40,6 +43,11 @@ pub struct ExportArgs {
     /// as one character.
     #[arg(long)]
     pub crlf: bool,
+    /// Put each transcript's linked recording into the project too, as an AudioSource or
+    /// VideoSource with the transcript and its sync points. Recordings identify people and
+    /// are large: they never go into an export unless this is given.
+    #[arg(long)]
+    pub with_media: bool,
 }
 
 /// Whether a path names a REFI-QDA project package.
@@ -57,8 +65,13 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
         .hint("name it e.g. study.qdpx; for the codebook alone use `thematic codebook export FILE.qdc`"));
     }
     let study = ctx.study()?;
-    let (bytes, report) =
-        thematic_exchange::refi::export_qdpx(&study, &QdpxOptions { crlf: args.crlf })?;
+    let (bytes, report) = thematic_exchange::refi::export_qdpx(
+        &study,
+        &QdpxOptions {
+            crlf: args.crlf,
+            with_media: args.with_media,
+        },
+    )?;
     atomic_write(&args.file, &bytes)?;
     status(&export_summary(&args.file, &report));
     for w in &report.warnings {
@@ -69,8 +82,12 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
 }
 
 fn export_summary(file: &Path, r: &ExportReport) -> String {
+    let recordings = match r.recordings {
+        0 => String::new(),
+        n => format!(", {n} recording(s)"),
+    };
     format!(
-        "wrote {}: {} transcript(s), {} coding(s) by {} coder(s), {} memo(s)",
+        "wrote {}: {} transcript(s), {} coding(s) by {} coder(s), {} memo(s){recordings}",
         file.display(),
         r.transcripts,
         r.codings,
@@ -174,6 +191,12 @@ pub fn finish_import(
             String::new()
         },
     ));
+    if !r.recordings_linked.is_empty() {
+        status(&format!(
+            "linked the project's recording to {} (copied into media/)",
+            sanitize(&r.recordings_linked.join(", "))
+        ));
+    }
     for w in &r.warnings {
         status(&format!("warning: {}", sanitize(w)));
     }

@@ -8,7 +8,7 @@ use thematic_codebook::{Codebook, NewEntry, guid_for};
 use thematic_transcript::Transcript;
 
 use crate::refi::package::Package;
-use crate::refi::place::{Placement, Wanted, normalize_newlines, place};
+use crate::refi::place::{Placement, Reading, Wanted, normalize_newlines, place};
 use crate::refi::read::{self, NoteTarget, Project};
 use crate::refi::{ImportReport, LeftOut, Limits, SourceOutcome, guids};
 use thematic_study::StudyError;
@@ -195,12 +195,16 @@ fn apply_project(study: &Study, opened: Opened) -> Result<ImportReport, StudyErr
             .flat_map(|c| c.selections.iter().map(|s| (s.clone(), safe_id(&c.name))))
             .collect(),
         speakers: Vec::new(),
+        recordings: Vec::new(),
     };
     for (source, id) in project.sources.iter().zip(&ids) {
         let outcome = import.source(source, id, &mut report)?;
         report.sources.push(outcome);
     }
     add_imported_codings(study, std::mem::take(&mut import.codings), &mut report)?;
+    for to_link in std::mem::take(&mut import.recordings) {
+        crate::refi::media_read::link(study, &package, &to_link, &mut report)?;
+    }
     let memos = import.memos(&mut report);
     add_imported_memos(study, memos, &mut report)?;
     merge_participants(study, &project, &import.speakers, &mut report)?;
@@ -258,15 +262,17 @@ struct Import<'a> {
     case_of_selection: HashMap<String, String>,
     /// Speakers the cases' segments give: (participant, transcript, speaker key).
     speakers: Vec<[String; 3]>,
+    /// Recordings to link once the transcripts are stored.
+    recordings: Vec<crate::refi::media_read::ToLink>,
 }
 
 /// A source's text, parsed as the transcript it will be.
-struct Checked {
-    text: SourceText,
+pub(crate) struct Checked {
+    pub(crate) text: SourceText,
     /// `<id>.<ext>`: the file it is checked, and stored, as.
     file_name: PathBuf,
     ext: String,
-    transcript: Transcript,
+    pub(crate) transcript: Transcript,
     /// Whether the study already has the transcript, with the same text.
     present: bool,
 }
@@ -307,7 +313,17 @@ impl Import<'_> {
                 return Ok(outcome);
             }
         };
-        self.code_selections(source, id, &checked, &mut outcome, report);
+        let reading = self.code_selections(source, id, &checked, &mut outcome, report);
+        if let Some(recording) = &source.recording {
+            let times = crate::refi::media_read::times_in(recording, &checked, reading);
+            self.recordings.push(crate::refi::media_read::ToLink {
+                id: id.to_string(),
+                recording: recording.clone(),
+                times,
+            });
+            self.source_ids
+                .insert(recording.guid.clone(), id.to_string());
+        }
         outcome.status = if checked.present {
             "present"
         } else {
@@ -372,7 +388,7 @@ impl Import<'_> {
 
     /// A coding for each coding of the source's selections, placed in the transcript's
     /// text, or kept as orphaned where its selection cannot be placed; the outcome counts
-    /// them and notes how positions were re-based.
+    /// them and notes how positions were re-based. Returns how positions were read.
     fn code_selections(
         &mut self,
         source: &read::TextSource,
@@ -380,7 +396,7 @@ impl Import<'_> {
         checked: &Checked,
         outcome: &mut SourceOutcome,
         report: &mut ImportReport,
-    ) {
+    ) -> Reading {
         let transcript = &checked.transcript;
         let raw = checked.text.raw.as_deref().unwrap_or(&transcript.text);
         let wanted: Vec<Wanted<'_>> = source
@@ -472,6 +488,7 @@ impl Import<'_> {
                 self.codings.push(coding);
             }
         }
+        placement.reading
     }
 
     /// The project's notes as memos, each about what refers to it.
@@ -928,10 +945,13 @@ fn transcript_ids(project: &Project) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let from_case = match case_of.get(s.guid.as_str()).map(Vec::as_slice) {
-                Some([one]) => safe_id(one),
-                _ => String::new(),
-            };
+            // A case refers to a recording's transcript by the recording.
+            let of = |g: &str| case_of.get(g).map(Vec::as_slice);
+            let from_case =
+                match of(&s.guid).or_else(|| s.recording.as_ref().and_then(|r| of(&r.guid))) {
+                    Some([one]) => safe_id(one),
+                    _ => String::new(),
+                };
             let mut id = if from_case.is_empty() {
                 safe_id(&id_from_file_name(Path::new(&format!(
                     "{}.txt",
@@ -956,11 +976,11 @@ fn transcript_ids(project: &Project) -> Vec<String> {
 
 /// A source's text as it will be stored: the bytes, their extension, and the text its
 /// positions count in (`None` for a Word source, whose parsed text is that text).
-struct SourceText {
+pub(crate) struct SourceText {
     stored: Vec<u8>,
     ext: &'static str,
-    raw: Option<String>,
-    bom: bool,
+    pub(crate) raw: Option<String>,
+    pub(crate) bom: bool,
 }
 
 fn source_text(package: &Package, source: &read::TextSource) -> Result<SourceText, String> {

@@ -9,6 +9,10 @@
 //!   [`init_from_qdpx`] read projects written by other
 //!   tools, leniently, and report by name and count whatever has no place in a study.
 //!
+//! - With [`QdpxOptions::with_media`], a transcript's linked recording goes in too, as an
+//!   `AudioSource` or `VideoSource` holding the transcript, its sync points and codings
+//!   (`media`); an import reads them back and links the recording.
+//!
 //! The modules: `package` (the zip, read as untrusted input), `write` (the project file),
 //! `read` (the project file, leniently), `place` (re-basing positions into our text),
 //! `apply` (adding what was read to a study), `cases` (participants' segments) and `guids`.
@@ -16,14 +20,18 @@
 mod apply;
 mod cases;
 mod guids;
+mod media;
+mod media_read;
+mod media_study;
 mod package;
 mod place;
 mod read;
 mod write;
 
 pub use apply::{import_qdpx, init_from_qdpx};
+pub use media::{MAX_INTERNAL_FILE, MediaForExport};
 pub use package::Limits;
-pub use write::export_qdpx;
+pub use write::{export_qdpx, export_qdpx_with_media};
 
 /// The project namespace written.
 pub const PROJECT_NAMESPACE: &str = "urn:QDA-XML:project:1.0";
@@ -34,6 +42,10 @@ pub struct QdpxOptions {
     /// Write the sources with `\r\n` line endings (for MAXQDA). Positions still count a line
     /// ending as one character, as MAXQDA and ATLAS.ti do.
     pub crlf: bool,
+    /// Put each transcript's linked recording into the project, as an `AudioSource` or
+    /// `VideoSource` with the transcript and its sync points. Off unless asked: recordings
+    /// are large and identify people.
+    pub with_media: bool,
 }
 
 /// Something the project did not carry, or the study could not take: what kind of thing,
@@ -78,6 +90,8 @@ pub struct ExportReport {
     pub memos: usize,
     /// Coders written as users.
     pub coders: usize,
+    /// Recordings written (with `with_media`), each with its transcript and sync points.
+    pub recordings: usize,
     /// What was not written, and why.
     pub left_out: Vec<LeftOut>,
     /// What was written differently from the study (a memo whose subject is not exported).
@@ -127,6 +141,8 @@ pub struct ImportReport {
     pub speakers_added: usize,
     /// Attribute columns added to `participants.csv`.
     pub attributes_added: Vec<String>,
+    /// Transcripts whose recording came with the project and was linked to them.
+    pub recordings_linked: Vec<String>,
     /// What the project holds that the study has no place for.
     pub left_out: Vec<LeftOut>,
     /// Things changed on the way in (a coder name made safe, a value kept over another).

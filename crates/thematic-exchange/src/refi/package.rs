@@ -109,7 +109,14 @@ impl Package {
                     limits.max_ratio
                 )));
             }
-            let allowed = limits.max_entry.min(limits.max_total.saturating_sub(total));
+            // A recording (only ever in a project exported with its media) may be as big as
+            // REFI-QDA allows a file inside a project.
+            let max_entry = if crate::refi::media::is_recording_entry(&name) {
+                limits.max_entry.max(crate::refi::MAX_INTERNAL_FILE)
+            } else {
+                limits.max_entry
+            };
+            let allowed = max_entry.min(limits.max_total.saturating_sub(total));
             // Read in pieces, checking the ratio as the data comes, so a bomb is stopped
             // after a megabyte or so past the limit, not after it has filled memory.
             let mut out = Vec::new();
@@ -129,11 +136,11 @@ impl Package {
             }
             let got = out.len() as u64;
             if got > allowed {
-                return Err(refuse(if got > limits.max_entry {
+                return Err(refuse(if got > max_entry {
                     format!(
                         "the entry \"{name}\" is bigger than {} MiB uncompressed; thematic \
                          refuses entries that large",
-                        limits.max_entry >> 20
+                        max_entry >> 20
                     )
                 } else {
                     format!(
@@ -217,7 +224,8 @@ impl Package {
     }
 }
 
-/// A zip of `files` (name, bytes) in the given order, deflated, with fixed timestamps.
+/// A zip of `files` (name, bytes) in the given order, with fixed timestamps: deflated,
+/// but recordings (compressed already) stored as they are.
 pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
@@ -225,6 +233,11 @@ pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u
         .last_modified_time(zip::DateTime::default())
         .large_file(files.iter().any(|(_, b)| b.len() as u64 >= u32::MAX as u64));
     for (name, bytes) in files {
+        let opts = if crate::refi::media::is_recording_entry(name) {
+            opts.compression_method(zip::CompressionMethod::Stored)
+        } else {
+            opts
+        };
         zip.start_file(name.as_str(), opts)?;
         zip.write_all(bytes)?;
     }

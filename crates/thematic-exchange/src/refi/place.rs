@@ -248,6 +248,22 @@ pub(crate) fn place(raw: &str, bom: bool, ours: &str, wanted: &[Wanted<'_>]) -> 
     }
 }
 
+/// Single positions (a recording's sync points) re-based as [`place`] re-based the
+/// selections of the same source, under its `reading`; `None` for one outside the text.
+pub(crate) fn place_points(
+    raw: &str,
+    ours: &str,
+    reading: Reading,
+    points: &[i64],
+) -> Vec<Option<usize>> {
+    let source = Source::new(raw);
+    let mapper = Mapper::new(&source.lines, ours);
+    points
+        .iter()
+        .map(|&p| source.to_lines(p, reading).and_then(|q| mapper.map(q)))
+        .collect()
+}
+
 /// Whether a selection's recorded name is the text it covers: the same words, whatever the
 /// whitespace and normalization, or a shortened name (`…`, `...`) that begins it.
 fn same_text(name: &str, text: &str) -> bool {

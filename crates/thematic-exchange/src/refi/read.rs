@@ -60,6 +60,8 @@ pub(crate) struct TextSource {
     pub selections: Vec<Selection>,
     /// The line of the element in `project.qde`.
     pub line: u32,
+    /// The recording this is the transcript of (an `AudioSource` or `VideoSource`).
+    pub recording: Option<crate::refi::media_read::Recording>,
 }
 
 #[derive(Debug, Default)]
@@ -104,27 +106,30 @@ pub(crate) enum NoteTarget {
     Other(String),
 }
 
-fn attr(n: Node<'_, '_>, name: &str) -> Option<String> {
+pub(crate) fn attr(n: Node<'_, '_>, name: &str) -> Option<String> {
     n.attributes()
         .find(|a| a.name().eq_ignore_ascii_case(name))
         .map(|a| a.value().to_string())
 }
 
-fn guid(n: Node<'_, '_>, name: &str) -> Option<String> {
+pub(crate) fn guid(n: Node<'_, '_>, name: &str) -> Option<String> {
     attr(n, name)
         .map(|g| normalize_guid(&g))
         .filter(|g| !g.is_empty())
 }
 
-fn is(n: Node<'_, '_>, name: &str) -> bool {
+pub(crate) fn is(n: Node<'_, '_>, name: &str) -> bool {
     n.is_element() && n.tag_name().name().eq_ignore_ascii_case(name)
 }
 
-fn children<'a, 'i>(n: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+pub(crate) fn children<'a, 'i>(
+    n: Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
     n.children().filter(move |c| is(*c, name))
 }
 
-fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
+pub(crate) fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
     children(n, name).next().map(|c| {
         c.descendants()
             .filter(|d| d.is_text())
@@ -135,14 +140,14 @@ fn child_text(n: Node<'_, '_>, name: &str) -> Option<String> {
 
 /// Line numbers by binary search over the line starts (roxmltree's `text_pos_at` scans from
 /// the start of the document, which is quadratic over a project's selections).
-struct Lines(Vec<usize>);
+pub(crate) struct Lines(Vec<usize>);
 
 impl Lines {
     fn new(text: &str) -> Lines {
         Lines(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
     }
 
-    fn of(&self, n: Node<'_, '_>) -> u32 {
+    pub(crate) fn of(&self, n: Node<'_, '_>) -> u32 {
         u32::try_from(self.0.partition_point(|&p| p < n.range().start) + 1).unwrap_or(u32::MAX)
     }
 }
@@ -263,13 +268,18 @@ fn read_variables(p: &mut Project, lines: &Lines, root: Node<'_, '_>) {
     }
 }
 
-/// The text sources; sources of other kinds (pictures, audio, PDF, …) are left out.
+/// The text sources, and the transcripts of recordings (`AudioSource`, `VideoSource`); sources
+/// of other kinds (pictures, PDF, a recording without a transcript) are left out.
 fn read_sources(p: &mut Project, lines: &Lines, root: Node<'_, '_>) {
     for section in children(root, "Sources") {
         for s in section.children().filter(Node::is_element) {
             let kind = s.tag_name().name();
             if kind.eq_ignore_ascii_case("TextSource") {
                 let source = read_source(lines, s, &mut p.left_out);
+                p.sources.push(source);
+            } else if let Some(source) =
+                crate::refi::media_read::read_recording(lines, s, &mut p.left_out)
+            {
                 p.sources.push(source);
             } else {
                 let name = attr(s, "name").unwrap_or_else(|| kind.to_string());
@@ -311,8 +321,10 @@ fn read_note_refs(p: &mut Project, root: Node<'_, '_>) {
         let t = match what.to_ascii_lowercase().as_str() {
             "project" => NoteTarget::Project,
             "code" => NoteTarget::Code(owner),
-            "textsource" => NoteTarget::Source(owner),
-            "plaintextselection" => NoteTarget::Selection(owner),
+            "textsource" | "transcript" | "audiosource" | "videosource" => {
+                NoteTarget::Source(owner)
+            }
+            "plaintextselection" | "transcriptselection" => NoteTarget::Selection(owner),
             "coding" => NoteTarget::Coding(owner),
             _ => NoteTarget::Other(what.to_string()),
         };
@@ -419,35 +431,7 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
         source.name = stem;
     }
     for sel in children(s, "PlainTextSelection") {
-        let number = |name: &str| attr(sel, name).and_then(|v| v.trim().parse::<i64>().ok());
-        let mut selection = Selection {
-            guid: guid(sel, "guid").unwrap_or_default(),
-            name: attr(sel, "name"),
-            start: number("startPosition"),
-            end: number("endPosition"),
-            user: guid(sel, "creatingUser"),
-            when: attr(sel, "creationDateTime"),
-            description: child_text(sel, "Description").filter(|d| !d.trim().is_empty()),
-            line: lines.of(sel),
-            ..Selection::default()
-        };
-        for c in children(sel, "Coding") {
-            let code = children(c, "CodeRef")
-                .next()
-                .and_then(|r| guid(r, "targetGUID"));
-            match code {
-                Some(code) => selection.codings.push(CodingRef {
-                    guid: guid(c, "guid").unwrap_or_default(),
-                    code,
-                    user: guid(c, "creatingUser"),
-                    when: attr(c, "creationDateTime"),
-                }),
-                None => left_out.push(LeftOut::new(
-                    "coding without a CodeRef (no code to give it)",
-                    format!("{} line {}", source.name, lines.of(c)),
-                )),
-            }
-        }
+        let selection = read_selection(lines, sel, &source.name, left_out);
         source.selections.push(selection);
     }
     let whole = children(s, "Coding").count();
@@ -460,11 +444,51 @@ fn read_source(lines: &Lines, s: Node<'_, '_>, left_out: &mut Vec<LeftOut>) -> T
     source
 }
 
+/// A selection with its codings (`startPosition`/`endPosition`, where it has them); a
+/// coding without a code is left out. `source` names its source in what is left out.
+pub(crate) fn read_selection(
+    lines: &Lines,
+    sel: Node<'_, '_>,
+    source: &str,
+    left_out: &mut Vec<LeftOut>,
+) -> Selection {
+    let number = |name: &str| attr(sel, name).and_then(|v| v.trim().parse::<i64>().ok());
+    let mut selection = Selection {
+        guid: guid(sel, "guid").unwrap_or_default(),
+        name: attr(sel, "name"),
+        start: number("startPosition"),
+        end: number("endPosition"),
+        user: guid(sel, "creatingUser"),
+        when: attr(sel, "creationDateTime"),
+        description: child_text(sel, "Description").filter(|d| !d.trim().is_empty()),
+        line: lines.of(sel),
+        ..Selection::default()
+    };
+    for c in children(sel, "Coding") {
+        let code = children(c, "CodeRef")
+            .next()
+            .and_then(|r| guid(r, "targetGUID"));
+        match code {
+            Some(code) => selection.codings.push(CodingRef {
+                guid: guid(c, "guid").unwrap_or_default(),
+                code,
+                user: guid(c, "creatingUser"),
+                when: attr(c, "creationDateTime"),
+            }),
+            None => left_out.push(LeftOut::new(
+                "coding without a CodeRef (no code to give it)",
+                format!("{source} line {}", lines.of(c)),
+            )),
+        }
+    }
+    selection
+}
+
 /// The text of an XML file: UTF-8 (BOM dropped), or UTF-16; the transcript reader's
 /// decoding, without its normalization.
 /// The stem of a REFI-QDA path (`internal://interview-3.txt`, `relative://a/b.docx`, a
 /// plain path): `interview-3`, `b`.
-fn path_stem(path: &str) -> Option<String> {
+pub(crate) fn path_stem(path: &str) -> Option<String> {
     let path = path.rsplit("://").next().unwrap_or(path);
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem).trim();

@@ -15,6 +15,7 @@ use thematic_codebook::{xml_attribute, xml_text};
 
 use crate::refi::cases::{Segment, segments};
 use crate::refi::guids;
+use crate::refi::media::{self, MediaForExport, SyncPoints};
 use crate::refi::{ExportReport, LeftOut, PROJECT_NAMESPACE, QdpxOptions};
 use thematic_study::Participants;
 use thematic_study::Study;
@@ -33,15 +34,55 @@ struct Contents {
     memos: Vec<Memo>,
     participants: Participants,
     coders: BTreeSet<String>,
+    /// Transcript id → its recording, when the export is asked for media.
+    media: BTreeMap<String, Recording>,
+}
+
+/// A recording that goes into the project with its transcript.
+struct Recording {
+    kind: thematic_study::MediaKind,
+    /// `internal://<guid>.<ext>`.
+    path: String,
+    /// `<transcript id>.<ext>`.
+    name: String,
+    /// The study's turn times for the transcript.
+    sync: Vec<(usize, i64)>,
 }
 
 /// The study as a REFI-QDA project package (`.qdpx` bytes), and what could not go in.
+/// With [`QdpxOptions::with_media`], each transcript's linked recording goes in too.
 pub fn export_qdpx(
     study: &Study,
     options: &QdpxOptions,
 ) -> Result<(Vec<u8>, ExportReport), StudyError> {
+    let recordings = if options.with_media {
+        crate::refi::media_study::recordings(study)?
+    } else {
+        Vec::new()
+    };
+    export_qdpx_with_media(study, options, &recordings)
+}
+
+/// [`export_qdpx`] with the recordings given: each goes in as an `AudioSource` or
+/// `VideoSource` holding its transcript (see [`crate::refi::MediaForExport`]). They are
+/// ignored unless [`QdpxOptions::with_media`] is set: recordings never go out by default.
+pub fn export_qdpx_with_media(
+    study: &Study,
+    options: &QdpxOptions,
+    recordings: &[MediaForExport],
+) -> Result<(Vec<u8>, ExportReport), StudyError> {
     let mut report = ExportReport::default();
-    let contents = project_contents(study, &mut report)?;
+    let mut contents = project_contents(study, &mut report)?;
+    let mut media_files = Vec::new();
+    if options.with_media {
+        for m in recordings {
+            if let Some((recording, file)) = recording(m, &contents, &mut report) {
+                contents.media.insert(m.transcript.clone(), recording);
+                media_files.push(file);
+            }
+        }
+    }
+    report.recordings = contents.media.len();
     let qde = project_xml(&contents, &mut report);
     let mut files: Vec<(String, Vec<u8>)> = vec![("project.qde".into(), qde.into_bytes())];
     for t in &contents.transcripts {
@@ -55,10 +96,61 @@ pub fn export_qdpx(
             text.into_bytes(),
         ));
     }
+    files.extend(media_files);
     report.transcripts = contents.transcripts.len();
     let bytes = crate::refi::package::write(&files)
         .map_err(|e| StudyError::Export(format!("cannot write the project package: {e}")))?;
     Ok((bytes, report))
+}
+
+/// A recording to write, and its entry (name, bytes) in the package; `None`, with what was
+/// left out and why, for one whose transcript is not exported, whose file cannot be read,
+/// or that is bigger than REFI-QDA allows inside a project.
+fn recording(
+    m: &MediaForExport,
+    c: &Contents,
+    report: &mut ExportReport,
+) -> Option<(Recording, (String, Vec<u8>))> {
+    let shown = format!("{} ({})", m.transcript, m.path.display());
+    if !c.transcripts.iter().any(|t| t.id == m.transcript) {
+        report.left_out.push(LeftOut::new(
+            "recording of a transcript that is not exported",
+            shown,
+        ));
+        return None;
+    }
+    let size = std::fs::metadata(&m.path).map(|x| x.len());
+    let bytes = match size {
+        Ok(n) if n > media::MAX_INTERNAL_FILE => {
+            report.left_out.push(LeftOut::new(
+                "recording bigger than the 2 GiB REFI-QDA allows inside a project (its \
+                 transcript goes as text; shorten or re-encode the recording)",
+                shown,
+            ));
+            return None;
+        }
+        Ok(_) => std::fs::read(&m.path),
+        Err(e) => Err(e),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            report.left_out.push(LeftOut::new(
+                "recording that cannot be read (its transcript goes as text; see `thematic check`)",
+                format!("{shown}: {e}"),
+            ));
+            return None;
+        }
+    };
+    let guid = media::recording_guid(&m.transcript);
+    let (entry, path, name) = media::entry_names(&m.transcript, &guid, &m.path);
+    let recording = Recording {
+        kind: m.kind,
+        path,
+        name,
+        sync: m.sync.clone(),
+    };
+    Some((recording, (entry, bytes)))
 }
 
 fn project_contents(study: &Study, report: &mut ExportReport) -> Result<Contents, StudyError> {
@@ -135,6 +227,7 @@ fn project_contents(study: &Study, report: &mut ExportReport) -> Result<Contents
         memos,
         participants: study.participants()?,
         coders,
+        media: BTreeMap::new(),
     })
 }
 
@@ -345,7 +438,11 @@ fn write_cases(
             !segments.contains_key(t.id.as_str())
                 && c.participants.participant_of(&t.id, None) == id
         }) {
-            empty(w, "SourceRef", &[("targetGUID", &source_guid(&t.id))])?;
+            let target = match c.media.contains_key(&t.id) {
+                true => media::recording_guid(&t.id),
+                false => source_guid(&t.id),
+            };
+            empty(w, "SourceRef", &[("targetGUID", &target)])?;
         }
         for s in segments.values().flatten().filter(|s| s.participant == *id) {
             empty(w, "SelectionRef", &[("targetGUID", &s.guid)])?;
@@ -387,25 +484,49 @@ fn write_sources(
     for t in &c.transcripts {
         let guid = source_guid(&t.id);
         let path = format!("internal://{guid}.txt");
-        open(
-            w,
-            "TextSource",
-            &[("guid", &guid), ("name", &t.id), ("plainTextPath", &path)],
-        )?;
         let mut codings = by_transcript.remove(t.id.as_str()).unwrap_or_default();
         codings.sort_by(|a, b| {
             (a.start, a.end, &a.coder, &a.theme, &a.id)
                 .cmp(&(b.start, b.end, &b.coder, &b.theme, &b.id))
         });
         let len = t.transcript.text.chars().count();
-        for x in codings {
-            if x.start >= x.end || x.end > len {
+        codings.retain(|x| {
+            let outside = x.start >= x.end || x.end > len;
+            if outside {
                 report.left_out.push(LeftOut::new(
                     "coding outside its transcript's text (see `thematic check`)",
                     format!("{} {}", x.coder, x.id),
                 ));
-                continue;
             }
+            !outside
+        });
+        let segs = segments.get(t.id.as_str()).map_or(&[][..], Vec::as_slice);
+        let recording = c.media.get(&t.id);
+        // With its recording, the transcript is the recording's `Transcript`, and every
+        // selection is bounded by two sync points.
+        let sync = recording.map(|r| {
+            let bounds = codings.iter().map(|x| (x.start, x.end));
+            let bounds = bounds.chain(segs.iter().map(|s| (s.start, s.end)));
+            media::plan(
+                &t.id,
+                &t.transcript,
+                &r.sync,
+                bounds.flat_map(|(a, b)| [a, b]),
+            )
+        });
+        let at = match &sync {
+            Some(points) => At::Sync(points),
+            None => At::Text,
+        };
+        match (recording, &sync) {
+            (Some(r), Some(points)) => open_recording(w, &t.id, r, (&guid, &path), points)?,
+            _ => open(
+                w,
+                "TextSource",
+                &[("guid", &guid), ("name", &t.id), ("plainTextPath", &path)],
+            )?,
+        }
+        for x in codings {
             let (mut sel, mut cod) = guids::coding(&x.coder, &x.id);
             if !used.insert(sel.clone()) {
                 // Two codings share an id (`thematic check` reports it): GUIDs must
@@ -414,28 +535,98 @@ fn write_sources(
                 (sel, cod) = guids::coding(&x.coder, &format!("{}#{n}", x.id));
                 used.insert(sel.clone());
             }
-            write_selection(w, x, (&sel, &cod), &guids, &notes.codings)?;
+            write_selection(w, x, (&sel, &cod), &guids, &notes.codings, &at)?;
             report.codings += 1;
         }
-        for s in segments.get(t.id.as_str()).into_iter().flatten() {
-            let (start, end) = (s.start.to_string(), s.end.to_string());
-            empty(
-                w,
-                "PlainTextSelection",
-                &[
-                    ("guid", &s.guid),
-                    ("name", &s.text),
-                    ("startPosition", &start),
-                    ("endPosition", &end),
-                ],
-            )?;
+        for s in segs {
+            let (element, place) = at.of(s.start, s.end);
+            let mut attrs = vec![("guid", s.guid.as_str()), ("name", s.text.as_str())];
+            attrs.extend(place.iter().map(|(k, v)| (*k, v.as_str())));
+            empty(w, element, &attrs)?;
         }
         for note in notes.transcripts.get(t.id.as_str()).into_iter().flatten() {
             empty(w, "NoteRef", &[("targetGUID", note)])?;
         }
-        close(w, "TextSource")?;
+        match recording {
+            Some(r) => {
+                close(w, "Transcript")?;
+                close(w, media::element(r.kind))?;
+            }
+            None => close(w, "TextSource")?,
+        }
     }
     close(w, "Sources")
+}
+
+/// How a selection says where it is: by positions in a `TextSource`'s text, or by two sync
+/// points in a recording's `Transcript`.
+enum At<'a> {
+    Text,
+    Sync(&'a SyncPoints),
+}
+
+impl At<'_> {
+    /// The selection's element and the attributes that place it.
+    fn of(&self, start: usize, end: usize) -> (&'static str, [(&'static str, String); 2]) {
+        match self {
+            At::Text => (
+                "PlainTextSelection",
+                [
+                    ("startPosition", start.to_string()),
+                    ("endPosition", end.to_string()),
+                ],
+            ),
+            // `plan` put a point at every selection's start and end.
+            At::Sync(points) => (
+                "TranscriptSelection",
+                [
+                    (
+                        "fromSyncPoint",
+                        points.guid_at(start).unwrap_or_default().into(),
+                    ),
+                    (
+                        "toSyncPoint",
+                        points.guid_at(end).unwrap_or_default().into(),
+                    ),
+                ],
+            ),
+        }
+    }
+}
+
+/// Opens a transcript's `AudioSource`/`VideoSource` and, in it, its `Transcript` with every
+/// sync point; `(guid, path)` are the transcript's own, as its `TextSource` would have.
+fn open_recording(
+    w: &mut Xml,
+    id: &str,
+    r: &Recording,
+    (guid, path): (&str, &str),
+    points: &SyncPoints,
+) -> std::io::Result<()> {
+    open(
+        w,
+        media::element(r.kind),
+        &[
+            ("guid", &media::recording_guid(id)),
+            ("name", &r.name),
+            ("path", &r.path),
+        ],
+    )?;
+    open(
+        w,
+        "Transcript",
+        &[("guid", guid), ("name", id), ("plainTextPath", path)],
+    )?;
+    for p in points.iter() {
+        let position = p.position.to_string();
+        let ms = p.ms.map(|ms| ms.to_string());
+        let mut attrs = vec![("guid", p.guid.as_str()), ("position", position.as_str())];
+        if let Some(ms) = &ms {
+            attrs.push(("timeStamp", ms));
+        }
+        empty(w, "SyncPoint", &attrs)?;
+    }
+    Ok(())
 }
 
 /// `Notes`: every memo, the journal included.
@@ -475,6 +666,7 @@ fn write_selection(
     (sel, cod): (&str, &str),
     guids: &Guids,
     coding_notes: &BTreeMap<&str, Vec<String>>,
+    at: &At<'_>,
 ) -> std::io::Result<()> {
     let user = guids
         .users
@@ -486,19 +678,15 @@ fn write_selection(
         .get(&x.theme)
         .cloned()
         .unwrap_or_else(|| guid_for(&x.theme));
-    let (start, end) = (x.start.to_string(), x.end.to_string());
+    let (element, place) = at.of(x.start, x.end);
     let when = date_time(&x.created);
-    let mut attrs: Vec<(&str, &str)> = vec![
-        ("guid", sel),
-        ("name", &x.text),
-        ("startPosition", &start),
-        ("endPosition", &end),
-        ("creatingUser", &user),
-    ];
+    let mut attrs: Vec<(&str, &str)> = vec![("guid", sel), ("name", &x.text)];
+    attrs.extend(place.iter().map(|(k, v)| (*k, v.as_str())));
+    attrs.push(("creatingUser", &user));
     if let Some(when) = &when {
         attrs.push(("creationDateTime", when));
     }
-    open(w, "PlainTextSelection", &attrs)?;
+    open(w, element, &attrs)?;
     if !x.memo.trim().is_empty() {
         text_element(w, "Description", &x.memo)?;
     }
@@ -512,7 +700,7 @@ fn write_selection(
     for note in coding_notes.get(x.id.as_str()).into_iter().flatten() {
         empty(w, "NoteRef", &[("targetGUID", note)])?;
     }
-    close(w, "PlainTextSelection")
+    close(w, element)
 }
 
 /// The project's description: where it came from, and the speaker labels that are

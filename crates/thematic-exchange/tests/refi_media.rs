@@ -1,0 +1,453 @@
+//! Recordings in REFI-QDA projects: never exported unless asked; with `with_media`, an
+//! `AudioSource` holding the transcript, its sync points and its codings as
+//! `TranscriptSelection`s, valid against the REFI project schema; and back into a new
+//! study with the recording linked, the turn times and the codings as they were.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Command;
+
+use thematic_exchange::refi::{
+    Limits, MediaForExport, QdpxOptions, export_qdpx, export_qdpx_with_media, import_qdpx,
+    init_from_qdpx,
+};
+use thematic_study::{Coding, InitOptions, MediaKind, Study};
+
+const PROJECT_XSD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/refi-qda/Project.xsd"
+);
+
+const BOOK: &str = r#"
+format_version = 1
+name = "Media test"
+
+[[theme]]
+id = "belonging"
+label = "Belonging"
+
+[[theme]]
+id = "what-matters"
+label = "What matters"
+"#;
+
+/// Captions with times to the millisecond: the text shows whole seconds
+/// (`[00:00:01] Interviewer: …`), so only sync points can carry 1.25 s and 3.5 s back.
+const P1_VTT: &str = "WEBVTT
+
+00:00:01.250 --> 00:00:03.000
+<v Interviewer>How did you hear about it?
+
+00:00:03.500 --> 00:00:06.000
+<v P1>My GP told me.
+";
+
+/// A typed transcript without times; the study keeps sync times for it.
+const P2_TXT: &str = "Interviewer: Tell me more.
+
+P2: Being listened to. That was it.
+";
+
+/// A mono 16-bit PCM WAV of `ms` milliseconds at 8 kHz, its samples a saw from `seed`:
+/// the RIFF header written by hand (44 bytes), then the samples.
+fn wav(ms: u32, seed: u32) -> Vec<u8> {
+    let rate = 8_000u32;
+    let samples = rate * ms / 1000;
+    let data = samples * 2;
+    let mut out = Vec::with_capacity(44 + data as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes()); // bytes per second
+    out.extend_from_slice(&2u16.to_le_bytes()); // block align
+    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data.to_le_bytes());
+    for i in 0..samples {
+        let v = ((i * 37 + seed) % 2_000) as i16 - 1_000;
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// Where something is in a transcript's text, in code points: (start, end).
+fn at(text: &str, needle: &str) -> (usize, usize) {
+    let b = text.find(needle).unwrap();
+    let s = text[..b].chars().count();
+    (s, s + needle.chars().count())
+}
+
+fn coding(id: &str, transcript: &str, span: (usize, usize), theme: &str, text: &str) -> Coding {
+    Coding {
+        id: id.into(),
+        coder: "KW".into(),
+        transcript: transcript.into(),
+        turn: 2,
+        start: span.0,
+        end: span.1,
+        theme: theme.into(),
+        text: text.into(),
+        memo: String::new(),
+        created: "2026-11-21T10:00:00Z".into(),
+        ..Coding::default()
+    }
+}
+
+/// A study whose two transcripts have their recordings linked from a folder outside it,
+/// P2's turns synced by hand, and three codings by KW.
+struct Fixture {
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    study: Study,
+    /// The recordings as linked.
+    wavs: BTreeMap<&'static str, (PathBuf, Vec<u8>)>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let mut opts = InitOptions::new("Media study");
+    opts.codebook_file = "book.toml".into();
+    opts.codebook_text = BOOK.into();
+    let study = Study::init(&dir.path().join("study"), &opts).unwrap();
+    std::fs::write(study.transcripts_dir().join("P1.vtt"), P1_VTT).unwrap();
+    std::fs::write(study.transcripts_dir().join("P2.txt"), P2_TXT).unwrap();
+    let mut wavs = BTreeMap::new();
+    for (id, seed) in [("P1", 1), ("P2", 2)] {
+        // A file name that names someone: it must not travel.
+        let path = outside.path().join(format!("Jane Doe {id}.wav"));
+        let bytes = wav(300, seed);
+        std::fs::write(&path, &bytes).unwrap();
+        study.link_media(id, &path, false, "KW").unwrap();
+        wavs.insert(id, (path, bytes));
+    }
+    let p2 = study.transcript("P2").unwrap();
+    study
+        .set_sync_time("P2", p2.turns[0].start, Some(500), "KW")
+        .unwrap();
+    study
+        .set_sync_time("P2", p2.turns[1].start, Some(2_750), "KW")
+        .unwrap();
+    let p1 = study.transcript("P1").unwrap().text;
+    let p2 = p2.text;
+    let mine = vec![
+        coding(
+            "c-000000000001",
+            "P1",
+            at(&p1, "My GP told me."),
+            "belonging",
+            "My GP told me.",
+        ),
+        coding(
+            "c-000000000002",
+            "P1",
+            at(&p1, "GP told"),
+            "what-matters",
+            "GP told",
+        ),
+        coding(
+            "c-000000000003",
+            "P2",
+            at(&p2, "Being listened to."),
+            "what-matters",
+            "Being listened to.",
+        ),
+    ];
+    study
+        .update_codings("KW", |f| {
+            f.codings = mine;
+            Ok(((), true))
+        })
+        .unwrap();
+    Fixture {
+        _dirs: (dir, outside),
+        study,
+        wavs,
+    }
+}
+
+/// The entries of a zip, by name, in order.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut out = Vec::new();
+            f.read_to_end(&mut out).unwrap();
+            (f.name().unwrap().to_string(), out)
+        })
+        .collect()
+}
+
+/// Whether `xml` is valid against the REFI-QDA project schema, and xmllint's complaint.
+fn xmllint(xml: &[u8]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("project.qde");
+    std::fs::write(&file, xml).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema", PROJECT_XSD])
+        .arg(&file)
+        .output()
+        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn with_media() -> QdpxOptions {
+    QdpxOptions {
+        with_media: true,
+        ..QdpxOptions::default()
+    }
+}
+
+#[test]
+fn without_with_media_no_recording_and_no_sync_point_leaves_the_study() {
+    let f = fixture();
+    // Even handed the recordings, an export not asked for media leaves them out.
+    let given: Vec<MediaForExport> = f
+        .wavs
+        .iter()
+        .map(|(id, (path, _))| MediaForExport {
+            transcript: (*id).into(),
+            path: path.clone(),
+            kind: MediaKind::Audio,
+            sync: Vec::new(),
+        })
+        .collect();
+    for (bytes, report) in [
+        export_qdpx(&f.study, &QdpxOptions::default()).unwrap(),
+        export_qdpx_with_media(&f.study, &QdpxOptions::default(), &given).unwrap(),
+    ] {
+        assert_eq!(report.recordings, 0);
+        let entries = unzip(&bytes);
+        let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| *n == "project.qde" || n.ends_with(".txt"))
+        );
+        let qde = String::from_utf8(entries[0].1.clone()).unwrap();
+        for absent in [
+            "AudioSource",
+            "VideoSource",
+            "Transcript ",
+            "SyncPoint",
+            ".wav",
+        ] {
+            assert!(!qde.contains(absent), "{absent} in {qde}");
+        }
+        assert_eq!(qde.matches("<TextSource").count(), 2);
+        // Not a byte of either recording (they would be stored uncompressed).
+        for (_, wav) in f.wavs.values() {
+            assert!(!bytes.windows(64).any(|w| w == &wav[44..108]));
+        }
+    }
+}
+
+#[test]
+fn with_media_each_recording_is_an_audio_source_with_its_transcript_and_sync_points() {
+    let f = fixture();
+    let (bytes, report) = export_qdpx(&f.study, &with_media()).unwrap();
+    assert_eq!((report.recordings, report.codings), (2, 3));
+    assert!(report.left_out.is_empty(), "{:?}", report.left_out);
+    // The same study gives the same bytes.
+    assert_eq!(export_qdpx(&f.study, &with_media()).unwrap().0, bytes);
+    let entries = unzip(&bytes);
+    let qde = &entries[0].1;
+    let (ok, err) = xmllint(qde);
+    assert!(ok, "project.qde does not validate: {err}");
+    let xml = std::str::from_utf8(qde).unwrap();
+    // Nothing of where the recordings are, or of their names.
+    assert!(
+        !xml.contains("Jane") && !xml.contains("absolute://"),
+        "{xml}"
+    );
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("TextSource"))
+            .count(),
+        0
+    );
+    let sources: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("AudioSource"))
+        .collect();
+    assert_eq!(sources.len(), 2);
+    let mut times: BTreeMap<String, Vec<(usize, Option<i64>)>> = BTreeMap::new();
+    for (source, id) in sources.iter().zip(["P1", "P2"]) {
+        assert_eq!(source.attribute("name"), Some(format!("{id}.wav").as_str()));
+        // The recording is in the package under its GUID, byte for byte.
+        let path = source.attribute("path").unwrap();
+        let file = path.strip_prefix("internal://").unwrap();
+        assert_eq!(file, format!("{}.wav", source.attribute("guid").unwrap()));
+        let (_, got) = entries
+            .iter()
+            .find(|(n, _)| *n == format!("sources/{file}"))
+            .unwrap();
+        assert_eq!(got, &f.wavs[id].1);
+        let transcript = source
+            .children()
+            .find(|n| n.has_tag_name("Transcript"))
+            .unwrap();
+        let text_path = transcript.attribute("plainTextPath").unwrap();
+        let (_, text) = entries
+            .iter()
+            .find(|(n, _)| {
+                *n == format!("sources/{}", text_path.strip_prefix("internal://").unwrap())
+            })
+            .unwrap();
+        let chars: Vec<char> = std::str::from_utf8(text).unwrap().chars().collect();
+        let points: BTreeMap<&str, (usize, Option<i64>)> = transcript
+            .children()
+            .filter(|n| n.has_tag_name("SyncPoint"))
+            .map(|p| {
+                let position = p.attribute("position").unwrap().parse().unwrap();
+                let ms = p.attribute("timeStamp").map(|t| t.parse().unwrap());
+                (p.attribute("guid").unwrap(), (position, ms))
+            })
+            .collect();
+        // Each selection's sync points bound exactly its text.
+        let selections: Vec<_> = transcript
+            .children()
+            .filter(|n| n.has_tag_name("TranscriptSelection"))
+            .collect();
+        assert!(!selections.is_empty());
+        for sel in selections {
+            let (s, _) = points[sel.attribute("fromSyncPoint").unwrap()];
+            let (e, _) = points[sel.attribute("toSyncPoint").unwrap()];
+            let got: String = chars[s..e].iter().collect();
+            assert_eq!(got, sel.attribute("name").unwrap());
+            assert_eq!(
+                sel.children().filter(|n| n.has_tag_name("Coding")).count(),
+                1
+            );
+        }
+        let mut all: Vec<(usize, Option<i64>)> = points.into_values().collect();
+        all.sort_unstable();
+        times.insert(id.to_string(), all);
+    }
+    let p1 = f.study.transcript("P1").unwrap();
+    let (t1, t2) = (p1.turns[0].start, p1.turns[1].start);
+    let (gp, told) = at(&p1.text, "GP told");
+    // P1: both turn starts (1.25 s, 3.5 s), the end of "My GP told me." (its turn's end, at
+    // 6 s), and "GP told" inside the 14 characters of 3.5–6 s: 3 characters in, 3500 +
+    // 2500·3/14 = 4035.7 → 4036 ms; 10 in, 3500 + 2500·10/14 = 5285.7 → 5286 ms.
+    assert_eq!(
+        times["P1"],
+        [
+            (t1, Some(1_250)),
+            (t2, Some(3_500)),
+            (gp, Some(4_036)),
+            (told, Some(5_286)),
+            (t2 + 14, Some(6_000)),
+        ]
+    );
+    // P2: the study's sync times at its two turn starts (the coding begins at the second);
+    // the coding's end lies after the last known time, so it has no timeStamp.
+    let p2 = f.study.transcript("P2").unwrap();
+    let (_, listened) = at(&p2.text, "Being listened to.");
+    assert_eq!(
+        times["P2"],
+        [
+            (p2.turns[0].start, Some(500)),
+            (p2.turns[1].start, Some(2_750)),
+            (listened, None),
+        ]
+    );
+}
+
+/// KW's codings as (transcript, start, end, theme, text), sorted.
+fn spans(study: &Study) -> Vec<(String, usize, usize, String, String)> {
+    let mut out: Vec<_> = study
+        .all_codings()
+        .unwrap()
+        .into_iter()
+        .flat_map(|f| f.codings)
+        .map(|c| (c.transcript, c.start, c.end, c.theme, c.text))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Each turn's time as the reader shows it: the study's sync time, else the text's own.
+fn turn_times(study: &Study, id: &str) -> Vec<Option<i64>> {
+    let sync = study.sync_times(id).unwrap();
+    study
+        .transcript(id)
+        .unwrap()
+        .turns
+        .iter()
+        .map(|t| sync.get(&t.start).copied().or(t.start_ms))
+        .collect()
+}
+
+#[test]
+fn a_round_trip_links_the_recording_and_keeps_turn_times_and_codings() {
+    let f = fixture();
+    let (bytes, _) = export_qdpx(&f.study, &with_media()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let qdpx = dir.path().join("study.qdpx");
+    std::fs::write(&qdpx, &bytes).unwrap();
+    let (copy, report) =
+        init_from_qdpx(&dir.path().join("copy"), &qdpx, None, &Limits::default()).unwrap();
+    assert_eq!(report.recordings_linked, ["P1", "P2"]);
+    assert!(report.left_out.is_empty(), "{:?}", report.left_out);
+    for id in ["P1", "P2"] {
+        let link = copy.media(id).unwrap().unwrap();
+        assert_eq!(link.kind, MediaKind::Audio);
+        // Copied into the new study, byte for byte.
+        assert!(
+            link.path.starts_with(copy.root().join("media")),
+            "{:?}",
+            link.path
+        );
+        assert_eq!(std::fs::read(&link.path).unwrap(), f.wavs[id].1);
+    }
+    // P1's text says 1 s and 3 s; the sync points bring back 1.25 s and 3.5 s.
+    assert_eq!(turn_times(&f.study, "P1"), [Some(1_250), Some(3_500)]);
+    assert_eq!(turn_times(&copy, "P1"), [Some(1_250), Some(3_500)]);
+    assert_eq!(turn_times(&copy, "P2"), [Some(500), Some(2_750)]);
+    assert_eq!(spans(&copy), spans(&f.study));
+    // Importing the same project again adds nothing and links nothing twice.
+    let again = import_qdpx(&copy, &qdpx, &Limits::default()).unwrap();
+    assert!(again.recordings_linked.is_empty());
+    assert_eq!((again.codings_total(), again.codings_present), (0, 3));
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    assert_eq!(spans(&copy), spans(&f.study));
+}
+
+#[test]
+fn a_recording_that_cannot_be_read_is_left_out_and_its_transcript_goes_as_text() {
+    let f = fixture();
+    std::fs::remove_file(&f.wavs["P2"].0).unwrap();
+    let (bytes, report) = export_qdpx(&f.study, &with_media()).unwrap();
+    assert_eq!(report.recordings, 1);
+    assert_eq!(report.left_out.len(), 1);
+    assert!(
+        report.left_out[0]
+            .what
+            .starts_with("recording that cannot be read")
+    );
+    let entries = unzip(&bytes);
+    let (ok, err) = xmllint(&entries[0].1);
+    assert!(ok, "{err}");
+    let xml = std::str::from_utf8(&entries[0].1).unwrap();
+    assert_eq!(
+        (
+            xml.matches("<AudioSource").count(),
+            xml.matches("<TextSource").count()
+        ),
+        (1, 1)
+    );
+    assert_eq!(report.codings, 3);
+}
