@@ -3,7 +3,7 @@
 //! | field | what | how |
 //! |---|---|---|
 //! | `transcript` | transcript id | raw, stored, fast |
-//! | `participant` | the participant (the transcript id) | lowercased keyword |
+//! | `participant` | the participant who speaks: the speaker's row in `participants.csv` (a focus group), else the transcript id | lowercased keyword, stored, fast (as written) |
 //! | `turn`, `start`, `end` | turn number, span in code points | stored (turn also indexed) |
 //! | `speaker` | speaker key | lowercased keyword, fast (as written) |
 //! | `speaker_shown` | speaker key as written | stored |
@@ -120,7 +120,7 @@ pub(crate) fn build(attrs: &[(String, bool)]) -> (Schema, Fields) {
     };
     let stored_u64 = NumericOptions::default().set_stored();
     let transcript = b.add_text_field("transcript", STRING | STORED | FAST);
-    let participant = b.add_text_field("participant", keyword(false));
+    let participant = b.add_text_field("participant", keyword(true).set_stored());
     let turn = b.add_u64_field("turn", NumericOptions::default().set_stored().set_indexed());
     let start = b.add_u64_field("start", stored_u64.clone());
     let end = b.add_u64_field("end", stored_u64);

@@ -31,7 +31,8 @@ pub struct SearchQuery {
 pub struct SearchHit {
     /// Transcript id.
     pub transcript: String,
-    /// The participant (the transcript's id).
+    /// The participant who speaks: the speaker's participant where `participants.csv` names
+    /// speakers (a focus group), else the transcript's id.
     pub participant: String,
     /// 1-based turn number.
     pub turn: u64,
@@ -144,8 +145,11 @@ impl StudyIndex {
         let hits: Vec<(u64, u64)> = bytes.iter().map(|&(a, b)| (cp(a), cp(b))).collect();
         let (start, end) = hits.first().copied().unwrap_or((turn_start, u(f.end)));
         let transcript = s(f.transcript);
+        let participant = Some(s(f.participant))
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| transcript.clone());
         SearchHit {
-            participant: transcript.clone(),
+            participant,
             transcript,
             turn: u(f.turn),
             speaker: s(f.speaker_shown),
@@ -186,7 +190,8 @@ impl StudyIndex {
             by_segment.entry(segment_ord).or_default().push(doc_id);
         }
         let (column, prefix) = match (by, &q.scope.coder) {
-            (CountBy::Transcript | CountBy::Participant, _) => ("transcript", None),
+            (CountBy::Transcript, _) => ("transcript", None),
+            (CountBy::Participant, _) => ("participant", None),
             (CountBy::Speaker, _) => ("speaker", None),
             (CountBy::Theme, None) => ("theme", None),
             (CountBy::Theme, Some(c)) => ("coded", Some(format!("{c}/"))),

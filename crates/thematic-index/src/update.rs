@@ -603,11 +603,27 @@ fn add_turns(
     t: &thematic_transcript::Transcript,
     spans: &[Span],
 ) -> Result<(), IndexError> {
-    let attrs = participants.get(id).unwrap_or_default();
+    // The participant is the speaker's where participants.csv names speakers (a focus
+    // group), else the transcript's; attributes are looked up once per participant.
+    let by_speaker = participants.places_speakers();
+    let mut attrs_of: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
     for (n, turn) in t.turns.iter().enumerate() {
+        let who = if by_speaker {
+            participants.participant_of(id, turn.key.as_deref())
+        } else {
+            id
+        };
+        let at = match attrs_of.iter().position(|(p, _)| *p == who) {
+            Some(i) => i,
+            None => {
+                attrs_of.push((who, participants.get(who).unwrap_or_default()));
+                attrs_of.len() - 1
+            }
+        };
+        let attrs = &attrs_of[at].1;
         let mut d = TantivyDocument::default();
         d.add_text(fields.transcript, id);
-        d.add_text(fields.participant, id);
+        d.add_text(fields.participant, who);
         d.add_u64(fields.turn, n as u64 + 1);
         d.add_u64(fields.start, turn.start as u64);
         d.add_u64(fields.end, turn.end as u64);

@@ -354,3 +354,79 @@ fn a_corrupt_or_foreign_index_is_rebuilt_not_trusted() {
         at(&[("P7", 2)])
     );
 }
+
+/// A focus group whose speakers `participants.csv` names: each turn belongs to the person
+/// who speaks, so `participant:C4` finds Dennis's turns only, hits say whose they are, and
+/// counting by participant counts people, not the one transcript.
+#[test]
+fn a_focus_group_is_searched_by_the_participant_who_speaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let study =
+        thematic_study::testing::study(dir.path(), thematic_study::testing::MECHANISMS_FILE);
+    std::fs::write(
+        study.transcripts_dir().join("FG1.txt"),
+        include_str!("../../../sample-transcripts/focus-groups/FG1_typed.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        study.participants_path(),
+        include_str!("../../../sample-transcripts/focus-groups/participants.csv"),
+    )
+    .unwrap();
+    let (index, _) = StudyIndex::open(&study, &mut |_| {}).unwrap();
+    let book = study.codebook().unwrap();
+    let q = |query: &str| SearchQuery {
+        query: query.into(),
+        scope: Scope::default(),
+        limit: 0,
+        context: 30,
+    };
+    // "allotment" is said by Dennis (C4) in turns at lines 34, 38, 52 of the file (and
+    // perhaps by others): every hit carries its speaker's participant.
+    let hits = index.search(&book, &q("allotment")).unwrap().hits;
+    assert!(!hits.is_empty());
+    for h in &hits {
+        let expected = match h.speaker.as_str() {
+            "Maureen" => "C1",
+            "Tariq" => "C2",
+            "Jo" => "C3",
+            "Dennis" => "C4",
+            other => panic!("a participant turn by {other}"),
+        };
+        assert_eq!(h.participant, expected, "{h:?}");
+    }
+    let dennis = index
+        .search(&book, &q("allotment participant:C4"))
+        .unwrap()
+        .hits;
+    assert!(!dennis.is_empty());
+    assert!(dennis.iter().all(|h| h.speaker == "Dennis"));
+    assert_eq!(
+        dennis.len(),
+        hits.iter().filter(|h| h.speaker == "Dennis").count()
+    );
+    // Every participant turn counted by who speaks: the four people, never "FG1".
+    let counts = index
+        .count_by(&book, &q("*"), CountBy::Participant)
+        .unwrap();
+    let mut who: Vec<&str> = counts.iter().map(|(p, _)| p.as_str()).collect();
+    who.sort();
+    assert_eq!(who, ["C1", "C2", "C3", "C4"]);
+    let by_speaker = index.count_by(&book, &q("*"), CountBy::Speaker).unwrap();
+    let mut a: Vec<u64> = counts.iter().map(|(_, n)| *n).collect();
+    let mut b: Vec<u64> = by_speaker
+        .iter()
+        .filter(|(s, _)| s != "Moderator")
+        .map(|(_, n)| *n)
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "one participant per speaker: the same counts");
+    // Attributes are the speaker's: the women of the group are Maureen (C1) and Jo (C3).
+    let women = index
+        .count_by(&book, &q("gender:female"), CountBy::Participant)
+        .unwrap();
+    let mut who: Vec<&str> = women.iter().map(|(p, _)| p.as_str()).collect();
+    who.sort();
+    assert_eq!(who, ["C1", "C3"]);
+}
