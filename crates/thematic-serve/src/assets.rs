@@ -47,6 +47,7 @@ const MODULES: &[(&str, &str)] = &[
     ("status.js", include_str!("../assets/js/status.js")),
     ("player.js", include_str!("../assets/js/player.js")),
     ("turn-edit.js", include_str!("../assets/js/turn-edit.js")),
+    ("anonymise.js", include_str!("../assets/js/anonymise.js")),
 ];
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

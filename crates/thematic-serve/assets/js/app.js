@@ -5,6 +5,7 @@
 // (as in codings/<coder>.csv). JavaScript strings are UTF-16, so every length here is
 // counted with the string iterator (Array.from / for…of), which walks code points.
 
+import { showAnonymise } from "/js/anonymise.js";
 import { showBoard } from "/js/board.js";
 import { showCode } from "/js/code.js";
 import { showCompare } from "/js/compare.js";
@@ -45,6 +46,7 @@ export async function render() {
     else if (S.view === "board") await showBoard(main, params);
     else if (S.view === "review" && parts[1]) await showReview(main, decodeURIComponent(parts[1]), params);
     else if (S.view === "status") await showStatus(main, params);
+    else if (S.view === "anonymise") await showAnonymise(main, params);
     else await showList(main);
     // A message left by the action that led here (a merge that opened the target's page).
     if (S.flash) say(S.flash);

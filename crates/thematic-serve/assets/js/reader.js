@@ -2,6 +2,7 @@
 
 import { S, api, hideError, route, say, sayWith, showError } from "/js/state.js";
 import { codable, colourOf, cpLen, day, el, labelOf, num, numbered, snapToWords, swatch, themeById, tint } from "/js/util.js";
+import { identifierMenu } from "/js/anonymise.js";
 import { trackReading } from "/js/status.js";
 import { redo, undo } from "/js/undo.js";
 import { dockPlayer, playerDrawn, playerKeys, timeOf } from "/js/player.js";
@@ -110,7 +111,8 @@ export function updateSelectionPanel() {
   }
   const short = Array.from(p.text).length > 90 ? Array.from(p.text).slice(0, 90).join("") + "…" : p.text;
   box.replaceChildren("Turn " + p.n + ": ", el("q", {}, short),
-    p.crosses ? el("div", { class: "note" }, "Only the words in turn " + p.n + " are coded: a coding lies within one turn. Code the next turn's words on their own.") : null);
+    p.crosses ? el("div", { class: "note" }, "Only the words in turn " + p.n + " are coded: a coding lies within one turn. Code the next turn's words on their own.") : "",
+    identifierMenu(p));
 }
 
 // Alt held while selecting with the mouse keeps that selection's exact characters.

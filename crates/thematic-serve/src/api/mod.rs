@@ -22,11 +22,13 @@
 //! | `GET /api/versions`, `POST /api/versions`, `GET /api/versions/diff`, `GET /api/versions/{name}/map.svg` | versions of the map |
 //! | `GET /api/review/{id}` and below, `/api/stars` | a theme's review (`review.rs`) |
 //! | `GET /api/status`, `POST /api/transcripts/{id}/read` | progress (`status.rs`) |
+//! | `GET /api/anonymise`, `/api/anonymise/extracts`, `POST /api/anonymise/decision\|terms\|scan` | reviewing the anonymisation candidates of `anonymisation/review.csv` (`anonymise.rs`) |
 //! | `POST /api/transcripts/{id}/turns/{n}/text` | correct a turn's words `{text, base?, dry_run?}`; codings re-anchored (`edit.rs`) |
 //! | `GET /api/media/{id}` | the transcript's linked recording, streamed, with range requests (206, 416) (`media.rs`) |
 //! | `POST /api/transcripts/{id}/sync` | set or clear a turn's sync time `{turn_start, ms}` (`ms: null` clears) (`media.rs`) |
 
 mod agreement;
+mod anonymise;
 mod board;
 mod codes;
 mod codings;
@@ -107,6 +109,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .merge(board::routes())
         .merge(review::routes())
         .merge(status::routes())
+        .merge(anonymise::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
