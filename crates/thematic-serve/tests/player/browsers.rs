@@ -298,6 +298,59 @@ fn a_turn_is_corrected_in_edit_mode(b: &dyn Driver) {
     );
 }
 
+/// Follow mode scrolls to the turn being spoken when it is out of view; without it the
+/// turn is marked and the page stays where it is.
+fn follow_mode_scrolls_to_the_spoken_turn(b: &dyn Driver) {
+    let f = Recorded::start();
+    // 40 turns, half a second each, two speakers in turn: turn k starts at (k − 1) × 0.5 s.
+    let mut vtt = String::from("WEBVTT\n\n");
+    for i in 0..40u32 {
+        let ms = i * 500;
+        vtt.push_str(&format!(
+            "00:00:{:02}.{:03} --> 00:00:{:02}.{:03}\n<v {}>Turn number {} of a long talk about walking, gardening and belonging.\n\n",
+            ms / 1000,
+            ms % 1000,
+            (ms + 400) / 1000,
+            (ms + 400) % 1000,
+            if i % 2 == 0 { "Interviewer" } else { "P9" },
+            i + 1
+        ));
+    }
+    std::fs::write(f.study.transcripts_dir().join("R2.vtt"), vtt).unwrap();
+    f.study
+        .link_media("R2", &f.study.root().join("interview.wav"), false, "KW")
+        .unwrap();
+    open(b, &f, "R2");
+    let in_view = "const t = document.getElementById('turn-' + arguments[0]).getBoundingClientRect(); \
+                   const top = document.querySelector('.player').getBoundingClientRect().bottom; \
+                   return t.top >= top - 1 && t.bottom <= window.innerHeight + 1";
+    assert_eq!(
+        b.run(in_view, json!([38])),
+        json!(false),
+        "turn 38 starts out of view"
+    );
+    // 18.7 s: turn 38 (18.5 s).
+    seek(b, 18.7);
+    b.wait_for(
+        "const t = document.querySelector('.turn.speaking'); return !!t && t.dataset.n === '38'",
+        "turn 38 marked",
+    );
+    b.wait_for(
+        &format!("return (function () {{ {in_view} }}).apply(null, [38])"),
+        "turn 38 scrolled into view",
+    );
+    // Follow off: back at 0.2 s turn 1 is marked, the page does not move.
+    b.click(".player input.follow");
+    let y = b.run("return window.scrollY", json!([]));
+    seek(b, 0.2);
+    b.wait_for(
+        "const t = document.querySelector('.turn.speaking'); return !!t && t.dataset.n === '1'",
+        "turn 1 marked",
+    );
+    assert_eq!(b.run("return window.scrollY", json!([])), y);
+    assert_eq!(b.run(in_view, json!([1])), json!(false));
+}
+
 /// A linked recording whose file is gone: the reader opens, the dock says what is wrong,
 /// and the turns and their times are there.
 fn a_missing_recording_says_so(b: &dyn Driver) {
@@ -369,4 +422,14 @@ fn in_chromium_a_missing_recording_says_so() {
 #[test]
 fn in_firefox_a_missing_recording_says_so() {
     in_firefox(a_missing_recording_says_so);
+}
+
+#[test]
+fn in_chromium_follow_mode_scrolls_to_the_spoken_turn() {
+    in_chromium(follow_mode_scrolls_to_the_spoken_turn);
+}
+
+#[test]
+fn in_firefox_follow_mode_scrolls_to_the_spoken_turn() {
+    in_firefox(follow_mode_scrolls_to_the_spoken_turn);
 }
