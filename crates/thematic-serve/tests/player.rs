@@ -178,6 +178,7 @@ fn a_saved_correction_moves_the_codings_after_it_and_is_logged() {
 fn a_correction_of_a_coded_turn_lists_its_codings() {
     let f = Recorded::start();
     let coded = f.coding("every Tuesday");
+    assert_eq!(f.json("/api/search?q=usually")["total"], json!(0));
     // "Now I walk with them every Tuesday." → "Now I usually walk with them every
     // Tuesday.": "usually " (8 code points) before the coded words, in the same turn.
     let r = f.post(
@@ -192,6 +193,8 @@ fn a_correction_of_a_coded_turn_lists_its_codings() {
                 "before": "every Tuesday", "after": "every Tuesday", "reason": null}])
     );
     assert_eq!(f.coding("every Tuesday").start, coded.start + 8);
+    // Search reads the corrected words (the index follows the rewritten file).
+    assert_eq!(f.json("/api/search?q=usually")["total"], json!(1));
 }
 
 #[test]
