@@ -433,3 +433,51 @@ fn in_chromium_follow_mode_scrolls_to_the_spoken_turn() {
 fn in_firefox_follow_mode_scrolls_to_the_spoken_turn() {
     in_firefox(follow_mode_scrolls_to_the_spoken_turn);
 }
+
+/// Run by hand (`cargo test -p thematic-serve --test player -- --ignored`): records a 6 s
+/// video in Chromium itself (a canvas through MediaRecorder, as WebM), links it to R1 and
+/// saves a screenshot of the reader with the video docked, `target/serve-player-video.png`.
+#[test]
+#[ignore = "a screenshot to look at, not a check"]
+fn screenshot_of_a_video_in_the_dock() {
+    let _one = serial();
+    let Some(b) = Browser::start_sized(WIDTH, HEIGHT) else {
+        return;
+    };
+    b.go("about:blank");
+    let webm = b.run_async(
+        "const done = arguments[arguments.length - 1];
+         const c = document.createElement('canvas'); c.width = 320; c.height = 180;
+         document.body.append(c);
+         const g = c.getContext('2d');
+         const rec = new MediaRecorder(c.captureStream(25), { mimeType: 'video/webm' });
+         const parts = [];
+         rec.ondataavailable = (e) => parts.push(e.data);
+         rec.onstop = async () => {
+           const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+           let s = ''; for (const x of bytes) s += String.fromCharCode(x);
+           done(btoa(s));
+         };
+         let f = 0;
+         const tick = () => {
+           g.fillStyle = 'hsl(' + (200 + f) % 360 + ', 35%, 45%)'; g.fillRect(0, 0, 320, 180);
+           g.fillStyle = '#fff'; g.font = '28px sans-serif'; g.fillText('P7, ' + (f / 25).toFixed(1) + ' s', 30, 100);
+           f++;
+           if (rec.state === 'recording') requestAnimationFrame(tick);
+         };
+         rec.start(); tick(); setTimeout(() => rec.stop(), 6000);",
+    );
+    let bytes = super::common::driver::base64(webm.as_str().unwrap());
+    let f = Recorded::start();
+    let clip = f.study.root().join("R1.webm");
+    std::fs::write(&clip, bytes).unwrap();
+    f.study.link_media("R1", &clip, false, "KW").unwrap();
+    b.go(&format!("{}#/t/R1", f.server.url()));
+    b.wait_for(
+        "const v = document.querySelector('.player video'); return !!v && v.readyState >= 2",
+        "the docked video",
+    );
+    b.click(".turn[data-n=\"2\"] .meta button.time");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    b.save_screenshot("player-video");
+}
