@@ -1,6 +1,7 @@
 //! What the scan knows before it reads: the study's participants and speakers, its own
 //! list of places and organisations, and whether to use the shipped name lists.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::kind::{Kind, Rule};
@@ -54,6 +55,7 @@ pub struct ScanContext {
     known: Vec<KnownTerm>,
     without_lists: bool,
     matcher: OnceLock<TermMatcher>,
+    vocabulary: HashSet<String>,
 }
 
 impl ScanContext {
@@ -157,6 +159,19 @@ impl ScanContext {
         self.matcher = OnceLock::new();
     }
 
+    /// Words the study uses in lower case ("small", "patience", "will"): a capitalised
+    /// word at the start of a sentence that the study also writes in lower case is taken
+    /// for an ordinary word, not a name. Each text's own lower-case words always count;
+    /// this adds the rest of the study's (see [`lowercase_words`]).
+    pub fn add_vocabulary<I: IntoIterator<Item = String>>(&mut self, words: I) {
+        self.vocabulary.extend(words);
+    }
+
+    /// Whether the study's vocabulary has `folded` (a lower-case word).
+    pub(crate) fn in_vocabulary(&self, folded: &str) -> bool {
+        self.vocabulary.contains(folded)
+    }
+
     /// The known terms, in the order they were added.
     pub fn known(&self) -> &[KnownTerm] {
         &self.known
@@ -182,6 +197,15 @@ impl ScanContext {
             )
         })
     }
+}
+
+/// The words `text` writes all in lower case, for [`ScanContext::add_vocabulary`].
+pub fn lowercase_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphabetic() && c != '\'' && c != '’')
+        .map(|w| w.trim_matches(['\'', '’']))
+        .filter(|w| w.chars().count() > 1 && w.chars().all(|c| !c.is_uppercase()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether a speaker label or participant id is already pseudonymous: a role

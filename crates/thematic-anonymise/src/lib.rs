@@ -53,7 +53,7 @@ mod scan;
 mod words;
 
 pub use checks::{is_nhs_number, is_ni_number};
-pub use context::{Candidate, KnownTerm, ScanContext, is_pseudonymous_label};
+pub use context::{Candidate, KnownTerm, ScanContext, is_pseudonymous_label, lowercase_words};
 pub use kind::{Kind, Rule};
 pub use lists::shipped_list_sizes;
 pub use matcher::{Match, TermMatcher, find_terms, fold_term};

@@ -51,7 +51,15 @@ pub(crate) fn lists() -> &'static Lists {
 /// Whether `word` is a common word that is capitalised for other reasons than being a
 /// name (`Monday`, `God`, `English`, `Mum`, `Okay`), or a function word.
 pub(crate) fn is_common_word(word: &str) -> bool {
-    lists().common.contains(&fold_term(word))
+    is_common_folded(lists(), &fold_term(word))
+}
+
+/// [`is_common_word`] of a folded word, a plural (`Sundays`) counting as its singular.
+pub(crate) fn is_common_folded(lists: &Lists, folded: &str) -> bool {
+    lists.common.contains(folded)
+        || folded
+            .strip_suffix('s')
+            .is_some_and(|stem| stem.len() > 2 && lists.common.contains(stem))
 }
 
 /// The sizes of the shipped lists: first names, surnames, places.
@@ -71,6 +79,8 @@ mod tests {
         assert!(l.surnames.contains("smith"));
         assert!(l.places.iter().any(|p| p == "Leeds"));
         assert!(is_common_word("Monday"));
+        assert!(is_common_word("Sundays"));
+        assert!(!is_common_word("Ross")); // "ros" is not a common word
         assert!(!is_common_word("Margaret"));
     }
 }

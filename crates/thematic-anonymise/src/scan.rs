@@ -41,7 +41,7 @@ pub fn scan(text: &str, ctx: &ScanContext) -> Vec<Candidate> {
         });
     }
     patterns::find(text, &offsets, &mut out);
-    words::find(text, ctx.uses_shipped_lists(), &mut out);
+    words::find(text, ctx, &mut out);
     let holes = placeholder::spans(text, &offsets);
     if !holes.is_empty() {
         out.retain(|c| !holes.iter().any(|&(s, e)| c.start < e && s < c.end));

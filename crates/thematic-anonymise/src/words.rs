@@ -10,9 +10,9 @@
 
 use std::collections::HashSet;
 
-use crate::context::Candidate;
+use crate::context::{Candidate, ScanContext};
 use crate::kind::{Kind, Rule};
-use crate::lists::{Lists, lists};
+use crate::lists::{Lists, is_common_folded, lists};
 use crate::matcher::fold_char;
 
 /// A word of the text.
@@ -29,6 +29,8 @@ struct Word<'t> {
     cap: bool,
     /// First word of a sentence, a line or a turn.
     sentence_start: bool,
+    /// All capitals, two to six letters (`UK`, `NHS`, `CAB`).
+    acronym: bool,
 }
 
 const TITLES: &[&str] = &[
@@ -214,7 +216,8 @@ const PLACE_ENDINGS: &[&str] = &[
 ];
 
 /// Adds the names and places found from the words of `text` to `out`.
-pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
+pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
+    let use_lists = ctx.uses_shipped_lists();
     let words = tokenize(text);
     if words.is_empty() {
         return;
@@ -233,8 +236,8 @@ pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
         .map(|w| w.text.chars().map(fold_char).collect())
         .collect();
     let is = |i: usize, set: &[&str]| set.contains(&folded[i].as_str());
-    let common = |i: usize| lists.common.contains(&folded[i]);
-    let used_lower = |i: usize| lower.contains(folded[i].as_str());
+    let common = |i: usize| is_common_folded(lists, &folded[i]);
+    let used_lower = |i: usize| lower.contains(folded[i].as_str()) || ctx.in_vocabulary(&folded[i]);
     // Only spaces (and, with `comma`, one comma) between words i and i + 1.
     let joined = |i: usize, comma: bool| {
         i + 1 < words.len()
@@ -320,7 +323,15 @@ pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
     }
 
     if use_lists {
-        find_places(text, &words, &folded, lists, &lower, &mut claimed, out);
+        find_places(
+            text,
+            &words,
+            &folded,
+            lists,
+            &|f: &str| lower.contains(f) || ctx.in_vocabulary(f),
+            &mut claimed,
+            out,
+        );
         for i in 0..words.len() {
             if claimed[i] || !nameish(i) || (words[i].sentence_start && used_lower(i)) {
                 continue;
@@ -356,7 +367,7 @@ pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
         let mut end = i;
         let mut j = i;
         while j + 1 < words.len() {
-            if joined(j, false) && words[j + 1].cap && !claimed[j + 1] {
+            if joined(j, false) && (words[j + 1].cap || words[j + 1].acronym) && !claimed[j + 1] {
                 j += 1;
                 end = j;
             } else if joined(j, false)
@@ -366,6 +377,7 @@ pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
                 && words[j + 2].cap
                 && !claimed[j + 2]
                 && !common(j + 2)
+                && !used_lower(j + 2)
             {
                 j += 2;
                 end = j;
@@ -383,7 +395,9 @@ pub(crate) fn find(text: &str, use_lists: bool, out: &mut Vec<Candidate>) {
             };
         let run = start..=end;
         let last = &folded[end];
-        let kind = if ORGANISATION_ENDINGS.contains(&last.as_str()) {
+        let kind = if ORGANISATION_ENDINGS.contains(&last.as_str())
+            || (run.clone().any(|k| words[k].acronym) && !PLACE_ENDINGS.contains(&last.as_str()))
+        {
             Kind::Organisation
         } else if PLACE_ENDINGS.contains(&last.as_str()) {
             Kind::Place
@@ -428,7 +442,7 @@ fn find_places(
     words: &[Word<'_>],
     folded: &[String],
     lists: &Lists,
-    lower: &HashSet<&str>,
+    used_lower: &dyn Fn(&str) -> bool,
     claimed: &mut [bool],
     out: &mut Vec<Candidate>,
 ) {
@@ -455,7 +469,7 @@ fn find_places(
         }
         if last - first == 1 {
             let f = folded[first].as_str();
-            if lists.common.contains(f) || (covered[0].sentence_start && lower.contains(f)) {
+            if is_common_folded(lists, f) || (covered[0].sentence_start && used_lower(f)) {
                 continue;
             }
             let after_preposition =
@@ -535,6 +549,9 @@ fn tokenize(text: &str) -> Vec<Word<'_>> {
             cp_end: cp,
             cap,
             sentence_start: boundary,
+            acronym: lower == 0
+                && (2..=6).contains(&upper)
+                && upper == word.chars().filter(|c| c.is_alphabetic()).count(),
         });
         boundary = false;
     }
@@ -547,7 +564,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(String, Kind, Rule)> {
         let mut out = Vec::new();
-        find(text, true, &mut out);
+        find(text, &ScanContext::new(), &mut out);
         let out = crate::scan::resolve(out);
         out.into_iter().map(|c| (c.term, c.kind, c.rule)).collect()
     }
@@ -634,5 +651,15 @@ mod tests {
         );
         // Common words, months and acronyms are not guesses.
         assert!(terms("on Monday the NHS and my GP said OK, in March.").is_empty());
+        // An acronym carries a run on and makes it an organisation; a run of ordinary
+        // words ("age" is used in lower case) is not a guess at all.
+        assert_eq!(
+            found("through Zebworth CVS and Age UK, for age is"),
+            [(
+                "Zebworth CVS".into(),
+                Kind::Organisation,
+                Rule::CapitalisedGuess
+            )]
+        );
     }
 }

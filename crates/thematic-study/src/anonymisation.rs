@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use thematic_anonymise::{
-    Findings, Kind, Review, ScanContext, count_matches, is_pseudonymous_label, scan,
+    Findings, Kind, Review, ScanContext, count_matches, is_pseudonymous_label, lowercase_words,
+    scan,
 };
 use thematic_transcript::Role;
 
@@ -220,6 +221,11 @@ impl Study {
             }
         }
         names.into_context(&mut ctx);
+        // Words the study writes in lower case anywhere ("small", "patience") are not
+        // names at the start of a sentence anywhere else.
+        for words in parallel_map(&texts, |(_, text)| lowercase_words(text)) {
+            ctx.add_vocabulary(words);
+        }
         let per_transcript = parallel_map(&texts, |(id, text)| {
             let mut f = Findings::new();
             f.add(id, text, &scan(text, &ctx));
