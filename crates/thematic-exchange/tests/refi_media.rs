@@ -118,6 +118,7 @@ fn fixture() -> Fixture {
     let study = Study::init(&dir.path().join("study"), &opts).unwrap();
     std::fs::write(study.transcripts_dir().join("P1.vtt"), P1_VTT).unwrap();
     std::fs::write(study.transcripts_dir().join("P2.txt"), P2_TXT).unwrap();
+    std::fs::write(study.participants_path(), "participant,age\nP1,52\nP2,40\n").unwrap();
     let mut wavs = BTreeMap::new();
     for (id, seed) in [("P1", 1), ("P2", 2)] {
         // A file name that names someone: it must not travel.
@@ -283,6 +284,19 @@ fn with_media_each_recording_is_an_audio_source_with_its_transcript_and_sync_poi
         .filter(|n| n.has_tag_name("AudioSource"))
         .collect();
     assert_eq!(sources.len(), 2);
+    // Each participant's case refers to the recording that holds their interview.
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Case"))
+        .collect();
+    assert_eq!(cases.len(), 2);
+    for (source, case) in sources.iter().zip(cases) {
+        let target = case
+            .children()
+            .find(|n| n.has_tag_name("SourceRef"))
+            .and_then(|r| r.attribute("targetGUID"));
+        assert_eq!(target, source.attribute("guid"));
+    }
     let mut times: BTreeMap<String, Vec<(usize, Option<i64>)>> = BTreeMap::new();
     for (source, id) in sources.iter().zip(["P1", "P2"]) {
         assert_eq!(source.attribute("name"), Some(format!("{id}.wav").as_str()));
@@ -299,6 +313,8 @@ fn with_media_each_recording_is_an_audio_source_with_its_transcript_and_sync_poi
             .children()
             .find(|n| n.has_tag_name("Transcript"))
             .unwrap();
+        // QualCoder cannot read a transcript without a date.
+        assert!(transcript.attribute("modifiedDateTime").is_some());
         let text_path = transcript.attribute("plainTextPath").unwrap();
         let (_, text) = entries
             .iter()
@@ -418,6 +434,10 @@ fn a_round_trip_links_the_recording_and_keeps_turn_times_and_codings() {
     assert_eq!(turn_times(&copy, "P1"), [Some(1_250), Some(3_500)]);
     assert_eq!(turn_times(&copy, "P2"), [Some(500), Some(2_750)]);
     assert_eq!(spans(&copy), spans(&f.study));
+    assert_eq!(
+        std::fs::read_to_string(copy.participants_path()).unwrap(),
+        "participant,age\nP1,52\nP2,40\n"
+    );
     // Importing the same project again adds nothing and links nothing twice.
     let again = import_qdpx(&copy, &qdpx, &Limits::default()).unwrap();
     assert!(again.recordings_linked.is_empty());
@@ -450,4 +470,138 @@ fn a_recording_that_cannot_be_read_is_left_out_and_its_transcript_goes_as_text()
         (1, 1)
     );
     assert_eq!(report.codings, 3);
+}
+
+/// A zip of `files`, deflated.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in files {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn recordings_from_another_tool_are_read_and_what_has_no_place_is_reported() {
+    let text = "Interviewer: How was it?\nP7: I felt at home there.\n";
+    let (start, end) = at(text, "felt at home");
+    let turn = at(text, "I felt").0;
+    // A video with its transcript: a sync point at P7's turn (which has no time in the
+    // text), a selection bounded by two points, one whose second point is missing, a
+    // coding of the video itself, a note on the transcript, and a case (P07) that refers
+    // to the video; an audio source whose recording is outside the package; one without a
+    // transcript.
+    let qde = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="From elsewhere">
+ <Users><User guid="00000000-0000-0000-0000-0000000000u1" name="Ruth"/></Users>
+ <CodeBook><Codes><Code guid="C1" name="Belonging" isCodable="true"/></Codes></CodeBook>
+ <Cases><Case guid="CA1" name="P07"><SourceRef targetGUID="V1"/></Case></Cases>
+ <Sources>
+  <VideoSource guid="V1" name="Interview 7.mp4" path="internal://V1.mp4">
+   <Transcript guid="T1" name="P7" plainTextPath="internal://T1.txt">
+    <SyncPoint guid="S0" position="0" timeStamp="0"/>
+    <SyncPoint guid="S1" position="{turn}" timeStamp="4200"/>
+    <SyncPoint guid="S2" position="{start}"/>
+    <SyncPoint guid="S3" position="{end}"/>
+    <TranscriptSelection guid="TS1" name="felt at home" fromSyncPoint="S2" toSyncPoint="S3">
+     <Coding guid="K1"><CodeRef targetGUID="C1"/></Coding>
+    </TranscriptSelection>
+    <TranscriptSelection guid="TS2" name="lost" fromSyncPoint="S1" toSyncPoint="S9">
+     <Coding guid="K2"><CodeRef targetGUID="C1"/></Coding>
+    </TranscriptSelection>
+    <NoteRef targetGUID="N1"/>
+   </Transcript>
+   <VideoSelection guid="VS1" begin="0" end="1000">
+    <Coding guid="K3"><CodeRef targetGUID="C1"/></Coding>
+   </VideoSelection>
+  </VideoSource>
+  <AudioSource guid="A2" name="Elsewhere.m4a" path="absolute:///home/x/Elsewhere.m4a">
+   <Transcript guid="T2" name="P8" plainTextPath="internal://T2.txt"/>
+  </AudioSource>
+  <AudioSource guid="A3" name="Untranscribed.wav" path="internal://A3.wav"/>
+ </Sources>
+ <Notes><Note guid="N1" name="About P7"><PlainTextContent>Recorded at home.</PlainTextContent></Note></Notes>
+</Project>"#
+    );
+    let video = b"not really a video, but bytes to link".to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let qdpx = dir.path().join("elsewhere.qdpx");
+    let p8 = "Interviewer: And you?\nP8: I set goals.\n";
+    std::fs::write(
+        &qdpx,
+        zip_of(&[
+            ("project.qde", qde.as_bytes()),
+            ("sources/V1.mp4", &video),
+            ("sources/T1.txt", text.as_bytes()),
+            ("sources/T2.txt", p8.as_bytes()),
+        ]),
+    )
+    .unwrap();
+    let (study, report) =
+        init_from_qdpx(&dir.path().join("s"), &qdpx, None, &Limits::default()).unwrap();
+    let outcomes: Vec<(&str, &str, usize, usize)> = report
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.status, s.codings, s.orphaned))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [("P07", "imported", 1, 1), ("P8", "imported", 0, 0)]
+    );
+    // The transcript took the id of the case that refers to its recording.
+    assert_eq!(report.recordings_linked, ["P07"]);
+    let link = study.media("P07").unwrap().unwrap();
+    assert_eq!(link.kind, MediaKind::Video);
+    assert_eq!(std::fs::read(&link.path).unwrap(), video);
+    assert!(study.media("P8").unwrap().is_none());
+    // P7's turn had no time in its text: the sync point gives it 4.2 s.
+    assert_eq!(
+        study.sync_times("P07").unwrap(),
+        BTreeMap::from([(turn, 4_200)])
+    );
+    let left: Vec<(&str, &str)> = report
+        .left_out
+        .iter()
+        .map(|l| (l.what.as_str(), l.name.as_str()))
+        .collect();
+    for want in [
+        "VideoSelection: codings of stretches of the video",
+        "AudioSource without a transcript",
+        "recording outside the package",
+        "kept as an orphaned coding",
+    ] {
+        assert!(
+            left.iter().any(|(w, _)| w.contains(want)),
+            "{want} not in {left:?}"
+        );
+    }
+    assert!(left.contains(&(
+        "AudioSource without a transcript (thematic codes transcripts)",
+        "Untranscribed.wav"
+    )));
+    // The note on the transcript is a memo on it.
+    let memos: Vec<_> = study
+        .memo_coders()
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| study.memos_of(&c).unwrap())
+        .collect();
+    assert_eq!(memos.len(), 1);
+    assert_eq!(
+        memos[0].about,
+        thematic_study::MemoAbout::Transcript("P07".into())
+    );
+    let coded: Vec<(usize, usize, String)> = study
+        .all_codings()
+        .unwrap()
+        .into_iter()
+        .flat_map(|f| f.codings)
+        .filter(|c| c.status == thematic_study::Status::Ok)
+        .map(|c| (c.start, c.end, c.text))
+        .collect();
+    assert_eq!(coded, [(start, end, "felt at home".to_string())]);
 }

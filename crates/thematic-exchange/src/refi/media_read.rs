@@ -141,11 +141,15 @@ pub(crate) fn read_recording(
 /// turn that a timed point starts, where the time differs from the turn's own (which the
 /// text already gives). `points` are the sync points re-based into `t`'s text (`None`
 /// outside it). A point at a turn's start, or in the speaker label before it (after the
-/// previous turn's end), starts that turn; of several, the one nearest the start wins.
+/// previous turn's end), starts that turn; of several, the one nearest the start wins. A
+/// point at position 0 and time 0 is passed over: QualCoder writes one into every
+/// transcript, to say that text and recording begin together, not when the first turn does.
 pub(crate) fn turn_times(t: &Transcript, points: &[(Option<usize>, i64)]) -> Vec<(usize, i64)> {
     let mut best: HashMap<usize, (usize, i64)> = HashMap::new();
     for &(q, ms) in points {
-        let Some(q) = q else { continue };
+        let Some(q) = q.filter(|&q| (q, ms) != (0, 0)) else {
+            continue;
+        };
         let i = t.turns.partition_point(|x| x.start < q);
         let Some(turn) = t.turns.get(i) else { continue };
         let after = i.checked_sub(1).map_or(0, |p| t.turns[p].end);
@@ -293,6 +297,8 @@ mod tests {
         .unwrap();
         let [a, b, c] = [&t.turns[0], &t.turns[1], &t.turns[2]];
         let points = [
+            // QualCoder's point at the very start: no turn's time.
+            (Some(0), 0),
             // The first turn's start: the text already says 1 s.
             (Some(a.start), 1_000),
             // Inside the first turn: times no turn.

@@ -47,6 +47,10 @@ struct Recording {
     name: String,
     /// The study's turn times for the transcript.
     sync: Vec<(usize, i64)>,
+    /// When the transcript's file was last changed (`xsd:dateTime`), written as the
+    /// `Transcript`'s `modifiedDateTime`: QualCoder cannot read a `Transcript` without it
+    /// or a `creationDateTime`.
+    modified: Option<String>,
 }
 
 /// The study as a REFI-QDA project package (`.qdpx` bytes), and what could not go in.
@@ -144,11 +148,19 @@ fn recording(
     };
     let guid = media::recording_guid(&m.transcript);
     let (entry, path, name) = media::entry_names(&m.transcript, &guid, &m.path);
+    let modified = c
+        .transcripts
+        .iter()
+        .find(|t| t.id == m.transcript)
+        .and_then(|t| std::fs::metadata(&t.path).and_then(|x| x.modified()).ok())
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string());
     let recording = Recording {
         kind: m.kind,
         path,
         name,
         sync: m.sync.clone(),
+        modified,
     };
     Some((recording, (entry, bytes)))
 }
@@ -612,11 +624,11 @@ fn open_recording(
             ("path", &r.path),
         ],
     )?;
-    open(
-        w,
-        "Transcript",
-        &[("guid", guid), ("name", id), ("plainTextPath", path)],
-    )?;
+    let mut attrs = vec![("guid", guid), ("name", id), ("plainTextPath", path)];
+    if let Some(when) = &r.modified {
+        attrs.push(("modifiedDateTime", when));
+    }
+    open(w, "Transcript", &attrs)?;
     for p in points.iter() {
         let position = p.position.to_string();
         let ms = p.ms.map(|ms| ms.to_string());
