@@ -256,6 +256,14 @@ fn a_turn_is_corrected_in_edit_mode(b: &dyn Driver) {
         ),
         json!("Now I walk with them every Tuesday.")
     );
+    // Alt+K plays and pauses from inside the box (k alone would be typed).
+    b.keys(super::common::chord(&["\u{E00A}", "k"]));
+    b.wait_for(
+        &format!("return !{AUDIO}.paused"),
+        "Alt+K playing from the correction box",
+    );
+    b.keys(super::common::chord(&["\u{E00A}", "k"]));
+    b.wait_for(&format!("return {AUDIO}.paused"), "Alt+K pausing");
     // Type the correction as a keyboard does: the caret after "Now I ", then "usually ".
     b.run(
         "const a = document.querySelector('.turn-edit textarea'); a.focus(); a.setSelectionRange(6, 6); return true",
