@@ -116,4 +116,21 @@ fn quotes_and_coverage_follow_the_speakers_participants_csv_names() {
         .map(|e| &e["participant"])
         .collect();
     assert!(speakers.contains(&&Value::from("A1")), "{speakers:?}");
+    // The board's card and the code list count people too: what-matters is coded in Ann's
+    // (A1) and Bob's (B1) turns of FG1 and in P1: 3 participants (2 while FG1 was one).
+    let board = f.json("/api/board");
+    let card = board["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "what-matters")
+        .unwrap();
+    assert_eq!(
+        (card["extracts"].as_u64(), card["participants"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let counts = f.json("/api/counts");
+    assert_eq!(counts["counts"]["what-matters"]["participants"], 3);
+    // goal-orientation: the fixture's P1 and P2, and Bob (B1).
+    assert_eq!(counts["counts"]["goal-orientation"]["participants"], 3);
 }

@@ -120,6 +120,13 @@ impl Attribution {
         }
     }
 
+    /// Whether rows of `participants.csv` name speakers of `transcript` (a focus group): then
+    /// its positions belong to different participants, and [`Attribution::participant_at`]
+    /// must be asked for each; else the whole transcript is one participant's.
+    pub fn names_speakers_in(&self, transcript: &str) -> bool {
+        self.turns.contains_key(transcript)
+    }
+
     /// The participants who speak in `transcript` (not its interviewers), in order of
     /// first appearance; its own participant when rows name none of its speakers.
     pub fn participants_in<'a>(&'a self, transcript: &'a str) -> Vec<&'a str> {

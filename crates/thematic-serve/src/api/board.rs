@@ -72,7 +72,8 @@ pub(crate) struct Card {
     shared: bool,
     /// Its codings (not those of codes under it, which have cards of their own).
     extracts: usize,
-    /// Distinct participants (transcripts) of those codings.
+    /// Distinct participants of those codings (a transcript is one participant unless
+    /// `participants.csv` names its speakers, as for a focus group).
     participants: usize,
 }
 
@@ -171,18 +172,18 @@ pub(crate) fn whose(
     }
 }
 
-/// One code's own use: its codings and the transcripts (numbered) they are in.
+/// One code's own use: its codings and the participants (numbered) who speak in them.
 #[derive(Debug, Default)]
 struct Use {
     extracts: usize,
-    transcripts: Vec<u32>,
+    participants: Vec<u32>,
 }
 
-/// Every code's use by some coders, and how many transcripts were numbered.
+/// Every code's use by some coders, and how many participants were numbered.
 #[derive(Debug, Default)]
 struct Uses {
     by_code: BTreeMap<String, Use>,
-    transcripts: usize,
+    participants: usize,
 }
 
 /// The codes' use by `coders`, from the server's indexes of their codings files, kept
@@ -192,36 +193,43 @@ fn uses(state: &AppState, study: &Study, coders: &[String]) -> ApiResult<Arc<Use
         .iter()
         .map(|c| state.model.coder(study, c))
         .collect::<Result<Vec<_>, _>>()?;
+    // participants.csv says who a focus group's speakers are: a change to it changes the
+    // participant counts.
     let key = index
         .iter()
         .map(|i| format!("{}={:?}", i.coder, i.stamp()))
+        .chain([format!(
+            "{:?}",
+            thematic_study::file_stamp(&study.participants_path())
+        )])
         .collect::<Vec<_>>()
         .join(";");
     state.model.memoized("board", &key, || {
+        let attribution = study.attribution()?;
         let mut numbers: HashMap<&str, u32> = HashMap::new();
         let mut uses = Uses::default();
         for i in &index {
-            for (transcript, theme, n) in i.tallies() {
+            for (participant, theme, n) in crate::model::participant_tallies(i, &attribution)? {
                 if n == 0 {
                     continue;
                 }
                 let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
-                let t = *numbers.entry(transcript).or_insert(next);
-                let u = uses.by_code.entry(theme.to_string()).or_default();
+                let t = *numbers.entry(participant).or_insert(next);
+                let u = uses.by_code.entry(theme.into_owned()).or_default();
                 u.extracts += n;
-                u.transcripts.push(t);
+                u.participants.push(t);
             }
         }
         for u in uses.by_code.values_mut() {
-            u.transcripts.sort_unstable();
-            u.transcripts.dedup();
+            u.participants.sort_unstable();
+            u.participants.dedup();
         }
-        uses.transcripts = numbers.len();
+        uses.participants = numbers.len();
         Ok(uses)
     })
 }
 
-/// A set of transcripts, one bit each.
+/// A set of participants, one bit each.
 struct Bits(Vec<u64>);
 
 impl Bits {
@@ -333,7 +341,7 @@ fn layout(book: &Codebook, uses: &Uses) -> (Vec<Area>, Vec<Card>, Vec<String>) {
                 shared: !also_in.is_empty(),
                 also_in,
                 extracts: u.map_or(0, |u| u.extracts),
-                participants: u.map_or(0, |u| u.transcripts.len()),
+                participants: u.map_or(0, |u| u.participants.len()),
             });
         }
     }
@@ -364,14 +372,14 @@ fn layout(book: &Codebook, uses: &Uses) -> (Vec<Area>, Vec<Card>, Vec<String>) {
         let mut mine = std::mem::take(&mut members[ai]);
         mine.sort_unstable();
         mine.dedup();
-        let mut bits = Bits::new(uses.transcripts);
+        let mut bits = Bits::new(uses.participants);
         let mut extracts = 0;
         let mut shared = Vec::new();
         for &ci in &mine {
             let c = &cards[ci];
             extracts += c.extracts;
             if let Some(u) = uses.by_code.get(&c.id) {
-                bits.add(&u.transcripts);
+                bits.add(&u.participants);
             }
             if c.shared {
                 shared.push(c.id.clone());
@@ -479,7 +487,7 @@ label = "Goals"
 "#,
         );
         let mut uses = Uses {
-            transcripts: 3,
+            participants: 3,
             ..Uses::default()
         };
         // asking: 2 codings in transcripts 0 and 1; listening: 3 in 1 and 2; nodding: 1 in 0.
@@ -492,7 +500,7 @@ label = "Goals"
                 code.into(),
                 Use {
                     extracts: n,
-                    transcripts: ts,
+                    participants: ts,
                 },
             );
         }

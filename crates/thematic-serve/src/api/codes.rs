@@ -33,16 +33,20 @@ pub(crate) struct Counts {
     counts: BTreeMap<String, Use>,
 }
 
-/// `GET /api/counts`: the acting coder's codings per code, from the server's index of
-/// their file (no coding is read).
+/// `GET /api/counts`: the acting coder's codings and participants per code, from the
+/// server's index of their file (no coding is read, except a focus group's whose speakers
+/// `participants.csv` names: those count for the participant who speaks).
 pub(crate) async fn counts(State(state): State<Arc<AppState>>) -> ApiResult<Json<Counts>> {
     blocking(move || {
         let study = state.study()?;
         let book = study.codebook()?;
         let index = state.model.coder(&study, &state.coder)?;
-        let tallies = index
-            .tallies()
-            .map(|(transcript, theme, n)| (state.coder.as_str(), transcript, theme, n));
+        // Participants, not transcripts: a focus group's codings count for who speaks.
+        let attribution = study.attribution()?;
+        let by_participant = crate::model::participant_tallies(&index, &attribution)?;
+        let tallies = by_participant.iter().map(|(participant, theme, n)| {
+            (state.coder.as_str(), *participant, theme.as_ref(), *n)
+        });
         let counts = thematic_study::theme_counts_of(&book, tallies)
             .into_iter()
             .map(|(id, c)| {

@@ -16,6 +16,7 @@
 //!
 //! Writes still go through the study's locked, atomic store; this model only reads.
 
+mod by_participant;
 mod coder_index;
 mod parts;
 
@@ -26,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use thematic_study::{Study, StudyError, file_stamp};
 use thematic_transcript::Transcript;
 
+pub(crate) use by_participant::tallies as participant_tallies;
 pub(crate) use coder_index::CoderIndex;
 pub(crate) use parts::fingerprint;
 
