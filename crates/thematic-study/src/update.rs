@@ -224,6 +224,10 @@ impl Study {
                 "{id} replaced by {name}: {kept} coding(s) kept, {moved} moved, {orphaned} orphaned"
             ),
         )?;
+        // Sync times set from a recording follow their turns as the codings did.
+        if let Some(old) = &old {
+            self.carry_sync_times(id, old, new, place, who)?;
+        }
         intent.done(self)?;
         Ok(report)
     }

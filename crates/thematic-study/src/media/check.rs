@@ -1,7 +1,7 @@
 //! What `thematic check` says about recordings and sync times: a linked recording that is
 //! missing or changed, a link or sync time of a transcript the study no longer has, and a
 //! sync time on an offset that no longer starts a turn (the transcript was updated and the
-//! turn's start moved). All are warnings: a recording deleted after transcription, as
+//! turn could not be found in the new text). All are warnings: a recording deleted after transcription, as
 //! ethics approvals often require, leaves the analysis sound. Each names the command that
 //! resolves it.
 

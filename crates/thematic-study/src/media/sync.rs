@@ -6,9 +6,12 @@
 //! Columns: `transcript` (its id), `turn_start` (the turn's start offset in code points of
 //! the transcript text: it stays right across edits that do not move the turn's start),
 //! `start_ms` (milliseconds from the recording's start), `who` and `when` (RFC 3339 UTC).
-//! One row per (transcript, turn_start). When a transcript update moves a turn's start, the
-//! time stays on the old offset and `thematic check` reports it (`sync-orphaned`), so no
-//! time is dropped silently.
+//! One row per (transcript, turn_start). When a transcript is updated (`thematic transcripts
+//! update`, `import --replace`, a turn corrected in the reader), each time moves with its
+//! turn, found as the update finds codings: the whole turn placed like a coding of it
+//! ([`Study::carry_sync_times`]). A turn that cannot be placed keeps its time on the old
+//! offset, and `thematic check` reports it (`sync-orphaned`), so no time is dropped
+//! silently.
 //!
 //! The file is small; every change rewrites it whole, atomically, under its lock, and is
 //! logged in `changelog.csv` as `sync` (undo passes over it; a time is set again or cleared
@@ -19,11 +22,16 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use thematic_transcript::Transcript;
+
+use crate::codings::Coding;
 use crate::csvlog::{csv_line, read_rows};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
+use crate::reanchor::Anchor;
 use crate::study::Study;
 use crate::transcripts::natural_cmp;
+use crate::update::Place;
 
 /// The file of sync times, in the study root.
 pub const SYNC_FILE: &str = "sync.csv";
@@ -155,6 +163,98 @@ impl Study {
             ));
         }
         Ok(n + 1)
+    }
+}
+
+impl Study {
+    /// After transcript `id` was updated from `old` to `new`: moves each sync time of a turn
+    /// of `old` to that turn's start in `new`, the turn placed by `place` as the update
+    /// placed the codings (the whole turn as one coding: kept, moved, or orphaned). A time
+    /// whose turn is orphaned, or whose offset started no turn of `old`, stays where it is
+    /// (`thematic check` reports it). Logs one `sync` row when anything moved. Returns how
+    /// many times moved and how many stayed on an offset where no turn starts now.
+    pub(crate) fn carry_sync_times(
+        &self,
+        id: &str,
+        old: &Transcript,
+        new: &Transcript,
+        place: &Place<'_>,
+        who: &str,
+    ) -> Result<(usize, usize), StudyError> {
+        let path = self.sync_path();
+        if !path.exists() {
+            return Ok((0, 0));
+        }
+        let _lock = FileLock::acquire(&path)?;
+        let mut rows = read_sync(&path)?;
+        let mine: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].transcript == id)
+            .collect();
+        if mine.is_empty() {
+            return Ok((0, 0));
+        }
+        // Each synced turn of the old text as a coding of the whole turn.
+        let mut turns = Vec::new();
+        let mut codings = Vec::new();
+        for &i in &mine {
+            if let Some((n, t)) = old
+                .turns
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.start == rows[i].turn_start)
+            {
+                turns.push(i);
+                codings.push(Coding {
+                    id: format!("sync-{}", t.start),
+                    coder: who.to_string(),
+                    transcript: id.to_string(),
+                    turn: n + 1,
+                    start: t.start,
+                    end: t.end,
+                    text: t.text(&old.text).to_string(),
+                    ..Coding::default()
+                });
+            }
+        }
+        let placed = place(old, new, &codings);
+        let mut moved = 0;
+        for (&i, r) in turns.iter().zip(&placed) {
+            let to = match &r.anchor {
+                Anchor::Kept => continue,
+                Anchor::Moved { turn, .. } => new.turns.get(turn - 1).map(|t| t.start),
+                Anchor::Orphaned { .. } => None,
+            };
+            let Some(to) = to else { continue };
+            if to != rows[i].turn_start
+                && !rows
+                    .iter()
+                    .any(|s| s.transcript == id && s.turn_start == to)
+            {
+                rows[i].turn_start = to;
+                moved += 1;
+            }
+        }
+        let starts: Vec<usize> = new.turns.iter().map(|t| t.start).collect();
+        let stranded = rows
+            .iter()
+            .filter(|s| s.transcript == id && !starts.contains(&s.turn_start))
+            .count();
+        if moved > 0 {
+            write_sync(&path, &mut rows)?;
+        }
+        drop(_lock);
+        if moved > 0 || stranded > 0 {
+            self.log_change(
+                who,
+                "sync",
+                "",
+                &format!(
+                    "{id} updated: {moved} sync time(s) moved with their turns, {stranded} on \
+                     a start where no turn starts now (`thematic check` lists them)"
+                ),
+            )?;
+        }
+        Ok((moved, stranded))
     }
 }
 

@@ -216,3 +216,87 @@ fn the_recording_beside_a_transcript_is_found_by_its_stem_or_id() {
     );
     assert_eq!(media_beside(&dir.path().join("P7.txt"), "P7"), None);
 }
+
+#[test]
+fn sync_times_follow_their_turns_through_an_update() {
+    let (_dir, study) = study();
+    // Turns start at 13, 24 and 54 ("P1: The allotment keeps me going.\n" is 34 code
+    // points from 20, so the third line starts at 54 and its words at 58).
+    let starts: Vec<usize> = study
+        .transcript("P1")
+        .unwrap()
+        .turns
+        .iter()
+        .map(|t| t.start)
+        .collect();
+    assert_eq!(starts, vec![13, 24, 58]);
+    study.set_sync_time("P1", 24, Some(1500), "KW").unwrap();
+    study.set_sync_time("P1", 58, Some(4000), "KW").unwrap();
+    // "Hi, " before "Hello?" moves every later start by 4; the third turn's words also
+    // change ("I set myself goals." → "I set myself goals!"), so it is found by the fuzzy
+    // re-anchoring: one substitution in 19 code points, similarity 1 − 1/19 ≈ 0.95 ≥ 0.8.
+    // ("… some goals." would be 1 − 5/24 ≈ 0.79: orphaned, as the next test shows.)
+    let newer =
+        "Interviewer: Hi, Hello?\nP1: The allotment keeps me going.\nP1: I set myself goals!\n";
+    let file = study.root().join("P1-corrected.txt");
+    std::fs::write(&file, newer).unwrap();
+    study.update_transcript("P1", &file, "KW", false).unwrap();
+    let times: Vec<(usize, i64)> = study.sync_times("P1").unwrap().into_iter().collect();
+    assert_eq!(times, vec![(28, 1500), (62, 4000)]);
+    let check = study.check().unwrap();
+    assert!(
+        !check.findings.iter().any(|f| f.kind == "sync-orphaned"),
+        "{:?}",
+        check.findings
+    );
+    let log = std::fs::read_to_string(study.root().join(crate::CHANGELOG_FILE)).unwrap();
+    assert!(
+        log.contains("P1 updated: 2 sync time(s) moved with their turns, 0 on a start"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_sync_time_whose_turn_cannot_be_placed_stays_and_is_reported() {
+    let (_dir, study) = study();
+    study.set_sync_time("P1", 58, Some(4000), "KW").unwrap();
+    // The third turn is replaced by other words entirely, and the first grows: 58 starts
+    // nothing now, and the old turn is not found.
+    let newer = "Interviewer: Hi there, Hello?\nP1: The allotment keeps me going.\nP1: Nothing like before at all, really.\n";
+    let file = study.root().join("P1-corrected.txt");
+    std::fs::write(&file, newer).unwrap();
+    study.update_transcript("P1", &file, "KW", false).unwrap();
+    assert_eq!(
+        study
+            .sync_times("P1")
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![(58, 4000)]
+    );
+    let check = study.check().unwrap();
+    assert!(check.findings.iter().any(|f| f.kind == "sync-orphaned"));
+}
+
+#[test]
+fn a_turn_corrected_in_place_carries_every_later_sync_time_exactly() {
+    let (_dir, study) = study();
+    study.set_sync_time("P1", 24, Some(1500), "KW").unwrap();
+    study.set_sync_time("P1", 58, Some(4000), "KW").unwrap();
+    // "Hello?" (13..19) becomes "Hello there?": 6 code points longer, so the later turns
+    // start at 30 and 64; the edit is known, so they are placed exactly.
+    study
+        .rewrite_transcript(
+            "P1",
+            &[crate::TextEdit {
+                start: 13,
+                end: 19,
+                replacement: "Hello there?".into(),
+            }],
+            "KW",
+            false,
+        )
+        .unwrap();
+    let times: Vec<(usize, i64)> = study.sync_times("P1").unwrap().into_iter().collect();
+    assert_eq!(times, vec![(30, 1500), (64, 4000)]);
+}
