@@ -13,6 +13,11 @@
 //! ```
 
 mod anonymisation;
+mod anonymise_apply;
+mod anonymise_check;
+mod anonymise_copy;
+mod anonymise_guard;
+mod anonymise_key;
 mod changelog;
 mod check;
 mod codings;
@@ -50,6 +55,11 @@ mod update;
 mod versions;
 
 pub use anonymisation::{ANONYMISATION_DIR, IdentifierScan, REVIEW_FILE, TERMS_FILE};
+pub use anonymise_apply::{ApplyOptions, ApplyReport, KeyPlace, NotRewritten, Replaced};
+pub use anonymise_check::IdentifierFinding;
+pub use anonymise_copy::{AnonymisedCopy, ForExport};
+pub use anonymise_guard::{AcceptedTerm, Guard, GuardMode, Leak, Occurrence, refusal};
+pub use anonymise_key::{KEY_COLUMNS, KeyLogRow, LOG_COLUMNS, default_key_dir};
 pub use changelog::{CHANGELOG_FILE, Change, now_rfc3339};
 pub use check::{CheckReport, Finding, Severity};
 pub use codings::{CODINGS_COLUMNS, Coding, CodingsFile, Status};

@@ -1,0 +1,250 @@
+//! `thematic check --identifiers`: where the identifiers accepted in
+//! `anonymisation/review.csv` are still written in the study.
+//!
+//! Looked for in everything of the study that carries words and leaves it in exports or in
+//! the folder a team shares: each transcript's text (by turn), every coder's codings file
+//! (the quoted words and memos of codings, orphaned ones too), the memo files and
+//! `participants.csv`, each by line. The change log is history, never rewritten: what it
+//! still names is a warning, not an error.
+//!
+//! Matching is [`crate::Guard`]'s, the scanner's whole-word, any-case matcher.
+
+use std::path::{Path, PathBuf};
+
+use crate::anonymise_guard::{Guard, Leak};
+use crate::check::{CheckReport, Finding, Severity};
+use crate::error::StudyError;
+use crate::study::Study;
+use crate::transcripts::parallel_map;
+
+/// One accepted identifier still written somewhere in the study.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentifierFinding {
+    /// The file it is in.
+    pub file: PathBuf,
+    /// The 1-based line of that file (of the transcript's text, for a transcript; 0 when
+    /// the text is not the file's own, as for captions and Word documents).
+    pub line: usize,
+    /// For a transcript, the transcript id.
+    pub transcript: String,
+    /// For a transcript, the 1-based turn it is in (0: in a speaker label, a time or the
+    /// header, outside every turn's words).
+    pub turn: usize,
+    /// The term as `review.csv` has it.
+    pub term: String,
+    /// Its kind (`name`, `place`, …).
+    pub kind: String,
+    /// Whether the file is history kept as it is (the change log): a warning.
+    pub history: bool,
+}
+
+impl IdentifierFinding {
+    /// The finding as an export's [`Leak`], its place in words (`transcript P1, turn 2`,
+    /// `memos/KW.md, line 3`) relative to `study`.
+    pub fn leak(&self, study: &Study) -> Leak {
+        let place = if !self.transcript.is_empty() {
+            if self.turn > 0 {
+                format!("transcript {}, turn {}", self.transcript, self.turn)
+            } else {
+                format!("transcript {}, outside the turns' words", self.transcript)
+            }
+        } else if self.line > 0 {
+            format!("{}, line {}", study.shown(&self.file), self.line)
+        } else {
+            study.shown(&self.file)
+        };
+        Leak {
+            term: self.term.clone(),
+            kind: self.kind.clone(),
+            place,
+        }
+    }
+}
+
+impl Study {
+    /// Every place where an identifier accepted in `review.csv` is still written: the
+    /// transcripts (in natural order), codings, memos, `participants.csv` and the change
+    /// log. One finding per term and line (per term and turn in a transcript).
+    pub fn find_identifiers(&self) -> Result<Vec<IdentifierFinding>, StudyError> {
+        let guard = Guard::from_study(self)?;
+        self.find_identifiers_with(&guard)
+    }
+
+    /// [`Study::find_identifiers`] with the accepted terms already read.
+    pub fn find_identifiers_with(
+        &self,
+        guard: &Guard,
+    ) -> Result<Vec<IdentifierFinding>, StudyError> {
+        let mut out = Vec::new();
+        if guard.is_empty() {
+            return Ok(out);
+        }
+        let loaded = self.load_transcripts()?;
+        let per = parallel_map(&loaded, |(id, path, parsed)| match parsed {
+            Ok(t) => in_transcript(guard, id, path, t),
+            Err(_) => Vec::new(), // `thematic check` reports what does not parse
+        });
+        out.extend(per.into_iter().flatten());
+        let mut files: Vec<(PathBuf, bool)> = Vec::new();
+        for dir in [self.codings_dir(), self.memos_dir()] {
+            files.extend(files_in(&dir)?.into_iter().map(|p| (p, false)));
+        }
+        files.push((self.participants_path(), false));
+        files.push((self.changelog_path(), true));
+        for (path, history) in files {
+            out.extend(in_lines(guard, &path, history)?);
+        }
+        Ok(out)
+    }
+
+    /// Adds a [`Finding`] of kind `identifier` to `report` for each of
+    /// [`Study::find_identifiers`] (an error, a warning in the change log), sorted as
+    /// [`Study::check`] sorts. Returns how many were added.
+    pub fn check_identifiers(&self, report: &mut CheckReport) -> Result<usize, StudyError> {
+        let found = self.find_identifiers()?;
+        let n = found.len();
+        for f in found {
+            let place = if !f.transcript.is_empty() {
+                if f.turn > 0 {
+                    format!("in turn {}", f.turn)
+                } else {
+                    "in a speaker label, time or header line".to_string()
+                }
+            } else {
+                "here".to_string()
+            };
+            let message = if f.history {
+                format!(
+                    "the {} \"{}\" is named in the change log (history, not rewritten; \
+                     keep the file out of what you share)",
+                    crate::anonymise_guard::kind_words(&f.kind),
+                    f.term
+                )
+            } else {
+                format!(
+                    "the {} \"{}\" (accepted in anonymisation/review.csv) is still written \
+                     {place}: run `thematic anonymise apply` to replace it{}",
+                    crate::anonymise_guard::kind_words(&f.kind),
+                    f.term,
+                    if f.transcript.is_empty() {
+                        ", or edit the file"
+                    } else {
+                        ""
+                    }
+                )
+            };
+            report.findings.push(Finding {
+                severity: if f.history {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                file: f.file,
+                line: f.line,
+                coder: String::new(),
+                coding: String::new(),
+                transcript: f.transcript,
+                kind: "identifier",
+                message,
+            });
+        }
+        report.findings.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then_with(|| a.file.cmp(&b.file))
+                .then_with(|| crate::transcripts::natural_cmp(&a.transcript, &b.transcript))
+                .then_with(|| a.line.cmp(&b.line))
+                .then_with(|| a.coding.cmp(&b.coding))
+        });
+        Ok(n)
+    }
+}
+
+/// The findings in one transcript's text: per term and turn.
+fn in_transcript(
+    guard: &Guard,
+    id: &str,
+    path: &Path,
+    t: &thematic_transcript::Transcript,
+) -> Vec<IdentifierFinding> {
+    let own_text = crate::anonymise_apply::own_text(t.format);
+    // Line starts in code points, for the 1-based line of an occurrence.
+    let mut line_starts = vec![0usize];
+    for (i, c) in t.text.chars().enumerate() {
+        if c == '\n' {
+            line_starts.push(i + 1);
+        }
+    }
+    let mut out: Vec<IdentifierFinding> = Vec::new();
+    for o in guard.find(&t.text) {
+        let turn = t
+            .turns
+            .iter()
+            .position(|u| u.start <= o.start && o.end <= u.end)
+            .map_or(0, |i| i + 1);
+        let a = &guard.accepted()[o.term];
+        if out.iter().any(|f| f.turn == turn && f.term == a.term) {
+            continue;
+        }
+        out.push(IdentifierFinding {
+            file: path.to_path_buf(),
+            line: if own_text {
+                line_starts.partition_point(|&s| s <= o.start)
+            } else {
+                0
+            },
+            transcript: id.to_string(),
+            turn,
+            term: a.term.clone(),
+            kind: a.kind.clone(),
+            history: false,
+        });
+    }
+    out
+}
+
+/// The findings in a text file, by line (none when the file does not exist).
+fn in_lines(
+    guard: &Guard,
+    path: &Path,
+    history: bool,
+) -> Result<Vec<IdentifierFinding>, StudyError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StudyError::io(path, e)),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for leak in guard.leaks_in(line, "") {
+            out.push(IdentifierFinding {
+                file: path.to_path_buf(),
+                line: i + 1,
+                transcript: String::new(),
+                turn: 0,
+                term: leak.term,
+                kind: leak.kind,
+                history,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The `.csv` and `.md` files directly in `dir`, sorted (none when it does not exist).
+fn files_in(dir: &Path) -> Result<Vec<PathBuf>, StudyError> {
+    let mut out: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("csv") || x.eq_ignore_ascii_case("md"))
+            })
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(StudyError::io(dir, e)),
+    };
+    out.sort();
+    Ok(out)
+}
