@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use thematic_exchange::refi::{
-    Limits, MediaForExport, QdpxOptions, export_qdpx, export_qdpx_with_media, import_qdpx,
-    init_from_qdpx,
+    Limits, MediaForExport, QdpxOptions, export_qdpx, export_qdpx_to, export_qdpx_with_media,
+    import_qdpx, init_from_qdpx,
 };
 use thematic_study::{Coding, InitOptions, MediaKind, Study};
 
@@ -260,8 +260,13 @@ fn with_media_each_recording_is_an_audio_source_with_its_transcript_and_sync_poi
     let (bytes, report) = export_qdpx(&f.study, &with_media()).unwrap();
     assert_eq!((report.recordings, report.codings), (2, 3));
     assert!(report.left_out.is_empty(), "{:?}", report.left_out);
-    // The same study gives the same bytes.
+    // The same study gives the same bytes, in memory or written straight to a file.
     assert_eq!(export_qdpx(&f.study, &with_media()).unwrap().0, bytes);
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("study.qdpx");
+    let written = export_qdpx_to(&f.study, &with_media(), &file).unwrap();
+    assert_eq!(written, report);
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
     let entries = unzip(&bytes);
     let qde = &entries[0].1;
     let (ok, err) = xmllint(qde);

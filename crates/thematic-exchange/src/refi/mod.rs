@@ -31,7 +31,7 @@ mod write;
 pub use apply::{import_qdpx, init_from_qdpx};
 pub use media::{MAX_INTERNAL_FILE, MediaForExport};
 pub use package::Limits;
-pub use write::{export_qdpx, export_qdpx_with_media};
+pub use write::{export_qdpx, export_qdpx_to, export_qdpx_with_media};
 
 /// The project namespace written.
 pub const PROJECT_NAMESPACE: &str = "urn:QDA-XML:project:1.0";

@@ -14,7 +14,7 @@
 //! the package gives it.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
@@ -224,24 +224,75 @@ impl Package {
     }
 }
 
+/// What a package entry holds: bytes, or a file copied in while the package is written (a
+/// recording, so that it is never held in memory whole).
+#[derive(Debug)]
+pub(crate) enum Entry {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
 /// A zip of `files` (name, bytes) in the given order, with fixed timestamps: deflated,
 /// but recordings (compressed already) stored as they are.
+#[cfg(test)]
 pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let entries: Vec<(String, Entry)> = files
+        .iter()
+        .map(|(n, b)| (n.clone(), Entry::Bytes(b.clone())))
+        .collect();
+    write_entries(Cursor::new(Vec::new()), &entries).map(Cursor::into_inner)
+}
+
+/// [`write_entries`] into the file `path`, atomically: into a hidden file beside it, then
+/// renamed over it, so a package cut short never takes the place of one.
+pub(crate) fn write_file(path: &Path, files: &[(String, Entry)]) -> Result<(), StudyError> {
+    let name = path.file_name().map_or_else(
+        || "project.qdpx".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = path.with_file_name(format!(".{name}.thematic-tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let f = write_entries(f, files).map_err(std::io::Error::other)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(StudyError::io(path, e))
+        }
+    }
+}
+
+/// [`write`] into `out`, the entries' bytes given or read from their files as they go in.
+pub(crate) fn write_entries<W: Write + Seek>(
+    out: W,
+    files: &[(String, Entry)],
+) -> zip::result::ZipResult<W> {
+    let mut zip = zip::ZipWriter::new(out);
+    let size = |e: &Entry| match e {
+        Entry::Bytes(b) => b.len() as u64,
+        Entry::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+    };
     let opts = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
-        .large_file(files.iter().any(|(_, b)| b.len() as u64 >= u32::MAX as u64));
-    for (name, bytes) in files {
+        .large_file(files.iter().any(|(_, e)| size(e) >= u64::from(u32::MAX)));
+    for (name, entry) in files {
         let opts = if crate::refi::media::is_recording_entry(name) {
             opts.compression_method(zip::CompressionMethod::Stored)
         } else {
             opts
         };
         zip.start_file(name.as_str(), opts)?;
-        zip.write_all(bytes)?;
+        match entry {
+            Entry::Bytes(bytes) => zip.write_all(bytes)?,
+            Entry::File(path) => {
+                std::io::copy(&mut std::fs::File::open(path)?, &mut zip)?;
+            }
+        }
     }
-    zip.finish().map(Cursor::into_inner)
+    zip.finish()
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ use thematic_codebook::{xml_attribute, xml_text};
 use crate::refi::cases::{Segment, segments};
 use crate::refi::guids;
 use crate::refi::media::{self, MediaForExport, SyncPoints};
+use crate::refi::package::{Entry, write_entries};
 use crate::refi::{ExportReport, LeftOut, PROJECT_NAMESPACE, QdpxOptions};
+use std::io::Cursor;
 use thematic_study::Participants;
 use thematic_study::Study;
 use thematic_study::StudyError;
@@ -75,6 +77,37 @@ pub fn export_qdpx_with_media(
     options: &QdpxOptions,
     recordings: &[MediaForExport],
 ) -> Result<(Vec<u8>, ExportReport), StudyError> {
+    let (entries, report) = package_entries(study, options, recordings)?;
+    let bytes = write_entries(Cursor::new(Vec::new()), &entries)
+        .map_err(|e| StudyError::Export(format!("cannot write the project package: {e}")))?;
+    Ok((bytes.into_inner(), report))
+}
+
+/// [`export_qdpx`] written straight to the file `out` (atomically: a package cut short
+/// never takes its place), recordings copied in from their files as it is written, so
+/// memory does not grow with their size. Returns what was written and left out.
+pub fn export_qdpx_to(
+    study: &Study,
+    options: &QdpxOptions,
+    out: &std::path::Path,
+) -> Result<ExportReport, StudyError> {
+    let recordings = if options.with_media {
+        crate::refi::media_study::recordings(study)?
+    } else {
+        Vec::new()
+    };
+    let (entries, report) = package_entries(study, options, &recordings)?;
+    crate::refi::package::write_file(out, &entries)?;
+    Ok(report)
+}
+
+/// The package's entries: `project.qde`, the sources' texts and (with media) the
+/// recordings, by file; and what was written and left out.
+fn package_entries(
+    study: &Study,
+    options: &QdpxOptions,
+    recordings: &[MediaForExport],
+) -> Result<(Vec<(String, Entry)>, ExportReport), StudyError> {
     let mut report = ExportReport::default();
     let mut contents = project_contents(study, &mut report)?;
     let mut media_files = Vec::new();
@@ -88,7 +121,8 @@ pub fn export_qdpx_with_media(
     }
     report.recordings = contents.media.len();
     let qde = project_xml(&contents, &mut report);
-    let mut files: Vec<(String, Vec<u8>)> = vec![("project.qde".into(), qde.into_bytes())];
+    let mut files: Vec<(String, Entry)> =
+        vec![("project.qde".into(), Entry::Bytes(qde.into_bytes()))];
     for t in &contents.transcripts {
         let text = if options.crlf {
             t.transcript.text.replace('\n', "\r\n")
@@ -97,14 +131,12 @@ pub fn export_qdpx_with_media(
         };
         files.push((
             format!("sources/{}.txt", source_guid(&t.id)),
-            text.into_bytes(),
+            Entry::Bytes(text.into_bytes()),
         ));
     }
     files.extend(media_files);
     report.transcripts = contents.transcripts.len();
-    let bytes = crate::refi::package::write(&files)
-        .map_err(|e| StudyError::Export(format!("cannot write the project package: {e}")))?;
-    Ok((bytes, report))
+    Ok((files, report))
 }
 
 /// A recording to write, and its entry (name, bytes) in the package; `None`, with what was
@@ -114,7 +146,7 @@ fn recording(
     m: &MediaForExport,
     c: &Contents,
     report: &mut ExportReport,
-) -> Option<(Recording, (String, Vec<u8>))> {
+) -> Option<(Recording, (String, Entry))> {
     let shown = format!("{} ({})", m.transcript, m.path.display());
     if !c.transcripts.iter().any(|t| t.id == m.transcript) {
         report.left_out.push(LeftOut::new(
@@ -124,7 +156,7 @@ fn recording(
         return None;
     }
     let size = std::fs::metadata(&m.path).map(|x| x.len());
-    let bytes = match size {
+    let readable = match size {
         Ok(n) if n > media::MAX_INTERNAL_FILE => {
             report.left_out.push(LeftOut::new(
                 "recording bigger than the 2 GiB REFI-QDA allows inside a project (its \
@@ -133,19 +165,17 @@ fn recording(
             ));
             return None;
         }
-        Ok(_) => std::fs::read(&m.path),
+        // Read as the package is written; opened here so one that cannot be read is left out.
+        Ok(_) => std::fs::File::open(&m.path).map(drop),
         Err(e) => Err(e),
     };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(e) => {
-            report.left_out.push(LeftOut::new(
-                "recording that cannot be read (its transcript goes as text; see `thematic check`)",
-                format!("{shown}: {e}"),
-            ));
-            return None;
-        }
-    };
+    if let Err(e) = readable {
+        report.left_out.push(LeftOut::new(
+            "recording that cannot be read (its transcript goes as text; see `thematic check`)",
+            format!("{shown}: {e}"),
+        ));
+        return None;
+    }
     let guid = media::recording_guid(&m.transcript);
     let (entry, path, name) = media::entry_names(&m.transcript, &guid, &m.path);
     let modified = c
@@ -162,7 +192,7 @@ fn recording(
         sync: m.sync.clone(),
         modified,
     };
-    Some((recording, (entry, bytes)))
+    Some((recording, (entry, Entry::File(m.path.clone()))))
 }
 
 fn project_contents(study: &Study, report: &mut ExportReport) -> Result<Contents, StudyError> {
