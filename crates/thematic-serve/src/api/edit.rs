@@ -74,8 +74,6 @@ pub(crate) struct Edited {
     /// The acting coder's codings in the edited turn, and any of theirs orphaned elsewhere
     /// (blind coding: nobody else's words are shown).
     codings: Vec<CodingOutcome>,
-    /// Sync times of later turns carried to where those turns start now.
-    syncs_moved: usize,
 }
 
 /// `POST /api/transcripts/{id}/turns/{n}/text`
@@ -150,46 +148,12 @@ fn edit_turn(
             all: Counts::default(),
             mine: Counts::default(),
             codings: Vec::new(),
-            syncs_moved: 0,
         });
     };
+    // Sync times follow their turns through the rewrite (the study places them as it
+    // places codings).
     let report = study.rewrite_transcript(id, std::slice::from_ref(&edit), coder, body.dry_run)?;
-    let mut edited = outcome(&report, coder, n);
-    if report.written {
-        edited.syncs_moved = carry_sync_times(study, id, &edit, coder)?;
-    }
-    Ok(edited)
-}
-
-/// Moves the sync times of the turns after `edit` (set in the reader for a typed
-/// transcript) by the change in length, so they stay on their turns: a sync time is kept
-/// by the offset where its turn starts, which the edit moved. The edited turn's own start
-/// does not move. Returns how many were moved.
-fn carry_sync_times(
-    study: &Study,
-    id: &str,
-    edit: &TextEdit,
-    who: &str,
-) -> Result<usize, ApiError> {
-    let delta = edit.replacement.chars().count() as i64 - (edit.end - edit.start) as i64;
-    if delta == 0 {
-        return Ok(0);
-    }
-    let mut later: Vec<(usize, i64)> = study
-        .sync_times(id)?
-        .into_iter()
-        .filter(|(start, _)| *start >= edit.end && *start > edit.start)
-        .collect();
-    // Longer text: the last first, so a time never lands on one not yet moved.
-    if delta > 0 {
-        later.reverse();
-    }
-    for (start, ms) in &later {
-        let to = usize::try_from(*start as i64 + delta).unwrap_or(0);
-        study.set_sync_time(id, *start, None, who)?;
-        study.set_sync_time(id, to, Some(*ms), who)?;
-    }
-    Ok(later.len())
+    Ok(outcome(&report, coder, n))
 }
 
 /// The one replacement that turns `old` (a turn starting at code point `at`) into `new`:
@@ -254,7 +218,6 @@ fn outcome(report: &UpdateReport, coder: &str, n: usize) -> Edited {
         all,
         mine,
         codings,
-        syncs_moved: 0,
     }
 }
 
