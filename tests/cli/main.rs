@@ -1,6 +1,7 @@
 //! End-to-end tests of the `thematic` binary: conventions every command follows.
 
 mod agree;
+mod anonymise_apply;
 mod codebook;
 mod coding;
 mod concurrent_writes;

@@ -26,10 +26,21 @@ Exits 1 when there is an error; warnings (retired themes, duplicate codings, an 
 row left by an interrupted write) do not fail the check. JSON keys: severity, kind, file,
 line, coder, coding, transcript, message.
 
+With --identifiers, every term decided `replace` in anonymisation/review.csv that is still
+written in a transcript (by turn), a codings file, a memo or participants.csv is an error
+(kind `identifier`, naming the term and its kind): run `thematic anonymise apply`, or edit
+the line. The change log is history and is never rewritten: what it names is a warning.
+
 Examples:
   $ thematic check
+  $ thematic check --identifiers
   $ thematic check --format csv --output check.csv")]
 pub struct Args {
+    /// Also list every identifier accepted in anonymisation/review.csv that is still
+    /// written in the study (transcripts, codings, memos, participants.csv; the change log
+    /// as warnings).
+    #[arg(long)]
+    pub identifiers: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -37,7 +48,10 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     ctx.reports_unfinished();
     let study = ctx.study()?;
-    let report = study.check()?;
+    let mut report = study.check()?;
+    if args.identifiers {
+        study.check_identifiers(&mut report)?;
+    }
     let mut table = Table::new(&[
         ("severity", "Severity"),
         ("kind", "Kind"),

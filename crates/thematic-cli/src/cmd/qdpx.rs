@@ -29,6 +29,9 @@ Examples:
   With the linked recordings (audio or video, with the transcripts' sync points); only
   when asked, as recordings identify people:
     $ thematic export link-workers.qdpx --with-media
+  Identifiers accepted in anonymisation/review.csv but not yet applied are refused;
+  --anonymise exports an anonymised copy (the study is not changed):
+    $ thematic export link-workers.qdpx --anonymise
   Bring it back, into a new study or into this one:
     $ thematic init copy --from link-workers.qdpx
     $ thematic import colleague.qdpx";
@@ -48,6 +51,8 @@ pub struct ExportArgs {
     /// are large: they never go into an export unless this is given.
     #[arg(long)]
     pub with_media: bool,
+    #[command(flatten)]
+    pub guard: crate::cmd::anonymise::guard::GuardArgs,
 }
 
 /// Whether a path names a REFI-QDA project package.
@@ -65,8 +70,15 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
         .hint("name it e.g. study.qdpx; for the codebook alone use `thematic codebook export FILE.qdc`"));
     }
     let study = ctx.study()?;
+    if args.guard.anonymise && args.with_media {
+        return Err(CliError::user("--anonymise cannot pseudonymise recordings")
+            .hint("leave out --with-media: a recording identifies people however its transcript reads"));
+    }
+    // Refused while an accepted identifier is left in the study; --anonymise exports an
+    // anonymised copy (see `Study::for_whole_export`).
+    let source = study.for_whole_export("the REFI-QDA project", args.guard.mode())?;
     let (bytes, report) = thematic_exchange::refi::export_qdpx(
-        &study,
+        source.study(),
         &QdpxOptions {
             crlf: args.crlf,
             with_media: args.with_media,

@@ -45,6 +45,10 @@ group_label, participant, transcript, turn, start, end, words, text, attribution
 Reads only codings, the codebook and participants.csv (--trim also parses the quoted
 transcripts).
 
+Identifiers accepted in anonymisation/review.csv but not yet applied are refused (nothing
+is written; the error names each one's kind and quote): --anonymise writes their
+replacements in this table only, --allow-identifiers writes them as they are.
+
 Examples:
   $ thematic quotes
   $ thematic quotes --per-theme 3 --max-words 60 --trim --output quotes.docx
@@ -100,6 +104,8 @@ pub struct Args {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub guard: crate::cmd::anonymise::guard::GuardArgs,
 }
 
 fn parse_where(s: &str) -> std::result::Result<(String, Vec<String>), String> {
@@ -175,7 +181,11 @@ pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
         trim: args.trim,
         attribution: args.attribution.clone(),
     };
-    let table = thematic_report::quotes::quote_table(&study, &options)?;
+    let mut table = thematic_report::quotes::quote_table(&study, &options)?;
+    table.screen(
+        &thematic_study::Guard::from_study(&study)?,
+        args.guard.mode(),
+    )?;
     let bytes = table.render(format, args.excel)?;
     emit_to(args.output.as_deref(), &bytes)?;
     crate::cmd::status(&report(&table, args.output.as_deref()));

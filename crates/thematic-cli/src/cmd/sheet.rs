@@ -58,6 +58,10 @@ pub enum Unit {
 /// `thematic sheet export`
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = "\
+Identifiers accepted in anonymisation/review.csv but not yet applied are refused:
+--anonymise writes their replacements (a sheet to read; import refuses it, since its rows
+no longer match the transcripts), --allow-identifiers writes them as they are.
+
 Examples:
   $ thematic sheet export --coder KW --format xlsx --output kw-sheet.xlsx
   $ thematic sheet export --coder KW --unit sentence --format csv > kw.csv")]
@@ -77,6 +81,8 @@ pub struct ExportArgs {
     /// Write to this file (written atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub guard: crate::cmd::anonymise::guard::GuardArgs,
 }
 
 /// `thematic sheet import`
@@ -125,7 +131,11 @@ fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
                 .hint("add --output FILE.xlsx"),
         );
     }
-    let sheet = thematic_exchange::sheet::coding_sheet(&study, &coder, unit, &args.transcript)?;
+    let mut sheet = thematic_exchange::sheet::coding_sheet(&study, &coder, unit, &args.transcript)?;
+    sheet.screen(
+        &thematic_study::Guard::from_study(&study)?,
+        args.guard.mode(),
+    )?;
     let bytes = match format {
         SheetFormat::Csv => sheet.to_csv(),
         SheetFormat::Xlsx => sheet.to_xlsx()?,

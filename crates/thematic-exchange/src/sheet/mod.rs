@@ -44,6 +44,7 @@
 mod build;
 mod check;
 mod csv;
+mod guard;
 mod import;
 mod xlsx;
 

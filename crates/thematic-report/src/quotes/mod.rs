@@ -29,6 +29,7 @@
 mod csv;
 mod docx;
 mod format;
+mod guard;
 mod html;
 mod json;
 mod latex;

@@ -44,6 +44,11 @@ pub(crate) struct QuotesQuery {
     pub per_theme: Option<usize>,
     /// Downloads: what follows a quote, comma-separated (`participant,gender`).
     pub attribution: Option<String>,
+    /// Downloads: `1` to pseudonymise accepted identifiers in this file only
+    /// (`thematic quotes --anonymise`).
+    pub anonymise: Option<String>,
+    /// Downloads: `1` to write accepted identifiers as they are (`--allow-identifiers`).
+    pub allow_identifiers: Option<String>,
 }
 
 /// `GET /api/quotes?format=&coder=`: every quote of the coder(s), theme by theme.
@@ -94,7 +99,13 @@ pub(crate) async fn quotes(
                 .filter(|f| !f.is_empty())
                 .collect();
         }
-        let table = thematic_report::quotes::quote_table(&study, &options)?;
+        let mut table = thematic_report::quotes::quote_table(&study, &options)?;
+        // The identifier guard of every export (`thematic_study::Guard`).
+        let mode = thematic_study::GuardMode::from_flags(
+            q.allow_identifiers.as_deref() == Some("1"),
+            q.anonymise.as_deref() == Some("1"),
+        );
+        table.screen(&thematic_study::Guard::from_study(&study)?, mode)?;
         let bytes = table.render(format, false)?;
         let disposition = if inline {
             "inline".to_string()

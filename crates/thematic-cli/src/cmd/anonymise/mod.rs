@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use crate::context::Context;
 use crate::error::Result;
 
+pub mod apply;
+pub mod guard;
 mod scan;
 
 const EXAMPLES: &str = "\
@@ -18,7 +20,8 @@ read for: see docs/anonymisation.md.
 
 Examples:
   $ thematic anonymise scan
-  $ thematic anonymise scan --list --format csv --output candidates.csv";
+  $ thematic anonymise scan --list --format csv --output candidates.csv
+  $ thematic anonymise apply --dry-run";
 
 /// `thematic anonymise`
 #[derive(Debug, clap::Args)]
@@ -33,11 +36,14 @@ pub struct Args {
 pub enum Command {
     /// Find identifiers in every transcript and write anonymisation/review.csv.
     Scan(scan::Args),
+    /// Replace every term decided `replace` across the study; the key goes outside it.
+    Apply(apply::ApplyArgs),
 }
 
 /// Runs `thematic anonymise …`.
 pub fn run(ctx: &Context, args: &Args) -> Result<ExitCode> {
     match &args.command {
         Command::Scan(a) => scan::run(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
     }
 }
