@@ -257,9 +257,11 @@ export function identifierMenu(p) {
             const res = await api("POST", "/api/anonymise/terms", { term: p.text, kind });
             hideError();
             version = res.version;
-            say(res.created
-              ? "Added “" + res.row.term + "” (" + kindLabel(kind) + ", " + plural(res.row.found, "occurrence", "occurrences") + ") to the anonymisation review, to decide there."
-              : "“" + res.row.term + "” is already in the anonymisation review (" + kindLabel(res.row.kind) + ", " + res.row.decision + ").");
+            const row = res.row;
+            const open = () => { location.hash = "#/anonymise?kind=" + encodeURIComponent(row.kind); };
+            sayWith(res.created
+              ? "Added “" + row.term + "” (" + kindLabel(row.kind) + ", " + plural(row.found, "occurrence", "occurrences") + ") to the anonymisation review, marked " + row.decision + " by “" + (row.replacement || row.suggested) + "”."
+              : "“" + row.term + "” is already in the anonymisation review (" + kindLabel(row.kind) + ", marked " + row.decision + ").", "Open the review", open);
           } catch (e) {
             showError(e);
           }

@@ -23,6 +23,7 @@
 //! | `POST /api/anonymise/scan` | scan the transcripts again (earlier decisions kept) |
 
 mod found;
+mod write;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -32,13 +33,13 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use thematic_anonymise::{Decision, Kind, Review, ReviewRow, Rule};
+use thematic_anonymise::{Decision, Kind, Review, ReviewRow};
 use thematic_study::{Study, content_hash};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, Params};
+use crate::extract::Params;
 use crate::state::{AppState, blocking};
-use found::{Extract, occurrences};
+use found::{Extract, Hit, extracts as extracts_of, occurrences};
 
 /// The file, as the page names it.
 const FILE: &str = "anonymisation/review.csv";
@@ -59,9 +60,9 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/anonymise", get(list))
         .route("/api/anonymise/extracts", get(extracts))
-        .route("/api/anonymise/decision", post(decide))
-        .route("/api/anonymise/terms", post(add))
-        .route("/api/anonymise/scan", post(scan))
+        .route("/api/anonymise/decision", post(write::decide))
+        .route("/api/anonymise/terms", post(write::add))
+        .route("/api/anonymise/scan", post(write::scan))
 }
 
 /// The version of a review: a hash of the file it makes ([`Review::to_csv`]), so a file
@@ -157,7 +158,7 @@ pub(crate) struct TermView {
     extracts: Vec<Extract>,
 }
 
-fn term_view(row: &ReviewRow, found: Option<&Found>, per_term: usize) -> TermView {
+fn term_view(row: &ReviewRow, found: Option<&Found>, extracts: Vec<Extract>) -> TermView {
     TermView {
         term: row.term.clone(),
         kind: row.kind.as_str().to_string(),
@@ -170,48 +171,83 @@ fn term_view(row: &ReviewRow, found: Option<&Found>, per_term: usize) -> TermVie
         note: row.note.clone(),
         found: found.map_or(0, |f| f.n),
         transcripts: found.map_or(0, |f| f.transcripts),
-        extracts: found
-            .map(|f| f.first.iter().take(per_term).cloned().collect())
-            .unwrap_or_default(),
+        extracts,
     }
 }
 
-/// `row` of `review` with its occurrences, counted over the whole review's terms (so the
-/// occurrences kept for the view's list are used, not found again for one term).
+/// `rows` of `review` with their occurrences, counted over the whole review's terms (so the
+/// hits kept for the view's list are used, not found again for these terms alone), each
+/// with its first `per_term` extracts.
+fn views_of(
+    state: &AppState,
+    study: &Study,
+    review: &Review,
+    rows: &[&ReviewRow],
+    per_term: usize,
+) -> ApiResult<Vec<TermView>> {
+    let terms: Vec<String> = review.rows().iter().map(|r| r.term.clone()).collect();
+    let found = tally(state, study, &terms, per_term)?;
+    let index: HashMap<&str, usize> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let of = |r: &ReviewRow| index.get(r.term.as_str()).map(|&i| &found[i]);
+    // Every extract shown, read at once: a transcript holding the first hits of many terms
+    // is read once.
+    let wanted: Vec<(&str, Hit)> = rows
+        .iter()
+        .flat_map(|r| of(r).map(|f| f.first.as_slice()).unwrap_or_default())
+        .map(|(t, h)| (t.as_str(), *h))
+        .collect();
+    let mut read = extracts_of(study, &wanted).into_iter();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let f = of(r);
+            let n = f.map_or(0, |f| f.first.len());
+            let shown = read.by_ref().take(n).flatten().collect();
+            term_view(r, f, shown)
+        })
+        .collect())
+}
+
+/// `row` of `review` as [`views_of`] gives it.
 fn view_of(
     state: &AppState,
     study: &Study,
     review: &Review,
     row: &ReviewRow,
 ) -> ApiResult<TermView> {
-    let terms: Vec<String> = review.rows().iter().map(|r| r.term.clone()).collect();
-    let found = tally(state, study, &terms, PER_TERM)?;
-    let i = terms.iter().position(|t| *t == row.term);
-    Ok(term_view(row, i.map(|i| &found[i]), PER_TERM))
+    let mut one = views_of(state, study, review, &[row], PER_TERM)?;
+    one.pop()
+        .ok_or_else(|| ApiError::internal("the term's view was not made"))
 }
 
-/// One term's occurrences counted, with the first few.
+/// One term's occurrences counted, with the first few (transcript and hit).
 #[derive(Debug, Default)]
 struct Found {
     n: usize,
     transcripts: usize,
-    first: Vec<Extract>,
+    first: Vec<(String, Hit)>,
 }
 
 /// Counts `terms`' occurrences and keeps the first `keep` of each.
 fn tally(state: &AppState, study: &Study, terms: &[String], keep: usize) -> ApiResult<Vec<Found>> {
     let mut out: Vec<Found> = terms.iter().map(|_| Found::default()).collect();
-    for (_, part) in occurrences(state, study, terms)? {
-        let mut seen = vec![false; terms.len()];
-        for x in part.iter() {
-            let f = &mut out[x.term];
+    let mut seen = vec![usize::MAX; terms.len()];
+    for (k, (id, part)) in occurrences(state, study, terms)?.iter().enumerate() {
+        for hit in part.iter() {
+            let Some(f) = out.get_mut(hit.term) else {
+                continue;
+            };
             f.n += 1;
-            if !seen[x.term] {
-                seen[x.term] = true;
+            if seen[hit.term] != k {
+                seen[hit.term] = k;
                 f.transcripts += 1;
             }
             if f.first.len() < keep {
-                f.first.push(x.clone());
+                f.first.push((id.clone(), *hit));
             }
         }
     }
@@ -308,13 +344,7 @@ pub(crate) async fn list(
             .filter(|r| decision.is_none_or(|d| r.decision == d))
             .collect();
         let page: Vec<&ReviewRow> = chosen.iter().skip(offset).take(limit).copied().collect();
-        let terms: Vec<String> = review.rows().iter().map(|r| r.term.clone()).collect();
-        let found = tally(&state, &study, &terms, per_term)?;
-        let index: HashMap<&str, usize> = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
+        let terms = views_of(&state, &study, &review, &page, per_term)?;
         let (decisions, kinds) = counts(&review);
         Ok(Json(Page {
             file: FILE,
@@ -327,10 +357,7 @@ pub(crate) async fn list(
             total: chosen.len(),
             offset,
             limit,
-            terms: page
-                .into_iter()
-                .map(|r| term_view(r, index.get(r.term.as_str()).map(|&i| &found[i]), per_term))
-                .collect(),
+            terms,
         }))
     })
     .await
@@ -385,11 +412,12 @@ pub(crate) async fn extracts(
         let offset = q.offset.unwrap_or(0);
         let limit = q.limit.unwrap_or(20).clamp(1, MAX_PAGE);
         let mut total = 0;
-        let mut page = Vec::new();
-        for (_, part) in occurrences(&state, &study, &terms)? {
-            for x in part.iter().filter(|x| x.term == i) {
+        let all = occurrences(&state, &study, &terms)?;
+        let mut page: Vec<(&str, Hit)> = Vec::new();
+        for (id, part) in &all {
+            for hit in part.iter().filter(|h| h.term == i) {
                 if total >= offset && page.len() < limit {
-                    page.push(x.clone());
+                    page.push((id.as_str(), *hit));
                 }
                 total += 1;
             }
@@ -398,224 +426,7 @@ pub(crate) async fn extracts(
             term,
             total,
             offset,
-            extracts: page,
-        }))
-    })
-    .await
-}
-
-/// `POST /api/anonymise/decision` body.
-#[derive(Debug, Deserialize)]
-pub(crate) struct DecisionBody {
-    term: String,
-    decision: Option<String>,
-    replacement: Option<String>,
-    /// The version of the file the decision was made on.
-    version: String,
-}
-
-/// What a write answers: the row as written, what it was before, the file's new version
-/// and counts.
-#[derive(Debug, Serialize)]
-pub(crate) struct Written {
-    version: String,
-    row: TermView,
-    before: Before,
-    created: bool,
-    all: usize,
-    decisions: Vec<DecisionCount>,
-}
-
-/// A row's decision and replacement before a write: what Undo writes back.
-#[derive(Debug, Clone, Serialize)]
-struct Before {
-    decision: &'static str,
-    replacement: String,
-}
-
-/// `POST /api/anonymise/decision`: sets a term's decision and/or replacement, refused when
-/// the file changed since `version`.
-pub(crate) async fn decide(
-    State(state): State<Arc<AppState>>,
-    Body(body): Body<DecisionBody>,
-) -> ApiResult<Json<Written>> {
-    blocking(move || {
-        let study = state.study()?;
-        let decision = body.decision.as_deref().map(parse_decision).transpose()?;
-        let replacement = body.replacement.as_deref().map(|r| r.trim().to_string());
-        if decision.is_none() && replacement.is_none() {
-            return Err(ApiError::bad_request(
-                "say what to change: a decision (replace, review or keep) or a replacement",
-            ));
-        }
-        if let Some(r) = &replacement
-            && (r.contains('\n') || r.chars().count() > MAX_TERM)
-        {
-            return Err(ApiError::bad_request(format!(
-                "a replacement is one line of at most {MAX_TERM} characters"
-            )));
-        }
-        let ((row, before, all, decisions), version, review) =
-            update(&state, &study, Some(&body.version), |review| {
-                let row = row_of(review, &body.term)?;
-                let before = Before {
-                    decision: row.decision.as_str(),
-                    replacement: row.replacement.clone(),
-                };
-                if let Some(d) = decision {
-                    row.decision = d;
-                }
-                if let Some(r) = replacement {
-                    row.replacement = r;
-                }
-                let row = row.clone();
-                let (decisions, _) = counts(review);
-                Ok((row, before, review.rows().len(), decisions))
-            })?;
-        // The log says what changed, never the term: the change log is shared with the
-        // study, and the term is what anonymising keeps out of it.
-        study.log_change(
-            &state.coder,
-            "anonymise decision",
-            "",
-            &format!(
-                "one {} term ({}): {} → {}{}",
-                row.kind,
-                row.rule,
-                before.decision,
-                row.decision.as_str(),
-                if before.replacement == row.replacement {
-                    ""
-                } else {
-                    "; replacement changed"
-                }
-            ),
-        )?;
-        Ok(Json(Written {
-            version,
-            row: view_of(&state, &study, &review, &row)?,
-            before,
-            created: false,
-            all,
-            decisions,
-        }))
-    })
-    .await
-}
-
-/// `POST /api/anonymise/terms` body.
-#[derive(Debug, Deserialize)]
-pub(crate) struct NewTerm {
-    term: String,
-    kind: String,
-    replacement: Option<String>,
-}
-
-/// `POST /api/anonymise/terms`: adds a term (rule `manual`, decision `replace`) unless the
-/// file has it already, which is answered as it is (200, `created: false`).
-pub(crate) async fn add(
-    State(state): State<Arc<AppState>>,
-    Body(new): Body<NewTerm>,
-) -> ApiResult<(StatusCode, Json<Written>)> {
-    blocking(move || {
-        let study = state.study()?;
-        let term = new.term.split_whitespace().collect::<Vec<_>>().join(" ");
-        if term.is_empty() {
-            return Err(ApiError::bad_request(
-                "select the words to add as an identifier first",
-            ));
-        }
-        if term.chars().count() > MAX_TERM {
-            return Err(ApiError::bad_request(format!(
-                "an identifier is at most {MAX_TERM} characters; select fewer words"
-            )));
-        }
-        let kind = Kind::parse(&new.kind).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "\"{}\" is not a kind of identifier: {}",
-                new.kind,
-                kinds_list()
-            ))
-        })?;
-        let ((row, created, all, decisions), version, review) =
-            update(&state, &study, None, |review| {
-                if let Some(r) = review.get(&term) {
-                    let (decisions, _) = counts(review);
-                    return Ok((r.clone(), false, review.rows().len(), decisions));
-                }
-                let mut row = ReviewRow::manual(&term, kind);
-                match new.replacement.as_deref().map(str::trim) {
-                    Some(r) if !r.is_empty() => row.replacement = r.to_string(),
-                    // A person gets the next number, as the scan numbers people.
-                    _ if kind.is_person() => {
-                        row.replacement = format!("[Name {}]", review.next_name_number());
-                    }
-                    _ => {}
-                }
-                review.upsert(row.clone());
-                let (decisions, _) = counts(review);
-                Ok((row, true, review.rows().len(), decisions))
-            })?;
-        if created {
-            study.log_change(
-                &state.coder,
-                "anonymise add",
-                "",
-                &format!("one {kind} term added by hand ({})", Rule::Manual),
-            )?;
-        }
-        let view = view_of(&state, &study, &review, &row)?;
-        let before = Before {
-            decision: row.decision.as_str(),
-            replacement: row.replacement.clone(),
-        };
-        let status = if created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        };
-        Ok((
-            status,
-            Json(Written {
-                version,
-                row: view,
-                before,
-                created,
-                all,
-                decisions,
-            }),
-        ))
-    })
-    .await
-}
-
-/// `POST /api/anonymise/scan` answer.
-#[derive(Debug, Serialize)]
-pub(crate) struct Scanned {
-    version: String,
-    /// Rows in the review after the scan, and how many are new.
-    terms: usize,
-    added: usize,
-    /// Transcripts scanned, and those skipped because they could not be read.
-    transcripts: usize,
-    skipped: usize,
-}
-
-/// `POST /api/anonymise/scan`: scans the transcripts again, as `thematic anonymise scan`
-/// does; the decisions already made are kept.
-pub(crate) async fn scan(State(state): State<Arc<AppState>>) -> ApiResult<Json<Scanned>> {
-    blocking(move || {
-        let study = state.study()?;
-        let scanned = state
-            .model
-            .one_heavy(|| study.rescan_identifiers(&state.coder))?;
-        let version = version_of(&scanned.review);
-        Ok(Json(Scanned {
-            version,
-            terms: scanned.review.len(),
-            added: scanned.new_terms,
-            transcripts: scanned.transcripts,
-            skipped: scanned.skipped.len(),
+            extracts: extracts_of(&study, &page).into_iter().flatten().collect(),
         }))
     })
     .await

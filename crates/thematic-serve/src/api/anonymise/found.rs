@@ -1,9 +1,13 @@
-//! Where the review's terms occur in the transcripts now: every occurrence with the words
-//! around it, kept per transcript by the server's model ([`crate::model::Model::parts`]), so
-//! the view's pages and a decision's answer do not read every transcript again. A
-//! transcript's occurrences are found again when its file changes; all of them when the
-//! list of terms changes (a term added or a re-scan), not when a decision does.
+//! Where the review's terms occur in the transcripts now. Each occurrence is kept as a
+//! [`Hit`] (the term, where it is, its turn: a few machine words, so 400,000 occurrences of
+//! common words take a few megabytes), per transcript, by the server's model
+//! ([`crate::model::Model::parts`]): the view's pages and a decision's answer do not read
+//! every transcript again. A transcript's hits are found again when its file changes; all
+//! of them when the list of terms changes (a term added, a re-scan), not when a decision
+//! does. The words around a hit are read only for the hits a page shows ([`extracts`]),
+//! from their transcripts.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -18,6 +22,18 @@ use crate::state::AppState;
 /// Code points of context on each side of an occurrence, at most (cut at a line break and
 /// to whole words).
 const CONTEXT: usize = 70;
+
+/// One occurrence of a term, as kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// Which term: an index into the terms the hits were found for.
+    pub term: usize,
+    /// Code points into the transcript's text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// The 0-based turn it is in (for a speaker's label, the turn the label opens).
+    pub turn: usize,
+}
 
 /// One occurrence of a term, as the view shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -37,9 +53,6 @@ pub(crate) struct Extract {
     /// Whether the line goes on before `before` and after `after` (the page shows "…").
     pub more_before: bool,
     pub more_after: bool,
-    /// Which term (an index into the terms the occurrences were found for).
-    #[serde(skip)]
-    pub term: usize,
 }
 
 /// Every occurrence of `terms` in the study's transcripts, transcript by transcript in the
@@ -48,7 +61,7 @@ pub(crate) fn occurrences(
     state: &AppState,
     study: &Study,
     terms: &[String],
-) -> ApiResult<Vec<(String, Arc<Vec<Extract>>)>> {
+) -> ApiResult<Vec<(String, Arc<Vec<Hit>>)>> {
     let files = study.transcript_files()?;
     let options = study.parse_options_hash();
     let wanted: Vec<(String, u64)> = files
@@ -64,19 +77,19 @@ pub(crate) fn occurrences(
     let mut scope = thematic_study::StableHasher::default();
     std::hash::Hash::hash(terms, &mut scope);
     let scope = format!("{:x}", std::hash::Hasher::finish(&scope));
-    let paths: std::collections::HashMap<&str, &std::path::PathBuf> =
+    let paths: HashMap<&str, &std::path::PathBuf> =
         files.iter().map(|(id, p)| (id.as_str(), p)).collect();
     let parse = study.parse_options();
     state.model.parts("anonymise", &scope, &wanted, |missing| {
         let matcher = TermMatcher::new(terms);
-        let found = parallel_map(missing, |id| -> Result<Vec<Extract>, StudyError> {
+        let found = parallel_map(missing, |id| -> Result<Vec<Hit>, StudyError> {
             let Some(path) = paths.get(id) else {
                 return Ok(Vec::new());
             };
             // A transcript that cannot be read has no occurrences here; the transcripts
             // list says why it cannot be read.
             match thematic_study::read_transcript(path, &parse)? {
-                Ok(t) => Ok(in_transcript(id, &t, &matcher)),
+                Ok(t) => Ok(hits_in(&t, &matcher)),
                 Err(_) => Ok(Vec::new()),
             }
         });
@@ -84,29 +97,56 @@ pub(crate) fn occurrences(
     })
 }
 
-/// The occurrences of `terms` in one transcript.
-fn in_transcript(id: &str, t: &Transcript, matcher: &TermMatcher) -> Vec<Extract> {
-    let chars: Vec<char> = t.text.chars().collect();
-    let found = matcher.find(&t.text);
-    let mut out = Vec::with_capacity(found.len());
-    for m in found {
-        let (start, end) = (m.start, m.end);
-        let turn = turn_of(t, start);
-        let (before, more_before) = before(&chars, start);
-        let (after, more_after) = after(&chars, end);
-        out.push(Extract {
+/// The occurrences of the matcher's terms in one transcript.
+fn hits_in(t: &Transcript, matcher: &TermMatcher) -> Vec<Hit> {
+    matcher
+        .find(&t.text)
+        .into_iter()
+        .map(|m| Hit {
+            term: m.term_index,
+            start: m.start,
+            end: m.end,
+            turn: turn_of(t, m.start),
+        })
+        .collect()
+}
+
+/// The extract of each of `hits` (transcript, hit), in that order, each transcript read
+/// once; `None` for a hit its transcript no longer has (the file changed since it was
+/// found, or cannot be read now).
+pub(crate) fn extracts(study: &Study, hits: &[(&str, Hit)]) -> Vec<Option<Extract>> {
+    let mut texts: HashMap<&str, Option<(Transcript, Vec<char>)>> = HashMap::new();
+    let mut out = Vec::with_capacity(hits.len());
+    for &(id, hit) in hits {
+        if !texts.contains_key(id) {
+            let t = study.transcript(id).ok().map(|t| {
+                let chars = t.text.chars().collect();
+                (t, chars)
+            });
+            texts.insert(id, t);
+        }
+        let Some(Some((t, chars))) = texts.get(id) else {
+            out.push(None);
+            continue;
+        };
+        if hit.start >= hit.end || hit.end > chars.len() {
+            out.push(None);
+            continue;
+        }
+        let (before, more_before) = before(chars, hit.start);
+        let (after, more_after) = after(chars, hit.end);
+        out.push(Some(Extract {
             transcript: id.to_string(),
-            turn: turn + 1,
-            speaker: t.turns.get(turn).and_then(|x| x.speaker.clone()),
-            start,
-            end,
+            turn: hit.turn + 1,
+            speaker: t.turns.get(hit.turn).and_then(|x| x.speaker.clone()),
+            start: hit.start,
+            end: hit.end,
             before,
-            text: chars[start..end].iter().collect(),
+            text: chars[hit.start..hit.end].iter().collect(),
             after,
             more_before,
             more_after,
-            term: m.term_index,
-        });
+        }));
     }
     out
 }
