@@ -72,6 +72,17 @@ fn open_ended_and_suffix_ranges() {
 }
 
 #[test]
+fn head_gives_the_size_and_no_body() {
+    let (f, _) = with_recording();
+    let (k, v) = f.auth();
+    let r = send(f.server.addr(), "HEAD", "/api/media/P2", &[(k, &v)], None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-length"), Some("8044"));
+    assert_eq!(r.header("accept-ranges"), Some("bytes"));
+    assert!(r.body.is_empty(), "{} bytes", r.body.len());
+}
+
+#[test]
 fn an_unsatisfiable_range_gets_416_with_the_size() {
     let (f, _) = with_recording();
     let r = ranged(&f, "/api/media/P2", "bytes=9000-9100");

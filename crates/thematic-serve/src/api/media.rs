@@ -138,3 +138,16 @@ pub(crate) async fn sync(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_percent_encoded_for_the_address() {
+        assert_eq!(encode("P6"), "P6");
+        assert_eq!(encode("focus-group_2"), "focus-group_2");
+        // A hand-edited media.csv: space, slash and non-ASCII (é is C3 A9 in UTF-8).
+        assert_eq!(encode("P 1/../é"), "P%201%2F..%2F%C3%A9");
+    }
+}
