@@ -82,7 +82,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/api/transcripts/{id}/turns/{n}/text",
             axum::routing::post(edit::turn_text),
         )
-        .route("/api/transcripts/{id}/sync", axum::routing::post(media::sync))
+        .route(
+            "/api/transcripts/{id}/sync",
+            axum::routing::post(media::sync),
+        )
         .route("/api/media/{id}", get(media::media))
         .route("/api/counts", get(codes::counts))
         .route("/api/undo", axum::routing::post(undo::undo))
