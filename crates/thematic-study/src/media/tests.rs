@@ -300,3 +300,32 @@ fn a_turn_corrected_in_place_carries_every_later_sync_time_exactly() {
     let times: Vec<(usize, i64)> = study.sync_times("P1").unwrap().into_iter().collect();
     assert_eq!(times, vec![(30, 1500), (64, 4000)]);
 }
+
+#[test]
+fn links_made_at_once_are_all_kept() {
+    let (_dir, study) = study();
+    for n in 2..=8 {
+        std::fs::write(study.transcripts_dir().join(format!("P{n}.txt")), P1).unwrap();
+    }
+    let wav = study.root().join("tone.wav");
+    std::fs::write(&wav, crate::testing::sine_wav(20)).unwrap();
+    // Eight writers of media.csv at once, each linking its own transcript: the lock and
+    // the whole-file rewrite under it lose none.
+    std::thread::scope(|s| {
+        for n in 1..=8 {
+            let (study, wav) = (&study, &wav);
+            s.spawn(move || {
+                study
+                    .link_media(&format!("P{n}"), wav, false, "KW")
+                    .unwrap()
+            });
+        }
+    });
+    let ids: Vec<String> = study
+        .media_links()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.transcript)
+        .collect();
+    assert_eq!(ids, ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]);
+}
