@@ -167,6 +167,16 @@ impl ScanContext {
         self.vocabulary.extend(words);
     }
 
+    /// Words in the study's vocabulary before a capitalised word opening a sentence that
+    /// is on no list and never written in lower case is guessed to be a name.
+    pub const VOCABULARY_TO_JUDGE: usize = 1500;
+
+    /// Whether the vocabulary is large enough to judge sentence-opening words
+    /// ([`ScanContext::VOCABULARY_TO_JUDGE`]).
+    pub(crate) fn judges_sentence_starts(&self) -> bool {
+        self.vocabulary.len() >= Self::VOCABULARY_TO_JUDGE
+    }
+
     /// Whether the study's vocabulary has `folded` (a lower-case word).
     pub(crate) fn in_vocabulary(&self, folded: &str) -> bool {
         self.vocabulary.contains(folded)
@@ -201,11 +211,19 @@ impl ScanContext {
 
 /// The words `text` writes all in lower case, for [`ScanContext::add_vocabulary`].
 pub fn lowercase_words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_alphabetic() && c != '\'' && c != '’')
+    text.split_whitespace()
+        .filter(|token| !is_address(token))
+        .flat_map(|token| token.split(|c: char| !c.is_alphabetic() && c != '\'' && c != '’'))
         .map(|w| w.trim_matches(['\'', '’']))
         .filter(|w| w.chars().count() > 1 && w.chars().all(|c| !c.is_uppercase()))
         .map(str::to_owned)
         .collect()
+}
+
+/// Whether a white-space-delimited token is an e-mail or web address, whose words
+/// (`susan.jones@…`) say nothing about how the text writes them.
+pub(crate) fn is_address(token: &str) -> bool {
+    token.contains('@') || token.contains("://") || token.to_ascii_lowercase().contains("www.")
 }
 
 /// Whether a speaker label or participant id is already pseudonymous: a role
@@ -300,6 +318,14 @@ mod tests {
         for l in ["Sarah", "Sarah Jones", "Dr Patel", "Mohammed"] {
             assert!(!is_pseudonymous_label(l), "{l}");
         }
+    }
+
+    #[test]
+    fn lowercase_words_leave_addresses_out() {
+        let words = lowercase_words("I told susan.jones@example.org and Will, but will not.");
+        let mut words: Vec<_> = words.into_iter().collect();
+        words.sort();
+        assert_eq!(words, ["and", "but", "not", "told", "will"]);
     }
 
     #[test]

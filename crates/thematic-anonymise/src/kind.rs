@@ -237,14 +237,12 @@ impl Rule {
     pub fn strength(self) -> u8 {
         match self {
             Rule::Manual => 100,
+            // An address holding a participant's name is an address.
+            Rule::EmailPattern | Rule::UrlPattern => 97,
             Rule::KnownParticipant => 95,
             Rule::SpeakerLabel => 94,
             Rule::StudyList => 93,
-            Rule::EmailPattern
-            | Rule::UrlPattern
-            | Rule::NhsCheckDigit
-            | Rule::NiFormat
-            | Rule::UkPostcode => 90,
+            Rule::NhsCheckDigit | Rule::NiFormat | Rule::UkPostcode => 90,
             Rule::PhonePattern | Rule::UsZip | Rule::DateOfBirth => 85,
             Rule::FullDate => 84,
             Rule::LongDigits => 80,

@@ -48,6 +48,7 @@ mod matcher;
 mod offsets;
 mod patterns;
 mod placeholder;
+pub mod planted;
 mod review;
 mod scan;
 mod words;

@@ -228,6 +228,7 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
             w.text.starts_with(|c: char| c.is_lowercase())
                 && !w.text.chars().any(char::is_uppercase)
         })
+        .filter(|w| !in_address(text, w))
         .map(|w| w.text)
         .collect();
     let lists = lists();
@@ -419,8 +420,10 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
             continue;
         }
         if kind == Kind::Name {
-            // A name guess: every word distinctive, and not at a sentence start.
-            if words[start].sentence_start
+            // A name guess: every word distinctive, and not at a sentence start unless the
+            // study's vocabulary is large enough to say the word is never written in lower
+            // case ("Siobhan said…" in a study where "then", "well" are all seen).
+            if (words[start].sentence_start && !ctx.judges_sentence_starts())
                 || run.clone().any(|k| {
                     !words[k].cap || common(k) || used_lower(k) || words[k].text.chars().count() < 3
                 })
@@ -432,6 +435,17 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
         }
         push(out, &mut claimed, start, end, kind, Rule::CapitalisedGuess);
     }
+}
+
+/// Whether word `w` is part of an e-mail or web address.
+fn in_address(text: &str, w: &Word<'_>) -> bool {
+    let from = text[..w.start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let to = text[w.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| w.end + i);
+    crate::context::is_address(&text[from..to])
 }
 
 /// Places on the shipped list, written with capitals. A one-word place that is also a
