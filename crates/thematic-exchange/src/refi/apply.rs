@@ -41,8 +41,8 @@ fn open_package(path: &Path, limits: &Limits) -> Result<Opened, StudyError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| StudyError::io(path, e))?;
-    let package = Package::read(path, &bytes, limits)?;
+    // Read from the file: recordings stay in it until they are copied out.
+    let package = Package::open(path, limits)?;
     let (name, qde) = package.project()?;
     let shown = PathBuf::from(format!("{}:{name}", path.display()));
     let project = read::parse(qde, &shown)?;

@@ -13,7 +13,7 @@ use thematic_study::{MediaKind, Study, StudyError};
 use thematic_transcript::Transcript;
 
 use crate::refi::apply::Checked;
-use crate::refi::media_study::link_recording;
+use crate::refi::media_study::{Linked, link_recording};
 use crate::refi::package::Package;
 use crate::refi::place::{Reading, place_points};
 use crate::refi::read::{Lines, TextSource, attr, child_text, children, guid, read_selection};
@@ -236,7 +236,7 @@ pub(crate) fn link(
     } else {
         None
     };
-    let bytes = match (why, package.source(path)) {
+    let entry = match (why, package.recording(path)) {
         (Some(why), _) => {
             report.left_out.push(LeftOut::new(why, name));
             return Ok(());
@@ -247,31 +247,22 @@ pub(crate) fn link(
                 .push(LeftOut::new("recording not in the package", name));
             return Ok(());
         }
-        (None, Some((_, bytes))) => bytes,
+        (None, Some(entry)) => entry,
     };
     let ext = Path::new(path)
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match study.media(id)? {
+    let copy = |out: &mut std::fs::File| package.copy_recording(&entry, out).map(drop);
+    match link_recording(study, id, &ext, copy, WHO)? {
+        Linked::New => report.recordings_linked.push(id.to_string()),
         // The same recording linked before (this project imported again): only the sync
         // times, which are set as they were.
-        Some(link) if std::fs::read(&link.path).is_ok_and(|b| b == bytes) => {}
-        Some(link) => {
-            report.warnings.push(format!(
-                "{id} already has a recording ({}); the project's was not linked, nor its \
-                 sync times set",
-                link.stored
-            ));
+        Linked::Already => {}
+        Linked::Not(why) => {
+            report.warnings.push(why);
             return Ok(());
         }
-        None => match link_recording(study, id, &ext, bytes, WHO)? {
-            Ok(()) => report.recordings_linked.push(id.to_string()),
-            Err(why) => {
-                report.warnings.push(why);
-                return Ok(());
-            }
-        },
     }
     for &(start, ms) in times {
         if let Err(e) = study.set_sync_time(id, start, Some(ms), WHO) {

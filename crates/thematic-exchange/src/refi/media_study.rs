@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use thematic_study::{MEDIA_DIR, Study, StudyError, atomic_write};
+use thematic_study::{MEDIA_DIR, Study, StudyError, fingerprint};
 
 use crate::refi::media::MediaForExport;
 
@@ -23,37 +23,74 @@ pub(crate) fn recordings(study: &Study) -> Result<Vec<MediaForExport>, StudyErro
     Ok(out)
 }
 
+/// What became of a recording from a project.
+pub(crate) enum Linked {
+    /// Stored and linked.
+    New,
+    /// The transcript has this very recording linked already.
+    Already,
+    /// Not linked, and why (the transcript has another recording, or another file is
+    /// where it would go).
+    Not(String),
+}
+
 /// Stores a recording that came in a project as `media/<id>.<ext>` and links it to
-/// transcript `id`; `Err` says why it was not (the transcript has a recording already, or
-/// another file is in its place). Sync times follow separately.
+/// transcript `id`. `copy` writes the recording into a file (streamed out of the package),
+/// first a hidden one in `media/`, compared by size and fingerprint with what is there.
+/// Sync times follow separately.
 pub(crate) fn link_recording(
     study: &Study,
     id: &str,
     ext: &str,
-    bytes: &[u8],
+    copy: impl FnOnce(&mut std::fs::File) -> Result<(), StudyError>,
     who: &str,
-) -> Result<Result<(), String>, StudyError> {
+) -> Result<Linked, StudyError> {
+    let dir = study.root().join(MEDIA_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| StudyError::io(&dir, e))?;
+    let tmp = dir.join(format!(".{id}.{ext}.thematic-tmp-{}", std::process::id()));
+    let outcome = store(study, id, ext, &tmp, copy, who);
+    if tmp.exists() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    outcome
+}
+
+fn store(
+    study: &Study,
+    id: &str,
+    ext: &str,
+    tmp: &Path,
+    copy: impl FnOnce(&mut std::fs::File) -> Result<(), StudyError>,
+    who: &str,
+) -> Result<Linked, StudyError> {
+    let mut file = std::fs::File::create(tmp).map_err(|e| StudyError::io(tmp, e))?;
+    copy(&mut file)?;
+    file.sync_all().map_err(|e| StudyError::io(tmp, e))?;
+    drop(file);
+    let print = |p: &Path| fingerprint(p).ok();
+    let ours = fingerprint(tmp).map_err(|e| StudyError::io(tmp, e))?;
     if let Some(link) = study.media(id)? {
-        return Ok(Err(format!(
-            "{id} already has a recording ({}); it is kept",
-            link.stored
-        )));
+        return Ok(if print(&link.path) == Some(ours) {
+            Linked::Already
+        } else {
+            Linked::Not(format!(
+                "{id} already has a recording ({}); the project's was not linked, nor its \
+                 sync times set",
+                link.stored
+            ))
+        });
     }
     let target = study.root().join(MEDIA_DIR).join(format!("{id}.{ext}"));
-    match std::fs::read(&target) {
-        Ok(there) if there != bytes => {
-            return Ok(Err(format!(
+    if target.exists() {
+        if print(&target) != Some(ours) {
+            return Ok(Linked::Not(format!(
                 "{MEDIA_DIR}/{id}.{ext} is already there and is another file; move it away \
                  and import again, or link a recording with `thematic media link {id} FILE`"
             )));
         }
-        Ok(_) => {}
-        Err(_) => {
-            let dir = study.root().join(MEDIA_DIR);
-            std::fs::create_dir_all(&dir).map_err(|e| StudyError::io(&dir, e))?;
-            atomic_write(&target, bytes)?;
-        }
+    } else {
+        std::fs::rename(tmp, &target).map_err(|e| StudyError::io(&target, e))?;
     }
-    study.link_media(id, Path::new(&target), true, who)?;
-    Ok(Ok(()))
+    study.link_media(id, &target, true, who)?;
+    Ok(Linked::New)
 }

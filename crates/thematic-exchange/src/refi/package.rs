@@ -14,7 +14,7 @@
 //! the package gives it.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
@@ -52,13 +52,35 @@ impl Default for Limits {
 pub(crate) struct Package {
     path: PathBuf,
     entries: BTreeMap<String, Vec<u8>>,
+    /// Recordings of a package read from its file, not read yet: name → index in the zip.
+    /// [`Package::copy_recording`] streams one out (a recording can be 2 GiB).
+    recordings: BTreeMap<String, usize>,
 }
 
 impl Package {
+    /// Reads and checks every entry of the zip file at `path`, except recordings, which
+    /// are only checked for their names and read when they are copied out.
+    pub(crate) fn open(path: &Path, limits: &Limits) -> Result<Package, StudyError> {
+        let file = std::fs::File::open(path).map_err(|e| StudyError::io(path, e))?;
+        Package::read_from(path, file, limits, true)
+    }
+
     /// Reads and checks every entry of the zip at `path` (`bytes` are its contents).
+    #[cfg(test)]
     pub(crate) fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Package, StudyError> {
+        Package::read_from(path, std::io::Cursor::new(bytes), limits, false)
+    }
+
+    /// Reads and checks the zip `reader` (of the file `path`); with `defer`, recordings are
+    /// left to [`Package::copy_recording`].
+    fn read_from<R: Read + Seek>(
+        path: &Path,
+        reader: R,
+        limits: &Limits,
+        defer: bool,
+    ) -> Result<Package, StudyError> {
         let refuse = |message: String| StudyError::invalid(path, 0, message);
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
             refuse(format!(
                 "not a REFI-QDA project package (a .qdpx is a zip file): {e}"
             ))
@@ -72,6 +94,7 @@ impl Package {
             )));
         }
         let mut entries = BTreeMap::new();
+        let mut recordings = BTreeMap::new();
         let mut total: u64 = 0;
         for i in 0..zip.len() {
             let mut file = zip
@@ -97,6 +120,10 @@ impl Package {
                 )));
             }
             if file.is_dir() {
+                continue;
+            }
+            if defer && crate::refi::media::is_recording_entry(&name) {
+                recordings.insert(name, i);
                 continue;
             }
             let claimed = file.size();
@@ -164,7 +191,80 @@ impl Package {
         Ok(Package {
             path: path.to_path_buf(),
             entries,
+            recordings,
         })
+    }
+
+    /// The name of the recording a source path names (as [`Package::source`] finds
+    /// entries), when the package holds it.
+    pub(crate) fn recording(&self, path: &str) -> Option<String> {
+        let bare = bare_name(path)?;
+        let names = self.recordings.keys().chain(self.entries.keys());
+        let mut found = None;
+        for want in [format!("sources/{bare}"), bare] {
+            if let Some(n) = names.clone().find(|n| **n == want) {
+                return Some(n.clone());
+            }
+            let mut same = names.clone().filter(|n| n.eq_ignore_ascii_case(&want));
+            if let (Some(n), None) = (same.next(), same.next()) {
+                found.get_or_insert_with(|| n.clone());
+            }
+        }
+        found
+    }
+
+    /// Copies the recording `name` (from [`Package::recording`]) into `out`, reading at
+    /// most [`crate::refi::MAX_INTERNAL_FILE`] bytes of it (counted as read, not taken
+    /// from the zip's headers) and refusing one that expands like a zip bomb. Returns its
+    /// size.
+    pub(crate) fn copy_recording(
+        &self,
+        name: &str,
+        out: &mut impl Write,
+    ) -> Result<u64, StudyError> {
+        let refuse = |message: String| StudyError::invalid(&self.path, 0, message);
+        if let Some(bytes) = self.entries.get(name) {
+            out.write_all(bytes)
+                .map_err(|e| StudyError::io(&self.path, e))?;
+            return Ok(bytes.len() as u64);
+        }
+        let Some(&index) = self.recordings.get(name) else {
+            return Err(refuse(format!("the package holds no entry \"{name}\"")));
+        };
+        let file = std::fs::File::open(&self.path).map_err(|e| StudyError::io(&self.path, e))?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| refuse(format!("the package cannot be read again: {e}")))?;
+        let entry = zip
+            .by_index(index)
+            .map_err(|e| refuse(format!("the entry \"{name}\" cannot be read: {e}")))?;
+        let compressed = entry.compressed_size().max(1);
+        let limit = crate::refi::MAX_INTERNAL_FILE;
+        let mut reader = entry.take(limit + 1);
+        let mut piece = vec![0u8; 1 << 20];
+        let mut got: u64 = 0;
+        loop {
+            let n = reader
+                .read(&mut piece)
+                .map_err(|e| refuse(format!("the entry \"{name}\" cannot be read: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            got += n as u64;
+            if got > limit {
+                return Err(refuse(format!(
+                    "the recording \"{name}\" is bigger than the 2 GiB REFI-QDA allows inside \
+                     a project; refused"
+                )));
+            }
+            if got > 1 << 20 && got / compressed > 200 {
+                return Err(refuse(format!(
+                    "the entry \"{name}\" expands more than 200-fold: refused as a zip bomb"
+                )));
+            }
+            out.write_all(&piece[..n])
+                .map_err(|e| StudyError::io(&self.path, e))?;
+        }
+        Ok(got)
     }
 
     /// An entry by its exact name, else the only one whose name matches ignoring case
@@ -211,17 +311,21 @@ impl Package {
     /// The entry a source path names: `internal://x.txt`, `sources/x.txt`, `x.txt`, in
     /// `sources/` or `Sources/`.
     pub(crate) fn source(&self, path: &str) -> Option<(&str, &[u8])> {
-        let bare = path
-            .strip_prefix("internal://")
-            .unwrap_or(path)
-            .trim_start_matches(['/', '\\'])
-            .replace('\\', "/");
-        if bare.split('/').any(|part| part == "..") {
-            return None;
-        }
+        let bare = bare_name(path)?;
         self.get(&format!("sources/{bare}"))
             .or_else(|| self.get(&bare))
     }
+}
+
+/// A source path without its `internal://` and leading slashes, with `/` only; `None`
+/// for one that climbs out (`..`).
+fn bare_name(path: &str) -> Option<String> {
+    let bare = path
+        .strip_prefix("internal://")
+        .unwrap_or(path)
+        .trim_start_matches(['/', '\\'])
+        .replace('\\', "/");
+    (!bare.split('/').any(|part| part == "..")).then_some(bare)
 }
 
 /// What a package entry holds: bytes, or a file copied in while the package is written (a
@@ -240,7 +344,7 @@ pub(crate) fn write(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u
         .iter()
         .map(|(n, b)| (n.clone(), Entry::Bytes(b.clone())))
         .collect();
-    write_entries(Cursor::new(Vec::new()), &entries).map(Cursor::into_inner)
+    write_entries(std::io::Cursor::new(Vec::new()), &entries).map(std::io::Cursor::into_inner)
 }
 
 /// [`write_entries`] into the file `path`, atomically: into a hidden file beside it, then
@@ -343,6 +447,35 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("holds 11 entries"), "{err}");
+    }
+
+    #[test]
+    fn recordings_stay_in_the_file_until_copied_out_whole() {
+        let wav = noise(3 << 20);
+        let zip = write(&[
+            ("project.qde".into(), b"<Project/>".to_vec()),
+            ("sources/A.wav".into(), wav.clone()),
+        ])
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.qdpx");
+        std::fs::write(&path, &zip).unwrap();
+        // Read from the file, the recording is not among the entries read into memory.
+        let p = Package::open(&path, &Limits::default()).unwrap();
+        assert!(p.entries.keys().all(|k| !k.ends_with(".wav")));
+        let name = p.recording("internal://a.WAV").unwrap();
+        assert_eq!(name, "sources/A.wav");
+        let mut out = Vec::new();
+        assert_eq!(p.copy_recording(&name, &mut out).unwrap(), 3 << 20);
+        assert!(out == wav);
+        assert!(p.recording("internal://../A.wav").is_none());
+        assert!(p.recording("internal://B.wav").is_none());
+        // Read from bytes, it is an entry like any other, and copied out the same.
+        let p = Package::read(&path, &zip, &Limits::default()).unwrap();
+        let mut out = Vec::new();
+        p.copy_recording(&p.recording("A.wav").unwrap(), &mut out)
+            .unwrap();
+        assert!(out == wav);
     }
 
     #[test]
