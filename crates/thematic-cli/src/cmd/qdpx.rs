@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use thematic_exchange::refi::{ExportReport, ImportReport, LeftOut, QdpxOptions, group_left_out};
-use thematic_study::{Study, atomic_write};
+use thematic_study::Study;
 
 use crate::cmd::status;
 use crate::context::Context;
@@ -77,14 +77,15 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<ExitCode> {
     // Refused while an accepted identifier is left in the study; --anonymise exports an
     // anonymised copy (see `Study::for_whole_export`).
     let source = study.for_whole_export("the REFI-QDA project", args.guard.mode())?;
-    let (bytes, report) = thematic_exchange::refi::export_qdpx(
+    // Written straight to the file: a recording is copied in, never held in memory whole.
+    let report = thematic_exchange::refi::export_qdpx_to(
         source.study(),
         &QdpxOptions {
             crlf: args.crlf,
             with_media: args.with_media,
         },
+        &args.file,
     )?;
-    atomic_write(&args.file, &bytes)?;
     status(&export_summary(&args.file, &report));
     for w in &report.warnings {
         status(&format!("warning: {}", sanitize(w)));
