@@ -12,7 +12,8 @@
 //!   transcript, and a label that stops being one would merge turns.
 //! - **`participants.csv`**: the `speaker` column gets the same label form, so each row
 //!   still names its speaker; the participant id and attribute columns get the replacement;
-//!   the `transcript` column (ids, file names) is left as it is.
+//!   the `transcript` column (ids, file names) is left as it is. The `interviewers` list of
+//!   `thematic.toml` gets the label form too, so a renamed interviewer stays one.
 //! - **Memos and codings files** are not rewritten (a memo is the researcher's own
 //!   writing; a coding's words follow its transcript). What still names an accepted term
 //!   afterwards is returned as leftovers ([`ApplyReport::leftovers`], the same list as
@@ -69,6 +70,9 @@ pub struct Replaced {
     pub at: KeyLogRow,
     /// The 1-based turn, for a transcript (0: a speaker label, time or header line).
     pub turn: usize,
+    /// Whether it is a speaker's label (outside the turns' words, naming a speaker), where
+    /// the replacement is written without its brackets.
+    pub label: bool,
     /// The accepted term it is an occurrence of, as `review.csv` writes it.
     pub term: String,
     /// The kind of the term (`name`, `place`, …).
@@ -100,6 +104,10 @@ pub struct ApplyReport {
     pub updates: Vec<UpdateReport>,
     /// Transcripts that could not be rewritten.
     pub failed: Vec<NotRewritten>,
+    /// Occurrences outside the turns' words (a header or trailer line) left as they are,
+    /// because their transcript would not read back with the same turns with them
+    /// replaced; the rest of the transcript was done. They are among the leftovers.
+    pub skipped: Vec<Replaced>,
     /// What still names an accepted term after the apply (memos, codings files, the
     /// change log, transcripts that failed); in a dry run, what of it is in files apply
     /// does not touch (memos and the change log).
@@ -141,7 +149,6 @@ struct Plan {
     /// can be edited in place; otherwise (captions, timed formats) labels are renamed in
     /// a second step (see [`Study::rename_caption_speakers`]).
     own_text: bool,
-    edits: Vec<TextEdit>,
     changes: Vec<Replaced>,
 }
 
@@ -168,18 +175,24 @@ impl Study {
         };
         let plans = self.plan_transcripts(&guard)?;
         let participants = participants_changes(self, &guard)?;
+        let interviewers = interviewers_changes(self, &guard);
         if options.dry_run {
             for plan in &plans {
                 match self.rewrite_plan(plan, &guard, &options.who, true) {
-                    Ok(u) => report.updates.push(u),
+                    Ok((u, done)) => {
+                        report.updates.push(u);
+                        let (applied, skipped) = split_done(&plan.changes, &done);
+                        report.changes.extend(applied);
+                        report.skipped.extend(skipped);
+                    }
                     Err(e) => report.failed.push(NotRewritten {
                         transcript: plan.id.clone(),
                         reason: e.to_string(),
                     }),
                 }
             }
-            report.changes = plans.into_iter().flat_map(|p| p.changes).collect();
             report.changes.extend(participants.1);
+            report.changes.extend(interviewers.1);
             report.leftovers = self
                 .find_identifiers_with(&guard)?
                 .into_iter()
@@ -197,6 +210,7 @@ impl Study {
                         .iter()
                         .flat_map(|p| &p.changes)
                         .chain(&participants.1)
+                        .chain(&interviewers.1)
                         .any(|c| c.term == a.term)
                 })
                 .cloned()
@@ -210,14 +224,15 @@ impl Study {
         }
         for plan in plans {
             match self.rewrite_plan(&plan, &guard, &options.who, false) {
-                Ok(u) => {
+                Ok((u, done)) => {
+                    let (applied, skipped) = split_done(&plan.changes, &done);
                     if let Some(key) = &key {
-                        let rows: Vec<KeyLogRow> =
-                            plan.changes.iter().map(|c| c.at.clone()).collect();
+                        let rows: Vec<KeyLogRow> = applied.iter().map(|c| c.at.clone()).collect();
                         key.append_log(&when, &options.who, &rows)?;
                     }
                     report.updates.push(u);
-                    report.changes.extend(plan.changes);
+                    report.changes.extend(applied);
+                    report.skipped.extend(skipped);
                 }
                 Err(e) => report.failed.push(NotRewritten {
                     transcript: plan.id,
@@ -239,6 +254,16 @@ impl Study {
             }
             report.changes.extend(changes);
         }
+        let (list, changes) = interviewers;
+        if let Some(list) = list {
+            // After the transcripts: until then their labels are the old ones.
+            write_interviewers(self, &list)?;
+            if let Some(key) = &key {
+                let rows: Vec<KeyLogRow> = changes.iter().map(|c| c.at.clone()).collect();
+                key.append_log(&when, &options.who, &rows)?;
+            }
+            report.changes.extend(changes);
+        }
         if !report.changes.is_empty() {
             // The words stay out of the study's log: they are what is being removed.
             self.log_change(
@@ -252,7 +277,7 @@ impl Study {
                     report.terms_replaced(),
                     report.updates.len(),
                     if report.changes.iter().any(|c| c.at.transcript.is_empty()) {
-                        " and participants.csv"
+                        " and the study's settings (participants.csv, thematic.toml)"
                     } else {
                         ""
                     }
@@ -265,26 +290,66 @@ impl Study {
 
     /// One transcript's edits written: in one rewrite when its text is its file's own;
     /// otherwise the words in the turns first, then the speaker labels renamed.
+    ///
+    /// When the transcript would not read back with every change (a replaced word in a
+    /// header or trailer line can stop it being one), it is tried again with the words in
+    /// the turns and the speaker labels only, then with the words only. Returns the report
+    /// and the indexes of the changes made.
     fn rewrite_plan(
         &self,
         plan: &Plan,
         guard: &Guard,
         who: &str,
         dry_run: bool,
-    ) -> Result<UpdateReport, StudyError> {
-        let (speech, labels): (Vec<&Replaced>, Vec<&Replaced>) =
-            plan.changes.iter().partition(|c| c.turn > 0);
-        if plan.own_text || labels.is_empty() {
-            return self.rewrite_transcript(&plan.id, &plan.edits, who, dry_run);
+    ) -> Result<(UpdateReport, Vec<usize>), StudyError> {
+        let pick = |keep: &dyn Fn(&Replaced) -> bool| -> Vec<usize> {
+            (0..plan.changes.len())
+                .filter(|&i| keep(&plan.changes[i]))
+                .collect()
+        };
+        let mut attempts = vec![
+            pick(&|_| true),
+            pick(&|c| c.turn > 0 || c.label),
+            pick(&|c| c.turn > 0),
+        ];
+        attempts.dedup();
+        attempts.retain(|a| !a.is_empty());
+        let mut first_error = None;
+        for attempt in attempts {
+            let changes: Vec<&Replaced> = attempt.iter().map(|&i| &plan.changes[i]).collect();
+            match self.rewrite_changes(plan, &changes, guard, who, dry_run) {
+                Ok(report) => return Ok((report, attempt)),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
-        let words: Vec<TextEdit> = speech
-            .iter()
-            .map(|c| TextEdit {
-                start: c.at.offset,
-                end: c.at.offset + c.at.before.chars().count(),
-                replacement: c.at.after.clone(),
-            })
-            .collect();
+        Err(first_error
+            .unwrap_or_else(|| StudyError::invalid(&plan.path, 0, "nothing to replace in it")))
+    }
+
+    /// `changes` (some of `plan`'s) written: in one rewrite when the transcript's text is
+    /// its file's own; otherwise the words in the turns first, then the speaker labels.
+    fn rewrite_changes(
+        &self,
+        plan: &Plan,
+        changes: &[&Replaced],
+        guard: &Guard,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<UpdateReport, StudyError> {
+        let edit = |c: &&Replaced| TextEdit {
+            start: c.at.offset,
+            end: c.at.offset + c.at.before.chars().count(),
+            replacement: c.at.after.clone(),
+        };
+        let (speech, labels): (Vec<&Replaced>, Vec<&Replaced>) =
+            changes.iter().partition(|c| c.turn > 0);
+        if plan.own_text || labels.is_empty() {
+            let edits: Vec<TextEdit> = changes.iter().map(edit).collect();
+            return self.rewrite_transcript(&plan.id, &edits, who, dry_run);
+        }
+        let words: Vec<TextEdit> = speech.iter().map(edit).collect();
         let mut first = self.rewrite_transcript(&plan.id, &words, who, dry_run)?;
         if dry_run {
             // The labels are renamed in a second step, which a dry run cannot ask: a coding
@@ -418,7 +483,6 @@ impl Study {
                 id: id.clone(),
                 path: path.clone(),
                 own_text,
-                edits: Vec::new(),
                 changes: Vec::new(),
             };
             for o in found {
@@ -428,17 +492,17 @@ impl Study {
                     .iter()
                     .position(|u| u.start <= o.start && o.end <= u.end)
                     .map_or(0, |i| i + 1);
-                let after = if turn == 0 {
+                let label = turn == 0
+                    && t.turns
+                        .iter()
+                        .filter_map(|u| u.speaker.as_deref())
+                        .any(|s| guard.find(s).iter().any(|o2| o2.term == o.term));
+                let after = if label {
                     a.label_form()
                 } else {
                     a.replacement.clone()
                 };
                 let before: String = chars[o.start..o.end].iter().collect();
-                plan.edits.push(TextEdit {
-                    start: o.start,
-                    end: o.end,
-                    replacement: after.clone(),
-                });
                 plan.changes.push(Replaced {
                     at: KeyLogRow {
                         file: file.clone(),
@@ -453,6 +517,7 @@ impl Study {
                         after,
                     },
                     turn,
+                    label,
                     term: a.term.clone(),
                     kind: a.kind.clone(),
                     left: one_line(&chars[o.start.saturating_sub(30)..o.start]),
@@ -545,6 +610,7 @@ fn participants_changes(
                         after,
                     },
                     turn: 0,
+                    label: false,
                     term: a.term.clone(),
                     kind: a.kind.clone(),
                     left: format!("{}: ", header.get(j).map_or("", String::as_str)),
@@ -602,6 +668,74 @@ fn merge_reports(mut first: UpdateReport, second: UpdateReport) -> UpdateReport 
         }
     }
     first
+}
+
+/// The `interviewers` list of `thematic.toml` with each accepted term in it replaced by its
+/// label form (an interviewer renamed in the transcripts stays an interviewer), when that
+/// changes it, and the changes.
+fn interviewers_changes(study: &Study, guard: &Guard) -> (Option<Vec<String>>, Vec<Replaced>) {
+    let mut changes = Vec::new();
+    let list: Vec<String> = study
+        .config()
+        .interviewers
+        .iter()
+        .map(|label| {
+            let new = guard.replace_with(label, AcceptedTerm::label_form);
+            for o in guard.find(label) {
+                let a = &guard.accepted()[o.term];
+                changes.push(Replaced {
+                    at: KeyLogRow {
+                        file: crate::config::CONFIG_FILE.to_string(),
+                        transcript: String::new(),
+                        offset: 0,
+                        line: 0,
+                        before: label.chars().skip(o.start).take(o.end - o.start).collect(),
+                        after: a.label_form(),
+                    },
+                    turn: 0,
+                    label: true,
+                    term: a.term.clone(),
+                    kind: a.kind.clone(),
+                    left: "interviewers: ".into(),
+                    right: String::new(),
+                });
+            }
+            new
+        })
+        .collect();
+    if changes.is_empty() {
+        (None, changes)
+    } else {
+        (Some(list), changes)
+    }
+}
+
+/// Sets `interviewers` in `thematic.toml`, editing the file in place so its comments stay.
+fn write_interviewers(study: &Study, list: &[String]) -> Result<(), StudyError> {
+    let path = study.root().join(crate::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| StudyError::io(&path, e))?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| StudyError::invalid(&path, 0, e.to_string()))?;
+    let mut array = toml_edit::Array::new();
+    for l in list {
+        array.push(l.as_str());
+    }
+    doc["interviewers"] = toml_edit::value(array);
+    atomic_write(&path, doc.to_string().as_bytes())
+}
+
+/// `changes` split into those made (their indexes in `done`) and those left.
+fn split_done(changes: &[Replaced], done: &[usize]) -> (Vec<Replaced>, Vec<Replaced>) {
+    let (mut applied, mut skipped) = (Vec::new(), Vec::new());
+    for (i, c) in changes.iter().enumerate() {
+        if done.contains(&i) {
+            applied.push(c.clone());
+        } else {
+            skipped.push(c.clone());
+        }
+    }
+    (applied, skipped)
 }
 
 /// Characters on one line: line breaks and tabs shown as spaces.
@@ -761,7 +895,7 @@ mod tests {
         let log = std::fs::read_to_string(s.changelog_path()).unwrap();
         let last = log.lines().last().unwrap();
         assert!(
-            last.contains("6 occurrence(s) of 3 accepted term(s) replaced in 2 transcript(s) and participants.csv"),
+            last.contains("6 occurrence(s) of 3 accepted term(s) replaced in 2 transcript(s) and the study's settings"),
             "{last}"
         );
         // What is left is the change log's history (`code` logged its words) only.
@@ -788,5 +922,48 @@ mod tests {
             "{e}"
         );
         assert!(s.transcript("P1").unwrap().text.contains("Leeds,"));
+    }
+
+    #[test]
+    fn an_interviewer_renamed_stays_an_interviewer_and_a_trailer_that_must_stay_is_skipped() {
+        // The sample P4 is an Otter export: "Kate Walker  0:01" labels (36 of them), the
+        // interviewer by the settings, and a trailer "Transcribed by https://otter.ai"
+        // that stops being one if its address is replaced.
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = study(&dir.path().join("pilot"), MECHANISMS_FILE);
+        let otter = include_str!("../../../sample-transcripts/P4_otter.txt");
+        s.import_bytes(Path::new("P4.txt"), otter.as_bytes(), None, false)
+            .unwrap();
+        let mut config = s.config().clone();
+        config.interviewers.push("Kate Walker".into());
+        s.set_config(config).unwrap();
+        std::fs::create_dir_all(s.root().join("anonymisation")).unwrap();
+        std::fs::write(
+            s.root().join("anonymisation/review.csv"),
+            "term,kind,rule,count,example,decision,replacement,note\n\
+             Kate Walker,speaker,manual,0,,replace,[Name 1],\n\
+             https://otter.ai,url,manual,0,,replace,[URL],\n",
+        )
+        .unwrap();
+        let r = s.apply_anonymisation(&options(false)).unwrap();
+        assert!(r.failed.is_empty(), "{:?}", r.failed);
+        let skipped: Vec<&str> = r.skipped.iter().map(|c| c.at.before.as_str()).collect();
+        assert_eq!(skipped, ["https://otter.ai"]);
+        // 36 labels and the settings' list.
+        assert_eq!(r.changes.len(), 36 + 1, "{:?}", r.changes.last());
+        let s = Study::open(s.root()).unwrap();
+        assert!(s.config().interviewers.contains(&"Name 1".to_string()));
+        assert!(!s.config().interviewers.contains(&"Kate Walker".to_string()));
+        let t = s.transcript("P4").unwrap();
+        assert_eq!(t.turns[0].speaker.as_deref(), Some("Name 1"));
+        assert_eq!(t.turns[0].role, thematic_transcript::Role::Interviewer);
+        // What was left is found again.
+        let left: Vec<(&str, usize)> = r
+            .leftovers
+            .iter()
+            .filter(|f| !f.history)
+            .map(|f| (f.term.as_str(), f.turn))
+            .collect();
+        assert_eq!(left, [("https://otter.ai", 0)]);
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Looked for in everything of the study that carries words and leaves it in exports or in
 //! the folder a team shares: each transcript's text (by turn), every coder's codings file
-//! (the quoted words and memos of codings, orphaned ones too), the memo files and
-//! `participants.csv`, each by line. The change log is history, never rewritten: what it
+//! (the quoted words and memos of codings, orphaned ones too), the memo files,
+//! `participants.csv` and `thematic.toml` (its `interviewers` list names speakers), each by
+//! line. The change log is history, never rewritten: what it
 //! still names is a warning, not an error.
 //!
 //! Matching is [`crate::Guard`]'s, the scanner's whole-word, any-case matcher.
@@ -90,6 +91,7 @@ impl Study {
             files.extend(files_in(&dir)?.into_iter().map(|p| (p, false)));
         }
         files.push((self.participants_path(), false));
+        files.push((self.root().join(crate::config::CONFIG_FILE), false));
         files.push((self.changelog_path(), true));
         for (path, history) in files {
             out.extend(in_lines(guard, &path, history)?);
@@ -128,6 +130,10 @@ impl Study {
                     f.term,
                     if f.transcript.is_empty() {
                         ", or edit the file"
+                    } else if f.turn == 0 {
+                        " (a header or trailer line apply leaves, since the transcript would \
+                         not read back without it, needs the file edited and `thematic \
+                         transcripts update`)"
                     } else {
                         ""
                     }

@@ -127,11 +127,14 @@ fn summarise(report: &ApplyReport, dry_run: bool) {
         return;
     }
     let (kept, moved, orphaned) = report.counts();
-    let in_participants = report
-        .changes
-        .iter()
-        .filter(|c| c.at.transcript.is_empty())
-        .count();
+    let in_file = |name: &str| {
+        report
+            .changes
+            .iter()
+            .filter(|c| c.at.transcript.is_empty() && c.at.file == name)
+            .count()
+    };
+    let (in_participants, in_config) = (in_file("participants.csv"), in_file("thematic.toml"));
     status(&format!(
         "{}{} occurrence(s) of {} term(s) {} in {} transcript(s){}; codings: {kept} kept, \
          {moved} moved, {orphaned} orphaned{}",
@@ -148,10 +151,11 @@ fn summarise(report: &ApplyReport, dry_run: bool) {
             "replaced"
         },
         report.updates.len(),
-        if in_participants > 0 {
-            format!(" and {in_participants} in participants.csv")
-        } else {
-            String::new()
+        match (in_participants, in_config) {
+            (0, 0) => String::new(),
+            (p, 0) => format!(" and {p} in participants.csv"),
+            (0, c) => format!(" and {c} in thematic.toml's interviewers"),
+            (p, c) => format!(", {p} in participants.csv and {c} in thematic.toml's interviewers"),
         },
         if orphaned > 0 && !dry_run {
             " (kept and flagged; `thematic check` lists them)"
@@ -175,6 +179,23 @@ fn summarise(report: &ApplyReport, dry_run: bool) {
             "error: {} was not changed: {}",
             f.transcript,
             sanitize(&f.reason)
+        ));
+    }
+    for c in &report.skipped {
+        status(&format!(
+            "warning: {}{} (a header or trailer line): the {} \"{}\" was left as it is, since \
+             {} would not read back with the same turns with it replaced; edit the file and \
+             use `thematic transcripts update {}`",
+            sanitize(&c.at.file),
+            if c.at.line > 0 {
+                format!(":{}", c.at.line)
+            } else {
+                String::new()
+            },
+            c.kind,
+            sanitize(&c.at.before),
+            c.at.transcript,
+            c.at.transcript
         ));
     }
     for f in &report.leftovers {
