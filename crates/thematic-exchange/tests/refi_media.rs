@@ -610,3 +610,33 @@ fn recordings_from_another_tool_are_read_and_what_has_no_place_is_reported() {
         .collect();
     assert_eq!(coded, [(start, end, "felt at home".to_string())]);
 }
+
+#[test]
+fn a_recording_bigger_than_refi_qda_allows_is_left_out_unread() {
+    let f = fixture();
+    // 2³¹ bytes, one more than REFI-QDA allows inside a project: a sparse file, so it takes
+    // no room on disk (and is never read: its size alone leaves it out).
+    let big = f.wavs["P1"].0.with_file_name("big.wav");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(1 << 31).unwrap();
+    drop(file);
+    f.study.link_media("P1", &big, false, "KW").unwrap();
+    let (bytes, report) = export_qdpx(&f.study, &with_media()).unwrap();
+    assert_eq!(report.recordings, 1);
+    let left: Vec<&str> = report.left_out.iter().map(|l| l.what.as_str()).collect();
+    assert_eq!(left.len(), 1);
+    assert!(
+        left[0].starts_with("recording bigger than the 2 GiB"),
+        "{left:?}"
+    );
+    assert!(bytes.len() < 1 << 20);
+    let entries = unzip(&bytes);
+    let xml = std::str::from_utf8(&entries[0].1).unwrap();
+    assert_eq!(
+        (
+            xml.matches("<AudioSource").count(),
+            xml.matches("<TextSource").count()
+        ),
+        (1, 1)
+    );
+}
