@@ -146,12 +146,10 @@ fn a_turns_time_plays_from_there(b: &dyn Driver) {
         b.run(&format!("return {AUDIO}.playbackRate"), json!([])),
         json!(0.85)
     );
-    assert_eq!(
-        b.run(
-            "return document.querySelector('.player .rate').textContent",
-            json!([])
-        ),
-        json!("0.85×")
+    // The speed shown follows (on the element's ratechange event, a moment later).
+    b.wait_for(
+        "return document.querySelector('.player .rate').textContent === '0.85×'",
+        "the speed shown as 0.85×",
     );
     // j goes back 5 s: from 4.2 s to 0 (not below), where turn 1 is spoken.
     b.press("j");
