@@ -424,8 +424,9 @@ fn without_a_review_the_view_says_so() {
 // ---------- in the browsers ----------
 
 /// The scenario, in either browser: the view lists the e-mail and the name with their
-/// extracts; Keep and a replacement are written to the file; a decision on a file changed
-/// meanwhile is refused and says so; a selection in the reader is added as a term.
+/// extracts; Keep is written to the file and Undo writes the old decision back; a
+/// replacement is written; a decision on a file changed meanwhile is refused and says so,
+/// and goes through after Reload; a selection in the reader is added as a term.
 fn scenario(b: &dyn Driver, url: &str, study: &Study, shots: bool) {
     b.go(&format!("{url}#/anonymise"));
     b.wait_for(
@@ -469,6 +470,15 @@ fn scenario(b: &dyn Driver, url: &str, study: &Study, shots: bool) {
     b.wait_for(
         &format!("return document.querySelector('{email_card}').dataset.decision === 'keep'"),
         "the Keep button pressed",
+    );
+    // Undo, from the status line, writes the old decision back.
+    b.click("#status button");
+    wait_on_disk(study, EMAIL, |r| r.decision == Decision::Replace);
+    b.wait_for(
+        &format!(
+            "return document.querySelector('{email_card}').dataset.decision === 'replace' && document.getElementById('status').textContent.includes('Undone')"
+        ),
+        "the decision undone on the page",
     );
 
     // A replacement for Leeds, typed and Enter.

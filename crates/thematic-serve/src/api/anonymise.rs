@@ -65,6 +65,19 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/anonymise/scan", post(write::scan))
 }
 
+/// Finds where the review's terms occur, on the warming thread, when the study has a
+/// review: the first visit to the view then costs what a later one does (on 2,000
+/// interviews, 4 s of reading every transcript). A failure is only a cold start.
+pub(crate) fn warm(state: &AppState, study: &Study) {
+    if !study.anonymisation_review_path().is_file() {
+        return;
+    }
+    if let Ok((review, _, _)) = read(study) {
+        let terms: Vec<String> = review.rows().iter().map(|r| r.term.clone()).collect();
+        let _ = occurrences(state, study, &terms);
+    }
+}
+
 /// The version of a review: a hash of the file it makes ([`Review::to_csv`]), so a file
 /// saved again by a spreadsheet with the same rows (other quoting, other line ends) is the
 /// same version, and any change to a row is another.

@@ -55,8 +55,9 @@ use crate::state::AppState;
 
 /// Computes, on the warming thread, what the views show first and what is slow to compute:
 /// the model's summaries and indexes, the acting coder's quote table, the map, Compare of
-/// the acting coder and the next, and the search index. A failure here is only a cold
-/// start: the request reports it.
+/// the acting coder and the next, the search index, and where the anonymisation review's
+/// terms occur (when the study has a review). A failure here is only a cold start: the
+/// request reports it.
 pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
     state.model.warm(study);
     let _ = quote_view::quote_view(state, study, vec![state.coder.clone()]);
@@ -65,6 +66,7 @@ pub(crate) fn warm(state: &AppState, study: &thematic_study::Study) {
     state.model.one_heavy(|| {
         let _ = thematic_index::StudyIndex::open(study, &mut |_| {});
     });
+    anonymise::warm(state, study);
 }
 
 /// The whole app.
