@@ -640,3 +640,32 @@ fn a_recording_bigger_than_refi_qda_allows_is_left_out_unread() {
         (1, 1)
     );
 }
+
+#[test]
+fn a_video_goes_as_a_video_source_valid_against_the_schema_and_comes_back_as_video() {
+    let f = fixture();
+    let mp4 = f.wavs["P2"].0.with_file_name("call.mp4");
+    std::fs::write(&mp4, b"....ftypisom, enough to stand for a video").unwrap();
+    f.study.link_media("P2", &mp4, false, "KW").unwrap();
+    let (bytes, report) = export_qdpx(&f.study, &with_media()).unwrap();
+    assert_eq!(report.recordings, 2);
+    let entries = unzip(&bytes);
+    let (ok, err) = xmllint(&entries[0].1);
+    assert!(ok, "project.qde does not validate: {err}");
+    let xml = std::str::from_utf8(&entries[0].1).unwrap();
+    assert_eq!(
+        (
+            xml.matches("<AudioSource").count(),
+            xml.matches("<VideoSource").count()
+        ),
+        (1, 1)
+    );
+    assert!(xml.contains(r#"name="P2.mp4""#));
+    let dir = tempfile::tempdir().unwrap();
+    let qdpx = dir.path().join("v.qdpx");
+    std::fs::write(&qdpx, &bytes).unwrap();
+    let (copy, _) = init_from_qdpx(&dir.path().join("c"), &qdpx, None, &Limits::default()).unwrap();
+    let link = copy.media("P2").unwrap().unwrap();
+    assert_eq!(link.kind, MediaKind::Video);
+    assert!(link.path.ends_with("media/P2.mp4"), "{:?}", link.path);
+}
