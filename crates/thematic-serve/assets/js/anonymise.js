@@ -33,13 +33,21 @@ export function kindLabel(kind) {
   return known[kind] || String(kind || "").replace(/[-_]/g, " ");
 }
 
+// "e-mail" → "E-mail".
+function capital(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 // One extract: where it is (a link into the reader, which marks the words) and the words
 // around the term, the term marked.
 function extractItem(x) {
-  const href = "#/t/" + encodeURIComponent(x.transcript) + "?" + new URLSearchParams({ turn: x.turn, hit: x.start + "-" + x.end }).toString();
+  // Outside every turn (a header's "Date: 12 July 2022", a trailer): the transcript's top.
+  const href = "#/t/" + encodeURIComponent(x.transcript) +
+    (x.turn ? "?" + new URLSearchParams({ turn: x.turn, hit: x.start + "-" + x.end }).toString() : "");
+  const where = x.transcript + " · " + (x.turn ? "turn " + x.turn : x.outside || "heading");
   return el("li", { class: "anon-extract" },
-    el("a", { href, class: "where", title: "Open " + x.transcript + " at turn " + x.turn }, x.transcript + " · turn " + x.turn),
-    x.speaker ? el("span", { class: "speaker" }, x.speaker) : null,
+    el("a", { href, class: "where", title: x.turn ? "Open " + x.transcript + " at turn " + x.turn : "Outside the turns of " + x.transcript + " (its " + (x.outside || "heading") + ")" }, where),
+    el("span", { class: "speaker" }, x.speaker || ""),
     el("span", { class: "context" }, (x.more_before ? "…" : "") + x.before, el("mark", {}, x.text), x.after + (x.more_after ? "…" : "")));
 }
 
@@ -216,7 +224,7 @@ export async function showAnonymise(main, params) {
     }
     const kindPick = el("select", { name: "kind", onchange: (ev) => go({ kind: ev.target.value }) },
       el("option", { value: "" }, "All kinds"),
-      res.kinds.map((k) => el("option", { value: k.kind, selected: k.kind === kind }, kindLabel(k.kind) + " (" + num(k.n) + ")")));
+      res.kinds.map((k) => el("option", { value: k.kind, selected: k.kind === kind }, capital(kindLabel(k.kind)) + " (" + num(k.n) + ")")));
     const decisionPick = el("select", { name: "decision", onchange: (ev) => go({ decision: ev.target.value }) },
       el("option", { value: "" }, "Every decision"),
       DECISIONS.map(([d, label]) => {

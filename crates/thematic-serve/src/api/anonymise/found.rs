@@ -31,16 +31,20 @@ pub(crate) struct Hit {
     /// Code points into the transcript's text, end exclusive.
     pub start: usize,
     pub end: usize,
-    /// The 0-based turn it is in (for a speaker's label, the turn the label opens).
-    pub turn: usize,
+    /// The 0-based turn it is in (for a speaker's label, the turn the label opens); `None`
+    /// outside every turn (a header, a trailer).
+    pub turn: Option<usize>,
 }
 
 /// One occurrence of a term, as the view shows it.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Extract {
     pub transcript: String,
-    /// The 1-based turn it is in (for a speaker's label, the turn the label opens).
-    pub turn: usize,
+    /// The 1-based turn it is in (for a speaker's label, the turn the label opens); `null`
+    /// outside every turn (a header such as `Date: 12 July 2022`, a trailer).
+    pub turn: Option<usize>,
+    /// Outside the turns: `heading` (before the first) or `end` (after the last).
+    pub outside: Option<&'static str>,
     /// The turn's speaker.
     pub speaker: Option<String>,
     /// Code points into the transcript's text, end exclusive: the reader marks them.
@@ -99,6 +103,13 @@ pub(crate) fn occurrences(
 
 /// The occurrences of the matcher's terms in one transcript.
 fn hits_in(t: &Transcript, matcher: &TermMatcher) -> Vec<Hit> {
+    let breaks: Vec<usize> = t
+        .text
+        .chars()
+        .enumerate()
+        .filter(|&(_, c)| c == '\n')
+        .map(|(i, _)| i)
+        .collect();
     matcher
         .find(&t.text)
         .into_iter()
@@ -106,7 +117,7 @@ fn hits_in(t: &Transcript, matcher: &TermMatcher) -> Vec<Hit> {
             term: m.term_index,
             start: m.start,
             end: m.end,
-            turn: turn_of(t, m.start),
+            turn: turn_of(t, &breaks, m.start, m.end),
         })
         .collect()
 }
@@ -137,8 +148,16 @@ pub(crate) fn extracts(study: &Study, hits: &[(&str, Hit)]) -> Vec<Option<Extrac
         let (after, more_after) = after(chars, hit.end);
         out.push(Some(Extract {
             transcript: id.to_string(),
-            turn: hit.turn + 1,
-            speaker: t.turns.get(hit.turn).and_then(|x| x.speaker.clone()),
+            turn: hit.turn.map(|i| i + 1),
+            outside: match hit.turn {
+                Some(_) => None,
+                None if t.turns.first().is_none_or(|f| hit.start < f.start) => Some("heading"),
+                None => Some("end"),
+            },
+            speaker: hit
+                .turn
+                .and_then(|i| t.turns.get(i))
+                .and_then(|x| x.speaker.clone()),
             start: hit.start,
             end: hit.end,
             before,
@@ -151,11 +170,19 @@ pub(crate) fn extracts(study: &Study, hits: &[(&str, Hit)]) -> Vec<Option<Extrac
     out
 }
 
-/// The index of the turn holding code point `at`, else of the first turn after it (a
-/// speaker's label opens the turn after it), else the last.
-fn turn_of(t: &Transcript, at: usize) -> usize {
-    let after = t.turns.partition_point(|x| x.end <= at);
-    after.min(t.turns.len().saturating_sub(1))
+/// The index of the turn holding the occurrence `[start, end)`; else of the turn it is the
+/// label of (on the line where that turn starts, before it); else `None` (a header, a
+/// trailer). `breaks` are the code points of the text's line breaks, in order.
+fn turn_of(t: &Transcript, breaks: &[usize], start: usize, end: usize) -> Option<usize> {
+    let i = t.turns.partition_point(|x| x.end <= start);
+    let turn = t.turns.get(i)?;
+    if turn.start <= start {
+        return Some(i);
+    }
+    // A line break between the occurrence and the turn: not its label.
+    let first_break = breaks.partition_point(|&b| b < end);
+    let label = breaks.get(first_break).is_none_or(|&b| b >= turn.start);
+    label.then_some(i)
 }
 
 /// Up to [`CONTEXT`] code points before `at` on its line, starting at a whole word, and
@@ -200,6 +227,31 @@ mod tests {
 
     fn cs(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    #[test]
+    fn an_occurrence_is_in_its_turn_its_label_or_outside_the_turns() {
+        let text = "Date: 12 July 2022\nSarah Jones: I live in Leeds.\nSarah Jones: Bye.\n\nTranscribed by https://otter.ai\n";
+        let t = thematic_transcript::parse(text.as_bytes(), &Default::default()).unwrap();
+        let find = |words: &str, nth: usize| {
+            let at = text.match_indices(words).nth(nth).unwrap().0;
+            let start = text[..at].chars().count();
+            (start, start + words.chars().count())
+        };
+        let breaks: Vec<usize> = text
+            .chars()
+            .enumerate()
+            .filter(|&(_, c)| c == '\n')
+            .map(|(i, _)| i)
+            .collect();
+        let at = |(s, e): (usize, usize)| turn_of(&t, &breaks, s, e);
+        assert_eq!(t.turns.len(), 2, "{:?}", t.turns);
+        // In the header: no turn. Leeds: turn 0. Each label: the turn it opens.
+        assert_eq!(at(find("12 July 2022", 0)), None);
+        assert_eq!(at(find("Leeds", 0)), Some(0));
+        assert_eq!(at(find("Sarah Jones", 0)), Some(0));
+        assert_eq!(at(find("Sarah Jones", 1)), Some(1));
+        assert_eq!(at(find("otter.ai", 0)), None);
     }
 
     #[test]
