@@ -5,6 +5,8 @@
 //!   (what a browser's player sends), reading 64 KiB and then hanging up, as a player does
 //!   when it seeks again; and of a closed range, `bytes=N-(N+65535)`, read whole. Median,
 //!   95th percentile and maximum of `--seeks` each; every answer's bytes are checked;
+//! - the same seek with the file's pages dropped from the page cache first (at most 50),
+//!   so the first byte waits for the disk;
 //! - the server's resident memory (`VmRSS` in `/proc/<pid>/status`) before any recording
 //!   was asked for, its maximum while the whole file is streamed (sampled every 20 ms), and
 //!   after; and the stream's throughput.
@@ -75,11 +77,36 @@ pub fn run(dir: &Path, size_mb: u64, seeks: usize, seed: u64) -> Result<(), Stri
         open.push(seek(addr, &path, at, None)?);
         closed.push(seek(addr, &path, at, Some(at + SEEK_BYTES - 1))?);
     }
+    // Cold: the file's pages dropped from the page cache before each seek (GNU dd's
+    // `iflag=nocache count=0` drops one file's cache, not the machine's), so the first byte
+    // waits for the disk, as a first seek into a recording not played for a while does.
+    let mut cold = Vec::new();
+    for _ in 0..seeks.min(50) {
+        if !drop_cache(&file) {
+            println!("(cold seeks skipped: `dd iflag=nocache` did not run)");
+            cold.clear();
+            break;
+        }
+        let at = rng.random_range(0..(size - SEEK_BYTES) / 8) * 8;
+        cold.push(seek(addr, &path, at, None)?);
+    }
     let after_seeks = rss_kb(pid)?;
-    for (name, times) in [("bytes=N-", open), ("bytes=N-(N+65535)", closed)] {
+    let cold_name = format!(
+        "bytes=N-, file not in the page cache ({} seeks)",
+        cold.len()
+    );
+    let mut rows = vec![
+        ("bytes=N-".to_string(), open),
+        ("bytes=N-(N+65535)".to_string(), closed),
+    ];
+    if !cold.is_empty() {
+        rows.push((cold_name, cold));
+    }
+    for (name, times) in rows {
+        let n = times.len();
         let (median, p95, max) = spread(times);
         println!(
-            "seek {name}: first byte median {:.2} ms, p95 {:.2} ms, max {:.2} ms ({seeks} seeks)",
+            "seek {name}: first byte median {:.2} ms, p95 {:.2} ms, max {:.2} ms ({n} seeks)",
             ms(median),
             ms(p95),
             ms(max)
@@ -124,6 +151,15 @@ pub fn run(dir: &Path, size_mb: u64, seeks: usize, seed: u64) -> Result<(), Stri
     drop(server);
     let _ = std::fs::remove_dir_all(&root);
     Ok(())
+}
+
+/// Drops `file`'s pages from the page cache (GNU dd, `iflag=nocache count=0`).
+fn drop_cache(file: &Path) -> bool {
+    std::process::Command::new("dd")
+        .arg(format!("if={}", file.display()))
+        .args(["iflag=nocache", "count=0", "status=none"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Writes `size` bytes to `path`, each 8-byte word its own offset (little-endian).
