@@ -27,6 +27,13 @@ Sarah Jones: I live near Leeds, so the Tuesday group is easy to reach.
 
 const EMAIL: &str = "sarah.jones@example.org";
 
+/// For the browser tests: Leeds three more times, one a turn.
+const P4: &str = "\
+P4: Leeds is where I grew up.
+Interviewer: And now?
+P4: Still Leeds, the north side of Leeds.
+";
+
 /// The review a scan of P3 could have written (rows by kind, then term, as the file keeps
 /// them): two rows decided `replace`, two to `review`.
 const REVIEW: &str = "\
@@ -481,6 +488,22 @@ fn scenario(b: &dyn Driver, url: &str, study: &Study, shots: bool) {
         "the decision undone on the page",
     );
 
+    // Leeds: once in P3 and three times in P4; three shown, the fourth on demand.
+    let leeds = ".anon-term[data-term=\"Leeds\"]";
+    assert_eq!(
+        b.run(
+            &format!("return document.querySelectorAll('{leeds} .anon-extract').length"),
+            json!([])
+        ),
+        json!(3)
+    );
+    b.click(&format!("{leeds} button.more"));
+    b.wait_for(
+        &format!(
+            "return [...document.querySelectorAll('{leeds} .anon-extract a')].map((a) => a.textContent).join(',') === 'P3 · turn 4,P4 · turn 1,P4 · turn 3,P4 · turn 3'"
+        ),
+        "the fourth extract of Leeds",
+    );
     // A replacement for Leeds, typed and Enter.
     b.type_into(
         ".anon-term[data-term=\"Leeds\"] input.replacement",
@@ -572,6 +595,7 @@ fn in_chromium_the_review_view_decides_and_the_reader_adds_a_term() {
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     plant(&study);
+    std::fs::write(study.transcripts_dir().join("P4.txt"), P4).unwrap();
     let server =
         thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), "KW"))
             .unwrap();
@@ -587,6 +611,7 @@ fn in_firefox_the_review_view_decides_and_the_reader_adds_a_term() {
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     plant(&study);
+    std::fs::write(study.transcripts_dir().join("P4.txt"), P4).unwrap();
     let server =
         thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), "KW"))
             .unwrap();
