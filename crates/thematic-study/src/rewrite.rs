@@ -60,8 +60,31 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
+        self.rewrite_transcript_of(id, None, edits, who, dry_run)
+    }
+
+    /// [`Study::rewrite_transcript`] for edits made against `base`, the transcript's whole
+    /// normalized text as the caller read it (the browser's edit mode): if the transcript
+    /// no longer reads so when the update holds its locks, nothing is changed and the error
+    /// says another edit came first. Without `base`, the text read here is the base.
+    pub fn rewrite_transcript_of(
+        &self,
+        id: &str,
+        base: Option<&str>,
+        edits: &[TextEdit],
+        who: &str,
+        dry_run: bool,
+    ) -> Result<UpdateReport, StudyError> {
         let path = self.transcript_path(id)?;
         let old = crate::transcripts::parse_file(&path, &self.parse_options())?;
+        if base.is_some_and(|b| b != old.text) {
+            return Err(StudyError::invalid(
+                &path,
+                0,
+                "the transcript changed while this edit was being made (another correction \
+                 or update came first); nothing was changed: read it again and redo the edit",
+            ));
+        }
         let edits = sorted_checked(edits, old.text.chars().count())
             .map_err(|why| StudyError::invalid(&path, 0, format!("{why}; nothing was changed")))?;
         let new_text = apply(&old.text, &edits);
@@ -90,8 +113,17 @@ impl Study {
         let place = |old: &Transcript, new: &Transcript, codings: &[Coding]| {
             place_exactly(old, new, &edits, codings)
         };
-        let report =
-            self.replace_transcript_placing(id, &source, &bytes, ext, &new, who, dry_run, &place)?;
+        let report = self.replace_transcript_placing(
+            id,
+            &source,
+            &bytes,
+            ext,
+            &new,
+            who,
+            dry_run,
+            &place,
+            Some(&old.text),
+        )?;
         if !dry_run {
             let _ = std::fs::remove_file(&source);
             self.log_change(

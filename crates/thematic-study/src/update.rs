@@ -114,12 +114,16 @@ impl Study {
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        self.replace_transcript_placing(id, source, new_bytes, ext, new, who, dry_run, &reanchor)
+        self.replace_transcript_placing(
+            id, source, new_bytes, ext, new, who, dry_run, &reanchor, None,
+        )
     }
 
     /// [`Study::replace_transcript`] with the codings placed by `place` (old transcript, new
     /// transcript, the codings of it → one result each, in order) instead of the fuzzy
-    /// [`reanchor`]: an edit whose changes are known places them exactly.
+    /// [`reanchor`]: an edit whose changes are known places them exactly. With `base`, the
+    /// old transcript's text as the caller read it: if the text under the locks is not
+    /// that (another edit came first), nothing is changed and the error says so.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn replace_transcript_placing(
         &self,
@@ -131,6 +135,7 @@ impl Study {
         who: &str,
         dry_run: bool,
         place: &Place<'_>,
+        base: Option<&str>,
     ) -> Result<UpdateReport, StudyError> {
         let name = source.file_name().unwrap_or_default().to_string_lossy();
         // The transcripts' lock (as every import takes it), then the codebook's, as a merge
@@ -162,6 +167,16 @@ impl Study {
             Err(e) if coded => return Err(e),
             Err(_) => None,
         };
+        if let Some(base) = base
+            && old.as_ref().is_none_or(|o| o.text != base)
+        {
+            return Err(StudyError::invalid(
+                &old_path,
+                0,
+                "the transcript changed while this edit was being made (another correction \
+                 or update came first); nothing was changed: read it again and redo the edit",
+            ));
+        }
         let mut report = UpdateReport {
             transcript: id.to_string(),
             codings: Vec::new(),

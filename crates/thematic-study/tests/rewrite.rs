@@ -138,3 +138,22 @@ fn an_edit_that_would_merge_turns_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("nothing was changed"), "{err}");
 }
+
+#[test]
+fn an_edit_made_against_an_older_text_is_refused() {
+    // The page read P1, then someone else corrected it: the page's edit must not land on
+    // the new text at the old positions.
+    let (_d, study) = study_with("P1.txt", TXT);
+    let read = study.transcript("P1").unwrap().text;
+    let edits = replace_all(&study, "Dr Patel", "[Name 1]");
+    study
+        .rewrite_transcript("P1", &replace_all(&study, "Leeds", "York"), "AB", false)
+        .unwrap();
+    let file = study.transcripts_dir().join("P1.txt");
+    let before = std::fs::read(&file).unwrap();
+    let err = study
+        .rewrite_transcript_of("P1", Some(&read), &edits, "KW", false)
+        .unwrap_err();
+    assert!(err.to_string().contains("changed while this edit"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}

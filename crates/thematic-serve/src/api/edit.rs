@@ -151,8 +151,15 @@ fn edit_turn(
         });
     };
     // Sync times follow their turns through the rewrite (the study places them as it
-    // places codings).
-    let report = study.rewrite_transcript(id, std::slice::from_ref(&edit), coder, body.dry_run)?;
+    // places codings). The edit was made against `t.text`: the rewrite refuses it if the
+    // transcript reads otherwise once it holds the locks (a correction in another window).
+    let report = study.rewrite_transcript_of(
+        id,
+        Some(&t.text),
+        std::slice::from_ref(&edit),
+        coder,
+        body.dry_run,
+    )?;
     Ok(outcome(&report, coder, n))
 }
 
