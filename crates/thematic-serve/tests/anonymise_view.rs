@@ -619,7 +619,7 @@ fn in_firefox_the_review_view_decides_and_the_reader_adds_a_term() {
 }
 
 #[test]
-fn a_scan_from_the_view_finds_the_planted_email_and_name_and_keeps_decisions() {
+fn a_scan_from_the_view_finds_the_planted_emails_and_name_and_keeps_decisions() {
     let f = Fixture::new();
     let email = "info@tuesdaygroup.org.uk";
     let text = P3.replace("Tuesday group", &format!("Tuesday group ({email})"));
@@ -644,6 +644,13 @@ fn a_scan_from_the_view_finds_the_planted_email_and_name_and_keeps_decisions() {
         found["extracts"][0]["before"],
         "Sarah Jones: I live near Leeds, so the Tuesday group ("
     );
+    // Her e-mail address, which holds her name: the address is one term, and her first
+    // name alone is counted only outside it (turns 2 and 3).
+    let address = term(&page, EMAIL);
+    assert_eq!(address["kind"], "email");
+    assert_eq!((address["found"].as_u64(), turns_of(address)), (Some(1), vec![2]));
+    let first = term(&page, "Sarah");
+    assert_eq!((first["found"].as_u64(), turns_of(first)), (Some(2), vec![2, 3]));
     // Her name, known as her speaker label: both labels.
     let name = term(&page, "Sarah Jones");
     assert_eq!(name["rule"], "known-participant");
