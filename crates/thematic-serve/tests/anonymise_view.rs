@@ -648,9 +648,15 @@ fn a_scan_from_the_view_finds_the_planted_emails_and_name_and_keeps_decisions() 
     // name alone is counted only outside it (turns 2 and 3).
     let address = term(&page, EMAIL);
     assert_eq!(address["kind"], "email");
-    assert_eq!((address["found"].as_u64(), turns_of(address)), (Some(1), vec![2]));
+    assert_eq!(
+        (address["found"].as_u64(), turns_of(address)),
+        (Some(1), vec![2])
+    );
     let first = term(&page, "Sarah");
-    assert_eq!((first["found"].as_u64(), turns_of(first)), (Some(2), vec![2, 3]));
+    assert_eq!(
+        (first["found"].as_u64(), turns_of(first)),
+        (Some(2), vec![2, 3])
+    );
     // Her name, known as her speaker label: both labels.
     let name = term(&page, "Sarah Jones");
     assert_eq!(name["rule"], "known-participant");
