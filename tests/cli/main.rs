@@ -123,7 +123,9 @@ fn import_then_list_in_every_format() {
         .ok()
         .stdout();
     assert!(
-        csv.starts_with("id,participant,format,turns,words,speakers,duration_ms\nP2,P2,txt,54,"),
+        csv.starts_with(
+            "id,participant,format,turns,words,speakers,duration_ms,media,media_status\nP2,P2,txt,54,"
+        ),
         "{csv}"
     );
     let md = d
