@@ -179,7 +179,8 @@ impl Study {
         if options.dry_run {
             for plan in &plans {
                 match self.rewrite_plan(plan, &guard, &options.who, true) {
-                    Ok((u, done)) => {
+                    Ok(None) => report.skipped.extend(plan.changes.iter().cloned()),
+                    Ok(Some((u, done))) => {
                         report.updates.push(u);
                         let (applied, skipped) = split_done(&plan.changes, &done);
                         report.changes.extend(applied);
@@ -224,7 +225,8 @@ impl Study {
         }
         for plan in plans {
             match self.rewrite_plan(&plan, &guard, &options.who, false) {
-                Ok((u, done)) => {
+                Ok(None) => report.skipped.extend(plan.changes),
+                Ok(Some((u, done))) => {
                     let (applied, skipped) = split_done(&plan.changes, &done);
                     if let Some(key) = &key {
                         let rows: Vec<KeyLogRow> = applied.iter().map(|c| c.at.clone()).collect();
@@ -294,14 +296,15 @@ impl Study {
     /// When the transcript would not read back with every change (a replaced word in a
     /// header or trailer line can stop it being one), it is tried again with the words in
     /// the turns and the speaker labels only, then with the words only. Returns the report
-    /// and the indexes of the changes made.
+    /// and the indexes of the changes made; `None` when the only changes were such lines
+    /// and none could be made (the transcript is left as it is, its changes skipped).
     fn rewrite_plan(
         &self,
         plan: &Plan,
         guard: &Guard,
         who: &str,
         dry_run: bool,
-    ) -> Result<(UpdateReport, Vec<usize>), StudyError> {
+    ) -> Result<Option<(UpdateReport, Vec<usize>)>, StudyError> {
         let pick = |keep: &dyn Fn(&Replaced) -> bool| -> Vec<usize> {
             (0..plan.changes.len())
                 .filter(|&i| keep(&plan.changes[i]))
@@ -318,11 +321,15 @@ impl Study {
         for attempt in attempts {
             let changes: Vec<&Replaced> = attempt.iter().map(|&i| &plan.changes[i]).collect();
             match self.rewrite_changes(plan, &changes, guard, who, dry_run) {
-                Ok(report) => return Ok((report, attempt)),
+                Ok(report) => return Ok(Some((report, attempt))),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
             }
+        }
+        if plan.changes.iter().all(|c| c.turn == 0 && !c.label) {
+            // Only header or trailer lines, none of which can change: skipped, not failed.
+            return Ok(None);
         }
         Err(first_error
             .unwrap_or_else(|| StudyError::invalid(&plan.path, 0, "nothing to replace in it")))
