@@ -146,6 +146,12 @@ impl From<StudyError> for ApiError {
             StudyError::Invalid { .. } | StudyError::Export(_) | StudyError::Unparsable { .. } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
             }
+            // `anonymisation/review.csv` edited into a shape it cannot be read in (each
+            // problem with its line and column): nothing was written; fix it and reload.
+            StudyError::Review(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{e}; correct the file (in a spreadsheet or an editor) and reload"),
+            ),
             // A refused codebook edit (an unknown id, a bad colour, a cycle): the request's
             // fault, and the file is unchanged.
             StudyError::Edit { source, .. } => match source {

@@ -679,3 +679,30 @@ fn a_scan_from_the_view_finds_the_planted_emails_and_name_and_keeps_decisions() 
         Decision::Keep
     );
 }
+
+#[test]
+fn a_review_file_that_cannot_be_read_is_refused_with_its_line() {
+    let (f, original) = fixture();
+    // Saved from a spreadsheet with a decision nobody defined, on the Leeds row (line 4).
+    let broken = original.replace(
+        "place-list,1,P3: …near Leeds…,review",
+        "place-list,1,P3: …near Leeds…,maybe",
+    );
+    std::fs::write(review_path(&f.study), &broken).unwrap();
+    let r = f.get("/api/anonymise");
+    assert_eq!(r.status, 422, "{}", r.text());
+    let message = r.json()["error"].as_str().unwrap().to_string();
+    assert!(message.contains("review.csv:4:"), "{message}");
+    assert!(message.contains("maybe"), "{message}");
+    // A write is refused too, and the file is left as it was.
+    let w = f.with_body(
+        "POST",
+        "/api/anonymise/terms",
+        &json!({"term": "Bradford", "kind": "place"}),
+    );
+    assert_eq!(w.status, 422, "{}", w.text());
+    assert_eq!(
+        std::fs::read_to_string(review_path(&f.study)).unwrap(),
+        broken
+    );
+}
