@@ -2,6 +2,7 @@
 
 mod agree;
 mod anonymise_apply;
+mod anonymise_scan;
 mod codebook;
 mod coding;
 mod concurrent_writes;

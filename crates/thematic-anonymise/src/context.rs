@@ -2,6 +2,8 @@
 //! list of places and organisations, and whether to use the shipped name lists.
 
 use std::collections::HashSet;
+
+use crate::fxhash::FxHashSet;
 use std::sync::OnceLock;
 
 use crate::kind::{Kind, Rule};
@@ -55,7 +57,7 @@ pub struct ScanContext {
     known: Vec<KnownTerm>,
     without_lists: bool,
     matcher: OnceLock<TermMatcher>,
-    vocabulary: HashSet<String>,
+    vocabulary: FxHashSet<String>,
 }
 
 impl ScanContext {
@@ -163,8 +165,13 @@ impl ScanContext {
     /// word at the start of a sentence that the study also writes in lower case is taken
     /// for an ordinary word, not a name. Each text's own lower-case words always count;
     /// this adds the rest of the study's (see [`lowercase_words`]).
-    pub fn add_vocabulary<I: IntoIterator<Item = String>>(&mut self, words: I) {
-        self.vocabulary.extend(words);
+    pub fn add_vocabulary<I: IntoIterator<Item = S>, S: AsRef<str>>(&mut self, words: I) {
+        for w in words {
+            let w = w.as_ref();
+            if !self.vocabulary.contains(w) {
+                self.vocabulary.insert(w.to_owned());
+            }
+        }
     }
 
     /// Words in the study's vocabulary before a capitalised word opening a sentence that
@@ -210,20 +217,31 @@ impl ScanContext {
 }
 
 /// The words `text` writes all in lower case, for [`ScanContext::add_vocabulary`].
-pub fn lowercase_words(text: &str) -> HashSet<String> {
+pub fn lowercase_words(text: &str) -> HashSet<&str> {
+    let addresses = has_address(text);
     text.split_whitespace()
-        .filter(|token| !is_address(token))
+        .filter(|token| !addresses || !is_address(token))
         .flat_map(|token| token.split(|c: char| !c.is_alphabetic() && c != '\'' && c != '’'))
         .map(|w| w.trim_matches(['\'', '’']))
-        .filter(|w| w.chars().count() > 1 && w.chars().all(|c| !c.is_uppercase()))
-        .map(str::to_owned)
+        .filter(|w| w.len() > 1 && !w.chars().any(char::is_uppercase))
         .collect()
+}
+
+/// Whether `text` may hold an e-mail or web address at all (a cheap test first).
+pub(crate) fn has_address(text: &str) -> bool {
+    text.contains('@') || text.contains("://") || text.contains("www.") || text.contains("WWW.")
 }
 
 /// Whether a white-space-delimited token is an e-mail or web address, whose words
 /// (`susan.jones@…`) say nothing about how the text writes them.
 pub(crate) fn is_address(token: &str) -> bool {
-    token.contains('@') || token.contains("://") || token.to_ascii_lowercase().contains("www.")
+    token.contains('@')
+        || (token.contains('.')
+            && (token.contains("://")
+                || token
+                    .as_bytes()
+                    .windows(4)
+                    .any(|w| w.eq_ignore_ascii_case(b"www."))))
 }
 
 /// Whether a speaker label or participant id is already pseudonymous: a role

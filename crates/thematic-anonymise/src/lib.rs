@@ -42,6 +42,7 @@
 
 mod checks;
 mod context;
+mod fxhash;
 mod kind;
 mod lists;
 mod matcher;
@@ -51,6 +52,7 @@ mod placeholder;
 pub mod planted;
 mod review;
 mod scan;
+mod tokens;
 mod words;
 
 pub use checks::{is_nhs_number, is_ni_number};

@@ -1,10 +1,11 @@
 //! The shipped word lists (see `data/README.md` for their sources and licences), loaded
 //! once into sets of lower-case words, and the matcher over place names.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::matcher::{TermMatcher, fold_term};
+use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::matcher::fold_term;
+use crate::tokens::{Folds, tokenize};
 
 const FIRST_NAMES: &str = include_str!("../data/first_names.txt");
 const SURNAMES: &str = include_str!("../data/surnames.txt");
@@ -15,11 +16,45 @@ const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
 /// The lists, built on first use.
 #[derive(Debug)]
 pub(crate) struct Lists {
-    pub first_names: HashSet<String>,
-    pub surnames: HashSet<String>,
-    pub common: HashSet<String>,
+    pub first_names: FxHashSet<String>,
+    pub surnames: FxHashSet<String>,
+    pub common: FxHashSet<String>,
     pub places: Vec<String>,
-    pub place_matcher: TermMatcher,
+    /// Each place's words and the gaps between them, under its first word (folded),
+    /// longest first.
+    pub places_by_first_word: FxHashMap<String, Vec<PlaceName>>,
+}
+
+/// A place name as the scan compares it with a text's words.
+#[derive(Debug)]
+pub(crate) struct PlaceName {
+    /// The words, folded.
+    pub words: Vec<String>,
+    /// The text between each word and the next, white space squeezed.
+    pub gaps: Vec<String>,
+}
+
+fn index_places(places: &[String]) -> FxHashMap<String, Vec<PlaceName>> {
+    let mut index: FxHashMap<String, Vec<PlaceName>> = FxHashMap::default();
+    for place in places {
+        let words = tokenize(place);
+        if words.is_empty() {
+            continue;
+        }
+        let folds = Folds::new(&words);
+        let name = PlaceName {
+            words: (0..words.len()).map(|i| folds.get(i).to_owned()).collect(),
+            gaps: words
+                .windows(2)
+                .map(|w| crate::words::squeeze(&place[w[0].end..w[1].start]))
+                .collect(),
+        };
+        // Longest first; names of one length in file order.
+        let list = index.entry(name.words[0].clone()).or_default();
+        let at = list.partition_point(|p| p.words.len() >= name.words.len());
+        list.insert(at, name);
+    }
+    index
 }
 
 /// The entries of a list file: one per line, `#` starts a comment line.
@@ -32,7 +67,7 @@ fn entries(text: &'static str) -> impl Iterator<Item = &'static str> {
 pub(crate) fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let set = |text| entries(text).map(fold_term).collect::<HashSet<_>>();
+        let set = |text| entries(text).map(fold_term).collect::<FxHashSet<_>>();
         let common = set(COMMON_WORDS);
         let places: Vec<String> = entries(PLACES_UK)
             .chain(entries(PLACES_US))
@@ -41,7 +76,7 @@ pub(crate) fn lists() -> &'static Lists {
         Lists {
             first_names: set(FIRST_NAMES),
             surnames: set(SURNAMES),
-            place_matcher: TermMatcher::new(&places),
+            places_by_first_word: index_places(&places),
             places,
             common,
         }
@@ -78,6 +113,9 @@ mod tests {
         assert!(l.first_names.contains("margaret"));
         assert!(l.surnames.contains("smith"));
         assert!(l.places.iter().any(|p| p == "Leeds"));
+        let newcastle = &l.places_by_first_word["newcastle"];
+        assert_eq!(newcastle[0].words, ["newcastle", "upon", "tyne"]);
+        assert_eq!(newcastle.last().map(|p| p.words.len()), Some(1));
         assert!(is_common_word("Monday"));
         assert!(is_common_word("Sundays"));
         assert!(!is_common_word("Ross")); // "ros" is not a common word

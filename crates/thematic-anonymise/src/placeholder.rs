@@ -12,7 +12,7 @@ use crate::offsets::Offsets;
 pub(crate) fn spans(text: &str, offsets: &Offsets) -> Vec<(usize, usize)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"\[[^\[\]\n]{0,80}\]|<[A-Za-z][A-Za-z _-]{0,30}>|\{[A-Za-z][A-Za-z0-9 _-]{0,30}\}|\b[Xx]{3,}\b|\*{3,}|█+")
+        Regex::new(r"\[[^\[\]\n]{0,80}\]|<[A-Za-z][A-Za-z _-]{0,30}>|\{[A-Za-z][A-Za-z0-9 _-]{0,30}\}|(?-u:\b)[Xx]{3,}(?-u:\b)|\*{3,}|█+")
             .unwrap_or_else(|e| panic!("bad placeholder pattern: {e}"))
     });
     if !text.contains(['[', '<', '{', 'X', 'x', '*', '█']) {

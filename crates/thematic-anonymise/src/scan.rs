@@ -44,7 +44,12 @@ pub fn scan(text: &str, ctx: &ScanContext) -> Vec<Candidate> {
     words::find(text, ctx, &mut out);
     let holes = placeholder::spans(text, &offsets);
     if !holes.is_empty() {
-        out.retain(|c| !holes.iter().any(|&(s, e)| c.start < e && s < c.end));
+        // Holes are in text order and do not overlap: the one that could overlap a
+        // candidate is the last starting before its end.
+        out.retain(|c| {
+            let i = holes.partition_point(|&(s, _)| s < c.end);
+            i == 0 || holes[i - 1].1 <= c.start
+        });
     }
     resolve(out)
 }

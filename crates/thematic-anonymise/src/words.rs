@@ -8,30 +8,11 @@
 //! is not a name). Common words that are capitalised for other reasons (days, months,
 //! nationalities, `Mum`) are never names on their own.
 
-use std::collections::HashSet;
-
 use crate::context::{Candidate, ScanContext};
+use crate::fxhash::FxHashSet;
 use crate::kind::{Kind, Rule};
 use crate::lists::{Lists, is_common_folded, lists};
-use crate::matcher::fold_char;
-
-/// A word of the text.
-#[derive(Debug, Clone, Copy)]
-struct Word<'t> {
-    text: &'t str,
-    /// Byte range.
-    start: usize,
-    end: usize,
-    /// Code-point range.
-    cp_start: usize,
-    cp_end: usize,
-    /// First letter upper case and some lower case after it (`Tom`, `McDonald`, not `NHS`).
-    cap: bool,
-    /// First word of a sentence, a line or a turn.
-    sentence_start: bool,
-    /// All capitals, two to six letters (`UK`, `NHS`, `CAB`).
-    acronym: bool,
-}
+use crate::tokens::{Folds, Word, in_address, tokenize};
 
 const TITLES: &[&str] = &[
     "mr",
@@ -222,23 +203,21 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
     if words.is_empty() {
         return;
     }
-    let lower: HashSet<&str> = words
+    let addresses = crate::context::has_address(text);
+    let lower: FxHashSet<&str> = words
         .iter()
         .filter(|w| {
             w.text.starts_with(|c: char| c.is_lowercase())
                 && !w.text.chars().any(char::is_uppercase)
         })
-        .filter(|w| !in_address(text, w))
+        .filter(|w| !addresses || !in_address(text, w))
         .map(|w| w.text)
         .collect();
     let lists = lists();
-    let folded: Vec<String> = words
-        .iter()
-        .map(|w| w.text.chars().map(fold_char).collect())
-        .collect();
-    let is = |i: usize, set: &[&str]| set.contains(&folded[i].as_str());
-    let common = |i: usize| is_common_folded(lists, &folded[i]);
-    let used_lower = |i: usize| lower.contains(folded[i].as_str()) || ctx.in_vocabulary(&folded[i]);
+    let folded = Folds::new(&words);
+    let is = |i: usize, set: &[&str]| set.contains(&folded.get(i));
+    let common = |i: usize| is_common_folded(lists, folded.get(i));
+    let used_lower = |i: usize| lower.contains(folded.get(i)) || ctx.in_vocabulary(folded.get(i));
     // Only spaces (and, with `comma`, one comma) between words i and i + 1.
     let joined = |i: usize, comma: bool| {
         i + 1 < words.len()
@@ -248,10 +227,7 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
             && words[i + 1].start > words[i].end
     };
     // A possible name at word i: capitalised and not a common word.
-    let nameish = |i: usize| {
-        words[i].cap && !common(i) && !folded[i].contains(['-'])
-            || (words[i].cap && folded[i].contains('-') && !common(i))
-    };
+    let nameish = |i: usize| words[i].cap && !common(i);
     let mut claimed = vec![false; words.len()];
     let push = |out: &mut Vec<Candidate>,
                 claimed: &mut [bool],
@@ -314,9 +290,9 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
         // "a lad called Jamie", "my name is Amir", "known as Bex".
         let called = i > 0
             && (is(i - 1, CALLED)
-                || (i > 1 && folded[i - 1] == "is" && folded[i - 2] == "name")
-                || (i > 1 && folded[i - 1] == "as" && folded[i - 2] == "known")
-                || folded[i - 1] == "name's");
+                || (i > 1 && folded.get(i - 1) == "is" && folded.get(i - 2) == "name")
+                || (i > 1 && folded.get(i - 1) == "as" && folded.get(i - 2) == "known")
+                || folded.get(i - 1) == "name's");
         if called && !words[i].sentence_start {
             let end = name_end(i);
             push(out, &mut claimed, i, end, Kind::Name, Rule::CalledName);
@@ -337,14 +313,14 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
             if claimed[i] || !nameish(i) || (words[i].sentence_start && used_lower(i)) {
                 continue;
             }
-            let first = lists.first_names.contains(&folded[i]);
-            let last = lists.surnames.contains(&folded[i]);
+            let first = lists.first_names.contains(folded.get(i));
+            let last = lists.surnames.contains(folded.get(i));
             if first {
                 // "Tom Baker": a following capitalised word is the surname.
                 let end = if joined(i, false)
                     && nameish(i + 1)
                     && !claimed[i + 1]
-                    && (lists.surnames.contains(&folded[i + 1]) || !used_lower(i + 1))
+                    && (lists.surnames.contains(folded.get(i + 1)) || !used_lower(i + 1))
                 {
                     i + 1
                 } else {
@@ -395,12 +371,12 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
                 start
             };
         let run = start..=end;
-        let last = &folded[end];
-        let kind = if ORGANISATION_ENDINGS.contains(&last.as_str())
-            || (run.clone().any(|k| words[k].acronym) && !PLACE_ENDINGS.contains(&last.as_str()))
+        let last = folded.get(end);
+        let kind = if ORGANISATION_ENDINGS.contains(&last)
+            || (run.clone().any(|k| words[k].acronym) && !PLACE_ENDINGS.contains(&last))
         {
             Kind::Organisation
-        } else if PLACE_ENDINGS.contains(&last.as_str()) {
+        } else if PLACE_ENDINGS.contains(&last) {
             Kind::Place
         } else {
             Kind::Name
@@ -411,12 +387,7 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
                 words[k].cap && !common(k) && !used_lower(k) && words[k].text.chars().count() >= 3
             })
             .count();
-        let needed = if kind == Kind::Name {
-            end - start + 1
-        } else {
-            1
-        };
-        if distinctive == 0 || (kind == Kind::Name && distinctive < needed.min(1)) {
+        if distinctive == 0 {
             continue;
         }
         if kind == Kind::Name {
@@ -437,139 +408,97 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
     }
 }
 
-/// Whether word `w` is part of an e-mail or web address.
-fn in_address(text: &str, w: &Word<'_>) -> bool {
-    let from = text[..w.start]
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1);
-    let to = text[w.end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| w.end + i);
-    crate::context::is_address(&text[from..to])
-}
-
 /// Places on the shipped list, written with capitals. A one-word place that is also a
-/// first name ("Charlotte", "Lincoln") counts only after "in", "at", "from", …; one at a
-/// sentence start only if the text never uses the word in lower case ("Reading is…").
+/// first name or surname ("Charlotte", "Lincoln") counts only after "in", "at", "from", …;
+/// one at a sentence start only if the text never uses the word in lower case ("Reading
+/// is…"). Places are looked up by their first word, so the text is read once.
 fn find_places(
     text: &str,
     words: &[Word<'_>],
-    folded: &[String],
+    folded: &Folds,
     lists: &Lists,
     used_lower: &dyn Fn(&str) -> bool,
     claimed: &mut [bool],
     out: &mut Vec<Candidate>,
 ) {
-    if words.iter().all(|w| !w.cap) {
-        return;
-    }
-    for m in lists.place_matcher.find(text) {
-        // The words the match covers.
-        let first = words.partition_point(|w| w.cp_end <= m.start);
-        let last = words.partition_point(|w| w.cp_start < m.end);
-        if first >= last || claimed[first..last].iter().any(|&c| c) {
+    let mut i = 0;
+    while i < words.len() {
+        if claimed[i] || !words[i].cap {
+            i += 1;
             continue;
         }
-        let covered = &words[first..last];
-        if covered[0].cp_start != m.start || !covered[0].cap {
+        let Some(places) = lists.places_by_first_word.get(folded.get(i)) else {
+            i += 1;
             continue;
-        }
-        if covered
-            .iter()
-            .enumerate()
-            .any(|(k, w)| !w.cap && !CONNECTORS.contains(&folded[first + k].as_str()) && k > 0)
-        {
+        };
+        // The longest place that the words from i spell, with the same gaps.
+        let matched = places.iter().find_map(|place| {
+            let n = place.words.len();
+            if i + n > words.len() {
+                return None;
+            }
+            let same = (0..n).all(|k| {
+                folded.get(i + k) == place.words[k]
+                    && (k == 0
+                        || same_gap(
+                            &text[words[i + k - 1].end..words[i + k].start],
+                            &place.gaps[k - 1],
+                        ))
+                    && (k == 0 || words[i + k].cap || CONNECTORS.contains(&place.words[k].as_str()))
+                    && !claimed[i + k]
+            });
+            same.then_some(n)
+        });
+        let Some(n) = matched else {
+            i += 1;
             continue;
-        }
-        if last - first == 1 {
-            let f = folded[first].as_str();
-            if is_common_folded(lists, f) || (covered[0].sentence_start && used_lower(f)) {
+        };
+        if n == 1 {
+            let f = folded.get(i);
+            let after_preposition = i > 0 && PLACE_PREPOSITIONS.contains(&folded.get(i - 1));
+            if is_common_folded(lists, f)
+                || (words[i].sentence_start && used_lower(f))
+                || ((lists.first_names.contains(f) || lists.surnames.contains(f))
+                    && !after_preposition)
+            {
+                i += 1;
                 continue;
             }
-            let after_preposition =
-                first > 0 && PLACE_PREPOSITIONS.contains(&folded[first - 1].as_str());
-            if (lists.first_names.contains(f) || lists.surnames.contains(f)) && !after_preposition {
-                continue;
-            }
         }
+        let last = i + n - 1;
         out.push(Candidate {
-            start: m.start,
-            end: m.end,
-            term: text[covered[0].start..covered[covered.len() - 1].end].to_owned(),
+            start: words[i].cp_start,
+            end: words[last].cp_end,
+            term: text[words[i].start..words[last].end].to_owned(),
             kind: Kind::Place,
             rule: Rule::PlaceList,
         });
-        for c in &mut claimed[first..last] {
+        for c in &mut claimed[i..=last] {
             *c = true;
         }
+        i = last + 1;
     }
 }
 
-/// The words of `text`: letters, with inner apostrophes and hyphens (`O'Brien`,
-/// `Mary-Jane`).
-fn tokenize(text: &str) -> Vec<Word<'_>> {
-    let mut words = Vec::new();
-    let mut cp = 0;
-    let mut iter = text.char_indices().peekable();
-    let mut boundary = true; // a sentence boundary since the last word
-    while let Some((b, c)) = iter.next() {
-        if !c.is_alphabetic() {
-            if matches!(
-                c,
-                '.' | '!' | '?' | ':' | ';' | '\n' | '…' | ']' | '"' | '“' | '”'
-            ) {
-                boundary = true;
+/// Whether the text between two words is the gap a place name has there (a run of white
+/// space counts as one space).
+fn same_gap(text_gap: &str, place_gap: &str) -> bool {
+    squeeze(text_gap) == squeeze(place_gap)
+}
+
+/// White space runs as one space.
+pub(crate) fn squeeze(gap: &str) -> String {
+    let mut out = String::with_capacity(gap.len());
+    for c in gap.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
             }
-            cp += 1;
-            continue;
+        } else {
+            out.push(c);
         }
-        let start = b;
-        let cp_start = cp;
-        let mut end = b + c.len_utf8();
-        cp += 1;
-        let mut upper = usize::from(c.is_uppercase());
-        let mut lower = 0;
-        while let Some(&(b2, c2)) = iter.peek() {
-            if c2.is_alphabetic() {
-                upper += usize::from(c2.is_uppercase());
-                lower += usize::from(c2.is_lowercase());
-                end = b2 + c2.len_utf8();
-                cp += 1;
-                iter.next();
-            } else if matches!(c2, '\'' | '’' | '-')
-                && text[b2 + c2.len_utf8()..].starts_with(|n: char| n.is_alphabetic())
-                && !text[b2 + c2.len_utf8()..].starts_with(['s', 'S'])
-                    | (c2 == '-')
-                    | text[b2 + c2.len_utf8()..]
-                        .chars()
-                        .nth(1)
-                        .is_some_and(char::is_alphabetic)
-            {
-                // An inner apostrophe or hyphen; "Tom's" stops before the "'s".
-                end = b2 + c2.len_utf8();
-                cp += 1;
-                iter.next();
-            } else {
-                break;
-            }
-        }
-        let word = &text[start..end];
-        let cap = c.is_uppercase() && lower > 0 && upper <= 3;
-        words.push(Word {
-            text: word,
-            start,
-            end,
-            cp_start,
-            cp_end: cp,
-            cap,
-            sentence_start: boundary,
-            acronym: lower == 0
-                && (2..=6).contains(&upper)
-                && upper == word.chars().filter(|c| c.is_alphabetic()).count(),
-        });
-        boundary = false;
     }
-    words
+    out
 }
 
 #[cfg(test)]
@@ -585,15 +514,6 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         found(text).into_iter().map(|(t, _, _)| t).collect()
-    }
-
-    #[test]
-    fn words_keep_inner_apostrophes_but_not_possessive_s() {
-        let w: Vec<_> = tokenize("O'Brien and Mary-Jane's dog, Tom's")
-            .iter()
-            .map(|w| w.text)
-            .collect();
-        assert_eq!(w, ["O'Brien", "and", "Mary-Jane", "s", "dog", "Tom", "s"]);
     }
 
     #[test]

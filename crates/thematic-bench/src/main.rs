@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 mod agree;
+mod anonymise;
 mod board;
 mod browser;
 mod codings;
@@ -78,6 +79,19 @@ enum Command {
         corpus: PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: usize,
+    },
+    /// The identifier scan (`thematic anonymise scan`): in process and the whole process
+    /// over a generated study, then recall and precision on a planted test set.
+    ///
+    /// $ thematic-bench anonymise /tmp/corpus2000 --runs 5
+    Anonymise {
+        /// A study made by `gen`.
+        corpus: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Planted texts to measure recall and precision on.
+        #[arg(long, default_value_t = 2000)]
+        planted: usize,
     },
     /// The search index: full build, incremental updates, query latency, whole process.
     Search {
@@ -448,6 +462,11 @@ fn run() -> Result<(), String> {
         Command::Codings { corpus, runs } => codings::run(&corpus, runs)?,
         Command::Agree { corpus, runs } => agree::run(&corpus, runs)?,
         Command::Search { corpus, runs } => search::run(&corpus, runs)?,
+        Command::Anonymise {
+            corpus,
+            runs,
+            planted,
+        } => anonymise::run(&corpus, runs, planted)?,
         Command::Quotes {
             corpus,
             coder,

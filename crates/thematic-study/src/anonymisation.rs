@@ -223,7 +223,8 @@ impl Study {
         names.into_context(&mut ctx);
         // Words the study writes in lower case anywhere ("small", "patience") are not
         // names at the start of a sentence anywhere else.
-        for words in parallel_map(&texts, |(_, text)| lowercase_words(text)) {
+        let indices: Vec<usize> = (0..texts.len()).collect();
+        for words in parallel_map(&indices, |&i| lowercase_words(&texts[i].1)) {
             ctx.add_vocabulary(words);
         }
         let per_transcript = parallel_map(&texts, |(id, text)| {
