@@ -29,7 +29,7 @@ Writes anonymisation/review.csv (columns term,kind,rule,count,example,decision,
 replacement,note): `replace` is prefilled for patterns and known names, `review` for
 guesses from lists and capitals. Run it again after editing transcripts: your decisions,
 replacements and notes stay, new terms are added, and terms no longer found stay with
-count 0. Takes about a second per thousand transcripts.
+count 0. Takes a few seconds per thousand transcripts (it parses every one).
 
 Prints a summary by kind (columns kind, terms, found, new, replace, review, keep), or with
 --list one row per term (term, kind, rule, count, decision, replacement, example).
