@@ -706,3 +706,74 @@ fn a_review_file_that_cannot_be_read_is_refused_with_its_line() {
         broken
     );
 }
+
+/// The quote view's downloads, with an identifier accepted in the review but not applied in
+/// a quoted extract: the Word download is refused on the page (not saved as an error in
+/// quotes.docx), and goes through pseudonymised when "pseudonymise" is ticked.
+fn downloads_scenario(b: &dyn Driver, url: &str, shots: bool) {
+    b.go(&format!("{url}#/quotes"));
+    b.wait_for(
+        "return !!document.querySelector('.downloads a[data-format=\"docx\"]')",
+        "the downloads",
+    );
+    b.click(".downloads a[data-format=\"docx\"]");
+    b.wait_for(
+        "const r = document.querySelector('.download-refused'); return !r.hidden && r.textContent.includes('e-mail') && r.textContent.includes('pseudonymise')",
+        "the refusal on the page",
+    );
+    if shots {
+        b.save_screenshot("quotes-download-refused");
+    }
+    assert_eq!(
+        b.run(
+            "return document.querySelector('.downloads').dataset.last || ''",
+            json!([])
+        ),
+        json!("")
+    );
+    b.click(".downloads input[name=\"anonymise\"]");
+    b.click(".downloads a[data-format=\"docx\"]");
+    b.wait_for(
+        "return document.querySelector('.downloads').dataset.last === 'docx-pseudonymised' && document.querySelector('.download-refused').hidden",
+        "the pseudonymised download",
+    );
+}
+
+/// P3's e-mail quoted by KW, the review accepting it (see [`REVIEW`]).
+fn quoted_identifier() -> (tempfile::TempDir, thematic_serve::Running) {
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study(dir.path());
+    plant(&study);
+    common::code(
+        &study,
+        "KW",
+        "P3",
+        2,
+        "Write to me at sarah.jones@example.org",
+        "what-matters",
+    );
+    let server =
+        thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), "KW"))
+            .unwrap();
+    (dir, server)
+}
+
+#[test]
+fn in_chromium_a_download_with_an_identifier_is_refused_on_the_page_or_pseudonymised() {
+    let _serial = serial();
+    let Some(browser) = common::chromium::Browser::start() else {
+        return;
+    };
+    let (_dir, server) = quoted_identifier();
+    downloads_scenario(&browser, &server.url(), true);
+}
+
+#[test]
+fn in_firefox_a_download_with_an_identifier_is_refused_on_the_page_or_pseudonymised() {
+    let _serial = serial();
+    let Some(ff) = common::firefox::Firefox::start() else {
+        return;
+    };
+    let (_dir, server) = quoted_identifier();
+    downloads_scenario(&ff, &server.url(), false);
+}

@@ -236,7 +236,16 @@ pub fn refusal(what: &str, leaks: &[Leak]) -> StudyError {
     let places: Vec<String> = leaks
         .iter()
         .take(SHOWN)
-        .map(|l| format!("a {} in {}", kind_words(&l.kind), l.place))
+        .map(|l| {
+            let kind = kind_words(&l.kind);
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) || kind.starts_with("NHS")
+            {
+                "an" // an e-mail address, an NHS number
+            } else {
+                "a"
+            };
+            format!("{article} {kind} in {}", l.place)
+        })
         .collect();
     let more = if leaks.len() > SHOWN {
         format!(", and {} more", leaks.len() - SHOWN)
@@ -248,7 +257,7 @@ pub fn refusal(what: &str, leaks: &[Leak]) -> StudyError {
          yet replaced in the study: {}{more}; nothing was written. Either replace them in the \
          study with `thematic anonymise apply` (see `thematic check --identifiers`), or add \
          --anonymise to pseudonymise this output only (--allow-identifiers writes them as \
-         they are)",
+         they are).",
         leaks.len(),
         places.join("; ")
     ))

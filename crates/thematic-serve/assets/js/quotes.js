@@ -1,7 +1,7 @@
 // The quote view and the map.
 
 import { pageQuery, pagedList } from "/js/paged.js";
-import { S, api } from "/js/state.js";
+import { S, api, showError } from "/js/state.js";
 import { el, labelOf, num, plural, swatch } from "/js/util.js";
 
 // ---------- quotes and map ----------
@@ -45,8 +45,41 @@ export async function showQuotes(main, params) {
     ev.preventDefault();
     go({ participant: who.value.trim() });
   });
+  // Downloads are fetched first, so a refusal (an identifier accepted in the anonymisation
+  // review but not yet applied) is shown here instead of being saved as quotes.docx.
+  const pseudo = el("input", { type: "checkbox", name: "anonymise" });
+  const refused = el("p", { class: "download-refused", role: "alert", hidden: true });
+  const fetchDownload = async (ev, f) => {
+    ev.preventDefault();
+    refused.hidden = true;
+    const q = { format: f, coder };
+    if (pseudo.checked) q.anonymise = "1";
+    let res;
+    try {
+      res = await fetch("/api/quotes?" + new URLSearchParams(q).toString(), { credentials: "same-origin" });
+    } catch (e) {
+      showError(new Error("cannot reach the thematic server; is `thematic serve` still running?"));
+      return;
+    }
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      refused.textContent = (data && data.error ? data.error : "the server answered " + res.status) +
+        (res.status === 422 && !pseudo.checked ? " Here: tick “pseudonymise” and download again." : "");
+      refused.hidden = false;
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = el("a", { href: url, download: "quotes." + f, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    downloads.dataset.last = f + (pseudo.checked ? "-pseudonymised" : "");
+  };
   const downloads = el("div", { class: "downloads" }, "Download all of " + coder + "’s quotes: ",
-    FORMATS.map(([f, name]) => el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, coder }).toString(), download: "quotes." + f }, name)));
+    FORMATS.map(([f, name]) => el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, coder }).toString(), "data-format": f, onclick: (ev) => fetchDownload(ev, f) }, name)),
+    el("label", { class: "pseudonymise" }, pseudo, " pseudonymise (identifiers accepted in the anonymisation review become their replacements in the file; the study is not changed)"),
+    refused);
   const count = el("p", { class: "count", "aria-live": "polite" }, "Loading…");
   const body = el("tbody");
   main.replaceChildren(el("h1", {}, "Quote table"), filters, downloads, count);
