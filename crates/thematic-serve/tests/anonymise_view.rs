@@ -726,7 +726,7 @@ fn downloads_scenario(b: &dyn Driver, url: &str, shots: bool) {
     }
     assert_eq!(
         b.run(
-            "return document.querySelector('.downloads').dataset.last || ''",
+            "return document.querySelector('.downloads .download-links').dataset.last || ''",
             json!([])
         ),
         json!("")
@@ -734,7 +734,7 @@ fn downloads_scenario(b: &dyn Driver, url: &str, shots: bool) {
     b.click(".downloads input[name=\"anonymise\"]");
     b.click(".downloads a[data-format=\"docx\"]");
     b.wait_for(
-        "return document.querySelector('.downloads').dataset.last === 'docx-pseudonymised' && document.querySelector('.download-refused').hidden",
+        "return document.querySelector('.downloads .download-links').dataset.last === 'docx-pseudonymised' && document.querySelector('.download-refused').hidden",
         "the pseudonymised download",
     );
 }

@@ -198,7 +198,7 @@ fn the_quote_view_shows_a_page_at_a_time_and_filters_on_the_server() {
     assert_eq!(browser.run(MORE_SHOWN, json!([])), json!(true));
     // The downloads are the whole table, whatever the page shows.
     let csv = browser.run(
-        "return document.querySelector('.downloads a[download=\"quotes.csv\"]').getAttribute('href')",
+        "return document.querySelector('.downloads a[data-format=\"csv\"]').getAttribute('href')",
         json!([]),
     );
     assert_eq!(csv, json!("/api/quotes?format=csv&coder=KW"));

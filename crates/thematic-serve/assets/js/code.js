@@ -6,7 +6,7 @@
 
 import { render } from "/app.js";
 import { pageQuery, pagedList } from "/js/paged.js";
-import { FORMATS } from "/js/quotes.js";
+import { checkedDownloads } from "/js/quotes.js";
 import { similarSection } from "/js/similar.js";
 import { S, api, hideError, sayIn, showError } from "/js/state.js";
 import { el, hms, labelOf, num, plural, swatch, themeById } from "/js/util.js";
@@ -142,22 +142,20 @@ export async function showCode(main, id, params) {
   const trim = el("input", { type: "checkbox", name: "trim" });
   const balance = el("input", { type: "number", min: 0, size: 4, name: "per_theme", placeholder: "all", "aria-label": "At most this many, spread across participants" });
   const attribution = el("input", { name: "attribution", value: "participant", size: 24, "aria-label": "Attribution fields" });
-  const links = el("span", {});
-  const relink = () => {
+  const query = () => {
     const q = { coder: coders, theme: id };
     if (transcript) q.participant = transcript;
     if (trim.checked) q.trim = "1";
     if (Number(balance.value) > 0) q.per_theme = balance.value;
     if (attribution.value.trim()) q.attribution = attribution.value.trim();
-    links.replaceChildren(...FORMATS.map(([f, name]) =>
-      el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, ...q }).toString(), download: id + "." + f }, name)));
+    return q;
   };
-  for (const input of [trim, balance, attribution]) input.addEventListener("input", relink);
-  relink();
+  const [links, pseudonymise, refused] = checkedDownloads(query, id);
+  for (const input of [trim, balance, attribution]) input.addEventListener("input", links.relink);
   const downloads = el("details", { class: "downloads" }, el("summary", {}, "Download these extracts"),
     el("label", {}, trim, " whole sentences (trim)"), " ",
     el("label", {}, "at most ", balance, " per participant round"), " ",
-    el("label", {}, "attribution ", attribution), el("div", {}, links));
+    el("label", {}, "attribution ", attribution), el("div", {}, links), pseudonymise, refused);
   const defn = t.definition ? el("p", { class: "definition" }, t.definition) : el("p", { class: "muted" }, "No definition yet: add one under “Refine this code”.");
   const count = el("p", { class: "count", "aria-live": "polite" }, "Loading…");
   const list = el("ol", { class: "extracts" });

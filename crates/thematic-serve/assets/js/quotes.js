@@ -15,6 +15,52 @@ export function quoteRow(qt) {
     el("td", {}, qt.text));
 }
 
+// Download links for the quote table with the query `query()` gives, as files named
+// `name.<format>`, a "pseudonymise" box and the place a refusal is shown: each download is
+// fetched first, so a refusal (an identifier accepted in the anonymisation review but not
+// yet applied) is shown on the page instead of being saved under the file's name. Returns
+// the links (in a span, re-made by `relink()`), the box and the refusal, to put in a
+// `.downloads` element.
+export function checkedDownloads(query, name) {
+  const pseudo = el("input", { type: "checkbox", name: "anonymise" });
+  const refused = el("p", { class: "download-refused", role: "alert", hidden: true });
+  const links = el("span", { class: "download-links" });
+  const fetchDownload = async (ev, f) => {
+    ev.preventDefault();
+    refused.hidden = true;
+    const q = { format: f, ...query() };
+    if (pseudo.checked) q.anonymise = "1";
+    let res;
+    try {
+      res = await fetch("/api/quotes?" + new URLSearchParams(q).toString(), { credentials: "same-origin" });
+    } catch (e) {
+      showError(new Error("cannot reach the thematic server; is `thematic serve` still running?"));
+      return;
+    }
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      refused.textContent = (data && data.error ? data.error : "the server answered " + res.status) +
+        (res.status === 422 && !pseudo.checked ? " Here: tick “pseudonymise” and download again." : "");
+      refused.hidden = false;
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = el("a", { href: url, download: name + "." + f, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    links.dataset.last = f + (pseudo.checked ? "-pseudonymised" : "");
+  };
+  const relink = () => links.replaceChildren(...FORMATS.map(([f, label]) =>
+    el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, ...query() }).toString(), "data-format": f, onclick: (ev) => fetchDownload(ev, f) }, label)));
+  relink();
+  links.relink = relink;
+  return [links,
+    el("label", { class: "pseudonymise" }, pseudo, " pseudonymise (identifiers accepted in the anonymisation review become their replacements in the file; the study is not changed)"),
+    refused];
+}
+
 // The quote view: a page of the coder's quotes at a time, filtered by theme (with the
 // themes under it) and participant on the server; the downloads are the whole table.
 export async function showQuotes(main, params) {
@@ -45,41 +91,8 @@ export async function showQuotes(main, params) {
     ev.preventDefault();
     go({ participant: who.value.trim() });
   });
-  // Downloads are fetched first, so a refusal (an identifier accepted in the anonymisation
-  // review but not yet applied) is shown here instead of being saved as quotes.docx.
-  const pseudo = el("input", { type: "checkbox", name: "anonymise" });
-  const refused = el("p", { class: "download-refused", role: "alert", hidden: true });
-  const fetchDownload = async (ev, f) => {
-    ev.preventDefault();
-    refused.hidden = true;
-    const q = { format: f, coder };
-    if (pseudo.checked) q.anonymise = "1";
-    let res;
-    try {
-      res = await fetch("/api/quotes?" + new URLSearchParams(q).toString(), { credentials: "same-origin" });
-    } catch (e) {
-      showError(new Error("cannot reach the thematic server; is `thematic serve` still running?"));
-      return;
-    }
-    if (!res.ok) {
-      const data = await res.json().catch(() => null);
-      refused.textContent = (data && data.error ? data.error : "the server answered " + res.status) +
-        (res.status === 422 && !pseudo.checked ? " Here: tick “pseudonymise” and download again." : "");
-      refused.hidden = false;
-      return;
-    }
-    const url = URL.createObjectURL(await res.blob());
-    const a = el("a", { href: url, download: "quotes." + f, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    downloads.dataset.last = f + (pseudo.checked ? "-pseudonymised" : "");
-  };
   const downloads = el("div", { class: "downloads" }, "Download all of " + coder + "’s quotes: ",
-    FORMATS.map(([f, name]) => el("a", { href: "/api/quotes?" + new URLSearchParams({ format: f, coder }).toString(), "data-format": f, onclick: (ev) => fetchDownload(ev, f) }, name)),
-    el("label", { class: "pseudonymise" }, pseudo, " pseudonymise (identifiers accepted in the anonymisation review become their replacements in the file; the study is not changed)"),
-    refused);
+    ...checkedDownloads(() => ({ coder }), "quotes"));
   const count = el("p", { class: "count", "aria-live": "polite" }, "Loading…");
   const body = el("tbody");
   main.replaceChildren(el("h1", {}, "Quote table"), filters, downloads, count);
