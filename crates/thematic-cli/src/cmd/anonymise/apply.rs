@@ -50,7 +50,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// The folder for the key, the log and any originals (default: beside the study,
-    /// <study>-anonymisation-key).
+    /// STUDY-anonymisation-key, STUDY being the study folder's name).
     #[arg(long, value_name = "DIR")]
     pub key: Option<PathBuf>,
     /// Allow --key to name a folder inside the study (it would be shared with the study).
