@@ -57,6 +57,32 @@ pub fn torn_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// [`read_rows`] for a file that is only ever replaced whole (under its lock, atomically):
+/// no interrupted append can have torn it, so an incomplete last row is a hand edit gone
+/// wrong. It is an error naming its line, never left out: the next rewrite would drop it.
+pub(crate) fn read_whole_rows<T>(
+    path: &Path,
+    bytes: &[u8],
+    header: &[&str],
+    parse: impl FnMut(&csv::StringRecord, usize) -> Result<T, StudyError>,
+    complete: impl Fn(&T) -> bool,
+) -> Result<Vec<T>, StudyError> {
+    let (rows, torn) = read_rows(path, bytes, header, parse, complete)?;
+    match torn {
+        None => Ok(rows),
+        Some(t) => Err(StudyError::invalid(
+            path,
+            t.line,
+            format!(
+                "the last row is incomplete (\"{}\"); finish it (the columns are {}) or \
+                 remove it, and end the file with a new line",
+                preview(&t.text),
+                header.join(",")
+            ),
+        )),
+    }
+}
+
 /// Reads CSV `bytes` (header first, checked against `header`), turning each record into a
 /// `T` with `parse(record, line)`. A final record that fails to parse — or parses but is not
 /// `complete` — is an [`IncompleteRow`] when the data does not end with a newline; anywhere

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::csvlog::{csv_line, read_rows};
+use crate::csvlog::{csv_line, read_whole_rows};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
@@ -203,7 +203,7 @@ fn read_readings(path: &Path) -> Result<Vec<Reading>, StudyError> {
         return Ok(Vec::new());
     }
     // Written whole and atomically, so never torn: every row must parse.
-    let (rows, _) = read_rows(
+    let rows = read_whole_rows(
         path,
         &bytes,
         &READING_COLUMNS,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use thematic_codebook::{Codebook, Entry};
 
 use crate::codings::Coding;
-use crate::csvlog::{csv_line, read_rows};
+use crate::csvlog::{csv_line, read_whole_rows};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
@@ -279,12 +279,12 @@ fn read_or_empty(path: &Path) -> Result<Vec<u8>, StudyError> {
 }
 
 /// The stars in `bytes` (a star file of `who`). The file is only ever replaced whole, so a
-/// torn row can only come from a hand edit: it is left out, as elsewhere.
+/// torn row can only come from a hand edit: an error naming its line.
 fn read_stars(path: &Path, who: &str, bytes: &[u8]) -> Result<Vec<Star>, StudyError> {
     if bytes.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut rows, _torn) = read_rows(
+    let mut rows = read_whole_rows(
         path,
         bytes,
         &STAR_COLUMNS,

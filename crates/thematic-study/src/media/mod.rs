@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::csvlog::{csv_line, read_rows};
+use crate::csvlog::{csv_line, read_whole_rows};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write, atomic_write_with};
 use crate::study::Study;
@@ -397,7 +397,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// The rows of `media.csv` at `path` (none when it does not exist). It is only ever
-/// replaced whole, so a torn row can only come from a hand edit: it is left out.
+/// replaced whole, so a torn row can only come from a hand edit: an error naming its line.
 fn read_media_rows(path: &Path) -> Result<Vec<Row>, StudyError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -407,7 +407,7 @@ fn read_media_rows(path: &Path) -> Result<Vec<Row>, StudyError> {
     if bytes.is_empty() {
         return Ok(Vec::new());
     }
-    let (rows, _torn) = read_rows(
+    let rows = read_whole_rows(
         path,
         &bytes,
         &MEDIA_COLUMNS,

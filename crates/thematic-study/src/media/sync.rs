@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use thematic_transcript::Transcript;
 
 use crate::codings::Coding;
-use crate::csvlog::{csv_line, read_rows};
+use crate::csvlog::{csv_line, read_whole_rows};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::reanchor::Anchor;
@@ -282,7 +282,7 @@ fn read_sync(path: &Path) -> Result<Vec<SyncTime>, StudyError> {
     if bytes.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut rows, _torn) = read_rows(
+    let mut rows = read_whole_rows(
         path,
         &bytes,
         &SYNC_COLUMNS,

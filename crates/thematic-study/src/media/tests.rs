@@ -329,3 +329,27 @@ fn links_made_at_once_are_all_kept() {
         .collect();
     assert_eq!(ids, ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]);
 }
+
+/// `media.csv` is rewritten whole, so a half-typed last row (a hand edit, no final new line)
+/// is an error naming its line, not a row left out that the next link would drop.
+#[test]
+fn a_hand_edited_incomplete_last_row_is_an_error_not_dropped() {
+    let (_dir, study) = study();
+    let wav = study.root().join("P1.wav");
+    std::fs::write(&wav, b"RIFF....WAVE").unwrap();
+    study.link_media("P1", &wav, false, "KW").unwrap();
+    let path = study.root().join(MEDIA_FILE);
+    let whole = std::fs::read_to_string(&path).unwrap();
+    // Line 1 the header, line 2 P1's link, line 3 the half-typed row.
+    std::fs::write(&path, format!("{whole}P2,rec/P2.wav")).unwrap();
+    let err = study.media_links().unwrap_err().to_string();
+    assert!(err.contains(":3:"), "{err}");
+    assert!(err.contains("incomplete"), "{err}");
+    // Linking again is refused too, and the file keeps the row.
+    assert!(study.link_media("P1", &wav, false, "KW").is_err());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .ends_with("P2,rec/P2.wav")
+    );
+}
