@@ -518,7 +518,13 @@ impl Study {
                         line: if own_text {
                             1 + chars[..o.start].iter().filter(|&&c| c == '\n').count()
                         } else {
-                            0
+                            // The file's line of the turn it is in, or (a speaker label,
+                            // before its turn) of the turn it names.
+                            let at = match turn {
+                                0 => t.turns.iter().find(|u| u.start >= o.end),
+                                n => t.turns.get(n - 1),
+                            };
+                            at.map_or(0, |u| u.line)
                         },
                         before,
                         after,
