@@ -19,7 +19,8 @@ keeps its path in media.csv (relative to the study folder when the file is insid
 size and a fingerprint of its two ends, so `thematic check` notices a recording that was
 moved, cut or replaced. Recordings are large and sensitive: by default they stay where they
 are; --copy copies the file into media/<id>.<ext> inside the study. Recordings never leave
-the machine: the browser plays them from this computer, and exports leave them out.
+the machine unless you ask: the browser plays them from this computer, and exports leave
+them out except `thematic export FILE.qdpx --with-media`, which puts them in the project.
 `thematic import` links a recording with the transcript's file name beside it.
 
 `list` shows every link and whether the file is as linked: ok, missing or changed. JSON
