@@ -459,8 +459,8 @@ impl Study {
             let new = guard.replace_with(old, AcceptedTerm::label_form);
             if new != old {
                 vtt = vtt.replace(
-                    &format!("<v {}>", escape_vtt(old)),
-                    &format!("<v {}>", escape_vtt(&new)),
+                    &format!("<v {}>", crate::rewrite::escape_vtt(old)),
+                    &format!("<v {}>", crate::rewrite::escape_vtt(&new)),
                 );
             }
         }
@@ -658,13 +658,6 @@ pub(crate) fn own_text(format: thematic_transcript::Format) -> bool {
         format,
         Format::Txt | Format::Md | Format::Otter | Format::Rev
     )
-}
-
-/// The three characters WebVTT cue text escapes (as the rewrite writes voice tags).
-fn escape_vtt(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A second re-anchoring report laid over the first: a coding's latest place wins.

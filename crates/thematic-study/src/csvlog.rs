@@ -57,6 +57,60 @@ pub fn torn_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// The bytes of `path`, or none when it does not exist.
+pub(crate) fn read_or_empty(path: &Path) -> Result<Vec<u8>, StudyError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(StudyError::io(path, e)),
+    }
+}
+
+/// The rows of a file only ever replaced whole ([`read_whole_rows`]), read from `path`
+/// and deserialized by column name: none when it does not exist or is empty. A row that
+/// does not deserialize is an error naming its line and the columns; `complete` says
+/// whether a final row without a new line was written whole.
+pub(crate) fn read_whole_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    header: &[&str],
+    complete: impl Fn(&T) -> bool,
+) -> Result<Vec<T>, StudyError> {
+    let bytes = read_or_empty(path)?;
+    if bytes.is_empty() {
+        return Ok(Vec::new());
+    }
+    read_whole_rows(
+        path,
+        &bytes,
+        header,
+        |record, line| {
+            record.deserialize::<T>(None).map_err(|e| {
+                StudyError::invalid(
+                    path,
+                    line,
+                    format!("{e}; the columns are {}", header.join(",")),
+                )
+            })
+        },
+        complete,
+    )
+}
+
+/// A whole CSV file: `header`, then one line per row (written with [`csv_line`]), for
+/// [`crate::atomic_write`] over `path` (named in an error).
+pub(crate) fn whole_file<S: serde::Serialize>(
+    path: &Path,
+    header: &[&str],
+    rows: impl IntoIterator<Item = S>,
+) -> Result<Vec<u8>, StudyError> {
+    let mut bytes = header.join(",").into_bytes();
+    bytes.push(b'\n');
+    for r in rows {
+        bytes.extend(csv_line(&r).map_err(|e| StudyError::invalid(path, 0, e.to_string()))?);
+    }
+    Ok(bytes)
+}
+
 /// [`read_rows`] for a file that is only ever replaced whole (under its lock, atomically):
 /// no interrupted append can have torn it, so an incomplete last row is a hand edit gone
 /// wrong. It is an error naming its line, never left out: the next rewrite would drop it.

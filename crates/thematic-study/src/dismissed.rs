@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::csvlog::{IncompleteRow, append, csv_line, read_rows, set_aside};
+use crate::csvlog::{IncompleteRow, append, csv_line, read_or_empty, read_rows, set_aside};
 use crate::error::StudyError;
 use crate::fsutil::FileLock;
 use crate::study::Study;
@@ -135,14 +135,6 @@ impl Dismissal {
     /// The same turn for the same code.
     fn same(&self, other: &Dismissal) -> bool {
         (&self.transcript, self.turn, &self.theme) == (&other.transcript, other.turn, &other.theme)
-    }
-}
-
-fn read_or_empty(path: &Path) -> Result<Vec<u8>, StudyError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(StudyError::io(path, e)),
     }
 }
 

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::csvlog::{csv_line, read_whole_rows};
+use crate::csvlog::{read_whole_file, whole_file};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
@@ -194,41 +194,12 @@ impl Study {
 
 /// The rows of the reading file at `path` (none when it does not exist).
 fn read_readings(path: &Path) -> Result<Vec<Reading>, StudyError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StudyError::io(path, e)),
-    };
-    if bytes.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Written whole and atomically, so never torn: every row must parse.
-    let rows = read_whole_rows(
-        path,
-        &bytes,
-        &READING_COLUMNS,
-        |record, line| {
-            record.deserialize(None).map_err(|e| {
-                StudyError::invalid(
-                    path,
-                    line,
-                    format!("{e}; the columns are {}", READING_COLUMNS.join(",")),
-                )
-            })
-        },
-        |_: &Reading| true,
-    )?;
-    Ok(rows)
+    read_whole_file(path, &READING_COLUMNS, |_: &Reading| true)
 }
 
 /// Writes `rows` as the reading file at `path`, atomically.
 fn write_readings(path: &Path, rows: &[Reading]) -> Result<(), StudyError> {
-    let mut bytes = READING_COLUMNS.join(",").into_bytes();
-    bytes.push(b'\n');
-    for r in rows {
-        bytes.extend(csv_line(r).map_err(|e| StudyError::invalid(path, 0, e.to_string()))?);
-    }
-    atomic_write(path, &bytes)
+    atomic_write(path, &whole_file(path, &READING_COLUMNS, rows)?)
 }
 
 #[cfg(test)]

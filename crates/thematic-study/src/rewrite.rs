@@ -78,12 +78,7 @@ impl Study {
         let path = self.transcript_path(id)?;
         let old = crate::transcripts::parse_file(&path, &self.parse_options())?;
         if base.is_some_and(|b| b != old.text) {
-            return Err(StudyError::invalid(
-                &path,
-                0,
-                "the transcript changed while this edit was being made (another correction \
-                 or update came first); nothing was changed: read it again and redo the edit",
-            ));
+            return Err(changed_meanwhile(&path));
         }
         let edits = sorted_checked(edits, old.text.chars().count())
             .map_err(|why| StudyError::invalid(&path, 0, format!("{why}; nothing was changed")))?;
@@ -168,6 +163,17 @@ impl Study {
         }
         Err(why)
     }
+}
+
+/// The refusal of edits made against a text the transcript no longer has (checked before
+/// the edit is prepared, and again under the update's locks).
+pub(crate) fn changed_meanwhile(path: &std::path::Path) -> StudyError {
+    StudyError::invalid(
+        path,
+        0,
+        "the transcript changed while this edit was being made (another correction or \
+         update came first); nothing was changed: read it again and redo the edit",
+    )
 }
 
 /// The extension to store an edited transcript of this format under, when the format's
@@ -342,7 +348,7 @@ fn vtt_time(ms: i64) -> String {
 }
 
 /// The three characters WebVTT cue text escapes.
-fn escape_vtt(s: &str) -> String {
+pub(crate) fn escape_vtt(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use thematic_codebook::{Codebook, Entry};
 
 use crate::codings::Coding;
-use crate::csvlog::{csv_line, read_whole_rows};
+use crate::csvlog::{read_whole_file, whole_file};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::study::Study;
@@ -220,7 +220,7 @@ impl Study {
     /// The stars of `who`, in file order (none when the file does not exist).
     pub fn stars_of(&self, who: &str) -> Result<Vec<Star>, StudyError> {
         let path = self.stars_path(who)?;
-        read_stars(&path, who, &read_or_empty(&path)?)
+        read_stars(&path, who)
     }
 
     /// Every author's stars: authors in natural order, each author's in file order.
@@ -243,17 +243,11 @@ impl Study {
         std::fs::create_dir_all(self.stars_dir())
             .map_err(|e| StudyError::io(self.stars_dir(), e))?;
         let _lock = FileLock::acquire(&path)?;
-        let mut stars = read_stars(&path, who, &read_or_empty(&path)?)?;
+        let mut stars = read_stars(&path, who)?;
         if !change(&mut stars) {
             return Ok(false);
         }
-        let mut bytes = STAR_COLUMNS.join(",").into_bytes();
-        bytes.push(b'\n');
-        for s in &stars {
-            let row = csv_line(s).map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-            bytes.extend_from_slice(&row);
-        }
-        atomic_write(&path, &bytes)?;
+        atomic_write(&path, &whole_file(&path, &STAR_COLUMNS, &stars)?)?;
         Ok(true)
     }
 
@@ -270,35 +264,12 @@ impl Study {
     }
 }
 
-fn read_or_empty(path: &Path) -> Result<Vec<u8>, StudyError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(StudyError::io(path, e)),
-    }
-}
-
-/// The stars in `bytes` (a star file of `who`). The file is only ever replaced whole, so a
-/// torn row can only come from a hand edit: an error naming its line.
-fn read_stars(path: &Path, who: &str, bytes: &[u8]) -> Result<Vec<Star>, StudyError> {
-    if bytes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows = read_whole_rows(
-        path,
-        bytes,
-        &STAR_COLUMNS,
-        |record, line| {
-            record.deserialize::<Star>(None).map_err(|e| {
-                StudyError::invalid(
-                    path,
-                    line,
-                    format!("{e}; the columns are {}", STAR_COLUMNS.join(",")),
-                )
-            })
-        },
-        |s: &Star| s.when.parse::<jiff::Timestamp>().is_ok(),
-    )?;
+/// The stars of `who` in the star file at `path`. The file is only ever replaced whole,
+/// so a torn row can only come from a hand edit: an error naming its line.
+fn read_stars(path: &Path, who: &str) -> Result<Vec<Star>, StudyError> {
+    let mut rows = read_whole_file(path, &STAR_COLUMNS, |s: &Star| {
+        s.when.parse::<jiff::Timestamp>().is_ok()
+    })?;
     for s in &mut rows {
         s.by = who.to_string();
     }

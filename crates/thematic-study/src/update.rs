@@ -170,12 +170,7 @@ impl Study {
         if let Some(base) = base
             && old.as_ref().is_none_or(|o| o.text != base)
         {
-            return Err(StudyError::invalid(
-                &old_path,
-                0,
-                "the transcript changed while this edit was being made (another correction \
-                 or update came first); nothing was changed: read it again and redo the edit",
-            ));
+            return Err(crate::rewrite::changed_meanwhile(&old_path));
         }
         let mut report = UpdateReport {
             transcript: id.to_string(),

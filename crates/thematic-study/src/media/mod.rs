@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::csvlog::{csv_line, read_whole_rows};
+use crate::csvlog::{read_whole_file, whole_file};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write, atomic_write_with};
 use crate::study::Study;
@@ -380,13 +380,7 @@ impl Study {
             return Ok(false);
         }
         rows.sort_by(|a, b| natural_cmp(&a.transcript, &b.transcript));
-        let mut bytes = MEDIA_COLUMNS.join(",").into_bytes();
-        bytes.push(b'\n');
-        for r in &rows {
-            let line = csv_line(r).map_err(|e| StudyError::invalid(&path, 0, e.to_string()))?;
-            bytes.extend_from_slice(&line);
-        }
-        atomic_write(&path, &bytes)?;
+        atomic_write(&path, &whole_file(&path, &MEDIA_COLUMNS, &rows)?)?;
         Ok(true)
     }
 }
@@ -399,30 +393,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// The rows of `media.csv` at `path` (none when it does not exist). It is only ever
 /// replaced whole, so a torn row can only come from a hand edit: an error naming its line.
 fn read_media_rows(path: &Path) -> Result<Vec<Row>, StudyError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StudyError::io(path, e)),
-    };
-    if bytes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = read_whole_rows(
-        path,
-        &bytes,
-        &MEDIA_COLUMNS,
-        |record, line| {
-            record.deserialize::<Row>(None).map_err(|e| {
-                StudyError::invalid(
-                    path,
-                    line,
-                    format!("{e}; the columns are {}", MEDIA_COLUMNS.join(",")),
-                )
-            })
-        },
-        |r: &Row| !r.fingerprint.is_empty(),
-    )?;
-    Ok(rows)
+    read_whole_file(path, &MEDIA_COLUMNS, |r: &Row| !r.fingerprint.is_empty())
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use thematic_transcript::Transcript;
 
 use crate::codings::Coding;
-use crate::csvlog::{csv_line, read_whole_rows};
+use crate::csvlog::{read_whole_file, whole_file};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::reanchor::Anchor;
@@ -263,40 +263,14 @@ fn write_sync(path: &Path, rows: &mut [SyncTime]) -> Result<(), StudyError> {
     rows.sort_by(|a, b| {
         natural_cmp(&a.transcript, &b.transcript).then(a.turn_start.cmp(&b.turn_start))
     });
-    let mut bytes = SYNC_COLUMNS.join(",").into_bytes();
-    bytes.push(b'\n');
-    for r in rows.iter() {
-        let line = csv_line(r).map_err(|e| StudyError::invalid(path, 0, e.to_string()))?;
-        bytes.extend_from_slice(&line);
-    }
-    atomic_write(path, &bytes)
+    atomic_write(path, &whole_file(path, &SYNC_COLUMNS, rows.iter())?)
 }
 
 /// The rows of `sync.csv` (none when it does not exist), sorted as written.
 fn read_sync(path: &Path) -> Result<Vec<SyncTime>, StudyError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StudyError::io(path, e)),
-    };
-    if bytes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows = read_whole_rows(
-        path,
-        &bytes,
-        &SYNC_COLUMNS,
-        |record, line| {
-            record.deserialize::<SyncTime>(None).map_err(|e| {
-                StudyError::invalid(
-                    path,
-                    line,
-                    format!("{e}; the columns are {}", SYNC_COLUMNS.join(",")),
-                )
-            })
-        },
-        |s: &SyncTime| s.when.parse::<jiff::Timestamp>().is_ok(),
-    )?;
+    let mut rows = read_whole_file(path, &SYNC_COLUMNS, |s: &SyncTime| {
+        s.when.parse::<jiff::Timestamp>().is_ok()
+    })?;
     rows.sort_by(|a, b| {
         natural_cmp(&a.transcript, &b.transcript).then(a.turn_start.cmp(&b.turn_start))
     });
