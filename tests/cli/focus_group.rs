@@ -7,11 +7,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
-
 use serde_json::Value;
 
-use crate::util::{Dir, sample};
+use crate::util::{Dir, sample, xmllint};
 
 const FG1: &str = "focus-groups/FG1_typed.txt";
 
@@ -264,25 +262,6 @@ fn conflicting_rows_stop_the_report_with_the_line_and_how_to_fix_it() {
     d.cmd_in("s", &["check"])
         .ok()
         .stdout_has("no turn there has that speaker");
-}
-
-fn xmllint(xml: &[u8]) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("project.qde");
-    std::fs::write(&file, xml).unwrap();
-    let xsd = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/refi-qda/Project.xsd"
-    );
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema", xsd])
-        .arg(&file)
-        .output()
-        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn project_qde(path: &std::path::Path) -> Vec<u8> {

@@ -5,31 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::Read;
-use std::path::Path;
-use std::process::Command;
-
-use crate::util::Dir;
-
-const PROJECT_XSD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/refi-qda/Project.xsd"
-);
+use crate::util::{Dir, unzip, xmllint};
 
 const P1: &str = "Interviewer: Hello?\nP1: The allotment keeps me going.\n";
-
-/// The entries of a zip file, by name, in order.
-fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).unwrap();
-            (f.name().unwrap().into_owned(), bytes)
-        })
-        .collect()
-}
 
 /// A study `s` with P1 and its recording (beside it on import, so linked), turn 2 synced
 /// to 1.5 s and coded by KW; returns the recording's bytes.
@@ -80,18 +58,8 @@ fn export_leaves_recordings_out_unless_with_media_is_given() {
         .stderr_has("memo(s), 1 recording(s)");
     let entries = unzip(&d.join("media.qdpx"));
     let qde = &entries[0].1;
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), qde).unwrap();
-    let lint = Command::new("xmllint")
-        .args(["--noout", "--schema", PROJECT_XSD])
-        .arg(file.path())
-        .output()
-        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
-    assert!(
-        lint.status.success(),
-        "{}",
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    let (valid, complaint) = xmllint(qde);
+    assert!(valid, "{complaint}");
     let xml = std::str::from_utf8(qde).unwrap();
     let doc = roxmltree::Document::parse(xml).unwrap();
     let source = doc

@@ -6,27 +6,8 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
-use crate::util::{Dir, sample};
-
-const PROJECT_XSD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/refi-qda/Project.xsd"
-);
-
-/// The entries of a zip, by name.
-fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
-            (f.name().unwrap().into_owned(), bytes)
-        })
-        .collect()
-}
+use crate::util::{Dir, sample, unzip, xmllint};
 
 /// A zip of `files`.
 fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
@@ -38,21 +19,6 @@ fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
-}
-
-fn xmllint(xml: &[u8]) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("project.qde");
-    std::fs::write(&file, xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema", PROJECT_XSD])
-        .arg(&file)
-        .output()
-        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Codings of one coder as sorted CSV records (every column).
