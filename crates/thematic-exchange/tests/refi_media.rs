@@ -51,32 +51,6 @@ const P2_TXT: &str = "Interviewer: Tell me more.
 P2: Being listened to. That was it.
 ";
 
-/// A mono 16-bit PCM WAV of `ms` milliseconds at 8 kHz, its samples a saw from `seed`:
-/// the RIFF header written by hand (44 bytes), then the samples.
-fn wav(ms: u32, seed: u32) -> Vec<u8> {
-    let rate = 8_000u32;
-    let samples = rate * ms / 1000;
-    let data = samples * 2;
-    let mut out = Vec::with_capacity(44 + data as usize);
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&(rate * 2).to_le_bytes()); // bytes per second
-    out.extend_from_slice(&2u16.to_le_bytes()); // block align
-    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data.to_le_bytes());
-    for i in 0..samples {
-        let v = ((i * 37 + seed) % 2_000) as i16 - 1_000;
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out
-}
-
 /// Where something is in a transcript's text, in code points: (start, end).
 fn at(text: &str, needle: &str) -> (usize, usize) {
     let b = text.find(needle).unwrap();
@@ -123,7 +97,8 @@ fn fixture() -> Fixture {
     for (id, seed) in [("P1", 1), ("P2", 2)] {
         // A file name that names someone: it must not travel.
         let path = outside.path().join(format!("Jane Doe {id}.wav"));
-        let bytes = wav(300, seed);
+        // Two recordings that differ (their lengths), so neither is taken for the other.
+        let bytes = thematic_study::testing::sine_wav(300 + seed);
         std::fs::write(&path, &bytes).unwrap();
         study.link_media(id, &path, false, "KW").unwrap();
         wavs.insert(id, (path, bytes));
