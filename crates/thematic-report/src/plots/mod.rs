@@ -195,11 +195,12 @@ impl Svg {
         let _ = writeln!(self.s, "</text>");
     }
 
-    /// Text turned a quarter to the left, reading upwards, its end at (`x`, `y`).
+    /// `text` reading upwards from `(x, y)`: turned a quarter left, its start at the point
+    /// (so a column label stands above the column, its first letter just over the grid).
     fn text_up(&mut self, id: &str, x: f64, y: f64, text: &str, size: f64) {
         let _ = writeln!(
             self.s,
-            "<text id=\"{}\" transform=\"translate({x:.1} {y:.1}) rotate(-90)\" font-size=\"{size}\" text-anchor=\"end\" fill=\"#000000\">{}</text>",
+            "<text id=\"{}\" transform=\"translate({x:.1} {y:.1}) rotate(-90)\" font-size=\"{size}\" text-anchor=\"start\" fill=\"#000000\">{}</text>",
             xml_escape(id),
             xml_escape(text)
         );

@@ -160,6 +160,40 @@ fn the_matrix_heatmap_has_a_cell_per_theme_and_participant() {
     }
 }
 
+/// Participant ids too long to stand across a cell (a focus group's `FG1-Maureen`) are
+/// turned to read upwards: each stands wholly above the grid and its group's name, none
+/// running down into the cells (they did, their start hidden under the cells).
+#[test]
+fn turned_column_labels_stand_above_the_grid() {
+    let people: Vec<String> = (1..=18).map(|k| format!("FG1-Participant{k}")).collect();
+    let moved: Vec<Passage> = passages()
+        .into_iter()
+        .map(|mut p| {
+            p.participant = format!("FG1-Participant{}", &p.participant[1..]);
+            p
+        })
+        .collect();
+    let m = ThemeMatrix::build(&book(), &people, &moved, "coder KW");
+    let svg = matrix_svg(&m);
+    let t = tree(&svg);
+    all_text_inside(&t);
+    let first_group = m.rows[0].group.as_ref().expect("the sample has groups");
+    let group = bounds(&t, &format!("group-{}", first_group.id));
+    let cell = bounds(&t, "cell-0-0");
+    for j in 0..18 {
+        let label = bounds(&t, &format!("col-{j}"));
+        // Upright, "FG1-Participant10" is far taller than it is wide.
+        assert!(
+            label.height() > 3.0 * label.width(),
+            "column {j} is not turned"
+        );
+        assert!(
+            label.bottom() <= group.top() && label.bottom() <= cell.top(),
+            "column {j}'s label runs into the grid: {label:?}, first cell {cell:?}"
+        );
+    }
+}
+
 #[test]
 fn the_cooccurrence_heatmap_is_square_with_the_units_on_the_diagonal() {
     let c = Cooccurrence::build(
