@@ -197,6 +197,18 @@ fn scan_then_apply_replaces_every_accepted_term_and_keeps_every_coding() {
         .collect();
     assert_eq!(label.len(), 2, "{rows:#}");
     assert!(label.iter().all(|r| r["after"] == "Name 2"), "{rows:#}");
+    // The transcript's label says `label` in the turn column; participants.csv has no turn.
+    let turns: Vec<(&str, &serde_json::Value)> = label
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap_or(""), &r["turn"]))
+        .collect();
+    assert!(
+        turns.iter().any(|(_, t)| **t == "label")
+            && turns
+                .iter()
+                .any(|(f, t)| f.ends_with("participants.csv") && t.is_null()),
+        "{turns:?}"
+    );
     assert!(
         run.stderr()
             .contains("dry run, nothing written: 7 occurrence(s) of 5 term(s) would be replaced in 2 transcript(s) and 1 in participants.csv; codings: 0 kept, 3 moved, 0 orphaned"),
@@ -536,4 +548,62 @@ fn browser_downloads_refuse_unapplied_identifiers_too() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("John"), "{body}");
     server.stop().unwrap();
+}
+
+#[test]
+fn a_capitalised_name_is_replaced_where_capitalised_and_its_lower_case_uses_are_counted() {
+    let d = Dir::new();
+    d.cmd(&["init", "s", "--codebook", "social-prescribing-mechanisms"])
+        .ok();
+    let p1 = d.write(
+        "in/P1.txt",
+        "Interviewer: Who helped?\n\n\
+         P1: May from the library. You may know her. I may go back, and May said I should.\n",
+    );
+    d.cmd_in("s", &["import", p1.to_str().unwrap()]).ok();
+    d.write(
+        "s/anonymisation/review.csv",
+        "term,kind,rule,count,example,decision,replacement,note\nMay,name,manual,0,,replace,[Name 1],\n",
+    );
+    // Before apply, check finds the name in turn 2 (one finding per term and turn: one
+    // error) and warns once that it is also written 2 times in lower case, first in turn 2.
+    let run = d
+        .cmd_in("s", &["check", "--identifiers", "--format", "json"])
+        .fails_with(1);
+    let rows = run.json();
+    let rows = rows.as_array().unwrap();
+    let errors = rows.iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(errors, 1, "{rows:#?}");
+    let warning = rows
+        .iter()
+        .find(|f| f["severity"] == "warning" && f["kind"] == "identifier")
+        .unwrap_or_else(|| panic!("no lower-case warning: {rows:#?}"));
+    let m = warning["message"].as_str().unwrap();
+    assert!(
+        m.contains("\"May\"") && m.contains("lower case 2 time(s)") && m.contains("turn 2"),
+        "{m}"
+    );
+    // Apply replaces the two capitalised ones only: the verb stays.
+    d.cmd_in("s", &["anonymise", "apply"])
+        .ok()
+        .stderr_has("2 occurrence(s) of 1 term(s) replaced in 1 transcript(s)");
+    let text = d.read("s/transcripts/P1.txt");
+    assert!(
+        text.contains(
+            "P1: [Name 1] from the library. You may know her. I may go back, and [Name 1] said"
+        ),
+        "{text}"
+    );
+    // The term in lower case means every case: the next apply replaces the verbs too.
+    d.write(
+        "s/anonymisation/review.csv",
+        "term,kind,rule,count,example,decision,replacement,note\nmay,name,manual,0,,replace,[Name 1],\n",
+    );
+    d.cmd_in("s", &["anonymise", "apply"])
+        .ok()
+        .stderr_has("2 occurrence(s) of 1 term(s) replaced");
+    assert!(
+        d.read("s/transcripts/P1.txt")
+            .contains("You [Name 1] know her. I [Name 1] go back"),
+    );
 }

@@ -11,8 +11,8 @@
 //!   `anonymisation/review.csv`: one row per term with a decision and a consistent
 //!   replacement, read with [`Review::parse`], written with [`Review::to_csv`], and merged
 //!   with a re-scan by [`Review::merge`] without losing a decision.
-//! - [`find_terms`] is the one matcher (whole-word, case-insensitive, longest first) that
-//!   applying, checking and guarding exports use.
+//! - [`find_terms`] is the one matcher (whole-word, case-insensitive but for a name's
+//!   capitals, longest first) that applying, checking and guarding exports use.
 //!
 //! ```
 //! use thematic_anonymise::{Decision, Findings, Kind, ScanContext, count_matches, scan};
@@ -59,7 +59,7 @@ pub use checks::{is_nhs_number, is_ni_number};
 pub use context::{Candidate, KnownTerm, ScanContext, is_pseudonymous_label, lowercase_words};
 pub use kind::{Kind, Rule};
 pub use lists::shipped_list_sizes;
-pub use matcher::{Match, TermMatcher, find_terms, fold_term};
+pub use matcher::{Match, TermMatcher, find_terms, fold_term, keeps_capitals};
 pub use placeholder::is_placeholder;
 pub use review::{
     Decision, Findings, REVIEW_COLUMNS, Review, ReviewError, ReviewProblem, ReviewRow,

@@ -1,5 +1,5 @@
-//! The one matcher for known terms: whole words, case-insensitive, longest first, never
-//! overlapping. `anonymise apply`, `check --identifiers` and the export guards all find
+//! The one matcher for known terms: whole words, case-insensitive except for a name's
+//! capitals, longest first, never overlapping. `anonymise apply`, `check --identifiers` and the export guards all find
 //! terms through it, so what the review lists is exactly what gets replaced.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -20,6 +20,12 @@ pub struct Match {
 /// a letter or digit must not continue a word there), case-insensitive (Unicode simple
 /// lower case), and where occurrences overlap the longest wins (then the earliest, then the
 /// lowest index). The matches come back in text order, in code points.
+///
+/// One exception to "case-insensitive": a term made only of words (letters, `'`, `-`, `.`
+/// and spaces; no digits, `@` or `/`) keeps the capitals that start its words. "May" then
+/// matches "May" and "MAY" but not the verb "may", and "Will" leaves "I will" alone; a
+/// researcher who wants every case writes the term in lower case ("may"). Addresses,
+/// numbers and codes match in any case.
 ///
 /// ```
 /// use thematic_anonymise::find_terms;
@@ -47,12 +53,15 @@ pub struct TermMatcher {
     patterns: Vec<Pattern>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Pattern {
     index: usize,
     chars: usize,
     word_start: bool,
     word_end: bool,
+    /// Code points (from the term's start) that must be capitals in the text: the first
+    /// letter of each capitalised word of a term made only of words. Empty for the rest.
+    capitals: Option<Box<[usize]>>,
 }
 
 impl TermMatcher {
@@ -71,6 +80,7 @@ impl TermMatcher {
                 chars: key.chars().count(),
                 word_start: is_word_char(first),
                 word_end: is_word_char(last),
+                capitals: word_capitals(term.as_ref()),
             });
             folded.push(key);
         }
@@ -99,15 +109,28 @@ impl TermMatcher {
             return Vec::new();
         };
         let folded = Folded::new(text);
+        // The original characters, only when some term keeps its capitals.
+        let original: Option<Vec<char>> = self
+            .patterns
+            .iter()
+            .any(|p| p.capitals.is_some())
+            .then(|| text.chars().collect());
         let mut all = Vec::new();
         for m in automaton.find_overlapping_iter(folded.text.as_str()) {
-            let pattern = self.patterns[m.pattern().as_usize()];
+            let pattern = &self.patterns[m.pattern().as_usize()];
             let start = folded.cp(m.start());
             let end = start + pattern.chars;
             if pattern.word_start && start > 0 && is_word_char(folded.chars[start - 1]) {
                 continue;
             }
             if pattern.word_end && end < folded.chars.len() && is_word_char(folded.chars[end]) {
+                continue;
+            }
+            if let (Some(capitals), Some(original)) = (&pattern.capitals, &original)
+                && !capitals
+                    .iter()
+                    .all(|&i| original.get(start + i).is_some_and(|c| c.is_uppercase()))
+            {
                 continue;
             }
             all.push(Match {
@@ -138,6 +161,37 @@ fn choose(mut all: Vec<Match>) -> Vec<Match> {
         kept.insert(m.start, m);
     }
     kept.into_values().collect()
+}
+
+/// Whether [`find_terms`] keeps `term`'s capitals: a term made only of words with a
+/// capitalised word ("May", "Bath Road"), which then does not match the same words written
+/// in lower case.
+pub fn keeps_capitals(term: &str) -> bool {
+    word_capitals(term).is_some()
+}
+
+/// For a term made only of words, the code points (in its folded form, where white space
+/// runs are one space) of the capitals that start its words; `None` when it has none or
+/// holds anything but letters, `'`, `’`, `-`, `.` and white space.
+fn word_capitals(term: &str) -> Option<Box<[usize]>> {
+    let wordy = term
+        .chars()
+        .all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '\'' | '’' | '-' | '.'));
+    if !wordy {
+        return None;
+    }
+    let mut capitals = Vec::new();
+    let mut at = 0;
+    for (n, word) in term.split_whitespace().enumerate() {
+        if n > 0 {
+            at += 1; // the one space between words
+        }
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            capitals.push(at);
+        }
+        at += word.chars().count();
+    }
+    (!capitals.is_empty()).then(|| capitals.into_boxed_slice())
 }
 
 /// Whether `c` continues a word: a letter, a digit or `_`.
@@ -220,11 +274,40 @@ mod tests {
 
     #[test]
     fn case_insensitive_and_code_points() {
-        // "Zoë" starts at code point 6 ("Hello " is 6 code points); the é in "café" is one
-        // code point, so "ZOË" after it starts at 5 + 1 = 19... worked: "café " = 5, then
-        // "and " = 4 → 9.
+        // "Zoë" starts at code point 6 ("Hello " is 6 code points); "café " is 5 code
+        // points (é is one), then "and " is 4, so "ZOË" starts at 9.
         assert_eq!(spans("Hello Zoë", &["zoë"]), [(6, 9, 0)]);
         assert_eq!(spans("café and ZOË", &["Zoë"]), [(9, 12, 0)]);
+    }
+
+    #[test]
+    fn a_capitalised_name_leaves_the_ordinary_word_alone() {
+        // "I may ask May. MAY!": the verb at 2..5 stays; "May" at 10..13 and "MAY" at
+        // 15..18 are the name.
+        assert_eq!(
+            spans("I may ask May. MAY!", &["May"]),
+            [(10, 13, 0), (15, 18, 0)]
+        );
+        // Written in lower case, the term matches every case.
+        assert_eq!(spans("I may ask May.", &["may"]), [(2, 5, 0), (10, 13, 0)]);
+        // Each capitalised word of a longer name keeps its capital: "Bath road" is not the
+        // place "Bath Road", but "BATH ROAD" is.
+        assert_eq!(spans("Bath road, BATH ROAD", &["Bath Road"]), [(11, 20, 0)]);
+        // Only the first letter of a word counts: "Mcdonald" still matches "McDonald".
+        assert_eq!(spans("Mr Mcdonald", &["McDonald"]), [(3, 11, 0)]);
+    }
+
+    #[test]
+    fn addresses_and_codes_match_in_any_case() {
+        // An e-mail address or a postcode is not a name: its capitals do not matter.
+        assert_eq!(
+            spans(
+                "mail Ann.Lee@Example.org or ann.lee@example.org",
+                &["Ann.Lee@Example.org"]
+            ),
+            [(5, 24, 0), (28, 47, 0)]
+        );
+        assert_eq!(spans("at ls6 3qs", &["LS6 3QS"]), [(3, 10, 0)]);
     }
 
     #[test]

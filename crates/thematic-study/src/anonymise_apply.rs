@@ -2,7 +2,7 @@
 //! `anonymisation/review.csv` (decision `replace`) replaced, consistently, across the study.
 //!
 //! - **Transcripts**: every occurrence of an accepted term (the scanner's matcher: whole
-//!   words, any case, longest first) becomes its replacement, through
+//!   words, a name's capitals kept, longest first) becomes its replacement, through
 //!   [`Study::rewrite_transcript`], the path of `thematic transcripts update`: each coding
 //!   re-anchored and reported, an intent record while it writes, the change logged (without
 //!   the words). One rewrite per transcript that changes.

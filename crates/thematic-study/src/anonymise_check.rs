@@ -8,7 +8,10 @@
 //! line. The change log is history, never rewritten: what it
 //! still names is a warning, not an error.
 //!
-//! Matching is [`crate::Guard`]'s, the scanner's whole-word, any-case matcher.
+//! Matching is [`crate::Guard`]'s, the scanner's whole-word matcher, which keeps a name's
+//! capitals ("May" is not "may"). So that nothing is passed over unseen, the same names
+//! written in lower case are counted too and reported once per term, as a warning
+//! ([`LowerCaseUse`]).
 
 use std::path::{Path, PathBuf};
 
@@ -76,9 +79,19 @@ impl Study {
         &self,
         guard: &Guard,
     ) -> Result<Vec<IdentifierFinding>, StudyError> {
+        Ok(self.find_identifiers_and_lower_case(guard, false)?.0)
+    }
+
+    /// The findings and, when `lower_case`, the accepted names also written in lower case
+    /// in the transcripts, from one reading of them.
+    fn find_identifiers_and_lower_case(
+        &self,
+        guard: &Guard,
+        lower_case: bool,
+    ) -> Result<(Vec<IdentifierFinding>, Vec<LowerCaseUse>), StudyError> {
         let mut out = Vec::new();
         if guard.is_empty() {
-            return Ok(out);
+            return Ok((out, Vec::new()));
         }
         let loaded = self.load_transcripts()?;
         let per = parallel_map(&loaded, |(id, path, parsed)| match parsed {
@@ -86,6 +99,11 @@ impl Study {
             Err(_) => Vec::new(), // `thematic check` reports what does not parse
         });
         out.extend(per.into_iter().flatten());
+        let lower = if lower_case {
+            lower_case_uses(guard, &loaded)
+        } else {
+            Vec::new()
+        };
         let mut files: Vec<(PathBuf, bool)> = Vec::new();
         for dir in [self.codings_dir(), self.memos_dir()] {
             files.extend(files_in(&dir)?.into_iter().map(|p| (p, false)));
@@ -96,15 +114,39 @@ impl Study {
         for (path, history) in files {
             out.extend(in_lines(guard, &path, history)?);
         }
-        Ok(out)
+        Ok((out, lower))
     }
 
     /// Adds a [`Finding`] of kind `identifier` to `report` for each of
     /// [`Study::find_identifiers`] (an error, a warning in the change log), sorted as
     /// [`Study::check`] sorts. Returns how many were added.
     pub fn check_identifiers(&self, report: &mut CheckReport) -> Result<usize, StudyError> {
-        let found = self.find_identifiers()?;
-        let n = found.len();
+        let guard = Guard::from_study(self)?;
+        let (found, lower) = self.find_identifiers_and_lower_case(&guard, true)?;
+        let n = found.len() + lower.len();
+        for l in lower {
+            report.findings.push(Finding {
+                severity: Severity::Warning,
+                file: l.file,
+                line: 0,
+                coder: String::new(),
+                coding: String::new(),
+                transcript: l.transcript,
+                kind: "identifier",
+                message: format!(
+                    "the {} \"{}\" (accepted) is also written in lower case {} time(s), first \
+                     in turn {}; apply leaves those as ordinary words (\"{}\"). If any of them \
+                     is the {}, write the term in lower case in anonymisation/review.csv and \
+                     apply replaces every case",
+                    crate::anonymise_guard::kind_words(&l.kind),
+                    l.term,
+                    l.count,
+                    l.turn,
+                    thematic_anonymise::fold_term(&l.term),
+                    crate::anonymise_guard::kind_words(&l.kind),
+                ),
+            });
+        }
         for f in found {
             let place = if !f.transcript.is_empty() {
                 if f.turn > 0 {
@@ -164,6 +206,91 @@ impl Study {
         });
         Ok(n)
     }
+}
+
+/// An accepted name that keeps its capitals ([`thematic_anonymise::keeps_capitals`]) also
+/// written in lower case in the transcripts, where apply leaves it: one per term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowerCaseUse {
+    /// The term as `review.csv` has it.
+    pub term: String,
+    /// Its kind.
+    pub kind: String,
+    /// How many times it is written without its capitals, in all transcripts.
+    pub count: usize,
+    /// The first: its transcript's file, id and 1-based turn (0 outside the turns).
+    pub file: PathBuf,
+    pub transcript: String,
+    pub turn: usize,
+}
+
+/// The [`LowerCaseUse`]s of the accepted terms that keep their capitals, in `review.csv`
+/// order: each term folded to lower case (so it matches any case) and its matches not
+/// already the guard's counted.
+fn lower_case_uses(guard: &Guard, loaded: &[crate::transcripts::Loaded]) -> Vec<LowerCaseUse> {
+    let capitalised: Vec<usize> = (0..guard.accepted().len())
+        .filter(|&i| thematic_anonymise::keeps_capitals(&guard.accepted()[i].term))
+        .collect();
+    if capitalised.is_empty() {
+        return Vec::new();
+    }
+    let folded: Vec<String> = capitalised
+        .iter()
+        .map(|&i| thematic_anonymise::fold_term(&guard.accepted()[i].term))
+        .collect();
+    let any_case = thematic_anonymise::TermMatcher::new(&folded);
+    // Per transcript, per capitalised term: (count, first turn).
+    let per = parallel_map(loaded, |(_, _, parsed)| {
+        let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (term, count, first turn)
+        let Ok(t) = parsed else {
+            return found;
+        };
+        let named: std::collections::HashSet<(usize, usize)> = guard
+            .find(&t.text)
+            .iter()
+            .map(|o| (o.start, o.end))
+            .collect();
+        for m in any_case.find(&t.text) {
+            if named.contains(&(m.start, m.end)) {
+                continue;
+            }
+            match found.iter_mut().find(|f| f.0 == m.term_index) {
+                Some(f) => f.1 += 1,
+                None => {
+                    let turn = t
+                        .turns
+                        .iter()
+                        .position(|u| u.start <= m.start && m.end <= u.end)
+                        .map_or(0, |i| i + 1);
+                    found.push((m.term_index, 1, turn));
+                }
+            }
+        }
+        found
+    });
+    let mut out: Vec<LowerCaseUse> = Vec::new();
+    for (k, &i) in capitalised.iter().enumerate() {
+        let mut total = 0;
+        let mut first = None;
+        for ((id, path, _), found) in loaded.iter().zip(&per) {
+            if let Some(&(_, count, turn)) = found.iter().find(|f| f.0 == k) {
+                total += count;
+                first.get_or_insert((path.clone(), id.clone(), turn));
+            }
+        }
+        if let Some((file, transcript, turn)) = first {
+            let a = &guard.accepted()[i];
+            out.push(LowerCaseUse {
+                term: a.term.clone(),
+                kind: a.kind.clone(),
+                count: total,
+                file,
+                transcript,
+                turn,
+            });
+        }
+    }
+    out
 }
 
 /// The findings in one transcript's text: per term and turn.

@@ -56,7 +56,7 @@ mod versions;
 
 pub use anonymisation::{ANONYMISATION_DIR, IdentifierScan, REVIEW_FILE, TERMS_FILE};
 pub use anonymise_apply::{ApplyOptions, ApplyReport, KeyPlace, NotRewritten, Replaced};
-pub use anonymise_check::IdentifierFinding;
+pub use anonymise_check::{IdentifierFinding, LowerCaseUse};
 pub use anonymise_copy::{AnonymisedCopy, ForExport};
 pub use anonymise_guard::{AcceptedTerm, Guard, GuardMode, Leak, Occurrence, refusal};
 pub use anonymise_key::{KEY_COLUMNS, KeyLogRow, LOG_COLUMNS, default_key_dir};

@@ -30,6 +30,9 @@ With --identifiers, every term decided `replace` in anonymisation/review.csv tha
 written in a transcript (by turn), a codings file, a memo or participants.csv is an error
 (kind `identifier`, naming the term and its kind): run `thematic anonymise apply`, or edit
 the line. The change log is history and is never rewritten: what it names is a warning.
+A name accepted with capitals (May, Will) is replaced only where it has them, so the
+ordinary word stays; each such name also written in lower case in a transcript is one
+warning, with how often and where first, to read and decide.
 
 Examples:
   $ thematic check
