@@ -37,7 +37,8 @@ approval says; it never goes into exports, .qdpx projects or sheets.
 
 Prints one row per change (file, transcript, line, turn, offset, kind, before, after, with
 some context); JSON keys: file, transcript, line, turn, offset, kind, before, after,
-context. --dry-run shows every change and what would happen to the codings, and writes
+context. The turn is the 1-based turn of the words changed, `label` for a speaker's label,
+and empty (null in JSON) for a header line, participants.csv or thematic.toml. --dry-run shows every change and what would happen to the codings, and writes
 nothing.
 
 Examples:
@@ -97,7 +98,11 @@ pub fn run(ctx: &Context, args: &ApplyArgs) -> Result<ExitCode> {
             json!(c.at.file),
             json!(c.at.transcript),
             json!(c.at.line),
-            json!(c.turn),
+            match (c.turn, c.label) {
+                (0, true) => json!("label"),
+                (0, false) => json!(null),
+                (turn, _) => json!(turn),
+            },
             json!(c.at.offset),
             json!(c.kind),
             json!(c.at.before),
