@@ -231,6 +231,12 @@ fn a_decision_and_a_replacement_are_written_to_the_file_and_logged() {
     );
     let logged = f.study.changes().unwrap();
     let last = logged.last().unwrap();
+    // One line for the one decision (not a second "anonymise review" line for the write).
+    assert_ne!(
+        logged.iter().rev().nth(1).map(|c| c.action.as_str()),
+        Some("anonymise review"),
+        "{logged:?}"
+    );
     // Who, and what changed, but never the term itself (the log is shared with the study).
     assert_eq!(
         (last.who.as_str(), last.action.as_str()),

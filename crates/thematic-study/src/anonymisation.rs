@@ -106,14 +106,28 @@ impl Study {
         who: &str,
         change: impl FnOnce(&mut Review) -> bool,
     ) -> Result<Review, StudyError> {
+        self.update_anonymisation_review_logged(who, |review| {
+            change(review).then(|| ("anonymise review".to_string(), decided(review)))
+        })
+    }
+
+    /// [`Study::update_anonymisation_review`] where `change` says what the one change-log
+    /// line is: `Some((action, detail))` writes the review and logs that line; `None`
+    /// writes and logs nothing. The detail must not hold a term (the change log is shared
+    /// with the study; the terms are what anonymising keeps out of it).
+    pub fn update_anonymisation_review_logged(
+        &self,
+        who: &str,
+        change: impl FnOnce(&mut Review) -> Option<(String, String)>,
+    ) -> Result<Review, StudyError> {
         let path = self.anonymisation_review_path();
         ensure_dir(&self.anonymisation_dir())?;
         let lock = FileLock::acquire(&path)?;
         let mut review = self.read_anonymisation_review()?;
-        if change(&mut review) {
+        if let Some((action, detail)) = change(&mut review) {
             atomic_write(&path, review.to_csv().as_bytes())?;
             drop(lock);
-            self.log_change(who, "anonymise review", "", &decided(&review))?;
+            self.log_change(who, &action, "", &detail)?;
         }
         Ok(review)
     }

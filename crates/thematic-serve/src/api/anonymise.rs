@@ -94,18 +94,19 @@ fn read(study: &Study) -> ApiResult<(Review, String, bool)> {
     Ok((review, version, exists))
 }
 
-/// Under the review file's lock ([`Study::update_anonymisation_review`]): reads the review,
-/// checks it is still at `expected` (when given), lets `change` edit it and writes it.
-/// Answers `change`'s value, the new version and the review as written. A version that
-/// differs is a 409 and nothing is written.
+/// Under the review file's lock ([`Study::update_anonymisation_review_logged`]): reads the
+/// review, checks it is still at `expected` (when given), lets `change` edit it and, when
+/// `change` names a change-log line, writes it and logs that one line. Answers `change`'s
+/// value, the new version and the review as it is. A version that differs is a 409 and
+/// nothing is written.
 fn update<T>(
     state: &AppState,
     study: &Study,
     expected: Option<&str>,
-    change: impl FnOnce(&mut Review) -> ApiResult<T>,
+    change: impl FnOnce(&mut Review) -> ApiResult<(T, Option<(&'static str, String)>)>,
 ) -> ApiResult<(T, String, Review)> {
     let mut outcome: Option<ApiResult<T>> = None;
-    let review = study.update_anonymisation_review(&state.coder, |review| {
+    let review = study.update_anonymisation_review_logged(&state.coder, |review| {
         if let Some(expected) = expected
             && expected != version_of(review)
         {
@@ -117,12 +118,18 @@ fn update<T>(
                      it as it is now, then decide again"
                 ),
             )));
-            return false;
+            return None;
         }
-        let value = change(review);
-        let write = value.is_ok();
-        outcome = Some(value);
-        write
+        match change(review) {
+            Ok((value, log)) => {
+                outcome = Some(Ok(value));
+                log.map(|(action, detail)| (action.to_string(), detail))
+            }
+            Err(e) => {
+                outcome = Some(Err(e));
+                None
+            }
+        }
     })?;
     let value = outcome.unwrap_or_else(|| {
         Err(ApiError::internal(

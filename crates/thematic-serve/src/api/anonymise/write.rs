@@ -83,28 +83,26 @@ pub(crate) async fn decide(
                     row.replacement = r;
                 }
                 let row = row.clone();
+                // The log says what changed, never the term: the change log is shared with
+                // the study, and the term is what anonymising keeps out of it.
+                let log = format!(
+                    "one {} term ({}): {} → {}{}",
+                    row.kind,
+                    row.rule,
+                    before.decision,
+                    row.decision.as_str(),
+                    if before.replacement == row.replacement {
+                        ""
+                    } else {
+                        "; replacement changed"
+                    }
+                );
                 let (decisions, _) = counts(review);
-                Ok((row, before, review.rows().len(), decisions))
+                Ok((
+                    (row, before, review.rows().len(), decisions),
+                    Some(("anonymise decision", log)),
+                ))
             })?;
-        // The log says what changed, never the term: the change log is shared with the
-        // study, and the term is what anonymising keeps out of it.
-        study.log_change(
-            &state.coder,
-            "anonymise decision",
-            "",
-            &format!(
-                "one {} term ({}): {} → {}{}",
-                row.kind,
-                row.rule,
-                before.decision,
-                row.decision.as_str(),
-                if before.replacement == row.replacement {
-                    ""
-                } else {
-                    "; replacement changed"
-                }
-            ),
-        )?;
         Ok(Json(Written {
             version,
             row: view_of(&state, &study, &review, &row)?,
@@ -155,7 +153,7 @@ pub(crate) async fn add(
             update(&state, &study, None, |review| {
                 if let Some(r) = review.get(&term) {
                     let (decisions, _) = counts(review);
-                    return Ok((r.clone(), false, review.rows().len(), decisions));
+                    return Ok(((r.clone(), false, review.rows().len(), decisions), None));
                 }
                 let mut row = ReviewRow::manual(&term, kind);
                 match new.replacement.as_deref().map(str::trim) {
@@ -168,16 +166,12 @@ pub(crate) async fn add(
                 }
                 review.upsert(row.clone());
                 let (decisions, _) = counts(review);
-                Ok((row, true, review.rows().len(), decisions))
+                let log = format!("one {kind} term added by hand ({})", Rule::Manual);
+                Ok((
+                    (row, true, review.rows().len(), decisions),
+                    Some(("anonymise add", log)),
+                ))
             })?;
-        if created {
-            study.log_change(
-                &state.coder,
-                "anonymise add",
-                "",
-                &format!("one {kind} term added by hand ({})", Rule::Manual),
-            )?;
-        }
         let view = view_of(&state, &study, &review, &row)?;
         let before = Before {
             decision: row.decision.as_str(),
