@@ -12,6 +12,7 @@ const SURNAMES: &str = include_str!("../data/surnames.txt");
 const PLACES_UK: &str = include_str!("../data/places_uk.txt");
 const PLACES_US: &str = include_str!("../data/places_us.txt");
 const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
+const ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
 
 /// The lists, built on first use.
 #[derive(Debug)]
@@ -19,6 +20,9 @@ pub(crate) struct Lists {
     pub first_names: FxHashSet<String>,
     pub surnames: FxHashSet<String>,
     pub common: FxHashSet<String>,
+    /// Ordinary English words (SCOWL), lower case: a name guess made only of them is not
+    /// a guess.
+    pub english: FxHashSet<String>,
     pub places: Vec<String>,
     /// Each place's words and the gaps between them, under its first word (folded),
     /// longest first.
@@ -79,6 +83,7 @@ pub(crate) fn lists() -> &'static Lists {
             places_by_first_word: index_places(&places),
             places,
             common,
+            english: entries(ENGLISH_WORDS).map(str::to_owned).collect(),
         }
     })
 }

@@ -217,6 +217,15 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
     let folded = Folds::new(&words);
     let is = |i: usize, set: &[&str]| set.contains(&folded.get(i));
     let common = |i: usize| is_common_folded(lists, folded.get(i));
+    // An ordinary English word ("Kindness.", "Whereas", "Self-referrals"): not a name
+    // guess when it opens a sentence.
+    let english = |i: usize| {
+        let w = folded.get(i);
+        lists.english.contains(w)
+            || (w.contains('-')
+                && w.split('-')
+                    .all(|part| lists.english.contains(part) || is_common_folded(lists, part)))
+    };
     let used_lower = |i: usize| lower.contains(folded.get(i)) || ctx.in_vocabulary(folded.get(i));
     // Only spaces (and, with `comma`, one comma) between words i and i + 1.
     let joined = |i: usize, comma: bool| {
@@ -396,8 +405,15 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
             // case ("Siobhan said…" in a study where "then", "well" are all seen).
             if (words[start].sentence_start && !ctx.judges_sentence_starts())
                 || run.clone().any(|k| {
-                    !words[k].cap || common(k) || used_lower(k) || words[k].text.chars().count() < 3
+                    !words[k].cap
+                        || common(k)
+                        || used_lower(k)
+                        || words[k].text.chars().count() < 3
                 })
+                // Opening a sentence or a turn, an English word is capitalised because it
+                // opens ("Kindness.", "Whereas if…"); in mid-sentence a capital still says
+                // something ("to Moss Side").
+                || (words[start].sentence_start && run.clone().all(|k| english(k)))
             {
                 continue;
             }
@@ -594,6 +610,34 @@ mod tests {
                 Kind::Organisation,
                 Rule::CapitalisedGuess
             )]
+        );
+    }
+
+    #[test]
+    fn an_ordinary_english_word_is_not_a_name_guess() {
+        // One-word answers and sentence adverbs, capitalised in mid-line after a speaker
+        // label as real transcripts have them (the sample study's P1, P9, P6 and P1): none
+        // is a name, though the text never writes them in lower case.
+        let text = "P1: Mixed. One of them. P9: Kindness. Self-referrals are best. Whereas";
+        assert!(terms(text).is_empty(), "{:?}", terms(text));
+        // In mid-sentence, capitals mean something even on English words: "Moss" is on
+        // the surname list, and "Side" is a guess, so both words of the place are replaced.
+        assert_eq!(
+            terms("We moved to Moss Side when the kids were small."),
+            ["Moss", "Side"]
+        );
+        // A word on no list and in no dictionary still is: "Siobhan" in mid-sentence, and a
+        // hyphenated name whose parts are not both English words.
+        assert_eq!(
+            found("we asked Siobhan and the Warwick-Edinburgh scale"),
+            [
+                ("Siobhan".into(), Kind::Name, Rule::CapitalisedGuess),
+                (
+                    "Warwick-Edinburgh".into(),
+                    Kind::Name,
+                    Rule::CapitalisedGuess
+                )
+            ]
         );
     }
 }
