@@ -413,7 +413,7 @@ pub(crate) fn find(text: &str, ctx: &ScanContext, out: &mut Vec<Candidate>) {
                 // Opening a sentence or a turn, an English word is capitalised because it
                 // opens ("Kindness.", "Whereas if…"); in mid-sentence a capital still says
                 // something ("to Moss Side").
-                || (words[start].sentence_start && run.clone().all(|k| english(k)))
+                || (words[start].sentence_start && run.clone().all(&english))
             {
                 continue;
             }

@@ -445,7 +445,8 @@ impl Study {
             return Err(StudyError::invalid(
                 &path,
                 0,
-                "its speaker labels could not be renamed (it is not stored as WebVTT);                  rename them in the file and use `thematic transcripts update`",
+                "its speaker labels could not be renamed (it is not stored as WebVTT); \
+                 rename them in the file and use `thematic transcripts update`",
             ));
         };
         let mut speakers: Vec<&str> = t
