@@ -239,3 +239,53 @@ fn sync_times_are_set_cleared_and_checked_against_moved_turns() {
     let log = d.read("s/changelog.csv");
     assert_eq!(log.matches(",sync,").count(), 3, "{log}");
 }
+
+/// An Ogg Vorbis file's length in seconds: the last page's granule position (samples) over
+/// the identification header's sample rate. Written here, in a few lines, because the test
+/// needs only these two numbers (Ogg: RFC 3533 §6; Vorbis I specification §4.2.2).
+fn ogg_vorbis_seconds(bytes: &[u8]) -> f64 {
+    let header = bytes.windows(7).position(|w| w == b"\x01vorbis").unwrap();
+    // After "\x01vorbis": version (4 bytes), channels (1), sample rate (4, little-endian).
+    let at = header + 7 + 4 + 1;
+    let rate = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let last = bytes.windows(4).rposition(|w| w == b"OggS").unwrap();
+    // The page header: "OggS", version (1), type (1), granule position (8, little-endian).
+    let granule = u64::from_le_bytes(bytes[last + 6..last + 14].try_into().unwrap());
+    granule as f64 / f64::from(rate)
+}
+
+#[test]
+fn the_recorded_sample_imports_with_its_recording_and_the_turns_fit_it() {
+    // sample-transcripts/recording/: a synthetic 47-second interview and its timed VTT, for
+    // trying the player. Its recording is linked on import, and every turn starts and ends
+    // inside the recording, the last ending within the 0.6 s pause before the end.
+    let d = Dir::new();
+    d.study("s");
+    let vtt = crate::util::sample("recording/R1_interview.vtt");
+    let run = d
+        .cmd_in("s", &["import", vtt.to_str().unwrap(), "--format", "json"])
+        .ok()
+        .stderr_has("linked the recording R1_interview.ogg to R1");
+    assert!(
+        run.json()[0]["media"]
+            .as_str()
+            .unwrap()
+            .ends_with("R1_interview.ogg")
+    );
+    let seconds = ogg_vorbis_seconds(&std::fs::read(vtt.with_extension("ogg")).unwrap());
+    let parsed = d.json_in("s", &["parse", vtt.to_str().unwrap(), "--format", "json"]);
+    let turns = parsed["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 8, "{turns:#?}");
+    let ms = |t: &Value, k: &str| t[k].as_i64().unwrap_or_else(|| panic!("{k}: {t}"));
+    let last_end = ms(turns.last().unwrap(), "end_ms") as f64 / 1000.0;
+    assert!(
+        last_end <= seconds && seconds - last_end < 1.0,
+        "the last turn ends at {last_end} s, the recording is {seconds} s"
+    );
+    // Two speakers take turns, the interviewer first.
+    let speakers: Vec<&str> = turns
+        .iter()
+        .map(|t| t["speaker"].as_str().unwrap())
+        .collect();
+    assert_eq!(speakers[..2], ["Interviewer", "R1"]);
+}
