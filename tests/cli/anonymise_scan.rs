@@ -287,4 +287,6 @@ fn the_sample_study_gets_few_guesses_and_no_ordinary_words() {
         "{review}"
     );
     assert!(review.contains("\nJean,name,first-name-list,"), "{review}");
+    // Otter's "Transcribed by https://otter.ai" (P4, P11) names the tool, not a person.
+    assert!(!review.contains("otter.ai"), "{review}");
 }

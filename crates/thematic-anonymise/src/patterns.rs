@@ -148,6 +148,9 @@ pub(crate) fn find(text: &str, offsets: &Offsets, out: &mut Vec<Candidate>) {
             if text[..m.start()].ends_with('@') {
                 continue; // the domain of an e-mail address
             }
+            if is_service_home(s) {
+                continue; // "Transcribed by https://otter.ai": the tool, not a person
+            }
             push(m.start(), m.start() + s.len(), Kind::Url, Rule::UrlPattern);
         }
     }
@@ -295,6 +298,31 @@ pub(crate) fn find(text: &str, offsets: &Offsets, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Transcription services whose home address their exports write into every transcript
+/// ("Transcribed by https://otter.ai"): naming the tool identifies no one.
+const TRANSCRIPTION_SERVICES: &[&str] = &[
+    "otter.ai",
+    "rev.com",
+    "temi.com",
+    "trint.com",
+    "sonix.ai",
+    "happyscribe.com",
+    "descript.com",
+];
+
+/// Whether `url` is a transcription service's bare home address (any scheme, `www.` or
+/// not, at most a trailing `/`); a longer address (a shared transcript's link) is not.
+fn is_service_home(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let host = host.strip_suffix('/').unwrap_or(host);
+    TRANSCRIPTION_SERVICES.contains(&host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +359,14 @@ mod tests {
         assert_eq!(
             one("on www.ourgroup.org.uk, they"),
             Some(("www.ourgroup.org.uk".into(), Kind::Url))
+        );
+        // A transcription service's own trailer names the tool, not a person; a link to a
+        // shared transcript on the same service is an address like any other.
+        assert_eq!(one("Transcribed by https://otter.ai"), None);
+        assert_eq!(one("Transcribed by www.rev.com/"), None);
+        assert_eq!(
+            one("see https://otter.ai/u/AbC123 for it"),
+            Some(("https://otter.ai/u/AbC123".into(), Kind::Url))
         );
         assert_eq!(
             one("the site stockportcarers.org.uk"),
