@@ -59,7 +59,7 @@ pub use checks::{is_nhs_number, is_ni_number};
 pub use context::{Candidate, KnownTerm, ScanContext, is_pseudonymous_label, lowercase_words};
 pub use kind::{Kind, Rule};
 pub use lists::shipped_list_sizes;
-pub use matcher::{Match, TermMatcher, find_terms, fold_term, keeps_capitals};
+pub use matcher::{Match, TermMatcher, WordSet, find_terms, fold_term, keeps_capitals};
 pub use placeholder::is_placeholder;
 pub use review::{
     Decision, Findings, REVIEW_COLUMNS, Review, ReviewError, ReviewProblem, ReviewRow,

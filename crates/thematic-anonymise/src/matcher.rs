@@ -163,6 +163,65 @@ fn choose(mut all: Vec<Match>) -> Vec<Match> {
     kept.into_values().collect()
 }
 
+/// The words of a text, kept small (a sorted hash per distinct word), to tell without the
+/// text whether a term could occur in it: [`WordSet::may_hold`] is true for every term
+/// [`find_terms`] finds in the text (and, rarely, for one it does not).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordSet {
+    hashes: Vec<u64>,
+}
+
+impl WordSet {
+    /// The distinct words of `text`: runs of letters, digits and `_`, folded as the matcher
+    /// folds them.
+    pub fn of(text: &str) -> WordSet {
+        let mut hashes = word_hashes(text);
+        hashes.sort_unstable();
+        hashes.dedup();
+        WordSet { hashes }
+    }
+
+    /// Whether every word of `term` is a word of the text: always so when [`find_terms`]
+    /// finds `term` there, since a match's inner words are bounded by the term's own
+    /// punctuation and its outer ones by word boundaries. A term with no word at all
+    /// ("***") may be anywhere.
+    pub fn may_hold(&self, term: &str) -> bool {
+        word_hashes(term)
+            .iter()
+            .all(|h| self.hashes.binary_search(h).is_ok())
+    }
+
+    /// How many distinct words.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether the text has no word.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+/// A hash of each word of `text` (folded), in text order: FNV-1a over the folded code
+/// points, written here because it is four lines and needs no table.
+fn word_hashes(text: &str) -> Vec<u64> {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut out = Vec::new();
+    let mut h: Option<u64> = None;
+    for c in text.chars() {
+        if is_word_char(c) {
+            let mut v = h.unwrap_or(OFFSET);
+            v = (v ^ u64::from(u32::from(fold_char(c)))).wrapping_mul(PRIME);
+            h = Some(v);
+        } else if let Some(v) = h.take() {
+            out.push(v);
+        }
+    }
+    out.extend(h);
+    out
+}
+
 /// Whether [`find_terms`] keeps `term`'s capitals: a term made only of words with a
 /// capitalised word ("May", "Bath Road"), which then does not match the same words written
 /// in lower case.
@@ -336,6 +395,31 @@ mod tests {
         );
         // Spaces in a term match one space only after folding white space runs in the term.
         assert_eq!(spans("New York", &["New   York"]), [(0, 8, 0)]);
+    }
+
+    #[test]
+    fn a_word_set_holds_every_term_the_matcher_finds() {
+        let text = "Call Ann.Lee@Example.org or +44 7700 900123; Mary-Ann said ZOË's fine.";
+        let words = WordSet::of(text);
+        // Each of these is found in the text, so each must be held.
+        for term in [
+            "ann.lee@example.org",
+            "+44 7700 900123",
+            "Mary-Ann",
+            "Zoë",
+            "Ann",
+        ] {
+            assert!(!find_terms(text, &[term]).is_empty(), "{term}");
+            assert!(words.may_hold(term), "{term}");
+        }
+        // A term with no word may be anywhere.
+        assert!(words.may_hold("***"));
+        // A word the text does not have: not held.
+        assert!(!words.may_hold("Leeds"));
+        assert!(!words.may_hold("Mary Smith"));
+        // Words are told apart whole: "Ann" is a word of "Ann's", not of "Anna".
+        assert!(!WordSet::of("Anna came").may_hold("Ann"));
+        assert!(WordSet::of("Ann's coat").may_hold("Ann"));
     }
 
     #[test]

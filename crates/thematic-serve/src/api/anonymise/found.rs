@@ -2,16 +2,17 @@
 //! [`Hit`] (the term, where it is, its turn: a few machine words, so 400,000 occurrences of
 //! common words take a few megabytes), per transcript, by the server's model
 //! ([`crate::model::Model::parts`]): the view's pages and a decision's answer do not read
-//! every transcript again. A transcript's hits are found again when its file changes; all
-//! of them when the list of terms changes (a term added, a re-scan), not when a decision
-//! does. The words around a hit are read only for the hits a page shows ([`extracts`]),
-//! from their transcripts.
+//! every transcript again. A transcript's hits are found again when its file changes, and
+//! when the list of terms changes in a way that can change them (see [`occurrences`]): a
+//! term added from the reader reads only the transcripts that have its words; a decision
+//! changes no list of terms. The words around a hit are read only for the hits a page
+//! shows ([`extracts`]), from their transcripts.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use thematic_anonymise::TermMatcher;
+use thematic_anonymise::{TermMatcher, WordSet};
 use thematic_study::{Study, StudyError, file_stamp, parallel_map};
 use thematic_transcript::Transcript;
 
@@ -59,8 +60,27 @@ pub(crate) struct Extract {
     pub more_after: bool,
 }
 
+/// One transcript as kept between requests: its words ([`WordSet`], to tell whether a new
+/// term could be in it without reading it again) and its hits for the last list of terms
+/// they were found for.
+pub(crate) struct Kept {
+    words: WordSet,
+    hits: Mutex<HitsFor>,
+}
+
+/// Hits and the list of terms they were found for (their `term` numbers index it).
+type HitsFor = (Arc<Vec<String>>, Arc<Vec<Hit>>);
+
 /// Every occurrence of `terms` in the study's transcripts, transcript by transcript in the
 /// study's order, each in text order.
+///
+/// A transcript is read again only when its file changed, or when the list of terms
+/// changed in a way that can change its hits: a term added whose every word it has
+/// ([`WordSet::may_hold`]), or a term taken away that it had hits of. Otherwise its hits
+/// stand, their term numbers moved to the new list, which gives what reading it again
+/// would: a new term that cannot occur there adds no match, and a term with no hit there
+/// took no part in choosing between overlapping ones. So adding a term the reader missed
+/// reads only the transcripts that have its words.
 pub(crate) fn occurrences(
     state: &AppState,
     study: &Study,
@@ -78,27 +98,105 @@ pub(crate) fn occurrences(
             ))
         })
         .collect::<Result<_, StudyError>>()?;
-    let mut scope = thematic_study::StableHasher::default();
-    std::hash::Hash::hash(terms, &mut scope);
-    let scope = format!("{:x}", std::hash::Hasher::finish(&scope));
     let paths: HashMap<&str, &std::path::PathBuf> =
         files.iter().map(|(id, p)| (id.as_str(), p)).collect();
     let parse = study.parse_options();
-    state.model.parts("anonymise", &scope, &wanted, |missing| {
-        let matcher = TermMatcher::new(terms);
-        let found = parallel_map(missing, |id| -> Result<Vec<Hit>, StudyError> {
-            let Some(path) = paths.get(id) else {
-                return Ok(Vec::new());
-            };
-            // A transcript that cannot be read has no occurrences here; the transcripts
-            // list says why it cannot be read.
-            match thematic_study::read_transcript(path, &parse)? {
-                Ok(t) => Ok(hits_in(&t, &matcher)),
-                Err(_) => Ok(Vec::new()),
+    let terms = Arc::new(terms.to_vec());
+    let matcher = TermMatcher::new(&terms);
+    let read = |id: &str| -> Result<(WordSet, Vec<Hit>), StudyError> {
+        let Some(path) = paths.get(id) else {
+            return Ok((WordSet::default(), Vec::new()));
+        };
+        // A transcript that cannot be read has no occurrences here; the transcripts list
+        // says why it cannot be read.
+        match thematic_study::read_transcript(path, &parse)? {
+            Ok(t) => Ok((WordSet::of(&t.text), hits_in(&t, &matcher))),
+            Err(_) => Ok((WordSet::default(), Vec::new())),
+        }
+    };
+    let parts = state.model.parts("anonymise", "", &wanted, |missing| {
+        let found = parallel_map(missing, |id| read(id));
+        Ok(found
+            .into_iter()
+            .map(|r| {
+                r.map(|(words, hits)| Kept {
+                    words,
+                    hits: Mutex::new((terms.clone(), Arc::new(hits))),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?)
+    })?;
+    // The transcripts whose hits were found for another list of terms: moved over where
+    // that gives the same hits, else read again (in parallel).
+    let mut again: Vec<String> = Vec::new();
+    for (id, kept) in &parts {
+        let mut hits = lock(&kept.hits);
+        if *hits.0 == *terms {
+            continue;
+        }
+        match moved_over(&hits.0, &hits.1, &terms, &kept.words) {
+            Some(moved) => *hits = (terms.clone(), Arc::new(moved)),
+            None => again.push(id.clone()),
+        }
+    }
+    let fresh = parallel_map(&again, |id| read(id));
+    let mut fresh: HashMap<String, Vec<Hit>> = again
+        .into_iter()
+        .zip(fresh)
+        .map(|(id, r)| r.map(|(_, hits)| (id, hits)))
+        .collect::<Result<_, _>>()?;
+    Ok(parts
+        .into_iter()
+        .map(|(id, kept)| {
+            let mut hits = lock(&kept.hits);
+            if let Some(new) = fresh.remove(&id) {
+                *hits = (terms.clone(), Arc::new(new));
             }
-        });
-        Ok(found.into_iter().collect::<Result<Vec<_>, _>>()?)
-    })
+            let part = hits.1.clone();
+            drop(hits);
+            (id, part)
+        })
+        .collect())
+}
+
+/// `hits`, found for the terms `before`, as they are for `after`: each moved to its term's
+/// number in `after`, when no term of `after` that `before` lacks can occur in the
+/// transcript (`words`) and no term taken away had a hit there. `None` when the transcript
+/// must be read again.
+fn moved_over(
+    before: &[String],
+    hits: &[Hit],
+    after: &[String],
+    words: &WordSet,
+) -> Option<Vec<Hit>> {
+    let old: HashMap<&str, usize> = before
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    if after
+        .iter()
+        .any(|t| !old.contains_key(t.as_str()) && words.may_hold(t))
+    {
+        return None;
+    }
+    let new: HashMap<&str, usize> = after
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    hits.iter()
+        .map(|h| {
+            let term = before.get(h.term)?;
+            let term = *new.get(term.as_str())?;
+            Some(Hit { term, ..*h })
+        })
+        .collect()
+}
+
+/// A lock, even if a thread panicked while holding it (the hits are replaced whole).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The occurrences of the matcher's terms in one transcript.
@@ -227,6 +325,51 @@ mod tests {
 
     fn cs(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The hits of `terms` in `text` as `occurrences` would find them on reading it.
+    fn read(text: &str, terms: &[String]) -> Vec<Hit> {
+        TermMatcher::new(terms)
+            .find(text)
+            .into_iter()
+            .map(|m| Hit {
+                term: m.term_index,
+                start: m.start,
+                end: m.end,
+                turn: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hits_move_over_to_a_new_list_of_terms_only_when_reading_again_would_give_them() {
+        let text = "Ann drove to Leeds. Ann's sister too.";
+        let words = WordSet::of(text);
+        let before = strings(&["Ann", "Leeds"]);
+        let hits = read(text, &before);
+        // A term added that the text cannot hold ("Zebworth"), sorted in first: the hits
+        // stand, their numbers moved by one, exactly as reading again gives them.
+        let after = strings(&["Zebworth", "Ann", "Leeds"]);
+        let moved = moved_over(&before, &hits, &after, &words).unwrap();
+        assert_eq!(moved, read(text, &after));
+        assert_eq!(moved.iter().map(|h| h.term).collect::<Vec<_>>(), [1, 2, 1]);
+        // A term added whose words the text has ("Ann drove", longer than "Ann", so it
+        // would win there): read again.
+        let longer = strings(&["Ann", "Ann drove", "Leeds"]);
+        assert_eq!(moved_over(&before, &hits, &longer, &words), None);
+        // A term taken away that had hits here: read again (it may have hidden others).
+        assert_eq!(moved_over(&before, &hits, &strings(&["Ann"]), &words), None);
+        // A term taken away with no hit here: the rest stand.
+        let with_absent = strings(&["Ann", "Kendal", "Leeds"]);
+        let found = read(text, &with_absent);
+        assert_eq!(
+            moved_over(&with_absent, &found, &before, &words).unwrap(),
+            hits
+        );
     }
 
     #[test]
