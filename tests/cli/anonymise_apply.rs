@@ -251,6 +251,21 @@ fn scan_then_apply_replaces_every_accepted_term_and_keeps_every_coding() {
         d.read("s/participants.csv"),
         "participant,transcript,speaker,gender\nP1,P1,,female\nP2a,P2,Name 2,female\n"
     );
+    // The caption transcript's words and its speaker's label change in one rewrite: one
+    // re-anchoring of P2 and one "edit-text" line for both passages (John, and the label
+    // "Ann Smith"), not a second update for the label.
+    let changes = d.read("s/changelog.csv");
+    let of_p2 = |action: &str| {
+        changes
+            .lines()
+            .filter(|l| l.contains(&format!(",{action},")) && l.contains("P2"))
+            .count()
+    };
+    assert_eq!((of_p2("reanchor"), of_p2("edit-text")), (1, 1), "{changes}");
+    assert!(
+        changes.contains(",edit-text,,P2: 2 passage(s) rewritten"),
+        "{changes}"
+    );
     // Every coding moved with its words, none orphaned: the coding over the sentence that
     // named John and Leeds now quotes the pseudonymised sentence.
     let after = codings(&d);

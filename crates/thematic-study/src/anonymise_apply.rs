@@ -290,8 +290,9 @@ impl Study {
         Ok(report)
     }
 
-    /// One transcript's edits written: in one rewrite when its text is its file's own;
-    /// otherwise the words in the turns first, then the speaker labels renamed.
+    /// One transcript's edits written: in one rewrite when it can (its text is its file's
+    /// own, or a caption transcript stored as WebVTT with its speakers renamed); otherwise
+    /// the words in the turns first, then the speaker labels renamed.
     ///
     /// When the transcript would not read back with every change (a replaced word in a
     /// header or trailer line can stop it being one), it is tried again with the words in
@@ -335,8 +336,9 @@ impl Study {
             .unwrap_or_else(|| StudyError::invalid(&plan.path, 0, "nothing to replace in it")))
     }
 
-    /// `changes` (some of `plan`'s) written: in one rewrite when the transcript's text is
-    /// its file's own; otherwise the words in the turns first, then the speaker labels.
+    /// `changes` (some of `plan`'s) written: in one rewrite when it reads back (always for
+    /// a transcript whose text is its file's own; for captions when the renamed speakers
+    /// survive as WebVTT); otherwise the words in the turns first, then the speaker labels.
     fn rewrite_changes(
         &self,
         plan: &Plan,
@@ -352,9 +354,14 @@ impl Study {
         };
         let (speech, labels): (Vec<&Replaced>, Vec<&Replaced>) =
             changes.iter().partition(|c| c.turn > 0);
+        let all: Vec<TextEdit> = changes.iter().map(edit).collect();
         if plan.own_text || labels.is_empty() {
-            let edits: Vec<TextEdit> = changes.iter().map(edit).collect();
-            return self.rewrite_transcript(&plan.id, &edits, who, dry_run);
+            return self.rewrite_transcript(&plan.id, &all, who, dry_run);
+        }
+        // A caption transcript: the words and the speakers' labels in one rewrite (stored
+        // as WebVTT with the renamed speakers), else in two steps below.
+        if let Ok(report) = self.rewrite_transcript(&plan.id, &all, who, dry_run) {
+            return Ok(report);
         }
         let words: Vec<TextEdit> = speech.iter().map(edit).collect();
         let mut first = self.rewrite_transcript(&plan.id, &words, who, dry_run)?;

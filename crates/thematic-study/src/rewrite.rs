@@ -11,7 +11,8 @@
 //! 1. the file's own format, when the normalized text is the file's text (typed `.txt`,
 //!    `.md`, Otter and Rev exports): the edited text itself, same extension;
 //! 2. for caption and timed formats (VTT, SRT, Teams, Whisper JSON, NVivo TSV), a WebVTT file
-//!    with one cue per turn, `<v Speaker>` and the turns' own times to the millisecond;
+//!    with one cue per turn, `<v Speaker>` and the turns' own times to the millisecond (an
+//!    edit inside a speaker's label renames the speaker);
 //! 3. plain text (`.txt`), the edited text as it is rendered (`[hh:mm:ss] Speaker: text`).
 //!
 //! The first candidate whose parse gives the edited text, the same number of turns at the
@@ -146,7 +147,7 @@ impl Study {
             candidates.push((new_text.as_bytes().to_vec(), ext));
         }
         if old.turns.iter().any(|t| t.start_ms.is_some())
-            && let Some(vtt) = as_vtt(old, new_text, &expected)
+            && let Some(vtt) = as_vtt(old, new_text, &expected, &speakers_after(old, edits))
         {
             candidates.push((vtt.into_bytes(), "vtt"));
         }
@@ -312,13 +313,68 @@ fn expected_turns(old: &Transcript, edits: &[TextEdit]) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// The edited transcript as WebVTT, one cue per turn, or `None` when a turn has no time or
-/// its text would not survive as one cue (a blank line inside it).
-fn as_vtt(old: &Transcript, new_text: &str, expected: &[(usize, usize)]) -> Option<String> {
+/// Each turn's speaker after `edits` (sorted, not overlapping): an edit inside the name
+/// where the text writes it as the turn's label (its last occurrence between the previous
+/// turn and this one) renames it, as `anonymise apply` renames "Ann Smith:" to "Name 2:".
+/// An edit that crosses the name's edge leaves it as it was (the stored form then does not
+/// read back, and the caller is told).
+fn speakers_after(old: &Transcript, edits: &[TextEdit]) -> Vec<Option<String>> {
+    let chars: Vec<char> = old.text.chars().collect();
+    let mut previous_end = 0;
+    let mut out = Vec::with_capacity(old.turns.len());
+    for turn in &old.turns {
+        let before = previous_end.min(turn.start);
+        previous_end = turn.end;
+        let Some(name) = &turn.speaker else {
+            out.push(None);
+            continue;
+        };
+        let region: String = chars
+            .get(before..turn.start)
+            .unwrap_or_default()
+            .iter()
+            .collect();
+        let Some(byte) = region.rfind(name.as_str()) else {
+            out.push(Some(name.clone()));
+            continue;
+        };
+        let at = before + region[..byte].chars().count();
+        let len = name.chars().count();
+        let inside: Vec<&TextEdit> = edits
+            .iter()
+            .filter(|e| e.start < at + len && e.end > at)
+            .collect();
+        if inside.iter().any(|e| e.start < at || e.end > at + len) {
+            out.push(Some(name.clone()));
+            continue;
+        }
+        let name_chars: Vec<char> = name.chars().collect();
+        let mut renamed = String::new();
+        let mut pos = 0;
+        for e in inside {
+            renamed.extend(&name_chars[pos..e.start - at]);
+            renamed.push_str(&e.replacement);
+            pos = e.end - at;
+        }
+        renamed.extend(&name_chars[pos..]);
+        out.push(Some(renamed));
+    }
+    out
+}
+
+/// The edited transcript as WebVTT, one cue per turn, each with its speaker (as
+/// [`speakers_after`] gives them), or `None` when a turn has no time or its text would not
+/// survive as one cue (a blank line inside it).
+fn as_vtt(
+    old: &Transcript,
+    new_text: &str,
+    expected: &[(usize, usize)],
+    speakers: &[Option<String>],
+) -> Option<String> {
     let offsets: Vec<usize> = new_text.char_indices().map(|(b, _)| b).collect();
     let byte = |cp: usize| offsets.get(cp).copied().unwrap_or(new_text.len());
     let mut out = String::from("WEBVTT\n\n");
-    for (turn, &(s, e)) in old.turns.iter().zip(expected) {
+    for ((turn, &(s, e)), speaker) in old.turns.iter().zip(expected).zip(speakers) {
         let start = turn.start_ms?;
         let end = turn.end_ms.unwrap_or(start).max(start);
         let words = new_text.get(byte(s)..byte(e))?;
@@ -326,7 +382,7 @@ fn as_vtt(old: &Transcript, new_text: &str, expected: &[(usize, usize)]) -> Opti
             return None;
         }
         out.push_str(&format!("{} --> {}\n", vtt_time(start), vtt_time(end)));
-        if let Some(speaker) = &turn.speaker {
+        if let Some(speaker) = speaker {
             out.push_str(&format!("<v {}>", escape_vtt(speaker)));
         }
         out.push_str(&escape_vtt(words));
@@ -434,5 +490,40 @@ mod tests {
     #[test]
     fn vtt_times_have_milliseconds() {
         assert_eq!(vtt_time(3_723_004), "01:02:03.004");
+    }
+
+    #[test]
+    fn an_edit_inside_a_speakers_label_renames_the_speaker() {
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann Smith>Hello Ann Smith.\n\n\
+                   00:00:03.000 --> 00:00:04.000\n<v Bob>Hi.\n";
+        let t = thematic_transcript::parse_with_hint(
+            vtt.as_bytes(),
+            &thematic_transcript::Options::default(),
+            Some("vtt"),
+        )
+        .unwrap();
+        let chars: Vec<char> = t.text.chars().collect();
+        let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+        // The label "Ann Smith" is the last time the name is written before turn 1.
+        let label = t.text.find("Ann Smith").unwrap();
+        let label = t.text[..label].chars().count();
+        assert_eq!(text(label, label + 9), "Ann Smith");
+        assert!(label + 9 <= t.turns[0].start);
+        let rename = [edit(label, label + 9, "Name 2")];
+        assert_eq!(
+            speakers_after(&t, &rename),
+            [Some("Name 2".to_string()), Some("Bob".to_string())]
+        );
+        // The name in the words of the turn is not the label: the speaker stays.
+        let words = t.turns[0].start + "Hello ".chars().count();
+        assert_eq!(
+            speakers_after(&t, &[edit(words, words + 9, "[Name 2]")])[0].as_deref(),
+            Some("Ann Smith")
+        );
+        // An edit that crosses the label's edge leaves the speaker as it was.
+        assert_eq!(
+            speakers_after(&t, &[edit(label + 4, label + 12, "x")])[0].as_deref(),
+            Some("Ann Smith")
+        );
     }
 }
