@@ -7,7 +7,7 @@
 // The player survives the reader's redraws (coding a passage redraws the reader): the same
 // <audio>/<video> element is moved into the new page in the same task, so it never pauses.
 
-import { S, api, say, showError } from "/js/state.js";
+import { S, api, say, sayWith, showError } from "/js/state.js";
 import { el, hms } from "/js/util.js";
 
 // The speeds offered, slowest first.
@@ -233,8 +233,55 @@ export function timeOf(t) {
       title: "This turn starts now: its time is the player's position, kept in the study (s on the turn)",
       onclick: () => syncTurn(t.n),
     }, ms === null ? "starts now" : "re-sync"));
+    if (ms !== null) {
+      box.append(el("button", {
+        type: "button", class: "unsync small linklike", tabindex: "-1",
+        title: "Take this turn's time away (the study forgets it; Undo puts it back)",
+        onclick: () => clearSync(t.n),
+      }, "clear"));
+    }
   }
   return box;
+}
+
+// Stores `ms` (a number, or null to clear) as turn `n`'s time; answers the stored time.
+async function storeSync(id, t, ms) {
+  const res = await api("POST", "/api/transcripts/" + encodeURIComponent(id) + "/sync", { turn_start: t.start, ms });
+  return res && typeof res.synced_ms === "number" ? res.synced_ms : ms;
+}
+
+// Draws turn `n`'s time again after its sync time changed.
+function redrawTime(t) {
+  const meta = document.querySelector("#turn-" + t.n + " .meta .when");
+  if (meta) meta.replaceWith(timeOf(t));
+  markSpeaking(true);
+}
+
+// Takes turn `n`'s sync time away, with Undo (which stores it again).
+export async function clearSync(n) {
+  const t = S.reader && S.reader.turns[n - 1];
+  if (!t || t.synced_ms === null || t.synced_ms === undefined) return;
+  const id = S.reader.id;
+  const was = t.synced_ms;
+  try {
+    await storeSync(id, t, null);
+    if (!S.reader || S.reader.id !== id) return;
+    t.synced_ms = null;
+    redrawTime(t);
+    sayWith("Turn " + n + "'s time (" + hms(was) + ") was taken away.", "Undo", async () => {
+      try {
+        const back = await storeSync(id, t, was);
+        if (!S.reader || S.reader.id !== id) return;
+        t.synced_ms = back;
+        redrawTime(t);
+        say("Turn " + n + " starts at " + hms(back) + " again.");
+      } catch (e) {
+        showError(e);
+      }
+    });
+  } catch (e) {
+    showError(e);
+  }
 }
 
 // "This turn starts now": stores the player's position as turn `n`'s time.
@@ -249,12 +296,10 @@ export async function syncTurn(n) {
   const ms = Math.round(m.currentTime * 1000);
   try {
     const id = S.reader.id;
-    const res = await api("POST", "/api/transcripts/" + encodeURIComponent(id) + "/sync", { turn_start: t.start, ms });
+    const stored = await storeSync(id, t, ms);
     if (!S.reader || S.reader.id !== id) return;
-    t.synced_ms = res && typeof res.synced_ms === "number" ? res.synced_ms : ms;
-    const meta = document.querySelector("#turn-" + n + " .meta .when");
-    if (meta) meta.replaceWith(timeOf(t));
-    markSpeaking(true);
+    t.synced_ms = stored;
+    redrawTime(t);
     say("Turn " + n + " starts at " + hms(t.synced_ms) + " (kept in the study).");
   } catch (e) {
     showError(e);

@@ -164,7 +164,7 @@ fn a_turns_time_plays_from_there(b: &dyn Driver) {
 }
 
 /// A typed transcript's turn takes the player's position as its time, kept in the study,
-/// with the button and with s on the turn.
+/// with the button and with s on the turn; "clear" takes it away again, with Undo.
 fn a_turn_without_a_time_starts_now(b: &dyn Driver) {
     let f = Recorded::start();
     open(b, &f, "P2");
@@ -212,6 +212,35 @@ fn a_turn_without_a_time_starts_now(b: &dyn Driver) {
     b.wait_for(
         "const t = document.querySelector('.turn.speaking'); return !!t && t.dataset.n === '2'",
         "turn 2 marked at 4 s",
+    );
+    // "clear" takes turn 3's time away (the study forgets it; turn 2's stays), and Undo in
+    // the message puts it back.
+    b.click(".turn[data-n=\"3\"] .meta button.unsync");
+    b.wait_for(
+        "const t = document.querySelector('.turn[data-n=\"3\"] .meta'); return !!t && !t.querySelector('button.time') && t.textContent.includes('starts now')",
+        "turn 3 without a time",
+    );
+    assert_eq!(
+        f.study
+            .sync_times("P2")
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![(turn2, 3000)]
+    );
+    b.wait_for(
+        "const s = document.getElementById('status'); return !!s && s.textContent.includes('00:00:07') && !!s.querySelector('button')",
+        "the message with Undo",
+    );
+    b.save_screenshot(&format!("player-unsync-{}", b.name().to_lowercase()));
+    b.click("#status button");
+    b.wait_for(
+        "const t = document.querySelector('.turn[data-n=\"3\"] .meta button.time'); return !!t && t.textContent.includes('00:00:07')",
+        "turn 3's time back",
+    );
+    assert_eq!(
+        f.json("/api/transcripts/P2")["turns"][2]["synced_ms"],
+        json!(7500)
     );
 }
 
