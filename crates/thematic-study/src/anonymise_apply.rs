@@ -31,7 +31,6 @@ use crate::anonymise_key::{KeyFolder, KeyLogRow, resolve_key_dir};
 use crate::error::StudyError;
 use crate::fsutil::{FileLock, atomic_write};
 use crate::participants::{SPEAKER_COLUMN, TRANSCRIPT_COLUMN};
-use crate::reanchor::Anchor;
 use crate::rewrite::TextEdit;
 use crate::study::Study;
 use crate::update::UpdateReport;
@@ -145,10 +144,6 @@ impl ApplyReport {
 struct Plan {
     id: String,
     path: PathBuf,
-    /// Whether the transcript's text is its file's own (typed text), so a speaker label
-    /// can be edited in place; otherwise (captions, timed formats) labels are renamed in
-    /// a second step (see [`Study::rename_caption_speakers`]).
-    own_text: bool,
     changes: Vec<Replaced>,
 }
 
@@ -178,7 +173,7 @@ impl Study {
         let interviewers = interviewers_changes(self, &guard);
         if options.dry_run {
             for plan in &plans {
-                match self.rewrite_plan(plan, &guard, &options.who, true) {
+                match self.rewrite_plan(plan, &options.who, true) {
                     Ok(None) => report.skipped.extend(plan.changes.iter().cloned()),
                     Ok(Some((u, done))) => {
                         report.updates.push(u);
@@ -224,7 +219,7 @@ impl Study {
             }
         }
         for plan in plans {
-            match self.rewrite_plan(&plan, &guard, &options.who, false) {
+            match self.rewrite_plan(&plan, &options.who, false) {
                 Ok(None) => report.skipped.extend(plan.changes),
                 Ok(Some((u, done))) => {
                     let (applied, skipped) = split_done(&plan.changes, &done);
@@ -290,9 +285,7 @@ impl Study {
         Ok(report)
     }
 
-    /// One transcript's edits written: in one rewrite when it can (its text is its file's
-    /// own, or a caption transcript stored as WebVTT with its speakers renamed); otherwise
-    /// the words in the turns first, then the speaker labels renamed.
+    /// One transcript's edits written, words and speakers' labels in one rewrite.
     ///
     /// When the transcript would not read back with every change (a replaced word in a
     /// header or trailer line can stop it being one), it is tried again with the words in
@@ -302,7 +295,6 @@ impl Study {
     fn rewrite_plan(
         &self,
         plan: &Plan,
-        guard: &Guard,
         who: &str,
         dry_run: bool,
     ) -> Result<Option<(UpdateReport, Vec<usize>)>, StudyError> {
@@ -321,7 +313,7 @@ impl Study {
         let mut first_error = None;
         for attempt in attempts {
             let changes: Vec<&Replaced> = attempt.iter().map(|&i| &plan.changes[i]).collect();
-            match self.rewrite_changes(plan, &changes, guard, who, dry_run) {
+            match self.rewrite_changes(plan, &changes, who, dry_run) {
                 Ok(report) => return Ok(Some((report, attempt))),
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -336,149 +328,25 @@ impl Study {
             .unwrap_or_else(|| StudyError::invalid(&plan.path, 0, "nothing to replace in it")))
     }
 
-    /// `changes` (some of `plan`'s) written: in one rewrite when it reads back (always for
-    /// a transcript whose text is its file's own; for captions when the renamed speakers
-    /// survive as WebVTT); otherwise the words in the turns first, then the speaker labels.
+    /// `changes` (some of `plan`'s) written in one rewrite: the words in the turns and the
+    /// speakers' labels together (a caption transcript is stored as WebVTT with its
+    /// speakers renamed; see [`Study::rewrite_transcript`]).
     fn rewrite_changes(
         &self,
         plan: &Plan,
         changes: &[&Replaced],
-        guard: &Guard,
         who: &str,
         dry_run: bool,
     ) -> Result<UpdateReport, StudyError> {
-        let edit = |c: &&Replaced| TextEdit {
-            start: c.at.offset,
-            end: c.at.offset + c.at.before.chars().count(),
-            replacement: c.at.after.clone(),
-        };
-        let (speech, labels): (Vec<&Replaced>, Vec<&Replaced>) =
-            changes.iter().partition(|c| c.turn > 0);
-        let all: Vec<TextEdit> = changes.iter().map(edit).collect();
-        if plan.own_text || labels.is_empty() {
-            return self.rewrite_transcript(&plan.id, &all, who, dry_run);
-        }
-        // A caption transcript: the words and the speakers' labels in one rewrite (stored
-        // as WebVTT with the renamed speakers), else in two steps below.
-        if let Ok(report) = self.rewrite_transcript(&plan.id, &all, who, dry_run) {
-            return Ok(report);
-        }
-        let words: Vec<TextEdit> = speech.iter().map(edit).collect();
-        let mut first = self.rewrite_transcript(&plan.id, &words, who, dry_run)?;
-        if dry_run {
-            // The labels are renamed in a second step, which a dry run cannot ask: a coding
-            // after a label that changes length moves by the difference.
-            for u in &mut first.codings {
-                let shift: isize = labels
-                    .iter()
-                    .filter(|c| c.at.offset < u.before.start)
-                    .map(|c| {
-                        c.at.after.chars().count() as isize - c.at.before.chars().count() as isize
-                    })
-                    .sum();
-                let (turn, start, end, text, similarity) = match &u.anchor {
-                    _ if shift == 0 => continue,
-                    Anchor::Kept => (
-                        u.before.turn,
-                        u.before.start,
-                        u.before.end,
-                        u.before.text.clone(),
-                        1.0,
-                    ),
-                    Anchor::Moved {
-                        turn,
-                        start,
-                        end,
-                        text,
-                        similarity,
-                    } => (*turn, *start, *end, text.clone(), *similarity),
-                    Anchor::Orphaned { .. } => continue,
-                };
-                let at = |p: usize| p.saturating_add_signed(shift);
-                u.anchor = Anchor::Moved {
-                    turn,
-                    start: at(start),
-                    end: at(end),
-                    text,
-                    similarity,
-                };
-            }
-            return Ok(first);
-        }
-        match self.rename_caption_speakers(&plan.id, guard, who)? {
-            Some(second) => Ok(merge_reports(first, second)),
-            None => Ok(first),
-        }
-    }
-
-    /// The speaker labels of transcript `id` that still hold an accepted term, renamed to
-    /// its label form. A caption transcript is stored as WebVTT after a rewrite, its
-    /// speakers in `<v …>` tags: those are renamed and the file goes through
-    /// [`Study::update_transcript`] (codings re-anchored); a transcript whose text is its
-    /// file's own is rewritten in place. `None` when there is nothing left to rename.
-    fn rename_caption_speakers(
-        &self,
-        id: &str,
-        guard: &Guard,
-        who: &str,
-    ) -> Result<Option<UpdateReport>, StudyError> {
-        let accepted = guard.accepted();
-        let path = self.transcript_path(id)?;
-        let t = crate::transcripts::parse_file(&path, &self.parse_options())?;
-        let outside: Vec<_> = guard
-            .find(&t.text)
-            .into_iter()
-            .filter(|o| !t.turns.iter().any(|u| u.start <= o.start && o.end <= u.end))
-            .collect();
-        if outside.is_empty() {
-            return Ok(None);
-        }
-        if own_text(t.format) {
-            let edits: Vec<TextEdit> = outside
-                .iter()
-                .map(|o| TextEdit {
-                    start: o.start,
-                    end: o.end,
-                    replacement: accepted[o.term].label_form(),
-                })
-                .collect();
-            return self.rewrite_transcript(id, &edits, who, false).map(Some);
-        }
-        let is_vtt = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("vtt"));
-        let bytes = std::fs::read(&path).map_err(|e| StudyError::io(&path, e))?;
-        let (true, Ok(mut vtt)) = (is_vtt, String::from_utf8(bytes)) else {
-            return Err(StudyError::invalid(
-                &path,
-                0,
-                "its speaker labels could not be renamed (it is not stored as WebVTT); \
-                 rename them in the file and use `thematic transcripts update`",
-            ));
-        };
-        let mut speakers: Vec<&str> = t
-            .turns
+        let edits: Vec<TextEdit> = changes
             .iter()
-            .filter_map(|u| u.speaker.as_deref())
+            .map(|c| TextEdit {
+                start: c.at.offset,
+                end: c.at.offset + c.at.before.chars().count(),
+                replacement: c.at.after.clone(),
+            })
             .collect();
-        speakers.sort_unstable();
-        speakers.dedup();
-        for old in speakers {
-            let new = guard.replace_with(old, AcceptedTerm::label_form);
-            if new != old {
-                vtt = vtt.replace(
-                    &format!("<v {}>", crate::rewrite::escape_vtt(old)),
-                    &format!("<v {}>", crate::rewrite::escape_vtt(&new)),
-                );
-            }
-        }
-        let pending = self.cache_dir().join("pending");
-        std::fs::create_dir_all(&pending).map_err(|e| StudyError::io(&pending, e))?;
-        let file = pending.join(format!("{id}.vtt"));
-        atomic_write(&file, vtt.as_bytes())?;
-        let report = self.update_transcript(id, &file, who, false);
-        let _ = std::fs::remove_file(&file);
-        report.map(Some)
+        self.rewrite_transcript(&plan.id, &edits, who, dry_run)
     }
 
     /// Every transcript's planned edits, in natural order (transcripts with none left out).
@@ -497,7 +365,6 @@ impl Study {
             let mut plan = Plan {
                 id: id.clone(),
                 path: path.clone(),
-                own_text,
                 changes: Vec::new(),
             };
             for o in found {
@@ -666,22 +533,6 @@ pub(crate) fn own_text(format: thematic_transcript::Format) -> bool {
         format,
         Format::Txt | Format::Md | Format::Otter | Format::Rev
     )
-}
-
-/// A second re-anchoring report laid over the first: a coding's latest place wins.
-fn merge_reports(mut first: UpdateReport, second: UpdateReport) -> UpdateReport {
-    for u in second.codings {
-        let same = first
-            .codings
-            .iter_mut()
-            .find(|f| f.before.id == u.before.id && f.before.coder == u.before.coder);
-        match same {
-            Some(f) if !u.anchor.is_kept() => f.anchor = u.anchor,
-            Some(_) => {}
-            None => first.codings.push(u),
-        }
-    }
-    first
 }
 
 /// The `interviewers` list of `thematic.toml` with each accepted term in it replaced by its
