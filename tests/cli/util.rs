@@ -237,37 +237,11 @@ pub fn soffice_to_pdf(profile: &Path, out: &Path, files: &[PathBuf]) -> String {
     String::from_utf8_lossy(&run.stderr).to_string()
 }
 
-/// The REFI-QDA project schema the `.qde` we write is validated against.
-pub const PROJECT_XSD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/refi-qda/Project.xsd"
-);
+#[path = "../support/refi.rs"]
+mod refi;
+pub use refi::xmllint;
 
-/// The entries of a zip (a `.qdpx`), by name, in the zip's order.
+/// The entries of a zip (a `.qdpx`) file, by name, in the zip's order.
 pub fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
-            (f.name().unwrap().into_owned(), bytes)
-        })
-        .collect()
-}
-
-/// Whether `xml` is valid against the REFI-QDA project schema, and xmllint's complaint.
-pub fn xmllint(xml: &[u8]) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("project.qde");
-    std::fs::write(&file, xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema", PROJECT_XSD])
-        .arg(&file)
-        .output()
-        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    refi::unzip_bytes(&std::fs::read(path).unwrap())
 }

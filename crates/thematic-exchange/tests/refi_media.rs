@@ -6,9 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::Command;
 
 use thematic_exchange::refi::{
     Limits, MediaForExport, QdpxOptions, export_qdpx, export_qdpx_to, export_qdpx_with_media,
@@ -16,10 +14,9 @@ use thematic_exchange::refi::{
 };
 use thematic_study::{Coding, InitOptions, MediaKind, Study};
 
-const PROJECT_XSD: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/refi-qda/Project.xsd"
-);
+#[path = "../../../tests/support/refi.rs"]
+mod refi;
+use refi::{unzip_bytes as unzip, xmllint};
 
 const BOOK: &str = r#"
 format_version = 1
@@ -146,35 +143,6 @@ fn fixture() -> Fixture {
         study,
         wavs,
     }
-}
-
-/// The entries of a zip, by name, in order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut out = Vec::new();
-            f.read_to_end(&mut out).unwrap();
-            (f.name().unwrap().to_string(), out)
-        })
-        .collect()
-}
-
-/// Whether `xml` is valid against the REFI-QDA project schema, and xmllint's complaint.
-fn xmllint(xml: &[u8]) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("project.qde");
-    std::fs::write(&file, xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema", PROJECT_XSD])
-        .arg(&file)
-        .output()
-        .expect("xmllint is needed for the schema tests: apt-get install libxml2-utils");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn with_media() -> QdpxOptions {
