@@ -592,12 +592,9 @@ fn wait_on_disk(study: &Study, term: &str, ok: impl Fn(&thematic_anonymise::Revi
     );
 }
 
-#[test]
-fn in_chromium_the_review_view_decides_and_the_reader_adds_a_term() {
-    let _serial = serial();
-    let Some(browser) = common::chromium::Browser::start() else {
-        return;
-    };
+/// The planted study with P4 added, served for KW: its folder (kept while the test runs),
+/// the study and the server.
+fn planted_server() -> (tempfile::TempDir, Study, thematic_serve::Running) {
     let dir = tempfile::tempdir().unwrap();
     let study = common::study(dir.path());
     plant(&study);
@@ -605,6 +602,16 @@ fn in_chromium_the_review_view_decides_and_the_reader_adds_a_term() {
     let server =
         thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), "KW"))
             .unwrap();
+    (dir, study, server)
+}
+
+#[test]
+fn in_chromium_the_review_view_decides_and_the_reader_adds_a_term() {
+    let _serial = serial();
+    let Some(browser) = common::chromium::Browser::start() else {
+        return;
+    };
+    let (_dir, study, server) = planted_server();
     scenario(&browser, &server.url(), &study, true);
 }
 
@@ -614,13 +621,7 @@ fn in_firefox_the_review_view_decides_and_the_reader_adds_a_term() {
     let Some(ff) = common::firefox::Firefox::start() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let study = common::study(dir.path());
-    plant(&study);
-    std::fs::write(study.transcripts_dir().join("P4.txt"), P4).unwrap();
-    let server =
-        thematic_serve::Running::start(thematic_serve::ServeOptions::new(dir.path(), "KW"))
-            .unwrap();
+    let (_dir, study, server) = planted_server();
     scenario(&ff, &server.url(), &study, false);
 }
 
