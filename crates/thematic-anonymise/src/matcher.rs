@@ -108,13 +108,8 @@ impl TermMatcher {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
-        let folded = Folded::new(text);
-        // The original characters, only when some term keeps its capitals.
-        let original: Option<Vec<char>> = self
-            .patterns
-            .iter()
-            .any(|p| p.capitals.is_some())
-            .then(|| text.chars().collect());
+        // Which characters are capitals, only when some term keeps its capitals.
+        let folded = Folded::new(text, self.patterns.iter().any(|p| p.capitals.is_some()));
         let mut all = Vec::new();
         for m in automaton.find_overlapping_iter(folded.text.as_str()) {
             let pattern = &self.patterns[m.pattern().as_usize()];
@@ -126,10 +121,10 @@ impl TermMatcher {
             if pattern.word_end && end < folded.chars.len() && is_word_char(folded.chars[end]) {
                 continue;
             }
-            if let (Some(capitals), Some(original)) = (&pattern.capitals, &original)
+            if let (Some(capitals), Some(upper)) = (&pattern.capitals, &folded.upper)
                 && !capitals
                     .iter()
-                    .all(|&i| original.get(start + i).is_some_and(|c| c.is_uppercase()))
+                    .all(|&i| upper.get(start + i).copied().unwrap_or(false))
             {
                 continue;
             }
@@ -289,17 +284,30 @@ struct Folded {
     chars: Vec<char>,
     /// Byte offset (in `text`) of each code point, when the text is not all ASCII.
     starts: Option<Vec<usize>>,
+    /// Whether each code point of the original is a capital, when asked for.
+    upper: Option<Vec<bool>>,
 }
 
 impl Folded {
-    fn new(text: &str) -> Folded {
-        let chars: Vec<char> = text.chars().map(fold_char).collect();
+    /// `text` folded, with which of its characters are capitals when `capitals`.
+    fn new(text: &str, capitals: bool) -> Folded {
+        let mut upper = capitals.then(|| Vec::with_capacity(text.len()));
+        let chars: Vec<char> = text
+            .chars()
+            .map(|c| {
+                if let Some(u) = upper.as_mut() {
+                    u.push(c.is_uppercase());
+                }
+                fold_char(c)
+            })
+            .collect();
         let folded: String = chars.iter().collect();
         let starts = (!folded.is_ascii()).then(|| folded.char_indices().map(|(b, _)| b).collect());
         Folded {
             text: folded,
             chars,
             starts,
+            upper,
         }
     }
 
