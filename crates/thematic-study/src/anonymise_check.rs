@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::anonymise_guard::{Guard, Leak};
+use crate::anonymise_guard::{Guard, Leak, Occurrence};
 use crate::check::{CheckReport, Finding, Severity};
 use crate::error::StudyError;
 use crate::study::Study;
@@ -94,16 +94,23 @@ impl Study {
             return Ok((out, Vec::new()));
         }
         let loaded = self.load_transcripts()?;
+        let any_case = lower_case.then(|| AnyCase::new(guard)).flatten();
+        // Each transcript's occurrences found once, for its findings and its lower-case uses.
         let per = parallel_map(&loaded, |(id, path, parsed)| match parsed {
-            Ok(t) => in_transcript(guard, id, path, t),
-            Err(_) => Vec::new(), // `thematic check` reports what does not parse
+            Ok(t) => {
+                let found = guard.find(&t.text);
+                let lower = any_case
+                    .as_ref()
+                    .map(|a| a.in_transcript(t, &found))
+                    .unwrap_or_default();
+                (in_transcript(guard, id, path, t, &found), lower)
+            }
+            Err(_) => (Vec::new(), Vec::new()), // `thematic check` reports what does not parse
         });
-        out.extend(per.into_iter().flatten());
-        let lower = if lower_case {
-            lower_case_uses(guard, &loaded)
-        } else {
-            Vec::new()
-        };
+        let lower = any_case
+            .map(|a| a.gather(guard, &loaded, &per))
+            .unwrap_or_default();
+        out.extend(per.into_iter().flat_map(|(found, _)| found));
         let mut files: Vec<(PathBuf, bool)> = Vec::new();
         for dir in [self.codings_dir(), self.memos_dir()] {
             files.extend(files_in(&dir)?.into_iter().map(|p| (p, false)));
@@ -224,73 +231,99 @@ pub struct LowerCaseUse {
     pub turn: usize,
 }
 
-/// The [`LowerCaseUse`]s of the accepted terms that keep their capitals, in `review.csv`
-/// order: each term folded to lower case (so it matches any case) and its matches not
-/// already the guard's counted.
-fn lower_case_uses(guard: &Guard, loaded: &[crate::transcripts::Loaded]) -> Vec<LowerCaseUse> {
-    let capitalised: Vec<usize> = (0..guard.accepted().len())
-        .filter(|&i| thematic_anonymise::keeps_capitals(&guard.accepted()[i].term))
-        .collect();
-    if capitalised.is_empty() {
-        return Vec::new();
-    }
-    let folded: Vec<String> = capitalised
-        .iter()
-        .map(|&i| thematic_anonymise::fold_term(&guard.accepted()[i].term))
-        .collect();
-    let any_case = thematic_anonymise::TermMatcher::new(&folded);
-    // Per transcript, per capitalised term: (count, first turn).
-    let per = parallel_map(loaded, |(_, _, parsed)| {
-        let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (term, count, first turn)
-        let Ok(t) = parsed else {
-            return found;
-        };
-        let named: std::collections::HashSet<(usize, usize)> = guard
-            .find(&t.text)
-            .iter()
-            .map(|o| (o.start, o.end))
+/// The accepted terms that keep their capitals ([`thematic_anonymise::keeps_capitals`]),
+/// each folded to lower case so that it matches any case: for finding the
+/// [`LowerCaseUse`]s, the matches the guard's own matcher does not make.
+struct AnyCase {
+    /// Index into the guard's accepted terms of each term matched.
+    capitalised: Vec<usize>,
+    matcher: thematic_anonymise::TermMatcher,
+}
+
+/// A transcript's lower-case uses of each capitalised term: (term, count, first turn).
+type LowerInTranscript = Vec<(usize, usize, usize)>;
+
+impl AnyCase {
+    /// `None` when no accepted term keeps its capitals.
+    fn new(guard: &Guard) -> Option<AnyCase> {
+        let capitalised: Vec<usize> = (0..guard.accepted().len())
+            .filter(|&i| thematic_anonymise::keeps_capitals(&guard.accepted()[i].term))
             .collect();
-        for m in any_case.find(&t.text) {
+        if capitalised.is_empty() {
+            return None;
+        }
+        let folded: Vec<String> = capitalised
+            .iter()
+            .map(|&i| thematic_anonymise::fold_term(&guard.accepted()[i].term))
+            .collect();
+        Some(AnyCase {
+            capitalised,
+            matcher: thematic_anonymise::TermMatcher::new(&folded),
+        })
+    }
+
+    /// One transcript's lower-case uses: the any-case matches at places the guard did not
+    /// match (`found`, its occurrences).
+    fn in_transcript(
+        &self,
+        t: &thematic_transcript::Transcript,
+        found: &[Occurrence],
+    ) -> LowerInTranscript {
+        let named: std::collections::HashSet<(usize, usize)> =
+            found.iter().map(|o| (o.start, o.end)).collect();
+        let mut uses: LowerInTranscript = Vec::new();
+        for m in self.matcher.find(&t.text) {
             if named.contains(&(m.start, m.end)) {
                 continue;
             }
-            match found.iter_mut().find(|f| f.0 == m.term_index) {
+            match uses.iter_mut().find(|f| f.0 == m.term_index) {
                 Some(f) => f.1 += 1,
-                None => {
-                    let turn = t
-                        .turns
-                        .iter()
-                        .position(|u| u.start <= m.start && m.end <= u.end)
-                        .map_or(0, |i| i + 1);
-                    found.push((m.term_index, 1, turn));
+                None => uses.push((m.term_index, 1, turn_of(t, m.start, m.end))),
+            }
+        }
+        uses
+    }
+
+    /// The [`LowerCaseUse`]s over every transcript, in `review.csv` order: each term's
+    /// count summed and its first transcript and turn.
+    fn gather(
+        &self,
+        guard: &Guard,
+        loaded: &[crate::transcripts::Loaded],
+        per: &[(Vec<IdentifierFinding>, LowerInTranscript)],
+    ) -> Vec<LowerCaseUse> {
+        let mut out: Vec<LowerCaseUse> = Vec::new();
+        for (k, &i) in self.capitalised.iter().enumerate() {
+            let mut total = 0;
+            let mut first = None;
+            for ((id, path, _), (_, uses)) in loaded.iter().zip(per) {
+                if let Some(&(_, count, turn)) = uses.iter().find(|f| f.0 == k) {
+                    total += count;
+                    first.get_or_insert((path.clone(), id.clone(), turn));
                 }
             }
-        }
-        found
-    });
-    let mut out: Vec<LowerCaseUse> = Vec::new();
-    for (k, &i) in capitalised.iter().enumerate() {
-        let mut total = 0;
-        let mut first = None;
-        for ((id, path, _), found) in loaded.iter().zip(&per) {
-            if let Some(&(_, count, turn)) = found.iter().find(|f| f.0 == k) {
-                total += count;
-                first.get_or_insert((path.clone(), id.clone(), turn));
+            if let Some((file, transcript, turn)) = first {
+                let a = &guard.accepted()[i];
+                out.push(LowerCaseUse {
+                    term: a.term.clone(),
+                    kind: a.kind.clone(),
+                    count: total,
+                    file,
+                    transcript,
+                    turn,
+                });
             }
         }
-        if let Some((file, transcript, turn)) = first {
-            let a = &guard.accepted()[i];
-            out.push(LowerCaseUse {
-                term: a.term.clone(),
-                kind: a.kind.clone(),
-                count: total,
-                file,
-                transcript,
-                turn,
-            });
-        }
+        out
     }
-    out
+}
+
+/// The 1-based turn that holds `start..end`; 0 outside every turn's words.
+fn turn_of(t: &thematic_transcript::Transcript, start: usize, end: usize) -> usize {
+    t.turns
+        .iter()
+        .position(|u| u.start <= start && end <= u.end)
+        .map_or(0, |i| i + 1)
 }
 
 /// The findings in one transcript's text: per term and turn.
@@ -299,6 +332,7 @@ fn in_transcript(
     id: &str,
     path: &Path,
     t: &thematic_transcript::Transcript,
+    found: &[Occurrence],
 ) -> Vec<IdentifierFinding> {
     let own_text = crate::anonymise_apply::own_text(t.format);
     // Line starts in code points, for the 1-based line of an occurrence.
@@ -309,12 +343,8 @@ fn in_transcript(
         }
     }
     let mut out: Vec<IdentifierFinding> = Vec::new();
-    for o in guard.find(&t.text) {
-        let turn = t
-            .turns
-            .iter()
-            .position(|u| u.start <= o.start && o.end <= u.end)
-            .map_or(0, |i| i + 1);
+    for o in found {
+        let turn = turn_of(t, o.start, o.end);
         let a = &guard.accepted()[o.term];
         if out.iter().any(|f| f.turn == turn && f.term == a.term) {
             continue;
