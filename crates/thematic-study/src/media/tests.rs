@@ -123,18 +123,23 @@ fn link_refuses_unknown_transcripts_and_other_files() {
     assert!(!study.media_path().exists(), "nothing written");
 }
 
+/// Where each turn of transcript `id` starts, in code points.
+fn turn_starts(study: &Study, id: &str) -> Vec<usize> {
+    study
+        .transcript(id)
+        .unwrap()
+        .turns
+        .iter()
+        .map(|t| t.start)
+        .collect()
+}
+
 #[test]
 fn sync_times_set_change_clear_and_refuse_a_non_turn_start() {
     let (_dir, study) = study();
     // Turns: "Hello?" at 13, "The allotment keeps me going." at 24
     // ("Interviewer: Hello?\n" is 20 code points, "P1: " 4 more).
-    let starts: Vec<usize> = study
-        .transcript("P1")
-        .unwrap()
-        .turns
-        .iter()
-        .map(|t| t.start)
-        .collect();
+    let starts = turn_starts(&study, "P1");
     assert_eq!(&starts[..2], &[13, 24]);
     assert_eq!(
         study.set_sync_time("P1", 24, Some(1500), "KW").unwrap(),
@@ -222,13 +227,7 @@ fn sync_times_follow_their_turns_through_an_update() {
     let (_dir, study) = study();
     // Turns start at 13, 24 and 54 ("P1: The allotment keeps me going.\n" is 34 code
     // points from 20, so the third line starts at 54 and its words at 58).
-    let starts: Vec<usize> = study
-        .transcript("P1")
-        .unwrap()
-        .turns
-        .iter()
-        .map(|t| t.start)
-        .collect();
+    let starts = turn_starts(&study, "P1");
     assert_eq!(starts, vec![13, 24, 58]);
     study.set_sync_time("P1", 24, Some(1500), "KW").unwrap();
     study.set_sync_time("P1", 58, Some(4000), "KW").unwrap();
