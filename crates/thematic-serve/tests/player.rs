@@ -18,6 +18,11 @@ use serde_json::{Value, json};
 use thematic_serve::{Running, ServeOptions};
 use thematic_study::Study;
 
+/// Transcript `id`'s sync times, (turn start, ms), in turn order.
+fn synced(study: &Study, id: &str) -> Vec<(usize, i64)> {
+    study.sync_times(id).unwrap().into_iter().collect()
+}
+
 /// Three turns at 0 s, 2 s and 4 s, each a cue of its own speaker (a speaker's cues in a
 /// row are one turn); turn 3's words "every Tuesday" are coded by KW in [`Recorded::start`].
 pub const R1_VTT: &str = "WEBVTT
@@ -255,11 +260,7 @@ fn sync_times_of_later_turns_move_with_their_turns() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(
-        f.study
-            .sync_times("P2")
-            .unwrap()
-            .into_iter()
-            .collect::<Vec<_>>(),
+        synced(&f.study, "P2"),
         vec![(s2, 2000), (s3 + 8, 5000), (s4 + 8, 9000)]
     );
     let t = f.json("/api/transcripts/P2");

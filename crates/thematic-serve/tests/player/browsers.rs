@@ -5,10 +5,10 @@
 
 use serde_json::json;
 
-use super::Recorded;
 use super::common::chromium::Browser;
 use super::common::driver::{Driver, serial};
 use super::common::firefox::Firefox;
+use super::{Recorded, synced};
 
 const WIDTH: u32 = 1400;
 const HEIGHT: u32 = 900;
@@ -181,14 +181,7 @@ fn a_turn_without_a_time_starts_now(b: &dyn Driver) {
         "const t = document.querySelector('.turn[data-n=\"2\"] .meta button.time'); return !!t && t.textContent.includes('00:00:03')",
         "turn 2's new time",
     );
-    assert_eq!(
-        f.study
-            .sync_times("P2")
-            .unwrap()
-            .into_iter()
-            .collect::<Vec<_>>(),
-        vec![(turn2, 3000)]
-    );
+    assert_eq!(synced(&f.study, "P2"), vec![(turn2, 3000)]);
     assert_eq!(
         f.json("/api/transcripts/P2")["turns"][1]["synced_ms"],
         json!(3000)
@@ -220,14 +213,7 @@ fn a_turn_without_a_time_starts_now(b: &dyn Driver) {
         "const t = document.querySelector('.turn[data-n=\"3\"] .meta'); return !!t && !t.querySelector('button.time') && t.textContent.includes('starts now')",
         "turn 3 without a time",
     );
-    assert_eq!(
-        f.study
-            .sync_times("P2")
-            .unwrap()
-            .into_iter()
-            .collect::<Vec<_>>(),
-        vec![(turn2, 3000)]
-    );
+    assert_eq!(synced(&f.study, "P2"), vec![(turn2, 3000)]);
     b.wait_for(
         "const s = document.getElementById('status'); return !!s && s.textContent.includes('00:00:07') && !!s.querySelector('button')",
         "the message with Undo",
